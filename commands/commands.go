@@ -1,0 +1,210 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// Directory is what the commands need to know of Mattermost users.
+type Directory interface {
+	// UserByName returns the user with that username who is a member of
+	// the team; a kim.ENOTFOUND error when there is none.
+	UserByName(ctx context.Context, teamID, username string) (kim.User, error)
+}
+
+// Service runs /kim commands.
+type Service struct {
+	Store *store.Store
+	Dir   Directory
+	Clock func() time.Time
+	Log   *slog.Logger
+}
+
+// Request is one /kim invocation.
+type Request struct {
+	TeamID    string
+	ChannelID string
+	TriggerID string
+	User      kim.User // the caller, as Mattermost and kimbot know them
+	Text      string
+}
+
+// Reply is what the caller gets: an ephemeral text, and optionally a dialog
+// to open.
+type Reply struct {
+	Text   string
+	Dialog *Dialog
+}
+
+// Dialog is an interactive form (opened with the request's trigger id).
+type Dialog struct {
+	CallbackID  string
+	Title       string
+	SubmitLabel string
+	Elements    []Element
+}
+
+// Element is one field of a dialog.
+type Element struct {
+	Name     string
+	Label    string
+	Type     string // text, textarea, select
+	Options  []Option
+	Optional bool
+	Default  string
+	Help     string
+	MaxLen   int
+}
+
+// Option is a choice of a select element.
+type Option struct{ Text, Value string }
+
+// Runner holds one invocation: the caller, their role, language and day.
+type Runner struct {
+	ctx    context.Context
+	svc    *Service
+	req    Request
+	member kim.Member
+	lang   string
+	now    time.Time
+	today  kim.Date
+}
+
+// Actor returns the caller as the store's actor.
+func (r *Runner) Actor() kim.Actor {
+	return kim.Actor{TeamID: r.req.TeamID, UserID: r.req.User.ID, Today: r.today}
+}
+
+// T returns a text in the caller's language.
+func (r *Runner) T(id string, data map[string]any) string { return messages.T(r.lang, id, data) }
+
+// Execute runs one command line and returns the answer. It never fails:
+// user errors become short texts, internal errors are logged and answered
+// with a short "internal error".
+func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
+	r, err := s.runner(ctx, req)
+	if err != nil {
+		return Reply{Text: s.errorText(r, err)}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			s.Log.Error("commands: panic", "panic", p)
+			reply = Reply{Text: r.T("err.internal", nil)}
+		}
+	}()
+	a, err := Parse(req.Text)
+	if err != nil {
+		return Reply{Text: s.errorText(r, err)}
+	}
+	if err := r.allowed(a.Verb); err != nil {
+		return Reply{Text: s.errorText(r, err)}
+	}
+	var rep Reply
+	if a.Bare && a.Verb.Bare != nil {
+		rep, err = a.Verb.Bare(r)
+	} else if a.Verb.Run != nil {
+		rep, err = a.Verb.Run(r, a)
+	} else {
+		err = usageErr("err.missing_sub", a.Verb, nil)
+	}
+	if err != nil {
+		return Reply{Text: s.errorText(r, err)}
+	}
+	return rep
+}
+
+// runner builds the invocation context: role, language, local day.
+func (s *Service) runner(ctx context.Context, req Request) (*Runner, error) {
+	now := s.Clock()
+	r := &Runner{ctx: ctx, svc: s, req: req, lang: req.User.Language(), now: now}
+	r.today = kim.DateOf(now.In(req.User.Location()))
+	m, err := s.Store.Member(ctx, req.TeamID, req.User.ID)
+	if err != nil {
+		return r, err
+	}
+	r.member = m
+	return r, nil
+}
+
+// Role returns the caller's effective role; Mattermost system admins
+// without a kimbot role are admins.
+func (r *Runner) Role() kim.Role {
+	if r.member.Role == kim.RoleNone && r.req.User.SysAdmin {
+		return kim.RoleAdmin
+	}
+	return r.member.Role
+}
+
+// has reports whether the caller holds one of the roles (system admins are
+// always admins as well).
+func (r *Runner) has(roles ...kim.Role) bool {
+	for _, want := range roles {
+		if r.member.Role == want || (want == kim.RoleAdmin && r.req.User.SysAdmin) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowed checks the verb's roles.
+func (r *Runner) allowed(v *Verb) error {
+	if v.Roles == nil || r.has(v.Roles...) {
+		return nil
+	}
+	if r.Role() == kim.RoleNone {
+		return kim.Errorf(kim.EFORBIDDEN, "err.no_role", map[string]any{"Admins": r.adminList()})
+	}
+	names := make([]string, len(v.Roles))
+	for i, x := range v.Roles {
+		names[i] = r.T("role."+string(x), nil)
+	}
+	return kim.Errorf(kim.EFORBIDDEN, "err.role_required", map[string]any{
+		"Verb": v.Path(), "Roles": joinOr(r.lang, names), "Role": r.T("role."+string(r.Role()), nil)})
+}
+
+// adminList names who can grant a role in this team.
+func (r *Runner) adminList() string {
+	names, err := r.svc.Store.Admins(r.ctx, r.req.TeamID)
+	if err != nil || len(names) == 0 {
+		return r.T("role.ask_sysadmin", nil)
+	}
+	for i, n := range names {
+		names[i] = "@" + n
+	}
+	return joinOr(r.lang, names)
+}
+
+// errorText turns an error into the caller's answer.
+func (s *Service) errorText(r *Runner, err error) string {
+	lang := "de"
+	if r != nil {
+		lang = r.lang
+	}
+	var e *kim.Error
+	if errors.As(err, &e) && e.Code != kim.EINTERNAL {
+		return messages.T(lang, e.Key, e.Args)
+	}
+	s.Log.Error("commands: internal error", "err", err)
+	return messages.T(lang, "err.internal", nil)
+}
+
+func joinOr(lang string, xs []string) string {
+	if len(xs) <= 1 {
+		if len(xs) == 1 {
+			return xs[0]
+		}
+		return ""
+	}
+	or := map[string]string{"de": " oder ", "en": " or "}[lang]
+	out := xs[0]
+	for i := 1; i < len(xs)-1; i++ {
+		out += ", " + xs[i]
+	}
+	return out + or + xs[len(xs)-1]
+}

@@ -1,0 +1,422 @@
+package commands
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// Limits of free text.
+const (
+	MaxText      = 2000 // a note, a reason, a goal
+	MaxWord      = 80   // a pseudonym, a topic
+	MaxInputSize = 8000 // the whole command line
+)
+
+// Args are the typed arguments of one parsed command.
+type Args struct {
+	Verb   *Verb
+	values map[string]any
+	Bare   bool // no argument at all after the verb
+}
+
+// Str returns a Word, Text, Choice, User (without @), Channel (without ~),
+// Clock, CaseRef, Meeting, Action or Period value; "" when absent.
+func (a *Args) Str(name string) string { s, _ := a.values[name].(string); return s }
+
+// Has reports whether the parameter or option was given.
+func (a *Args) Has(name string) bool { _, ok := a.values[name]; return ok }
+
+// Date returns a date value; nil when absent.
+func (a *Args) Date(name string) *kim.Date {
+	if d, ok := a.values[name].(kim.Date); ok {
+		return &d
+	}
+	return nil
+}
+
+// Int returns an Int value (0 when absent).
+func (a *Args) Int(name string) int { n, _ := a.values[name].(int); return n }
+
+// Span returns a Duration value; ok is false when absent.
+func (a *Args) Span(name string) (Span, bool) { s, ok := a.values[name].(Span); return s, ok }
+
+// Scores returns the field=score pairs.
+func (a *Args) Scores() map[kim.LifeField]int { m, _ := a.values["scores"].(map[kim.LifeField]int); return m }
+
+// Span is a duration of days, weeks or months.
+type Span struct {
+	N    int
+	Unit byte // 'd', 'w', 'm'
+}
+
+// From returns the day the span ends when it starts on d.
+func (s Span) From(d kim.Date) kim.Date {
+	switch s.Unit {
+	case 'w':
+		return d.AddDays(7 * s.N)
+	case 'm':
+		return d.AddMonths(s.N)
+	}
+	return d.AddDays(s.N)
+}
+
+// token is one word of the command line; quoted words are never options.
+type token struct {
+	text   string
+	quoted bool
+}
+
+var quotePairs = map[rune]rune{'"': '"', '„': '“', '“': '”', '»': '«', '«': '»'}
+
+// tokenize splits the line at spaces, keeping quoted parts together.
+func tokenize(line string) ([]token, error) {
+	var out []token
+	var cur strings.Builder
+	in, quoted, started := rune(0), false, false
+	flush := func() {
+		if started {
+			out = append(out, token{cur.String(), quoted})
+		}
+		cur.Reset()
+		quoted, started = false, false
+	}
+	for _, r := range line {
+		switch {
+		case in != 0:
+			if r == in {
+				in = 0
+			} else {
+				cur.WriteRune(r)
+			}
+		case quotePairs[r] != 0:
+			in, quoted, started = quotePairs[r], true, true
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u00a0':
+			flush()
+		default:
+			cur.WriteRune(r)
+			started = true
+		}
+	}
+	if in != 0 {
+		return nil, usageErr("err.unclosed_quote", nil, nil)
+	}
+	flush()
+	return out, nil
+}
+
+var optionRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z-]*)=(.*)$`)
+
+// Parse turns the text after /kim into a verb and typed arguments. Errors are
+// application errors that name what was wrong and carry the verb's usage.
+func Parse(text string) (*Args, error) {
+	if len(text) > MaxInputSize {
+		return nil, usageErr("err.input_too_long", nil, map[string]any{"Max": MaxInputSize})
+	}
+	if !utf8.ValidString(text) {
+		return nil, usageErr("err.unknown_verb", nil, map[string]any{"Verb": "?"})
+	}
+	toks, err := tokenize(text)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 0 {
+		return &Args{Verb: lookup("help"), values: map[string]any{}, Bare: true}, nil
+	}
+	v := lookup(toks[0].text)
+	if v == nil || toks[0].quoted {
+		return nil, usageErr("err.unknown_verb", nil, map[string]any{"Verb": clip(toks[0].text, 30)})
+	}
+	toks = toks[1:]
+	if len(v.Subs) > 0 {
+		if len(toks) == 0 {
+			if v.Bare != nil {
+				return &Args{Verb: v, values: map[string]any{}, Bare: true}, nil
+			}
+			return nil, usageErr("err.missing_sub", v, nil)
+		}
+		s := v.sub(toks[0].text)
+		if s == nil {
+			return nil, usageErr("err.unknown_sub", v, map[string]any{"Sub": clip(toks[0].text, 30)})
+		}
+		v, toks = s, toks[1:]
+	}
+	a := &Args{Verb: v, values: map[string]any{}, Bare: len(toks) == 0}
+	if a.Bare && v.Bare != nil {
+		return a, nil
+	}
+	var positional []token
+	var scoresParam *Param
+	for i := range v.Params {
+		if v.Params[i].Kind == Scores {
+			scoresParam = &v.Params[i]
+		}
+	}
+	for _, t := range toks {
+		m := optionRE.FindStringSubmatch(t.text)
+		if t.quoted && !strings.Contains(t.text, "=") || m == nil {
+			positional = append(positional, t)
+			continue
+		}
+		name, val := strings.ToLower(m[1]), m[2]
+		if o := v.option(name); o != nil {
+			if _, dup := a.values[o.Name]; dup {
+				return nil, usageErr("err.duplicate_option", v, map[string]any{"Name": o.Name})
+			}
+			x, err := convert(*o, val, v)
+			if err != nil {
+				return nil, err
+			}
+			a.values[o.Name] = x
+			continue
+		}
+		if scoresParam != nil {
+			if err := a.addScore(name, val, v); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if t.quoted {
+			positional = append(positional, t)
+			continue
+		}
+		return nil, usageErr("err.unknown_option", v, map[string]any{"Name": clip(name, 30)})
+	}
+	for _, p := range v.Params {
+		if p.Kind == Scores {
+			if len(a.Scores()) == 0 && !p.Optional {
+				return nil, usageErr("err.missing", v, map[string]any{"Name": "field=1..5"})
+			}
+			continue
+		}
+		if len(positional) == 0 {
+			if !p.Optional {
+				return nil, usageErr("err.missing", v, map[string]any{"Name": p.Name})
+			}
+			continue
+		}
+		raw := positional[0].text
+		if p.Kind == Text {
+			words := make([]string, len(positional))
+			for i, t := range positional {
+				words[i] = t.text
+			}
+			raw, positional = strings.Join(words, " "), nil
+		} else {
+			positional = positional[1:]
+		}
+		x, err := convert(p, raw, v)
+		if err != nil {
+			return nil, err
+		}
+		a.values[p.Name] = x
+	}
+	if len(positional) > 0 {
+		return nil, usageErr("err.extra", v, map[string]any{"Token": clip(positional[0].text, 30)})
+	}
+	for _, o := range v.Options {
+		if !o.Optional && !a.Has(o.Name) {
+			return nil, usageErr("err.missing", v, map[string]any{"Name": o.Name + "=…"})
+		}
+	}
+	return a, nil
+}
+
+func (v *Verb) option(name string) *Param {
+	for i := range v.Options {
+		if v.Options[i].Name == name {
+			return &v.Options[i]
+		}
+	}
+	return nil
+}
+
+func (a *Args) addScore(field, val string, v *Verb) error {
+	f := kim.LifeField(strings.ToLower(field))
+	if !isField(f) {
+		return usageErr("err.unknown_field", v, map[string]any{"Name": clip(field, 30), "Fields": fieldList()})
+	}
+	n, err := strconv.Atoi(val)
+	if err != nil || n < 1 || n > 5 {
+		return usageErr("err.bad_score", v, map[string]any{"Name": string(f), "Value": clip(val, 10)})
+	}
+	m := a.Scores()
+	if m == nil {
+		m = map[kim.LifeField]int{}
+		a.values["scores"] = m
+	}
+	if _, dup := m[f]; dup {
+		return usageErr("err.duplicate_option", v, map[string]any{"Name": string(f)})
+	}
+	m[f] = n
+	return nil
+}
+
+var (
+	caseRefRE = regexp.MustCompile(`^(?i)K-\d{4}-\d{4}$`)
+	meetingRE = regexp.MustCompile(`^(?i)M-(\d{1,6})$`)
+	actionRE  = regexp.MustCompile(`^(?i)A-(\d{1,6})$`)
+	userRE    = regexp.MustCompile(`^@?([a-z0-9][a-z0-9._-]{0,63})$`)
+	channelRE = regexp.MustCompile(`^~?([a-z0-9][a-z0-9_-]{0,63})$`)
+	clockRE   = regexp.MustCompile(`^([01]?\d|2[0-3]):([0-5]\d)$`)
+	spanRE    = regexp.MustCompile(`^(\d{1,3})([dwmtDWM])$`)
+	periodRE  = regexp.MustCompile(`^(\d{4})(?:-(Q[1-4]|q[1-4]|\d{2}))?$`)
+)
+
+// convert checks one raw value against its parameter.
+func convert(p Param, raw string, v *Verb) (any, error) {
+	bad := func(key string, extra map[string]any) error {
+		data := map[string]any{"Name": p.Name, "Value": clip(raw, 30)}
+		for k, x := range extra {
+			data[k] = x
+		}
+		return usageErr(key, v, data)
+	}
+	switch p.Kind {
+	case Word, Text:
+		max := p.Max
+		if max == 0 {
+			max = map[Kind]int{Word: MaxWord, Text: MaxText}[p.Kind]
+		}
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			return nil, bad("err.missing", nil)
+		}
+		if n := utf8.RuneCountInString(raw); n > max {
+			return nil, bad("err.too_long", map[string]any{"Max": max, "Len": n})
+		}
+		return raw, nil
+	case CaseRef:
+		if !caseRefRE.MatchString(raw) {
+			return nil, bad("err.bad_case_ref", nil)
+		}
+		return strings.ToUpper(raw), nil
+	case Choice:
+		for _, c := range p.Choices {
+			if strings.EqualFold(c, raw) {
+				return c, nil
+			}
+		}
+		return nil, bad("err.bad_choice", map[string]any{"Choices": strings.Join(p.Choices, ", ")})
+	case Date:
+		d, ok := ParseDate(raw)
+		if !ok {
+			return nil, bad("err.bad_date", nil)
+		}
+		return d, nil
+	case Duration:
+		m := spanRE.FindStringSubmatch(raw)
+		if m == nil {
+			return nil, bad("err.bad_duration", nil)
+		}
+		n, _ := strconv.Atoi(m[1])
+		unit := strings.ToLower(m[2])[0]
+		if unit == 't' { // German "Tage"
+			unit = 'd'
+		}
+		if n == 0 || n*map[byte]int{'d': 1, 'w': 7, 'm': 31}[unit] > 3*366 {
+			return nil, bad("err.bad_duration", nil)
+		}
+		return Span{N: n, Unit: unit}, nil
+	case Int:
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < p.Min || (p.Max != 0 && n > p.Max) {
+			return nil, bad("err.bad_int", map[string]any{"Min": p.Min, "Max": p.Max})
+		}
+		return n, nil
+	case User:
+		m := userRE.FindStringSubmatch(strings.ToLower(raw))
+		if m == nil || !strings.HasPrefix(raw, "@") {
+			return nil, bad("err.bad_user", nil)
+		}
+		return m[1], nil
+	case Channel:
+		m := channelRE.FindStringSubmatch(strings.ToLower(raw))
+		if m == nil {
+			return nil, bad("err.bad_channel", nil)
+		}
+		return m[1], nil
+	case Clock:
+		m := clockRE.FindStringSubmatch(raw)
+		if m == nil {
+			return nil, bad("err.bad_clock", nil)
+		}
+		h, _ := strconv.Atoi(m[1])
+		return fmt.Sprintf("%02d:%s", h, m[2]), nil
+	case Meeting, Action:
+		re := map[Kind]*regexp.Regexp{Meeting: meetingRE, Action: actionRE}[p.Kind]
+		m := re.FindStringSubmatch(raw)
+		if m == nil {
+			return nil, bad(map[Kind]string{Meeting: "err.bad_meeting_ref", Action: "err.bad_action_ref"}[p.Kind], nil)
+		}
+		return strings.ToUpper(raw[:1]) + "-" + strings.TrimLeft(m[1], "0"), nil
+	case Period:
+		m := periodRE.FindStringSubmatch(raw)
+		if m == nil {
+			return nil, bad("err.bad_period", nil)
+		}
+		if len(m[2]) == 2 && m[2][0] != 'Q' && m[2][0] != 'q' {
+			if mo, _ := strconv.Atoi(m[2]); mo < 1 || mo > 12 {
+				return nil, bad("err.bad_period", nil)
+			}
+		}
+		return strings.ToUpper(raw), nil
+	}
+	return nil, bad("err.bad_value", nil)
+}
+
+var dateForms = []string{"2006-01-02", "02.01.2006", "2.1.2006"}
+
+// ParseDate reads YYYY-MM-DD or DD.MM.YYYY; impossible days (31.02.) and
+// years outside 2000–2099 are refused.
+func ParseDate(s string) (kim.Date, bool) {
+	for _, f := range dateForms {
+		t, err := time.Parse(f, s)
+		if err == nil && t.Year() >= 2000 && t.Year() <= 2099 {
+			return kim.DateOf(t), true
+		}
+	}
+	return kim.Date{}, false
+}
+
+func isField(f kim.LifeField) bool {
+	for _, x := range kim.LifeFields {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func fieldList() string {
+	s := make([]string, len(kim.LifeFields))
+	for i, f := range kim.LifeFields {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ", ")
+}
+
+// usageErr is an EINVALID error whose text ends with the verb's usage.
+func usageErr(key string, v *Verb, data map[string]any) error {
+	if data == nil {
+		data = map[string]any{}
+	}
+	if v != nil {
+		data["Usage"] = v.Usage()
+		data["Verb"] = v.Path()
+	}
+	return &kim.Error{Code: kim.EINVALID, Key: key, Args: data}
+}
+
+// clip shortens user input that is echoed back.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// AuditEntry is one row of the append-only audit log.
+type AuditEntry struct {
+	At      time.Time
+	ActorID string
+	Actor   string // username
+	Action  string
+	CaseRef string
+}
+
+// audit appends a row to the audit log inside tx. caseID may be 0.
+func audit(ctx context.Context, tx pgx.Tx, a kim.Actor, action string, caseID int64, ref string) error {
+	var id *int64
+	if caseID != 0 {
+		id = &caseID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref) VALUES ($1, $2, $3, $4, nullif($5, ''))`,
+		a.TeamID, a.UserID, action, id, ref)
+	if err != nil {
+		return fmt.Errorf("store: unable to write audit log: %w", err)
+	}
+	return nil
+}
+
+// Audit appends a row to the audit log outside a case transaction (e.g. for
+// administrative acts).
+func (s *Store) Audit(ctx context.Context, a kim.Actor, action string, caseID int64, ref string) error {
+	return s.tx(ctx, func(tx pgx.Tx) error { return audit(ctx, tx, a, action, caseID, ref) })
+}
+
+// AuditLog returns the audit rows of a case of the team, oldest first.
+func (s *Store) AuditLog(ctx context.Context, teamID, ref string, limit int) ([]AuditEntry, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT l.at, l.actor_id, coalesce(u.username, ''), l.action, coalesce(l.case_ref, '')
+		FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
+		WHERE l.team_id = $1 AND l.case_ref = upper($2)
+		ORDER BY l.id DESC LIMIT $3`, teamID, ref, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read audit log: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEntry, error) {
+		var e AuditEntry
+		return e, r.Scan(&e.At, &e.ActorID, &e.Actor, &e.Action, &e.CaseRef)
+	})
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}

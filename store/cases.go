@@ -1,0 +1,293 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// caseAccess is the WHERE fragment that limits a case query (alias c) to the
+// team ($1) and to cases the actor ($2) owns or holds as deputy on day $3,
+// as long as the actor is a coach of the team.
+const caseAccess = `c.team_id = $1
+	AND EXISTS (SELECT 1 FROM memberships m WHERE m.team_id = c.team_id AND m.user_id = $2 AND m.role = 'coach')
+	AND (c.owner_id = $2 OR EXISTS (SELECT 1 FROM absences a WHERE a.team_id = c.team_id AND a.user_id = c.owner_id
+		AND a.deputy_id = $2 AND $3::date BETWEEN a.starts_on AND a.ends_on))`
+
+const caseColumns = `c.id, c.team_id, c.ref, c.owner_id, coalesce(u.username, ''), coalesce(o.name, ''), c.pseudonym_enc,
+	c.target_group, c.legal_domain, c.phase, c.opened_on, c.closed_on, coalesce(c.close_reason, ''), c.close_note_enc,
+	c.next_monitoring, c.next_assessment, c.erased_at IS NOT NULL`
+
+const caseFrom = `cases c JOIN users u ON u.id = c.owner_id LEFT JOIN organisations o ON o.id = c.organisation_id`
+
+func (s *Store) scanCase(r pgx.Row) (kim.Case, error) {
+	var c kim.Case
+	var pseud, note []byte
+	var opened pgtypeDate
+	var closed, mon, ass pgtypeDate
+	err := r.Scan(&c.ID, &c.TeamID, &c.Ref, &c.OwnerID, &c.OwnerName, &c.Organisation, &pseud, &c.Group, &c.Domain, &c.Phase,
+		&opened, &closed, &c.CloseReason, &note, &mon, &ass, &c.Erased)
+	if err != nil {
+		return c, err
+	}
+	c.Pseudonym = s.open(pseud, "case.pseudonym")
+	c.CloseNote = s.open(note, "case.close_note")
+	c.OpenedOn = kim.DateOf(opened.Time)
+	c.ClosedOn, c.NextMonitoring, c.NextAssessment = dateOf(&closed), dateOf(&mon), dateOf(&ass)
+	return c, nil
+}
+
+// NewCase is what opening a case needs.
+type NewCase struct {
+	Pseudonym   string
+	Group       string
+	Domain      string
+	ConsentForm string // written or oral
+}
+
+// OpenCase opens a case owned by the actor with recorded consent to
+// processing, numbering it K-<year>-<seq> per team, and returns it.
+func (s *Store) OpenCase(ctx context.Context, a kim.Actor, in NewCase) (kim.Case, error) {
+	var c kim.Case
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		set, err := teamSettings(ctx, tx, a.TeamID)
+		if err != nil {
+			return err
+		}
+		var seq int
+		err = tx.QueryRow(ctx, `
+			INSERT INTO case_counters (team_id, year, last) VALUES ($1, $2, 1)
+			ON CONFLICT (team_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, a.TeamID, a.Today.Y).Scan(&seq)
+		if err != nil {
+			return err
+		}
+		ref := fmt.Sprintf("K-%04d-%04d", a.Today.Y, seq)
+		var id int64
+		err = tx.QueryRow(ctx, `
+			INSERT INTO cases (team_id, ref, owner_id, organisation_id, pseudonym_enc, target_group, legal_domain, phase,
+				opened_on, next_monitoring, next_assessment)
+			SELECT $1, $2, $3, m.organisation_id, $4, $5, $6, 'intake', $7, $8, $9
+			FROM memberships m WHERE m.team_id = $1 AND m.user_id = $3 AND m.role = 'coach'
+			RETURNING id`,
+			a.TeamID, ref, a.UserID, s.seal(in.Pseudonym, "case.pseudonym"), in.Group, in.Domain, a.Today.UTC(),
+			a.Today.AddDays(set.MonitoringDays).UTC(), a.Today.AddDays(set.FirstAssessmentDays).UTC()).Scan(&id)
+		if err == pgx.ErrNoRows {
+			return kim.Errorf(kim.EFORBIDDEN, "err.no_role", nil)
+		}
+		if err != nil {
+			return err
+		}
+		form := in.ConsentForm
+		if form == "" {
+			form = "written"
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO consents (case_id, scope, form, granted_on, granted_by) VALUES ($1, 'processing', $2, $3, $4)`,
+			id, form, a.Today.UTC(), a.UserID); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, "case.open", id, ref); err != nil {
+			return err
+		}
+		c, err = s.scanCase(tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE c.id = $1`, id))
+		return err
+	})
+	if err != nil {
+		return c, wrap("unable to open case", err)
+	}
+	return c, nil
+}
+
+// NormalizeRef returns the canonical form of a case reference (upper case).
+func NormalizeRef(ref string) string { return strings.ToUpper(strings.TrimSpace(ref)) }
+
+// caseFor returns the case ref visible to the actor, locked for update when
+// lock is set; kim.ErrNotFound when it does not exist for the actor.
+func (s *Store) caseFor(ctx context.Context, q pgx.Tx, a kim.Actor, ref string, lock bool) (kim.Case, error) {
+	sql := `SELECT ` + caseColumns + ` FROM ` + caseFrom + ` WHERE ` + caseAccess + ` AND c.ref = $4`
+	if lock {
+		sql += ` FOR UPDATE OF c`
+	}
+	c, err := s.scanCase(q.QueryRow(ctx, sql, a.TeamID, a.UserID, a.Today.UTC(), NormalizeRef(ref)))
+	if err == pgx.ErrNoRows {
+		return c, kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": NormalizeRef(ref)})
+	}
+	return c, err
+}
+
+// CaseFilter selects the cases of /kim cases.
+type CaseFilter string
+
+// Case filters.
+const (
+	FilterOpen   CaseFilter = "open"
+	FilterClosed CaseFilter = "closed"
+	FilterDue    CaseFilter = "due"
+	FilterAll    CaseFilter = "all"
+)
+
+// Cases returns the cases the actor owns or holds as deputy, by reference.
+// FilterDue returns open cases with a monitoring or assessment date on or
+// before today.
+func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int) ([]kim.Case, error) {
+	cond := map[CaseFilter]string{
+		FilterOpen:   `c.closed_on IS NULL`,
+		FilterClosed: `c.closed_on IS NOT NULL`,
+		FilterDue:    `c.closed_on IS NULL AND (c.next_monitoring <= $3 OR c.next_assessment <= $3)`,
+		FilterAll:    `true`,
+	}[f]
+	if cond == "" {
+		return nil, fmt.Errorf("store: unknown case filter %q", f)
+	}
+	var out []kim.Case
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND `+cond+`
+			ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST, c.ref LIMIT $4`,
+			a.TeamID, a.UserID, a.Today.UTC(), limit)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) { return s.scanCase(r) })
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "case.list", 0, "")
+	})
+	return out, wrap("unable to list cases", err)
+}
+
+// Card returns the case card of a case visible to the actor and audits the read.
+func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, error) {
+	var card kim.Card
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		c, err := s.caseFor(ctx, tx, a, ref, false)
+		if err != nil {
+			return err
+		}
+		card, err = s.card(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "case.read", c.ID, c.Ref)
+	})
+	return card, wrap("unable to read case", err)
+}
+
+// card loads the parts of the case card.
+func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, error) {
+	card := kim.Card{Case: c}
+	rows, err := tx.Query(ctx, `
+		SELECT k.scope, coalesce(p.key, ''), k.form, k.granted_on, k.revoked_on FROM consents k
+		LEFT JOIN partners p ON p.id = k.partner_id WHERE k.case_id = $1 AND k.revoked_on IS NULL ORDER BY k.id`, c.ID)
+	if err != nil {
+		return card, err
+	}
+	card.Consents, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Consent, error) {
+		var k kim.Consent
+		var g, rv pgtypeDate
+		err := r.Scan(&k.Scope, &k.Partner, &k.Form, &g, &rv)
+		k.GrantedOn, k.RevokedOn = kim.DateOf(g.Time), dateOf(&rv)
+		return k, err
+	})
+	if err != nil {
+		return card, err
+	}
+	if card.Assessments, err = s.assessments(ctx, tx, c.ID, 2); err != nil {
+		return card, err
+	}
+	rows, err = tx.Query(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 ORDER BY n`, c.ID)
+	if err != nil {
+		return card, err
+	}
+	card.Goals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Goal, error) {
+		var g kim.Goal
+		var enc []byte
+		var due pgtypeDate
+		err := r.Scan(&g.N, &g.Field, &enc, &due, &g.Status)
+		g.Text, g.Due = s.open(enc, "goal.text"), dateOf(&due)
+		return g, err
+	})
+	if err != nil {
+		return card, err
+	}
+	rows, err = tx.Query(ctx, `
+		SELECT r.n, p.id, p.key, p.name, coalesce(p.legal_domain, ''), r.reason_enc, r.referred_on, r.followup_on, r.outcome,
+			r.outcome_on, r.outcome_note_enc
+		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = $1 ORDER BY r.n`, c.ID)
+	if err != nil {
+		return card, err
+	}
+	card.Referrals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Referral, error) {
+		var f kim.Referral
+		var reason, note []byte
+		var on, fu, oo pgtypeDate
+		err := r.Scan(&f.N, &f.Partner.ID, &f.Partner.Key, &f.Partner.Name, &f.Partner.Domain, &reason, &on, &fu, &f.Outcome, &oo, &note)
+		f.Reason, f.Note = s.open(reason, "referral.reason"), s.open(note, "referral.outcome_note")
+		f.On, f.Followup, f.OutcomeOn = kim.DateOf(on.Time), dateOf(&fu), dateOf(&oo)
+		return f, err
+	})
+	if err != nil {
+		return card, err
+	}
+	rows, err = tx.Query(ctx, `SELECT id, kind, coalesce(minutes, 0), contact_on, note_enc FROM contacts
+		WHERE case_id = $1 ORDER BY contact_on DESC, id DESC LIMIT 3`, c.ID)
+	if err != nil {
+		return card, err
+	}
+	card.Contacts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Contact, error) {
+		var k kim.Contact
+		var on pgtypeDate
+		var enc []byte
+		err := r.Scan(&k.ID, &k.Kind, &k.Minutes, &on, &enc)
+		k.On, k.Note = kim.DateOf(on.Time), s.open(enc, "contact.note")
+		return k, err
+	})
+	return card, err
+}
+
+// assessments returns the latest n assessments of a case, oldest first.
+func (s *Store) assessments(ctx context.Context, tx pgx.Tx, caseID int64, n int) ([]kim.Assessment, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT a.id, a.seq, a.assessed_on, a.note_enc, coalesce(json_object_agg(sc.field, sc.score) FILTER (WHERE sc.field IS NOT NULL), '{}')
+		FROM (SELECT * FROM assessments WHERE case_id = $1 ORDER BY seq DESC LIMIT $2) a
+		LEFT JOIN assessment_scores sc ON sc.assessment_id = a.id
+		GROUP BY a.id, a.seq, a.assessed_on, a.note_enc ORDER BY a.seq`, caseID, n)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Assessment, error) {
+		var x kim.Assessment
+		var on pgtypeDate
+		var enc []byte
+		err := r.Scan(&x.ID, &x.Seq, &on, &enc, &x.Scores)
+		x.On, x.Note = kim.DateOf(on.Time), s.open(enc, "assessment.note")
+		return x, err
+	})
+}
+
+// teamSettings reads the team's defaults inside a transaction.
+func teamSettings(ctx context.Context, tx querier, teamID string) (kim.TeamSettings, error) {
+	var t kim.TeamSettings
+	err := tx.QueryRow(ctx, `SELECT monitoring_days, first_assessment_days, reassessment_months, followup_days,
+		agenda_lead_workdays, retention_months FROM teams WHERE id = $1`, teamID).
+		Scan(&t.MonitoringDays, &t.FirstAssessmentDays, &t.ReassessmentMonths, &t.FollowupDays, &t.AgendaLeadWorkdays, &t.RetentionMonths)
+	if err == pgx.ErrNoRows {
+		return t, kim.Errorf(kim.ENOTFOUND, "err.team_not_provisioned", nil)
+	}
+	return t, err
+}
+
+// wrap adds the store prefix to infrastructure errors and passes
+// application errors through unchanged.
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if kim.ErrorCode(err) != kim.EINTERNAL {
+		return err
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}

@@ -1,0 +1,142 @@
+// Package store keeps kimbot's data: Postgres (through pgx) is the source of
+// truth, Redis holds locks, rate limits and idempotency keys. Every case query
+// is scoped by team and by owner or deputy in its WHERE clause, and personal
+// data is sealed before it reaches the database.
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/secret"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is kimbot's Postgres storage.
+type Store struct {
+	pool *pgxpool.Pool
+	keys *secret.Keys
+}
+
+// Open connects to Postgres and returns a Store that seals with keys.
+func Open(ctx context.Context, url string, keys *secret.Keys) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("store: invalid database URL: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to connect: %w", err)
+	}
+	return &Store{pool: pool, keys: keys}, nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() { s.pool.Close() }
+
+// Ping checks the database connection.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// Pool returns the underlying pool (for benchmarks and tests).
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Keys returns the sealing keys.
+func (s *Store) Keys() *secret.Keys { return s.keys }
+
+// Migrate applies all embedded migrations; concurrent callers wait on a
+// Postgres advisory lock, so several replicas may start at once.
+func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys,
+		goose.WithSessionLocker(locker), goose.WithLogger(goose.NopLogger()))
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	for _, r := range res {
+		applied = append(applied, r.Source.Path)
+	}
+	return applied, nil
+}
+
+// querier is what a pool and a transaction share.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// tx runs fn in a transaction, committing when it returns nil.
+func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// seal encrypts personal data for a column.
+func (s *Store) seal(v, where string) []byte { return s.keys.Seal(v, where) }
+
+// open decrypts personal data of a column; a failure is logged and shown as
+// an unreadable marker rather than losing the rest of the record.
+func (s *Store) open(b []byte, where string) string {
+	v, err := s.keys.Open(b, where)
+	if err != nil {
+		slog.Error("store: unable to decrypt", "column", where, "err", err)
+		return "⚠"
+	}
+	return v
+}
+
+// isUnique reports whether err is a unique violation of the named constraint
+// (any when name is empty).
+func isUnique(err error, name string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && (name == "" || pe.ConstraintName == name)
+}
+
+// notFound maps pgx.ErrNoRows to kim.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return kim.ErrNotFound
+	}
+	return err
+}
+
+// dateArg converts a *kim.Date to a value pgx stores as date (nil stays NULL).
+func dateArg(d *kim.Date) any {
+	if d == nil {
+		return nil
+	}
+	return d.UTC()
+}
+
+// dateOf converts a scanned nullable date.
+func dateOf(t *pgtypeDate) *kim.Date {
+	if t == nil || !t.Valid {
+		return nil
+	}
+	d := kim.DateOf(t.Time)
+	return &d
+}
