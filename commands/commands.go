@@ -40,6 +40,9 @@ type Request struct {
 type Reply struct {
 	Text   string
 	Dialog *Dialog
+	// Verb and Outcome describe the invocation for metrics and logs
+	// (never any case data): the verb's path and an error code or "ok".
+	Verb, Outcome string
 }
 
 // Dialog is an interactive form (opened with the request's trigger id).
@@ -88,22 +91,28 @@ func (r *Runner) T(id string, data map[string]any) string { return messages.T(r.
 // user errors become short texts, internal errors are logged and answered
 // with a short "internal error".
 func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
-	r, err := s.runner(ctx, req)
-	if err != nil {
-		return Reply{Text: s.errorText(r, err)}
-	}
+	verb := "?"
 	defer func() {
 		if p := recover(); p != nil {
-			s.Log.Error("commands: panic", "panic", p)
-			reply = Reply{Text: r.T("err.internal", nil)}
+			s.Log.Error("commands: panic", "verb", verb, "panic", p)
+			reply = Reply{Text: messages.T(req.User.Language(), "err.internal", nil), Outcome: kim.EINTERNAL}
+		}
+		reply.Verb = verb
+		if reply.Outcome == "" {
+			reply.Outcome = "ok"
 		}
 	}()
+	r, err := s.runner(ctx, req)
+	if err != nil {
+		return s.fail(r, err)
+	}
 	a, err := Parse(req.Text)
 	if err != nil {
-		return Reply{Text: s.errorText(r, err)}
+		return s.fail(r, err)
 	}
+	verb = a.Verb.Path()
 	if err := r.allowed(a.Verb); err != nil {
-		return Reply{Text: s.errorText(r, err)}
+		return s.fail(r, err)
 	}
 	var rep Reply
 	if a.Bare && a.Verb.Bare != nil {
@@ -114,9 +123,14 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 		err = usageErr("err.missing_sub", a.Verb, nil)
 	}
 	if err != nil {
-		return Reply{Text: s.errorText(r, err)}
+		return s.fail(r, err)
 	}
 	return rep
+}
+
+// fail answers an error.
+func (s *Service) fail(r *Runner, err error) Reply {
+	return Reply{Text: s.errorText(r, err), Outcome: kim.ErrorCode(err)}
 }
 
 // runner builds the invocation context: role, language, local day.
@@ -183,7 +197,7 @@ func (r *Runner) adminList() string {
 // errorText turns an error into the caller's answer.
 func (s *Service) errorText(r *Runner, err error) string {
 	lang := "de"
-	if r != nil {
+	if r != nil && r.lang != "" {
 		lang = r.lang
 	}
 	var e *kim.Error

@@ -47,7 +47,10 @@ func (a *Args) Int(name string) int { n, _ := a.values[name].(int); return n }
 func (a *Args) Span(name string) (Span, bool) { s, ok := a.values[name].(Span); return s, ok }
 
 // Scores returns the field=score pairs.
-func (a *Args) Scores() map[kim.LifeField]int { m, _ := a.values["scores"].(map[kim.LifeField]int); return m }
+func (a *Args) Scores() map[kim.LifeField]int {
+	m, _ := a.values["scores"].(map[kim.LifeField]int)
+	return m
+}
 
 // Span is a duration of days, weeks or months.
 type Span struct {

@@ -1,0 +1,232 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/kimbot-nrw/kimbot/commands"
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// Paths of the endpoints Mattermost calls.
+const (
+	ActionPath = "/mattermost/action"
+	DialogPath = "/mattermost/dialog"
+)
+
+var (
+	commandsTotal = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "kimbot_commands_total", Help: "Slash commands by verb and outcome.",
+	}, []string{"verb", "outcome"})
+	commandSeconds = promauto.NewHistogram(prometheus.HistogramOpts{
+		Name: "kimbot_command_duration_seconds", Help: "Time to answer a slash command.", Buckets: prometheus.DefBuckets,
+	})
+	refusedTotal = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "kimbot_refused_requests_total", Help: "Requests refused before reaching a handler, by endpoint and reason.",
+	}, []string{"endpoint", "reason"})
+)
+
+// Server is kimbot's HTTP endpoint.
+type Server struct {
+	Store     *store.Store
+	Redis     *store.Redis
+	Bot       *Client
+	Commands  *commands.Service
+	PublicURL string
+	Log       *slog.Logger
+	// Actions handles button presses and dialog submissions (may be nil).
+	Actions ActionHandler
+
+	mu         sync.RWMutex
+	tokens     map[string]string // team id → command token
+	reloadedAt time.Time
+}
+
+// ActionHandler handles verified button presses and dialog submissions.
+type ActionHandler interface {
+	HandleAction(w http.ResponseWriter, r *http.Request)
+	HandleDialog(w http.ResponseWriter, r *http.Request)
+}
+
+// Handler returns the HTTP routes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+CommandPath, s.command)
+	mux.HandleFunc("POST "+ActionPath, func(w http.ResponseWriter, r *http.Request) {
+		if s.Actions == nil {
+			http.Error(w, "no actions", http.StatusNotFound)
+			return
+		}
+		s.Actions.HandleAction(w, r)
+	})
+	mux.HandleFunc("POST "+DialogPath, func(w http.ResponseWriter, r *http.Request) {
+		if s.Actions == nil {
+			http.Error(w, "no dialogs", http.StatusNotFound)
+			return
+		}
+		s.Actions.HandleDialog(w, r)
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", promhttp.Handler())
+	return recoverer(s.Log, mux)
+}
+
+// ready checks Postgres and Redis.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	var problems []string
+	if err := s.Store.Ping(ctx); err != nil {
+		problems = append(problems, "postgres")
+	}
+	if err := s.Redis.Ping(ctx); err != nil {
+		problems = append(problems, "redis")
+	}
+	if len(problems) > 0 {
+		http.Error(w, "not ready: "+strings.Join(problems, ", "), http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// recoverer turns a panic into a logged 500 instead of a dead connection.
+func recoverer(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("http: panic", "path", r.URL.Path, "panic", p)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// maxBody is the largest request kimbot reads from Mattermost.
+const maxBody = 64 << 10
+
+// command answers a slash command after verifying its token.
+func (s *Server) command(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		s.refuse(w, r, "command", "malformed", http.StatusBadRequest)
+		return
+	}
+	teamID := r.PostForm.Get("team_id")
+	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Token ")
+	if formToken := r.PostForm.Get("token"); token == "" || (formToken != "" && formToken != token) {
+		s.refuse(w, r, "command", "token", http.StatusUnauthorized)
+		return
+	}
+	if !s.validToken(r.Context(), teamID, token) {
+		s.refuse(w, r, "command", "token", http.StatusUnauthorized)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
+	defer cancel()
+	userID := r.PostForm.Get("user_id")
+	reply := s.run(ctx, userID, commands.Request{
+		TeamID: teamID, ChannelID: r.PostForm.Get("channel_id"), TriggerID: r.PostForm.Get("trigger_id"),
+		Text: r.PostForm.Get("text"),
+	})
+	resp := &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: reply.Text, SkipSlackParsing: true}
+	if reply.Dialog != nil {
+		if err := s.openDialog(ctx, r.PostForm.Get("trigger_id"), userID, teamID, reply.Dialog); err != nil {
+			s.Log.Error("bot: unable to open dialog", "err", err)
+			resp.Text = messages.T("de", "err.dialog_failed", nil)
+		} else if resp.Text == "" {
+			resp = &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral}
+		}
+	}
+	commandsTotal.WithLabelValues(reply.Verb, reply.Outcome).Inc()
+	commandSeconds.Observe(time.Since(start).Seconds())
+	s.Log.Info("command", "verb", reply.Verb, "outcome", reply.Outcome, "ms", time.Since(start).Milliseconds())
+	writeJSON(w, resp)
+}
+
+// run resolves the caller, applies the rate limit and executes the command.
+func (s *Server) run(ctx context.Context, userID string, req commands.Request) commands.Reply {
+	u, err := s.caller(ctx, userID)
+	if err != nil {
+		s.Log.Error("bot: unable to resolve caller", "err", err)
+		return commands.Reply{Text: messages.T(u.Language(), "err.mattermost_unavailable", nil), Verb: "?", Outcome: kim.EUNAVAILABLE}
+	}
+	if ok, err := s.Redis.Allow(ctx, "cmd:"+userID, 60, time.Minute); err == nil && !ok {
+		return commands.Reply{Text: messages.T(u.Language(), "err.rate_limited", nil), Verb: "?", Outcome: kim.ERATELIMITED}
+	} else if err != nil {
+		s.Log.Warn("bot: rate limit unavailable, allowing", "err", err)
+	}
+	req.User = u
+	return s.Commands.Execute(ctx, req)
+}
+
+// caller returns the user as Mattermost knows them now (locale, time zone,
+// system admin) merged with kimbot's own settings.
+func (s *Server) caller(ctx context.Context, userID string) (kim.User, error) {
+	u, err := s.Bot.User(ctx, userID)
+	if err != nil {
+		if known, e := s.Store.User(ctx, userID); e == nil {
+			return known, err
+		}
+		return kim.User{ID: userID}, err
+	}
+	return s.Store.SyncUser(ctx, u)
+}
+
+// validToken compares the token with the team's command token in constant
+// time, reloading the tokens from the database (at most once a second) when
+// the team is unknown or the token differs, e.g. after a new provision.
+func (s *Server) validToken(ctx context.Context, teamID, token string) bool {
+	check := func() bool {
+		s.mu.RLock()
+		want, ok := s.tokens[teamID]
+		s.mu.RUnlock()
+		return ok && subtle.ConstantTimeCompare([]byte(want), []byte(token)) == 1
+	}
+	if check() {
+		return true
+	}
+	s.mu.Lock()
+	if time.Since(s.reloadedAt) > time.Second {
+		s.reloadedAt = time.Now()
+		if t, err := s.Store.CommandTokens(ctx); err == nil {
+			s.tokens = t
+		} else {
+			s.Log.Error("bot: unable to load command tokens", "err", err)
+		}
+	}
+	s.mu.Unlock()
+	return check()
+}
+
+// refuse answers a request that failed verification, logging no payload.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, endpoint, reason string, code int) {
+	refusedTotal.WithLabelValues(endpoint, reason).Inc()
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	s.Log.Warn("request refused", "endpoint", endpoint, "reason", reason, "remote", host)
+	http.Error(w, http.StatusText(code), code)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(v); err != nil && !errors.Is(err, http.ErrHandlerTimeout) {
+		slog.Warn("http: unable to write response", "err", err)
+	}
+}

@@ -1,0 +1,170 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kimbot-nrw/kimbot/internal/testenv"
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+func setup(t *testing.T) (*store.Store, kim.Actor) {
+	t.Helper()
+	s := testenv.Store(t)
+	ctx := context.Background()
+	if _, err := s.UpsertTeam(ctx, "t1", "team-one", "c1", "secret-token"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncUser(ctx, kim.User{ID: "u1", Username: "anna"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetRole(ctx, "t1", "u1", kim.RoleCoach, "Caritas", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	return s, kim.Actor{TeamID: "t1", UserID: "u1", Today: kim.Date{Y: 2026, M: 11, D: 23}}
+}
+
+// The database alone reveals no pseudonym and no command token.
+func TestPersonalDataEncryptedAtRest(t *testing.T) {
+	s, a := setup(t)
+	ctx := context.Background()
+	c, err := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "Zainab Q.", Group: "refugee", Domain: "AsylbLG"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw, tok []byte
+	if err := s.Pool().QueryRow(ctx, `SELECT pseudonym_enc FROM cases WHERE id = $1`, c.ID).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) == 0 || bytes.Contains(raw, []byte("Zainab")) {
+		t.Fatalf("pseudonym stored in the clear: %q", raw)
+	}
+	s.Pool().QueryRow(ctx, `SELECT command_token_enc FROM teams WHERE id = 't1'`).Scan(&tok)
+	if bytes.Contains(tok, []byte("secret-token")) {
+		t.Fatal("command token stored in the clear")
+	}
+	card, err := s.Card(ctx, a, strings.ToLower(c.Ref))
+	if err != nil || card.Case.Pseudonym != "Zainab Q." || card.Case.Organisation != "Caritas" {
+		t.Fatalf("card = %+v, %v", card.Case, err)
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	s, a := setup(t)
+	ctx := context.Background()
+	c, _ := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
+	if _, err := s.Card(ctx, a, c.Ref); err != nil {
+		t.Fatal(err)
+	}
+	log, err := s.AuditLog(ctx, "t1", c.Ref, 10)
+	if err != nil || len(log) != 2 || log[0].Action != "case.open" || log[1].Action != "case.read" || log[1].Actor != "anna" {
+		t.Fatalf("audit log = %+v, %v", log, err)
+	}
+	for _, sql := range []string{`UPDATE audit_log SET actor_id = 'x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`} {
+		if _, err := s.Pool().Exec(ctx, sql); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: err = %v", sql, err)
+		}
+	}
+}
+
+// References are unique per team, counted per year, and concurrent opens
+// never collide.
+func TestCaseNumbering(t *testing.T) {
+	s, a := setup(t)
+	ctx := context.Background()
+	refs := make(chan string, 20)
+	for i := 0; i < 20; i++ {
+		go func() {
+			c, err := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "X", Group: "other", Domain: "none"})
+			if err != nil {
+				t.Error(err)
+			}
+			refs <- c.Ref
+		}()
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 20; i++ {
+		r := <-refs
+		if seen[r] {
+			t.Fatalf("duplicate reference %s", r)
+		}
+		seen[r] = true
+	}
+	if !seen["K-2026-0001"] || !seen["K-2026-0020"] {
+		t.Fatalf("refs = %v", seen)
+	}
+	a.Today = kim.Date{Y: 2027, M: 1, D: 2}
+	c, _ := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "Y", Group: "other", Domain: "none"})
+	if c.Ref != "K-2027-0001" {
+		t.Fatalf("new year starts at 1: %s", c.Ref)
+	}
+	if _, err := s.Pool().Exec(ctx, `UPDATE cases SET ref = 'K-2026-0001' WHERE ref = 'K-2026-0002'`); err == nil {
+		t.Fatal("duplicate reference accepted by the database")
+	}
+	if _, err := s.Pool().Exec(ctx, `UPDATE cases SET target_group = 'martians' WHERE ref = 'K-2026-0002'`); err == nil {
+		t.Fatal("unknown target group accepted by the database")
+	}
+}
+
+// A deputy sees the owner's cases only during the absence.
+func TestDeputyAccess(t *testing.T) {
+	s, a := setup(t)
+	ctx := context.Background()
+	s.SyncUser(ctx, kim.User{ID: "u2", Username: "ben"})
+	s.SetRole(ctx, "t1", "u2", kim.RoleCoach, "", "admin")
+	c, _ := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
+	ben := kim.Actor{TeamID: "t1", UserID: "u2", Today: a.Today}
+	if _, err := s.Card(ctx, ben, c.Ref); kim.ErrorCode(err) != kim.ENOTFOUND {
+		t.Fatalf("ben sees anna's case without absence: %v", err)
+	}
+	if _, err := s.Pool().Exec(ctx, `INSERT INTO absences (team_id, user_id, deputy_id, starts_on, ends_on) VALUES ('t1', 'u1', 'u2', '2026-11-20', '2026-11-30')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Card(ctx, ben, c.Ref); err != nil {
+		t.Fatalf("deputy refused during absence: %v", err)
+	}
+	ben.Today = kim.Date{Y: 2026, M: 12, D: 1}
+	if _, err := s.Card(ctx, ben, c.Ref); kim.ErrorCode(err) != kim.ENOTFOUND {
+		t.Fatalf("deputy still sees the case after the absence: %v", err)
+	}
+}
+
+func TestRedisLockRateLimitOnce(t *testing.T) {
+	r := testenv.Redis(t)
+	ctx := context.Background()
+	l, ok, err := r.TryLock(ctx, "pass", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("lock: %v %v", ok, err)
+	}
+	if _, ok, _ := r.TryLock(ctx, "pass", time.Minute); ok {
+		t.Fatal("lock taken twice")
+	}
+	l.Unlock(ctx)
+	if _, ok, _ := r.TryLock(ctx, "pass", time.Minute); !ok {
+		t.Fatal("lock not released")
+	}
+	for i := 1; i <= 4; i++ {
+		ok, err := r.Allow(ctx, "u1", 3, time.Minute)
+		if err != nil || ok != (i <= 3) {
+			t.Fatalf("event %d allowed=%v err=%v", i, ok, err)
+		}
+	}
+	if first, _ := r.Once(ctx, "press-1", time.Minute); !first {
+		t.Fatal("first use refused")
+	}
+	if again, _ := r.Once(ctx, "press-1", time.Minute); again {
+		t.Fatal("second use accepted")
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	s := testenv.Store(t)
+	applied, err := s.Migrate(context.Background())
+	if err != nil || len(applied) != 0 {
+		t.Fatalf("second migrate applied %v, %v", applied, err)
+	}
+}
