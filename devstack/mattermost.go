@@ -30,6 +30,9 @@ type MattermostConfig struct {
 	// WorkDir is the server's working directory (config, files, logs); "" means a temporary
 	// directory removed by Close.
 	WorkDir string
+	// ClientDir, if set, is a Mattermost web app build (the client/ directory of a release
+	// tarball) served at URL; without it only the REST API is available.
+	ClientDir string
 	// Port to listen on (127.0.0.1); 0 picks a free one.
 	Port int
 	// DefaultLocale is the locale of users created without one ("" keeps Mattermost's "en").
@@ -97,7 +100,7 @@ func StartMattermost(ctx context.Context, cfg MattermostConfig) (_ *Mattermost, 
 		}
 		m.tempDir = true
 	}
-	if err := prepareWorkDir(m.WorkDir, cfg.Assets); err != nil {
+	if err := prepareWorkDir(m.WorkDir, cfg.Assets, cfg.ClientDir); err != nil {
 		return nil, err
 	}
 
@@ -119,20 +122,38 @@ func StartMattermost(ctx context.Context, cfg MattermostConfig) (_ *Mattermost, 
 }
 
 // prepareWorkDir links the assets and creates the directories and config file the server needs.
-func prepareWorkDir(dir, assets string) error {
-	for _, d := range []string{"client", "data", "logs", "plugins", "client/plugins", "config"} {
+func prepareWorkDir(dir, assets, clientDir string) error {
+	for _, d := range []string{"data", "logs", "plugins", "config"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			return fmt.Errorf("devstack: %w", err)
 		}
 	}
-	abs, err := filepath.Abs(assets)
-	if err != nil {
+	links := map[string]string{}
+	for _, d := range []string{"i18n", "templates", "fonts"} {
+		links[d] = filepath.Join(assets, d)
+	}
+	client := filepath.Join(dir, "client")
+	if fi, err := os.Lstat(client); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		_ = os.Remove(client)
+	}
+	if clientDir != "" {
+		links["client"] = clientDir
+	} else if err := os.MkdirAll(filepath.Join(client, "plugins"), 0o755); err != nil {
 		return fmt.Errorf("devstack: %w", err)
 	}
-	for _, d := range []string{"i18n", "templates", "fonts"} {
-		link := filepath.Join(dir, d)
+	for name, target := range links {
+		abs, err := filepath.Abs(target)
+		if err != nil {
+			return fmt.Errorf("devstack: %w", err)
+		}
+		link := filepath.Join(dir, name)
+		if fi, err := os.Lstat(link); err == nil && fi.IsDir() && fi.Mode()&os.ModeSymlink == 0 {
+			if err := os.RemoveAll(link); err != nil { // an empty client/ from an earlier run
+				return fmt.Errorf("devstack: %w", err)
+			}
+		}
 		_ = os.Remove(link)
-		if err := os.Symlink(filepath.Join(abs, d), link); err != nil {
+		if err := os.Symlink(abs, link); err != nil {
 			return fmt.Errorf("devstack: %w", err)
 		}
 	}

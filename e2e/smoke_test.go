@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/kimbot-nrw/kimbot/devstack"
 )
 
 // TestSmoke: /kim help answers through Mattermost, and kimbot refuses a forged slash command.
@@ -14,9 +16,11 @@ func TestSmoke(t *testing.T) {
 
 	t.Run("help through Mattermost", func(t *testing.T) {
 		resp := u.kim(t, "help")
-		if text := strings.TrimSpace(resp.Text); text == "" && len(resp.Attachments) == 0 {
+		text := devstack.ResponseText(resp)
+		if text == "" {
 			t.Fatalf("/kim help gave an empty answer: %+v", resp)
 		}
+		t.Logf("/kim help:\n%s", devstack.Tail(text, 5))
 		if resp.ResponseType != "" && resp.ResponseType != "ephemeral" {
 			t.Errorf("/kim help response_type = %q, want ephemeral", resp.ResponseType)
 		}
