@@ -49,38 +49,20 @@ type Server struct {
 	Commands  *commands.Service
 	PublicURL string
 	Log       *slog.Logger
-	// Actions handles button presses and dialog submissions (may be nil).
-	Actions ActionHandler
+	// Buttons answers verified button presses (bot/buttons.go).
+	Buttons ButtonHandler
 
 	mu         sync.RWMutex
 	tokens     map[string]string // team id → command token
 	reloadedAt time.Time
 }
 
-// ActionHandler handles verified button presses and dialog submissions.
-type ActionHandler interface {
-	HandleAction(w http.ResponseWriter, r *http.Request)
-	HandleDialog(w http.ResponseWriter, r *http.Request)
-}
-
 // Handler returns the HTTP routes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+CommandPath, s.command)
-	mux.HandleFunc("POST "+ActionPath, func(w http.ResponseWriter, r *http.Request) {
-		if s.Actions == nil {
-			http.Error(w, "no actions", http.StatusNotFound)
-			return
-		}
-		s.Actions.HandleAction(w, r)
-	})
-	mux.HandleFunc("POST "+DialogPath, func(w http.ResponseWriter, r *http.Request) {
-		if s.Actions == nil {
-			http.Error(w, "no dialogs", http.StatusNotFound)
-			return
-		}
-		s.Actions.HandleDialog(w, r)
-	})
+	mux.HandleFunc("POST "+ActionPath, s.buttonPress)
+	mux.HandleFunc("POST "+DialogPath, s.dialogSubmit)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", promhttp.Handler())
