@@ -82,7 +82,7 @@ pg_start() {
 			{ cat "$data.initdb.log" >&2; die "initdb failed"; }
 	fi
 	as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
-		-o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=400 $PG_EXTRA_OPTS" \
+		-o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=400 ${PG_EXTRA_OPTS:-}" \
 		start >/dev/null
 }
 
