@@ -344,6 +344,9 @@ func (e *teamEnv) remindNow(t testing.TB, at time.Time) string {
 type user struct {
 	*devstack.Client
 	env *teamEnv
+
+	mu     sync.Mutex
+	events *devstack.Events // started by listen
 }
 
 // mention returns "@username".
@@ -439,6 +442,67 @@ func (u *user) tryPress(t testing.TB, postID, actionID string) error {
 	return u.PressButton(ctxT(t), postID, actionID)
 }
 
+// listen connects the user's WebSocket (once; closed when the test ends), so that dialogs and
+// ephemeral posts sent from now on are recorded.
+func (u *user) listen(t testing.TB) *devstack.Events {
+	t.Helper()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.events == nil {
+		ev, err := u.Listen(ctxT(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.events = ev
+		t.Cleanup(func() {
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			u.events.Close()
+			u.events = nil
+		})
+	}
+	return u.events
+}
+
+// kimDialog executes `/kim <args>` and returns the interactive dialog it opens (failing the
+// test if none opens within 15 s).
+func (u *user) kimDialog(t testing.TB, args string) *model.OpenDialogRequest {
+	t.Helper()
+	ev := u.listen(t)
+	resp := u.kim(t, args)
+	ctx, cancel := context.WithTimeout(ctxT(t), 15*time.Second)
+	defer cancel()
+	d, err := ev.WaitDialog(ctx)
+	if err != nil {
+		t.Fatalf("/kim %s opened no dialog (answer: %q): %v", args, devstack.ResponseText(resp), err)
+	}
+	return d
+}
+
+// submitDialog submits a dialog opened in town-square with the given element values.
+func (u *user) submitDialog(t testing.TB, d *model.OpenDialogRequest, values map[string]any) *model.SubmitDialogResponse {
+	t.Helper()
+	resp, err := u.SubmitDialog(ctxT(t), d, u.env.TownSquareID, u.env.Team.Id, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// waitEphemeral waits up to 15 s for an ephemeral post to this user containing substr (any if
+// ""), e.g. the answer to a button press; call listen before the action that causes it.
+func (u *user) waitEphemeral(t testing.TB, substr string) *model.Post {
+	t.Helper()
+	ev := u.listen(t)
+	ctx, cancel := context.WithTimeout(ctxT(t), 15*time.Second)
+	defer cancel()
+	p, err := ev.WaitEphemeral(ctx, substr)
+	if err != nil {
+		t.Fatalf("%s: %v; ephemeral posts so far:\n%s", u.Username(), err, postsText(ev.Ephemeral()))
+	}
+	return p
+}
+
 // postsText renders posts for failure messages.
 func postsText(posts []*model.Post) string {
 	var b strings.Builder
@@ -514,8 +578,8 @@ func restartServe(t testing.TB, crash bool) {
 	stack.serve = p
 }
 
-// mattermostDown stops the Mattermost server until mattermostUp (or the end of the test).
-// Not for parallel tests.
+// mattermostDown stops the Mattermost server (cleanly; stack.mm.Kill would crash it) until
+// mattermostUp or the end of the test. Not for parallel tests.
 func mattermostDown(t testing.TB) {
 	t.Helper()
 	if err := stack.mm.Stop(); err != nil {
