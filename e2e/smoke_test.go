@@ -54,3 +54,25 @@ func TestSmoke(t *testing.T) {
 		}
 	})
 }
+
+// TestServeRestart: kimbot serve exits cleanly on SIGTERM, survives a crash, and answers again
+// on the same address either way; Mattermost going away and coming back changes nothing.
+func TestServeRestart(t *testing.T) {
+	env := newTeamEnv(t)
+	u := env.newUser(t, "restart", "en")
+	for _, step := range []struct {
+		name string
+		do   func(t *testing.T)
+	}{
+		{"SIGTERM", func(t *testing.T) { restartServe(t, false) }},
+		{"crash", func(t *testing.T) { restartServe(t, true) }},
+		{"Mattermost restart", func(t *testing.T) { mattermostDown(t); mattermostUp(t) }},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			step.do(t)
+			if text := u.kimText(t, "help"); text == "" {
+				t.Fatal("empty /kim help after restart")
+			}
+		})
+	}
+}
