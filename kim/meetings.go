@@ -1,0 +1,100 @@
+package kim
+
+import (
+	"fmt"
+	"time"
+)
+
+// Meeting is a network meeting of the coordination (M-n per team).
+type Meeting struct {
+	ID          int64
+	TeamID      string
+	N           int
+	Title       string
+	StartsAt    time.Time
+	ChannelID   string
+	ChannelName string
+	CreatedBy   string
+	CreatorName string
+	// CreatorTZ is the creator's IANA time zone ("" means Europe/Berlin); the
+	// meeting's dates are shown and scheduled in it.
+	CreatorTZ      string
+	CreatedAt      time.Time
+	AgendaPostedAt *time.Time
+	AgendaPostID   string
+	Items          []AgendaItem // in order; filled by single-meeting reads
+	Actions        []ActionItem // filled by single-meeting reads
+	ItemCount      int          // filled by lists
+	OpenActions    int          // filled by lists
+}
+
+// Ref returns the meeting's reference, e.g. "M-3".
+func (m Meeting) Ref() string { return fmt.Sprintf("M-%d", m.N) }
+
+// Location returns the time zone the meeting is scheduled in.
+func (m Meeting) Location() *time.Location { return User{TimeZone: m.CreatorTZ}.Location() }
+
+// Day returns the calendar day of the meeting in its time zone.
+func (m Meeting) Day() Date { return DateOf(m.StartsAt.In(m.Location())) }
+
+// AgendaItem is one point of a meeting's agenda.
+type AgendaItem struct {
+	Position int
+	Text     string
+}
+
+// ActionItem is a follow-up task from a meeting (A-n per team).
+type ActionItem struct {
+	ID        int64
+	N         int
+	MeetingN  int
+	OwnerID   string
+	OwnerName string
+	Text      string
+	Due       *Date
+	DoneOn    *Date
+}
+
+// Ref returns the action's reference, e.g. "A-7".
+func (a ActionItem) Ref() string { return fmt.Sprintf("A-%d", a.N) }
+
+// Channel is a Mattermost channel the bot can post into.
+type Channel struct {
+	ID          string
+	TeamID      string
+	Name        string
+	DisplayName string
+}
+
+// BarrierGroup is the barriers of one partner or topic in a period: a count
+// and the texts coaches wrote for the network, never a case reference.
+type BarrierGroup struct {
+	Partner string // partner name; "" for a topic
+	Topic   string // free topic; "" for a partner
+	Count   int
+	// Texts are the distinct barrier texts with how often each was written,
+	// most frequent first.
+	Texts []BarrierText
+}
+
+// Label returns the partner name or the topic.
+func (g BarrierGroup) Label() string {
+	if g.Partner != "" {
+		return g.Partner
+	}
+	return g.Topic
+}
+
+// BarrierText is a barrier text and how often it was recorded.
+type BarrierText struct {
+	Text  string
+	Count int
+}
+
+// BarrierSummary is what an agenda post shows of the case findings.
+type BarrierSummary struct {
+	Since  *Date // the previous meeting's day; nil when there was none
+	Until  Date  // the meeting's day
+	Total  int
+	Groups []BarrierGroup
+}

@@ -1,0 +1,348 @@
+package store
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// Limits of meetings.
+const (
+	MaxAgendaItems = 50
+	maxListed      = 50
+)
+
+const meetingColumns = `m.id, m.team_id, m.n, m.title, m.starts_at, m.channel_id, m.channel_name, m.created_by,
+	coalesce(u.username, ''), coalesce(u.timezone, ''), m.created_at, m.agenda_posted_at, coalesce(m.agenda_post_id, ''),
+	(SELECT count(*) FROM agenda_items i WHERE i.meeting_id = m.id),
+	(SELECT count(*) FROM actions x WHERE x.meeting_id = m.id AND x.done_on IS NULL)`
+
+const meetingFrom = `meetings m LEFT JOIN users u ON u.id = m.created_by`
+
+func scanMeeting(r pgx.Row) (kim.Meeting, error) {
+	var m kim.Meeting
+	err := r.Scan(&m.ID, &m.TeamID, &m.N, &m.Title, &m.StartsAt, &m.ChannelID, &m.ChannelName, &m.CreatedBy,
+		&m.CreatorName, &m.CreatorTZ, &m.CreatedAt, &m.AgendaPostedAt, &m.AgendaPostID, &m.ItemCount, &m.OpenActions)
+	return m, err
+}
+
+// lockTeamCounter serialises numbering (M-n, A-n) within a team for the
+// rest of the transaction.
+func lockTeamCounter(ctx context.Context, tx pgx.Tx, what, teamID string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "kimbot."+what+":"+teamID)
+	return err
+}
+
+// CreateMeeting records a meeting of the actor's team, numbered M-n per
+// team, and returns it. The caller checks the role and the time.
+func (s *Store) CreateMeeting(ctx context.Context, a kim.Actor, in kim.Meeting) (kim.Meeting, error) {
+	var m kim.Meeting
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := teamSettings(ctx, tx, a.TeamID); err != nil {
+			return err
+		}
+		if err := lockTeamCounter(ctx, tx, "meetings", a.TeamID); err != nil {
+			return err
+		}
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO meetings (team_id, n, title, starts_at, channel_id, channel_name, created_by, created_at)
+			SELECT $1, coalesce(max(n), 0) + 1, $2, $3, $4, $5, $6, $7 FROM meetings WHERE team_id = $1
+			RETURNING id`, a.TeamID, in.Title, in.StartsAt, in.ChannelID, in.ChannelName, a.UserID, in.CreatedAt).Scan(&id)
+		if err != nil {
+			return err
+		}
+		m, err = scanMeeting(tx.QueryRow(ctx, `SELECT `+meetingColumns+` FROM `+meetingFrom+` WHERE m.id = $1`, id))
+		return err
+	})
+	return m, wrap("unable to create meeting", err)
+}
+
+// Meetings returns the team's meetings from now on (at most 50) and the
+// latest past ones (at most past), in time order.
+func (s *Store) Meetings(ctx context.Context, teamID string, now time.Time, past int) ([]kim.Meeting, error) {
+	rows, err := s.pool.Query(ctx, `
+		(SELECT `+meetingColumns+` FROM `+meetingFrom+` WHERE m.team_id = $1 AND m.starts_at >= $2 ORDER BY m.starts_at, m.n LIMIT $3)
+		UNION ALL
+		(SELECT `+meetingColumns+` FROM `+meetingFrom+` WHERE m.team_id = $1 AND m.starts_at < $2 ORDER BY m.starts_at DESC, m.n DESC LIMIT $4)`,
+		teamID, now, maxListed, past)
+	if err != nil {
+		return nil, wrap("unable to list meetings", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Meeting, error) { return scanMeeting(r) })
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].StartsAt.Equal(out[j].StartsAt) {
+			return out[i].StartsAt.Before(out[j].StartsAt)
+		}
+		return out[i].N < out[j].N
+	})
+	return out, wrap("unable to list meetings", err)
+}
+
+// Meeting returns meeting M-n of the team with its agenda and actions;
+// an ENOTFOUND error when there is none.
+func (s *Store) Meeting(ctx context.Context, teamID string, n int) (kim.Meeting, error) {
+	var m kim.Meeting
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		m, err = s.meeting(ctx, tx, teamID, n, false)
+		return err
+	})
+	return m, wrap("unable to read meeting", err)
+}
+
+// meeting reads M-n with items and actions, optionally locking its row.
+func (s *Store) meeting(ctx context.Context, tx pgx.Tx, teamID string, n int, lock bool) (kim.Meeting, error) {
+	sql := `SELECT ` + meetingColumns + ` FROM ` + meetingFrom + ` WHERE m.team_id = $1 AND m.n = $2`
+	if lock {
+		sql += ` FOR UPDATE OF m`
+	}
+	m, err := scanMeeting(tx.QueryRow(ctx, sql, teamID, n))
+	if err == pgx.ErrNoRows {
+		return m, kim.Errorf(kim.ENOTFOUND, "meeting.not_found", map[string]any{"Ref": kim.Meeting{N: n}.Ref()})
+	}
+	if err != nil {
+		return m, err
+	}
+	rows, err := tx.Query(ctx, `SELECT position, text FROM agenda_items WHERE meeting_id = $1 ORDER BY position`, m.ID)
+	if err != nil {
+		return m, err
+	}
+	m.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.AgendaItem, error) {
+		var it kim.AgendaItem
+		return it, r.Scan(&it.Position, &it.Text)
+	})
+	if err != nil {
+		return m, err
+	}
+	rows, err = tx.Query(ctx, `SELECT `+actionColumns+` FROM `+actionFrom+` WHERE x.meeting_id = $1 ORDER BY x.n`, m.ID)
+	if err != nil {
+		return m, err
+	}
+	m.Actions, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.ActionItem, error) { return scanAction(r) })
+	return m, err
+}
+
+// AddAgendaItem appends an item to the agenda of M-n and returns the
+// meeting with its agenda. A meeting that has begun or a full agenda is
+// refused.
+func (s *Store) AddAgendaItem(ctx context.Context, a kim.Actor, n int, text string, now time.Time) (kim.Meeting, error) {
+	var m kim.Meeting
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if m, err = s.meeting(ctx, tx, a.TeamID, n, true); err != nil {
+			return err
+		}
+		if !m.StartsAt.After(now) {
+			return kim.Errorf(kim.ECONFLICT, "meeting.begun", map[string]any{"Ref": m.Ref()})
+		}
+		if len(m.Items) >= MaxAgendaItems {
+			return kim.Errorf(kim.ECONFLICT, "agenda.full", map[string]any{"Ref": m.Ref(), "Max": MaxAgendaItems})
+		}
+		pos := len(m.Items) + 1
+		if _, err := tx.Exec(ctx, `INSERT INTO agenda_items (meeting_id, position, text, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			m.ID, pos, text, a.UserID, now); err != nil {
+			return err
+		}
+		m.Items = append(m.Items, kim.AgendaItem{Position: pos, Text: text})
+		m.ItemCount = len(m.Items)
+		return nil
+	})
+	return m, wrap("unable to add agenda item", err)
+}
+
+// AgendaPosted records that the agenda of a meeting was posted (post id,
+// time) and writes the audit row of the barrier read.
+func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time) error {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE meetings SET agenda_posted_at = $2, agenda_post_id = $3 WHERE id = $1 AND team_id = $4`,
+			meetingID, at, postID, a.TeamID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "agenda.post", 0, "")
+	})
+	return wrap("unable to record agenda post", err)
+}
+
+// barrierTextColumn is where the case-cycle code seals barrier texts.
+const barrierTextColumn = "barrier.text"
+
+var caseRefInText = regexp.MustCompile(`(?i)\bK-?\s?\d{4}-?\s?\d{1,4}\b`)
+
+// BarrierSummary returns the team's barriers recorded from the day of the
+// meeting before m up to m's day, grouped by partner or topic, with their
+// texts scrubbed of case references and of the case's pseudonym. It never
+// returns which case a barrier came from.
+func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierSummary, error) {
+	loc := m.Location()
+	sum := kim.BarrierSummary{Until: m.Day()}
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var prev time.Time
+		err := tx.QueryRow(ctx, `SELECT starts_at FROM meetings WHERE team_id = $1 AND starts_at < $2 AND id <> $3
+			ORDER BY starts_at DESC LIMIT 1`, m.TeamID, m.StartsAt, m.ID).Scan(&prev)
+		switch {
+		case err == pgx.ErrNoRows:
+		case err != nil:
+			return err
+		default:
+			d := kim.DateOf(prev.In(loc))
+			sum.Since = &d
+		}
+		var since any
+		if sum.Since != nil {
+			since = sum.Since.UTC()
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT coalesce(p.name, ''), coalesce(b.topic, ''), b.text_enc, c.pseudonym_enc
+			FROM barriers b LEFT JOIN partners p ON p.id = b.partner_id LEFT JOIN cases c ON c.id = b.case_id
+			WHERE b.team_id = $1 AND ($2::date IS NULL OR b.recorded_on >= $2) AND b.recorded_on <= $3
+			ORDER BY b.id`, m.TeamID, since, sum.Until.UTC())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		groups := map[string]*kim.BarrierGroup{}
+		texts := map[string]map[string]int{}
+		var order []string
+		for rows.Next() {
+			var partner, topic string
+			var textEnc, pseudEnc []byte
+			if err := rows.Scan(&partner, &topic, &textEnc, &pseudEnc); err != nil {
+				return err
+			}
+			key := "p:" + partner
+			if partner == "" {
+				topic = strings.Join(strings.Fields(topic), " ")
+				key = "t:" + strings.ToLower(topic)
+			}
+			g := groups[key]
+			if g == nil {
+				g = &kim.BarrierGroup{Partner: partner, Topic: topic}
+				if partner != "" {
+					g.Topic = ""
+				}
+				groups[key], texts[key] = g, map[string]int{}
+				order = append(order, key)
+			}
+			g.Count++
+			sum.Total++
+			text := scrubBarrierText(s.open(textEnc, barrierTextColumn), s.open(pseudEnc, "case.pseudonym"))
+			if text != "" {
+				if texts[key][text] == 0 {
+					g.Texts = append(g.Texts, kim.BarrierText{Text: text})
+				}
+				texts[key][text]++
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, k := range order {
+			g := groups[k]
+			for i := range g.Texts {
+				g.Texts[i].Count = texts[k][g.Texts[i].Text]
+			}
+			sort.SliceStable(g.Texts, func(i, j int) bool { return g.Texts[i].Count > g.Texts[j].Count })
+			sum.Groups = append(sum.Groups, *g)
+		}
+		sort.SliceStable(sum.Groups, func(i, j int) bool {
+			if sum.Groups[i].Count != sum.Groups[j].Count {
+				return sum.Groups[i].Count > sum.Groups[j].Count
+			}
+			return strings.ToLower(sum.Groups[i].Label()) < strings.ToLower(sum.Groups[j].Label())
+		})
+		return nil
+	})
+	return sum, wrap("unable to summarise barriers", err)
+}
+
+// scrubBarrierText removes what would point to a case from a barrier text:
+// anything like a case reference, and the case's pseudonym as a word.
+func scrubBarrierText(text, pseudonym string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "⚠" {
+		return ""
+	}
+	text = caseRefInText.ReplaceAllString(text, "[…]")
+	if p := strings.TrimSpace(pseudonym); len([]rune(p)) >= 2 && p != "⚠" {
+		re, err := regexp.Compile(`(?i)(^|[^\pL\pN])` + regexp.QuoteMeta(p) + `($|[^\pL\pN])`)
+		if err == nil {
+			text = re.ReplaceAllString(text, "${1}[…]${2}")
+		}
+	}
+	return text
+}
+
+const actionColumns = `x.id, x.n, m.n, x.owner_id, coalesce(u.username, ''), x.text, x.due_on, x.done_on`
+
+const actionFrom = `actions x JOIN meetings m ON m.id = x.meeting_id LEFT JOIN users u ON u.id = x.owner_id`
+
+func scanAction(r pgx.Row) (kim.ActionItem, error) {
+	var x kim.ActionItem
+	var due, done pgtypeDate
+	err := r.Scan(&x.ID, &x.N, &x.MeetingN, &x.OwnerID, &x.OwnerName, &x.Text, &due, &done)
+	x.Due, x.DoneOn = dateOf(&due), dateOf(&done)
+	return x, err
+}
+
+// AddAction records a follow-up task of meeting M-n for owner (a user kimbot
+// knows), numbered A-n per team, and returns it.
+func (s *Store) AddAction(ctx context.Context, a kim.Actor, meetingN int, ownerID, text string, due kim.Date) (kim.ActionItem, error) {
+	var x kim.ActionItem
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		m, err := s.meeting(ctx, tx, a.TeamID, meetingN, false)
+		if err != nil {
+			return err
+		}
+		if err := lockTeamCounter(ctx, tx, "actions", a.TeamID); err != nil {
+			return err
+		}
+		var id int64
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO actions (team_id, n, meeting_id, owner_id, text, due_on, created_by)
+			SELECT $1, coalesce(max(n), 0) + 1, $2, $3, $4, $5, $6 FROM actions WHERE team_id = $1
+			RETURNING id`, a.TeamID, m.ID, ownerID, text, due.UTC(), a.UserID).Scan(&id); err != nil {
+			return err
+		}
+		x, err = scanAction(tx.QueryRow(ctx, `SELECT `+actionColumns+` FROM `+actionFrom+` WHERE x.id = $1`, id))
+		return err
+	})
+	return x, wrap("unable to add action", err)
+}
+
+// DoneAction marks action A-n of the team done on the actor's day. Only its
+// owner may, unless anyone is set (coordinators and admins); an action that
+// is done already is a conflict.
+func (s *Store) DoneAction(ctx context.Context, a kim.Actor, n int, anyone bool) (kim.ActionItem, error) {
+	var x kim.ActionItem
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		x, err = scanAction(tx.QueryRow(ctx, `SELECT `+actionColumns+` FROM `+actionFrom+`
+			WHERE x.team_id = $1 AND x.n = $2 FOR UPDATE OF x`, a.TeamID, n))
+		if err == pgx.ErrNoRows {
+			return kim.Errorf(kim.ENOTFOUND, "action.not_found", map[string]any{"Ref": kim.ActionItem{N: n}.Ref()})
+		}
+		if err != nil {
+			return err
+		}
+		if !anyone && x.OwnerID != a.UserID {
+			return kim.Errorf(kim.EFORBIDDEN, "action.not_yours", map[string]any{"Ref": x.Ref(), "Owner": x.OwnerName})
+		}
+		if x.DoneOn != nil {
+			return kim.Errorf(kim.ECONFLICT, "action.already_done", map[string]any{"Ref": x.Ref(), "Date": x.DoneOn.German()})
+		}
+		if _, err := tx.Exec(ctx, `UPDATE actions SET done_on = $2 WHERE id = $1`, x.ID, a.Today.UTC()); err != nil {
+			return err
+		}
+		d := a.Today
+		x.DoneOn = &d
+		return nil
+	})
+	return x, wrap("unable to complete action", err)
+}
