@@ -21,6 +21,7 @@ func init() {
 			{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, Optional: true},
 		},
 		Run:      (*Runner).open,
+		Bare:     (*Runner).openDialog, // commands/casework_dialogs.go
 		Examples: []string{"/kim open AB group=refugee domain=AsylbLG consent=yes", "/kim neu \"M. K.\" group=eu consent=ja form=oral"},
 	}, &Verb{
 		Name: "cases", Alias: "faelle", Roles: coach,

@@ -115,6 +115,7 @@ func (s *Store) caseFor(ctx context.Context, q pgx.Tx, a kim.Actor, ref string, 
 	if err == pgx.ErrNoRows {
 		return c, kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": NormalizeRef(ref)})
 	}
+	c.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today) // a due assessment changes the phase by time alone
 	return c, err
 }
 
@@ -150,7 +151,11 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) { return s.scanCase(r) })
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) {
+			c, err := s.scanCase(r)
+			c.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today)
+			return c, err
+		})
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,272 @@
+package store
+
+// The case-management cycle (SPEC §2–§3): helpers every case write shares,
+// and the writes on the case row itself (Rechtskreiswechsel, dates by hand,
+// closure, reopening, transfer). Contacts, assessments, goals, referrals,
+// consents, barriers, absences and partners have their own casework_*.go.
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// Limits of dates a coach may enter.
+const (
+	// MaxAheadDays is how far in the future a date set by hand may lie.
+	MaxAheadDays = 3 * 366
+)
+
+// dayArgs returns template data for a day in both catalogues' forms:
+// Name (DD.MM.YYYY) and NameISO (YYYY-MM-DD).
+func dayArgs(data map[string]any, name string, d kim.Date) map[string]any {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data[name] = d.German()
+	data[name+"ISO"] = d.String()
+	return data
+}
+
+// checkPastDay refuses a day after today or before the case was opened
+// (contacts, assessments, consents, Rechtskreiswechsel happened already).
+func checkPastDay(field string, d kim.Date, c kim.Case, today kim.Date) error {
+	if d.After(today) {
+		return kim.Errorf(kim.EINVALID, "casework.date_future", dayArgs(map[string]any{"Field": field}, "Date", d))
+	}
+	if d.Before(c.OpenedOn) {
+		args := dayArgs(map[string]any{"Field": field, "Ref": c.Ref}, "Date", d)
+		return kim.Errorf(kim.EINVALID, "casework.date_before_open", dayArgs(args, "Opened", c.OpenedOn))
+	}
+	return nil
+}
+
+// checkFutureDay refuses a due day before today or more than MaxAheadDays ahead.
+func checkFutureDay(field string, d kim.Date, today kim.Date) error {
+	if d.Before(today) {
+		return kim.Errorf(kim.EINVALID, "casework.date_past", dayArgs(map[string]any{"Field": field}, "Date", d))
+	}
+	if d.After(today.AddDays(MaxAheadDays)) {
+		return kim.Errorf(kim.EINVALID, "casework.date_far", dayArgs(map[string]any{"Field": field}, "Date", d))
+	}
+	return nil
+}
+
+// writable returns the case ref of the actor, locked, refusing erased and
+// closed cases.
+func (s *Store) writable(ctx context.Context, tx pgx.Tx, a kim.Actor, ref string) (kim.Case, error) {
+	c, err := s.caseFor(ctx, tx, a, ref, true)
+	if err != nil {
+		return c, err
+	}
+	if c.Erased {
+		return c, kim.Errorf(kim.ECONFLICT, "casework.erased", map[string]any{"Ref": c.Ref})
+	}
+	if !c.Open() {
+		return c, kim.Errorf(kim.ECONFLICT, "casework.closed", map[string]any{"Ref": c.Ref})
+	}
+	return c, nil
+}
+
+// settle recomputes the phase of case id with kim.PhaseOf, stores it and
+// returns the case as it is now.
+func (s *Store) settle(ctx context.Context, tx pgx.Tx, a kim.Actor, id int64) (kim.Case, error) {
+	var f kim.PhaseFacts
+	var next, plan, contact pgtypeDate
+	err := tx.QueryRow(ctx, `
+		SELECT c.closed_on IS NOT NULL, c.next_assessment,
+			(SELECT count(*) FROM assessments WHERE case_id = c.id),
+			(SELECT count(*) FROM goals WHERE case_id = c.id AND status = 'open'),
+			(SELECT count(*) FROM referrals WHERE case_id = c.id AND outcome = 'pending'),
+			(SELECT count(*) FROM referrals WHERE case_id = c.id AND outcome <> 'pending'),
+			greatest((SELECT max(created_on) FROM goals WHERE case_id = c.id),
+				(SELECT max(referred_on) FROM referrals WHERE case_id = c.id)),
+			(SELECT max(contact_on) FROM contacts WHERE case_id = c.id)
+		FROM cases c WHERE c.id = $1`, id).
+		Scan(&f.Closed, &next, &f.Assessments, &f.OpenGoals, &f.PendingReferrals, &f.ResolvedReferrals, &plan, &contact)
+	if err != nil {
+		return kim.Case{}, err
+	}
+	f.NextAssessment, f.Today = dateOf(&next), a.Today
+	if d := dateOf(&plan); d != nil {
+		f.LastPlanChange = *d
+	}
+	if d := dateOf(&contact); d != nil {
+		f.LastContact = *d
+	}
+	if _, err := tx.Exec(ctx, `UPDATE cases SET phase = $2, updated_at = now() WHERE id = $1`, id, kim.PhaseOf(f)); err != nil {
+		return kim.Case{}, err
+	}
+	return s.scanCase(tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE c.id = $1`, id))
+}
+
+// eraseCase removes the personal data of a case (pseudonym and every sealed
+// text, including its barrier texts) and marks it erased; the anonymous
+// structure stays for the statistics.
+func eraseCase(ctx context.Context, tx pgx.Tx, id int64) error {
+	for _, q := range []string{
+		`UPDATE cases SET pseudonym_enc = NULL, close_note_enc = NULL, erased_at = coalesce(erased_at, now()), updated_at = now() WHERE id = $1`,
+		`UPDATE contacts SET note_enc = NULL WHERE case_id = $1`,
+		`UPDATE assessments SET note_enc = NULL WHERE case_id = $1`,
+		`UPDATE goals SET text_enc = NULL WHERE case_id = $1`,
+		`UPDATE referrals SET reason_enc = NULL, outcome_note_enc = NULL WHERE case_id = $1`,
+		`UPDATE barriers SET text_enc = NULL WHERE case_id = $1`,
+	} {
+		if _, err := tx.Exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// caseWrite runs fn on the writable case ref of the actor in one
+// transaction, audits action, settles the phase and returns the case.
+func (s *Store) caseWrite(ctx context.Context, a kim.Actor, ref, action, what string, fn func(tx pgx.Tx, c kim.Case) error) (kim.Case, error) {
+	var out kim.Case
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		c, err := s.writable(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, c); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, action, c.ID, c.Ref); err != nil {
+			return err
+		}
+		out, err = s.settle(ctx, tx, a, c.ID)
+		return err
+	})
+	return out, wrap(what, err)
+}
+
+// CheckCase confirms that the actor may work on the open case ref (before a
+// form for it opens) and audits the access as action.
+func (s *Store) CheckCase(ctx context.Context, a kim.Actor, ref, action string) (kim.Case, error) {
+	var c kim.Case
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if c, err = s.writable(ctx, tx, a, ref); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, action, c.ID, c.Ref)
+	})
+	return c, wrap("unable to read case", err)
+}
+
+// ChangeDomain records a Rechtskreiswechsel of the case to domain since the
+// given day and returns the case and the previous domain.
+func (s *Store) ChangeDomain(ctx context.Context, a kim.Actor, ref, domain string, since kim.Date) (kim.Case, string, error) {
+	var from string
+	c, err := s.caseWrite(ctx, a, ref, "domain.change", "unable to change legal domain", func(tx pgx.Tx, c kim.Case) error {
+		from = c.Domain
+		if c.Domain == domain {
+			return kim.Errorf(kim.ECONFLICT, "domain.same", map[string]any{"Ref": c.Ref, "Domain": domain})
+		}
+		if err := checkPastDay("since", since, c, a.Today); err != nil {
+			return err
+		}
+		var last pgtypeDate
+		if err := tx.QueryRow(ctx, `SELECT max(since) FROM domain_changes WHERE case_id = $1`, c.ID).Scan(&last); err != nil {
+			return err
+		}
+		if l := dateOf(&last); l != nil && since.Before(*l) {
+			return kim.Errorf(kim.EINVALID, "domain.before_last", dayArgs(dayArgs(map[string]any{"Field": "since"}, "Date", since), "Last", *l))
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO domain_changes (case_id, from_domain, to_domain, since, created_by) VALUES ($1, $2, $3, $4, $5)`,
+			c.ID, c.Domain, domain, since.UTC(), a.UserID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE cases SET legal_domain = $2 WHERE id = $1`, c.ID, domain)
+		return err
+	})
+	return c, from, err
+}
+
+// SetDue sets the next monitoring ("monitoring") or assessment
+// ("assessment") date of the case by hand.
+func (s *Store) SetDue(ctx context.Context, a kim.Actor, ref, which string, on kim.Date) (kim.Case, error) {
+	col := map[string]string{"monitoring": "next_monitoring", "assessment": "next_assessment"}[which]
+	return s.caseWrite(ctx, a, ref, "due.set", "unable to set date", func(tx pgx.Tx, c kim.Case) error {
+		if col == "" {
+			return kim.Errorf(kim.EINVALID, "err.bad_value", map[string]any{"Name": "which", "Value": which})
+		}
+		if err := checkFutureDay("date", on, a.Today); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE cases SET `+col+` = $2 WHERE id = $1`, c.ID, on.UTC())
+		return err
+	})
+}
+
+// CloseCase closes the case with a reason and an optional note; its next
+// dates are cleared.
+func (s *Store) CloseCase(ctx context.Context, a kim.Actor, ref, reason, note string) (kim.Case, error) {
+	return s.caseWrite(ctx, a, ref, "case.close", "unable to close case", func(tx pgx.Tx, c kim.Case) error {
+		_, err := tx.Exec(ctx, `UPDATE cases SET closed_on = $2, close_reason = $3, close_note_enc = $4, phase = 'closed',
+			next_monitoring = NULL, next_assessment = NULL WHERE id = $1`,
+			c.ID, a.Today.UTC(), reason, s.seal(note, "case.close_note"))
+		return err
+	})
+}
+
+// ReopenCase reopens a closed case: monitoring is due after the team's
+// interval, the (re-)assessment when the last assessment says so.
+func (s *Store) ReopenCase(ctx context.Context, a kim.Actor, ref string) (kim.Case, error) {
+	var out kim.Case
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		c, err := s.caseFor(ctx, tx, a, ref, true)
+		if err != nil {
+			return err
+		}
+		if c.Erased {
+			return kim.Errorf(kim.ECONFLICT, "casework.erased", map[string]any{"Ref": c.Ref})
+		}
+		if c.Open() {
+			return kim.Errorf(kim.ECONFLICT, "reopen.not_closed", map[string]any{"Ref": c.Ref})
+		}
+		set, err := teamSettings(ctx, tx, a.TeamID)
+		if err != nil {
+			return err
+		}
+		next := a.Today.AddDays(set.FirstAssessmentDays)
+		var last pgtypeDate
+		if err := tx.QueryRow(ctx, `SELECT max(assessed_on) FROM assessments WHERE case_id = $1`, c.ID).Scan(&last); err != nil {
+			return err
+		}
+		if l := dateOf(&last); l != nil {
+			next = l.AddMonths(set.ReassessmentMonths)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE cases SET closed_on = NULL, close_reason = NULL, close_note_enc = NULL, phase = 'intake',
+			next_monitoring = $2, next_assessment = $3 WHERE id = $1`, c.ID, a.Today.AddDays(set.MonitoringDays).UTC(), next.UTC()); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, "case.reopen", c.ID, c.Ref); err != nil {
+			return err
+		}
+		out, err = s.settle(ctx, tx, a, c.ID)
+		return err
+	})
+	return out, wrap("unable to reopen case", err)
+}
+
+// TransferCase hands the case to another coach of the team (toUserID), who
+// becomes its owner together with their organisation.
+func (s *Store) TransferCase(ctx context.Context, a kim.Actor, ref, toUserID string) (kim.Case, error) {
+	return s.caseWrite(ctx, a, ref, "case.transfer", "unable to transfer case", func(tx pgx.Tx, c kim.Case) error {
+		if toUserID == c.OwnerID {
+			return kim.Errorf(kim.ECONFLICT, "transfer.same", map[string]any{"Ref": c.Ref})
+		}
+		tag, err := tx.Exec(ctx, `UPDATE cases SET owner_id = m.user_id, organisation_id = m.organisation_id
+			FROM memberships m WHERE cases.id = $1 AND m.team_id = cases.team_id AND m.user_id = $2 AND m.role = 'coach'`, c.ID, toUserID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return kim.Errorf(kim.EINVALID, "transfer.not_coach", map[string]any{"Field": "user"})
+		}
+		return nil
+	})
+}

@@ -1,0 +1,34 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// AddContact logs a contact of the case (minutes < 0: not given) and moves
+// the next monitoring date to the team's interval after the latest contact.
+func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.Contact) (kim.Case, error) {
+	return s.caseWrite(ctx, a, ref, "contact.add", "unable to log contact", func(tx pgx.Tx, c kim.Case) error {
+		if err := checkPastDay("date", k.On, c, a.Today); err != nil {
+			return err
+		}
+		set, err := teamSettings(ctx, tx, a.TeamID)
+		if err != nil {
+			return err
+		}
+		var minutes *int
+		if k.Minutes >= 0 {
+			minutes = &k.Minutes
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO contacts (case_id, kind, minutes, contact_on, note_enc, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+			c.ID, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, "contact.note"), a.UserID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = (SELECT max(contact_on) FROM contacts WHERE case_id = $1) + $2::int
+			WHERE id = $1`, c.ID, set.MonitoringDays)
+		return err
+	})
+}

@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// MaxGoals is how many goals one case may have.
+const MaxGoals = 50
+
+// AddGoal adds a goal to the Integrationsvereinbarung of the case and
+// returns the case and the goal with its number.
+func (s *Store) AddGoal(ctx context.Context, a kim.Actor, ref string, g kim.Goal) (kim.Case, kim.Goal, error) {
+	c, err := s.caseWrite(ctx, a, ref, "goal.add", "unable to add goal", func(tx pgx.Tx, c kim.Case) error {
+		if g.Due != nil {
+			if err := checkFutureDay("due", *g.Due, a.Today); err != nil {
+				return err
+			}
+		}
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(n), 0) + 1 FROM goals WHERE case_id = $1`, c.ID).Scan(&g.N); err != nil {
+			return err
+		}
+		if g.N > MaxGoals {
+			return kim.Errorf(kim.ECONFLICT, "goal.too_many", map[string]any{"Max": MaxGoals})
+		}
+		g.Status = "open"
+		_, err := tx.Exec(ctx, `INSERT INTO goals (case_id, n, field, text_enc, due_on, created_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			c.ID, g.N, string(g.Field), s.seal(g.Text, "goal.text"), dateArg(g.Due), a.Today.UTC(), a.UserID)
+		return err
+	})
+	return c, g, err
+}
+
+// CloseGoal marks open goal n of the case as done or dropped and returns
+// the case and the goal.
+func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, n int, status string) (kim.Case, kim.Goal, error) {
+	var g kim.Goal
+	c, err := s.caseWrite(ctx, a, ref, "goal."+map[string]string{"done": "done", "dropped": "drop"}[status], "unable to change goal",
+		func(tx pgx.Tx, c kim.Case) error {
+			var enc []byte
+			var due pgtypeDate
+			err := tx.QueryRow(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 AND n = $2 FOR UPDATE`, c.ID, n).
+				Scan(&g.N, &g.Field, &enc, &due, &g.Status)
+			if err == pgx.ErrNoRows {
+				return kim.Errorf(kim.ENOTFOUND, "goal.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
+			}
+			if err != nil {
+				return err
+			}
+			g.Text, g.Due = s.open(enc, "goal.text"), dateOf(&due)
+			if g.Status != "open" {
+				return kim.Errorf(kim.ECONFLICT, "goal.not_open."+g.Status, map[string]any{"N": n})
+			}
+			g.Status = status
+			_, err = tx.Exec(ctx, `UPDATE goals SET status = $3, closed_on = $4 WHERE case_id = $1 AND n = $2`, c.ID, n, status, a.Today.UTC())
+			return err
+		})
+	return c, g, err
+}

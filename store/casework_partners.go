@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// Partners returns the team's partner directory by key.
+func (s *Store) Partners(ctx context.Context, teamID string) ([]kim.Partner, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 ORDER BY key`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read partners: %w", err)
+	}
+	return pgx.CollectRows(rows, scanPartner)
+}
+
+func scanPartner(r pgx.CollectableRow) (kim.Partner, error) {
+	var p kim.Partner
+	return p, r.Scan(&p.ID, &p.Key, &p.Name, &p.Domain)
+}
+
+// AddPartner adds a partner to the team's directory; ECONFLICT when the key
+// is taken.
+func (s *Store) AddPartner(ctx context.Context, a kim.Actor, p kim.Partner) (kim.Partner, error) {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO partners (team_id, key, name, legal_domain) VALUES ($1, $2, $3, nullif($4, '')) RETURNING id`,
+			a.TeamID, p.Key, p.Name, p.Domain).Scan(&p.ID)
+		if isUnique(err, "") {
+			return kim.Errorf(kim.ECONFLICT, "partner.exists", map[string]any{"Key": p.Key})
+		}
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "admin.partner", 0, "")
+	})
+	return p, wrap("unable to add partner", err)
+}
+
+// partnerByKey returns the team's partner with the key; an EINVALID error
+// naming the known keys when there is none.
+func partnerByKey(ctx context.Context, tx pgx.Tx, teamID, key string) (kim.Partner, error) {
+	rows, err := tx.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 ORDER BY key`, teamID)
+	if err != nil {
+		return kim.Partner{}, err
+	}
+	all, err := pgx.CollectRows(rows, scanPartner)
+	if err != nil {
+		return kim.Partner{}, err
+	}
+	keys := make([]string, len(all))
+	for i, p := range all {
+		if strings.EqualFold(p.Key, key) {
+			return p, nil
+		}
+		keys[i] = p.Key
+	}
+	return kim.Partner{}, kim.Errorf(kim.EINVALID, "partner.unknown", map[string]any{"Key": clipKey(key), "Keys": strings.Join(keys, ", "), "Field": "partner"})
+}
+
+// clipKey shortens a user-given key that is echoed back.
+func clipKey(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
