@@ -55,7 +55,7 @@ func TestParseRefuses(t *testing.T) {
 	long := strings.Repeat("x", 41)
 	for _, tc := range []struct{ line, key string }{
 		{"frobnicate", "err.unknown_verb"},
-		{"open group=eu consent=yes", "err.missing"}, // pseudonym missing; bare "open" opens the dialog
+		{"open group=eu consent=yes", "err.missing"},            // pseudonym missing; bare "open" opens the dialog
 		{"open AB consent=yes", "err.missing"},                  // group missing
 		{"open AB group=martian consent=yes", "err.bad_choice"}, // unknown group
 		{"open AB group=eu consent=yes colour=red", "err.unknown_option"},
