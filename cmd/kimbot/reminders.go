@@ -3,20 +3,141 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
 
 	"github.com/kimbot-nrw/kimbot/bot"
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/reminders"
 )
 
-// startScheduler starts the reminder schedule of serve and returns its stop.
-func startScheduler(ctx context.Context, a *app, srv *bot.Server, log *slog.Logger) (func(), error) {
-	return func() {}, nil
+// Reminder settings from the environment (all optional):
+//
+//	KIMBOT_REMINDER_SCHEDULE  cron spec of serve's passes (default "* * * * *": every minute)
+//	KIMBOT_REMINDER_LEASE     how long a delivery claim holds before another replica takes over (default 2m)
+//	KIMBOT_REMINDER_BACKOFF   wait before the first retry of a failed delivery; doubles up to 15m (default 30s)
+//
+// Test hooks (never set in production):
+//
+//	KIMBOT_TEST_NOW    serve's reminder clock starts at this RFC 3339 time and runs on from there
+//	KIMBOT_TEST_CRASH  "claimed" or "posted": the process kills itself (SIGKILL) at that stage of its
+//	                   first delivery, e.g. after posting a digest and before recording it
+func durationEnv(name string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q is not a positive duration like 30s or 2m", name, v)
+	}
+	return d, nil
 }
 
-// remind runs one reminder pass.
+// newReminders wires the reminder service: the store, Redis, and the bot as
+// the sender of DMs with signed buttons.
+func newReminders(a *app, log *slog.Logger, clock func() time.Time) (*reminders.Service, error) {
+	if strings.TrimSpace(a.cfg.PublicURL) == "" {
+		return nil, errors.New("missing environment: KIMBOT_PUBLIC_URL (the digests' buttons point there; see README.md)")
+	}
+	lease, err := durationEnv("KIMBOT_REMINDER_LEASE", 2*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	backoff, err := durationEnv("KIMBOT_REMINDER_BACKOFF", 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	d := &reminders.Deliverer{
+		Store: a.store, Redis: a.redis, Log: log, Lease: lease, Backoff: backoff,
+		Sender: &bot.Messenger{Client: a.bot, Keys: a.cfg.Keys, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/")},
+	}
+	if stage := os.Getenv("KIMBOT_TEST_CRASH"); stage != "" {
+		d.Crash = func(at, key string) {
+			if at == stage {
+				log.Warn("test hook: crashing", "stage", at, "key", key)
+				if p, err := os.FindProcess(os.Getpid()); err == nil {
+					_ = p.Kill()
+				}
+				select {} // wait for the signal
+			}
+		}
+	}
+	return &reminders.Service{Store: a.store, Redis: a.redis, Deliverer: d, Clock: clock, Log: log}, nil
+}
+
+// startScheduler starts the reminder schedule of serve and returns its stop:
+// a pass every minute (robfig/cron, Europe/Berlin), skipped while this
+// replica's previous pass still runs; the Redis pass lock keeps replicas from
+// doing the same pass twice, and delivery claims make every delivery happen
+// once either way. It also answers the reminders' buttons.
+func startScheduler(ctx context.Context, a *app, srv *bot.Server, log *slog.Logger) (func(), error) {
+	clock := time.Now
+	if v := os.Getenv("KIMBOT_TEST_NOW"); v != "" {
+		t0, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, fmt.Errorf("KIMBOT_TEST_NOW=%q is not an RFC 3339 time", v)
+		}
+		started := time.Now()
+		clock = func() time.Time { return t0.Add(time.Since(started)) }
+		log.Warn("test hook: reminder clock shifted", "now", t0)
+	}
+	svc, err := newReminders(a, log, clock)
+	if err != nil {
+		return nil, err
+	}
+	srv.Buttons = svc
+	spec := strings.TrimSpace(os.Getenv("KIMBOT_REMINDER_SCHEDULE"))
+	if spec == "" {
+		spec = "* * * * *"
+	}
+	c := cron.New(cron.WithLocation(kim.Berlin), cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
+	pass := func() {
+		rep, err := svc.RunScheduled(ctx)
+		switch {
+		case err != nil:
+			log.Error("reminder pass failed", "err", err, "report", rep.String())
+		case len(rep.Counts) > 0:
+			log.Info("reminder pass", "report", rep.String())
+		}
+	}
+	if _, err := c.AddFunc(spec, pass); err != nil {
+		return nil, fmt.Errorf("KIMBOT_REMINDER_SCHEDULE=%q: %w", spec, err)
+	}
+	c.Start()
+	log.Info("reminder schedule started", "schedule", spec, "jobs", reminders.Jobs())
+	return func() { <-c.Stop().Done() }, nil
+}
+
+// remind runs one reminder pass as if it were --now (default: now) and
+// prints what it did; it fails when deliveries failed (a later pass retries
+// them).
 func remind(ctx context.Context, args []string, log *slog.Logger) error {
-	if _, err := remindFlags(args); err != nil {
+	now, err := remindFlags(args)
+	if err != nil {
 		return err
 	}
-	return errors.New("reminders are not built yet")
+	a, err := openApp(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	svc, err := newReminders(a, log, func() time.Time { return now })
+	if err != nil {
+		return err
+	}
+	rep, err := svc.RunPass(ctx, now)
+	fmt.Printf("kimbot remind: pass at %s: %s\n", now.Format(time.RFC3339), rep)
+	if err != nil {
+		return err
+	}
+	if n := rep.Failed(); n > 0 {
+		return fmt.Errorf("%d deliveries failed; a later pass retries them", n)
+	}
+	return nil
 }

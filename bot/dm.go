@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/secret"
+)
+
+// DeliveryProp is the post prop that carries a reminder's delivery key, so
+// that a post can be found again after a crash.
+const DeliveryProp = "kimbot_delivery"
+
+// ButtonTTL is how long a button's signature stays valid.
+const ButtonTTL = 60 * 24 * time.Hour
+
+// Messenger posts kimbot's messages as the bot: DMs to users and posts in
+// channels, with buttons whose contexts are signed for their recipient. It
+// implements reminders.Sender.
+type Messenger struct {
+	Client    *Client
+	Keys      *secret.Keys
+	PublicURL string // where Mattermost reaches kimbot's action endpoint
+
+	dms sync.Map // user id → direct channel id
+}
+
+// channelFor returns the channel of a target: the user's direct channel with
+// the bot, or the channel itself.
+func (m *Messenger) channelFor(ctx context.Context, to kim.Target) (string, error) {
+	if to.ChannelID != "" {
+		return to.ChannelID, nil
+	}
+	if id, ok := m.dms.Load(to.UserID); ok {
+		return id.(string), nil
+	}
+	ch, resp, err := m.Client.api.CreateDirectChannel(ctx, m.Client.BotID, to.UserID)
+	if err != nil {
+		return "", apiErr("direct channel", resp, err)
+	}
+	m.dms.Store(to.UserID, ch.Id)
+	return ch.Id, nil
+}
+
+// signButton returns the signed context of a button for the recipient.
+func (m *Messenger) signButton(b kim.Button, userID string) (string, error) {
+	fields := append([]string{"btn", b.ID, userID, b.TeamID, b.Verb}, b.Fields...)
+	for _, f := range fields {
+		if strings.Contains(f, "|") {
+			return "", fmt.Errorf("bot: button field %q contains |", f)
+		}
+	}
+	return SignFields(m.Keys, ButtonTTL, fields...), nil
+}
+
+// attachments converts the message's blocks into Mattermost attachments.
+func (m *Messenger) attachments(msg kim.Message, userID string) ([]*model.SlackAttachment, error) {
+	var out []*model.SlackAttachment
+	for _, b := range msg.Blocks {
+		a := &model.SlackAttachment{Title: b.Title, Text: b.Text, Color: b.Color, Fallback: b.Text}
+		for _, btn := range b.Buttons {
+			signed, err := m.signButton(btn, userID)
+			if err != nil {
+				return nil, err
+			}
+			a.Actions = append(a.Actions, &model.PostAction{
+				Id: btn.ID, Name: btn.Label, Type: model.PostActionTypeButton, Style: btn.Style,
+				Integration: &model.PostActionIntegration{URL: m.PublicURL + ActionPath, Context: map[string]any{"s": signed}},
+			})
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Post posts msg to the target with the delivery key in its props and
+// returns the post id.
+func (m *Messenger) Post(ctx context.Context, to kim.Target, key string, msg kim.Message) (string, error) {
+	chID, err := m.channelFor(ctx, to)
+	if err != nil {
+		return "", err
+	}
+	atts, err := m.attachments(msg, to.UserID)
+	if err != nil {
+		return "", err
+	}
+	p := &model.Post{ChannelId: chID, Message: msg.Text}
+	if len(atts) > 0 {
+		p.AddProp(model.PostPropsAttachments, atts)
+	}
+	if key != "" {
+		p.AddProp(DeliveryProp, key)
+	}
+	created, resp, err := m.Client.api.CreatePost(ctx, p)
+	if err != nil {
+		return "", apiErr("create post", resp, err)
+	}
+	return created.Id, nil
+}
+
+// FindPost returns the id of the bot's post to the target that carries the
+// delivery key and was created at or after since; "" if there is none.
+func (m *Messenger) FindPost(ctx context.Context, to kim.Target, key string, since time.Time) (string, error) {
+	chID, err := m.channelFor(ctx, to)
+	if err != nil {
+		return "", err
+	}
+	list, resp, err := m.Client.api.GetPostsSince(ctx, chID, since.UnixMilli(), false)
+	if err != nil {
+		return "", apiErr("posts since", resp, err)
+	}
+	for _, id := range list.Order {
+		p := list.Posts[id]
+		if p != nil && p.DeleteAt == 0 && p.UserId == m.Client.BotID && p.GetProp(DeliveryProp) == key {
+			return p.Id, nil
+		}
+	}
+	return "", nil
+}

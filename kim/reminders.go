@@ -1,0 +1,142 @@
+package kim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ItemKind is what a reminder item is about.
+type ItemKind string
+
+// Item kinds of the daily digest (SPEC §4).
+const (
+	ItemMonitoring   ItemKind = "monitoring"   // cases.next_monitoring
+	ItemAssessment   ItemKind = "assessment"   // cases.next_assessment, no assessment yet
+	ItemReassessment ItemKind = "reassessment" // cases.next_assessment after an assessment
+	ItemFollowup     ItemKind = "followup"     // referrals.followup_on without outcome
+	ItemGoal         ItemKind = "goal"         // goals.due_on of an open goal
+	ItemAction       ItemKind = "action"       // actions.due_on of an open meeting action item
+)
+
+// ItemKinds lists the kinds in the order a digest shows them within a case.
+var ItemKinds = []ItemKind{ItemAssessment, ItemReassessment, ItemMonitoring, ItemFollowup, ItemGoal, ItemAction}
+
+// ValidItemKind reports whether k is a known item kind.
+func ValidItemKind(k ItemKind) bool {
+	for _, x := range ItemKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// DueItem is one date that has fallen due (today or earlier) and goes into a
+// recipient's digest: the owner's own, or held for an absent owner.
+type DueItem struct {
+	Kind     ItemKind
+	TeamID   string
+	TeamName string
+	CaseID   int64  // 0 for action items
+	CaseRef  string // "" for action items
+	// N is the referral, goal or action number; 0 for monitoring and assessments.
+	N int
+	// Label is the partner name of a follow-up, the life field of a goal or
+	// the text of an action item; "" otherwise.
+	Label       string
+	OwnerID     string
+	OwnerName   string
+	RecipientID string
+	Due         Date
+}
+
+// Deputy reports whether the item is held for an absent owner.
+func (i DueItem) Deputy() bool { return i.OwnerID != i.RecipientID }
+
+// ItemRef identifies a due item across presses: its kind, team, case and
+// number (case dates have N 0; action items have no case).
+type ItemRef struct {
+	Kind    ItemKind
+	TeamID  string
+	CaseRef string
+	N       int
+}
+
+// Ref returns the item's identity.
+func (i DueItem) Ref() ItemRef {
+	return ItemRef{Kind: i.Kind, TeamID: i.TeamID, CaseRef: i.CaseRef, N: i.N}
+}
+
+// String returns a stable text form, e.g. "goal:team:K-2026-0001:2".
+func (r ItemRef) String() string {
+	return fmt.Sprintf("%s:%s:%s:%d", r.Kind, r.TeamID, r.CaseRef, r.N)
+}
+
+// Target is where a message goes: a user's direct channel with the bot, or a
+// channel. Exactly one is set.
+type Target struct {
+	UserID    string
+	ChannelID string
+}
+
+// String returns "user:<id>" or "channel:<id>".
+func (t Target) String() string {
+	if t.UserID != "" {
+		return "user:" + t.UserID
+	}
+	return "channel:" + t.ChannelID
+}
+
+// Message is a bot post independent of Mattermost: a text and blocks, each
+// block with an optional title, a text and buttons.
+type Message struct {
+	Text   string
+	Blocks []Block
+}
+
+// Empty reports whether there is nothing to post.
+func (m Message) Empty() bool { return strings.TrimSpace(m.Text) == "" && len(m.Blocks) == 0 }
+
+// Block is one part of a message (a Mattermost attachment).
+type Block struct {
+	Title   string
+	Text    string
+	Color   string // e.g. "#d24b4e"; "" for the default
+	Buttons []Button
+}
+
+// Button is an interactive button. The sender signs Verb, TeamID and Fields
+// together with the button's id and the recipient, so a press can be
+// trusted; none of them may contain "|".
+type Button struct {
+	ID     string // unique within the message, letters and digits only
+	Label  string
+	Style  string // "primary", "good", "danger" or "" (default)
+	Verb   string // what the press does, e.g. "done", "snooze", "open"
+	TeamID string
+	Fields []string
+}
+
+// Press is a verified button press: who pressed which button of which post,
+// with the fields the button was signed with.
+type Press struct {
+	UserID    string
+	PostID    string
+	ChannelID string
+	ActionID  string
+	Verb      string
+	TeamID    string
+	Fields    []string
+	// Signed is the verified signed context; equal presses have equal values
+	// (an idempotency key).
+	Signed string
+}
+
+// PressResult is the answer to a press: a short text only the presser sees,
+// and, when the press settled the button's item, a status line that replaces
+// the item's buttons in the post (Keep names buttons that stay, e.g. "open").
+type PressResult struct {
+	Ephemeral string
+	Status    string
+	Keep      []string
+}

@@ -1,0 +1,354 @@
+package reminders
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"regexp"
+	"sync/atomic"
+	"time"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// Sender posts messages as the bot (bot.Messenger implements it).
+type Sender interface {
+	// Post posts msg to the target with the delivery key in the post's
+	// props and returns the new post's id.
+	Post(ctx context.Context, to kim.Target, key string, msg kim.Message) (postID string, err error)
+	// FindPost returns the id of the bot's post to the target that carries
+	// the delivery key and was created at or after since; "" if there is none.
+	FindPost(ctx context.Context, to kim.Target, key string, since time.Time) (postID string, err error)
+}
+
+// Delivery is one message that must reach its target exactly once.
+type Delivery struct {
+	// Key identifies the delivery forever, e.g. "digest:<user>:<day>" or
+	// "agenda-post:<meeting id>"; at most 200 characters. Two deliveries
+	// with the same key are the same delivery.
+	Key string
+	// Kind names the job for the record and metrics, e.g. "agenda-post"
+	// (lower case letters, digits and "-").
+	Kind string
+	// Target is the user (a DM from the bot) or the channel.
+	Target kim.Target
+	// Day is the calendar day the delivery belongs to.
+	Day kim.Date
+	// MeetingID optionally links the delivery to a meeting.
+	MeetingID int64
+	// Expires is when the delivery is given up if it has not been sent by
+	// then (recorded as expired); zero means never.
+	Expires time.Time
+	// Message is what is posted; Build, if set, makes it instead, once the
+	// delivery is claimed. An empty message settles the delivery as "empty"
+	// without posting anything.
+	Message kim.Message
+	Build   func(ctx context.Context) (kim.Message, error)
+	// OnSent, if set, runs once the post exists (also when an earlier,
+	// crashed attempt is found to have posted it); its error is logged.
+	OnSent func(ctx context.Context, postID string) error
+}
+
+// Outcome is what one Deliver call did.
+type Outcome string
+
+// Outcomes of Deliver.
+const (
+	Sent      Outcome = "sent"      // posted now
+	Recovered Outcome = "recovered" // an earlier attempt had posted it; recorded as sent
+	Empty     Outcome = "empty"     // nothing to post; recorded
+	Settled   Outcome = "settled"   // already sent, empty or expired: nothing done
+	Busy      Outcome = "busy"      // another replica holds it, or its retry is not due yet
+	Failed    Outcome = "failed"    // not delivered now; retried after a backoff
+	Expired   Outcome = "expired"   // its time has passed unsent; given up
+)
+
+// Deliverer delivers messages exactly once, across replicas, crashes and
+// outages of Mattermost or Redis:
+//
+//   - Postgres is the record: a reminder_deliveries row per key, claimed
+//     with a lease (claimed_until) in one conditional upsert, so only one
+//     replica at a time may send it, and a crashed replica's claim runs out.
+//   - Redis holds a lock per key for the length of the lease, so replicas
+//     rarely even race for the row. When Redis is unreachable the Deliverer
+//     goes on with the Postgres claims alone (and retries Redis later).
+//   - The post carries the key in its props. Before a delivery that was
+//     attempted before is sent again, the target is searched for a post with
+//     the key: a crash between posting and recording, or a request that
+//     timed out after Mattermost had posted, is recorded as sent instead of
+//     posting twice.
+//   - A failed attempt releases the claim with a backoff (next_attempt) that
+//     doubles from Backoff up to MaxBackoff; a later pass retries it until
+//     Expires.
+type Deliverer struct {
+	Store  *store.Store
+	Redis  *store.Redis // nil: Postgres claims only
+	Sender Sender
+	Log    *slog.Logger
+	// Lease is how long a claim holds before another replica may take over
+	// (default 2 minutes). Sends time out well within it.
+	Lease time.Duration
+	// Backoff is the wait before the first retry (default 30 s); it doubles
+	// per attempt up to MaxBackoff (default 15 minutes).
+	Backoff, MaxBackoff time.Duration
+	// Replica names this process in claims (default host/pid).
+	Replica string
+	// Crash, if set, is called at the stages "claimed" and "posted" of every
+	// delivery (tests use it to kill the process between posting and
+	// recording).
+	Crash func(stage, key string)
+
+	redisDownUntil atomic.Int64 // unix nanoseconds; Redis is skipped until then
+}
+
+var kindPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,39}$`)
+
+func (d *Deliverer) lease() time.Duration {
+	if d.Lease <= 0 {
+		return 2 * time.Minute
+	}
+	return d.Lease
+}
+
+// backoff returns the wait after the given number of failed attempts.
+func (d *Deliverer) backoff(attempts int) time.Duration {
+	base, max := d.Backoff, d.MaxBackoff
+	if base <= 0 {
+		base = 30 * time.Second
+	}
+	if max <= 0 {
+		max = 15 * time.Minute
+	}
+	b := base
+	for i := 1; i < attempts && b < max; i++ {
+		b *= 2
+	}
+	if b > max {
+		b = max
+	}
+	return b
+}
+
+// sendTimeout bounds one request to Mattermost: half the lease, at most 20 s,
+// so that a claim never runs out while its post is on the way.
+func (d *Deliverer) sendTimeout() time.Duration {
+	t := d.lease() / 2
+	if t > 20*time.Second {
+		t = 20 * time.Second
+	}
+	return t
+}
+
+func (d *Deliverer) replica() string {
+	if d.Replica != "" {
+		return d.Replica
+	}
+	h, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d", h, os.Getpid())
+}
+
+func token() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// redisUp reports whether Redis should be tried now.
+func (d *Deliverer) redisUp() bool {
+	return d.Redis != nil && time.Now().UnixNano() >= d.redisDownUntil.Load()
+}
+
+// redisFailed skips Redis for a while after an error.
+func (d *Deliverer) redisFailed(err error) {
+	if d.redisDownUntil.Swap(time.Now().Add(30*time.Second).UnixNano()) < time.Now().UnixNano() {
+		d.Log.Warn("reminders: Redis unreachable, using Postgres claims only", "err", err)
+	}
+}
+
+// lock takes the Redis lock of a key; busy means another replica holds it.
+// Without Redis it always succeeds (Postgres claims still decide).
+func (d *Deliverer) lock(ctx context.Context, key string) (unlock func(), busy bool) {
+	if !d.redisUp() {
+		return func() {}, false
+	}
+	l, ok, err := d.Redis.TryLock(ctx, "delivery:"+key, d.lease())
+	if err != nil {
+		d.redisFailed(err)
+		return func() {}, false
+	}
+	if !ok {
+		return nil, true
+	}
+	return func() {
+		if err := l.Unlock(context.WithoutCancel(ctx)); err != nil {
+			d.redisFailed(err)
+		}
+	}, false
+}
+
+func (d *Deliverer) crash(stage, key string) {
+	if d.Crash != nil {
+		d.Crash(stage, key)
+	}
+}
+
+func record(x Delivery) store.NewDelivery {
+	return store.NewDelivery{Key: x.Key, Kind: x.Kind, Target: x.Target, MeetingID: x.MeetingID, Day: x.Day, ExpiresAt: x.Expires}
+}
+
+// Deliver sends x once as of now (the pass's time, which decides expiry;
+// leases and backoff follow the database's clock). It returns what it did;
+// an error accompanies Failed (and is already recorded for the retry).
+func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Outcome, error) {
+	if x.Key == "" || len(x.Key) > 200 || !kindPattern.MatchString(x.Kind) ||
+		(x.Target.UserID == "") == (x.Target.ChannelID == "") {
+		return Failed, fmt.Errorf("reminders: invalid delivery %q (kind %q, target %s)", x.Key, x.Kind, x.Target)
+	}
+	if !x.Expires.IsZero() && !now.Before(x.Expires) {
+		return d.expire(ctx, record(x), x.OnSent)
+	}
+	unlock, busy := d.lock(ctx, x.Key)
+	if busy {
+		return Busy, nil
+	}
+	defer unlock()
+	c, err := d.Store.ClaimDelivery(ctx, record(x), d.replica()+"/"+token(), d.lease())
+	if errors.Is(err, store.ErrNotClaimed) {
+		rec, err := d.Store.Delivery(ctx, x.Key)
+		if err == nil && rec.Status == store.DeliveryClaimed {
+			return Busy, nil
+		}
+		return Settled, nil
+	}
+	if err != nil {
+		return Failed, err
+	}
+	d.crash("claimed", x.Key)
+	fail := func(what string, err error) (Outcome, error) {
+		wait := d.backoff(c.Attempts)
+		if rerr := d.Store.ReleaseDelivery(context.WithoutCancel(ctx), c, wait, what+": "+err.Error()); rerr != nil {
+			d.Log.Error("reminders: unable to release delivery", "key", x.Key, "err", rerr)
+		}
+		d.Log.Warn("reminders: delivery failed, will retry", "key", x.Key, "attempt", c.Attempts, "retry_in", wait.String(), "stage", what, "err", err)
+		return Failed, err
+	}
+	if c.Uncertain {
+		fctx, cancel := context.WithTimeout(ctx, d.sendTimeout())
+		postID, err := d.Sender.FindPost(fctx, x.Target, x.Key, c.CreatedAt.Add(-time.Minute))
+		cancel()
+		if err != nil {
+			return fail("look for an earlier post", err)
+		}
+		if postID != "" {
+			if _, err := d.Store.MarkDelivered(ctx, c, postID); err != nil {
+				d.Log.Error("reminders: unable to record recovered delivery", "key", x.Key, "err", err)
+			}
+			d.Log.Info("reminders: earlier attempt had posted; recorded as sent", "key", x.Key, "post", postID)
+			d.onSent(ctx, x.Key, x.OnSent, postID)
+			return Recovered, nil
+		}
+	}
+	msg := x.Message
+	if x.Build != nil {
+		if msg, err = x.Build(ctx); err != nil {
+			return fail("build message", err)
+		}
+	}
+	if msg.Empty() {
+		if err := d.Store.MarkEmpty(ctx, c); err != nil {
+			return Failed, err
+		}
+		return Empty, nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, d.sendTimeout())
+	postID, err := d.Sender.Post(sctx, x.Target, x.Key, msg)
+	cancel()
+	if err != nil {
+		return fail("post", err)
+	}
+	d.crash("posted", x.Key)
+	// The message is out: from here on nothing may lead to a second post.
+	// If recording fails, the claim runs out and the next attempt finds the
+	// post by its key.
+	if ok, err := d.Store.MarkDelivered(context.WithoutCancel(ctx), c, postID); err != nil {
+		d.Log.Error("reminders: posted but unable to record; the next pass will find the post", "key", x.Key, "err", err)
+	} else if !ok {
+		d.Log.Warn("reminders: claim was taken over while posting", "key", x.Key)
+	}
+	d.onSent(ctx, x.Key, x.OnSent, postID)
+	return Sent, nil
+}
+
+func (d *Deliverer) onSent(ctx context.Context, key string, f func(context.Context, string) error, postID string) {
+	if f == nil {
+		return
+	}
+	if err := f(context.WithoutCancel(ctx), postID); err != nil {
+		d.Log.Error("reminders: after-send step failed", "key", key, "err", err)
+	}
+}
+
+// expire gives a delivery up whose time has passed, unless an earlier
+// attempt had posted it after all.
+func (d *Deliverer) expire(ctx context.Context, nd store.NewDelivery, onSent func(context.Context, string) error) (Outcome, error) {
+	rec, err := d.Store.Delivery(ctx, nd.Key)
+	switch {
+	case kim.ErrorCode(err) == kim.ENOTFOUND:
+	case err != nil:
+		return Failed, err
+	case rec.Status != store.DeliveryClaimed:
+		return Settled, nil
+	case rec.ClaimedUntil != nil && rec.ClaimedUntil.After(time.Now()):
+		return Busy, nil
+	case rec.Attempts > 0:
+		fctx, cancel := context.WithTimeout(ctx, d.sendTimeout())
+		postID, err := d.Sender.FindPost(fctx, rec.Target, rec.Key, rec.CreatedAt.Add(-time.Minute))
+		cancel()
+		if err != nil {
+			return Failed, err
+		}
+		if postID != "" {
+			if err := d.Store.MarkFound(ctx, rec.Key, postID); err != nil {
+				return Failed, err
+			}
+			d.onSent(ctx, rec.Key, onSent, postID)
+			return Recovered, nil
+		}
+	}
+	changed, err := d.Store.ExpireDelivery(ctx, nd)
+	if err != nil {
+		return Failed, err
+	}
+	if !changed {
+		return Settled, nil
+	}
+	d.Log.Info("reminders: delivery expired unsent", "key", nd.Key, "kind", nd.Kind)
+	return Expired, nil
+}
+
+// Sweep gives up claimed deliveries whose expiry has passed at now (after
+// looking for a post of an earlier attempt) and returns how many it settled.
+func (d *Deliverer) Sweep(ctx context.Context, now time.Time) (map[Outcome]int, error) {
+	recs, err := d.Store.ExpiredClaims(ctx, now, 500)
+	if err != nil {
+		return nil, err
+	}
+	out := map[Outcome]int{}
+	for _, rec := range recs {
+		nd := store.NewDelivery{Key: rec.Key, Kind: rec.Kind, Target: rec.Target, MeetingID: rec.MeetingID, Day: rec.Day}
+		if rec.ExpiresAt != nil {
+			nd.ExpiresAt = *rec.ExpiresAt
+		}
+		o, err := d.expire(ctx, nd, nil)
+		if err != nil {
+			d.Log.Warn("reminders: unable to settle expired delivery", "key", rec.Key, "err", err)
+		}
+		out[o]++
+	}
+	return out, nil
+}

@@ -1,0 +1,340 @@
+package reminders
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// DigestKind is the delivery kind of the daily digest.
+const DigestKind = "digest"
+
+// maxButtonItems is how many items of one digest get their own buttons;
+// the rest are counted in a closing line.
+const maxButtonItems = 30
+
+// digestWorkers is how many digests one pass posts at the same time.
+const digestWorkers = 4
+
+func init() { Register(Job{Name: DigestKind, Run: runDigests}) }
+
+// DigestKey returns the delivery key of a user's digest of a day.
+func DigestKey(userID string, day kim.Date) string { return "digest:" + userID + ":" + day.String() }
+
+// dueDigest is a recipient whose digest of their local day is due.
+type dueDigest struct {
+	User    kim.User
+	Teams   []string
+	Day     kim.Date
+	Key     string
+	Expires time.Time // the end of Day in the user's time zone
+}
+
+// DigestDue reports whether the digest of u's local day is due at now: the
+// day is an NRW working day and now is at or after the digest time in u's
+// time zone. It returns the day and when the day ends there (after which the
+// digest is not sent any more).
+func DigestDue(u kim.User, now time.Time) (day kim.Date, expires time.Time, due bool) {
+	loc := u.Location()
+	local := now.In(loc)
+	day = kim.DateOf(local)
+	expires = day.AddDays(1).Time(loc)
+	if u.DigestTime == "" || !IsWorkday(day) {
+		return day, expires, false
+	}
+	h, m, ok := parseClock(u.DigestTime)
+	if !ok {
+		h, m = 8, 0
+	}
+	at := time.Date(day.Y, time.Month(day.M), day.D, h, m, 0, 0, loc)
+	return day, expires, !local.Before(at)
+}
+
+func parseClock(s string) (h, m int, ok bool) {
+	hs, ms, found := strings.Cut(s, ":")
+	if !found {
+		return 0, 0, false
+	}
+	h, err1 := strconv.Atoi(hs)
+	m, err2 := strconv.Atoi(ms)
+	return h, m, err1 == nil && err2 == nil && h >= 0 && h < 24 && m >= 0 && m < 60
+}
+
+// dueDigests returns the recipients whose digest is due at now and not yet
+// settled (sent, empty or expired) according to statuses.
+func dueDigests(now time.Time, recips []store.DigestRecipient) []dueDigest {
+	var out []dueDigest
+	for _, r := range recips {
+		day, expires, ok := DigestDue(r.User, now)
+		if !ok {
+			continue
+		}
+		out = append(out, dueDigest{User: r.User, Teams: r.Teams, Day: day, Key: DigestKey(r.User.ID, day), Expires: expires})
+	}
+	return out
+}
+
+// activeAbsence returns the absence of user in team on day (the latest made
+// if several overlap), or nil.
+func activeAbsence(abs []store.AbsenceSpan, team, user string, day kim.Date) *store.AbsenceSpan {
+	var best *store.AbsenceSpan
+	for i := range abs {
+		a := &abs[i]
+		if a.TeamID == team && a.UserID == user && !day.Before(a.From) && !day.After(a.To) && (best == nil || a.ID > best.ID) {
+			best = a
+		}
+	}
+	return best
+}
+
+// routeDigests says whose items go into which due digest: a recipient's own
+// items of every team where they are not away that day, and the items of
+// every owner who is away that day and named them deputy. One hop only, as
+// case access works: the deputy holds the items even if away as well.
+func routeDigests(due []dueDigest, abs []store.AbsenceSpan) []store.Route {
+	var routes []store.Route
+	seen := map[store.Route]bool{}
+	add := func(r store.Route) {
+		if !seen[r] {
+			seen[r] = true
+			routes = append(routes, r)
+		}
+	}
+	byUser := make(map[string]dueDigest, len(due))
+	for _, d := range due {
+		byUser[d.User.ID] = d
+		for _, team := range d.Teams {
+			if activeAbsence(abs, team, d.User.ID, d.Day) == nil {
+				add(store.Route{TeamID: team, OwnerID: d.User.ID, RecipientID: d.User.ID, Day: d.Day})
+			}
+		}
+	}
+	for i := range abs {
+		a := &abs[i]
+		d, ok := byUser[a.DeputyID]
+		if !ok || a.DeputyID == a.UserID || activeAbsence(abs, a.TeamID, a.UserID, d.Day) != a {
+			continue
+		}
+		add(store.Route{TeamID: a.TeamID, OwnerID: a.UserID, RecipientID: a.DeputyID, Day: d.Day})
+	}
+	return routes
+}
+
+// runDigests is the digest job: one DM per coach and working day with the
+// dates due that day or earlier.
+func runDigests(ctx context.Context, p *Pass) error {
+	recips, err := p.Store.DigestRecipients(ctx)
+	if err != nil {
+		return err
+	}
+	due := dueDigests(p.Now, recips)
+	if len(due) == 0 {
+		return nil
+	}
+	keys := make([]string, len(due))
+	for i, d := range due {
+		keys[i] = d.Key
+	}
+	statuses, err := p.Store.DeliveryStatuses(ctx, keys)
+	if err != nil {
+		return err
+	}
+	open := due[:0]
+	for _, d := range due {
+		if st, ok := statuses[d.Key]; !ok || st == store.DeliveryClaimed {
+			open = append(open, d)
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	from, to := open[0].Day, open[0].Day
+	for _, d := range open {
+		if d.Day.Before(from) {
+			from = d.Day
+		}
+		if d.Day.After(to) {
+			to = d.Day
+		}
+	}
+	abs, err := p.Store.AbsencesBetween(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	items, err := p.Store.DueItems(ctx, routeDigests(open, abs))
+	if err != nil {
+		return err
+	}
+	byRecipient := map[string][]kim.DueItem{}
+	for _, it := range items {
+		byRecipient[it.RecipientID] = append(byRecipient[it.RecipientID], it)
+	}
+
+	work := make(chan dueDigest)
+	var wg sync.WaitGroup
+	for w := 0; w < digestWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range work {
+				its := byRecipient[d.User.ID]
+				_, _ = p.Deliver(ctx, Delivery{
+					Key: d.Key, Kind: DigestKind, Target: kim.Target{UserID: d.User.ID}, Day: d.Day, Expires: d.Expires,
+					Message: RenderDigest(d.User.Language(), d.Day, its),
+					OnSent:  func(ctx context.Context, _ string) error { return p.Store.AuditDigest(ctx, its) },
+				})
+			}
+		}()
+	}
+	for _, d := range open {
+		select {
+		case work <- d:
+		case <-ctx.Done():
+		}
+	}
+	close(work)
+	wg.Wait()
+	return ctx.Err()
+}
+
+// kindOrder ranks item kinds within a case.
+func kindOrder(k kim.ItemKind) int {
+	for i, x := range kim.ItemKinds {
+		if x == k {
+			return i
+		}
+	}
+	return len(kim.ItemKinds)
+}
+
+// sortItems orders a digest: own items before those held as deputy (by
+// owner), then by team, cases by reference (action items last), and within
+// a case by kind, number and date.
+func sortItems(items []kim.DueItem) {
+	sort.SliceStable(items, func(a, b int) bool {
+		x, y := items[a], items[b]
+		switch {
+		case x.Deputy() != y.Deputy():
+			return !x.Deputy()
+		case x.OwnerName != y.OwnerName:
+			return x.OwnerName < y.OwnerName
+		case x.TeamName != y.TeamName:
+			return x.TeamName < y.TeamName
+		case (x.CaseRef == "") != (y.CaseRef == ""):
+			return x.CaseRef != ""
+		case x.CaseRef != y.CaseRef:
+			return x.CaseRef < y.CaseRef
+		case x.Kind != y.Kind:
+			return kindOrder(x.Kind) < kindOrder(y.Kind)
+		case x.N != y.N:
+			return x.N < y.N
+		}
+		return x.Due.Before(y.Due)
+	})
+}
+
+// ItemText is the short line of a due item: what is due and since when,
+// e.g. "Monitoring-Kontakt – fällig seit 03.12.2026 (4 Tage)".
+func ItemText(lang string, day kim.Date, it kim.DueItem) string {
+	label := it.Label
+	if it.Kind == kim.ItemGoal {
+		label = messages.T(lang, "field."+label, nil)
+	}
+	label = strings.Join(strings.Fields(label), " ")
+	if rs := []rune(label); len(rs) > 80 {
+		label = string(rs[:79]) + "…"
+	}
+	what := messages.T(lang, "remind.item."+string(it.Kind), map[string]any{"N": it.N, "Label": label})
+	since := messages.T(lang, "remind.due_today", nil)
+	if it.Due.Before(day) {
+		since = messages.T(lang, "remind.overdue", map[string]any{"Date": it.Due.Format(lang), "Days": it.Due.DaysUntil(day)})
+	}
+	return "**" + what + "** – " + since
+}
+
+// itemFields are the signed fields of an item's buttons: kind, case
+// reference, number and the due date the button is made for.
+func itemFields(it kim.DueItem) []string {
+	return []string{string(it.Kind), it.CaseRef, strconv.Itoa(it.N), it.Due.String()}
+}
+
+// Button verbs of digest items.
+const (
+	VerbDone   = "done"
+	VerbSnooze = "snooze"
+	VerbOpen   = "open"
+)
+
+// RenderDigest returns the digest of items for a recipient whose language is
+// lang on day: a title line, then one block per item, grouped by case (the
+// case reference titles its group) with done, snooze and open-case buttons.
+// No items give an empty message.
+func RenderDigest(lang string, day kim.Date, items []kim.DueItem) kim.Message {
+	if len(items) == 0 {
+		return kim.Message{}
+	}
+	items = append([]kim.DueItem(nil), items...)
+	sortItems(items)
+	teams := map[string]bool{}
+	var owners []string
+	seenOwner := map[string]bool{}
+	for _, it := range items {
+		teams[it.TeamID] = true
+		if it.Deputy() && !seenOwner[it.OwnerName] {
+			seenOwner[it.OwnerName] = true
+			owners = append(owners, "@"+it.OwnerName)
+		}
+	}
+	msg := kim.Message{Text: messages.T(lang, "remind.digest.title", map[string]any{"Date": day.Format(lang), "N": len(items)})}
+	if len(owners) > 0 {
+		msg.Text += "\n" + messages.T(lang, "remind.digest.deputy", map[string]any{"Owners": strings.Join(owners, ", ")})
+	}
+	group := ""
+	for i, it := range items {
+		if i == maxButtonItems {
+			msg.Blocks = append(msg.Blocks, kim.Block{Text: messages.T(lang, "remind.digest.more", map[string]any{"N": len(items) - i})})
+			break
+		}
+		b := kim.Block{Text: ItemText(lang, day, it), Color: "#ffbc1f"}
+		if it.Due.Before(day) {
+			b.Color = "#d24b4e"
+		}
+		key := fmt.Sprintf("%s|%s|%s", it.OwnerID, it.TeamID, it.CaseRef)
+		if key != group {
+			group = key
+			b.Title = it.CaseRef
+			if it.Kind == kim.ItemAction {
+				b.Title = messages.T(lang, "remind.group.actions", nil)
+			}
+			if len(teams) > 1 {
+				b.Title = messages.T(lang, "remind.group.team", map[string]any{"Title": b.Title, "Team": it.TeamName})
+			}
+			if it.Deputy() {
+				b.Title = messages.T(lang, "remind.group.deputy", map[string]any{"Title": b.Title, "Owner": it.OwnerName})
+			}
+		}
+		fields := itemFields(it)
+		b.Buttons = []kim.Button{
+			{ID: fmt.Sprintf("done%d", i), Label: messages.T(lang, "remind.btn.done", nil), Style: "primary", Verb: VerbDone, TeamID: it.TeamID, Fields: fields},
+			{ID: fmt.Sprintf("snooze%d", i), Label: messages.T(lang, "remind.btn.snooze", nil), Verb: VerbSnooze, TeamID: it.TeamID, Fields: fields},
+		}
+		if it.CaseRef != "" {
+			b.Buttons = append(b.Buttons, kim.Button{ID: fmt.Sprintf("open%d", i), Label: messages.T(lang, "remind.btn.open", nil),
+				Verb: VerbOpen, TeamID: it.TeamID, Fields: fields})
+		}
+		msg.Blocks = append(msg.Blocks, b)
+	}
+	return msg
+}
+
+// SnoozeUntil returns the date a snoozed item moves to: one week after the
+// later of its due date and today.
+func SnoozeUntil(due, today kim.Date) kim.Date { return kim.Later(due, today).AddDays(7) }

@@ -1,0 +1,341 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// DigestRecipient is a user whose daily digest is on, with the teams in
+// which they hold a role.
+type DigestRecipient struct {
+	User  kim.User
+	Teams []string
+}
+
+// DigestRecipients returns every user with a digest time and a role in at
+// least one team.
+func (s *Store) DigestRecipients(ctx context.Context) ([]DigestRecipient, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT u.id, u.username, u.locale, coalesce(u.lang, ''), u.timezone, to_char(u.digest_time, 'HH24:MI'), u.sysadmin,
+			array_agg(m.team_id ORDER BY m.team_id)
+		FROM users u JOIN memberships m ON m.user_id = u.id
+		WHERE u.digest_time IS NOT NULL
+		GROUP BY u.id ORDER BY u.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read digest recipients: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DigestRecipient, error) {
+		var d DigestRecipient
+		u := &d.User
+		err := r.Scan(&u.ID, &u.Username, &u.Locale, &u.Lang, &u.TimeZone, &u.DigestTime, &u.SysAdmin, &d.Teams)
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read digest recipients: %w", err)
+	}
+	return out, nil
+}
+
+// AbsenceSpan is an absence as reminders route it: from the user to the
+// deputy, in one team, for a span of days.
+type AbsenceSpan struct {
+	ID       int64
+	TeamID   string
+	UserID   string
+	DeputyID string
+	From, To kim.Date
+}
+
+// AbsencesBetween returns the absences that overlap the days from..to.
+func (s *Store) AbsencesBetween(ctx context.Context, from, to kim.Date) ([]AbsenceSpan, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, team_id, user_id, deputy_id, starts_on, ends_on FROM absences
+		WHERE ends_on >= $1 AND starts_on <= $2 ORDER BY id`, from.UTC(), to.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read absences: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AbsenceSpan, error) {
+		var a AbsenceSpan
+		var f, t pgtypeDate
+		err := r.Scan(&a.ID, &a.TeamID, &a.UserID, &a.DeputyID, &f, &t)
+		a.From, a.To = kim.DateOf(f.Time), kim.DateOf(t.Time)
+		return a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read absences: %w", err)
+	}
+	return out, nil
+}
+
+// Route says that the items of an owner in a team that are due on or before
+// Day go to the recipient's digest (the owner, or the deputy while the owner
+// is away).
+type Route struct {
+	TeamID      string
+	OwnerID     string
+	RecipientID string
+	Day         kim.Date
+}
+
+// dueQuery is the one set-based query of a reminder pass: for every route,
+// the owner's open dates due on or before the route's day. Case items need
+// the recipient to be a coach of the team (as every case query does); action
+// items only need the route.
+const dueQuery = `
+WITH r AS (
+	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS r(team_id, owner_id, recipient_id, day)
+), rc AS (
+	SELECT r.* FROM r JOIN memberships m ON m.team_id = r.team_id AND m.user_id = r.recipient_id AND m.role = 'coach'
+), items AS (
+	SELECT 'monitoring' AS kind, c.team_id, c.id AS case_id, c.ref, 0 AS n, '' AS label, c.owner_id, rc.recipient_id, c.next_monitoring AS due
+	FROM rc JOIN cases c ON c.owner_id = rc.owner_id AND c.team_id = rc.team_id AND c.closed_on IS NULL AND c.next_monitoring <= rc.day
+	UNION ALL
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id) THEN 'reassessment' ELSE 'assessment' END,
+		c.team_id, c.id, c.ref, 0, '', c.owner_id, rc.recipient_id, c.next_assessment
+	FROM rc JOIN cases c ON c.owner_id = rc.owner_id AND c.team_id = rc.team_id AND c.closed_on IS NULL AND c.next_assessment <= rc.day
+	UNION ALL
+	SELECT 'followup', c.team_id, c.id, c.ref, f.n, p.name, c.owner_id, rc.recipient_id, f.followup_on
+	FROM rc JOIN cases c ON c.owner_id = rc.owner_id AND c.team_id = rc.team_id AND c.closed_on IS NULL
+		JOIN referrals f ON f.case_id = c.id AND f.outcome = 'pending' AND f.followup_on <= rc.day
+		JOIN partners p ON p.id = f.partner_id
+	UNION ALL
+	SELECT 'goal', c.team_id, c.id, c.ref, g.n, g.field, c.owner_id, rc.recipient_id, g.due_on
+	FROM rc JOIN cases c ON c.owner_id = rc.owner_id AND c.team_id = rc.team_id AND c.closed_on IS NULL
+		JOIN goals g ON g.case_id = c.id AND g.status = 'open' AND g.due_on <= rc.day
+	UNION ALL
+	SELECT 'action', a.team_id, 0, '', a.n, a.text, a.owner_id, r.recipient_id, a.due_on
+	FROM r JOIN actions a ON a.owner_id = r.owner_id AND a.team_id = r.team_id AND a.done_on IS NULL AND a.due_on <= r.day
+)
+SELECT i.kind, i.team_id, t.name, i.case_id, i.ref, i.n, i.label, i.owner_id, coalesce(u.username, ''), i.recipient_id, i.due
+FROM items i JOIN teams t ON t.id = i.team_id LEFT JOIN users u ON u.id = i.owner_id
+ORDER BY i.recipient_id, i.team_id, i.ref, i.due, i.kind, i.n`
+
+// DueItems returns, in one query, every open date of the routed owners that
+// is due on or before its route's day, ordered by recipient, team, case and
+// date. Action item texts are clipped to 200 characters.
+func (s *Store) DueItems(ctx context.Context, routes []Route) ([]kim.DueItem, error) {
+	if len(routes) == 0 {
+		return nil, nil
+	}
+	teams := make([]string, len(routes))
+	owners := make([]string, len(routes))
+	recips := make([]string, len(routes))
+	days := make([]time.Time, len(routes))
+	for i, r := range routes {
+		teams[i], owners[i], recips[i], days[i] = r.TeamID, r.OwnerID, r.RecipientID, r.Day.UTC()
+	}
+	rows, err := s.pool.Query(ctx, dueQuery, teams, owners, recips, days)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read due items: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.DueItem, error) {
+		var it kim.DueItem
+		var kind string
+		var due pgtypeDate
+		err := r.Scan(&kind, &it.TeamID, &it.TeamName, &it.CaseID, &it.CaseRef, &it.N, &it.Label, &it.OwnerID, &it.OwnerName,
+			&it.RecipientID, &due)
+		it.Kind, it.Due = kim.ItemKind(kind), kim.DateOf(due.Time)
+		if rs := []rune(it.Label); len(rs) > 200 {
+			it.Label = string(rs[:199]) + "…"
+		}
+		return it, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read due items: %w", err)
+	}
+	return out, nil
+}
+
+// AuditDigest records in the audit log that a digest showed the cases of
+// these items to their recipient (one row per case).
+func (s *Store) AuditDigest(ctx context.Context, items []kim.DueItem) error {
+	var teams, actors, refs []string
+	var ids []int64
+	seen := map[string]bool{}
+	for _, it := range items {
+		k := it.RecipientID + "/" + it.TeamID + "/" + it.CaseRef
+		if it.CaseID == 0 || seen[k] {
+			continue
+		}
+		seen[k] = true
+		teams, actors, ids, refs = append(teams, it.TeamID), append(actors, it.RecipientID), append(ids, it.CaseID), append(refs, it.CaseRef)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.pool.Exec(ctx, `
+		INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
+		SELECT t, a, 'reminder.digest', c, r FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS x(t, a, c, r)`,
+		teams, actors, ids, refs)
+	if err != nil {
+		return fmt.Errorf("store: unable to write audit log: %w", err)
+	}
+	return nil
+}
+
+// ItemChange is what a button press does to a due item: done, or snoozed
+// to Until; Expected is the due date the button was made for, so a stale or
+// repeated press changes nothing.
+type ItemChange struct {
+	Item     kim.ItemRef
+	Expected kim.Date
+	Done     bool
+	Until    kim.Date
+}
+
+// ItemOutcome is the state of an item after a change.
+type ItemOutcome struct {
+	// Next is the item's new date; nil when the item has none any more
+	// (a goal reached, an action done, a follow-up made).
+	Next *kim.Date
+}
+
+// Errors of ChangeItem.
+var (
+	errItemChanged = kim.Errorf(kim.ECONFLICT, "remind.item_changed", nil)
+	errItemGone    = kim.Errorf(kim.ENOTFOUND, "remind.item_gone", nil)
+)
+
+// ChangeItem marks a due item done or snoozes it, for an actor who owns it or
+// holds it as deputy today, if its date is still the expected one; it audits
+// the change. What done means per kind:
+//
+//	monitoring      the contact took place: next date = today + the team's monitoring interval
+//	(re)assessment  it was carried out: next date = today + the team's re-assessment interval
+//	followup        the follow-up was made: the referral keeps its outcome, the date is cleared
+//	goal            the goal is reached (status done), as /kim goal done
+//	action          the action item is done (done_on = today)
+func (s *Store) ChangeItem(ctx context.Context, a kim.Actor, ch ItemChange) (ItemOutcome, error) {
+	var out ItemOutcome
+	verb := "reminder.snooze"
+	if ch.Done {
+		verb = "reminder.done"
+	}
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if ch.Item.Kind == kim.ItemAction {
+			return s.changeAction(ctx, tx, a, ch, &out)
+		}
+		c, err := s.caseFor(ctx, tx, a, ch.Item.CaseRef, true)
+		if kim.ErrorCode(err) == kim.ENOTFOUND {
+			return errItemGone
+		}
+		if err != nil {
+			return err
+		}
+		if !c.Open() {
+			return errItemGone
+		}
+		set, err := teamSettings(ctx, tx, a.TeamID)
+		if err != nil {
+			return err
+		}
+		switch ch.Item.Kind {
+		case kim.ItemMonitoring, kim.ItemAssessment, kim.ItemReassessment:
+			col, cur, next := "next_monitoring", c.NextMonitoring, a.Today.AddDays(set.MonitoringDays)
+			if ch.Item.Kind != kim.ItemMonitoring {
+				col, cur, next = "next_assessment", c.NextAssessment, a.Today.AddMonths(set.ReassessmentMonths)
+			}
+			if cur == nil || *cur != ch.Expected {
+				return errItemChanged
+			}
+			if !ch.Done {
+				next = ch.Until
+			}
+			if _, err := tx.Exec(ctx, `UPDATE cases SET `+col+` = $2, updated_at = now() WHERE id = $1`, c.ID, next.UTC()); err != nil {
+				return err
+			}
+			out.Next = &next
+		case kim.ItemFollowup:
+			var id int64
+			var due pgtypeDate
+			var outcome string
+			err := tx.QueryRow(ctx, `SELECT id, followup_on, outcome FROM referrals WHERE case_id = $1 AND n = $2 FOR UPDATE`,
+				c.ID, ch.Item.N).Scan(&id, &due, &outcome)
+			if err == pgx.ErrNoRows || (err == nil && outcome != "pending") {
+				return errItemGone
+			}
+			if err != nil {
+				return err
+			}
+			if d := dateOf(&due); d == nil || *d != ch.Expected {
+				return errItemChanged
+			}
+			var next *kim.Date
+			if !ch.Done {
+				next = ch.Until.Ptr()
+			}
+			if _, err := tx.Exec(ctx, `UPDATE referrals SET followup_on = $2 WHERE id = $1`, id, dateArg(next)); err != nil {
+				return err
+			}
+			out.Next = next
+		case kim.ItemGoal:
+			var id int64
+			var due pgtypeDate
+			var status string
+			err := tx.QueryRow(ctx, `SELECT id, due_on, status FROM goals WHERE case_id = $1 AND n = $2 FOR UPDATE`,
+				c.ID, ch.Item.N).Scan(&id, &due, &status)
+			if err == pgx.ErrNoRows || (err == nil && status != "open") {
+				return errItemGone
+			}
+			if err != nil {
+				return err
+			}
+			if d := dateOf(&due); d == nil || *d != ch.Expected {
+				return errItemChanged
+			}
+			if ch.Done {
+				_, err = tx.Exec(ctx, `UPDATE goals SET status = 'done', closed_on = $2 WHERE id = $1`, id, a.Today.UTC())
+			} else {
+				_, err = tx.Exec(ctx, `UPDATE goals SET due_on = $2 WHERE id = $1`, id, ch.Until.UTC())
+				out.Next = ch.Until.Ptr()
+			}
+			if err != nil {
+				return err
+			}
+		default:
+			return errItemGone
+		}
+		return audit(ctx, tx, a, verb, c.ID, c.Ref)
+	})
+	return out, wrap("unable to change reminder item", err)
+}
+
+// changeAction marks a meeting action item done or moves its due date, for
+// its owner or the owner's deputy today.
+func (s *Store) changeAction(ctx context.Context, tx pgx.Tx, a kim.Actor, ch ItemChange, out *ItemOutcome) error {
+	var id int64
+	var due, done pgtypeDate
+	err := tx.QueryRow(ctx, `
+		SELECT x.id, x.due_on, x.done_on FROM actions x
+		WHERE x.team_id = $1 AND x.n = $2 AND (x.owner_id = $3 OR EXISTS (SELECT 1 FROM absences b WHERE b.team_id = x.team_id
+			AND b.user_id = x.owner_id AND b.deputy_id = $3 AND $4::date BETWEEN b.starts_on AND b.ends_on))
+		FOR UPDATE OF x`, a.TeamID, ch.Item.N, a.UserID, a.Today.UTC()).Scan(&id, &due, &done)
+	if err == pgx.ErrNoRows || (err == nil && done.Valid) {
+		return errItemGone
+	}
+	if err != nil {
+		return err
+	}
+	if d := dateOf(&due); d == nil || *d != ch.Expected {
+		return errItemChanged
+	}
+	if ch.Done {
+		_, err = tx.Exec(ctx, `UPDATE actions SET done_on = $2 WHERE id = $1`, id, a.Today.UTC())
+	} else {
+		_, err = tx.Exec(ctx, `UPDATE actions SET due_on = $2 WHERE id = $1`, id, ch.Until.UTC())
+		out.Next = ch.Until.Ptr()
+	}
+	if err != nil {
+		return err
+	}
+	verb := "reminder.action-snooze"
+	if ch.Done {
+		verb = "reminder.action-done"
+	}
+	return audit(ctx, tx, a, verb, 0, "")
+}
