@@ -133,8 +133,11 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request) {
 		if err := s.openDialog(ctx, r.PostForm.Get("trigger_id"), userID, teamID, reply.Dialog); err != nil {
 			s.Log.Error("bot: unable to open dialog", "err", err)
 			resp.Text = messages.T("de", "err.dialog_failed", nil)
-		} else if resp.Text == "" {
-			resp = &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral}
+		} else {
+			s.rememberDialog(ctx, userID, reply.Dialog.CallbackID, r.PostForm.Get("response_url")) // bot/dialog_submit.go
+			if resp.Text == "" {
+				resp = &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral}
+			}
 		}
 	}
 	commandsTotal.WithLabelValues(reply.Verb, reply.Outcome).Inc()
