@@ -22,8 +22,8 @@ import (
 // authentication and hands the dialog (state included) to the user's client,
 // so a submission counts only if its state carries kimbot's signature over
 // ("dialog", callback id, user, team) and that user and team are the
-// submitter's. A state is good for one successful submission; refused input
-// may be corrected and sent again. The answer of a successful submission
+// submitter's. A state is good for one successful submission (within its
+// hour); refused input may be corrected and sent again. The answer of a successful submission
 // goes to the user ephemerally through the slash command's response_url.
 
 // dialogReplyTTL is how long the response_url of a slash command that opened
@@ -122,11 +122,20 @@ func (s *Server) dialogSubmit(w http.ResponseWriter, r *http.Request) {
 	} else if err != nil {
 		s.Log.Warn("bot: rate limit unavailable, allowing", "err", err)
 	}
-	// One successful submission per state; concurrent doubles see it taken.
-	onceKey := "dialog:" + mac
-	if first, err := s.Redis.Once(ctx, onceKey, 2*time.Hour); err != nil {
+	// One successful submission per state: a lock against concurrent
+	// doubles, and a mark once it succeeded.
+	doneKey := "dialog-done:" + mac
+	lock, free, err := s.Redis.TryLock(ctx, "dialog:"+mac, 30*time.Second)
+	if err != nil {
 		s.Log.Warn("bot: dialog idempotency unavailable, allowing", "err", err)
-	} else if !first {
+	} else if !free {
+		refusedTotal.WithLabelValues("dialog", "replay").Inc()
+		general(kim.ECONFLICT, "dialog.used")
+		return
+	} else {
+		defer lock.Unlock(context.WithoutCancel(ctx))
+	}
+	if done, err := s.Redis.GetShort(ctx, doneKey); err == nil && done != nil {
 		refusedTotal.WithLabelValues("dialog", "replay").Inc()
 		general(kim.ECONFLICT, "dialog.used")
 		return
@@ -137,11 +146,11 @@ func (s *Server) dialogSubmit(w http.ResponseWriter, r *http.Request) {
 	commandSeconds.Observe(time.Since(start).Seconds())
 	s.Log.Info("dialog", "verb", ans.Verb, "outcome", ans.Outcome, "ms", time.Since(start).Milliseconds())
 	if !ans.OK() {
-		if err := s.Redis.Forget(ctx, onceKey); err != nil {
-			s.Log.Warn("bot: unable to release dialog state", "err", err)
-		}
 		writeJSON(w, &model.SubmitDialogResponse{Error: ans.Error, Errors: ans.Errors})
 		return
+	}
+	if err := s.Redis.PutShort(ctx, doneKey, []byte("1"), 2*time.Hour); err != nil {
+		s.Log.Warn("bot: unable to mark dialog as used", "err", err)
 	}
 	s.deliverDialogAnswer(ctx, u.ID, req.CallbackId, ans.Text)
 	writeJSON(w, &model.SubmitDialogResponse{})
