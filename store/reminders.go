@@ -220,15 +220,12 @@ func (s *Store) ChangeItem(ctx context.Context, a kim.Actor, ch ItemChange) (Ite
 		if ch.Item.Kind == kim.ItemAction {
 			return s.changeAction(ctx, tx, a, ch, &out)
 		}
-		c, err := s.caseFor(ctx, tx, a, ch.Item.CaseRef, true)
-		if kim.ErrorCode(err) == kim.ENOTFOUND {
-			return errItemGone
+		c, err := s.writable(ctx, tx, a, ch.Item.CaseRef)
+		if code := kim.ErrorCode(err); code == kim.ENOTFOUND || code == kim.ECONFLICT {
+			return errItemGone // not the actor's (any more), closed or erased
 		}
 		if err != nil {
 			return err
-		}
-		if !c.Open() {
-			return errItemGone
 		}
 		set, err := teamSettings(ctx, tx, a.TeamID)
 		if err != nil {
@@ -300,7 +297,11 @@ func (s *Store) ChangeItem(ctx context.Context, a kim.Actor, ch ItemChange) (Ite
 		default:
 			return errItemGone
 		}
-		return audit(ctx, tx, a, verb, c.ID, c.Ref)
+		if err := audit(ctx, tx, a, verb, c.ID, c.Ref); err != nil {
+			return err
+		}
+		_, err = s.settle(ctx, tx, a, c.ID) // the phase follows the new dates
+		return err
 	})
 	return out, wrap("unable to change reminder item", err)
 }
