@@ -24,6 +24,13 @@ type Service struct {
 	Dir   Directory
 	Clock func() time.Time
 	Log   *slog.Logger
+	// Channels posts into channels as the bot (meetings); Files sends files
+	// into users' DMs (reports). Nil: those commands answer "unavailable".
+	Channels Channels
+	Files    Files
+	// AgendaPostTime says when the reminder pass posts a meeting's agenda
+	// (reminders.AgendaPostTime); nil: answers do not name it.
+	AgendaPostTime func(m kim.Meeting, leadWorkdays int) time.Time
 }
 
 // Request is one /kim invocation.

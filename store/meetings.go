@@ -346,3 +346,34 @@ func (s *Store) DoneAction(ctx context.Context, a kim.Actor, n int, anyone bool)
 	})
 	return x, wrap("unable to complete action", err)
 }
+
+// AgendaMeeting is a coming meeting as the reminder pass sees it.
+type AgendaMeeting struct {
+	kim.Meeting
+	// LeadWorkdays is the team's agenda_lead_workdays.
+	LeadWorkdays int
+	// CreatorLang is the language of the meeting's creator ("de", "en").
+	CreatorLang string
+}
+
+// UpcomingMeetings returns the meetings of all teams that start after from
+// and no later than until, in time order, with their team's agenda lead and
+// their creator's language (at most 2000).
+func (s *Store) UpcomingMeetings(ctx context.Context, from, until time.Time) ([]AgendaMeeting, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+meetingColumns+`, t.agenda_lead_workdays, coalesce(u.lang, ''), coalesce(u.locale, '')
+		FROM `+meetingFrom+` JOIN teams t ON t.id = m.team_id
+		WHERE m.starts_at > $1 AND m.starts_at <= $2 ORDER BY m.starts_at, m.id LIMIT 2000`, from, until)
+	if err != nil {
+		return nil, wrap("unable to list coming meetings", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AgendaMeeting, error) {
+		var x AgendaMeeting
+		var lang, locale string
+		err := r.Scan(&x.ID, &x.TeamID, &x.N, &x.Title, &x.StartsAt, &x.ChannelID, &x.ChannelName, &x.CreatedBy,
+			&x.CreatorName, &x.CreatorTZ, &x.CreatedAt, &x.AgendaPostedAt, &x.AgendaPostID, &x.ItemCount, &x.OpenActions,
+			&x.LeadWorkdays, &lang, &locale)
+		x.CreatorLang = kim.User{Lang: lang, Locale: locale}.Language()
+		return x, err
+	})
+	return out, wrap("unable to list coming meetings", err)
+}
