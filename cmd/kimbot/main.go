@@ -25,6 +25,7 @@ import (
 	"github.com/kimbot-nrw/kimbot"
 	"github.com/kimbot-nrw/kimbot/bot"
 	"github.com/kimbot-nrw/kimbot/commands"
+	"github.com/kimbot-nrw/kimbot/reminders"
 	"github.com/kimbot-nrw/kimbot/secret"
 	"github.com/kimbot-nrw/kimbot/store"
 )
@@ -202,7 +203,8 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer a.close()
-	svc := &commands.Service{Store: a.store, Dir: a.bot, Clock: time.Now, Log: log}
+	svc := &commands.Service{Store: a.store, Dir: a.bot, Clock: time.Now, Log: log,
+		Channels: a.bot, Files: a.bot, AgendaPostTime: reminders.AgendaPostTime}
 	srv := &bot.Server{Store: a.store, Redis: a.redis, Bot: a.bot, Commands: svc, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Log: log}
 	stopScheduler, err := startScheduler(ctx, a, srv, log)
 	if err != nil {

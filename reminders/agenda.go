@@ -1,0 +1,142 @@
+package reminders
+
+// The coordinators' jobs of the reminder pass (SPEC §4): the automatic
+// agenda post at 09:00 a team-set number of working days before each meeting
+// (agenda_lead_workdays, default 2), and a DM to the meeting's creator at
+// 09:00 on the working day before the meeting while its agenda is empty.
+// Both go through the Deliverer, so each happens once.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kimbot-nrw/kimbot/commands"
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// Kinds and key prefixes of the agenda deliveries.
+const (
+	agendaPostKind     = "agenda-post"
+	agendaReminderKind = "agenda-reminder"
+	// agendaHorizon is how far ahead a pass looks for meetings: 20 working
+	// days (the largest lead) plus weekends and holidays.
+	agendaHorizon = 45 * 24 * time.Hour
+	// agendaHour is the local hour of both agenda jobs.
+	agendaHour = 9
+)
+
+// agendaActor is who the audit log names for the automatic post.
+const agendaActor = "kimbot"
+
+func init() {
+	Register(Job{Name: agendaPostKind, Run: agendaPosts})
+	Register(Job{Name: agendaReminderKind, Run: agendaReminders})
+}
+
+// at9 returns 09:00 of day d in loc.
+func at9(d kim.Date, loc *time.Location) time.Time {
+	return time.Date(d.Y, time.Month(d.M), d.D, agendaHour, 0, 0, 0, loc)
+}
+
+// AgendaPostTime returns when the agenda of m is posted automatically:
+// 09:00 in the meeting's time zone, lead working days (NRW) before the
+// meeting's day, or on the day itself for lead 0.
+func AgendaPostTime(m kim.Meeting, lead int) time.Time {
+	day := m.Day()
+	if lead > 0 {
+		day = AddWorkdays(day, -lead)
+	}
+	return at9(day, m.Location())
+}
+
+// AgendaReminderTime returns when the creator of m is reminded of an empty
+// agenda: 09:00 on the working day before the meeting.
+func AgendaReminderTime(m kim.Meeting) time.Time {
+	return at9(AddWorkdays(m.Day(), -1), m.Location())
+}
+
+// agendaPosts posts the agenda of every meeting whose post time has come,
+// unless it was posted already (by hand or by an earlier pass) or the
+// meeting was made after that time. It is given up when the meeting begins.
+func agendaPosts(ctx context.Context, p *Pass) error {
+	list, err := p.Store.UpcomingMeetings(ctx, p.Now, p.Now.Add(agendaHorizon))
+	if err != nil {
+		return err
+	}
+	for _, x := range list {
+		m := x.Meeting
+		due := AgendaPostTime(m, x.LeadWorkdays)
+		if p.Now.Before(due) || m.AgendaPostedAt != nil || m.CreatedAt.After(due) {
+			continue
+		}
+		p.Deliver(ctx, Delivery{
+			Key:       fmt.Sprintf("%s:%d", agendaPostKind, m.ID),
+			Kind:      agendaPostKind,
+			Target:    kim.Target{ChannelID: m.ChannelID},
+			Day:       kim.DateOf(due),
+			MeetingID: m.ID,
+			Expires:   m.StartsAt,
+			Build: func(ctx context.Context) (kim.Message, error) {
+				return agendaMessage(ctx, p.Store, m)
+			},
+			OnSent: func(ctx context.Context, postID string) error {
+				return p.Store.AgendaPosted(ctx, kim.Actor{TeamID: m.TeamID, UserID: agendaActor, Today: kim.DateOf(p.Now.In(m.Location()))},
+					m.ID, postID, p.Now)
+			},
+		})
+	}
+	return nil
+}
+
+// agendaMessage is the agenda post as it stands now; empty (settling the
+// delivery without a post) when someone posted it in the meantime.
+func agendaMessage(ctx context.Context, st *store.Store, m kim.Meeting) (kim.Message, error) {
+	cur, err := st.Meeting(ctx, m.TeamID, m.N)
+	if err != nil {
+		return kim.Message{}, err
+	}
+	if cur.AgendaPostedAt != nil {
+		return kim.Message{}, nil
+	}
+	sum, err := st.BarrierSummary(ctx, cur)
+	if err != nil {
+		return kim.Message{}, err
+	}
+	return kim.Message{Text: commands.AgendaText(cur, sum)}, nil
+}
+
+// agendaReminders reminds the creator of each meeting whose agenda is still
+// empty on the working day before it.
+func agendaReminders(ctx context.Context, p *Pass) error {
+	list, err := p.Store.UpcomingMeetings(ctx, p.Now, p.Now.Add(agendaHorizon))
+	if err != nil {
+		return err
+	}
+	for _, x := range list {
+		m, lang := x.Meeting, x.CreatorLang
+		due := AgendaReminderTime(m)
+		if p.Now.Before(due) || m.ItemCount > 0 || m.CreatedAt.After(due) {
+			continue
+		}
+		p.Deliver(ctx, Delivery{
+			Key:       fmt.Sprintf("%s:%d", agendaReminderKind, m.ID),
+			Kind:      agendaReminderKind,
+			Target:    kim.Target{UserID: m.CreatedBy},
+			Day:       kim.DateOf(due),
+			MeetingID: m.ID,
+			Expires:   m.StartsAt,
+			Build: func(ctx context.Context) (kim.Message, error) {
+				cur, err := p.Store.Meeting(ctx, m.TeamID, m.N)
+				if err != nil || len(cur.Items) > 0 {
+					return kim.Message{}, err
+				}
+				return kim.Message{Text: messages.T(lang, "agenda.reminder", map[string]any{
+					"Title": cur.Title, "Ref": cur.Ref(), "When": commands.MeetingTime(lang, cur)})}, nil
+			},
+		})
+	}
+	return nil
+}
