@@ -6,6 +6,7 @@ package commands
 // cycle live in the other casework_*.go files.
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -237,30 +238,22 @@ func (r *Runner) reopen(a *Args) (Reply, error) {
 	return Reply{Text: r.T("reopen.saved", map[string]any{"Ref": c.Ref}) + "\n" + r.caseLine(c)}, nil
 }
 
-// transfer hands a case to another coach of the team.
+// transfer hands a case to another coach of the team. The case is checked
+// first, so nobody learns about people of the team through it.
 func (r *Runner) transfer(a *Args) (Reply, error) {
-	u, err := r.svc.Dir.UserByName(r.ctx, r.req.TeamID, a.Str("user"))
+	var to kim.User
+	c, err := r.svc.Store.TransferCase(r.ctx, r.Actor(), a.Str("case"), func() (string, error) {
+		u, err := r.svc.Dir.UserByName(r.ctx, r.req.TeamID, a.Str("user"))
+		to = u
+		return u.ID, err
+	})
 	if err != nil {
-		return Reply{}, err
-	}
-	if u.ID == r.req.User.ID {
-		return Reply{}, kim.Errorf(kim.ECONFLICT, "transfer.self", nil)
-	}
-	m, err := r.svc.Store.Member(r.ctx, r.req.TeamID, u.ID)
-	if err != nil {
-		return Reply{}, err
-	}
-	if m.Role != kim.RoleCoach {
-		return Reply{}, kim.Errorf(kim.EINVALID, "transfer.not_coach", map[string]any{"User": u.Username})
-	}
-	c, err := r.svc.Store.TransferCase(r.ctx, r.Actor(), a.Str("case"), u.ID)
-	if err != nil {
-		if kim.ErrorCode(err) == kim.EINVALID { // became no coach in between
-			return Reply{}, kim.Errorf(kim.EINVALID, "transfer.not_coach", map[string]any{"User": u.Username})
+		if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "transfer.not_coach" {
+			return Reply{}, kim.Errorf(kim.EINVALID, "transfer.not_coach", map[string]any{"User": to.Username})
 		}
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("transfer.saved", map[string]any{"Ref": c.Ref, "User": u.Username})}, nil
+	return Reply{Text: r.T("transfer.saved", map[string]any{"Ref": c.Ref, "User": to.Username})}, nil
 }
 
 // barrier records a Strukturhinweis for the network.

@@ -75,8 +75,8 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 	}
 	if s, ok := a.Span("reassessment"); ok {
 		changed = true
-		if s.Unit != 'm' || s.N < 1 || s.N > 36 {
-			return Reply{}, usageErr("defaults.bad_months", a.Verb, map[string]any{"Name": "reassessment", "Max": 36})
+		if s.Unit != 'm' || s.N < 1 || s.N > 24 {
+			return Reply{}, usageErr("defaults.bad_months", a.Verb, map[string]any{"Name": "reassessment", "Max": 24})
 		}
 		ch.ReassessmentMonths = &s.N
 	}

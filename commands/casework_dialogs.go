@@ -235,6 +235,12 @@ func (s *Service) SubmitDialog(ctx context.Context, req Request, callbackID stri
 			return DialogAnswer{Errors: map[string]string{f: r.T("dialog.required", nil)}, Verb: ans.Verb, Outcome: kim.EINVALID}
 		}
 	}
+	// A free text that reads like an option of the verb would be taken for one.
+	for _, f := range spec.texts {
+		if m := optionRE.FindStringSubmatch(strings.TrimSpace(values[f])); m != nil && lookup(kind).option(strings.ToLower(m[1])) != nil {
+			return DialogAnswer{Errors: map[string]string{f: r.T("dialog.text_option", nil)}, Verb: ans.Verb, Outcome: kim.EINVALID}
+		}
+	}
 	b := &lineBuilder{}
 	spec.build(b, strings.ToUpper(ref), values)
 	if b.bad != "" {

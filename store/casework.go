@@ -252,11 +252,19 @@ func (s *Store) ReopenCase(ctx context.Context, a kim.Actor, ref string) (kim.Ca
 	return out, wrap("unable to reopen case", err)
 }
 
-// TransferCase hands the case to another coach of the team (toUserID), who
-// becomes its owner together with their organisation.
-func (s *Store) TransferCase(ctx context.Context, a kim.Actor, ref, toUserID string) (kim.Case, error) {
+// TransferCase hands the case to another coach of the team, who becomes
+// its owner together with their organisation. target names that coach; it
+// is asked only once the case is known to be the actor's.
+func (s *Store) TransferCase(ctx context.Context, a kim.Actor, ref string, target func() (string, error)) (kim.Case, error) {
 	return s.caseWrite(ctx, a, ref, "case.transfer", "unable to transfer case", func(tx pgx.Tx, c kim.Case) error {
+		toUserID, err := target()
+		if err != nil {
+			return err
+		}
 		if toUserID == c.OwnerID {
+			if toUserID == a.UserID {
+				return kim.Errorf(kim.ECONFLICT, "transfer.self", nil)
+			}
 			return kim.Errorf(kim.ECONFLICT, "transfer.same", map[string]any{"Ref": c.Ref})
 		}
 		tag, err := tx.Exec(ctx, `UPDATE cases SET owner_id = m.user_id, organisation_id = m.organisation_id

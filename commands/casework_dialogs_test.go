@@ -1,0 +1,184 @@
+package commands
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// exec runs a line as a user with a trigger id (as from a slash command).
+func (w *world) exec(team, user, line, trigger string) Reply {
+	w.t.Helper()
+	u, err := w.st.User(context.Background(), w.users[user].ID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return w.svc.Execute(context.Background(), Request{TeamID: team, User: u, Text: line, TriggerID: trigger})
+}
+
+// submit submits a dialog as a user.
+func (w *world) submit(team, user, callback string, values map[string]string) DialogAnswer {
+	w.t.Helper()
+	u, err := w.st.User(context.Background(), w.users[user].ID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return w.svc.SubmitDialog(context.Background(), Request{TeamID: team, User: u}, callback, values)
+}
+
+// Mattermost limits dialog titles and labels to 24 bytes.
+func TestDialogLabelsFit(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=eu consent=yes")
+	w.ok("root", "admin role @ben coach")
+	for _, user := range []string{"anna", "ben"} { // de, en
+		for _, line := range []string{"open", "contact K-2026-0001", "refer K-2026-0001"} {
+			if user == "ben" && line != "open" {
+				continue // anna's case
+			}
+			rep := w.exec("teamA", user, line, "trigger")
+			d := rep.Dialog
+			if d == nil {
+				t.Fatalf("%s %q: no dialog: %+v", user, line, rep)
+			}
+			if len(d.Title) > 24 || d.Title == "" || len(d.SubmitLabel) > 24 {
+				t.Errorf("%s %q: title %q / submit %q too long", user, line, d.Title, d.SubmitLabel)
+			}
+			for _, e := range d.Elements {
+				if len(e.Label) > 24 || e.Label == "" || len(e.Help) > 150 {
+					t.Errorf("%s %q: element %s label %q (%d bytes) help %d bytes", user, line, e.Name, e.Label, len(e.Label), len(e.Help))
+				}
+			}
+		}
+	}
+}
+
+func TestOpenDialog(t *testing.T) {
+	w := newWorld(t)
+	rep := w.exec("teamA", "anna", "neu", "trigger")
+	if rep.Dialog == nil || rep.Dialog.CallbackID != DialogOpen || rep.Text != "" {
+		t.Fatalf("bare open: %+v", rep)
+	}
+	if rep := w.exec("teamA", "kora", "open", "trigger"); rep.Dialog != nil || rep.Outcome != kim.EFORBIDDEN {
+		t.Fatalf("a coordinator got the open form: %+v", rep)
+	}
+	before := w.snapshot()
+	for _, tc := range []struct {
+		values map[string]string
+		field  string // "" for a general error
+		want   string
+	}{
+		{map[string]string{"pseudonym": "AB", "group": "eu", "consent": "false"}, "consent", "Ohne dokumentierte Einwilligung"},
+		{map[string]string{"pseudonym": "AB", "group": "martian", "consent": "true"}, "group", "„martian“ geht nicht"},
+		{map[string]string{"pseudonym": "", "group": "eu", "consent": "true"}, "pseudonym", "Bitte ausfüllen"},
+		{map[string]string{"pseudonym": strings.Repeat("p", 41), "group": "eu", "consent": "true"}, "pseudonym", "zu lang"},
+		{map[string]string{"pseudonym": "AB", "group": "eu", "domain": "SGB9", "consent": "true"}, "domain", "„SGB9“"},
+		{map[string]string{"pseudonym": "AB", "group": "eu", "form": "fax", "consent": "true"}, "form", "„fax“"},
+		{map[string]string{"pseudonym": `"“”»«`, "group": "eu", "consent": "true"}, "pseudonym", "Anführungszeichen"},
+		{map[string]string{"pseudonym": "group=eu", "group": "eu", "consent": "true"}, "pseudonym", "umformulieren"},
+	} {
+		ans := w.submit("teamA", "anna", DialogOpen, tc.values)
+		got := ans.Error
+		if tc.field != "" {
+			got = ans.Errors[tc.field]
+		}
+		if ans.OK() || !strings.Contains(got, tc.want) || strings.Contains(got, "Richtig:") {
+			t.Errorf("%v: %+v, want %q on %q", tc.values, ans, tc.want, tc.field)
+		}
+	}
+	if w.snapshot() != before {
+		t.Fatal("refused submissions changed the database")
+	}
+	ans := w.submit("teamA", "anna", DialogOpen, map[string]string{"pseudonym": `Frau "K." group=eu`, "group": "third-country",
+		"domain": "SGB12", "form": "oral", "consent": "true"})
+	if !ans.OK() || !strings.Contains(ans.Text, "K-2026-0001") || ans.Outcome != "ok" {
+		t.Fatalf("open submission: %+v", ans)
+	}
+	w.ok("anna", "show K-2026-0001", `Frau "K." group=eu`, "Drittstaatsangehörige", "SGB12", "Verarbeitung (mündlich")
+	// Outsiders submitting the same form are refused like typing it.
+	if ans := w.submit("teamA", "kora", DialogOpen, map[string]string{"pseudonym": "X", "group": "eu", "consent": "true"}); ans.OK() || !strings.Contains(ans.Error, "dürfen nur Coach") {
+		t.Fatalf("coordinator submission: %+v", ans)
+	}
+	if ans := w.submit("teamA", "anna", "frobnicate", map[string]string{}); ans.OK() || ans.Error == "" {
+		t.Fatalf("unknown callback: %+v", ans)
+	}
+}
+
+func TestContactAndReferDialogs(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=eu consent=yes")
+	rep := w.exec("teamA", "anna", "kontakt k-2026-0001", "trigger")
+	if rep.Dialog == nil || rep.Dialog.CallbackID != "contact K-2026-0001" {
+		t.Fatalf("contact form: %+v", rep)
+	}
+	rep = w.exec("teamA", "anna", "refer K-2026-0001", "trigger")
+	if rep.Dialog == nil || rep.Dialog.CallbackID != "refer K-2026-0001" || len(rep.Dialog.Elements[0].Options) != 9 {
+		t.Fatalf("refer form: %+v", rep)
+	}
+	w.ok("anna", "close K-2026-0001 other")
+	if rep := w.exec("teamA", "anna", "contact K-2026-0001", "trigger"); rep.Dialog != nil || rep.Outcome != kim.ECONFLICT {
+		t.Fatalf("form for a closed case: %+v", rep)
+	}
+	w.ok("anna", "reopen K-2026-0001")
+
+	before := w.snapshot()
+	cb := "contact K-2026-0001"
+	for _, tc := range []struct {
+		values      map[string]string
+		field, want string
+	}{
+		{map[string]string{"kind": "phone", "note": "x", "minutes": "1441"}, "minutes", "0 bis 1440"},
+		{map[string]string{"kind": "phone", "note": "x", "date": "31.02.2026"}, "date", "kein gültiges Datum"},
+		{map[string]string{"kind": "phone", "note": "x", "date": "24.12.2026"}, "date", "in der Zukunft"},
+		{map[string]string{"kind": "phone", "note": "x", "date": "2026-01-01"}, "date", "vor der Eröffnung"},
+		{map[string]string{"kind": "fax", "note": "x"}, "kind", "„fax“"},
+		{map[string]string{"kind": "phone", "note": ""}, "note", "Bitte ausfüllen"},
+		{map[string]string{"kind": "phone", "note": strings.Repeat("n", MaxText+1)}, "note", "zu lang"},
+		{map[string]string{"kind": "phone", "note": "minutes=5 war kurz"}, "note", "umformulieren"},
+	} {
+		ans := w.submit("teamA", "anna", cb, tc.values)
+		if ans.OK() || !strings.Contains(ans.Errors[tc.field], tc.want) {
+			t.Errorf("%v: %+v, want %q on %s", tc.values, ans, tc.want, tc.field)
+		}
+	}
+	// Another coach's, another team's case: a general refusal.
+	if ans := w.submit("teamA", "ben", cb, map[string]string{"kind": "phone", "note": "x"}); ans.OK() || !strings.Contains(ans.Error, "No case K-2026-0001") {
+		t.Fatalf("other coach: %+v", ans)
+	}
+	if ans := w.submit("teamB", "bea", cb, map[string]string{"kind": "phone", "note": "x"}); ans.OK() || !strings.Contains(ans.Error, "Keinen Fall") {
+		t.Fatalf("other team: %+v", ans)
+	}
+	if ans := w.submit("teamA", "anna", "contact K-42", map[string]string{"kind": "phone", "note": "x"}); ans.OK() {
+		t.Fatalf("bad case in callback: %+v", ans)
+	}
+	// Referral form: no consent is a field error on the partner.
+	ans := w.submit("teamA", "anna", "refer K-2026-0001", map[string]string{"partner": "jobcenter", "reason": "Antrag"})
+	if ans.OK() || !strings.Contains(ans.Errors["partner"], "Verweis abgelehnt") {
+		t.Fatalf("refer without consent: %+v", ans)
+	}
+	ans = w.submit("teamA", "anna", "refer K-2026-0001", map[string]string{"partner": "finanzamt", "reason": "Steuer"})
+	if ans.OK() || !strings.Contains(ans.Errors["partner"], "nicht im Partnerverzeichnis") {
+		t.Fatalf("unknown partner: %+v", ans)
+	}
+	ans = w.submit("teamA", "anna", "refer K-2026-0001", map[string]string{"partner": "jmd", "reason": "x", "followup": "soon"})
+	if ans.OK() || !strings.Contains(ans.Errors["followup"], "keine Dauer") {
+		t.Fatalf("bad followup: %+v", ans)
+	}
+	if w.snapshot() != before {
+		t.Fatal("refused submissions changed the database")
+	}
+
+	ans = w.submit("teamA", "anna", cb, map[string]string{"kind": "home-visit", "minutes": "45", "date": "2026-11-23",
+		"note": "Wohnung „angesehen“\nzweite Zeile"})
+	if !ans.OK() || !strings.Contains(ans.Text, "Hausbesuch, 23.11.2026, 45 Min.") {
+		t.Fatalf("contact submission: %+v", ans)
+	}
+	w.ok("anna", "consent K-2026-0001 grant jobcenter")
+	ans = w.submit("teamA", "anna", "refer K-2026-0001", map[string]string{"partner": "jobcenter", "reason": "Antrag \"Bürgergeld\"", "followup": "10d"})
+	if !ans.OK() || !strings.Contains(ans.Text, "Nachfassen am 03.12.2026") {
+		t.Fatalf("refer submission: %+v", ans)
+	}
+	w.ok("anna", "show K-2026-0001", "Hausbesuch", "Wohnung „angesehen“ zweite Zeile", "Jobcenter")
+}
