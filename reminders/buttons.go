@@ -78,7 +78,7 @@ func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 
 	// A Redis idempotency key stops concurrent and repeated presses early;
 	// the conditional update below decides in any case (also without Redis).
-	sum := sha256.Sum256([]byte(p.PostID + "|" + p.ActionID + "|" + p.Signed))
+	sum := sha256.Sum256([]byte(p.UserID + "|" + p.PostID + "|" + p.ActionID + "|" + p.Signed))
 	onceKey := "press:" + hex.EncodeToString(sum[:16])
 	remembered := false
 	if s.Redis != nil && s.Deliverer.redisUp() {
@@ -95,8 +95,8 @@ func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 	ch := store.ItemChange{Item: item, Expected: due, Done: p.Verb == VerbDone, Until: SnoozeUntil(due, today)}
 	out, err := s.Store.ChangeItem(ctx, actor, ch)
 	if err != nil {
-		if remembered && kim.ErrorCode(err) == kim.EINTERNAL {
-			// Nothing changed: let the person try again.
+		if remembered {
+			// Nothing changed: a later press may still do it.
 			if ferr := s.Redis.Forget(context.WithoutCancel(ctx), onceKey); ferr != nil {
 				s.Deliverer.redisFailed(ferr)
 			}
