@@ -80,7 +80,9 @@ func (w *passWorld) open(owner, monitoring string) kim.Case {
 	return c
 }
 
-func berlin(mo, d, h, mi int) time.Time { return time.Date(2026, time.Month(mo), d, h, mi, 0, 0, kim.Berlin) }
+func berlin(mo, d, h, mi int) time.Time {
+	return time.Date(2026, time.Month(mo), d, h, mi, 0, 0, kim.Berlin)
+}
 
 // pass runs a pass and returns its report.
 func (w *passWorld) pass(now time.Time) *reminders.Report {
