@@ -6,13 +6,21 @@
 // team with newTeamEnv, so tests do not see each other's data and may use t.Parallel — except
 // the ones that take shared pieces down (mattermostDown, restartServe), which must not.
 //
-//	env := newTeamEnv(t)
-//	coach := env.newUser(t, "coach", "de")
+//	env := newTeamEnv(t, withOwnKimbot())          // own kimbot: remind passes stay private
+//	coach := env.newUser(t, "coach", "de")         // username coach-t7
 //	env.grant(t, coach, "coach", "org=Caritas")
 //	ans := coach.kimText(t, "open AB group=refugee consent=yes")
-//	remindNow(t, time.Date(2026, 3, 2, 8, 0, 0, 0, berlin))
+//	env.remindNow(t, time.Date(2026, 3, 2, 8, 0, 0, 0, berlin))
 //	dm := coach.waitBotDMs(t, 1)[0]
+//	coach.listen(t)                                // record ephemeral posts from now on
 //	coach.press(t, dm, "done")
+//	coach.waitEphemeral(t, "erledigt")
+//	d := coach.kimDialog(t, "open")                // a dialog, as the web app would show it
+//	coach.submitDialog(t, d, map[string]any{"pseudonym": "CD"})
+//
+// A remind pass sends everything due in its database, across teams: tests about reminders that
+// may run in parallel with others use withOwnKimbot and env.remindNow. The shared `kimbot serve`
+// runs its own scheduler on the real clock as well.
 //
 // KIMBOT_TEST_VERBOSE=1 copies Mattermost's and kimbot's output to stderr while tests run.
 package e2e
@@ -49,6 +57,7 @@ var stack struct {
 	provision  sync.Mutex        // provisions run one at a time
 	serveMu    sync.Mutex        // guards serve
 	serve      *devstack.Process // the shared `kimbot serve`
+	servePrev  string            // output of the shared serve before restarts
 	teams      atomic.Int64      // counter for unique team names
 	mmDown     atomic.Bool       // set while a test has Mattermost stopped
 }
@@ -242,6 +251,11 @@ func newTeamEnv(t testing.TB, opts ...envOption) *teamEnv {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { // runs after the serve below has stopped
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_ = devstack.DropDatabase(ctx, stack.pgAdminURL, dbURL)
+		})
 		if e.Kimbot, err = newKimbot(stack.kimbot.Bin, dbURL, team.Name); err != nil {
 			t.Fatal(err)
 		}
@@ -522,7 +536,7 @@ func kimbotURL() string { return stack.kimbot.BaseURL() }
 func serveOutput() string {
 	stack.serveMu.Lock()
 	defer stack.serveMu.Unlock()
-	return stack.serve.Output()
+	return stack.servePrev + stack.serve.Output()
 }
 
 // remindNow runs `kimbot remind --now at` against the shared kimbot database (all teams made
@@ -571,6 +585,7 @@ func restartServe(t testing.TB, crash bool) {
 	} else if err := stack.serve.Stop(30 * time.Second); err != nil {
 		t.Errorf("kimbot serve did not shut down cleanly on SIGTERM: %v", err)
 	}
+	stack.servePrev += stack.serve.Output()
 	p, err := stack.kimbot.Serve(ctxT(t))
 	if err != nil {
 		t.Fatal(err)

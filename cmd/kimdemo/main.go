@@ -401,9 +401,10 @@ func printSummary(mmURL string, webapp bool, st *state, kimbotURL, stackDir stri
 		adminName, st.Passwords[adminName], coachName, st.Passwords[coachName], coordName, st.Passwords[coordName], stackDir)
 	if !webapp {
 		fmt.Printf(`
- This Mattermost is built from source without its web app, so use the prompt below
- (or the REST API, or a Mattermost desktop/mobile app pointed at the URL). For a browser
- UI, unpack a Mattermost release tarball and run: scripts/demo -mattermost-client <dir>/client
+ This Mattermost is built from source without its web app: use the prompt below or the
+ REST API. For a browser UI, unpack a Mattermost 11.4 release tarball
+ (mattermost-team-11.4.*-linux-amd64.tar.gz) and run:
+     scripts/demo -mattermost-client <unpacked>/mattermost/client
 `)
 	}
 	fmt.Printf(`
