@@ -46,7 +46,7 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (kim.ReportData, erro
 	// sel is the report's cases with their dimension value; $1 team,
 	// $2 owner or '', $3 from, $4 to, $5 as-of day.
 	with := `WITH sel AS MATERIALIZED (
-		SELECT c.id, c.opened_on, c.closed_on, c.close_reason, ` + dim + ` AS dim
+		SELECT c.id, c.opened_on, c.closed_on, c.close_reason, ` + dim + ` AS dim, $5::date AS as_of
 		FROM cases c LEFT JOIN organisations o ON o.id = c.organisation_id
 		WHERE c.team_id = $1 AND ($2 = '' OR c.owner_id = $2)) `
 	args := []any{q.Actor.TeamID, q.Owner, q.Period.From.UTC(), q.Period.To.UTC(), asOf.UTC()}
@@ -78,7 +78,7 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (kim.ReportData, erro
 		// Cases: new in the period, open on the as-of day, closed by reason.
 		err := each(`SELECT dim, close_reason,
 				count(*) FILTER (WHERE opened_on BETWEEN $3 AND $4),
-				count(*) FILTER (WHERE opened_on <= $5 AND (closed_on IS NULL OR closed_on > $5)),
+				count(*) FILTER (WHERE opened_on <= as_of AND (closed_on IS NULL OR closed_on > as_of)),
 				count(*) FILTER (WHERE closed_on BETWEEN $3 AND $4)
 			FROM sel GROUP BY dim, close_reason`, func(r pgx.Rows) error {
 			var dim string
