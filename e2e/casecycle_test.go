@@ -206,8 +206,10 @@ func TestDialogForgery(t *testing.T) {
 		who    *user
 		mutate func(*model.OpenDialogRequest)
 	}{
-		"another user":     {other, func(*model.OpenDialogRequest) {}},
-		"tampered state":   {coach, func(x *model.OpenDialogRequest) { x.Dialog.State = strings.Replace(x.Dialog.State, coach.UserID(), other.UserID(), 1) }},
+		"another user": {other, func(*model.OpenDialogRequest) {}},
+		"tampered state": {coach, func(x *model.OpenDialogRequest) {
+			x.Dialog.State = strings.Replace(x.Dialog.State, coach.UserID(), other.UserID(), 1)
+		}},
 		"forged signature": {coach, func(x *model.OpenDialogRequest) { x.Dialog.State = x.Dialog.State[:len(x.Dialog.State)-4] + "0000" }},
 		"other callback":   {coach, func(x *model.OpenDialogRequest) { x.Dialog.CallbackId = "contact K-2026-0001" }},
 	} {
