@@ -52,6 +52,8 @@ type options struct {
 type state struct {
 	EncryptionKey string            `json:"encryption_key"`
 	Passwords     map[string]string `json:"passwords"`
+	// TourCase is the case the first tour opened; later tours show it instead of opening another.
+	TourCase string `json:"tour_case,omitempty"`
 
 	path string
 }
@@ -227,15 +229,21 @@ func run(ctx context.Context, o options) error {
 	if err := sh.command(coachName, "/kim hilfe"); err != nil {
 		return err
 	}
-	answer, err := sh.exec(coachName, "/kim open AB group=refugee domain=SGB2 consent=yes")
-	if err != nil {
-		return err
+	if st.TourCase == "" {
+		answer, err := sh.exec(coachName, "/kim open AB group=refugee domain=SGB2 consent=yes")
+		if err != nil {
+			return err
+		}
+		st.TourCase = caseRef.FindString(answer)
+		if err := st.save(); err != nil {
+			return err
+		}
 	}
 	if err := sh.command(coachName, "/kim faelle"); err != nil {
 		return err
 	}
-	if ref := caseRef.FindString(answer); ref != "" {
-		if err := sh.command(coachName, "/kim zeige "+ref); err != nil {
+	if st.TourCase != "" {
+		if err := sh.command(coachName, "/kim zeige "+st.TourCase); err != nil {
 			return err
 		}
 	} else {
