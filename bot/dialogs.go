@@ -13,9 +13,11 @@ import (
 	"github.com/kimbot-nrw/kimbot/secret"
 )
 
-// Signed contexts: Mattermost keeps Integration.Context and Dialog.State on
-// the server and posts them back unauthenticated (mattermost#16191), so
-// kimbot puts an HMAC over their fields into them and checks it on return.
+// Signed contexts: Mattermost posts button presses and dialog submissions
+// back unauthenticated (mattermost#16191). Integration.Context stays on the
+// server; Dialog.State travels to the user's client and back. Both carry an
+// HMAC over their fields (who, what, until when), checked on return, so
+// neither can be forged or altered; neither holds anything secret.
 
 // SignFields returns the fields joined with "|" plus an expiry and a MAC.
 func SignFields(keys *secret.Keys, ttl time.Duration, fields ...string) string {
