@@ -45,7 +45,7 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (kim.ReportData, erro
 	d := kim.ReportData{Period: q.Period, AsOf: asOf, Team: q.Owner == "", By: q.By}
 	// sel is the report's cases with their dimension value; $1 team,
 	// $2 owner or '', $3 from, $4 to, $5 as-of day.
-	with := `WITH sel AS MATERIALIZED (
+	with := `WITH sel AS (
 		SELECT c.id, c.opened_on, c.closed_on, c.close_reason, ` + dim + ` AS dim, $5::date AS as_of
 		FROM cases c LEFT JOIN organisations o ON o.id = c.organisation_id
 		WHERE c.team_id = $1 AND ($2 = '' OR c.owner_id = $2)) `
@@ -62,6 +62,10 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (kim.ReportData, erro
 		fields[f] = &kim.FieldRow{Field: f}
 	}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		// The sections group a year's contacts of a large team in memory.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+			return err
+		}
 		each := func(sql string, scan func(pgx.Rows) error) error {
 			rs, err := tx.Query(ctx, with+sql, args...)
 			if err != nil {
@@ -98,10 +102,14 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (kim.ReportData, erro
 		if err != nil {
 			return err
 		}
-		// Contacts and their minutes.
-		err = each(`SELECT s.dim, count(*), coalesce(sum(k.minutes), 0), count(DISTINCT k.case_id)
-			FROM contacts k JOIN sel s ON s.id = k.case_id
-			WHERE k.contact_on BETWEEN $3 AND $4 GROUP BY s.dim`, func(r pgx.Rows) error {
+		// Contacts and their minutes: summed per case first (a hash
+		// aggregate), so the distinct cases need no sort.
+		err = each(`SELECT s.dim, sum(k.n)::int8, sum(k.minutes)::int8, count(*)
+			FROM (SELECT k.case_id, count(*) AS n, coalesce(sum(k.minutes), 0) AS minutes
+				FROM contacts k JOIN cases c ON c.id = k.case_id
+				WHERE c.team_id = $1 AND ($2 = '' OR c.owner_id = $2) AND k.contact_on BETWEEN $3 AND $4
+				GROUP BY k.case_id) k
+			JOIN sel s ON s.id = k.case_id GROUP BY s.dim`, func(r pgx.Rows) error {
 			var dim string
 			var n, minutes, cases int64
 			if err := r.Scan(&dim, &n, &minutes, &cases); err != nil {
@@ -182,48 +190,68 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (kim.ReportData, erro
 		if err != nil {
 			return err
 		}
-		// Referrals made in the period, per dimension and per partner with
-		// outcomes and the median days to an outcome.
-		outcomes := ""
-		for _, o := range kim.ReferralOutcomes {
-			outcomes += fmt.Sprintf(`, count(*) FILTER (WHERE r.outcome = '%[1]s'), count(DISTINCT r.case_id) FILTER (WHERE r.outcome = '%[1]s')`, o)
+		// Referrals made in the period: per dimension, and per partner with
+		// outcomes (counted per case first) and the median days to an outcome.
+		err = each(`SELECT r.dim, sum(r.n)::int8, count(*)
+			FROM (SELECT s.dim, r.case_id, count(*) AS n FROM referrals r JOIN sel s ON s.id = r.case_id
+				WHERE r.referred_on BETWEEN $3 AND $4 GROUP BY s.dim, r.case_id) r
+			GROUP BY r.dim`, func(r pgx.Rows) error {
+			var dim string
+			var c kim.Count
+			if err := r.Scan(&dim, &c.N, &c.Cases); err != nil {
+				return err
+			}
+			row(dim).Referrals = c
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		perCase, sums := "", ""
+		for i, o := range kim.ReferralOutcomes {
+			perCase += fmt.Sprintf(`, count(*) FILTER (WHERE r.outcome = '%s') AS o%d`, o, i)
+			sums += fmt.Sprintf(`, sum(x.o%[1]d)::int8, count(*) FILTER (WHERE x.o%[1]d > 0)`, i)
 		}
 		referrals := map[string]*kim.ReferralRow{}
 		var partnerOrder []string
-		err = each(`SELECT GROUPING(s.dim), coalesce(s.dim, ''), coalesce(p.key, ''), coalesce(p.name, ''),
-				count(*), count(DISTINCT r.case_id),
-				percentile_cont(0.5) WITHIN GROUP (ORDER BY r.outcome_on - r.referred_on)
-					FILTER (WHERE r.outcome <> 'pending' AND r.outcome_on IS NOT NULL),
-				count(DISTINCT r.case_id) FILTER (WHERE r.outcome <> 'pending' AND r.outcome_on IS NOT NULL)`+outcomes+`
-			FROM referrals r JOIN sel s ON s.id = r.case_id JOIN partners p ON p.id = r.partner_id
-			WHERE r.referred_on BETWEEN $3 AND $4
-			GROUP BY GROUPING SETS ((s.dim), (p.key, p.name))
-			ORDER BY 1, p.name`, func(r pgx.Rows) error {
-			var byPartner int
-			var dim, key, name string
-			var n, cases, medianCases int64
-			var median *float64
+		err = each(`SELECT p.key, p.name, sum(x.n)::int8, count(*)`+sums+`
+			FROM (SELECT r.partner_id, r.case_id, count(*) AS n`+perCase+`
+				FROM referrals r JOIN sel s ON s.id = r.case_id
+				WHERE r.referred_on BETWEEN $3 AND $4 GROUP BY r.partner_id, r.case_id) x
+			JOIN partners p ON p.id = x.partner_id
+			GROUP BY p.key, p.name ORDER BY p.name, p.key`, func(r pgx.Rows) error {
+			x := &kim.ReferralRow{ByOutcome: map[string]kim.Count{}}
 			counts := make([]int64, 2*len(kim.ReferralOutcomes))
-			dest := []any{&byPartner, &dim, &key, &name, &n, &cases, &median, &medianCases}
+			dest := []any{&x.Partner, &x.Name, &x.Total.N, &x.Total.Cases}
 			for i := range counts {
 				dest = append(dest, &counts[i])
 			}
 			if err := r.Scan(dest...); err != nil {
 				return err
 			}
-			if byPartner == 0 {
-				row(dim).Referrals = kim.Count{N: n, Cases: cases}
-				return nil
-			}
-			x := &kim.ReferralRow{Partner: key, Name: name, Total: kim.Count{N: n, Cases: cases}, ByOutcome: map[string]kim.Count{}}
 			for i, o := range kim.ReferralOutcomes {
 				x.ByOutcome[o] = kim.Count{N: counts[2*i], Cases: counts[2*i+1]}
 			}
-			if median != nil {
-				x.MedianDays = kim.Stat{Value: *median, Cases: medianCases}
+			referrals[x.Partner] = x
+			partnerOrder = append(partnerOrder, x.Partner)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = each(`SELECT p.key, percentile_cont(0.5) WITHIN GROUP (ORDER BY (r.outcome_on - r.referred_on)::float8),
+				count(DISTINCT r.case_id)
+			FROM referrals r JOIN sel s ON s.id = r.case_id JOIN partners p ON p.id = r.partner_id
+			WHERE r.referred_on BETWEEN $3 AND $4 AND r.outcome <> 'pending' AND r.outcome_on IS NOT NULL
+			GROUP BY p.key`, func(r pgx.Rows) error {
+			var key string
+			var st kim.Stat
+			if err := r.Scan(&key, &st.Value, &st.Cases); err != nil {
+				return err
 			}
-			referrals[key] = x
-			partnerOrder = append(partnerOrder, key)
+			if x := referrals[key]; x != nil {
+				x.MedianDays = st
+			}
 			return nil
 		})
 		if err != nil {

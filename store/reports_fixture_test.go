@@ -89,6 +89,9 @@ type fixture struct {
 // fixtureSize is how much case work a fixture has.
 type fixtureSize struct {
 	Cases, Contacts, Referrals int
+	// Since, if set, is the first day cases open on (all of them then open
+	// between Since and yesterday).
+	Since kim.Date
 }
 
 // teamFixture is a team and its coaches for a fixture.
@@ -157,7 +160,9 @@ func seedFixture(t testing.TB, s *store.Store, seed uint64, today kim.Date, team
 		c := &fxCase{id: id, team: tf.team, owner: owner, org: tf.coaches[owner],
 			group: kim.TargetGroups[r.IntN(len(kim.TargetGroups))], domain: kim.LegalDomains[r.IntN(len(kim.LegalDomains))]}
 		// Most cases of a large municipality are this year's.
-		if r.IntN(10) < 7 {
+		if !size.Since.IsZero() {
+			c.opened = randDate(r, size.Since, last)
+		} else if r.IntN(10) < 7 {
 			c.opened = randDate(r, kim.Date{Y: today.Y, M: 1, D: 1}, last)
 		} else {
 			c.opened = randDate(r, start, last)
