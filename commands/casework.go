@@ -8,7 +8,6 @@ package commands
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 )
@@ -19,35 +18,15 @@ var (
 		"nachricht": "message", "hausbesuch": "home-visit"}
 	closeAliases = map[string]string{"ziele-erreicht": "goals-met", "verzogen": "moved", "zurueckgezogen": "withdrawn",
 		"uebergeben": "transferred", "anderes": "other"}
-	dueAliases = map[string]string{"reassessment": "assessment", "einschaetzung": "assessment", "assessment": "assessment",
-		"monitoring": "monitoring", "wiedervorlage": "monitoring"}
+	dueAliases = map[string]string{"assessment": "reassessment", "einschaetzung": "reassessment", "wiedervorlage": "monitoring"}
 )
-
-// withAliases returns the choices followed by the alias words.
-func withAliases(choices []string, aliases map[string]string) []string {
-	out := append([]string(nil), choices...)
-	for _, k := range sortedKeys(aliases) {
-		if k != aliases[k] {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// canonical maps an alias to its key; keys map to themselves.
-func canonical(v string, aliases map[string]string) string {
-	if k, ok := aliases[strings.ToLower(v)]; ok {
-		return k
-	}
-	return v
-}
 
 func init() {
 	register(&Verb{
 		Name: "contact", Alias: "kontakt", Roles: coach,
 		Params: []Param{
 			{Name: "case", Kind: CaseRef},
-			{Name: "kind", Kind: Choice, Choices: withAliases(kim.ContactKinds, kindAliases), Optional: true},
+			{Name: "kind", Kind: Choice, Choices: kim.ContactKinds, Aliases: kindAliases, Optional: true},
 			{Name: "note", Kind: Text, Optional: true},
 		},
 		Options: []Param{
@@ -77,7 +56,7 @@ func init() {
 		Name: "due", Alias: "termin", Roles: coach,
 		Params: []Param{
 			{Name: "case", Kind: CaseRef},
-			{Name: "which", Kind: Choice, Choices: []string{"monitoring", "reassessment", "assessment", "einschaetzung", "wiedervorlage"}},
+			{Name: "which", Kind: Choice, Choices: []string{"monitoring", "reassessment"}, Aliases: dueAliases},
 			{Name: "date", Kind: Date},
 		},
 		Run:      (*Runner).due,
@@ -86,7 +65,7 @@ func init() {
 		Name: "close", Alias: "abschliessen", Roles: coach,
 		Params: []Param{
 			{Name: "case", Kind: CaseRef},
-			{Name: "reason", Kind: Choice, Choices: withAliases(kim.CloseReasons, closeAliases)},
+			{Name: "reason", Kind: Choice, Choices: kim.CloseReasons, Aliases: closeAliases},
 			{Name: "note", Kind: Text, Optional: true},
 		},
 		Run:      (*Runner).closeCase,
@@ -142,7 +121,7 @@ func (r *Runner) contact(a *Args) (Reply, error) {
 	if !a.Has("note") {
 		return Reply{}, usageErr("err.missing", a.Verb, map[string]any{"Name": "note"})
 	}
-	k := kim.Contact{Kind: canonical(a.Str("kind"), kindAliases), Minutes: -1, On: r.dayOr(a, "date"), Note: a.Str("note")}
+	k := kim.Contact{Kind: a.Str("kind"), Minutes: -1, On: r.dayOr(a, "date"), Note: a.Str("note")}
 	if a.Has("minutes") {
 		k.Minutes = a.Int("minutes")
 	}
@@ -211,7 +190,7 @@ func (r *Runner) domain(a *Args) (Reply, error) {
 
 // due sets the next monitoring or (re-)assessment date by hand.
 func (r *Runner) due(a *Args) (Reply, error) {
-	which := dueAliases[strings.ToLower(a.Str("which"))]
+	which := map[string]string{"monitoring": "monitoring", "reassessment": "assessment"}[a.Str("which")]
 	c, err := r.svc.Store.SetDue(r.ctx, r.Actor(), a.Str("case"), which, *a.Date("date"))
 	if err != nil {
 		return Reply{}, err
@@ -221,7 +200,7 @@ func (r *Runner) due(a *Args) (Reply, error) {
 
 // closeCase closes a case with a reason.
 func (r *Runner) closeCase(a *Args) (Reply, error) {
-	reason := canonical(a.Str("reason"), closeAliases)
+	reason := a.Str("reason")
 	c, err := r.svc.Store.CloseCase(r.ctx, r.Actor(), a.Str("case"), reason, a.Str("note"))
 	if err != nil {
 		return Reply{}, err

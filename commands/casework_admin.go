@@ -31,7 +31,7 @@ func init() {
 	}, &Verb{
 		Name: "partner", Roles: []kim.Role{kim.RoleAdmin, kim.RoleCoach, kim.RoleCoordinator},
 		Params: []Param{
-			{Name: "action", Kind: Choice, Choices: []string{"add", "list", "neu", "liste"}},
+			{Name: "action", Kind: Choice, Choices: []string{"add", "list"}, Aliases: map[string]string{"neu": "add", "liste": "list"}},
 			{Name: "key", Kind: Word, Max: 40, Optional: true},
 			{Name: "name", Kind: Text, Max: 120, Optional: true},
 		},
@@ -100,7 +100,7 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 // adminPartner lists the partner directory or adds a partner (admins only).
 func (r *Runner) adminPartner(a *Args) (Reply, error) {
 	switch a.Str("action") {
-	case "list", "liste":
+	case "list":
 		if a.Has("key") || a.Has("domain") {
 			return Reply{}, usageErr("err.extra", a.Verb, map[string]any{"Token": a.Str("key") + a.Str("domain")})
 		}

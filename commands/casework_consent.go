@@ -5,7 +5,7 @@ import (
 )
 
 var (
-	consentActions = map[string]string{"grant": "grant", "erteilen": "grant", "revoke": "revoke", "widerrufen": "revoke"}
+	consentActions = map[string]string{"erteilen": "grant", "widerrufen": "revoke"}
 	formAliases    = map[string]string{"schriftlich": "written", "muendlich": "oral"}
 )
 
@@ -14,11 +14,11 @@ func init() {
 		Name: "consent", Alias: "einwilligung", Roles: coach,
 		Params: []Param{
 			{Name: "case", Kind: CaseRef},
-			{Name: "action", Kind: Choice, Choices: []string{"grant", "revoke", "erteilen", "widerrufen"}},
+			{Name: "action", Kind: Choice, Choices: []string{"grant", "revoke"}, Aliases: consentActions},
 			{Name: "scope", Kind: Word, Max: 40},
 		},
 		Options: []Param{
-			{Name: "form", Kind: Choice, Choices: withAliases([]string{"written", "oral"}, formAliases), Optional: true},
+			{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, Aliases: formAliases, Optional: true},
 			{Name: "date", Kind: Date, Optional: true},
 		},
 		Run: (*Runner).consent,
@@ -29,7 +29,7 @@ func init() {
 
 // consent records or revokes consent to processing or for one partner.
 func (r *Runner) consent(a *Args) (Reply, error) {
-	action := consentActions[strings.ToLower(a.Str("action"))]
+	action := a.Str("action")
 	scope := strings.ToLower(a.Str("scope"))
 	partner := scope
 	if scope == "processing" || scope == "verarbeitung" {
@@ -49,7 +49,7 @@ func (r *Runner) consent(a *Args) (Reply, error) {
 		}
 		return Reply{Text: r.T("consent.revoked_partner", map[string]any{"Ref": c.Ref, "Partner": p.Name, "Date": on.Format(r.lang)})}, nil
 	}
-	form := canonical(a.Str("form"), formAliases)
+	form := a.Str("form")
 	if form == "" {
 		form = "written"
 	}

@@ -24,7 +24,7 @@ func init() {
 		Params: []Param{
 			{Name: "case", Kind: CaseRef},
 			{Name: "n", Kind: Int, Min: 1, Max: 1000},
-			{Name: "outcome", Kind: Choice, Choices: withAliases(kim.ReferralOutcomes, outcomeAliases)},
+			{Name: "outcome", Kind: Choice, Choices: kim.ReferralOutcomes, Aliases: outcomeAliases},
 			{Name: "note", Kind: Text, Optional: true},
 		},
 		Run:      (*Runner).outcome,
@@ -58,7 +58,7 @@ func (r *Runner) refer(a *Args) (Reply, error) {
 
 // outcome records the result of a referral.
 func (r *Runner) outcome(a *Args) (Reply, error) {
-	o := canonical(a.Str("outcome"), outcomeAliases)
+	o := a.Str("outcome")
 	c, f, err := r.svc.Store.SetOutcome(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), o, a.Str("note"))
 	if err != nil {
 		return Reply{}, err

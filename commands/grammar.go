@@ -37,6 +37,7 @@ type Param struct {
 	Name     string
 	Kind     Kind
 	Choices  []string
+	Aliases  map[string]string // for Choice: accepted words (e.g. German) → choice; not shown in usage
 	Optional bool
 	Min, Max int // Int bounds; for Text and Word the maximum length (0: default)
 }

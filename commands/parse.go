@@ -305,6 +305,9 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 				return c, nil
 			}
 		}
+		if c, ok := p.Aliases[strings.ToLower(raw)]; ok {
+			return c, nil
+		}
 		return nil, bad("err.bad_choice", map[string]any{"Choices": strings.Join(p.Choices, ", ")})
 	case Date:
 		d, ok := ParseDate(raw)
