@@ -359,12 +359,11 @@ func AgendaText(m kim.Meeting, sum kim.BarrierSummary) string {
 				fmt.Fprintf(&b, "| %s | %d |\n", cell(groupLabel("de", g)), g.Count)
 			}
 			if withTexts {
-				b.WriteString("\n")
 				for _, g := range sum.Groups {
 					if len(g.Texts) == 0 {
 						continue
 					}
-					fmt.Fprintf(&b, "**%s**\n", oneLine(groupLabel("de", g)))
+					fmt.Fprintf(&b, "\n**%s**\n", oneLine(groupLabel("de", g)))
 					for i, t := range g.Texts {
 						if i == 3 {
 							fmt.Fprintf(&b, "- %s\n", de("agenda.post.more", map[string]any{"N": len(g.Texts) - 3}))
