@@ -82,54 +82,73 @@ type Route struct {
 	Day         kim.Date
 }
 
-// dueQuery is the one set-based query of a reminder pass: for every route,
-// the owner's open dates due on or before the route's day. Case items need
-// the recipient to be a coach of the team (as every case query does); action
-// items only need the route.
+// dueQuery is the one set-based query of a reminder pass: for every route
+// (team $1, owner $2, recipient $3, day $4), the owner's open dates due on or
+// before the route's day; $5 is the latest day of all routes. Case items need
+// the recipient to be a coach of the team (as every case query does), action
+// items only the route. Case dates are read per routed owner from the
+// (team, owner, date) indexes; follow-ups and goals once from their due-date
+// indexes and matched to the routes by hash. Rows come unordered; the digest
+// sorts each recipient's items.
 const dueQuery = `
 WITH r AS (
-	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS r(team_id, owner_id, recipient_id, day)
-), rc AS (
-	SELECT r.* FROM r JOIN memberships m ON m.team_id = r.team_id AND m.user_id = r.recipient_id AND m.role = 'coach'
-), items AS (
-	SELECT 'monitoring' AS kind, c.team_id, c.id AS case_id, c.ref, 0 AS n, '' AS label, c.owner_id, rc.recipient_id, c.next_monitoring AS due
-	FROM rc JOIN cases c ON c.owner_id = rc.owner_id AND c.team_id = rc.team_id AND c.closed_on IS NULL AND c.next_monitoring <= rc.day
-	UNION ALL
-	SELECT CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id) THEN 'reassessment' ELSE 'assessment' END,
-		c.team_id, c.id, c.ref, 0, '', c.owner_id, rc.recipient_id, c.next_assessment
-	FROM rc JOIN cases c ON c.owner_id = rc.owner_id AND c.team_id = rc.team_id AND c.closed_on IS NULL AND c.next_assessment <= rc.day
-	UNION ALL
-	SELECT 'followup', c.team_id, c.id, c.ref, f.n, p.name, c.owner_id, rc.recipient_id, f.followup_on
-	FROM rc JOIN cases c ON c.owner_id = rc.owner_id AND c.team_id = rc.team_id AND c.closed_on IS NULL
-		JOIN referrals f ON f.case_id = c.id AND f.outcome = 'pending' AND f.followup_on <= rc.day
-		JOIN partners p ON p.id = f.partner_id
-	UNION ALL
-	SELECT 'goal', c.team_id, c.id, c.ref, g.n, g.field, c.owner_id, rc.recipient_id, g.due_on
-	FROM rc JOIN cases c ON c.owner_id = rc.owner_id AND c.team_id = rc.team_id AND c.closed_on IS NULL
-		JOIN goals g ON g.case_id = c.id AND g.status = 'open' AND g.due_on <= rc.day
-	UNION ALL
-	SELECT 'action', a.team_id, 0, '', a.n, a.text, a.owner_id, r.recipient_id, a.due_on
-	FROM r JOIN actions a ON a.owner_id = r.owner_id AND a.team_id = r.team_id AND a.done_on IS NULL AND a.due_on <= r.day
+	SELECT x.team_id, x.owner_id, x.recipient_id, x.day, t.name AS team_name, coalesce(o.username, '') AS owner_name,
+		coalesce(m.role = 'coach', false) AS coach
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS x(team_id, owner_id, recipient_id, day)
+		JOIN teams t ON t.id = x.team_id
+		LEFT JOIN users o ON o.id = x.owner_id
+		LEFT JOIN memberships m ON m.team_id = x.team_id AND m.user_id = x.recipient_id
+), followups AS MATERIALIZED (
+	SELECT c.team_id, c.id, c.ref, c.owner_id, f.n, p.name, f.followup_on
+	FROM referrals f JOIN cases c ON c.id = f.case_id JOIN partners p ON p.id = f.partner_id
+	WHERE f.outcome = 'pending' AND f.followup_on <= $5 AND c.closed_on IS NULL
+), goals_due AS MATERIALIZED (
+	SELECT c.team_id, c.id, c.ref, c.owner_id, g.n, g.field, g.due_on
+	FROM goals g JOIN cases c ON c.id = g.case_id
+	WHERE g.status = 'open' AND g.due_on <= $5 AND c.closed_on IS NULL
 )
-SELECT i.kind, i.team_id, t.name, i.case_id, i.ref, i.n, i.label, i.owner_id, coalesce(u.username, ''), i.recipient_id, i.due
-FROM items i JOIN teams t ON t.id = i.team_id LEFT JOIN users u ON u.id = i.owner_id
-ORDER BY i.recipient_id, i.team_id, i.ref, i.due, i.kind, i.n`
+SELECT 'monitoring', r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_monitoring
+FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_monitoring <= r.day
+WHERE r.coach
+UNION ALL
+SELECT CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id) THEN 'reassessment' ELSE 'assessment' END,
+	r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_assessment
+FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_assessment <= r.day
+WHERE r.coach
+UNION ALL
+SELECT 'followup', r.team_id, r.team_name, d.id, d.ref, d.n, d.name, d.owner_id, r.owner_name, r.recipient_id, d.followup_on
+FROM followups d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.followup_on <= r.day
+WHERE r.coach
+UNION ALL
+SELECT 'goal', r.team_id, r.team_name, d.id, d.ref, d.n, d.field, d.owner_id, r.owner_name, r.recipient_id, d.due_on
+FROM goals_due d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.due_on <= r.day
+WHERE r.coach
+UNION ALL
+SELECT 'action', r.team_id, r.team_name, 0, '', a.n, a.text, a.owner_id, r.owner_name, r.recipient_id, a.due_on
+FROM actions a JOIN r ON r.owner_id = a.owner_id AND r.team_id = a.team_id AND a.due_on <= r.day
+WHERE a.done_on IS NULL AND a.due_on <= $5`
+
+// routeArrays turns routes into the query's four parallel arrays.
+func routeArrays(routes []Route) (teams, owners, recips []string, days []time.Time, last time.Time) {
+	teams, owners, recips, days = make([]string, len(routes)), make([]string, len(routes)), make([]string, len(routes)), make([]time.Time, len(routes))
+	for i, r := range routes {
+		teams[i], owners[i], recips[i], days[i] = r.TeamID, r.OwnerID, r.RecipientID, r.Day.UTC()
+		if days[i].After(last) {
+			last = days[i]
+		}
+	}
+	return teams, owners, recips, days, last
+}
 
 // DueItems returns, in one query, every open date of the routed owners that
-// is due on or before its route's day, ordered by recipient, team, case and
-// date. Action item texts are clipped to 200 characters.
+// is due on or before its route's day, in no particular order. Action item
+// texts are clipped to 200 characters.
 func (s *Store) DueItems(ctx context.Context, routes []Route) ([]kim.DueItem, error) {
 	if len(routes) == 0 {
 		return nil, nil
 	}
-	teams := make([]string, len(routes))
-	owners := make([]string, len(routes))
-	recips := make([]string, len(routes))
-	days := make([]time.Time, len(routes))
-	for i, r := range routes {
-		teams[i], owners[i], recips[i], days[i] = r.TeamID, r.OwnerID, r.RecipientID, r.Day.UTC()
-	}
-	rows, err := s.pool.Query(ctx, dueQuery, teams, owners, recips, days)
+	teams, owners, recips, days, last := routeArrays(routes)
+	rows, err := s.pool.Query(ctx, dueQuery, teams, owners, recips, days, last)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read due items: %w", err)
 	}

@@ -11,14 +11,14 @@ ALTER TABLE reminder_deliveries ADD CONSTRAINT reminder_deliveries_key_len CHECK
 -- Claimed deliveries by expiry, for the sweep that gives up old ones.
 CREATE INDEX reminder_deliveries_claimed ON reminder_deliveries (expires_at) WHERE status = 'claimed';
 
--- The due query walks from the routed owners to their open cases and from
--- those cases to goals and referrals with a date.
-CREATE INDEX goals_case_due ON goals (case_id, due_on) WHERE status = 'open' AND due_on IS NOT NULL;
-CREATE INDEX referrals_case_followup ON referrals (case_id, followup_on) WHERE outcome = 'pending' AND followup_on IS NOT NULL;
+-- The due query reads each routed owner's due case dates by team, owner and
+-- date (follow-ups and goals come from their due-date indexes of 00001).
+CREATE INDEX cases_team_owner_monitoring ON cases (team_id, owner_id, next_monitoring) WHERE closed_on IS NULL;
+CREATE INDEX cases_team_owner_assessment ON cases (team_id, owner_id, next_assessment) WHERE closed_on IS NULL;
 
 -- +goose Down
-DROP INDEX referrals_case_followup;
-DROP INDEX goals_case_due;
+DROP INDEX cases_team_owner_assessment;
+DROP INDEX cases_team_owner_monitoring;
 DROP INDEX reminder_deliveries_claimed;
 ALTER TABLE reminder_deliveries DROP CONSTRAINT reminder_deliveries_key_len;
 ALTER TABLE reminder_deliveries DROP CONSTRAINT reminder_deliveries_target;

@@ -1,0 +1,7 @@
+package store
+
+// For the due-query benchmark: the query text and its arguments.
+var (
+	DueQuery    = dueQuery
+	RouteArrays = routeArrays
+)
