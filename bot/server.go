@@ -189,7 +189,21 @@ func (s *Server) validToken(ctx context.Context, teamID, token string) bool {
 		return true
 	}
 	s.mu.Lock()
-	if time.Since(s.reloadedAt) > time.Second {
+	if wait := time.Second - time.Since(s.reloadedAt); wait > 0 {
+		// Reloaded just now, perhaps just before this team was provisioned:
+		// wait for the next reload rather than refusing a genuine command.
+		s.mu.Unlock()
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return false
+		}
+		if check() {
+			return true
+		}
+		s.mu.Lock()
+	}
+	if time.Since(s.reloadedAt) >= time.Second {
 		s.reloadedAt = time.Now()
 		if t, err := s.Store.CommandTokens(ctx); err == nil {
 			s.tokens = t
