@@ -127,23 +127,31 @@ func (r *Runner) autoPost(m kim.Meeting) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	at := r.svc.AgendaPostTime(m, set.AgendaLeadWorkdays)
-	return at, m.AgendaPostedAt == nil && at.After(m.CreatedAt) && at.Before(m.StartsAt)
+	return at, !at.Before(m.CreatedAt) && at.Before(m.StartsAt)
 }
 
-// autoPostLine says when (or that no longer) the agenda is posted automatically.
+// autoPostLine says when the agenda was posted and when (or that no
+// longer) it is posted automatically.
 func (r *Runner) autoPostLine(m kim.Meeting) string {
+	var lines []string
+	if m.AgendaPostedAt != nil {
+		t := m.AgendaPostedAt.In(m.Location())
+		lines = append(lines, r.T("agenda.posted_at", map[string]any{"At": kim.DateOf(t).Format(r.lang), "Time": t.Format("15:04"), "Ref": m.Ref()}))
+	}
 	at, ok := r.autoPost(m)
 	switch {
-	case m.AgendaPostedAt != nil:
-		return r.T("agenda.posted_at", map[string]any{"At": kim.DateOf(m.AgendaPostedAt.In(m.Location())).Format(r.lang),
-			"Time": m.AgendaPostedAt.In(m.Location()).Format("15:04"), "Ref": m.Ref()})
 	case at.IsZero():
-		return ""
 	case ok && at.After(r.now):
 		t := at.In(m.Location())
-		return r.T("agenda.auto_at", map[string]any{"Date": kim.DateOf(t).Format(r.lang), "Time": t.Format("15:04"), "Ref": m.Ref()})
+		key := "agenda.auto_at"
+		if m.AgendaPostedAt != nil {
+			key = "agenda.auto_again"
+		}
+		lines = append(lines, r.T(key, map[string]any{"Date": kim.DateOf(t).Format(r.lang), "Time": t.Format("15:04"), "Ref": m.Ref()}))
+	case m.AgendaPostedAt == nil:
+		lines = append(lines, r.T("agenda.auto_none", map[string]any{"Ref": m.Ref()}))
 	}
-	return r.T("agenda.auto_none", map[string]any{"Ref": m.Ref()})
+	return strings.Join(lines, "\n")
 }
 
 // meetingNew creates a meeting in the caller's time zone.
@@ -322,7 +330,7 @@ func (r *Runner) agendaPost(a *Args) (Reply, error) {
 		}
 		return Reply{}, err
 	}
-	if err := r.svc.Store.AgendaPosted(r.ctx, r.Actor(), m.ID, postID, r.now); err != nil {
+	if err := r.svc.Store.AgendaPosted(r.ctx, r.Actor(), m.ID, postID, r.now, len(m.Items), sum.LastID); err != nil {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("agenda.posted", map[string]any{"Ref": m.Ref(), "Channel": m.ChannelName,

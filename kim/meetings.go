@@ -22,6 +22,10 @@ type Meeting struct {
 	CreatedAt      time.Time
 	AgendaPostedAt *time.Time
 	AgendaPostID   string
+	// PostedItems and PostedBarrier are what the last agenda post showed:
+	// its number of items and the id of the newest barrier in it.
+	PostedItems   int
+	PostedBarrier int64
 	Items          []AgendaItem // in order; filled by single-meeting reads
 	Actions        []ActionItem // filled by single-meeting reads
 	ItemCount      int          // filled by lists
@@ -97,4 +101,12 @@ type BarrierSummary struct {
 	Until  Date  // the meeting's day
 	Total  int
 	Groups []BarrierGroup
+	// LastID is the id of the newest barrier in the summary (0 for none).
+	LastID int64
+}
+
+// AgendaChanged reports whether the agenda of m with the summary differs
+// from what was last posted (true when it was never posted).
+func AgendaChanged(m Meeting, sum BarrierSummary) bool {
+	return m.AgendaPostedAt == nil || len(m.Items) != m.PostedItems || sum.LastID != m.PostedBarrier
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/kimbot-nrw/kimbot/commands"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
-	"github.com/kimbot-nrw/kimbot/store"
 )
 
 // Kinds and key prefixes of the agenda deliveries.
@@ -59,8 +58,9 @@ func AgendaReminderTime(m kim.Meeting) time.Time {
 }
 
 // agendaPosts posts the agenda of every meeting whose post time has come,
-// unless it was posted already (by hand or by an earlier pass) or the
-// meeting was made after that time. It is given up when the meeting begins.
+// once: the agenda as it stands then, unless exactly that was posted already
+// (by hand, or by an earlier pass), and not for a meeting made after that
+// time. It is given up when the meeting begins.
 func agendaPosts(ctx context.Context, p *Pass) error {
 	list, err := p.Store.UpcomingMeetings(ctx, p.Now, p.Now.Add(agendaHorizon))
 	if err != nil {
@@ -69,9 +69,11 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 	for _, x := range list {
 		m := x.Meeting
 		due := AgendaPostTime(m, x.LeadWorkdays)
-		if p.Now.Before(due) || m.AgendaPostedAt != nil || m.CreatedAt.After(due) {
+		if p.Now.Before(due) || m.CreatedAt.After(due) || (m.AgendaPostedAt != nil && !m.AgendaPostedAt.Before(due)) {
 			continue
 		}
+		var posted kim.Meeting
+		var sum kim.BarrierSummary
 		p.Deliver(ctx, Delivery{
 			Key:       fmt.Sprintf("%s:%d", agendaPostKind, m.ID),
 			Kind:      agendaPostKind,
@@ -80,32 +82,29 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 			MeetingID: m.ID,
 			Expires:   m.StartsAt,
 			Build: func(ctx context.Context) (kim.Message, error) {
-				return agendaMessage(ctx, p.Store, m)
+				var err error
+				if posted, err = p.Store.Meeting(ctx, m.TeamID, m.N); err != nil {
+					return kim.Message{}, err
+				}
+				if sum, err = p.Store.BarrierSummary(ctx, posted); err != nil {
+					return kim.Message{}, err
+				}
+				if !kim.AgendaChanged(posted, sum) {
+					return kim.Message{}, nil // what is in the channel is current
+				}
+				return kim.Message{Text: commands.AgendaText(posted, sum)}, nil
 			},
 			OnSent: func(ctx context.Context, postID string) error {
-				return p.Store.AgendaPosted(ctx, kim.Actor{TeamID: m.TeamID, UserID: agendaActor, Today: kim.DateOf(p.Now.In(m.Location()))},
-					m.ID, postID, p.Now)
+				a := kim.Actor{TeamID: m.TeamID, UserID: agendaActor, Today: kim.DateOf(p.Now.In(m.Location()))}
+				if posted.ID == 0 { // found after a crash: record what stands now
+					posted, _ = p.Store.Meeting(ctx, m.TeamID, m.N)
+					sum, _ = p.Store.BarrierSummary(ctx, posted)
+				}
+				return p.Store.AgendaPosted(ctx, a, m.ID, postID, p.Now, len(posted.Items), sum.LastID)
 			},
 		})
 	}
 	return nil
-}
-
-// agendaMessage is the agenda post as it stands now; empty (settling the
-// delivery without a post) when someone posted it in the meantime.
-func agendaMessage(ctx context.Context, st *store.Store, m kim.Meeting) (kim.Message, error) {
-	cur, err := st.Meeting(ctx, m.TeamID, m.N)
-	if err != nil {
-		return kim.Message{}, err
-	}
-	if cur.AgendaPostedAt != nil {
-		return kim.Message{}, nil
-	}
-	sum, err := st.BarrierSummary(ctx, cur)
-	if err != nil {
-		return kim.Message{}, err
-	}
-	return kim.Message{Text: commands.AgendaText(cur, sum)}, nil
 }
 
 // agendaReminders reminds the creator of each meeting whose agenda is still

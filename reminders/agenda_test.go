@@ -70,7 +70,17 @@ func TestAgendaJobs(t *testing.T) {
 	if _, err := w.s.AddAgendaItem(w.ctx, kim.Actor{TeamID: "t1", UserID: "kora"}, m2.N, "Haushalt 2027", created); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.s.AgendaPosted(w.ctx, kim.Actor{TeamID: "t1", UserID: "kora"}, m3.ID, "manual", created); err != nil {
+	m4 := meeting(11, 10, "Geändert") // posted by hand, changed afterwards
+	for _, m := range []kim.Meeting{m3, m4} {
+		sum, err := w.s.BarrierSummary(w.ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.s.AgendaPosted(w.ctx, kim.Actor{TeamID: "t1", UserID: "kora"}, m.ID, "manual", created, 0, sum.LastID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.s.AddAgendaItem(w.ctx, kim.Actor{TeamID: "t1", UserID: "kora"}, m4.N, "Nachtrag", created); err != nil {
 		t.Fatal(err)
 	}
 	channelPosts := func() []fakePost {
@@ -119,12 +129,17 @@ func TestAgendaJobs(t *testing.T) {
 	}
 	dm := w.expectPosts("kora", 1)[0]
 	mustContain(t, text(dm), "Tagesordnung für **Netzwerktreffen** (M-1)", "Do., 03.12.2026, 14:00 Uhr", "noch leer")
-	// No automatic post for M-3 (posted by hand), and nothing after the meetings.
+	// No automatic post for M-3 (posted by hand, unchanged); M-4 changed
+	// after its post by hand, so its current agenda is posted on Wednesday.
 	for _, d := range []int{7, 8, 9} {
 		w.pass(berlin(12, d, 9, 0))
 	}
-	if n := len(channelPosts()); n != 2 {
-		t.Errorf("%d agenda posts, want 2: M-3 was posted by hand", n)
+	posts = channelPosts()
+	if len(posts) != 3 || !strings.Contains(posts[2].Msg.Text, "Geändert (M-4)") || !strings.Contains(posts[2].Msg.Text, "1. Nachtrag") {
+		t.Errorf("agenda posts up to 09.12.: want M-1, M-2 and M-4 (changed), got %d", len(posts))
+		for _, p := range posts {
+			t.Log(p.Key)
+		}
 	}
 	// M-3's agenda is still empty the working day before it: reminded.
 	mustContain(t, text(w.expectPosts("kora", 2)[1]), "Schon gepostet** (M-3)")
@@ -136,7 +151,7 @@ func TestAgendaJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.pass(berlin(12, 10, 12, 5))
-	if n := len(channelPosts()); n != 2 {
+	if n := len(channelPosts()); n != 3 {
 		t.Errorf("meeting %s made after its posting time was posted", late.Ref())
 	}
 }

@@ -20,6 +20,7 @@ const (
 
 const meetingColumns = `m.id, m.team_id, m.n, m.title, m.starts_at, m.channel_id, m.channel_name, m.created_by,
 	coalesce(u.username, ''), coalesce(u.timezone, ''), m.created_at, m.agenda_posted_at, coalesce(m.agenda_post_id, ''),
+	m.agenda_posted_items, m.agenda_posted_barrier,
 	(SELECT count(*) FROM agenda_items i WHERE i.meeting_id = m.id),
 	(SELECT count(*) FROM actions x WHERE x.meeting_id = m.id AND x.done_on IS NULL)`
 
@@ -28,7 +29,8 @@ const meetingFrom = `meetings m LEFT JOIN users u ON u.id = m.created_by`
 func scanMeeting(r pgx.Row) (kim.Meeting, error) {
 	var m kim.Meeting
 	err := r.Scan(&m.ID, &m.TeamID, &m.N, &m.Title, &m.StartsAt, &m.ChannelID, &m.ChannelName, &m.CreatedBy,
-		&m.CreatorName, &m.CreatorTZ, &m.CreatedAt, &m.AgendaPostedAt, &m.AgendaPostID, &m.ItemCount, &m.OpenActions)
+		&m.CreatorName, &m.CreatorTZ, &m.CreatedAt, &m.AgendaPostedAt, &m.AgendaPostID, &m.PostedItems, &m.PostedBarrier,
+		&m.ItemCount, &m.OpenActions)
 	return m, err
 }
 
@@ -158,11 +160,12 @@ func (s *Store) AddAgendaItem(ctx context.Context, a kim.Actor, n int, text stri
 }
 
 // AgendaPosted records that the agenda of a meeting was posted (post id,
-// time) and writes the audit row of the barrier read.
-func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time) error {
+// time, and what it showed: items and newest barrier) and writes the audit
+// row of the barrier read.
+func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time, items int, lastBarrier int64) error {
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE meetings SET agenda_posted_at = $2, agenda_post_id = $3 WHERE id = $1 AND team_id = $4`,
-			meetingID, at, postID, a.TeamID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE meetings SET agenda_posted_at = $2, agenda_post_id = $3, agenda_posted_items = $5,
+			agenda_posted_barrier = $6 WHERE id = $1 AND team_id = $4`, meetingID, at, postID, a.TeamID, items, lastBarrier); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, "agenda.post", 0, "")
@@ -199,7 +202,7 @@ func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierS
 			since = sum.Since.UTC()
 		}
 		rows, err := tx.Query(ctx, `
-			SELECT coalesce(p.name, ''), coalesce(b.topic, ''), b.text_enc, c.pseudonym_enc
+			SELECT b.id, coalesce(p.name, ''), coalesce(b.topic, ''), b.text_enc, c.pseudonym_enc
 			FROM barriers b LEFT JOIN partners p ON p.id = b.partner_id LEFT JOIN cases c ON c.id = b.case_id
 			WHERE b.team_id = $1 AND ($2::date IS NULL OR b.recorded_on >= $2) AND b.recorded_on <= $3
 			ORDER BY b.id`, m.TeamID, since, sum.Until.UTC())
@@ -211,11 +214,13 @@ func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierS
 		texts := map[string]map[string]int{}
 		var order []string
 		for rows.Next() {
+			var id int64
 			var partner, topic string
 			var textEnc, pseudEnc []byte
-			if err := rows.Scan(&partner, &topic, &textEnc, &pseudEnc); err != nil {
+			if err := rows.Scan(&id, &partner, &topic, &textEnc, &pseudEnc); err != nil {
 				return err
 			}
+			sum.LastID = max(sum.LastID, id)
 			key := "p:" + partner
 			if partner == "" {
 				topic = strings.Join(strings.Fields(topic), " ")
@@ -370,7 +375,8 @@ func (s *Store) UpcomingMeetings(ctx context.Context, from, until time.Time) ([]
 		var x AgendaMeeting
 		var lang, locale string
 		err := r.Scan(&x.ID, &x.TeamID, &x.N, &x.Title, &x.StartsAt, &x.ChannelID, &x.ChannelName, &x.CreatedBy,
-			&x.CreatorName, &x.CreatorTZ, &x.CreatedAt, &x.AgendaPostedAt, &x.AgendaPostID, &x.ItemCount, &x.OpenActions,
+			&x.CreatorName, &x.CreatorTZ, &x.CreatedAt, &x.AgendaPostedAt, &x.AgendaPostID, &x.PostedItems, &x.PostedBarrier,
+			&x.ItemCount, &x.OpenActions,
 			&x.LeadWorkdays, &lang, &locale)
 		x.CreatorLang = kim.User{Lang: lang, Locale: locale}.Language()
 		return x, err
