@@ -95,7 +95,7 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 	w.mustSay("teamA", "kora", "agenda add M-1 Wartezeiten Jobcenter", "Punkt 1", "M-1")
 	w.mustSay("teamA", "kora", "tagesordnung neu m-1 \"Wohnraum für Großfamilien\"", "Punkt 2")
 
-	w.mustSay("teamA", "kora", "agenda post M-1", "~netz", "2 Punkte", "3 Strukturhinweise")
+	w.mustSay("teamA", "kora", "agenda post M-1", "~netz", "Punkte: 2", "Strukturhinweise ohne Fallbezug: 3")
 	post := chs.last("ch-netz")
 	for _, want := range []string{
 		"#### Tagesordnung: Netzwerktreffen Integration (M-1)", "Do., 03.12.2026, 14:00 Uhr",
@@ -121,7 +121,7 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 	// The next meeting sees only what was recorded since M-1.
 	w.clockAt(time.Date(2026, 12, 8, 10, 0, 0, 0, kim.Berlin))
 	w.mustSay("teamA", "ben", `hindernis K-2026-0002 auslaenderbehoerde "Keine Termine online buchbar"`)
-	w.mustSay("teamA", "kora", "agenda post M-2", "1 Strukturhinweise")
+	w.mustSay("teamA", "kora", "agenda post M-2", "Strukturhinweise ohne Fallbezug: 1")
 	post = chs.last("ch-netz")
 	if !strings.Contains(post, "seit dem letzten Treffen am 03.12.2026") || !strings.Contains(post, "| Ausländerbehörde | 1 |") ||
 		strings.Contains(post, "Jobcenter") || !strings.Contains(post, "Noch keine Punkte") {
