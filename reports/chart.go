@@ -118,14 +118,20 @@ func (c Chart) PNG(lang string) ([]byte, error) {
 	titleH := vg.Points(30)
 	legendH := vg.Length(k)*(vg.Points(11)+legend.Padding) + vg.Points(8)
 	w := vg.Points(720)
-	h := titleH + legendH + vg.Points(60) + vg.Length(n)*(vg.Length(k)*barWidth+vg.Points(16))
+	footH := vg.Points(20)
+	h := titleH + legendH + footH + vg.Points(60) + vg.Length(n)*(vg.Length(k)*barWidth+vg.Points(16))
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(96), vgimg.UseBackgroundColor(color.White))
 	dc := draw.New(img)
 	title := text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, vg.Points(15)), XAlign: draw.XCenter,
 		YAlign: draw.YTop, Handler: plot.DefaultTextHandler}
 	dc.FillText(title, vg.Point{X: w / 2, Y: h - vg.Points(8)}, c.Title)
 	legend.Draw(draw.Crop(dc, vg.Points(12), 0, h-titleH-legendH, -titleH))
-	p.Draw(draw.Crop(dc, vg.Points(4), -vg.Points(12), vg.Points(4), -(titleH + legendH)))
+	note := title
+	note.Font = font.From(plot.DefaultFont, vg.Points(9))
+	note.XAlign, note.YAlign = draw.XLeft, draw.YBottom
+	note.Color = color.Gray{Y: 80}
+	dc.FillText(note, vg.Point{X: vg.Points(12), Y: vg.Points(6)}, messages.T(lang, "report.chart.note", map[string]any{"Min": MinCases}))
+	p.Draw(draw.Crop(dc, vg.Points(4), -vg.Points(12), footH, -(titleH + legendH)))
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("reports: chart: %w", err)
