@@ -22,14 +22,15 @@ type ButtonHandler interface {
 }
 
 // pressFields are the signed fields every button context starts with (see
-// Messenger.signButton): "btn", action id, recipient, team, verb.
-const pressFields = 5
+// signButton): "btn", action id, recipient, team, verb, delivery key.
+const pressFields = 6
 
 // buttonPress answers POST /mattermost/action. Mattermost posts button
 // presses without any authentication (mattermost#16191), so a press counts
-// only if its context carries a valid signature made for this user, the post
-// is the bot's and holds that action with that very context. Refusals get a
-// short ephemeral answer (shown by Mattermost) and change nothing.
+// only if its context carries a valid signature made for this user and this
+// post (its delivery key), and the post is the bot's, in the request's
+// channel, and still holds that action. Refusals get a short ephemeral
+// answer (shown by Mattermost) and change nothing.
 func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
@@ -55,7 +56,7 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 		answer("signature", "remind.button_invalid")
 		return
 	}
-	actionID, userID, teamID, verb := fields[1], fields[2], fields[3], fields[4]
+	actionID, userID, teamID, verb, key := fields[1], fields[2], fields[3], fields[4], fields[5]
 	if userID != req.UserId {
 		answer("user", "remind.button_not_yours")
 		return
@@ -70,9 +71,11 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	action := post.GetAction(actionID)
-	if post.UserId != s.Bot.BotID || post.ChannelId != req.ChannelId || post.DeleteAt != 0 || action == nil ||
-		action.Integration == nil || action.Integration.Context["s"] != signed {
+	// Mattermost hands out posts without their integrations, so the context
+	// is bound to the post through its delivery key instead.
+	postKey, _ := post.GetProp(DeliveryProp).(string)
+	if post.UserId != s.Bot.BotID || post.ChannelId != req.ChannelId || post.DeleteAt != 0 || post.GetAction(actionID) == nil ||
+		key == "" || postKey != key {
 		answer("post", "remind.button_invalid")
 		return
 	}
@@ -86,16 +89,39 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 	})
 	out := &model.PostActionIntegrationResponse{EphemeralText: res.Ephemeral, SkipSlackParsing: true}
 	if res.Status != "" {
-		out.Update = s.settledPost(post, actionID, res)
+		up, err := s.settledPost(post, actionID, userID, key, res)
+		if err != nil {
+			s.Log.Error("bot: unable to update the pressed post", "err", err)
+		} else {
+			out.Update = up
+		}
 	}
 	s.Log.Info("button press", "verb", verb, "settled", res.Status != "", "ms", time.Since(start).Milliseconds())
 	writeJSON(w, out)
 }
 
+// postButtons reads ButtonsProp of a post: action id → verb, team, fields.
+func postButtons(p *model.Post) map[string][]string {
+	out := map[string][]string{}
+	raw, _ := p.GetProp(ButtonsProp).(map[string]any)
+	for id, v := range raw {
+		list, _ := v.([]any)
+		spec := make([]string, 0, len(list))
+		for _, x := range list {
+			str, _ := x.(string)
+			spec = append(spec, str)
+		}
+		out[id] = spec
+	}
+	return out
+}
+
 // settledPost returns the post with the pressed item settled: the status line
-// is added to the item's attachment, and its buttons go except those whose
-// verb the handler keeps. Every other attachment stays as it was.
-func (s *Server) settledPost(post *model.Post, actionID string, res kim.PressResult) *model.Post {
+// is added to the item's attachment and its buttons go, except those whose
+// verb the handler keeps; every remaining button is signed again (Mattermost
+// gave the post out without its integrations, and an update replaces them).
+func (s *Server) settledPost(post *model.Post, actionID, userID, key string, res kim.PressResult) (*model.Post, error) {
+	specs := postButtons(post)
 	atts := post.Attachments()
 	for _, a := range atts {
 		if !slices.ContainsFunc(a.Actions, func(x *model.PostAction) bool { return x != nil && x.Id == actionID }) {
@@ -104,20 +130,35 @@ func (s *Server) settledPost(post *model.Post, actionID string, res kim.PressRes
 		a.Text = strings.TrimSpace(a.Text + "\n" + res.Status)
 		a.Color = "#3db887"
 		a.Actions = slices.DeleteFunc(a.Actions, func(x *model.PostAction) bool {
-			if x == nil || x.Integration == nil {
+			if x == nil {
 				return true
 			}
-			signed, _ := x.Integration.Context["s"].(string)
-			f, ok := VerifyFields(s.Store.Keys(), signed, time.Now())
-			return !ok || len(f) < pressFields || !slices.Contains(res.Keep, f[4])
+			if spec := specs[x.Id]; len(spec) == 0 || !slices.Contains(res.Keep, spec[0]) {
+				delete(specs, x.Id)
+				return true
+			}
+			return false
 		})
+	}
+	for _, a := range atts {
+		for _, x := range a.Actions {
+			if x == nil {
+				continue
+			}
+			in, err := signButton(s.Store.Keys(), s.PublicURL+ActionPath, x.Id, userID, key, specs[x.Id])
+			if err != nil {
+				return nil, err
+			}
+			x.Integration = in
+		}
 	}
 	props := model.StringInterface{}
 	for k, v := range post.GetProps() {
 		props[k] = v
 	}
 	props[model.PostPropsAttachments] = atts
+	props[ButtonsProp] = specs
 	up := &model.Post{Id: post.Id, ChannelId: post.ChannelId, UserId: post.UserId, RootId: post.RootId, Message: post.Message, Type: post.Type}
 	up.SetProps(props)
-	return up
+	return up, nil
 }

@@ -48,35 +48,54 @@ func (m *Messenger) channelFor(ctx context.Context, to kim.Target) (string, erro
 	return ch.Id, nil
 }
 
-// signButton returns the signed context of a button for the recipient.
-func (m *Messenger) signButton(b kim.Button, userID string) (string, error) {
-	fields := append([]string{"btn", b.ID, userID, b.TeamID, b.Verb}, b.Fields...)
+// ButtonsProp is the post prop that lists each button's verb, team and fields
+// by action id. Mattermost strips the integrations (and so the signed
+// contexts) from every post it hands out, also to the bot; with this list
+// the bot signs the remaining buttons again when it updates the post. It is
+// not secret: the same facts are in the post's text.
+const ButtonsProp = "kimbot_buttons"
+
+// buttonSpec is what a button's context is signed over besides its action
+// id, recipient and delivery key: verb, team, fields.
+func buttonSpec(b kim.Button) []string { return append([]string{b.Verb, b.TeamID}, b.Fields...) }
+
+// signButton returns the integration of a button: kimbot's action URL and a
+// context signed over "btn", the action id, the recipient, the team, the
+// verb, the delivery key and the button's fields.
+func signButton(keys *secret.Keys, url, actionID, userID, key string, spec []string) (*model.PostActionIntegration, error) {
+	if len(spec) < 2 {
+		return nil, fmt.Errorf("bot: button %s has no verb and team", actionID)
+	}
+	fields := append([]string{"btn", actionID, userID, spec[1], spec[0], key}, spec[2:]...)
 	for _, f := range fields {
 		if strings.Contains(f, "|") {
-			return "", fmt.Errorf("bot: button field %q contains |", f)
+			return nil, fmt.Errorf("bot: button field %q contains |", f)
 		}
 	}
-	return SignFields(m.Keys, ButtonTTL, fields...), nil
+	return &model.PostActionIntegration{URL: url, Context: map[string]any{"s": SignFields(keys, ButtonTTL, fields...)}}, nil
 }
 
-// attachments converts the message's blocks into Mattermost attachments.
-func (m *Messenger) attachments(msg kim.Message, userID string) ([]*model.SlackAttachment, error) {
+// attachments converts the message's blocks into Mattermost attachments with
+// signed buttons, and returns the button list for ButtonsProp.
+func (m *Messenger) attachments(msg kim.Message, userID, key string) ([]*model.SlackAttachment, map[string][]string, error) {
 	var out []*model.SlackAttachment
+	specs := map[string][]string{}
 	for _, b := range msg.Blocks {
 		a := &model.SlackAttachment{Title: b.Title, Text: b.Text, Color: b.Color, Fallback: b.Text}
 		for _, btn := range b.Buttons {
-			signed, err := m.signButton(btn, userID)
-			if err != nil {
-				return nil, err
+			if _, dup := specs[btn.ID]; dup || btn.ID == "" {
+				return nil, nil, fmt.Errorf("bot: button id %q empty or used twice", btn.ID)
 			}
-			a.Actions = append(a.Actions, &model.PostAction{
-				Id: btn.ID, Name: btn.Label, Type: model.PostActionTypeButton, Style: btn.Style,
-				Integration: &model.PostActionIntegration{URL: m.PublicURL + ActionPath, Context: map[string]any{"s": signed}},
-			})
+			specs[btn.ID] = buttonSpec(btn)
+			in, err := signButton(m.Keys, m.PublicURL+ActionPath, btn.ID, userID, key, specs[btn.ID])
+			if err != nil {
+				return nil, nil, err
+			}
+			a.Actions = append(a.Actions, &model.PostAction{Id: btn.ID, Name: btn.Label, Type: model.PostActionTypeButton, Style: btn.Style, Integration: in})
 		}
 		out = append(out, a)
 	}
-	return out, nil
+	return out, specs, nil
 }
 
 // Post posts msg to the target with the delivery key in its props and
@@ -86,13 +105,16 @@ func (m *Messenger) Post(ctx context.Context, to kim.Target, key string, msg kim
 	if err != nil {
 		return "", err
 	}
-	atts, err := m.attachments(msg, to.UserID)
+	atts, specs, err := m.attachments(msg, to.UserID, key)
 	if err != nil {
 		return "", err
 	}
 	p := &model.Post{ChannelId: chID, Message: msg.Text}
 	if len(atts) > 0 {
 		p.AddProp(model.PostPropsAttachments, atts)
+	}
+	if len(specs) > 0 {
+		p.AddProp(ButtonsProp, specs)
 	}
 	if key != "" {
 		p.AddProp(DeliveryProp, key)
