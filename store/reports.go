@@ -62,8 +62,10 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (kim.ReportData, erro
 		fields[f] = &kim.FieldRow{Field: f}
 	}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		// The sections group a year's contacts of a large team in memory.
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+		// The sections group a year's contacts of a large team in memory,
+		// and are planned for their parameters (a team or one coach's cases),
+		// never with a generic plan.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
 			return err
 		}
 		each := func(sql string, scan func(pgx.Rows) error) error {

