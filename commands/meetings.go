@@ -429,6 +429,13 @@ func (r *Runner) actionAdd(a *Args) (Reply, error) {
 	if _, err := r.svc.Store.SyncUser(r.ctx, u); err != nil {
 		return Reply{}, err
 	}
+	// Action items are reminded in the owner's daily digest, which only
+	// people with a kimbot role in the team get.
+	if mem, err := r.svc.Store.Member(r.ctx, r.req.TeamID, u.ID); err != nil {
+		return Reply{}, err
+	} else if mem.Role == kim.RoleNone {
+		return Reply{}, kim.Errorf(kim.EINVALID, "action.owner_no_role", map[string]any{"User": u.Username, "Admins": r.adminList()})
+	}
 	x, err := r.svc.Store.AddAction(r.ctx, r.Actor(), m.N, u.ID, oneLine(a.Str("text")), *due)
 	if err != nil {
 		return Reply{}, err

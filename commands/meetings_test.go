@@ -177,6 +177,7 @@ func TestMeetingRefusals(t *testing.T) {
 		{"kora", "action add M-1 @ben Tun due=2026-11-01", "in der Vergangenheit", kim.EINVALID},
 		{"kora", "action add M-1 ben Tun", "keine Person wie @name", kim.EINVALID},
 		{"kora", "action done A-5", "Keine Aufgabe A-5", kim.ENOTFOUND},
+		{"kora", "action add M-1 @nobody Tun", "@nobody hat in diesem Team keine kimbot-Rolle", kim.EINVALID},
 		{"bea", "meeting show M-1", "", kim.EFORBIDDEN}, // bea is a coach of team B
 	} {
 		team := "teamA"
