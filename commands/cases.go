@@ -88,7 +88,7 @@ func (r *Runner) cases(a *Args) (Reply, error) {
 		if !c.Open() {
 			mon, ass = "–", "–"
 		}
-		rows[i] = []string{c.Ref + owner, cell(c.Pseudonym), r.name("phase", c.Phase), mon, ass}
+		rows[i] = []string{c.Ref + owner, r.pseudonym(c), r.name("phase", c.Phase), mon, ass}
 	}
 	text := r.T("cases.title."+string(f), map[string]any{"N": len(list)}) + "\n" +
 		table(r.heads("head.case", "head.pseudonym", "head.phase", "due.monitoring", "due.assessment"), rows)

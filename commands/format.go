@@ -56,11 +56,20 @@ func table(head []string, rows [][]string) string {
 	return b.String()
 }
 
+// pseudonym returns the case's pseudonym for a table or card, or a marker
+// once the case is erased.
+func (r *Runner) pseudonym(c kim.Case) string {
+	if c.Erased {
+		return r.T("card.erased", nil)
+	}
+	return cell(c.Pseudonym)
+}
+
 // cardText renders the case card: one screen, sections only when filled.
 func (r *Runner) cardText(card kim.Card) string {
 	c := card.Case
 	var b strings.Builder
-	fmt.Fprintf(&b, "#### %s · %s\n", c.Ref, cell(c.Pseudonym))
+	fmt.Fprintf(&b, "#### %s · %s\n", c.Ref, r.pseudonym(c))
 	fmt.Fprintf(&b, "%s: %s · %s: %s · %s: %s · %s: @%s\n",
 		r.T("card.group", nil), r.name("group", c.Group), r.T("card.domain", nil), c.Domain,
 		r.T("card.phase", nil), r.name("phase", c.Phase), r.T("card.owner", nil), c.OwnerName)

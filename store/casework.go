@@ -102,25 +102,6 @@ func (s *Store) settle(ctx context.Context, tx pgx.Tx, a kim.Actor, id int64) (k
 	return s.scanCase(tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE c.id = $1`, id))
 }
 
-// eraseCase removes the personal data of a case (pseudonym and every sealed
-// text, including its barrier texts) and marks it erased; the anonymous
-// structure stays for the statistics.
-func eraseCase(ctx context.Context, tx pgx.Tx, id int64) error {
-	for _, q := range []string{
-		`UPDATE cases SET pseudonym_enc = NULL, close_note_enc = NULL, erased_at = coalesce(erased_at, now()), updated_at = now() WHERE id = $1`,
-		`UPDATE contacts SET note_enc = NULL WHERE case_id = $1`,
-		`UPDATE assessments SET note_enc = NULL WHERE case_id = $1`,
-		`UPDATE goals SET text_enc = NULL WHERE case_id = $1`,
-		`UPDATE referrals SET reason_enc = NULL, outcome_note_enc = NULL WHERE case_id = $1`,
-		`UPDATE barriers SET text_enc = NULL WHERE case_id = $1`,
-	} {
-		if _, err := tx.Exec(ctx, q, id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // caseWrite runs fn on the writable case ref of the actor in one
 // transaction, audits action, settles the phase and returns the case.
 func (s *Store) caseWrite(ctx context.Context, a kim.Actor, ref, action, what string, fn func(tx pgx.Tx, c kim.Case) error) (kim.Case, error) {

@@ -55,28 +55,10 @@ func (s *Store) RevokeConsent(ctx context.Context, a kim.Actor, ref, partnerKey 
 			return kim.Errorf(kim.EINVALID, "casework.date_future", dayArgs(map[string]any{"Field": "date"}, "Date", on))
 		}
 		if partnerKey == "" {
-			// The revocation is effective from the day it is recorded for
-			// consents granted later than the given day.
-			if _, err := tx.Exec(ctx, `UPDATE consents SET revoked_on = greatest($2::date, granted_on) WHERE case_id = $1 AND revoked_on IS NULL`,
-				c.ID, on.UTC()); err != nil {
-				return err
-			}
-			if c.Open() {
-				if _, err := tx.Exec(ctx, `UPDATE cases SET closed_on = greatest($2::date, opened_on), close_reason = 'withdrawn', phase = 'closed',
-					next_monitoring = NULL, next_assessment = NULL WHERE id = $1`, c.ID, a.Today.UTC()); err != nil {
-					return err
-				}
-			}
-			if err := eraseCase(ctx, tx, c.ID); err != nil {
-				return err
-			}
 			if err := audit(ctx, tx, a, "consent.revoke", c.ID, c.Ref); err != nil {
 				return err
 			}
-			if err := audit(ctx, tx, a, "case.erase", c.ID, c.Ref); err != nil {
-				return err
-			}
-			out, err = s.settle(ctx, tx, a, c.ID)
+			out, err = s.withdrawAndErase(ctx, tx, a, c, on)
 			return err
 		}
 		if p, err = partnerByKey(ctx, tx, a.TeamID, partnerKey); err != nil {

@@ -1,0 +1,233 @@
+package store
+
+// Data-subject rights and retention (SPEC §5): the Art. 15 export, the
+// Art. 17 erasure, and the erasure of closed cases after the team's
+// retention period. Erasure removes the personal data; the anonymous
+// structure (dates, fields, partners, outcomes) stays for the statistics.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// SystemActor is the actor id of kimbot's own acts in the audit log.
+const SystemActor = "kimbot"
+
+// withdrawAndErase revokes every consent of the case from day on, closes it
+// as withdrawn if it is open, erases its personal data and audits the
+// erasure; it returns the case as it is now.
+func (s *Store) withdrawAndErase(ctx context.Context, tx pgx.Tx, a kim.Actor, c kim.Case, on kim.Date) (kim.Case, error) {
+	// The revocation is effective from the day it is recorded for consents
+	// granted later than the given day.
+	if _, err := tx.Exec(ctx, `UPDATE consents SET revoked_on = greatest($2::date, granted_on) WHERE case_id = $1 AND revoked_on IS NULL`,
+		c.ID, on.UTC()); err != nil {
+		return c, err
+	}
+	if c.Open() {
+		if _, err := tx.Exec(ctx, `UPDATE cases SET closed_on = greatest($2::date, opened_on), close_reason = 'withdrawn', phase = 'closed',
+			next_monitoring = NULL, next_assessment = NULL WHERE id = $1`, c.ID, a.Today.UTC()); err != nil {
+			return c, err
+		}
+	}
+	if err := eraseCases(ctx, tx, []int64{c.ID}); err != nil {
+		return c, err
+	}
+	if err := audit(ctx, tx, a, "case.erase", c.ID, c.Ref); err != nil {
+		return c, err
+	}
+	return s.settle(ctx, tx, a, c.ID)
+}
+
+// eraseCases removes the personal data of the cases (pseudonym and every
+// sealed text, including their barrier texts) and marks them erased.
+func eraseCases(ctx context.Context, tx pgx.Tx, ids []int64) error {
+	for _, q := range []string{
+		`UPDATE cases SET pseudonym_enc = NULL, close_note_enc = NULL, erased_at = coalesce(erased_at, now()), updated_at = now() WHERE id = ANY($1)`,
+		`UPDATE contacts SET note_enc = NULL WHERE case_id = ANY($1)`,
+		`UPDATE assessments SET note_enc = NULL WHERE case_id = ANY($1)`,
+		`UPDATE goals SET text_enc = NULL WHERE case_id = ANY($1)`,
+		`UPDATE referrals SET reason_enc = NULL, outcome_note_enc = NULL WHERE case_id = ANY($1)`,
+		`UPDATE barriers SET text_enc = NULL WHERE case_id = ANY($1)`,
+	} {
+		if _, err := tx.Exec(ctx, q, ids); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EraseCase erases the personal data of a case of the actor at the data
+// subject's request (Art. 17): consents are revoked, an open case is closed
+// as withdrawn.
+func (s *Store) EraseCase(ctx context.Context, a kim.Actor, ref string) (kim.Case, error) {
+	var out kim.Case
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		c, err := s.caseFor(ctx, tx, a, ref, true)
+		if err != nil {
+			return err
+		}
+		if c.Erased {
+			return kim.Errorf(kim.ECONFLICT, "casework.erased", map[string]any{"Ref": c.Ref})
+		}
+		out, err = s.withdrawAndErase(ctx, tx, a, c, a.Today)
+		return err
+	})
+	return out, wrap("unable to erase case", err)
+}
+
+// EraseExpired erases every closed case whose team's retention period
+// (months after closure) ended before today, and returns how many it erased.
+func (s *Store) EraseExpired(ctx context.Context, today kim.Date) (int, error) {
+	var n int
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			SELECT c.id, c.team_id, c.ref FROM cases c JOIN teams t ON t.id = c.team_id
+			WHERE c.closed_on IS NOT NULL AND c.erased_at IS NULL
+				AND c.closed_on + make_interval(months => t.retention_months) < $1::date
+			FOR UPDATE OF c`, today.UTC())
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id        int64
+			team, ref string
+		}
+		expired, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+			var x row
+			return x, r.Scan(&x.id, &x.team, &x.ref)
+		})
+		if err != nil || len(expired) == 0 {
+			return err
+		}
+		ids := make([]int64, len(expired))
+		for i, x := range expired {
+			ids[i] = x.id
+			if err := audit(ctx, tx, kim.Actor{TeamID: x.team, UserID: SystemActor}, "case.erase.retention", x.id, x.ref); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return eraseCases(ctx, tx, ids)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to erase expired cases: %w", err)
+	}
+	return n, nil
+}
+
+// ExportCase returns everything kimbot holds about a case of the actor and
+// audits the export.
+func (s *Store) ExportCase(ctx context.Context, a kim.Actor, ref string) (kim.Export, error) {
+	var x kim.Export
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		c, err := s.caseFor(ctx, tx, a, ref, false)
+		if err != nil {
+			return err
+		}
+		x = kim.Export{Ref: c.Ref, Pseudonym: c.Pseudonym, Group: c.Group, Domain: c.Domain, Phase: c.Phase,
+			Owner: c.OwnerName, Organisation: c.Organisation, OpenedOn: c.OpenedOn.String(), ClosedOn: isoDate(c.ClosedOn),
+			CloseReason: c.CloseReason, CloseNote: c.CloseNote}
+		if err := tx.QueryRow(ctx, `SELECT name FROM teams WHERE id = $1`, c.TeamID).Scan(&x.Team); err != nil {
+			return err
+		}
+		if err := s.exportRows(ctx, tx, c.ID, &x); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "case.export", c.ID, c.Ref)
+	})
+	return x, wrap("unable to export case", err)
+}
+
+// exportRows fills the lists of an export, each in the order things happened.
+func (s *Store) exportRows(ctx context.Context, tx pgx.Tx, id int64, x *kim.Export) error {
+	type query struct {
+		sql  string
+		scan func(pgx.Rows) error
+	}
+	var d1, d2, d3 pgtypeDate
+	var b1, b2 []byte
+	for _, q := range []query{
+		{`SELECT k.scope, coalesce(p.key, ''), k.form, k.granted_on, k.revoked_on FROM consents k
+			LEFT JOIN partners p ON p.id = k.partner_id WHERE k.case_id = $1 ORDER BY k.id`, func(r pgx.Rows) error {
+			var k kim.ExportConsent
+			err := r.Scan(&k.Scope, &k.Partner, &k.Form, &d1, &d2)
+			k.GrantedOn, k.RevokedOn = isoDate(dateOf(&d1)), isoDate(dateOf(&d2))
+			x.Consents = append(x.Consents, k)
+			return err
+		}},
+		{`SELECT kind, coalesce(minutes, 0), contact_on, note_enc FROM contacts WHERE case_id = $1 ORDER BY contact_on, id`, func(r pgx.Rows) error {
+			var k kim.ExportContact
+			err := r.Scan(&k.Kind, &k.Minutes, &d1, &b1)
+			k.On, k.Note = isoDate(dateOf(&d1)), s.open(b1, "contact.note")
+			x.Contacts = append(x.Contacts, k)
+			return err
+		}},
+		{`SELECT a.seq, a.assessed_on, a.note_enc, coalesce(json_object_agg(sc.field, sc.score) FILTER (WHERE sc.field IS NOT NULL), '{}')
+			FROM assessments a LEFT JOIN assessment_scores sc ON sc.assessment_id = a.id
+			WHERE a.case_id = $1 GROUP BY a.id ORDER BY a.seq`, func(r pgx.Rows) error {
+			var k kim.ExportAssess
+			err := r.Scan(&k.Seq, &d1, &b1, &k.Scores)
+			k.On, k.Note = isoDate(dateOf(&d1)), s.open(b1, "assessment.note")
+			x.Assessments = append(x.Assessments, k)
+			return err
+		}},
+		{`SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 ORDER BY n`, func(r pgx.Rows) error {
+			var k kim.ExportGoal
+			err := r.Scan(&k.N, &k.Field, &b1, &d1, &k.Status)
+			k.Text, k.Due = s.open(b1, "goal.text"), isoDate(dateOf(&d1))
+			x.Goals = append(x.Goals, k)
+			return err
+		}},
+		{`SELECT r.n, p.name, r.reason_enc, r.referred_on, r.followup_on, r.outcome, r.outcome_on, r.outcome_note_enc
+			FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = $1 ORDER BY r.n`, func(r pgx.Rows) error {
+			var k kim.ExportReferral
+			err := r.Scan(&k.N, &k.Partner, &b1, &d1, &d2, &k.Outcome, &d3, &b2)
+			k.Reason, k.Note = s.open(b1, "referral.reason"), s.open(b2, "referral.outcome_note")
+			k.On, k.Followup, k.OutcomeOn = isoDate(dateOf(&d1)), isoDate(dateOf(&d2)), isoDate(dateOf(&d3))
+			x.Referrals = append(x.Referrals, k)
+			return err
+		}},
+		{`SELECT from_domain, to_domain, since FROM domain_changes WHERE case_id = $1 ORDER BY since, id`, func(r pgx.Rows) error {
+			var k kim.ExportDomain
+			err := r.Scan(&k.From, &k.To, &d1)
+			k.Since = isoDate(dateOf(&d1))
+			x.Domains = append(x.Domains, k)
+			return err
+		}},
+		{`SELECT b.recorded_on, coalesce(p.name, ''), coalesce(b.topic, ''), b.text_enc FROM barriers b
+			LEFT JOIN partners p ON p.id = b.partner_id WHERE b.case_id = $1 ORDER BY b.id`, func(r pgx.Rows) error {
+			var k kim.ExportBarrier
+			err := r.Scan(&d1, &k.Partner, &k.Topic, &b1)
+			k.On, k.Text = isoDate(dateOf(&d1)), s.open(b1, BarrierSealLabel)
+			x.Barriers = append(x.Barriers, k)
+			return err
+		}},
+	} {
+		rows, err := tx.Query(ctx, q.sql, id)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := q.scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isoDate formats an optional date as YYYY-MM-DD ("" when unset).
+func isoDate(d *kim.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
+}
