@@ -26,10 +26,10 @@ type Meeting struct {
 	// its number of items and the id of the newest barrier in it.
 	PostedItems   int
 	PostedBarrier int64
-	Items          []AgendaItem // in order; filled by single-meeting reads
-	Actions        []ActionItem // filled by single-meeting reads
-	ItemCount      int          // filled by lists
-	OpenActions    int          // filled by lists
+	Items         []AgendaItem // in order; filled by single-meeting reads
+	Actions       []ActionItem // filled by single-meeting reads
+	ItemCount     int          // filled by lists
+	OpenActions   int          // filled by lists
 }
 
 // Ref returns the meeting's reference, e.g. "M-3".
