@@ -231,3 +231,14 @@ func isoDate(d *kim.Date) string {
 	}
 	return d.String()
 }
+
+// PurgeDeliveries deletes settled reminder delivery records of days before
+// the given day and returns how many; they are only needed while a day's
+// deliveries can still be retried.
+func (s *Store) PurgeDeliveries(ctx context.Context, before kim.Date) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM reminder_deliveries WHERE day < $1 AND status <> 'claimed'`, before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to purge deliveries: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}

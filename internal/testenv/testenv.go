@@ -28,7 +28,8 @@ func Env(t testing.TB, name string) string {
 	return v
 }
 
-// NewDatabase creates a fresh database on the test server and returns its URL.
+// NewDatabase creates a fresh database on the test server, dropped when the
+// test ends, and returns its URL.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
 	admin := Env(t, "KIMBOT_TEST_DATABASE_URL")
@@ -42,6 +43,16 @@ func NewDatabase(t testing.TB) string {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("testenv: create database: %v", err)
 	}
+	// Cleanups run last-registered first: the store using the database is
+	// closed before it is dropped.
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), admin)
+		if err != nil {
+			return
+		}
+		defer c.Close(context.Background())
+		c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
 	u, err := url.Parse(admin)
 	if err != nil {
 		t.Fatal(err)
