@@ -60,14 +60,15 @@ func TestPrivacyExportErase(t *testing.T) {
 	if err := db.QueryRow(ctxT(t), `SELECT (pseudonym_enc IS NOT NULL)::int, erased_at IS NOT NULL,
 		(SELECT count(*) FROM contacts WHERE case_id = c.id AND note_enc IS NOT NULL) +
 		(SELECT count(*) FROM assessments WHERE case_id = c.id AND note_enc IS NOT NULL)
-		FROM cases c WHERE ref = $1`, ref).Scan(&pseud, &erased, &notes); err != nil {
+		FROM cases c WHERE team_id = $1 AND ref = $2`, env.Team.Id, ref).Scan(&pseud, &erased, &notes); err != nil {
 		t.Fatal(err)
 	}
 	if pseud != 0 || notes != 0 || !erased {
 		t.Fatalf("after erasure: pseudonym stored %d, notes stored %d, erased %v", pseud, notes, erased)
 	}
 	var contacts int
-	db.QueryRow(ctxT(t), `SELECT count(*) FROM contacts k JOIN cases c ON c.id = k.case_id WHERE c.ref = $1`, ref).Scan(&contacts)
+	db.QueryRow(ctxT(t), `SELECT count(*) FROM contacts k JOIN cases c ON c.id = k.case_id WHERE c.team_id = $1 AND c.ref = $2`,
+		env.Team.Id, ref).Scan(&contacts)
 	if contacts != 1 {
 		t.Fatalf("anonymous structure lost: %d contacts", contacts)
 	}
