@@ -20,17 +20,14 @@ type Files interface {
 	SendFile(ctx context.Context, userID, name string, data []byte, message string) (string, error)
 }
 
-// reportFormats maps the format= choices (with German aliases) to formats.
-var reportFormats = map[string]string{"table": "table", "csv": "csv", "chart": "chart",
-	"tabelle": "table", "diagramm": "chart", "grafik": "chart"}
-
 func init() {
 	register(&Verb{
 		Name: "report", Alias: "bericht", Roles: []kim.Role{kim.RoleCoach, kim.RoleCoordinator, kim.RoleAdmin},
 		Params: []Param{{Name: "period", Kind: Period, Optional: true}},
 		Options: []Param{
 			{Name: "by", Kind: Choice, Choices: kim.ReportBys, Optional: true},
-			{Name: "format", Kind: Choice, Choices: []string{"table", "csv", "chart", "tabelle", "diagramm", "grafik"}, Optional: true},
+			{Name: "format", Kind: Choice, Choices: []string{"table", "csv", "chart"}, Optional: true,
+				Aliases: map[string]string{"tabelle": "table", "diagramm": "chart", "grafik": "chart"}},
 		},
 		Run: (*Runner).report,
 		Examples: []string{"/kim report", "/kim report 2026-Q3 by=partner", "/kim bericht 2026-10 by=org format=csv",
@@ -48,7 +45,7 @@ func (r *Runner) report(a *Args) (Reply, error) {
 	if !r.has(kim.RoleCoordinator, kim.RoleAdmin) {
 		q.Owner = r.req.User.ID
 	}
-	format := reportFormats[a.Str("format")]
+	format := a.Str("format")
 	if format != "" && format != "table" && r.svc.Files == nil {
 		return Reply{}, kim.Errorf(kim.EUNAVAILABLE, "report.no_files", nil)
 	}
