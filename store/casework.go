@@ -54,15 +54,22 @@ func checkFutureDay(field string, d kim.Date, today kim.Date) error {
 	return nil
 }
 
+// unerased returns the case ref of the actor, locked, refusing an erased
+// case.
+func (s *Store) unerased(ctx context.Context, tx pgx.Tx, a kim.Actor, ref string) (kim.Case, error) {
+	c, err := s.caseFor(ctx, tx, a, ref, true)
+	if err == nil && c.Erased {
+		err = kim.Errorf(kim.ECONFLICT, "casework.erased", map[string]any{"Ref": c.Ref})
+	}
+	return c, err
+}
+
 // writable returns the case ref of the actor, locked, refusing erased and
 // closed cases.
 func (s *Store) writable(ctx context.Context, tx pgx.Tx, a kim.Actor, ref string) (kim.Case, error) {
-	c, err := s.caseFor(ctx, tx, a, ref, true)
+	c, err := s.unerased(ctx, tx, a, ref)
 	if err != nil {
 		return c, err
-	}
-	if c.Erased {
-		return c, kim.Errorf(kim.ECONFLICT, "casework.erased", map[string]any{"Ref": c.Ref})
 	}
 	if !c.Open() {
 		return c, kim.Errorf(kim.ECONFLICT, "casework.closed", map[string]any{"Ref": c.Ref})
@@ -198,12 +205,9 @@ func (s *Store) CloseCase(ctx context.Context, a kim.Actor, ref, reason, note st
 func (s *Store) ReopenCase(ctx context.Context, a kim.Actor, ref string) (kim.Case, error) {
 	var out kim.Case
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		c, err := s.caseFor(ctx, tx, a, ref, true)
+		c, err := s.unerased(ctx, tx, a, ref)
 		if err != nil {
 			return err
-		}
-		if c.Erased {
-			return kim.Errorf(kim.ECONFLICT, "casework.erased", map[string]any{"Ref": c.Ref})
 		}
 		if c.Open() {
 			return kim.Errorf(kim.ECONFLICT, "reopen.not_closed", map[string]any{"Ref": c.Ref})

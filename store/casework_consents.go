@@ -41,12 +41,9 @@ func (s *Store) RevokeConsent(ctx context.Context, a kim.Actor, ref, partnerKey 
 	var p kim.Partner
 	var out kim.Case
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		c, err := s.caseFor(ctx, tx, a, ref, true)
+		c, err := s.unerased(ctx, tx, a, ref)
 		if err != nil {
 			return err
-		}
-		if c.Erased {
-			return kim.Errorf(kim.ECONFLICT, "casework.erased", map[string]any{"Ref": c.Ref})
 		}
 		if partnerKey != "" && !c.Open() {
 			return kim.Errorf(kim.ECONFLICT, "casework.closed", map[string]any{"Ref": c.Ref})

@@ -66,12 +66,9 @@ func eraseCases(ctx context.Context, tx pgx.Tx, ids []int64) error {
 func (s *Store) EraseCase(ctx context.Context, a kim.Actor, ref string) (kim.Case, error) {
 	var out kim.Case
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		c, err := s.caseFor(ctx, tx, a, ref, true)
+		c, err := s.unerased(ctx, tx, a, ref)
 		if err != nil {
 			return err
-		}
-		if c.Erased {
-			return kim.Errorf(kim.ECONFLICT, "casework.erased", map[string]any{"Ref": c.Ref})
 		}
 		out, err = s.withdrawAndErase(ctx, tx, a, c, a.Today)
 		return err
