@@ -13,11 +13,9 @@ import (
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
-// Installation keys kept by provision.
-const (
-	keyBotUser  = "bot_user"
-	keyBotToken = "bot_token"
-)
+// keyBotToken is the installation key of the bot token; its value is the
+// bot's user id.
+const keyBotToken = "bot_token"
 
 // CommandPath is where Mattermost posts slash commands.
 const CommandPath = "/mattermost/command"
@@ -108,7 +106,7 @@ func (p *Provisioner) ensureToken(ctx context.Context, botID string) (string, er
 	if err == nil && storedID == botID && token != "" {
 		c := NewClient(p.API.URL, token, botID)
 		if me, _, err := c.api.GetMe(ctx, ""); err == nil && me.Id == botID {
-			return "", p.Store.SetInstallationIfChanged(ctx, keyBotUser, botID)
+			return "", nil
 		}
 	}
 	t, _, err := p.API.CreateUserAccessToken(ctx, botID, "kimbot (provisioned)")
@@ -118,7 +116,7 @@ func (p *Provisioner) ensureToken(ctx context.Context, botID string) (string, er
 	if err := p.Store.SetInstallation(ctx, keyBotToken, botID, t.Token); err != nil {
 		return "", err
 	}
-	return "created bot token", p.Store.SetInstallationIfChanged(ctx, keyBotUser, botID)
+	return "created bot token", nil
 }
 
 func (p *Provisioner) ensureTeam(ctx context.Context, m kimbot.Manifest, botID, name string) ([]string, error) {

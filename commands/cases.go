@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -106,5 +105,3 @@ func (r *Runner) show(a *Args) (Reply, error) {
 	}
 	return Reply{Text: r.cardText(card)}, nil
 }
-
-var _ = fmt.Sprint

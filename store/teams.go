@@ -117,15 +117,3 @@ func (s *Store) CommandTokens(ctx context.Context) (map[string]string, error) {
 func (s *Store) TeamSettings(ctx context.Context, teamID string) (kim.TeamSettings, error) {
 	return teamSettings(ctx, s.pool, teamID)
 }
-
-// SetInstallationIfChanged stores a plain installation value unless it is
-// already that value.
-func (s *Store) SetInstallationIfChanged(ctx context.Context, key, value string) error {
-	_, err := s.pool.Exec(ctx, `
-		INSERT INTO installation (key, value) VALUES ($1, $2)
-		ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = now() WHERE installation.value <> $2`, key, value)
-	if err != nil {
-		return fmt.Errorf("store: unable to save installation %s: %w", key, err)
-	}
-	return nil
-}
