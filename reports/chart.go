@@ -188,26 +188,12 @@ func overviewChart(tab Table, lang string, d kim.ReportData) Chart {
 	return c
 }
 
-// byChart shows new, open and closed cases per organisation, group or domain.
-func byChart(tab Table, lang string, d kim.ReportData) Chart {
-	c := Chart{Title: chartTitle(lang, messages.T(lang, "report.section.by."+d.By, nil), d), ValueLabel: messages.T(lang, "report.chart.n_cases", nil)}
-	for i := 0; i < 3; i++ {
-		s := Series{Name: tab.Head[1+i]}
-		for _, row := range tab.Rows {
-			s.Cells = append(s.Cells, row.Cells[i])
-		}
-		c.Series = append(c.Series, s)
-	}
-	for _, row := range tab.Rows {
-		c.Categories = append(c.Categories, row.Label)
-	}
-	return c
-}
-
-// fieldChart shows goals set and achieved per life field.
-func fieldChart(tab Table, lang string, d kim.ReportData) Chart {
-	c := Chart{Title: chartTitle(lang, messages.T(lang, "report.section.fields", nil), d), ValueLabel: messages.T(lang, "report.chart.n_goals", nil)}
-	for i := 0; i < 2; i++ {
+// tableChart charts the first n columns of a table, one series per column
+// and one bar group per row (cases per organisation, group or domain; goals
+// per life field).
+func tableChart(tab Table, title, valueLabel string, n int) Chart {
+	c := Chart{Title: title, ValueLabel: valueLabel}
+	for i := 0; i < n; i++ {
 		s := Series{Name: tab.Head[1+i]}
 		for _, row := range tab.Rows {
 			s.Cells = append(s.Cells, row.Cells[i])

@@ -159,10 +159,12 @@ func Build(d kim.ReportData, lang string) Report {
 	switch d.By {
 	case kim.ByOrg, kim.ByGroup, kim.ByDomain:
 		r.Tables = []Table{byTable(d, lang)}
-		r.Chart = byChart(r.Tables[0], lang, d)
+		r.Chart = tableChart(r.Tables[0], chartTitle(lang, messages.T(lang, "report.section.by."+d.By, nil), d),
+			messages.T(lang, "report.chart.n_cases", nil), 3) // new, open, closed
 	case kim.ByField:
 		r.Tables = []Table{fieldTable(d, lang)}
-		r.Chart = fieldChart(r.Tables[0], lang, d)
+		r.Chart = tableChart(r.Tables[0], chartTitle(lang, messages.T(lang, "report.section.fields", nil), d),
+			messages.T(lang, "report.chart.n_goals", nil), 2) // set, achieved
 	case kim.ByPartner:
 		r.Tables = []Table{referralTable(d, lang), barrierTable(d, lang)}
 		r.Chart = partnerChart(d, lang)
