@@ -97,8 +97,13 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 			OnSent: func(ctx context.Context, postID string) error {
 				a := kim.Actor{TeamID: m.TeamID, UserID: agendaActor, Today: kim.DateOf(p.Now.In(m.Location()))}
 				if posted.ID == 0 { // found after a crash: record what stands now
-					posted, _ = p.Store.Meeting(ctx, m.TeamID, m.N)
-					sum, _ = p.Store.BarrierSummary(ctx, posted)
+					var err error
+					if posted, err = p.Store.Meeting(ctx, m.TeamID, m.N); err != nil {
+						return err
+					}
+					if sum, err = p.Store.BarrierSummary(ctx, posted); err != nil {
+						return err
+					}
 				}
 				return p.Store.AgendaPosted(ctx, a, m.ID, postID, p.Now, len(posted.Items), sum.LastID)
 			},
