@@ -241,7 +241,7 @@ func TestReminderDigest(t *testing.T) {
 			{"expired", req(coach.UserID(), dm.Id, sign(keys, -time.Minute, doneK1, coach.UserID(), "done", key, "assessment", k1, firstAssessment)), "ungültig"},
 			{"another user with a valid button", req(other.UserID(), dm.Id, valid), "anderen Person"},
 			{"signed for another digest", req(coach.UserID(), dm.Id, sign(keys, time.Hour, doneK1, coach.UserID(), "done", "digest:"+coach.UserID()+":2030-01-02", "assessment", k1, firstAssessment)), "ungültig"},
-			{"valid button on another post", req(coach.UserID(), "x"+dm.Id[1:], valid), "ungültig"},
+			{"valid button on another post", req(coach.UserID(), otherPostID(dm.Id), valid), "ungültig"},
 			{"no context", map[string]any{"user_id": coach.UserID(), "post_id": dm.Id, "channel_id": dm.ChannelId}, "ungültig"},
 		}
 		for _, c := range cases {
@@ -529,4 +529,13 @@ func TestReminderMattermostDown(t *testing.T) {
 	for _, u := range coaches {
 		u.remExpect(t, 1)
 	}
+}
+
+// otherPostID returns a well-formed post id that differs from id (its first
+// character changed; ids are base32, so a fixed replacement could equal it).
+func otherPostID(id string) string {
+	if id[0] == 'x' {
+		return "y" + id[1:]
+	}
+	return "x" + id[1:]
 }
