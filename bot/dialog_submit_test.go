@@ -35,7 +35,7 @@ func TestCheckState(t *testing.T) {
 	if _, _, st := checkState(keys, signed, now.Add(2*time.Hour)); st != stateExpired {
 		t.Fatalf("expired state: %v", st)
 	}
-	for _, forged := range []string{"", "x", strings.Replace(signed, "u1", "u2", 1), signed[:len(signed)-1] + "0",
+	for _, forged := range []string{"", "x", strings.Replace(signed, "u1", "u2", 1), flipLast(signed),
 		SignFields(testKeys(t), time.Hour, "dialog", "open", "u1", "t1")} {
 		if _, _, st := checkState(keys, forged, now); st != stateForged {
 			t.Errorf("forged state %q accepted: %v", forged, st)
@@ -91,4 +91,13 @@ func TestDialogSubmitRefusals(t *testing.T) {
 			t.Errorf("%s: HTTP %d, want %d", name, code, tc.code)
 		}
 	}
+}
+
+// flipLast changes the last hex digit of s to a different one.
+func flipLast(s string) string {
+	last := "0"
+	if s[len(s)-1] == '0' {
+		last = "1"
+	}
+	return s[:len(s)-1] + last
 }
