@@ -57,7 +57,7 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 			return nil, nil
 		}
 		changed = true
-		n := s.N * map[byte]int{'d': 1, 'w': 7, 'm': 30}[s.Unit]
+		n := s.Days(r.today)
 		if n < 1 || n > max {
 			return nil, usageErr("defaults.bad_days", a.Verb, map[string]any{"Name": name, "Max": max})
 		}
@@ -75,7 +75,7 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 	}
 	if s, ok := a.Span("reassessment"); ok {
 		changed = true
-		if s.Unit != 'm' || s.N < 1 || s.N > 24 {
+		if s.Unit != kim.Months || s.N < 1 || s.N > 24 {
 			return Reply{}, usageErr("defaults.bad_months", a.Verb, map[string]any{"Name": "reassessment", "Max": 24})
 		}
 		ch.ReassessmentMonths = &s.N

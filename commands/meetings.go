@@ -419,7 +419,7 @@ func (r *Runner) actionAdd(a *Args) (Reply, error) {
 	if due.Before(r.today) {
 		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_past", map[string]any{"Date": due.Format(r.lang), "Usage": a.Verb.Usage()})
 	}
-	if due.After(r.today.AddDays(3 * 366)) {
+	if due.After(kim.LatestAhead(r.today)) {
 		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_far", map[string]any{"Date": due.Format(r.lang), "Usage": a.Verb.Usage()})
 	}
 	u, err := r.svc.Dir.UserByName(r.ctx, r.req.TeamID, a.Str("owner"))

@@ -44,29 +44,12 @@ func (a *Args) Date(name string) *kim.Date {
 func (a *Args) Int(name string) int { n, _ := a.values[name].(int); return n }
 
 // Span returns a Duration value; ok is false when absent.
-func (a *Args) Span(name string) (Span, bool) { s, ok := a.values[name].(Span); return s, ok }
+func (a *Args) Span(name string) (kim.Span, bool) { s, ok := a.values[name].(kim.Span); return s, ok }
 
 // Scores returns the field=score pairs.
 func (a *Args) Scores() map[kim.LifeField]int {
 	m, _ := a.values["scores"].(map[kim.LifeField]int)
 	return m
-}
-
-// Span is a duration of days, weeks or months.
-type Span struct {
-	N    int
-	Unit byte // 'd', 'w', 'm'
-}
-
-// From returns the day the span ends when it starts on d.
-func (s Span) From(d kim.Date) kim.Date {
-	switch s.Unit {
-	case 'w':
-		return d.AddDays(7 * s.N)
-	case 'm':
-		return d.AddMonths(s.N)
-	}
-	return d.AddDays(s.N)
 }
 
 // token is one word of the command line; quoted words are never options.
@@ -325,10 +308,11 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 		if unit == 't' { // German "Tage"
 			unit = 'd'
 		}
-		if n == 0 || n*map[byte]int{'d': 1, 'w': 7, 'm': 31}[unit] > 3*366 {
+		s := kim.Span{N: n, Unit: unit}
+		if !s.Valid() {
 			return nil, bad("err.bad_duration", nil)
 		}
-		return Span{N: n, Unit: unit}, nil
+		return s, nil
 	case Int:
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < p.Min || (p.Max != 0 && n > p.Max) {

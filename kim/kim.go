@@ -175,6 +175,9 @@ type Goal struct {
 	Text   string
 	Due    *Date
 	Status string // open, done, dropped
+	// ClosedOn is the day the goal was reached or dropped (set by
+	// CloseGoal; reads leave it nil).
+	ClosedOn *Date
 }
 
 // Referral is a referral to a partner.

@@ -110,3 +110,17 @@ type BarrierSummary struct {
 func AgendaChanged(m Meeting, sum BarrierSummary) bool {
 	return m.AgendaPostedAt == nil || len(m.Items) != m.PostedItems || sum.LastID != m.PostedBarrier
 }
+
+// Open reports whether the action item is not done yet.
+func (a ActionItem) Open() bool { return a.DoneOn == nil }
+
+// ActionDone returns action item x done on day today. An item that is done
+// already is refused. /kim action done and the reminder's done button both
+// complete action items with it.
+func ActionDone(x ActionItem, today Date) (ActionItem, error) {
+	if !x.Open() {
+		return x, Errorf(ECONFLICT, "action.already_done", map[string]any{"Ref": x.Ref(), "Date": x.DoneOn.German()})
+	}
+	x.DoneOn = &today
+	return x, nil
+}

@@ -66,15 +66,16 @@ func (s *Store) OpenCase(ctx context.Context, a kim.Actor, in NewCase) (kim.Case
 			return err
 		}
 		ref := fmt.Sprintf("K-%04d-%04d", a.Today.Y, seq)
+		nc := kim.NewCase(set, a.Today)
 		var id int64
 		err = tx.QueryRow(ctx, `
 			INSERT INTO cases (team_id, ref, owner_id, organisation_id, pseudonym_enc, target_group, legal_domain, phase,
 				opened_on, next_monitoring, next_assessment)
-			SELECT $1, $2, $3, m.organisation_id, $4, $5, $6, 'intake', $7, $8, $9
+			SELECT $1, $2, $3, m.organisation_id, $4, $5, $6, $7, $8, $9, $10
 			FROM memberships m WHERE m.team_id = $1 AND m.user_id = $3 AND m.role = 'coach'
 			RETURNING id`,
-			a.TeamID, ref, a.UserID, s.seal(in.Pseudonym, "case.pseudonym"), in.Group, in.Domain, a.Today.UTC(),
-			a.Today.AddDays(set.MonitoringDays).UTC(), a.Today.AddDays(set.FirstAssessmentDays).UTC()).Scan(&id)
+			a.TeamID, ref, a.UserID, s.seal(in.Pseudonym, "case.pseudonym"), in.Group, in.Domain, nc.Phase, nc.OpenedOn.UTC(),
+			dateArg(nc.NextMonitoring), dateArg(nc.NextAssessment)).Scan(&id)
 		if err == pgx.ErrNoRows {
 			return kim.Errorf(kim.EFORBIDDEN, "err.no_role", nil)
 		}
@@ -184,26 +185,14 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 // card loads the parts of the case card.
 func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, error) {
 	card := kim.Card{Case: c}
-	rows, err := tx.Query(ctx, `
-		SELECT k.scope, coalesce(p.key, ''), k.form, k.granted_on, k.revoked_on FROM consents k
-		LEFT JOIN partners p ON p.id = k.partner_id WHERE k.case_id = $1 AND k.revoked_on IS NULL ORDER BY k.id`, c.ID)
-	if err != nil {
-		return card, err
-	}
-	card.Consents, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Consent, error) {
-		var k kim.Consent
-		var g, rv pgtypeDate
-		err := r.Scan(&k.Scope, &k.Partner, &k.Form, &g, &rv)
-		k.GrantedOn, k.RevokedOn = kim.DateOf(g.Time), dateOf(&rv)
-		return k, err
-	})
-	if err != nil {
+	var err error
+	if card.Consents, err = activeConsents(ctx, tx, c.ID); err != nil {
 		return card, err
 	}
 	if card.Assessments, err = s.assessments(ctx, tx, c.ID, 2); err != nil {
 		return card, err
 	}
-	rows, err = tx.Query(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 ORDER BY n`, c.ID)
+	rows, err := tx.Query(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 ORDER BY n`, c.ID)
 	if err != nil {
 		return card, err
 	}
@@ -251,6 +240,23 @@ func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, erro
 		return k, err
 	})
 	return card, err
+}
+
+// activeConsents returns the unrevoked consents of a case, oldest first.
+func activeConsents(ctx context.Context, tx pgx.Tx, caseID int64) ([]kim.Consent, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT k.scope, coalesce(p.key, ''), k.form, k.granted_on, k.revoked_on FROM consents k
+		LEFT JOIN partners p ON p.id = k.partner_id WHERE k.case_id = $1 AND k.revoked_on IS NULL ORDER BY k.id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Consent, error) {
+		var k kim.Consent
+		var g, rv pgtypeDate
+		err := r.Scan(&k.Scope, &k.Partner, &k.Form, &g, &rv)
+		k.GrantedOn, k.RevokedOn = kim.DateOf(g.Time), dateOf(&rv)
+		return k, err
+	})
 }
 
 // assessments returns the latest n assessments of a case, oldest first.

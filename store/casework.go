@@ -4,6 +4,8 @@ package store
 // and the writes on the case row itself (Rechtskreiswechsel, dates by hand,
 // closure, reopening, transfer). Contacts, assessments, goals, referrals,
 // consents, barriers, absences and partners have their own casework_*.go.
+// Each write locks the case, lets a rule of package kim decide, and writes
+// what the rule returns.
 
 import (
 	"context"
@@ -12,47 +14,6 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/kim"
 )
-
-// Limits of dates a coach may enter.
-const (
-	// MaxAheadDays is how far in the future a date set by hand may lie.
-	MaxAheadDays = 3 * 366
-)
-
-// dayArgs returns template data for a day in both catalogues' forms:
-// Name (DD.MM.YYYY) and NameISO (YYYY-MM-DD).
-func dayArgs(data map[string]any, name string, d kim.Date) map[string]any {
-	if data == nil {
-		data = map[string]any{}
-	}
-	data[name] = d.German()
-	data[name+"ISO"] = d.String()
-	return data
-}
-
-// checkPastDay refuses a day after today or before the case was opened
-// (contacts, assessments, consents, Rechtskreiswechsel happened already).
-func checkPastDay(field string, d kim.Date, c kim.Case, today kim.Date) error {
-	if d.After(today) {
-		return kim.Errorf(kim.EINVALID, "casework.date_future", dayArgs(map[string]any{"Field": field}, "Date", d))
-	}
-	if d.Before(c.OpenedOn) {
-		args := dayArgs(map[string]any{"Field": field, "Ref": c.Ref}, "Date", d)
-		return kim.Errorf(kim.EINVALID, "casework.date_before_open", dayArgs(args, "Opened", c.OpenedOn))
-	}
-	return nil
-}
-
-// checkFutureDay refuses a due day before today or more than MaxAheadDays ahead.
-func checkFutureDay(field string, d kim.Date, today kim.Date) error {
-	if d.Before(today) {
-		return kim.Errorf(kim.EINVALID, "casework.date_past", dayArgs(map[string]any{"Field": field}, "Date", d))
-	}
-	if d.After(today.AddDays(MaxAheadDays)) {
-		return kim.Errorf(kim.EINVALID, "casework.date_far", dayArgs(map[string]any{"Field": field}, "Date", d))
-	}
-	return nil
-}
 
 // unerased returns the case ref of the actor, locked, refusing an erased
 // case.
@@ -150,24 +111,19 @@ func (s *Store) ChangeDomain(ctx context.Context, a kim.Actor, ref, domain strin
 	var from string
 	c, err := s.caseWrite(ctx, a, ref, "domain.change", "unable to change legal domain", func(tx pgx.Tx, c kim.Case) error {
 		from = c.Domain
-		if c.Domain == domain {
-			return kim.Errorf(kim.ECONFLICT, "domain.same", map[string]any{"Ref": c.Ref, "Domain": domain})
-		}
-		if err := checkPastDay("since", since, c, a.Today); err != nil {
-			return err
-		}
 		var last pgtypeDate
 		if err := tx.QueryRow(ctx, `SELECT max(since) FROM domain_changes WHERE case_id = $1`, c.ID).Scan(&last); err != nil {
 			return err
 		}
-		if l := dateOf(&last); l != nil && since.Before(*l) {
-			return kim.Errorf(kim.EINVALID, "domain.before_last", dayArgs(dayArgs(map[string]any{"Field": "since"}, "Date", since), "Last", *l))
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO domain_changes (case_id, from_domain, to_domain, since, created_by) VALUES ($1, $2, $3, $4, $5)`,
-			c.ID, c.Domain, domain, since.UTC(), a.UserID); err != nil {
+		changed, err := kim.ChangeDomain(c, domain, since, dateOf(&last), a.Today)
+		if err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE cases SET legal_domain = $2 WHERE id = $1`, c.ID, domain)
+		if _, err := tx.Exec(ctx, `INSERT INTO domain_changes (case_id, from_domain, to_domain, since, created_by) VALUES ($1, $2, $3, $4, $5)`,
+			c.ID, from, changed.Domain, since.UTC(), a.UserID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE cases SET legal_domain = $2 WHERE id = $1`, c.ID, changed.Domain)
 		return err
 	})
 	return c, from, err
@@ -176,27 +132,36 @@ func (s *Store) ChangeDomain(ctx context.Context, a kim.Actor, ref, domain strin
 // SetDue sets the next monitoring ("monitoring") or assessment
 // ("assessment") date of the case by hand.
 func (s *Store) SetDue(ctx context.Context, a kim.Actor, ref, which string, on kim.Date) (kim.Case, error) {
-	col := map[string]string{"monitoring": "next_monitoring", "assessment": "next_assessment"}[which]
 	return s.caseWrite(ctx, a, ref, "due.set", "unable to set date", func(tx pgx.Tx, c kim.Case) error {
-		if col == "" {
-			return kim.Errorf(kim.EINVALID, "err.bad_value", map[string]any{"Name": "which", "Value": which})
-		}
-		if err := checkFutureDay("date", on, a.Today); err != nil {
+		c, err := kim.SetDue(c, which, on, a.Today)
+		if err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE cases SET `+col+` = $2 WHERE id = $1`, c.ID, on.UTC())
+		_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = @monitoring, next_assessment = @assessment WHERE id = @id`,
+			pgx.NamedArgs{"id": c.ID, "monitoring": dateArg(c.NextMonitoring), "assessment": dateArg(c.NextAssessment)})
 		return err
 	})
+}
+
+// writeClosure writes what kim.Close or kim.Reopen decided about case c:
+// its closing day, reason and note, phase and next dates.
+func (s *Store) writeClosure(ctx context.Context, tx pgx.Tx, c kim.Case) error {
+	_, err := tx.Exec(ctx, `UPDATE cases SET closed_on = @closed, close_reason = NULLIF(@reason, ''), close_note_enc = @note,
+		phase = @phase, next_monitoring = @monitoring, next_assessment = @assessment WHERE id = @id`,
+		pgx.NamedArgs{"id": c.ID, "closed": dateArg(c.ClosedOn), "reason": c.CloseReason, "note": s.seal(c.CloseNote, "case.close_note"),
+			"phase": c.Phase, "monitoring": dateArg(c.NextMonitoring), "assessment": dateArg(c.NextAssessment)})
+	return err
 }
 
 // CloseCase closes the case with a reason and an optional note; its next
 // dates are cleared.
 func (s *Store) CloseCase(ctx context.Context, a kim.Actor, ref, reason, note string) (kim.Case, error) {
 	return s.caseWrite(ctx, a, ref, "case.close", "unable to close case", func(tx pgx.Tx, c kim.Case) error {
-		_, err := tx.Exec(ctx, `UPDATE cases SET closed_on = $2, close_reason = $3, close_note_enc = $4, phase = 'closed',
-			next_monitoring = NULL, next_assessment = NULL WHERE id = $1`,
-			c.ID, a.Today.UTC(), reason, s.seal(note, "case.close_note"))
-		return err
+		closed, err := kim.Close(c, reason, note, a.Today)
+		if err != nil {
+			return err
+		}
+		return s.writeClosure(ctx, tx, closed)
 	})
 }
 
@@ -209,23 +174,19 @@ func (s *Store) ReopenCase(ctx context.Context, a kim.Actor, ref string) (kim.Ca
 		if err != nil {
 			return err
 		}
-		if c.Open() {
-			return kim.Errorf(kim.ECONFLICT, "reopen.not_closed", map[string]any{"Ref": c.Ref})
-		}
 		set, err := teamSettings(ctx, tx, a.TeamID)
 		if err != nil {
 			return err
 		}
-		next := a.Today.AddDays(set.FirstAssessmentDays)
 		var last pgtypeDate
 		if err := tx.QueryRow(ctx, `SELECT max(assessed_on) FROM assessments WHERE case_id = $1`, c.ID).Scan(&last); err != nil {
 			return err
 		}
-		if l := dateOf(&last); l != nil {
-			next = l.AddMonths(set.ReassessmentMonths)
+		reopened, err := kim.Reopen(c, dateOf(&last), set, a.Today)
+		if err != nil {
+			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE cases SET closed_on = NULL, close_reason = NULL, close_note_enc = NULL, phase = 'intake',
-			next_monitoring = $2, next_assessment = $3 WHERE id = $1`, c.ID, a.Today.AddDays(set.MonitoringDays).UTC(), next.UTC()); err != nil {
+		if err := s.writeClosure(ctx, tx, reopened); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, a, "case.reopen", c.ID, c.Ref); err != nil {
@@ -246,11 +207,8 @@ func (s *Store) TransferCase(ctx context.Context, a kim.Actor, ref string, targe
 		if err != nil {
 			return err
 		}
-		if toUserID == c.OwnerID {
-			if toUserID == a.UserID {
-				return kim.Errorf(kim.ECONFLICT, "transfer.self", nil)
-			}
-			return kim.Errorf(kim.ECONFLICT, "transfer.same", map[string]any{"Ref": c.Ref})
+		if err := kim.CheckTransfer(c, a.UserID, toUserID); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE cases SET owner_id = m.user_id, organisation_id = m.organisation_id
 			FROM memberships m WHERE cases.id = $1 AND m.team_id = cases.team_id AND m.user_id = $2 AND m.role = 'coach'`, c.ID, toUserID)

@@ -13,7 +13,7 @@ import (
 func (s *Store) GrantConsent(ctx context.Context, a kim.Actor, ref, partnerKey, form string, on kim.Date) (kim.Case, kim.Partner, error) {
 	var p kim.Partner
 	c, err := s.caseWrite(ctx, a, ref, "consent.grant", "unable to record consent", func(tx pgx.Tx, c kim.Case) error {
-		if err := checkPastDay("date", on, c, a.Today); err != nil {
+		if err := kim.CheckPastDay("date", on, c, a.Today); err != nil {
 			return err
 		}
 		scope, partnerID := "processing", (*int64)(nil)
@@ -45,11 +45,8 @@ func (s *Store) RevokeConsent(ctx context.Context, a kim.Actor, ref, partnerKey 
 		if err != nil {
 			return err
 		}
-		if partnerKey != "" && !c.Open() {
-			return kim.Errorf(kim.ECONFLICT, "casework.closed", map[string]any{"Ref": c.Ref})
-		}
-		if on.After(a.Today) {
-			return kim.Errorf(kim.EINVALID, "casework.date_future", dayArgs(map[string]any{"Field": "date"}, "Date", on))
+		if err := kim.CheckRevoke(c, partnerKey != "", on, a.Today); err != nil {
+			return err
 		}
 		if partnerKey == "" {
 			if err := audit(ctx, tx, a, "consent.revoke", c.ID, c.Ref); err != nil {
@@ -61,20 +58,23 @@ func (s *Store) RevokeConsent(ctx context.Context, a kim.Actor, ref, partnerKey 
 		if p, err = partnerByKey(ctx, tx, a.TeamID, partnerKey); err != nil {
 			return err
 		}
+		k := kim.Consent{Scope: "partner", Partner: p.Key}
+		var id int64
 		var granted pgtypeDate
-		err = tx.QueryRow(ctx, `SELECT granted_on FROM consents WHERE case_id = $1 AND scope = 'partner' AND partner_id = $2 AND revoked_on IS NULL`,
-			c.ID, p.ID).Scan(&granted)
+		err = tx.QueryRow(ctx, `SELECT id, form, granted_on FROM consents
+			WHERE case_id = $1 AND scope = 'partner' AND partner_id = $2 AND revoked_on IS NULL FOR UPDATE`,
+			c.ID, p.ID).Scan(&id, &k.Form, &granted)
 		if err == pgx.ErrNoRows {
 			return kim.Errorf(kim.ECONFLICT, "consent.none", map[string]any{"Ref": c.Ref, "Partner": p.Name, "Field": "partner"})
 		}
 		if err != nil {
 			return err
 		}
-		if g := dateOf(&granted); g != nil && on.Before(*g) {
-			return kim.Errorf(kim.EINVALID, "consent.revoke_before_grant", dayArgs(dayArgs(map[string]any{"Field": "date"}, "Date", on), "Granted", *g))
+		k.GrantedOn = kim.DateOf(granted.Time)
+		if k, err = kim.Revoke(k, on); err != nil {
+			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE consents SET revoked_on = $3 WHERE case_id = $1 AND scope = 'partner' AND partner_id = $2 AND revoked_on IS NULL`,
-			c.ID, p.ID, on.UTC()); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE consents SET revoked_on = $2 WHERE id = $1`, id, dateArg(k.RevokedOn)); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, a, "consent.revoke", c.ID, c.Ref); err != nil {
@@ -84,12 +84,4 @@ func (s *Store) RevokeConsent(ctx context.Context, a kim.Actor, ref, partnerKey 
 		return err
 	})
 	return out, p, wrap("unable to revoke consent", err)
-}
-
-// hasConsent reports whether the case has an active consent for partner.
-func hasConsent(ctx context.Context, tx pgx.Tx, caseID, partnerID int64) (bool, error) {
-	var ok bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM consents WHERE case_id = $1 AND scope = 'partner' AND partner_id = $2 AND revoked_on IS NULL)`,
-		caseID, partnerID).Scan(&ok)
-	return ok, err
 }

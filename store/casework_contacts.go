@@ -12,10 +12,15 @@ import (
 // the next monitoring date to the team's interval after the latest contact.
 func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.Contact) (kim.Case, error) {
 	return s.caseWrite(ctx, a, ref, "contact.add", "unable to log contact", func(tx pgx.Tx, c kim.Case) error {
-		if err := checkPastDay("date", k.On, c, a.Today); err != nil {
+		set, err := teamSettings(ctx, tx, a.TeamID)
+		if err != nil {
 			return err
 		}
-		set, err := teamSettings(ctx, tx, a.TeamID)
+		var latest pgtypeDate
+		if err := tx.QueryRow(ctx, `SELECT max(contact_on) FROM contacts WHERE case_id = $1`, c.ID).Scan(&latest); err != nil {
+			return err
+		}
+		next, err := kim.LogContact(c, k, dateOf(&latest), set, a.Today)
 		if err != nil {
 			return err
 		}
@@ -27,8 +32,7 @@ func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.C
 			c.ID, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, "contact.note"), a.UserID); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = (SELECT max(contact_on) FROM contacts WHERE case_id = $1) + $2::int
-			WHERE id = $1`, c.ID, set.MonitoringDays)
+		_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = $2 WHERE id = $1`, c.ID, next.UTC())
 		return err
 	})
 }

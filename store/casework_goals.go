@@ -8,26 +8,19 @@ import (
 	"github.com/kimbot-nrw/kimbot/kim"
 )
 
-// MaxGoals is how many goals one case may have.
-const MaxGoals = 50
-
 // AddGoal adds a goal to the Integrationsvereinbarung of the case and
 // returns the case and the goal with its number.
 func (s *Store) AddGoal(ctx context.Context, a kim.Actor, ref string, g kim.Goal) (kim.Case, kim.Goal, error) {
 	c, err := s.caseWrite(ctx, a, ref, "goal.add", "unable to add goal", func(tx pgx.Tx, c kim.Case) error {
-		if g.Due != nil {
-			if err := checkFutureDay("due", *g.Due, a.Today); err != nil {
-				return err
-			}
-		}
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(n), 0) + 1 FROM goals WHERE case_id = $1`, c.ID).Scan(&g.N); err != nil {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(n), 0) + 1 FROM goals WHERE case_id = $1`, c.ID).Scan(&n); err != nil {
 			return err
 		}
-		if g.N > MaxGoals {
-			return kim.Errorf(kim.ECONFLICT, "goal.too_many", map[string]any{"Max": MaxGoals})
+		var err error
+		if g, err = kim.NewGoal(g, n, a.Today); err != nil {
+			return err
 		}
-		g.Status = "open"
-		_, err := tx.Exec(ctx, `INSERT INTO goals (case_id, n, field, text_enc, due_on, created_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		_, err = tx.Exec(ctx, `INSERT INTO goals (case_id, n, field, text_enc, due_on, created_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			c.ID, g.N, string(g.Field), s.seal(g.Text, "goal.text"), dateArg(g.Due), a.Today.UTC(), a.UserID)
 		return err
 	})
@@ -51,11 +44,10 @@ func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, n int, s
 				return err
 			}
 			g.Text, g.Due = s.open(enc, "goal.text"), dateOf(&due)
-			if g.Status != "open" {
-				return kim.Errorf(kim.ECONFLICT, "goal.not_open."+g.Status, map[string]any{"N": n})
+			if g, err = kim.CloseGoal(g, status, a.Today); err != nil {
+				return err
 			}
-			g.Status = status
-			_, err = tx.Exec(ctx, `UPDATE goals SET status = $3, closed_on = $4 WHERE case_id = $1 AND n = $2`, c.ID, n, status, a.Today.UTC())
+			_, err = tx.Exec(ctx, `UPDATE goals SET status = $3, closed_on = $4 WHERE case_id = $1 AND n = $2`, c.ID, n, g.Status, dateArg(g.ClosedOn))
 			return err
 		})
 	return c, g, err

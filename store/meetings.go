@@ -339,15 +339,11 @@ func (s *Store) DoneAction(ctx context.Context, a kim.Actor, n int, anyone bool)
 		if !anyone && x.OwnerID != a.UserID {
 			return kim.Errorf(kim.EFORBIDDEN, "action.not_yours", map[string]any{"Ref": x.Ref(), "Owner": x.OwnerName})
 		}
-		if x.DoneOn != nil {
-			return kim.Errorf(kim.ECONFLICT, "action.already_done", map[string]any{"Ref": x.Ref(), "Date": x.DoneOn.German()})
-		}
-		if _, err := tx.Exec(ctx, `UPDATE actions SET done_on = $2 WHERE id = $1`, x.ID, a.Today.UTC()); err != nil {
+		if x, err = kim.ActionDone(x, a.Today); err != nil {
 			return err
 		}
-		d := a.Today
-		x.DoneOn = &d
-		return nil
+		_, err = tx.Exec(ctx, `UPDATE actions SET done_on = $2 WHERE id = $1`, x.ID, dateArg(x.DoneOn))
+		return err
 	})
 	return x, wrap("unable to complete action", err)
 }

@@ -28,8 +28,11 @@ func (s *Store) withdrawAndErase(ctx context.Context, tx pgx.Tx, a kim.Actor, c 
 		return c, err
 	}
 	if c.Open() {
-		if _, err := tx.Exec(ctx, `UPDATE cases SET closed_on = greatest($2::date, opened_on), close_reason = 'withdrawn', phase = 'closed',
-			next_monitoring = NULL, next_assessment = NULL WHERE id = $1`, c.ID, a.Today.UTC()); err != nil {
+		closed, err := kim.Close(c, "withdrawn", "", a.Today)
+		if err != nil {
+			return c, err
+		}
+		if err := s.writeClosure(ctx, tx, closed); err != nil {
 			return c, err
 		}
 	}

@@ -252,9 +252,9 @@ func (s *Store) ChangeItem(ctx context.Context, a kim.Actor, ch ItemChange) (Ite
 		}
 		switch ch.Item.Kind {
 		case kim.ItemMonitoring, kim.ItemAssessment, kim.ItemReassessment:
-			col, cur, next := "next_monitoring", c.NextMonitoring, a.Today.AddDays(set.MonitoringDays)
+			col, cur, next := "next_monitoring", c.NextMonitoring, set.NextMonitoring(a.Today)
 			if ch.Item.Kind != kim.ItemMonitoring {
-				col, cur, next = "next_assessment", c.NextAssessment, a.Today.AddMonths(set.ReassessmentMonths)
+				col, cur, next = "next_assessment", c.NextAssessment, set.NextReassessment(a.Today)
 			}
 			if cur == nil || *cur != ch.Expected {
 				return errItemChanged
@@ -292,10 +292,10 @@ func (s *Store) ChangeItem(ctx context.Context, a kim.Actor, ch ItemChange) (Ite
 		case kim.ItemGoal:
 			var id int64
 			var due pgtypeDate
-			var status string
+			g := kim.Goal{N: ch.Item.N}
 			err := tx.QueryRow(ctx, `SELECT id, due_on, status FROM goals WHERE case_id = $1 AND n = $2 FOR UPDATE`,
-				c.ID, ch.Item.N).Scan(&id, &due, &status)
-			if err == pgx.ErrNoRows || (err == nil && status != "open") {
+				c.ID, ch.Item.N).Scan(&id, &due, &g.Status)
+			if err == pgx.ErrNoRows || (err == nil && !g.Open()) {
 				return errItemGone
 			}
 			if err != nil {
@@ -305,7 +305,10 @@ func (s *Store) ChangeItem(ctx context.Context, a kim.Actor, ch ItemChange) (Ite
 				return errItemChanged
 			}
 			if ch.Done {
-				_, err = tx.Exec(ctx, `UPDATE goals SET status = 'done', closed_on = $2 WHERE id = $1`, id, a.Today.UTC())
+				if g, err = kim.CloseGoal(g, "done", a.Today); err != nil {
+					return err
+				}
+				_, err = tx.Exec(ctx, `UPDATE goals SET status = $2, closed_on = $3 WHERE id = $1`, id, g.Status, dateArg(g.ClosedOn))
 			} else {
 				_, err = tx.Exec(ctx, `UPDATE goals SET due_on = $2 WHERE id = $1`, id, ch.Until.UTC())
 				out.Next = ch.Until.Ptr()
@@ -328,26 +331,30 @@ func (s *Store) ChangeItem(ctx context.Context, a kim.Actor, ch ItemChange) (Ite
 // changeAction marks a meeting action item done or moves its due date, for
 // its owner or the owner's deputy today.
 func (s *Store) changeAction(ctx context.Context, tx pgx.Tx, a kim.Actor, ch ItemChange, out *ItemOutcome) error {
-	var id int64
+	var x kim.ActionItem
 	var due, done pgtypeDate
 	err := tx.QueryRow(ctx, `
 		SELECT x.id, x.due_on, x.done_on FROM actions x
 		WHERE x.team_id = $1 AND x.n = $2 AND (x.owner_id = $3 OR EXISTS (SELECT 1 FROM absences b WHERE b.team_id = x.team_id
 			AND b.user_id = x.owner_id AND b.deputy_id = $3 AND $4::date BETWEEN b.starts_on AND b.ends_on))
-		FOR UPDATE OF x`, a.TeamID, ch.Item.N, a.UserID, a.Today.UTC()).Scan(&id, &due, &done)
-	if err == pgx.ErrNoRows || (err == nil && done.Valid) {
+		FOR UPDATE OF x`, a.TeamID, ch.Item.N, a.UserID, a.Today.UTC()).Scan(&x.ID, &due, &done)
+	x.N, x.Due, x.DoneOn = ch.Item.N, dateOf(&due), dateOf(&done)
+	if err == pgx.ErrNoRows || (err == nil && !x.Open()) {
 		return errItemGone
 	}
 	if err != nil {
 		return err
 	}
-	if d := dateOf(&due); d == nil || *d != ch.Expected {
+	if x.Due == nil || *x.Due != ch.Expected {
 		return errItemChanged
 	}
 	if ch.Done {
-		_, err = tx.Exec(ctx, `UPDATE actions SET done_on = $2 WHERE id = $1`, id, a.Today.UTC())
+		if x, err = kim.ActionDone(x, a.Today); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE actions SET done_on = $2 WHERE id = $1`, x.ID, dateArg(x.DoneOn))
 	} else {
-		_, err = tx.Exec(ctx, `UPDATE actions SET due_on = $2 WHERE id = $1`, id, ch.Until.UTC())
+		_, err = tx.Exec(ctx, `UPDATE actions SET due_on = $2 WHERE id = $1`, x.ID, ch.Until.UTC())
 		out.Next = ch.Until.Ptr()
 	}
 	if err != nil {

@@ -1,0 +1,233 @@
+package kim
+
+// The steps of the case cycle as pure rules. A store transaction locks what
+// a step depends on, calls the step's function here, and writes what it
+// returns; the refusals (code and message id) are the ones users see.
+
+// Limits of one case.
+const (
+	MaxGoals     = 50  // goals of the Integrationsvereinbarung
+	MaxReferrals = 100 // referrals
+)
+
+// NextMonitoring returns the monitoring date after a contact (or an
+// opening) on day from.
+func (t TeamSettings) NextMonitoring(from Date) Date { return from.AddDays(t.MonitoringDays) }
+
+// FirstAssessment returns the due date of the first assessment of a case
+// opened on day from.
+func (t TeamSettings) FirstAssessment(from Date) Date { return from.AddDays(t.FirstAssessmentDays) }
+
+// NextReassessment returns the re-assessment date after an assessment on
+// day from (calendar months).
+func (t TeamSettings) NextReassessment(from Date) Date { return from.AddMonths(t.ReassessmentMonths) }
+
+// NextFollowup returns the follow-up date of a referral made (or set
+// pending again) on day from.
+func (t TeamSettings) NextFollowup(from Date) Date { return from.AddDays(t.FollowupDays) }
+
+// NewCase returns the dates and phase of a case opened on day today.
+func NewCase(set TeamSettings, today Date) Case {
+	return Case{Phase: "intake", OpenedOn: today, NextMonitoring: set.NextMonitoring(today).Ptr(),
+		NextAssessment: set.FirstAssessment(today).Ptr()}
+}
+
+// Close returns case c closed on day today (never before it was opened)
+// with reason and note: phase closed, no next dates. A closed case is
+// refused.
+func Close(c Case, reason, note string, today Date) (Case, error) {
+	if !c.Open() {
+		return c, Errorf(ECONFLICT, "casework.closed", map[string]any{"Ref": c.Ref})
+	}
+	c.ClosedOn, c.CloseReason, c.CloseNote, c.Phase = Later(today, c.OpenedOn).Ptr(), reason, note, "closed"
+	c.NextMonitoring, c.NextAssessment = nil, nil
+	return c, nil
+}
+
+// Reopen returns closed case c reopened on day today: monitoring is due
+// after the team's interval, the re-assessment after the last assessment
+// (lastAssessed), or the first assessment as for a new case when there is
+// none. An open case is refused.
+func Reopen(c Case, lastAssessed *Date, set TeamSettings, today Date) (Case, error) {
+	if c.Open() {
+		return c, Errorf(ECONFLICT, "reopen.not_closed", map[string]any{"Ref": c.Ref})
+	}
+	next := set.FirstAssessment(today)
+	if lastAssessed != nil {
+		next = set.NextReassessment(*lastAssessed)
+	}
+	c.ClosedOn, c.CloseReason, c.CloseNote, c.Phase = nil, "", "", "intake"
+	c.NextMonitoring, c.NextAssessment = set.NextMonitoring(today).Ptr(), &next
+	return c, nil
+}
+
+// ChangeDomain returns case c in legal domain domain since day since (a
+// Rechtskreiswechsel); last is the day of the previous change (nil: none).
+func ChangeDomain(c Case, domain string, since Date, last *Date, today Date) (Case, error) {
+	if c.Domain == domain {
+		return c, Errorf(ECONFLICT, "domain.same", map[string]any{"Ref": c.Ref, "Domain": domain})
+	}
+	if err := CheckPastDay("since", since, c, today); err != nil {
+		return c, err
+	}
+	if last != nil {
+		if err := checkNotBefore("domain.before_last", "since", since, "Last", *last); err != nil {
+			return c, err
+		}
+	}
+	c.Domain = domain
+	return c, nil
+}
+
+// SetDue returns case c with its next monitoring ("monitoring") or
+// assessment ("assessment") date set by hand to day on.
+func SetDue(c Case, which string, on, today Date) (Case, error) {
+	if which != "monitoring" && which != "assessment" {
+		return c, Errorf(EINVALID, "err.bad_value", map[string]any{"Name": "which", "Value": which})
+	}
+	if err := CheckFutureDay("date", on, today); err != nil {
+		return c, err
+	}
+	if which == "monitoring" {
+		c.NextMonitoring = &on
+	} else {
+		c.NextAssessment = &on
+	}
+	return c, nil
+}
+
+// CheckTransfer refuses handing case c from actor to its own owner.
+func CheckTransfer(c Case, actorID, toUserID string) error {
+	if toUserID != c.OwnerID {
+		return nil
+	}
+	if toUserID == actorID {
+		return Errorf(ECONFLICT, "transfer.self", nil)
+	}
+	return Errorf(ECONFLICT, "transfer.same", map[string]any{"Ref": c.Ref})
+}
+
+// LogContact checks contact k of case c and returns the next monitoring
+// date: the team's interval after the latest contact, which is k or
+// latest (the latest contact before k; nil: none).
+func LogContact(c Case, k Contact, latest *Date, set TeamSettings, today Date) (Date, error) {
+	if err := CheckPastDay("date", k.On, c, today); err != nil {
+		return Date{}, err
+	}
+	last := k.On
+	if latest != nil {
+		last = Later(last, *latest)
+	}
+	return set.NextMonitoring(last), nil
+}
+
+// NewAssessment checks assessment x of case c after prev (nil: x is the
+// first) and returns it numbered, with the next re-assessment date.
+func NewAssessment(c Case, prev *Assessment, x Assessment, set TeamSettings, today Date) (Assessment, Date, error) {
+	if len(x.Scores) == 0 {
+		return x, Date{}, Errorf(EINVALID, "assess.no_scores", map[string]any{"Field": "scores"})
+	}
+	if err := CheckPastDay("date", x.On, c, today); err != nil {
+		return x, Date{}, err
+	}
+	x.Seq = 1
+	if prev != nil {
+		if err := checkNotBefore("assess.before_last", "date", x.On, "Last", prev.On); err != nil {
+			return x, Date{}, err
+		}
+		x.Seq = prev.Seq + 1
+	}
+	return x, set.NextReassessment(x.On), nil
+}
+
+// HasConsent reports whether consents hold an unrevoked consent for the
+// partner with key partnerKey.
+func HasConsent(consents []Consent, partnerKey string) bool {
+	for _, k := range consents {
+		if k.Scope == "partner" && k.Partner == partnerKey && k.RevokedOn == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckRevoke refuses a revocation of consent on day on for case c: a
+// partner consent (partner set) of a closed case, or a day in the future.
+// Revoking consent to processing is possible on a closed case (it erases it).
+func CheckRevoke(c Case, partner bool, on, today Date) error {
+	if partner && !c.Open() {
+		return Errorf(ECONFLICT, "casework.closed", map[string]any{"Ref": c.Ref})
+	}
+	return CheckNotFuture("date", on, today)
+}
+
+// Revoke returns consent k revoked on day on, which must not be before it
+// was granted.
+func Revoke(k Consent, on Date) (Consent, error) {
+	if err := checkNotBefore("consent.revoke_before_grant", "date", on, "Granted", k.GrantedOn); err != nil {
+		return k, err
+	}
+	k.RevokedOn = &on
+	return k, nil
+}
+
+// NewGoal checks goal g, to be the case's goal number n, and returns it
+// open.
+func NewGoal(g Goal, n int, today Date) (Goal, error) {
+	if g.Due != nil {
+		if err := CheckFutureDay("due", *g.Due, today); err != nil {
+			return g, err
+		}
+	}
+	if n > MaxGoals {
+		return g, Errorf(ECONFLICT, "goal.too_many", map[string]any{"Max": MaxGoals})
+	}
+	g.N, g.Status = n, "open"
+	return g, nil
+}
+
+// Open reports whether the goal is neither reached nor dropped.
+func (g Goal) Open() bool { return g.Status == "open" }
+
+// CloseGoal returns goal g reached (status "done") or dropped ("dropped")
+// on day today. A goal that is not open any more is refused. /kim goal and
+// the reminder's done button both close goals with it.
+func CloseGoal(g Goal, status string, today Date) (Goal, error) {
+	if !g.Open() {
+		return g, Errorf(ECONFLICT, "goal.not_open."+g.Status, map[string]any{"N": g.N})
+	}
+	g.Status, g.ClosedOn = status, &today
+	return g, nil
+}
+
+// NewReferral returns the referral of case c to partner p, to be the case's
+// referral number n, made on day today. It is refused without consent for
+// p among consents (the case's unrevoked ones). followup nil means the
+// team's follow-up interval from today.
+func NewReferral(c Case, p Partner, consents []Consent, reason string, followup *Date, n int, set TeamSettings, today Date) (Referral, error) {
+	if !HasConsent(consents, p.Key) {
+		return Referral{}, Errorf(EFORBIDDEN, "refer.no_consent", map[string]any{"Ref": c.Ref, "Partner": p.Name, "Key": p.Key, "Field": "partner"})
+	}
+	if followup == nil {
+		followup = set.NextFollowup(today).Ptr()
+	} else if err := CheckFutureDay("followup", *followup, today); err != nil {
+		return Referral{}, err
+	}
+	if n > MaxReferrals {
+		return Referral{}, Errorf(ECONFLICT, "refer.too_many", map[string]any{"Max": MaxReferrals})
+	}
+	return Referral{N: n, Partner: p, Reason: reason, On: today, Followup: followup, Outcome: "pending"}, nil
+}
+
+// SetOutcome returns referral f with outcome and note recorded on day
+// today. "pending" again clears the outcome day and sets a new follow-up
+// after the team's interval; any other outcome keeps the follow-up date.
+func SetOutcome(f Referral, outcome, note string, set TeamSettings, today Date) Referral {
+	f.Outcome, f.Note = outcome, note
+	if outcome == "pending" {
+		f.OutcomeOn, f.Followup = nil, set.NextFollowup(today).Ptr()
+		return f
+	}
+	f.OutcomeOn = &today
+	return f
+}
