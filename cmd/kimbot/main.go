@@ -4,7 +4,7 @@
 //	kimbot migrate            apply the database schema
 //	kimbot provision          create the bot and register /kim in KIMBOT_TEAMS
 //	kimbot remind --now TIME  run one reminder pass as if it were TIME (RFC 3339)
-//	kimbot version            print the version
+//	kimbot version            print version, commit and Go version
 //
 // Configuration comes from the environment (see README.md).
 package main
@@ -102,12 +102,7 @@ func loadConfig(need ...string) (config, error) {
 func run(ctx context.Context, cmd string, args []string, log *slog.Logger) error {
 	switch cmd {
 	case "version", "--version", "-v":
-		m, err := kimbot.LoadManifest()
-		if err != nil {
-			return err
-		}
-		fmt.Println("kimbot", m.Version)
-		return nil
+		return printVersion(os.Stdout)
 	case "migrate":
 		cfg, err := loadConfig("KIMBOT_DATABASE_URL", "KIMBOT_ENCRYPTION_KEY")
 		if err != nil {
