@@ -10,13 +10,24 @@ import (
 	"github.com/kimbot-nrw/kimbot/kim"
 )
 
-// caseAccess is the WHERE fragment that limits a case query (alias c) to the
-// team ($1) and to cases the actor ($2) owns or holds as deputy on day $3,
-// as long as the actor is a coach of the team.
-const caseAccess = `c.team_id = $1
-	AND EXISTS (SELECT 1 FROM memberships m WHERE m.team_id = c.team_id AND m.user_id = $2 AND m.role = 'coach')
-	AND (c.owner_id = $2 OR EXISTS (SELECT 1 FROM absences a WHERE a.team_id = c.team_id AND a.user_id = c.owner_id
-		AND a.deputy_id = $2 AND $3::date BETWEEN a.starts_on AND a.ends_on))`
+// caseAccess is the WHERE condition that limits a case query (alias c) to
+// the actor's team (@team) and to the cases the actor (@actor) owns or holds
+// as deputy on day @today, as long as the actor is a coach of the team. Its
+// parameters come from accessArgs.
+const caseAccess = `c.team_id = @team
+	AND EXISTS (SELECT 1 FROM memberships m WHERE m.team_id = c.team_id AND m.user_id = @actor AND m.role = 'coach')
+	AND (c.owner_id = @actor OR EXISTS (SELECT 1 FROM absences a WHERE a.team_id = c.team_id AND a.user_id = c.owner_id
+		AND a.deputy_id = @actor AND @today::date BETWEEN a.starts_on AND a.ends_on))`
+
+// accessArgs returns the parameters of caseAccess for actor a together with
+// the query's own (which must not reuse team, actor or today).
+func accessArgs(a kim.Actor, more pgx.StrictNamedArgs) pgx.StrictNamedArgs {
+	args := pgx.StrictNamedArgs{"team": a.TeamID, "actor": a.UserID, "today": a.Today.UTC()}
+	for k, v := range more {
+		args[k] = v
+	}
+	return args
+}
 
 const caseColumns = `c.id, c.team_id, c.ref, c.owner_id, coalesce(u.username, ''), coalesce(o.name, ''), c.pseudonym_enc,
 	c.target_group, c.legal_domain, c.phase, c.opened_on, c.closed_on, coalesce(c.close_reason, ''), c.close_note_enc,
@@ -108,11 +119,11 @@ func NormalizeRef(ref string) string { return strings.ToUpper(strings.TrimSpace(
 // caseFor returns the case ref visible to the actor, locked for update when
 // lock is set; kim.ErrNotFound when it does not exist for the actor.
 func (s *Store) caseFor(ctx context.Context, q pgx.Tx, a kim.Actor, ref string, lock bool) (kim.Case, error) {
-	sql := `SELECT ` + caseColumns + ` FROM ` + caseFrom + ` WHERE ` + caseAccess + ` AND c.ref = $4`
+	sql := `SELECT ` + caseColumns + ` FROM ` + caseFrom + ` WHERE ` + caseAccess + ` AND c.ref = @ref`
 	if lock {
 		sql += ` FOR UPDATE OF c`
 	}
-	c, err := s.scanCase(q.QueryRow(ctx, sql, a.TeamID, a.UserID, a.Today.UTC(), NormalizeRef(ref)))
+	c, err := s.scanCase(q.QueryRow(ctx, sql, accessArgs(a, pgx.StrictNamedArgs{"ref": NormalizeRef(ref)})))
 	if err == pgx.ErrNoRows {
 		return c, kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": NormalizeRef(ref)})
 	}
@@ -138,7 +149,7 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 	cond := map[CaseFilter]string{
 		FilterOpen:   `c.closed_on IS NULL`,
 		FilterClosed: `c.closed_on IS NOT NULL`,
-		FilterDue:    `c.closed_on IS NULL AND (c.next_monitoring <= $3 OR c.next_assessment <= $3)`,
+		FilterDue:    `c.closed_on IS NULL AND (c.next_monitoring <= @today OR c.next_assessment <= @today)`,
 		FilterAll:    `true`,
 	}[f]
 	if cond == "" {
@@ -147,8 +158,8 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 	var out []kim.Case
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND `+cond+`
-			ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST, c.ref LIMIT $4`,
-			a.TeamID, a.UserID, a.Today.UTC(), limit)
+			ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST, c.ref LIMIT @limit`,
+			accessArgs(a, pgx.StrictNamedArgs{"limit": limit}))
 		if err != nil {
 			return err
 		}
