@@ -145,6 +145,9 @@ func TestStack(t *testing.T) {
 		if _, err := ev.WaitEphemeral(wctx, "pressed"); err != nil {
 			t.Fatal(err)
 		}
+		if first, err := ev.Next(wctx, 0); err != nil || first.Ephemeral == nil || first.Ephemeral.Message != "pressed" || first.Dialog != nil {
+			t.Errorf("Next(0) = %+v, %v; want the ephemeral answer", first, err)
+		}
 		if err := bob.PressButton(ctx, posts[0].Id, "done"); err == nil {
 			t.Error("bob pressed a button in alice's DM")
 		}
@@ -164,6 +167,9 @@ func TestStack(t *testing.T) {
 		d, err := ev.WaitDialog(wctx)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if first, err := ev.Next(wctx, 0); err != nil || first.Dialog == nil || first.Dialog.Dialog.Title != "Neuer Fall" {
+			t.Errorf("Next(0) = %+v, %v; want the dialog", first, err)
 		}
 		resp, err := alice.SubmitDialog(ctx, d, townSquare, team.Id, map[string]any{"pseudonym": ""})
 		if err != nil {

@@ -22,7 +22,15 @@ type Events struct {
 	dialogs   []*model.OpenDialogRequest
 	nextDlg   int
 	ephemeral []*model.Post
+	all       []Event // dialogs and ephemeral posts in arrival order
 	closed    bool
+}
+
+// Event is one thing a person's client would show: a dialog to open or an ephemeral post.
+// Exactly one of the fields is set.
+type Event struct {
+	Dialog    *model.OpenDialogRequest
+	Ephemeral *model.Post
 }
 
 // Listen connects to the user's WebSocket and returns once Mattermost has registered it.
@@ -70,12 +78,12 @@ func (e *Events) loop(hello chan struct{}) {
 			case model.WebsocketEventOpenDialog:
 				var d model.OpenDialogRequest
 				if s, ok := ev.GetData()["dialog"].(string); ok && json.Unmarshal([]byte(s), &d) == nil {
-					e.record(func() { e.dialogs = append(e.dialogs, &d) })
+					e.record(func() { e.dialogs = append(e.dialogs, &d); e.all = append(e.all, Event{Dialog: &d}) })
 				}
 			case model.WebsocketEventEphemeralMessage:
 				var p model.Post
 				if s, ok := ev.GetData()["post"].(string); ok && json.Unmarshal([]byte(s), &p) == nil {
-					e.record(func() { e.ephemeral = append(e.ephemeral, &p) })
+					e.record(func() { e.ephemeral = append(e.ephemeral, &p); e.all = append(e.all, Event{Ephemeral: &p}) })
 				}
 			}
 		case _, ok := <-responses:
@@ -108,6 +116,30 @@ func (e *Events) Ephemeral() []*model.Post {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]*model.Post(nil), e.ephemeral...)
+}
+
+// Next returns the event number i (0 is the first received), waiting until it arrives, the
+// WebSocket closes or ctx ends. A reader that wants everything in order calls it with 0, 1, 2, …;
+// it sees the dialogs that WaitDialog returns as well.
+func (e *Events) Next(ctx context.Context, i int) (Event, error) {
+	for {
+		e.mu.Lock()
+		if i < len(e.all) {
+			ev := e.all[i]
+			e.mu.Unlock()
+			return ev, nil
+		}
+		changed, closed := e.changed, e.closed
+		e.mu.Unlock()
+		if closed {
+			return Event{}, fmt.Errorf("devstack: WebSocket closed")
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return Event{}, ctx.Err()
+		}
+	}
 }
 
 // WaitDialog returns the next dialog Mattermost told the user to open (each dialog once),

@@ -1,6 +1,8 @@
 // Command kimdemo runs kimbot with a local Mattermost for trying it out: it starts Mattermost,
 // creates a demo team with a coach and a coordinator, provisions and starts kimbot, shows a short
-// guided tour as the coach, and then lets you type /kim commands until Ctrl-C.
+// guided tour as the coach, and then offers a prompt until Ctrl-C: /kim commands as one of the
+// demo users, the dialogs they open (filled in at the prompt), one reminder pass as if it were a
+// given time, and kimbot's direct messages with their buttons.
 //
 // Start it with scripts/demo, which provides Postgres, Redis and the Mattermost binary. Its state
 // (databases, passwords, kimbot's encryption key, logs) lives in .stack/ and survives reruns.
@@ -21,10 +23,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+	_ "time/tzdata" // Europe/Berlin without the system's zone files
 
 	"github.com/kimbot-nrw/kimbot/devstack"
+	"github.com/kimbot-nrw/kimbot/kim"
 )
 
 const (
@@ -46,6 +51,9 @@ type options struct {
 	mmPort      int
 	kimbotPort  int
 	noShell     bool
+	// mmDatabase and kimbotDatabase name the databases on the Postgres server (default
+	// "mattermost" and "kimbot"; tests use their own).
+	mmDatabase, kimbotDatabase string
 }
 
 // state is what kimdemo keeps between runs in .stack/kimdemo.json.
@@ -66,23 +74,59 @@ func main() {
 	flag.StringVar(&o.mmBin, "mattermost-bin", os.Getenv("KIMBOT_TEST_MATTERMOST_BIN"), "Mattermost server binary (scripts/build-mattermost)")
 	flag.StringVar(&o.mmAssets, "mattermost-assets", os.Getenv("KIMBOT_TEST_MATTERMOST_ASSETS"), "directory with Mattermost's i18n/, templates/, fonts/")
 	flag.StringVar(&o.mmClient, "mattermost-client", os.Getenv("KIMDEMO_MATTERMOST_CLIENT"), "optional: a Mattermost web app (client/ of a release tarball) for a browser UI")
-	flag.IntVar(&o.mmPort, "port", 8065, "Mattermost port (another free one if taken)")
-	flag.IntVar(&o.kimbotPort, "kimbot-port", 8066, "kimbot port (another free one if taken)")
+	flag.IntVar(&o.mmPort, "port", 8065, "Mattermost port (another free one if taken; 0 picks one)")
+	flag.IntVar(&o.kimbotPort, "kimbot-port", 8066, "kimbot port (another free one if taken; 0 picks one)")
 	flag.BoolVar(&o.noShell, "no-shell", false, "do not read commands from stdin; just run until Ctrl-C")
 	flag.Parse()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl-C, kill and a closed terminal stop the demo and everything it started. So does a
+	// reader of our output that went away (`scripts/demo | head`, or a tee that the same Ctrl-C
+	// ended first): with SIGPIPE caught, such a write fails with EPIPE instead of killing us
+	// before we stopped Mattermost and kimbot.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := &output{w: os.Stdout, broken: cancel}
+	var in io.Reader = os.Stdin
+	if o.noShell {
+		in = nil
+	}
+	if err := run(ctx, o, in, out); err != nil {
 		fmt.Fprintf(os.Stderr, "kimdemo: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, o options) error {
+// output is the demo's standard output; broken is called once when its reader has gone away.
+type output struct {
+	w      io.Writer
+	broken func()
+	once   sync.Once
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if errors.Is(err, syscall.EPIPE) {
+		o.once.Do(o.broken)
+	}
+	return n, err
+}
+
+// run sets up the demo, shows the tour and runs the prompt on in (nil: no prompt) until ctx ends
+// or the person quits; everything it started is stopped before it returns.
+func run(ctx context.Context, o options, in io.Reader, out io.Writer) error {
 	if o.postgresURL == "" || o.redisURL == "" || o.mmBin == "" || o.mmAssets == "" {
 		return errors.New("missing Postgres, Redis or Mattermost settings: start the demo with scripts/demo")
 	}
+	if o.mmDatabase == "" {
+		o.mmDatabase = "mattermost"
+	}
+	if o.kimbotDatabase == "" {
+		o.kimbotDatabase = "kimbot"
+	}
+	p := printer{out}
 	stackDir, err := filepath.Abs(o.stackDir)
 	if err != nil {
 		return err
@@ -109,15 +153,16 @@ func run(ctx context.Context, o options) error {
 	defer cancel()
 
 	// Mattermost.
-	mmDB, err := devstack.EnsureDatabase(setup, o.postgresURL, "mattermost")
+	mmDB, err := devstack.EnsureDatabase(setup, o.postgresURL, o.mmDatabase)
 	if err != nil {
 		return err
 	}
 	port := o.mmPort
-	if !devstack.PortFree(port) {
+	if port != 0 && !devstack.PortFree(port) {
+		p.note("port %d is taken; Mattermost gets another one", port)
 		port = 0
 	}
-	step("Starting Mattermost (first start sets up its database; log: %s)", mmLog.Name())
+	p.step("Starting Mattermost (first start sets up its database; log: %s)", mmLog.Name())
 	mm, err := devstack.StartMattermost(setup, devstack.MattermostConfig{
 		Bin: o.mmBin, Assets: o.mmAssets, ClientDir: o.mmClient,
 		DatabaseURL: mmDB, WorkDir: filepath.Join(stackDir, "mattermost"), Port: port,
@@ -127,23 +172,20 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer func() {
-		step("Stopping Mattermost")
+		p.step("Stopping Mattermost")
 		if err := mm.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 		}
 	}()
-	if port == 0 {
-		note("port %d was taken; Mattermost listens on %s", o.mmPort, mm.URL)
-	}
 
 	// Admin, team, users.
-	admin, err := ensureAdmin(setup, mm, st)
+	admin, err := ensureAdmin(setup, p, mm, st)
 	if err != nil {
 		return err
 	}
 	team, _, err := admin.GetTeamByName(setup, teamName, "")
 	if err != nil {
-		step("Creating team %s", teamName)
+		p.step("Creating team %s", teamName)
 		if team, err = admin.NewTeam(setup, teamName, "KIM Demo"); err != nil {
 			return err
 		}
@@ -156,7 +198,7 @@ func run(ctx context.Context, o options) error {
 		{Username: coachName, FirstName: "Coach", LastName: "Caritas", Locale: "de", TimeZone: "Europe/Berlin"},
 		{Username: coordName, FirstName: "KIM", LastName: "Koordination", Locale: "de", TimeZone: "Europe/Berlin"},
 	} {
-		c, err := ensureUser(setup, mm, admin, st, spec)
+		c, err := ensureUser(setup, p, mm, admin, st, spec)
 		if err != nil {
 			return err
 		}
@@ -174,48 +216,61 @@ func run(ctx context.Context, o options) error {
 	}
 
 	// kimbot.
-	step("Building kimbot")
+	p.step("Building kimbot")
 	bin, err := devstack.BuildKimbot(setup, filepath.Join(stackDir, "bin"))
 	if err != nil {
 		return err
 	}
-	kimDB, err := devstack.EnsureDatabase(setup, o.postgresURL, "kimbot")
+	kimDB, err := devstack.EnsureDatabase(setup, o.postgresURL, o.kimbotDatabase)
 	if err != nil {
 		return err
 	}
 	kport := o.kimbotPort
-	if !devstack.PortFree(kport) {
+	if kport == 0 || !devstack.PortFree(kport) {
 		if kport, err = devstack.FreePort(); err != nil {
 			return err
 		}
 	}
-	kim := devstack.Kimbot{Bin: bin, Log: kimLog, Env: devstack.KimbotConfig{
+	kimbot := devstack.Kimbot{Bin: bin, Log: kimLog, Env: devstack.KimbotConfig{
 		MattermostURL: mm.URL, AdminToken: admin.AuthToken, Teams: []string{teamName},
 		DatabaseURL: kimDB, RedisURL: o.redisURL, ListenAddr: fmt.Sprintf("127.0.0.1:%d", kport),
 		EncryptionKey: st.EncryptionKey,
 	}.Env()}
-	step("kimbot migrate")
-	if _, err := kim.Run(setup, "migrate"); err != nil {
+	p.step("kimbot migrate")
+	if _, err := kimbot.Run(setup, "migrate"); err != nil {
 		return err
 	}
-	step("kimbot provision (bot account @%s, /kim in team %s)", botUsername, teamName)
-	if _, err := kim.Run(setup, "provision"); err != nil {
+	p.step("kimbot provision (bot account @%s, /kim in team %s)", botUsername, teamName)
+	if _, err := kimbot.Run(setup, "provision"); err != nil {
 		return err
 	}
-	step("Starting kimbot serve on %s (log: %s)", kim.BaseURL(), kimLog.Name())
-	serve, err := kim.Serve(setup)
+	p.step("Starting kimbot serve on %s (log: %s)", kimbot.BaseURL(), kimLog.Name())
+	serve, err := kimbot.Serve(setup)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		step("Stopping kimbot")
+		p.step("Stopping kimbot")
 		if err := serve.Stop(15 * time.Second); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 		}
 	}()
 
-	sh := &shell{ctx: ctx, teamID: team.Id, channelID: townSquare, users: users, out: os.Stdout}
-	step("Granting roles as %s", adminName)
+	// The shell's context ends before Mattermost and kimbot stop, so its listeners let go first.
+	shellCtx, stopShell := context.WithCancel(ctx)
+	defer stopShell()
+	sh := newShell(shellCtx, out, team.Id, townSquare, users, kimbot)
+	p.step("Listening on each demo user's Mattermost WebSocket (dialogs and answers only a client sees)")
+	for name, c := range users {
+		ev, err := c.Listen(setup)
+		if err != nil {
+			return err
+		}
+		defer ev.Close()
+		go sh.forward(name, ev)
+	}
+
+	p.step("Granting roles as %s", adminName)
 	for _, line := range []string{
 		"/kim admin role @" + coachName + " coach org=Caritas",
 		"/kim admin role @" + coordName + " coordinator",
@@ -225,7 +280,7 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 
-	step("A short tour as @%s", coachName)
+	p.step("A short tour as @%s", coachName)
 	if err := sh.command(coachName, "/kim hilfe"); err != nil {
 		return err
 	}
@@ -247,46 +302,30 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	} else {
-		note("no case reference (K-YYYY-NNNN) in the answer to /kim open; skipping /kim zeige")
+		p.note("no case reference (K-YYYY-NNNN) in the answer to /kim open; skipping /kim zeige")
 	}
 
-	printSummary(mm.URL, o.mmClient != "", st, kim.BaseURL(), stackDir)
+	printSummary(out, mm.URL, o.mmClient != "", st, kimbot.BaseURL(), stackDir, suggestRemind(time.Now()))
 
-	lines := make(chan string)
-	if !o.noShell {
-		go readLines(os.Stdin, lines)
+	var lines <-chan string
+	if in != nil {
+		ch := make(chan string)
+		go readLines(ctx, in, ch)
+		lines = ch
 		sh.as = coachName
-		sh.prompt()
 	}
-	for {
-		select {
-		case <-ctx.Done():
-			fmt.Println()
-			return nil
-		case <-serve.Done():
-			return fmt.Errorf("kimbot serve exited unexpectedly:\n%s", devstack.Tail(serve.Output(), 40))
-		case line, ok := <-lines:
-			if !ok {
-				lines = nil // stdin closed: keep running until Ctrl-C
-				continue
-			}
-			if sh.handle(line) {
-				return nil
-			}
-			sh.prompt()
-		}
-	}
+	return sh.loop(lines, serve)
 }
 
 var caseRef = regexp.MustCompile(`(?i)\bK-\d{4}-\d{3,}\b`)
 
 // ensureAdmin logs the demo admin in, creating it as the server's first user on the first run.
-func ensureAdmin(ctx context.Context, mm *devstack.Mattermost, st *state) (*devstack.Client, error) {
+func ensureAdmin(ctx context.Context, p printer, mm *devstack.Mattermost, st *state) (*devstack.Client, error) {
 	pw := st.password(adminName)
 	if c, err := mm.Login(ctx, adminName, pw); err == nil {
 		return c, nil
 	}
-	step("Creating the system admin %s", adminName)
+	p.step("Creating the system admin %s", adminName)
 	c, err := mm.CreateFirstAdmin(ctx, adminName, pw)
 	if err != nil {
 		return nil, fmt.Errorf("%w\n(the Mattermost database in .stack/ belongs to other passwords: remove .stack/ to start over)", err)
@@ -295,131 +334,77 @@ func ensureAdmin(ctx context.Context, mm *devstack.Mattermost, st *state) (*devs
 }
 
 // ensureUser logs a demo user in, creating them on the first run.
-func ensureUser(ctx context.Context, mm *devstack.Mattermost, admin *devstack.Client, st *state, spec devstack.UserSpec) (*devstack.Client, error) {
+func ensureUser(ctx context.Context, p printer, mm *devstack.Mattermost, admin *devstack.Client, st *state, spec devstack.UserSpec) (*devstack.Client, error) {
 	spec.Password = st.password(spec.Username)
 	if c, err := mm.Login(ctx, spec.Username, spec.Password); err == nil {
 		return c, nil
 	}
-	step("Creating user %s", spec.Username)
+	p.step("Creating user %s", spec.Username)
 	return admin.NewUser(ctx, spec)
 }
 
-// shell executes slash commands as one of the demo users and prints what they see.
-type shell struct {
-	ctx       context.Context
-	teamID    string
-	channelID string
-	users     map[string]*devstack.Client
-	as        string
-	out       io.Writer
-}
-
-// exec runs line as user and prints the exchange; it returns the answer text.
-func (s *shell) exec(user, line string) (string, error) {
-	ctx, cancel := context.WithTimeout(s.ctx, 45*time.Second)
-	defer cancel()
-	fmt.Fprintf(s.out, "\n  %s> %s\n", user, line)
-	resp, err := s.users[user].ExecuteCommand(ctx, s.teamID, s.channelID, line)
-	if err != nil {
-		return "", err
-	}
-	text := devstack.ResponseText(resp)
-	fmt.Fprintln(s.out, indent(text, "    "))
-	return text, nil
-}
-
-// command is exec without the answer.
-func (s *shell) command(user, line string) error {
-	_, err := s.exec(user, line)
-	return err
-}
-
-func (s *shell) prompt() { fmt.Fprintf(s.out, "\n%s> ", s.as) }
-
-// handle runs one line typed by the person at the terminal; it reports whether to quit.
-func (s *shell) handle(line string) (quit bool) {
-	line = strings.TrimSpace(line)
-	fields := strings.Fields(line)
-	switch {
-	case line == "":
-	case line == "quit" || line == "exit":
-		return true
-	case line == "help" || line == "?":
-		fmt.Fprintln(s.out, shellHelp)
-	case fields[0] == "as" && len(fields) == 2:
-		if _, ok := s.users[fields[1]]; !ok {
-			fmt.Fprintf(s.out, "unknown user %q (%s, %s, %s)\n", fields[1], coachName, coordName, adminName)
-		} else {
-			s.as = fields[1]
-		}
-	case line == "dms":
-		s.showDMs()
-	case strings.HasPrefix(line, "/"):
-		if _, err := s.exec(s.as, line); err != nil {
-			fmt.Fprintln(s.out, "error:", err)
-		}
-	default:
-		fmt.Fprintln(s.out, "type a /kim command, or help")
-	}
-	return false
-}
-
-func (s *shell) showDMs() {
-	ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
-	defer cancel()
-	posts, err := s.users[s.as].DirectPostsFrom(ctx, botUsername)
-	if err != nil {
-		fmt.Fprintln(s.out, "error:", err)
-		return
-	}
-	if len(posts) == 0 {
-		fmt.Fprintf(s.out, "no direct messages from @%s to %s yet\n", botUsername, s.as)
-	}
-	for _, p := range posts {
-		when := time.UnixMilli(p.CreateAt).Format("2006-01-02 15:04")
-		fmt.Fprintf(s.out, "  [%s] %s\n", when, indent(devstack.PostText(p), "    ")[4:])
-	}
-}
-
-const shellHelp = `  /kim …          run a command as the current user (e.g. /kim faelle, /kim hilfe open)
-  as <user>       switch user: coach, koordination or sysadmin
-  dms             show kimbot's direct messages to the current user
-  quit            stop the demo (or Ctrl-C)`
-
-func readLines(r io.Reader, out chan<- string) {
+// readLines sends the lines of r to out until r ends (then closes out) or ctx ends.
+func readLines(ctx context.Context, r io.Reader, out chan<- string) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
-		out <- sc.Text()
+		select {
+		case out <- sc.Text():
+		case <-ctx.Done():
+			return
+		}
 	}
 	close(out)
 }
 
-func printSummary(mmURL string, webapp bool, st *state, kimbotURL, stackDir string) {
-	fmt.Printf(`
+func printSummary(w io.Writer, mmURL string, webapp bool, st *state, kimbotURL, stackDir string, remindAt time.Time) {
+	fmt.Fprintf(w, `
 ================================================================================
  kimbot demo is running
 
- Mattermost   %s   (team %q)
+ Mattermost   %s   (team %q; REST API and WebSocket only, see below)
  kimbot       %s
  Logins       %-13s password %s   (system admin)
               %-13s password %s   (coach, org Caritas)
               %-13s password %s   (coordinator)
  State, logs  %s   (kept between runs; delete it to start over)
+ Times        Europe/Berlin
 `, mmURL, teamName, kimbotURL,
 		adminName, st.Passwords[adminName], coachName, st.Passwords[coachName], coordName, st.Passwords[coordName], stackDir)
-	if !webapp {
-		fmt.Printf(`
- This Mattermost is built from source without its web app: use the prompt below or the
- REST API. For a browser UI, unpack a Mattermost 11.4 release tarball
- (mattermost-team-11.4.*-linux-amd64.tar.gz) and run:
+	if webapp {
+		fmt.Fprintf(w, `
+ Mattermost serves the web app given with -mattermost-client at %s
+ (the project's tests do not cover that).
+`, mmURL)
+	} else {
+		fmt.Fprintf(w, `
+ This Mattermost is built from source without its web app. What works: the prompt below, which
+ acts as the demo users through Mattermost's REST API and WebSocket exactly as a client does,
+ and the REST API itself, e.g.
+     curl -si -d '{"login_id":"%s","password":"%s"}' %s/api/v4/users/login
+ (send the Token header it returns as "Authorization: Bearer <token>"). There is no page to open
+ in a browser, the Mattermost desktop app cannot be used (it shows the server's web app), and
+ no phone reaches a server on 127.0.0.1 (the mobile apps were not tried). For a browser UI,
+ unpack a Mattermost release tarball (mattermost-team-<version>-linux-amd64.tar.gz) and run
      scripts/demo -mattermost-client <unpacked>/mattermost/client
-`)
+`, coachName, st.Passwords[coachName], mmURL)
 	}
-	fmt.Printf(`
- Type /kim commands below as %s ("help" lists more). Ctrl-C stops everything.
+	fmt.Fprintf(w, `
+ Try at the prompt below (you are %s; "help" lists everything):
+   /kim neu                    opens kimbot's form for a new case; the prompt asks for each field
+   remind %s    one reminder pass as if it were then: the digest kimbot sends
+                               the coach (first assessment of the tour case due), with buttons
+   press <n>                   presses button n of the messages shown last
+ Ctrl-C stops everything the demo started.
 ================================================================================
-`, coachName)
+`, coachName, remindAt.Format("2006-01-02 15:04"))
 }
+
+// printer writes the demo's progress lines.
+type printer struct{ w io.Writer }
+
+func (p printer) step(format string, args ...any) { fmt.Fprintf(p.w, "==> "+format+"\n", args...) }
+
+func (p printer) note(format string, args ...any) { fmt.Fprintf(p.w, "    "+format+"\n", args...) }
 
 func loadState(path string) (*state, error) {
 	st := &state{path: path}
@@ -464,13 +449,14 @@ func openLog(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 }
 
-func step(format string, args ...any) { fmt.Printf("==> "+format+"\n", args...) }
-
-func note(format string, args ...any) { fmt.Printf("    "+format+"\n", args...) }
-
 func indent(s, prefix string) string {
 	if s == "" {
 		return prefix + "(empty answer)"
 	}
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// berlin formats a Mattermost timestamp (milliseconds) in Europe/Berlin.
+func berlin(ms int64) string {
+	return time.UnixMilli(ms).In(kim.Berlin).Format("02.01.2006 15:04 MST")
 }
