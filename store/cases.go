@@ -45,8 +45,8 @@ func (s *Store) scanCase(r pgx.Row) (kim.Case, error) {
 	if err != nil {
 		return c, err
 	}
-	c.Pseudonym = s.open(pseud, "case.pseudonym")
-	c.CloseNote = s.open(note, "case.close_note")
+	c.Pseudonym = s.open(pseud, CasePseudonym)
+	c.CloseNote = s.open(note, CaseCloseNote)
 	c.OpenedOn = kim.DateOf(opened.Time)
 	c.ClosedOn, c.NextMonitoring, c.NextAssessment = dateOf(&closed), dateOf(&mon), dateOf(&ass)
 	return c, nil
@@ -85,7 +85,7 @@ func (s *Store) OpenCase(ctx context.Context, a kim.Actor, in NewCase) (kim.Case
 			SELECT $1, $2, $3, m.organisation_id, $4, $5, $6, $7, $8, $9, $10
 			FROM memberships m WHERE m.team_id = $1 AND m.user_id = $3 AND m.role = 'coach'
 			RETURNING id`,
-			a.TeamID, ref, a.UserID, s.seal(in.Pseudonym, "case.pseudonym"), in.Group, in.Domain, nc.Phase, nc.OpenedOn.UTC(),
+			a.TeamID, ref, a.UserID, s.seal(in.Pseudonym, CasePseudonym), in.Group, in.Domain, nc.Phase, nc.OpenedOn.UTC(),
 			dateArg(nc.NextMonitoring), dateArg(nc.NextAssessment)).Scan(&id)
 		if err == pgx.ErrNoRows {
 			return kim.Errorf(kim.EFORBIDDEN, "err.no_role", nil)
@@ -212,7 +212,7 @@ func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, erro
 		var enc []byte
 		var due pgtypeDate
 		err := r.Scan(&g.N, &g.Field, &enc, &due, &g.Status)
-		g.Text, g.Due = s.open(enc, "goal.text"), dateOf(&due)
+		g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
 		return g, err
 	})
 	if err != nil {
@@ -230,7 +230,7 @@ func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, erro
 		var reason, note []byte
 		var on, fu, oo pgtypeDate
 		err := r.Scan(&f.N, &f.Partner.ID, &f.Partner.Key, &f.Partner.Name, &f.Partner.Domain, &reason, &on, &fu, &f.Outcome, &oo, &note)
-		f.Reason, f.Note = s.open(reason, "referral.reason"), s.open(note, "referral.outcome_note")
+		f.Reason, f.Note = s.open(reason, ReferralReason), s.open(note, ReferralNote)
 		f.On, f.Followup, f.OutcomeOn = kim.DateOf(on.Time), dateOf(&fu), dateOf(&oo)
 		return f, err
 	})
@@ -247,7 +247,7 @@ func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, erro
 		var on pgtypeDate
 		var enc []byte
 		err := r.Scan(&k.ID, &k.Kind, &k.Minutes, &on, &enc)
-		k.On, k.Note = kim.DateOf(on.Time), s.open(enc, "contact.note")
+		k.On, k.Note = kim.DateOf(on.Time), s.open(enc, ContactNote)
 		return k, err
 	})
 	return card, err
@@ -285,7 +285,7 @@ func (s *Store) assessments(ctx context.Context, tx pgx.Tx, caseID int64, n int)
 		var on pgtypeDate
 		var enc []byte
 		err := r.Scan(&x.ID, &x.Seq, &on, &enc, &x.Scores)
-		x.On, x.Note = kim.DateOf(on.Time), s.open(enc, "assessment.note")
+		x.On, x.Note = kim.DateOf(on.Time), s.open(enc, AssessmentNote)
 		return x, err
 	})
 }

@@ -148,7 +148,7 @@ func (s *Store) SetDue(ctx context.Context, a kim.Actor, ref, which string, on k
 func (s *Store) writeClosure(ctx context.Context, tx pgx.Tx, c kim.Case) error {
 	_, err := tx.Exec(ctx, `UPDATE cases SET closed_on = @closed, close_reason = NULLIF(@reason, ''), close_note_enc = @note,
 		phase = @phase, next_monitoring = @monitoring, next_assessment = @assessment WHERE id = @id`,
-		pgx.StrictNamedArgs{"id": c.ID, "closed": dateArg(c.ClosedOn), "reason": c.CloseReason, "note": s.seal(c.CloseNote, "case.close_note"),
+		pgx.StrictNamedArgs{"id": c.ID, "closed": dateArg(c.ClosedOn), "reason": c.CloseReason, "note": s.seal(c.CloseNote, CaseCloseNote),
 			"phase": c.Phase, "monitoring": dateArg(c.NextMonitoring), "assessment": dateArg(c.NextAssessment)})
 	return err
 }

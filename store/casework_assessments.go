@@ -31,7 +31,7 @@ func (s *Store) AddAssessment(ctx context.Context, a kim.Actor, ref string, x ki
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO assessments (case_id, seq, assessed_on, note_enc, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			c.ID, cur.Seq, cur.On.UTC(), s.seal(cur.Note, "assessment.note"), a.UserID).Scan(&cur.ID); err != nil {
+			c.ID, cur.Seq, cur.On.UTC(), s.seal(cur.Note, AssessmentNote), a.UserID).Scan(&cur.ID); err != nil {
 			return err
 		}
 		for f, n := range cur.Scores {

@@ -8,10 +8,6 @@ import (
 	"github.com/kimbot-nrw/kimbot/kim"
 )
 
-// BarrierSealLabel is the seal label of barriers.text_enc (readers of
-// barriers, e.g. the agenda, open texts with it).
-const BarrierSealLabel = "barrier.text"
-
 // AddBarrier records a Strukturhinweis found in the case: about a partner of
 // the directory when about is one of its keys, else about a free topic. It
 // keeps the case id for the owner and statistics only; the network sees it
@@ -29,7 +25,7 @@ func (s *Store) AddBarrier(ctx context.Context, a kim.Actor, ref, about, text st
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO barriers (team_id, case_id, partner_id, topic, text_enc, recorded_on, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.TeamID, c.ID, partnerID, topic, s.seal(text, BarrierSealLabel), a.Today.UTC(), a.UserID)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.TeamID, c.ID, partnerID, topic, s.seal(text, BarrierText), a.Today.UTC(), a.UserID)
 		return err
 	})
 	return c, p, err

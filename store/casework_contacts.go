@@ -29,7 +29,7 @@ func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.C
 			minutes = &k.Minutes
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO contacts (case_id, kind, minutes, contact_on, note_enc, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-			c.ID, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, "contact.note"), a.UserID); err != nil {
+			c.ID, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, ContactNote), a.UserID); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = $2 WHERE id = $1`, c.ID, next.UTC())

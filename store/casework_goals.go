@@ -21,7 +21,7 @@ func (s *Store) AddGoal(ctx context.Context, a kim.Actor, ref string, g kim.Goal
 			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO goals (case_id, n, field, text_enc, due_on, created_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			c.ID, g.N, string(g.Field), s.seal(g.Text, "goal.text"), dateArg(g.Due), a.Today.UTC(), a.UserID)
+			c.ID, g.N, string(g.Field), s.seal(g.Text, GoalText), dateArg(g.Due), a.Today.UTC(), a.UserID)
 		return err
 	})
 	return c, g, err
@@ -43,7 +43,7 @@ func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, n int, s
 			if err != nil {
 				return err
 			}
-			g.Text, g.Due = s.open(enc, "goal.text"), dateOf(&due)
+			g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
 			if g, err = kim.CloseGoal(g, status, a.Today); err != nil {
 				return err
 			}

@@ -34,7 +34,7 @@ func (s *Store) AddReferral(ctx context.Context, a kim.Actor, ref, partnerKey, r
 			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO referrals (case_id, n, partner_id, reason_enc, referred_on, followup_on, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, f.N, p.ID, s.seal(f.Reason, "referral.reason"), f.On.UTC(), dateArg(f.Followup), a.UserID)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, f.N, p.ID, s.seal(f.Reason, ReferralReason), f.On.UTC(), dateArg(f.Followup), a.UserID)
 		return err
 	})
 	return c, f, err
@@ -62,7 +62,7 @@ func (s *Store) SetOutcome(ctx context.Context, a kim.Actor, ref string, n int, 
 		}
 		f = kim.SetOutcome(f, outcome, note, set, a.Today)
 		_, err = tx.Exec(ctx, `UPDATE referrals SET outcome = $3, outcome_on = $4, outcome_note_enc = $5, followup_on = $6
-			WHERE case_id = $1 AND n = $2`, c.ID, n, f.Outcome, dateArg(f.OutcomeOn), s.seal(f.Note, "referral.outcome_note"), dateArg(f.Followup))
+			WHERE case_id = $1 AND n = $2`, c.ID, n, f.Outcome, dateArg(f.OutcomeOn), s.seal(f.Note, ReferralNote), dateArg(f.Followup))
 		return err
 	})
 	return c, f, err

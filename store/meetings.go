@@ -173,9 +173,6 @@ func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, 
 	return wrap("unable to record agenda post", err)
 }
 
-// barrierTextColumn is where the case-cycle code seals barrier texts.
-const barrierTextColumn = "barrier.text"
-
 var caseRefInText = regexp.MustCompile(`(?i)\bK-?\s?\d{4}-?\s?\d{1,4}\b`)
 
 // BarrierSummary returns the team's barriers recorded from the day of the
@@ -237,7 +234,7 @@ func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierS
 			}
 			g.Count++
 			sum.Total++
-			text := scrubBarrierText(s.open(textEnc, barrierTextColumn), s.open(pseudEnc, "case.pseudonym"))
+			text := scrubBarrierText(s.open(textEnc, BarrierText), s.open(pseudEnc, CasePseudonym))
 			if text != "" {
 				if texts[key][text] == 0 {
 					g.Texts = append(g.Texts, kim.BarrierText{Text: text})

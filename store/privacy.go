@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -45,23 +46,42 @@ func (s *Store) withdrawAndErase(ctx context.Context, tx pgx.Tx, a kim.Actor, c 
 	return s.settle(ctx, tx, a, c.ID)
 }
 
-// eraseCases removes the personal data of the cases (pseudonym and every
-// sealed text, including their barrier texts) and marks them erased.
+// eraseCases removes the personal data of the cases (every sealed column of
+// case data, their barrier texts included) and marks them erased.
 func eraseCases(ctx context.Context, tx pgx.Tx, ids []int64) error {
-	for _, q := range []string{
-		`UPDATE cases SET pseudonym_enc = NULL, close_note_enc = NULL, erased_at = coalesce(erased_at, now()), updated_at = now() WHERE id = ANY($1)`,
-		`UPDATE contacts SET note_enc = NULL WHERE case_id = ANY($1)`,
-		`UPDATE assessments SET note_enc = NULL WHERE case_id = ANY($1)`,
-		`UPDATE goals SET text_enc = NULL WHERE case_id = ANY($1)`,
-		`UPDATE referrals SET reason_enc = NULL, outcome_note_enc = NULL WHERE case_id = ANY($1)`,
-		`UPDATE barriers SET text_enc = NULL WHERE case_id = ANY($1)`,
-	} {
+	for _, q := range erasure {
 		if _, err := tx.Exec(ctx, q, ids); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// erasure holds the statements that erase the cases whose ids are $1: one
+// per table of Sealed with case data, clearing its sealed columns; the one of
+// cases also marks them erased.
+var erasure = func() []string {
+	var tables []string
+	set, key := map[string][]string{}, map[string]string{}
+	for _, c := range Sealed {
+		if c.CaseKey == "" {
+			continue
+		}
+		if _, seen := set[c.Table]; !seen {
+			tables = append(tables, c.Table)
+			key[c.Table] = c.CaseKey
+		}
+		set[c.Table] = append(set[c.Table], c.Column+" = NULL")
+	}
+	out := make([]string, len(tables))
+	for i, t := range tables {
+		if t == "cases" {
+			set[t] = append(set[t], "erased_at = coalesce(erased_at, now())", "updated_at = now()")
+		}
+		out[i] = "UPDATE " + t + " SET " + strings.Join(set[t], ", ") + " WHERE " + key[t] + " = ANY($1)"
+	}
+	return out
+}()
 
 // EraseCase erases the personal data of a case of the actor at the data
 // subject's request (Art. 17): consents are revoked, an open case is closed
@@ -162,7 +182,7 @@ func (s *Store) exportRows(ctx context.Context, tx pgx.Tx, id int64, x *kim.Expo
 		{`SELECT kind, coalesce(minutes, 0), contact_on, note_enc FROM contacts WHERE case_id = $1 ORDER BY contact_on, id`, func(r pgx.Rows) error {
 			var k kim.ExportContact
 			err := r.Scan(&k.Kind, &k.Minutes, &d1, &b1)
-			k.On, k.Note = isoDate(dateOf(&d1)), s.open(b1, "contact.note")
+			k.On, k.Note = isoDate(dateOf(&d1)), s.open(b1, ContactNote)
 			x.Contacts = append(x.Contacts, k)
 			return err
 		}},
@@ -171,14 +191,14 @@ func (s *Store) exportRows(ctx context.Context, tx pgx.Tx, id int64, x *kim.Expo
 			WHERE a.case_id = $1 GROUP BY a.id ORDER BY a.seq`, func(r pgx.Rows) error {
 			var k kim.ExportAssess
 			err := r.Scan(&k.Seq, &d1, &b1, &k.Scores)
-			k.On, k.Note = isoDate(dateOf(&d1)), s.open(b1, "assessment.note")
+			k.On, k.Note = isoDate(dateOf(&d1)), s.open(b1, AssessmentNote)
 			x.Assessments = append(x.Assessments, k)
 			return err
 		}},
 		{`SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 ORDER BY n`, func(r pgx.Rows) error {
 			var k kim.ExportGoal
 			err := r.Scan(&k.N, &k.Field, &b1, &d1, &k.Status)
-			k.Text, k.Due = s.open(b1, "goal.text"), isoDate(dateOf(&d1))
+			k.Text, k.Due = s.open(b1, GoalText), isoDate(dateOf(&d1))
 			x.Goals = append(x.Goals, k)
 			return err
 		}},
@@ -186,7 +206,7 @@ func (s *Store) exportRows(ctx context.Context, tx pgx.Tx, id int64, x *kim.Expo
 			FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = $1 ORDER BY r.n`, func(r pgx.Rows) error {
 			var k kim.ExportReferral
 			err := r.Scan(&k.N, &k.Partner, &b1, &d1, &d2, &k.Outcome, &d3, &b2)
-			k.Reason, k.Note = s.open(b1, "referral.reason"), s.open(b2, "referral.outcome_note")
+			k.Reason, k.Note = s.open(b1, ReferralReason), s.open(b2, ReferralNote)
 			k.On, k.Followup, k.OutcomeOn = isoDate(dateOf(&d1)), isoDate(dateOf(&d2)), isoDate(dateOf(&d3))
 			x.Referrals = append(x.Referrals, k)
 			return err
@@ -202,7 +222,7 @@ func (s *Store) exportRows(ctx context.Context, tx pgx.Tx, id int64, x *kim.Expo
 			LEFT JOIN partners p ON p.id = b.partner_id WHERE b.case_id = $1 ORDER BY b.id`, func(r pgx.Rows) error {
 			var k kim.ExportBarrier
 			err := r.Scan(&d1, &k.Partner, &k.Topic, &b1)
-			k.On, k.Text = isoDate(dateOf(&d1)), s.open(b1, BarrierSealLabel)
+			k.On, k.Text = isoDate(dateOf(&d1)), s.open(b1, BarrierText)
 			x.Barriers = append(x.Barriers, k)
 			return err
 		}},

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -93,20 +92,6 @@ type querier interface {
 // tx runs fn in a transaction, committing when it returns nil.
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
-}
-
-// seal encrypts personal data for a column.
-func (s *Store) seal(v, where string) []byte { return s.keys.Seal(v, where) }
-
-// open decrypts personal data of a column; a failure is logged and shown as
-// an unreadable marker rather than losing the rest of the record.
-func (s *Store) open(b []byte, where string) string {
-	v, err := s.keys.Open(b, where)
-	if err != nil {
-		slog.Error("store: unable to decrypt", "column", where, "err", err)
-		return "⚠"
-	}
-	return v
 }
 
 // isUnique reports whether err is a unique violation of the named constraint

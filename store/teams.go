@@ -27,7 +27,7 @@ func (s *Store) SetInstallation(ctx context.Context, key, value, secretValue str
 	_, err := s.pool.Exec(ctx, `
 		INSERT INTO installation (key, value, secret_enc) VALUES ($1, $2, $3)
 		ON CONFLICT (key) DO UPDATE SET value = $2, secret_enc = $3, updated_at = now()`,
-		key, value, s.seal(secretValue, "installation."+key))
+		key, value, s.keys.Seal(secretValue, InstallationSecret.LabelOf(key)))
 	if err != nil {
 		return fmt.Errorf("store: unable to save installation %s: %w", key, err)
 	}
@@ -42,7 +42,7 @@ func (s *Store) Installation(ctx context.Context, key string) (value, secretValu
 	if err != nil {
 		return "", "", notFound(err)
 	}
-	secretValue, err = s.keys.Open(enc, "installation."+key)
+	secretValue, err = s.keys.Open(enc, InstallationSecret.LabelOf(key))
 	return value, secretValue, err
 }
 
@@ -58,17 +58,17 @@ func (s *Store) UpsertTeam(ctx context.Context, id, name, commandID, commandToke
 		case e == pgx.ErrNoRows:
 			changed = true
 			if _, e = tx.Exec(ctx, `INSERT INTO teams (id, name, command_id, command_token_enc) VALUES ($1, $2, $3, $4)`,
-				id, name, commandID, s.seal(commandToken, "team.command_token")); e != nil {
+				id, name, commandID, s.seal(commandToken, TeamCommandToken)); e != nil {
 				return e
 			}
 		case e != nil:
 			return e
 		default:
-			oldToken, _ := s.keys.Open(oldEnc, "team.command_token")
+			oldToken, _ := s.keys.Open(oldEnc, TeamCommandToken.Label)
 			if oldName != name || oldCmd != commandID || oldToken != commandToken {
 				changed = true
 				if _, e = tx.Exec(ctx, `UPDATE teams SET name = $2, command_id = $3, command_token_enc = $4, updated_at = now() WHERE id = $1`,
-					id, name, commandID, s.seal(commandToken, "team.command_token")); e != nil {
+					id, name, commandID, s.seal(commandToken, TeamCommandToken)); e != nil {
 					return e
 				}
 			}
@@ -103,7 +103,7 @@ func (s *Store) CommandTokens(ctx context.Context) (map[string]string, error) {
 		if err := rows.Scan(&id, &enc); err != nil {
 			return nil, err
 		}
-		tok, err := s.keys.Open(enc, "team.command_token")
+		tok, err := s.keys.Open(enc, TeamCommandToken.Label)
 		if err != nil {
 			return nil, fmt.Errorf("store: command token of team %s: %w", id, err)
 		}
