@@ -51,7 +51,7 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, &model.PostActionIntegrationResponse{EphemeralText: messages.T(lang, key, nil), SkipSlackParsing: true})
 	}
 	signed, _ := req.Context["s"].(string)
-	fields, ok := VerifyFields(s.Store.Keys(), signed, time.Now())
+	fields, ok := VerifyFields(s.Store.Keys(), signed, s.clock().Now())
 	if !ok || len(fields) < pressFields || fields[0] != "btn" {
 		answer("signature", "remind.button_invalid")
 		return
@@ -123,6 +123,7 @@ func postButtons(p *model.Post) map[string][]string {
 func (s *Server) settledPost(post *model.Post, actionID, userID, key string, res kim.PressResult) (*model.Post, error) {
 	specs := postButtons(post)
 	atts := post.Attachments()
+	now := s.clock().Now()
 	for _, a := range atts {
 		if !slices.ContainsFunc(a.Actions, func(x *model.PostAction) bool { return x != nil && x.Id == actionID }) {
 			continue
@@ -145,7 +146,7 @@ func (s *Server) settledPost(post *model.Post, actionID, userID, key string, res
 			if x == nil {
 				continue
 			}
-			in, err := signButton(s.Store.Keys(), s.PublicURL+ActionPath, x.Id, userID, key, specs[x.Id])
+			in, err := signButton(s.Store.Keys(), now, s.PublicURL+ActionPath, x.Id, userID, key, specs[x.Id])
 			if err != nil {
 				return nil, err
 			}

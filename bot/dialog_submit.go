@@ -88,7 +88,7 @@ func (s *Server) dialogSubmit(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, "dialog", "malformed", http.StatusBadRequest)
 		return
 	}
-	fields, mac, st := checkState(s.Store.Keys(), req.State, time.Now())
+	fields, mac, st := checkState(s.Store.Keys(), req.State, s.clock().Now())
 	if st == stateForged || len(fields) != 4 || fields[0] != "dialog" || fields[1] != req.CallbackId ||
 		fields[2] != req.UserId || fields[3] != req.TeamId {
 		s.refuse(w, r, "dialog", "signature", http.StatusUnauthorized)

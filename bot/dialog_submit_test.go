@@ -27,16 +27,19 @@ func testKeys(t *testing.T) *secret.Keys {
 
 func TestCheckState(t *testing.T) {
 	keys := testKeys(t)
-	now := time.Now()
-	signed := SignFields(keys, time.Hour, "dialog", "open", "u1", "t1")
+	now := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	signed := SignFields(keys, now, time.Hour, "dialog", "open", "u1", "t1")
 	if f, mac, st := checkState(keys, signed, now); st != stateValid || strings.Join(f, ",") != "dialog,open,u1,t1" || mac == "" {
 		t.Fatalf("valid state: %v %q %v", f, mac, st)
 	}
-	if _, _, st := checkState(keys, signed, now.Add(2*time.Hour)); st != stateExpired {
+	if _, _, st := checkState(keys, signed, now.Add(time.Hour)); st != stateValid {
+		t.Fatalf("state at the end of its hour: %v", st)
+	}
+	if _, _, st := checkState(keys, signed, now.Add(time.Hour+time.Second)); st != stateExpired {
 		t.Fatalf("expired state: %v", st)
 	}
 	for _, forged := range []string{"", "x", strings.Replace(signed, "u1", "u2", 1), flipLast(signed),
-		SignFields(testKeys(t), time.Hour, "dialog", "open", "u1", "t1")} {
+		SignFields(testKeys(t), now, time.Hour, "dialog", "open", "u1", "t1")} {
 		if _, _, st := checkState(keys, forged, now); st != stateForged {
 			t.Errorf("forged state %q accepted: %v", forged, st)
 		}
@@ -59,7 +62,7 @@ func TestDialogSubmitRefusals(t *testing.T) {
 	st := testenv.Store(t)
 	keys := st.Keys()
 	s := &Server{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	state := SignFields(keys, time.Hour, "dialog", "open", "u1", "t1")
+	state := SignFields(keys, time.Now(), time.Hour, "dialog", "open", "u1", "t1")
 	post := func(body string) int {
 		rec := httptest.NewRecorder()
 		s.dialogSubmit(rec, httptest.NewRequest(http.MethodPost, DialogPath, strings.NewReader(body)))
@@ -83,9 +86,11 @@ func TestDialogSubmitRefusals(t *testing.T) {
 		"no state":       {req(func(r *model.SubmitDialogRequest) { r.State = "" }), http.StatusUnauthorized},
 		"forged state":   {req(func(r *model.SubmitDialogRequest) { r.State = strings.Replace(state, "u1", "u2", 1) }), http.StatusUnauthorized},
 		"foreign key": {req(func(r *model.SubmitDialogRequest) {
-			r.State = SignFields(testKeys(t), time.Hour, "dialog", "open", "u1", "t1")
+			r.State = SignFields(testKeys(t), time.Now(), time.Hour, "dialog", "open", "u1", "t1")
 		}), http.StatusUnauthorized},
-		"button context": {req(func(r *model.SubmitDialogRequest) { r.State = SignFields(keys, time.Hour, "btn", "open", "u1", "t1") }), http.StatusUnauthorized},
+		"button context": {req(func(r *model.SubmitDialogRequest) {
+			r.State = SignFields(keys, time.Now(), time.Hour, "btn", "open", "u1", "t1")
+		}), http.StatusUnauthorized},
 	} {
 		if code := post(tc.body); code != tc.code {
 			t.Errorf("%s: HTTP %d, want %d", name, code, tc.code)

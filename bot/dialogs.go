@@ -19,9 +19,10 @@ import (
 // HMAC over their fields (who, what, until when), checked on return, so
 // neither can be forged or altered; neither holds anything secret.
 
-// SignFields returns the fields joined with "|" plus an expiry and a MAC.
-func SignFields(keys *secret.Keys, ttl time.Duration, fields ...string) string {
-	payload := strings.Join(append(fields, strconv.FormatInt(time.Now().Add(ttl).Unix(), 10)), "|")
+// SignFields returns the fields joined with "|" plus an expiry (now + ttl)
+// and a MAC.
+func SignFields(keys *secret.Keys, now time.Time, ttl time.Duration, fields ...string) string {
+	payload := strings.Join(append(fields, strconv.FormatInt(now.Add(ttl).Unix(), 10)), "|")
 	return payload + "|" + keys.Sign(payload)
 }
 
@@ -61,7 +62,7 @@ func (s *Server) openDialog(ctx context.Context, triggerID, userID, teamID strin
 		URL:       s.PublicURL + DialogPath,
 		Dialog: model.Dialog{
 			CallbackId: d.CallbackID, Title: d.Title, SubmitLabel: d.SubmitLabel, Elements: els,
-			State: SignFields(s.Store.Keys(), time.Hour, "dialog", d.CallbackID, userID, teamID),
+			State: SignFields(s.Store.Keys(), s.clock().Now(), time.Hour, "dialog", d.CallbackID, userID, teamID),
 		},
 	}
 	resp, err := s.Bot.api.OpenInteractiveDialog(ctx, req)

@@ -26,7 +26,8 @@ const ButtonTTL = 60 * 24 * time.Hour
 type Messenger struct {
 	Client    *Client
 	Keys      *secret.Keys
-	PublicURL string // where Mattermost reaches kimbot's action endpoint
+	PublicURL string    // where Mattermost reaches kimbot's action endpoint
+	Clock     kim.Clock // the time buttons are signed at (nil: kim.SystemClock)
 
 	dms sync.Map // user id → direct channel id
 }
@@ -60,9 +61,9 @@ const ButtonsProp = "kimbot_buttons"
 func buttonSpec(b kim.Button) []string { return append([]string{b.Verb, b.TeamID}, b.Fields...) }
 
 // signButton returns the integration of a button: kimbot's action URL and a
-// context signed over "btn", the action id, the recipient, the team, the
-// verb, the delivery key and the button's fields.
-func signButton(keys *secret.Keys, url, actionID, userID, key string, spec []string) (*model.PostActionIntegration, error) {
+// context signed at now over "btn", the action id, the recipient, the team,
+// the verb, the delivery key and the button's fields.
+func signButton(keys *secret.Keys, now time.Time, url, actionID, userID, key string, spec []string) (*model.PostActionIntegration, error) {
 	if len(spec) < 2 {
 		return nil, fmt.Errorf("bot: button %s has no verb and team", actionID)
 	}
@@ -72,7 +73,7 @@ func signButton(keys *secret.Keys, url, actionID, userID, key string, spec []str
 			return nil, fmt.Errorf("bot: button field %q contains |", f)
 		}
 	}
-	return &model.PostActionIntegration{URL: url, Context: map[string]any{"s": SignFields(keys, ButtonTTL, fields...)}}, nil
+	return &model.PostActionIntegration{URL: url, Context: map[string]any{"s": SignFields(keys, now, ButtonTTL, fields...)}}, nil
 }
 
 // attachments converts the message's blocks into Mattermost attachments with
@@ -80,6 +81,7 @@ func signButton(keys *secret.Keys, url, actionID, userID, key string, spec []str
 func (m *Messenger) attachments(msg kim.Message, userID, key string) ([]*model.SlackAttachment, map[string][]string, error) {
 	var out []*model.SlackAttachment
 	specs := map[string][]string{}
+	now := kim.ClockOr(m.Clock).Now()
 	for _, b := range msg.Blocks {
 		a := &model.SlackAttachment{Title: b.Title, Text: b.Text, Color: b.Color, Fallback: b.Text}
 		for _, btn := range b.Buttons {
@@ -87,7 +89,7 @@ func (m *Messenger) attachments(msg kim.Message, userID, key string) ([]*model.S
 				return nil, nil, fmt.Errorf("bot: button id %q empty or used twice", btn.ID)
 			}
 			specs[btn.ID] = buttonSpec(btn)
-			in, err := signButton(m.Keys, m.PublicURL+ActionPath, btn.ID, userID, key, specs[btn.ID])
+			in, err := signButton(m.Keys, now, m.PublicURL+ActionPath, btn.ID, userID, key, specs[btn.ID])
 			if err != nil {
 				return nil, nil, err
 			}

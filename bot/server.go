@@ -51,11 +51,16 @@ type Server struct {
 	Log       *slog.Logger
 	// Buttons answers verified button presses (bot/buttons.go).
 	Buttons ButtonHandler
+	// Clock signs and checks the expiry of button contexts and dialog
+	// states (nil: kim.SystemClock).
+	Clock kim.Clock
 
 	mu         sync.RWMutex
 	tokens     map[string]string // team id → command token
 	reloadedAt time.Time
 }
+
+func (s *Server) clock() kim.Clock { return kim.ClockOr(s.Clock) }
 
 // Handler returns the HTTP routes.
 func (s *Server) Handler() http.Handler {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"debug/buildinfo"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -166,7 +168,7 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-var builds sync.Map // outDir -> *buildResult
+var builds sync.Map // binary path -> *buildResult
 
 type buildResult struct {
 	once sync.Once
@@ -174,10 +176,38 @@ type buildResult struct {
 	err  error
 }
 
-// BuildKimbot builds ./cmd/kimbot of the module into outDir/kimbot (once per outDir and process)
-// and returns the binary's path.
+// BuildKimbot builds the release binary ./cmd/kimbot of the module into outDir/kimbot (once per
+// outDir and process) and returns the binary's path.
 func BuildKimbot(ctx context.Context, outDir string) (string, error) {
-	v, _ := builds.LoadOrStore(outDir, &buildResult{})
+	return buildKimbot(ctx, outDir, "kimbot", nil)
+}
+
+// TestTag is the build tag that adds the test hooks KIMBOT_TEST_NOW and KIMBOT_TEST_CRASH to
+// kimbot (cmd/kimbot/testhooks.go); release builds leave it out.
+const TestTag = "kimbottest"
+
+// BuildKimbotTest builds ./cmd/kimbot with the test hooks (TestTag) into outDir/kimbot-test (once
+// per outDir and process) and returns the binary's path. The end-to-end tests use it.
+func BuildKimbotTest(ctx context.Context, outDir string) (string, error) {
+	return buildKimbot(ctx, outDir, "kimbot-test", []string{"-tags", TestTag})
+}
+
+// HasTestHooks reports whether the kimbot binary at path was built with TestTag.
+func HasTestHooks(path string) (bool, error) {
+	info, err := buildinfo.ReadFile(path)
+	if err != nil {
+		return false, fmt.Errorf("devstack: build info of %s: %w", path, err)
+	}
+	for _, s := range info.Settings {
+		if s.Key == "-tags" && slices.Contains(strings.Split(s.Value, ","), TestTag) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func buildKimbot(ctx context.Context, outDir, name string, flags []string) (string, error) {
+	v, _ := builds.LoadOrStore(filepath.Join(outDir, name), &buildResult{})
 	b := v.(*buildResult)
 	b.once.Do(func() {
 		root, err := ModuleRoot()
@@ -185,8 +215,8 @@ func BuildKimbot(ctx context.Context, outDir string) (string, error) {
 			b.err = err
 			return
 		}
-		bin := filepath.Join(outDir, "kimbot")
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/kimbot")
+		bin := filepath.Join(outDir, name)
+		cmd := exec.CommandContext(ctx, "go", append(append([]string{"build"}, flags...), "-o", bin, "./cmd/kimbot")...)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.err = fmt.Errorf("devstack: go build ./cmd/kimbot: %w\n%s", err, out)

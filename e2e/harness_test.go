@@ -120,7 +120,7 @@ func runMain(m *testing.M) (code int) {
 	cleanups = append(cleanups, func() { os.RemoveAll(tmp) })
 	bin := os.Getenv("KIMBOT_TEST_KIMBOT_BIN") // a prebuilt binary, e.g. a release candidate
 	if bin == "" {
-		if bin, err = devstack.BuildKimbot(ctx, tmp); err != nil {
+		if bin, err = devstack.BuildKimbotTest(ctx, tmp); err != nil { // with the test hooks
 			return fail("%v", err)
 		}
 	}

@@ -7,7 +7,7 @@ package e2e
 // Time: cases opened now are due in 14 (first assessment) and 28 days (monitoring); the tests
 // run reminder passes as if it were a working day more than two weeks ahead (remDay), with
 // `kimbot remind --now` or with `kimbot serve` replicas whose reminder clock starts there
-// (KIMBOT_TEST_NOW). The own `kimbot serve` of each test's team runs its real-time schedule
+// (KIMBOT_TEST_NOW, a test hook of the kimbottest build). The own `kimbot serve` of each test's team runs its real-time schedule
 // meanwhile; it finds nothing due today and so cannot interfere.
 
 import (
@@ -221,7 +221,7 @@ func TestReminderDigest(t *testing.T) {
 			t.Fatalf("delivery key in the post: %q", key)
 		}
 		sign := func(k *secret.Keys, ttl time.Duration, a *model.PostAction, userID, verb, deliveryKey, kind, ref string, due kim.Date) string {
-			return bot.SignFields(k, ttl, "btn", a.Id, userID, env.Team.Id, verb, deliveryKey, kind, ref, "0", due.String())
+			return bot.SignFields(k, time.Now(), ttl, "btn", a.Id, userID, env.Team.Id, verb, deliveryKey, kind, ref, "0", due.String())
 		}
 		doneK2 := remItem(t, dm, k2, "Ersteinschätzung", "done") // pressed in "done": gone from the post
 		doneK1 := remItem(t, dm, k1, "Ersteinschätzung", "done")
@@ -374,6 +374,19 @@ func (e *teamEnv) remReplica(t *testing.T, kv ...string) *devstack.Process {
 	}
 }
 
+// remNeedHooks skips a test that needs kimbot's test hooks (KIMBOT_TEST_NOW, KIMBOT_TEST_CRASH)
+// when KIMBOT_TEST_KIMBOT_BIN is a binary built without them, e.g. a release candidate.
+func remNeedHooks(t *testing.T) {
+	t.Helper()
+	ok, err := devstack.HasTestHooks(stack.kimbot.Bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		t.Skipf("%s is built without -tags %s", stack.kimbot.Bin, devstack.TestTag)
+	}
+}
+
 // remDeadRedis is a Redis URL where nothing listens.
 const remDeadRedis = "redis://127.0.0.1:1/0"
 
@@ -389,6 +402,7 @@ func TestReminderReplicas(t *testing.T) {
 		redis string
 	}{{"with Redis", ""}, {"Redis unreachable", remDeadRedis}} {
 		t.Run("two serve "+c.name, func(t *testing.T) {
+			remNeedHooks(t)
 			env, coaches := remTeam(t, 3)
 			kv := []string{"KIMBOT_TEST_NOW", remAt(day, 7, 59).Add(58 * time.Second).Format(time.RFC3339),
 				"KIMBOT_REMINDER_SCHEDULE", "@every 1s"}
@@ -452,6 +466,7 @@ func lastLine(s string) string {
 // the post by its key instead of posting again, or posts the missing one. Every coach ends up
 // with exactly one digest per day.
 func TestReminderCrash(t *testing.T) {
+	remNeedHooks(t)
 	t.Parallel()
 	env, coaches := remTeam(t, 2)
 	lease := env.Kimbot.With("KIMBOT_REMINDER_LEASE", "2s")
@@ -506,6 +521,7 @@ func TestReminderCrash(t *testing.T) {
 // the replica delivers every digest once, by itself, and later passes add nothing. Not
 // parallel: it stops the shared Mattermost.
 func TestReminderMattermostDown(t *testing.T) {
+	remNeedHooks(t)
 	env, coaches := remTeam(t, 2)
 	day := remDay()
 	mattermostDown(t)

@@ -2,13 +2,14 @@ package kim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // ItemKind is what a reminder item is about.
 type ItemKind string
 
-// Item kinds of the daily digest (SPEC §4).
+// Item kinds of the daily digest (SPEC §4); ItemSpecs defines each.
 const (
 	ItemMonitoring   ItemKind = "monitoring"   // cases.next_monitoring
 	ItemAssessment   ItemKind = "assessment"   // cases.next_assessment, no assessment yet
@@ -18,18 +19,68 @@ const (
 	ItemAction       ItemKind = "action"       // actions.due_on of an open meeting action item
 )
 
-// ItemKinds lists the kinds in the order a digest shows them within a case.
-var ItemKinds = []ItemKind{ItemAssessment, ItemReassessment, ItemMonitoring, ItemFollowup, ItemGoal, ItemAction}
+// Buttons of reminder items.
+const (
+	VerbDone   = "done"   // the item is settled (what that means per kind: store/reminders.go)
+	VerbSnooze = "snooze" // its date moves to one week after the later of its due date and today
+	VerbOpen   = "open"   // shows the item's case card
+)
 
-// ValidItemKind reports whether k is a known item kind.
-func ValidItemKind(k ItemKind) bool {
-	for _, x := range ItemKinds {
-		if x == k {
-			return true
+// ItemSpec defines a kind of reminder item: which buttons it has and how the
+// digest shows it. Where its dates live — the query that finds the due ones
+// and what done and snooze change — is the kind's entry in the store's
+// table (store/reminders.go); a test checks that both name the same kinds.
+//
+// Adding a kind: its ItemSpec here, its entry in store/reminders.go, its
+// texts (Text, Done) in messages/catalog/reminders.*.json, and tests.
+type ItemSpec struct {
+	Kind ItemKind
+	// Case is set for the dates of a case: the digest groups them under the
+	// case reference, and their buttons name the case. Items without a case
+	// (meeting action items) are grouped under the title Group.
+	Case  bool
+	Group string // message key; only without Case
+	// Verbs are the item's buttons in their order; only those that make
+	// sense for the kind (VerbOpen needs a case).
+	Verbs []string
+	// Text is the message key of the item's digest line; it gets N (the
+	// referral, goal or action number) and Label (DueItem.Label, the name of
+	// the life field if LabelField).
+	Text       string
+	LabelField bool
+	// Done is the message key of the answer to "done"; it gets Ref, N and
+	// Date (the item's next date, if it has one).
+	Done string
+}
+
+// ItemSpecs defines every kind, in the order a digest shows them within a
+// case.
+var ItemSpecs = []ItemSpec{
+	{Kind: ItemAssessment, Case: true, Verbs: caseVerbs, Text: "remind.item.assessment", Done: "remind.done.assessment"},
+	{Kind: ItemReassessment, Case: true, Verbs: caseVerbs, Text: "remind.item.reassessment", Done: "remind.done.assessment"},
+	{Kind: ItemMonitoring, Case: true, Verbs: caseVerbs, Text: "remind.item.monitoring", Done: "remind.done.monitoring"},
+	{Kind: ItemFollowup, Case: true, Verbs: caseVerbs, Text: "remind.item.followup", Done: "remind.done.followup"},
+	{Kind: ItemGoal, Case: true, Verbs: caseVerbs, Text: "remind.item.goal", LabelField: true, Done: "remind.done.goal"},
+	{Kind: ItemAction, Group: "remind.group.actions", Verbs: []string{VerbDone, VerbSnooze}, Text: "remind.item.action",
+		Done: "remind.done.action"},
+}
+
+// caseVerbs are the buttons of a case's date.
+var caseVerbs = []string{VerbDone, VerbSnooze, VerbOpen}
+
+// ItemSpecOf returns the definition of kind k and its rank in ItemSpecs;
+// ok is false for an unknown kind.
+func ItemSpecOf(k ItemKind) (spec ItemSpec, rank int, ok bool) {
+	for i, s := range ItemSpecs {
+		if s.Kind == k {
+			return s, i, true
 		}
 	}
-	return false
+	return ItemSpec{}, len(ItemSpecs), false
 }
+
+// Has reports whether the kind has the button verb.
+func (s ItemSpec) Has(verb string) bool { return slices.Contains(s.Verbs, verb) }
 
 // DueItem is one date that has fallen due (today or earlier) and goes into a
 // recipient's digest: the owner's own, or held for an absent owner.

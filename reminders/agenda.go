@@ -14,6 +14,7 @@ import (
 	"github.com/kimbot-nrw/kimbot/commands"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/store"
 )
 
 // Kinds and key prefixes of the agenda deliveries.
@@ -26,6 +27,19 @@ const (
 	// agendaHour is the local hour of both agenda jobs.
 	agendaHour = 9
 )
+
+// MeetingSource is what the agenda jobs read and record (*store.Store
+// implements it).
+type MeetingSource interface {
+	// UpcomingMeetings returns the meetings that start between from and until.
+	UpcomingMeetings(ctx context.Context, from, until time.Time) ([]store.AgendaMeeting, error)
+	// Meeting returns meeting n of a team with its agenda.
+	Meeting(ctx context.Context, teamID string, n int) (kim.Meeting, error)
+	// BarrierSummary returns the barriers the agenda of m shows.
+	BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierSummary, error)
+	// AgendaPosted records that the agenda of a meeting was posted.
+	AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time, items int, lastBarrier int64) error
+}
 
 // agendaActor is who the audit log names for the automatic post.
 const agendaActor = "kimbot"
@@ -62,7 +76,7 @@ func AgendaReminderTime(m kim.Meeting) time.Time {
 // (by hand, or by an earlier pass), and not for a meeting made after that
 // time. It is given up when the meeting begins.
 func agendaPosts(ctx context.Context, p *Pass) error {
-	list, err := p.Store.UpcomingMeetings(ctx, p.Now, p.Now.Add(agendaHorizon))
+	list, err := p.Meetings.UpcomingMeetings(ctx, p.Now, p.Now.Add(agendaHorizon))
 	if err != nil {
 		return err
 	}
@@ -83,10 +97,10 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 			Expires:   m.StartsAt,
 			Build: func(ctx context.Context) (kim.Message, error) {
 				var err error
-				if posted, err = p.Store.Meeting(ctx, m.TeamID, m.N); err != nil {
+				if posted, err = p.Meetings.Meeting(ctx, m.TeamID, m.N); err != nil {
 					return kim.Message{}, err
 				}
-				if sum, err = p.Store.BarrierSummary(ctx, posted); err != nil {
+				if sum, err = p.Meetings.BarrierSummary(ctx, posted); err != nil {
 					return kim.Message{}, err
 				}
 				if !kim.AgendaChanged(posted, sum) {
@@ -98,14 +112,14 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 				a := kim.Actor{TeamID: m.TeamID, UserID: agendaActor, Today: kim.DateOf(p.Now.In(m.Location()))}
 				if posted.ID == 0 { // found after a crash: record what stands now
 					var err error
-					if posted, err = p.Store.Meeting(ctx, m.TeamID, m.N); err != nil {
+					if posted, err = p.Meetings.Meeting(ctx, m.TeamID, m.N); err != nil {
 						return err
 					}
-					if sum, err = p.Store.BarrierSummary(ctx, posted); err != nil {
+					if sum, err = p.Meetings.BarrierSummary(ctx, posted); err != nil {
 						return err
 					}
 				}
-				return p.Store.AgendaPosted(ctx, a, m.ID, postID, p.Now, len(posted.Items), sum.LastID)
+				return p.Meetings.AgendaPosted(ctx, a, m.ID, postID, p.Now, len(posted.Items), sum.LastID)
 			},
 		})
 	}
@@ -115,7 +129,7 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 // agendaReminders reminds the creator of each meeting whose agenda is still
 // empty on the working day before it.
 func agendaReminders(ctx context.Context, p *Pass) error {
-	list, err := p.Store.UpcomingMeetings(ctx, p.Now, p.Now.Add(agendaHorizon))
+	list, err := p.Meetings.UpcomingMeetings(ctx, p.Now, p.Now.Add(agendaHorizon))
 	if err != nil {
 		return err
 	}
@@ -133,7 +147,7 @@ func agendaReminders(ctx context.Context, p *Pass) error {
 			MeetingID: m.ID,
 			Expires:   m.StartsAt,
 			Build: func(ctx context.Context) (kim.Message, error) {
-				cur, err := p.Store.Meeting(ctx, m.TeamID, m.N)
+				cur, err := p.Meetings.Meeting(ctx, m.TeamID, m.N)
 				if err != nil || len(cur.Items) > 0 {
 					return kim.Message{}, err
 				}

@@ -14,22 +14,34 @@ import (
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
+// ItemSource is what the digest's buttons read and change (*store.Store
+// implements it).
+type ItemSource interface {
+	// User returns the presser's settings (language, time zone).
+	User(ctx context.Context, id string) (kim.User, error)
+	// Card returns the case card of ref for the actor.
+	Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, error)
+	// ChangeItem marks an item done or snoozes it (see store.ChangeItem).
+	ChangeItem(ctx context.Context, a kim.Actor, ch store.ItemChange) (store.ItemOutcome, error)
+}
+
 // pressKeyTTL is how long a settled press is remembered in Redis; the
 // conditional update on the item's date refuses repeats after that too.
 const pressKeyTTL = 90 * 24 * time.Hour
 
-// parseItem reads the signed fields of a digest button.
-func parseItem(teamID string, f []string) (kim.ItemRef, kim.Date, bool) {
+// parseItem reads the signed fields of a digest button: the item, its due
+// date and its kind.
+func parseItem(teamID string, f []string) (kim.ItemRef, kim.Date, kim.ItemSpec, bool) {
 	if len(f) != 4 {
-		return kim.ItemRef{}, kim.Date{}, false
+		return kim.ItemRef{}, kim.Date{}, kim.ItemSpec{}, false
 	}
-	kind := kim.ItemKind(f[0])
+	spec, _, ok := kim.ItemSpecOf(kim.ItemKind(f[0]))
 	n, err := strconv.Atoi(f[2])
 	t, err2 := time.Parse("2006-01-02", f[3])
-	if !kim.ValidItemKind(kind) || err != nil || err2 != nil || (kind != kim.ItemAction) == (f[1] == "") {
-		return kim.ItemRef{}, kim.Date{}, false
+	if !ok || err != nil || err2 != nil || spec.Case == (f[1] == "") {
+		return kim.ItemRef{}, kim.Date{}, kim.ItemSpec{}, false
 	}
-	return kim.ItemRef{Kind: kind, TeamID: teamID, CaseRef: f[1], N: n}, kim.DateOf(t), true
+	return kim.ItemRef{Kind: spec.Kind, TeamID: teamID, CaseRef: f[1], N: n}, kim.DateOf(t), spec, true
 }
 
 // Press answers a verified press of a digest button (the bot has checked the
@@ -39,11 +51,11 @@ func parseItem(teamID string, f []string) (kim.ItemRef, kim.Date, bool) {
 // repeated or stale press changes nothing.
 func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 	lang := "de"
-	u, err := s.Store.User(ctx, p.UserID)
+	u, err := s.Items.User(ctx, p.UserID)
 	if err == nil {
 		lang = u.Language()
 	}
-	now := s.Clock()
+	now := kim.ClockOr(s.Clock).Now()
 	today := kim.DateOf(now.In(u.Location()))
 	fail := func(err error) kim.PressResult {
 		var e *kim.Error
@@ -56,24 +68,18 @@ func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 	if err != nil {
 		return fail(err)
 	}
-	item, due, ok := parseItem(p.TeamID, p.Fields)
-	if !ok {
+	item, due, spec, ok := parseItem(p.TeamID, p.Fields)
+	if !ok || !spec.Has(p.Verb) {
 		return kim.PressResult{Ephemeral: messages.T(lang, "remind.button_invalid", nil)}
 	}
 	actor := kim.Actor{TeamID: p.TeamID, UserID: p.UserID, Today: today}
 
-	if p.Verb == VerbOpen {
-		if item.Kind == kim.ItemAction {
-			return kim.PressResult{Ephemeral: messages.T(lang, "remind.button_invalid", nil)}
-		}
-		card, err := s.Store.Card(ctx, actor, item.CaseRef)
+	if p.Verb == kim.VerbOpen {
+		card, err := s.Items.Card(ctx, actor, item.CaseRef)
 		if err != nil {
 			return fail(err)
 		}
 		return kim.PressResult{Ephemeral: commands.CardText(lang, today, card)}
-	}
-	if p.Verb != VerbDone && p.Verb != VerbSnooze {
-		return kim.PressResult{Ephemeral: messages.T(lang, "remind.button_invalid", nil)}
 	}
 
 	// A Redis idempotency key stops concurrent and repeated presses early;
@@ -81,8 +87,8 @@ func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 	sum := sha256.Sum256([]byte(p.UserID + "|" + p.PostID + "|" + p.ActionID + "|" + p.Signed))
 	onceKey := "press:" + hex.EncodeToString(sum[:16])
 	remembered := false
-	if s.Redis != nil && s.Deliverer.redisUp() {
-		first, err := s.Redis.Once(ctx, onceKey, pressKeyTTL)
+	if s.Locks != nil && s.Deliverer.redisUp() {
+		first, err := s.Locks.Once(ctx, onceKey, pressKeyTTL)
 		switch {
 		case err != nil:
 			s.Deliverer.redisFailed(err)
@@ -92,12 +98,12 @@ func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 			remembered = true
 		}
 	}
-	ch := store.ItemChange{Item: item, Expected: due, Done: p.Verb == VerbDone, Until: SnoozeUntil(due, today)}
-	out, err := s.Store.ChangeItem(ctx, actor, ch)
+	ch := store.ItemChange{Item: item, Expected: due, Done: p.Verb == kim.VerbDone, Until: SnoozeUntil(due, today)}
+	out, err := s.Items.ChangeItem(ctx, actor, ch)
 	if err != nil {
 		if remembered {
 			// Nothing changed: a later press may still do it.
-			if ferr := s.Redis.Forget(context.WithoutCancel(ctx), onceKey); ferr != nil {
+			if ferr := s.Locks.Forget(context.WithoutCancel(ctx), onceKey); ferr != nil {
 				s.Deliverer.redisFailed(ferr)
 			}
 		}
@@ -107,17 +113,13 @@ func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 	if out.Next != nil {
 		data["Date"] = out.Next.Format(lang)
 	}
-	res := kim.PressResult{Keep: []string{VerbOpen}}
-	if p.Verb == VerbSnooze {
+	res := kim.PressResult{Keep: []string{kim.VerbOpen}}
+	if p.Verb == kim.VerbSnooze {
 		res.Ephemeral = messages.T(lang, "remind.snoozed", data)
 		res.Status = messages.T(lang, "remind.status.snoozed", data)
 		return res
 	}
-	key := "remind.done." + string(item.Kind)
-	if item.Kind == kim.ItemReassessment {
-		key = "remind.done.assessment"
-	}
-	res.Ephemeral = messages.T(lang, key, data)
+	res.Ephemeral = messages.T(lang, spec.Done, data)
 	res.Status = messages.T(lang, "remind.status.done", data)
 	return res
 }

@@ -124,9 +124,10 @@ func TestSnoozeUntil(t *testing.T) {
 }
 
 func TestParseItem(t *testing.T) {
-	ref, due, ok := parseItem("t1", []string{"goal", "K-2026-0001", "2", "2026-12-07"})
-	if !ok || ref != (kim.ItemRef{Kind: kim.ItemGoal, TeamID: "t1", CaseRef: "K-2026-0001", N: 2}) || due != day(2026, 12, 7) {
-		t.Fatalf("parseItem = %+v %s %v", ref, due, ok)
+	ref, due, spec, ok := parseItem("t1", []string{"goal", "K-2026-0001", "2", "2026-12-07"})
+	if !ok || ref != (kim.ItemRef{Kind: kim.ItemGoal, TeamID: "t1", CaseRef: "K-2026-0001", N: 2}) || due != day(2026, 12, 7) ||
+		spec.Kind != kim.ItemGoal || !spec.LabelField {
+		t.Fatalf("parseItem = %+v %s %+v %v", ref, due, spec, ok)
 	}
 	for _, f := range [][]string{
 		{"goal", "K-2026-0001", "2"},
@@ -136,7 +137,7 @@ func TestParseItem(t *testing.T) {
 		{"monitoring", "K-2026-0001", "x", "2026-12-07"},
 		{"monitoring", "K-2026-0001", "0", "07.12.2026"},
 	} {
-		if _, _, ok := parseItem("t1", f); ok {
+		if _, _, _, ok := parseItem("t1", f); ok {
 			t.Errorf("parseItem(%q) accepted", f)
 		}
 	}

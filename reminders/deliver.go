@@ -26,6 +26,43 @@ type Sender interface {
 	FindPost(ctx context.Context, to kim.Target, key string, since time.Time) (postID string, err error)
 }
 
+// DeliveryLog is the record of deliveries in Postgres (*store.Store
+// implements it). Times passed as now are the Deliverer's clock
+// (kim.Clock.NowOrNil): nil lets the database's now() decide.
+type DeliveryLog interface {
+	// ClaimDelivery claims a delivery for token for lease, or returns
+	// store.ErrNotClaimed when it is settled or someone else holds it.
+	ClaimDelivery(ctx context.Context, d store.NewDelivery, token string, lease time.Duration, now *time.Time) (store.Claim, error)
+	// MarkDelivered records the post of a held claim; false if the claim was lost.
+	MarkDelivered(ctx context.Context, c store.Claim, postID string, now *time.Time) (bool, error)
+	// MarkFound records a post found for a delivery whose claim may be stale.
+	MarkFound(ctx context.Context, key, postID string, now *time.Time) error
+	// MarkEmpty settles a held claim with nothing to send.
+	MarkEmpty(ctx context.Context, c store.Claim) error
+	// ReleaseDelivery gives a failed claim back for a retry after backoff.
+	ReleaseDelivery(ctx context.Context, c store.Claim, backoff time.Duration, reason string, now *time.Time) error
+	// ExpireDelivery records a delivery as given up unless someone holds it.
+	ExpireDelivery(ctx context.Context, d store.NewDelivery, now *time.Time) (bool, error)
+	// Delivery returns the record of a key (kim.ENOTFOUND if none).
+	Delivery(ctx context.Context, key string, now *time.Time) (store.DeliveryRecord, error)
+	// DeliveryStatuses returns the status of each key that has a record.
+	DeliveryStatuses(ctx context.Context, keys []string) (map[string]string, error)
+	// ExpiredClaims lists claims whose expiry lies at or before at and that
+	// nobody holds.
+	ExpiredClaims(ctx context.Context, at time.Time, limit int, now *time.Time) ([]store.DeliveryRecord, error)
+}
+
+// Locks are the short-lived locks and idempotency keys the reminders keep in
+// Redis (*store.Redis implements them).
+type Locks interface {
+	// TryLock takes a lock for ttl; ok is false when someone else holds it.
+	TryLock(ctx context.Context, name string, ttl time.Duration) (l *store.Lock, ok bool, err error)
+	// Once records key for ttl and reports whether it was new.
+	Once(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Forget removes a key recorded by Once.
+	Forget(ctx context.Context, key string) error
+}
+
 // Delivery is one message that must reach its target exactly once.
 type Delivery struct {
 	// Key identifies the delivery forever, e.g. "digest:<user>:<day>" or
@@ -86,10 +123,14 @@ const (
 //     doubles from Backoff up to MaxBackoff; a later pass retries it until
 //     Expires.
 type Deliverer struct {
-	Store  *store.Store
-	Redis  *store.Redis // nil: Postgres claims only
-	Sender Sender
-	Log    *slog.Logger
+	Deliveries DeliveryLog
+	Locks      Locks // nil: Postgres claims only
+	Sender     Sender
+	Log        *slog.Logger
+	// Clock measures leases, backoffs and Redis outages (nil: kim.SystemClock,
+	// whose leases follow the database's clock). The pass's time, which
+	// decides expiry, is passed to Deliver and Sweep.
+	Clock kim.Clock
 	// Lease is how long a claim holds before another replica may take over
 	// (default 2 minutes). Sends time out well within it.
 	Lease time.Duration
@@ -158,14 +199,17 @@ func token() string {
 	return hex.EncodeToString(b)
 }
 
+func (d *Deliverer) clock() kim.Clock { return kim.ClockOr(d.Clock) }
+
 // redisUp reports whether Redis should be tried now.
 func (d *Deliverer) redisUp() bool {
-	return d.Redis != nil && time.Now().UnixNano() >= d.redisDownUntil.Load()
+	return d.Locks != nil && d.clock().Now().UnixNano() >= d.redisDownUntil.Load()
 }
 
 // redisFailed skips Redis for a while after an error.
 func (d *Deliverer) redisFailed(err error) {
-	if d.redisDownUntil.Swap(time.Now().Add(30*time.Second).UnixNano()) < time.Now().UnixNano() {
+	now := d.clock().Now()
+	if d.redisDownUntil.Swap(now.Add(30*time.Second).UnixNano()) < now.UnixNano() {
 		d.Log.Warn("reminders: Redis unreachable, using Postgres claims only", "err", err)
 	}
 }
@@ -176,7 +220,7 @@ func (d *Deliverer) lock(ctx context.Context, key string) (unlock func(), busy b
 	if !d.redisUp() {
 		return func() {}, false
 	}
-	l, ok, err := d.Redis.TryLock(ctx, "delivery:"+key, d.lease())
+	l, ok, err := d.Locks.TryLock(ctx, "delivery:"+key, d.lease())
 	if err != nil {
 		d.redisFailed(err)
 		return func() {}, false
@@ -202,7 +246,7 @@ func record(x Delivery) store.NewDelivery {
 }
 
 // Deliver sends x once as of now (the pass's time, which decides expiry;
-// leases and backoff follow the database's clock). It returns what it did;
+// leases and backoff follow the Deliverer's clock). It returns what it did;
 // an error accompanies Failed (and is already recorded for the retry).
 func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Outcome, error) {
 	if x.Key == "" || len(x.Key) > 200 || !kindPattern.MatchString(x.Kind) ||
@@ -217,9 +261,10 @@ func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Out
 		return Busy, nil
 	}
 	defer unlock()
-	c, err := d.Store.ClaimDelivery(ctx, record(x), d.replica()+"/"+token(), d.lease())
+	dl, clock := d.Deliveries, d.clock()
+	c, err := dl.ClaimDelivery(ctx, record(x), d.replica()+"/"+token(), d.lease(), clock.NowOrNil())
 	if errors.Is(err, store.ErrNotClaimed) {
-		rec, err := d.Store.Delivery(ctx, x.Key)
+		rec, err := dl.Delivery(ctx, x.Key, clock.NowOrNil())
 		if err == nil && rec.Status == store.DeliveryClaimed {
 			return Busy, nil
 		}
@@ -231,7 +276,7 @@ func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Out
 	d.crash("claimed", x.Key)
 	fail := func(what string, err error) (Outcome, error) {
 		wait := d.backoff(c.Attempts)
-		if rerr := d.Store.ReleaseDelivery(context.WithoutCancel(ctx), c, wait, what+": "+err.Error()); rerr != nil {
+		if rerr := dl.ReleaseDelivery(context.WithoutCancel(ctx), c, wait, what+": "+err.Error(), clock.NowOrNil()); rerr != nil {
 			d.Log.Error("reminders: unable to release delivery", "key", x.Key, "err", rerr)
 		}
 		d.Log.Warn("reminders: delivery failed, will retry", "key", x.Key, "attempt", c.Attempts, "retry_in", wait.String(), "stage", what, "err", err)
@@ -245,7 +290,7 @@ func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Out
 			return fail("look for an earlier post", err)
 		}
 		if postID != "" {
-			if _, err := d.Store.MarkDelivered(ctx, c, postID); err != nil {
+			if _, err := dl.MarkDelivered(ctx, c, postID, clock.NowOrNil()); err != nil {
 				d.Log.Error("reminders: unable to record recovered delivery", "key", x.Key, "err", err)
 			}
 			d.Log.Info("reminders: earlier attempt had posted; recorded as sent", "key", x.Key, "post", postID)
@@ -260,7 +305,7 @@ func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Out
 		}
 	}
 	if msg.Empty() {
-		if err := d.Store.MarkEmpty(ctx, c); err != nil {
+		if err := dl.MarkEmpty(ctx, c); err != nil {
 			return Failed, err
 		}
 		return Empty, nil
@@ -275,7 +320,7 @@ func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Out
 	// The message is out: from here on nothing may lead to a second post.
 	// If recording fails, the claim runs out and the next attempt finds the
 	// post by its key.
-	if ok, err := d.Store.MarkDelivered(context.WithoutCancel(ctx), c, postID); err != nil {
+	if ok, err := dl.MarkDelivered(context.WithoutCancel(ctx), c, postID, clock.NowOrNil()); err != nil {
 		d.Log.Error("reminders: posted but unable to record; the next pass will find the post", "key", x.Key, "err", err)
 	} else if !ok {
 		d.Log.Warn("reminders: claim was taken over while posting", "key", x.Key)
@@ -296,14 +341,15 @@ func (d *Deliverer) onSent(ctx context.Context, key string, f func(context.Conte
 // expire gives a delivery up whose time has passed, unless an earlier
 // attempt had posted it after all.
 func (d *Deliverer) expire(ctx context.Context, nd store.NewDelivery, onSent func(context.Context, string) error) (Outcome, error) {
-	rec, err := d.Store.Delivery(ctx, nd.Key)
+	dl, now := d.Deliveries, d.clock().NowOrNil()
+	rec, err := dl.Delivery(ctx, nd.Key, now)
 	switch {
 	case kim.ErrorCode(err) == kim.ENOTFOUND:
 	case err != nil:
 		return Failed, err
 	case rec.Status != store.DeliveryClaimed:
 		return Settled, nil
-	case rec.ClaimedUntil != nil && rec.ClaimedUntil.After(time.Now()):
+	case rec.Held:
 		return Busy, nil
 	case rec.Attempts > 0:
 		fctx, cancel := context.WithTimeout(ctx, d.sendTimeout())
@@ -313,14 +359,14 @@ func (d *Deliverer) expire(ctx context.Context, nd store.NewDelivery, onSent fun
 			return Failed, err
 		}
 		if postID != "" {
-			if err := d.Store.MarkFound(ctx, rec.Key, postID); err != nil {
+			if err := dl.MarkFound(ctx, rec.Key, postID, now); err != nil {
 				return Failed, err
 			}
 			d.onSent(ctx, rec.Key, onSent, postID)
 			return Recovered, nil
 		}
 	}
-	changed, err := d.Store.ExpireDelivery(ctx, nd)
+	changed, err := dl.ExpireDelivery(ctx, nd, now)
 	if err != nil {
 		return Failed, err
 	}
@@ -334,7 +380,7 @@ func (d *Deliverer) expire(ctx context.Context, nd store.NewDelivery, onSent fun
 // Sweep gives up claimed deliveries whose expiry has passed at now (after
 // looking for a post of an earlier attempt) and returns how many it settled.
 func (d *Deliverer) Sweep(ctx context.Context, now time.Time) (map[Outcome]int, error) {
-	recs, err := d.Store.ExpiredClaims(ctx, now, 500)
+	recs, err := d.Deliveries.ExpiredClaims(ctx, now, 500, d.clock().NowOrNil())
 	if err != nil {
 		return nil, err
 	}

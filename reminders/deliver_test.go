@@ -22,6 +22,7 @@ import (
 // posts in memory and can be "down".
 type fakeMattermost struct {
 	mu    sync.Mutex
+	clock kim.Clock // the time of posts; nil: kim.SystemClock
 	posts []fakePost
 	down  bool
 	finds int
@@ -43,7 +44,7 @@ func (f *fakeMattermost) Post(ctx context.Context, to kim.Target, key string, ms
 	if f.down {
 		return "", errDown
 	}
-	p := fakePost{ID: fmt.Sprintf("post%d", len(f.posts)+1), Target: to, Key: key, Msg: msg, At: time.Now()}
+	p := fakePost{ID: fmt.Sprintf("post%d", len(f.posts)+1), Target: to, Key: key, Msg: msg, At: kim.ClockOr(f.clock).Now()}
 	f.posts = append(f.posts, p)
 	return p.ID, nil
 }
@@ -93,10 +94,15 @@ func deadRedis(t *testing.T) *store.Redis {
 	return r
 }
 
-func deliverer(s *store.Store, r *store.Redis, mm reminders.Sender, replica string) *reminders.Deliverer {
-	return &reminders.Deliverer{Store: s, Redis: r, Sender: mm, Log: quiet, Replica: replica,
+// deliverer returns a replica's Deliverer with a lease of 500 ms and a
+// backoff of 300 ms by the clock (locks nil: no Redis).
+func deliverer(s *store.Store, locks reminders.Locks, mm reminders.Sender, replica string, clock kim.Clock) *reminders.Deliverer {
+	return &reminders.Deliverer{Deliveries: s, Locks: locks, Sender: mm, Log: quiet, Replica: replica, Clock: clock,
 		Lease: 500 * time.Millisecond, Backoff: 300 * time.Millisecond}
 }
+
+// newClock returns a test clock at passNow.
+func newClock() *testenv.Clock { return testenv.NewClock(passNow) }
 
 func userStore(t *testing.T) *store.Store {
 	t.Helper()
@@ -124,8 +130,9 @@ func TestDeliverOnceAcrossReplicas(t *testing.T) {
 			if !redisUp {
 				r = deadRedis(t)
 			}
-			mm := &fakeMattermost{}
-			replicas := []*reminders.Deliverer{deliverer(s, r, mm, "a"), deliverer(s, r, mm, "b")}
+			clock := newClock()
+			mm := &fakeMattermost{clock: clock}
+			replicas := []*reminders.Deliverer{deliverer(s, r, mm, "a", clock), deliverer(s, r, mm, "b", clock)}
 			var wg sync.WaitGroup
 			var mu sync.Mutex
 			outcomes := map[reminders.Outcome]int{}
@@ -146,7 +153,7 @@ func TestDeliverOnceAcrossReplicas(t *testing.T) {
 			if mm.count() != 1 || outcomes[reminders.Sent] != 1 || outcomes[reminders.Busy]+outcomes[reminders.Settled] != 19 {
 				t.Fatalf("%d posts, outcomes %v", mm.count(), outcomes)
 			}
-			rec, err := s.Delivery(context.Background(), "digest:u1:2026-12-07")
+			rec, err := s.Delivery(context.Background(), "digest:u1:2026-12-07", nil)
 			if err != nil || rec.Status != store.DeliverySent || rec.PostID != "post1" || rec.Attempts != 1 {
 				t.Fatalf("record %+v %v", rec, err)
 			}
@@ -181,17 +188,19 @@ func TestDeliverCrash(t *testing.T) {
 		t.Run(stage, func(t *testing.T) {
 			s := userStore(t)
 			r := testenv.Redis(t)
-			mm := &fakeMattermost{}
-			a := deliverer(s, r, mm, "a")
+			clock := newClock()
+			mm := &fakeMattermost{clock: clock}
+			a := deliverer(s, r, mm, "a", clock)
 			a.Crash = crashAt(stage)
 			x := delivery("digest:u1:" + stage)
 			runUntilCrash(a, x)
 
-			b := deliverer(s, r, mm, "b")
+			b := deliverer(s, r, mm, "b", clock)
+			clock.Advance(500 * time.Millisecond) // the last moment of the lease
 			if o, err := b.Deliver(context.Background(), passNow, x); o != reminders.Busy || err != nil {
 				t.Fatalf("while the dead replica's lease holds: %s %v", o, err)
 			}
-			time.Sleep(600 * time.Millisecond)
+			clock.Advance(time.Millisecond)
 			o, err := b.Deliver(context.Background(), passNow, x)
 			want := map[string]reminders.Outcome{"posted": reminders.Recovered, "claimed": reminders.Sent}[stage]
 			if o != want || err != nil {
@@ -200,7 +209,7 @@ func TestDeliverCrash(t *testing.T) {
 			if mm.count() != 1 {
 				t.Fatalf("%d posts", mm.count())
 			}
-			rec, _ := s.Delivery(context.Background(), x.Key)
+			rec, _ := s.Delivery(context.Background(), x.Key, nil)
 			if rec.Status != store.DeliverySent || rec.PostID != "post1" || rec.Attempts != 2 {
 				t.Fatalf("record %+v", rec)
 			}
@@ -215,34 +224,40 @@ func TestDeliverCrash(t *testing.T) {
 // recovery; looking for an earlier post first.
 func TestDeliverRetryAfterOutage(t *testing.T) {
 	s := userStore(t)
-	mm := &fakeMattermost{down: true}
-	d := deliverer(s, testenv.Redis(t), mm, "a")
+	clock := newClock()
+	mm := &fakeMattermost{clock: clock, down: true}
+	d := deliverer(s, testenv.Redis(t), mm, "a", clock)
 	x := delivery("digest:u1:outage")
 	sent := ""
 	x.OnSent = func(ctx context.Context, postID string) error { sent = postID; return nil }
 	if o, err := d.Deliver(context.Background(), passNow, x); o != reminders.Failed || err == nil {
 		t.Fatalf("while down: %s %v", o, err)
 	}
-	rec, _ := s.Delivery(context.Background(), x.Key)
-	if rec.Status != store.DeliveryClaimed || rec.NextAttempt == nil || rec.LastError == "" {
+	rec, _ := s.Delivery(context.Background(), x.Key, nil)
+	if rec.Status != store.DeliveryClaimed || rec.NextAttempt == nil || !rec.NextAttempt.Equal(passNow.Add(300*time.Millisecond)) ||
+		rec.LastError == "" {
 		t.Fatalf("record after failure: %+v", rec)
 	}
 	mm.setDown(false)
+	clock.Advance(299 * time.Millisecond)
 	if o, _ := d.Deliver(context.Background(), passNow, x); o != reminders.Busy {
 		t.Fatalf("before the backoff ran out: %s", o)
 	}
-	time.Sleep(350 * time.Millisecond)
 	mm.setDown(true)
-	t2 := time.Now()
+	t2 := clock.Advance(time.Millisecond)
 	if o, _ := d.Deliver(context.Background(), passNow, x); o != reminders.Failed {
 		t.Fatalf("second failure: %s", o)
 	}
-	rec2, _ := s.Delivery(context.Background(), x.Key)
-	if wait := rec2.NextAttempt.Sub(t2); rec2.Attempts != 2 || wait < 450*time.Millisecond {
+	rec2, _ := s.Delivery(context.Background(), x.Key, nil)
+	if wait := rec2.NextAttempt.Sub(t2); rec2.Attempts != 2 || wait != 600*time.Millisecond {
 		t.Fatalf("the backoff must double: attempts %d, next attempt in %s", rec2.Attempts, wait)
 	}
 	mm.setDown(false)
-	time.Sleep(700 * time.Millisecond) // the second backoff doubles
+	clock.Advance(599 * time.Millisecond)
+	if o, _ := d.Deliver(context.Background(), passNow, x); o != reminders.Busy {
+		t.Fatalf("before the doubled backoff ran out: %s", o)
+	}
+	clock.Advance(time.Millisecond)
 	o, err := d.Deliver(context.Background(), passNow, x)
 	if o != reminders.Sent || err != nil || mm.count() != 1 || sent != "post1" {
 		t.Fatalf("after recovery: %s %v, %d posts, OnSent %q", o, err, mm.count(), sent)
@@ -257,7 +272,7 @@ func TestDeliverRetryAfterOutage(t *testing.T) {
 func TestDeliverExpiryAndEmpty(t *testing.T) {
 	s := userStore(t)
 	mm := &fakeMattermost{}
-	d := deliverer(s, testenv.Redis(t), mm, "a")
+	d := deliverer(s, testenv.Redis(t), mm, "a", nil) // the database's clock
 	x := delivery("digest:u1:late")
 	late := x.Expires.Add(time.Minute)
 	if o, err := d.Deliver(context.Background(), late, x); o != reminders.Expired || err != nil {
@@ -284,15 +299,19 @@ func TestDeliverExpiryAndEmpty(t *testing.T) {
 // sent, the rest expired.
 func TestSweep(t *testing.T) {
 	s := userStore(t)
-	mm := &fakeMattermost{}
+	clock := newClock()
+	mm := &fakeMattermost{clock: clock}
 	r := testenv.Redis(t)
-	crashed := deliverer(s, r, mm, "a")
+	crashed := deliverer(s, r, mm, "a", clock)
 	crashed.Crash = crashAt("posted")
 	runUntilCrash(crashed, delivery("digest:u1:posted"))
 	crashed.Crash = crashAt("claimed")
 	runUntilCrash(crashed, delivery("digest:u1:claimed"))
-	time.Sleep(600 * time.Millisecond)
-	d := deliverer(s, r, mm, "b")
+	d := deliverer(s, r, mm, "b", clock)
+	if got, err := d.Sweep(context.Background(), passNow.Add(24*time.Hour)); err != nil || len(got) != 0 {
+		t.Fatalf("sweep while the dead replica's leases hold: %v %v", got, err)
+	}
+	clock.Advance(501 * time.Millisecond)
 	got, err := d.Sweep(context.Background(), passNow.Add(24*time.Hour))
 	if err != nil || got[reminders.Recovered] != 1 || got[reminders.Expired] != 1 {
 		t.Fatalf("sweep: %v %v", got, err)

@@ -26,6 +26,19 @@ const digestWorkers = 4
 
 func init() { Register(Job{Name: DigestKind, Run: runDigests}) }
 
+// DueSource is what the digest reads and records (*store.Store implements
+// it).
+type DueSource interface {
+	// DigestRecipients returns every user whose digest is on, with their teams.
+	DigestRecipients(ctx context.Context) ([]store.DigestRecipient, error)
+	// AbsencesBetween returns the absences that overlap the days from..to.
+	AbsencesBetween(ctx context.Context, from, to kim.Date) ([]store.AbsenceSpan, error)
+	// DueItems returns every open date of the routed owners due by its route's day.
+	DueItems(ctx context.Context, routes []store.Route) ([]kim.DueItem, error)
+	// AuditDigest records that a digest showed the cases of the items.
+	AuditDigest(ctx context.Context, items []kim.DueItem) error
+}
+
 // DigestKey returns the delivery key of a user's digest of a day.
 func DigestKey(userID string, day kim.Date) string { return "digest:" + userID + ":" + day.String() }
 
@@ -131,7 +144,7 @@ func routeDigests(due []dueDigest, abs []store.AbsenceSpan) []store.Route {
 // runDigests is the digest job: one DM per coach and working day with the
 // dates due that day or earlier.
 func runDigests(ctx context.Context, p *Pass) error {
-	recips, err := p.Store.DigestRecipients(ctx)
+	recips, err := p.Due.DigestRecipients(ctx)
 	if err != nil {
 		return err
 	}
@@ -143,7 +156,7 @@ func runDigests(ctx context.Context, p *Pass) error {
 	for i, d := range due {
 		keys[i] = d.Key
 	}
-	statuses, err := p.Store.DeliveryStatuses(ctx, keys)
+	statuses, err := p.DeliveryStatuses(ctx, keys)
 	if err != nil {
 		return err
 	}
@@ -165,11 +178,11 @@ func runDigests(ctx context.Context, p *Pass) error {
 			to = d.Day
 		}
 	}
-	abs, err := p.Store.AbsencesBetween(ctx, from, to)
+	abs, err := p.Due.AbsencesBetween(ctx, from, to)
 	if err != nil {
 		return err
 	}
-	items, err := p.Store.DueItems(ctx, routeDigests(open, abs))
+	items, err := p.Due.DueItems(ctx, routeDigests(open, abs))
 	if err != nil {
 		return err
 	}
@@ -189,7 +202,7 @@ func runDigests(ctx context.Context, p *Pass) error {
 				_, _ = p.Deliver(ctx, Delivery{
 					Key: d.Key, Kind: DigestKind, Target: kim.Target{UserID: d.User.ID}, Day: d.Day, Expires: d.Expires,
 					Message: RenderDigest(d.User.Language(), d.Day, its),
-					OnSent:  func(ctx context.Context, _ string) error { return p.Store.AuditDigest(ctx, its) },
+					OnSent:  func(ctx context.Context, _ string) error { return p.Due.AuditDigest(ctx, its) },
 				})
 			}
 		}()
@@ -203,16 +216,6 @@ func runDigests(ctx context.Context, p *Pass) error {
 	close(work)
 	wg.Wait()
 	return ctx.Err()
-}
-
-// kindOrder ranks item kinds within a case.
-func kindOrder(k kim.ItemKind) int {
-	for i, x := range kim.ItemKinds {
-		if x == k {
-			return i
-		}
-	}
-	return len(kim.ItemKinds)
 }
 
 // sortItems orders a digest: own items before those held as deputy (by
@@ -233,7 +236,9 @@ func sortItems(items []kim.DueItem) {
 		case x.CaseRef != y.CaseRef:
 			return x.CaseRef < y.CaseRef
 		case x.Kind != y.Kind:
-			return kindOrder(x.Kind) < kindOrder(y.Kind)
+			_, rx, _ := kim.ItemSpecOf(x.Kind)
+			_, ry, _ := kim.ItemSpecOf(y.Kind)
+			return rx < ry
 		case x.N != y.N:
 			return x.N < y.N
 		}
@@ -244,15 +249,16 @@ func sortItems(items []kim.DueItem) {
 // ItemText is the short line of a due item: what is due and since when,
 // e.g. "Monitoring-Kontakt – fällig seit 03.12.2026 (4 Tage)".
 func ItemText(lang string, day kim.Date, it kim.DueItem) string {
+	spec, _, _ := kim.ItemSpecOf(it.Kind)
 	label := it.Label
-	if it.Kind == kim.ItemGoal {
+	if spec.LabelField {
 		label = messages.T(lang, "field."+label, nil)
 	}
 	label = strings.Join(strings.Fields(label), " ")
 	if rs := []rune(label); len(rs) > 80 {
 		label = string(rs[:79]) + "…"
 	}
-	what := messages.T(lang, "remind.item."+string(it.Kind), map[string]any{"N": it.N, "Label": label})
+	what := messages.T(lang, spec.Text, map[string]any{"N": it.N, "Label": label})
 	since := messages.T(lang, "remind.due_today", nil)
 	if it.Due.Before(day) {
 		since = messages.T(lang, "remind.overdue", map[string]any{"Date": it.Due.Format(lang), "Days": it.Due.DaysUntil(day)})
@@ -266,16 +272,12 @@ func itemFields(it kim.DueItem) []string {
 	return []string{string(it.Kind), it.CaseRef, strconv.Itoa(it.N), it.Due.String()}
 }
 
-// Button verbs of digest items.
-const (
-	VerbDone   = "done"
-	VerbSnooze = "snooze"
-	VerbOpen   = "open"
-)
+// verbStyles are the button styles of the item verbs ("" is the default).
+var verbStyles = map[string]string{kim.VerbDone: "primary"}
 
 // RenderDigest returns the digest of items for a recipient whose language is
 // lang on day: a title line, then one block per item, grouped by case (the
-// case reference titles its group) with done, snooze and open-case buttons.
+// case reference titles its group) with the buttons of its kind.
 // No items give an empty message.
 func RenderDigest(lang string, day kim.Date, items []kim.DueItem) kim.Message {
 	if len(items) == 0 {
@@ -303,6 +305,7 @@ func RenderDigest(lang string, day kim.Date, items []kim.DueItem) kim.Message {
 			msg.Blocks = append(msg.Blocks, kim.Block{Text: messages.T(lang, "remind.digest.more", map[string]any{"N": len(items) - i})})
 			break
 		}
+		spec, _, _ := kim.ItemSpecOf(it.Kind)
 		b := kim.Block{Text: ItemText(lang, day, it), Color: "#ffbc1f"}
 		if it.Due.Before(day) {
 			b.Color = "#d24b4e"
@@ -311,8 +314,8 @@ func RenderDigest(lang string, day kim.Date, items []kim.DueItem) kim.Message {
 		if key != group {
 			group = key
 			b.Title = it.CaseRef
-			if it.Kind == kim.ItemAction {
-				b.Title = messages.T(lang, "remind.group.actions", nil)
+			if !spec.Case {
+				b.Title = messages.T(lang, spec.Group, nil)
 			}
 			if len(teams) > 1 {
 				b.Title = messages.T(lang, "remind.group.team", map[string]any{"Title": b.Title, "Team": it.TeamName})
@@ -322,13 +325,9 @@ func RenderDigest(lang string, day kim.Date, items []kim.DueItem) kim.Message {
 			}
 		}
 		fields := itemFields(it)
-		b.Buttons = []kim.Button{
-			{ID: fmt.Sprintf("done%d", i), Label: messages.T(lang, "remind.btn.done", nil), Style: "primary", Verb: VerbDone, TeamID: it.TeamID, Fields: fields},
-			{ID: fmt.Sprintf("snooze%d", i), Label: messages.T(lang, "remind.btn.snooze", nil), Verb: VerbSnooze, TeamID: it.TeamID, Fields: fields},
-		}
-		if it.CaseRef != "" {
-			b.Buttons = append(b.Buttons, kim.Button{ID: fmt.Sprintf("open%d", i), Label: messages.T(lang, "remind.btn.open", nil),
-				Verb: VerbOpen, TeamID: it.TeamID, Fields: fields})
+		for _, verb := range spec.Verbs {
+			b.Buttons = append(b.Buttons, kim.Button{ID: fmt.Sprintf("%s%d", verb, i), Label: messages.T(lang, "remind.btn."+verb, nil),
+				Style: verbStyles[verb], Verb: verb, TeamID: it.TeamID, Fields: fields})
 		}
 		msg.Blocks = append(msg.Blocks, b)
 	}

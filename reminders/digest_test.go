@@ -99,7 +99,8 @@ func TestRenderDigest(t *testing.T) {
 		t.Fatalf("blocks\n got %q\nwant %q", lines, want)
 	}
 	b := msg.Blocks[1]
-	if len(b.Buttons) != 3 || b.Buttons[0].Verb != VerbDone || b.Buttons[1].Verb != VerbSnooze || b.Buttons[2].Verb != VerbOpen {
+	if len(b.Buttons) != 3 || b.Buttons[0].Verb != kim.VerbDone || b.Buttons[1].Verb != kim.VerbSnooze || b.Buttons[2].Verb != kim.VerbOpen ||
+		b.Buttons[0].ID != "done1" || b.Buttons[0].Style != "primary" || b.Buttons[1].Label != "+1 Woche" {
 		t.Fatalf("buttons: %+v", b.Buttons)
 	}
 	if f := b.Buttons[1].Fields; !reflect.DeepEqual(f, []string{"monitoring", "K-2026-0001", "0", "2026-12-01"}) || b.Buttons[1].TeamID != "t1" {

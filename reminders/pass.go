@@ -15,7 +15,7 @@
 //	}
 //
 //	func agendaPosts(ctx context.Context, p *reminders.Pass) error {
-//		for _, m := range meetingsDue(ctx, p.Store, p.Now) {
+//		for _, m := range meetingsDue(ctx, p.Meetings, p.Now) {
 //			p.Deliver(ctx, reminders.Delivery{
 //				Key:     fmt.Sprintf("agenda-post:%d", m.ID),
 //				Kind:    "agenda-post",
@@ -23,7 +23,7 @@
 //				Day:     m.Day(),
 //				Expires: m.StartsAt,
 //				Build:   func(ctx context.Context) (kim.Message, error) { return agendaMessage(ctx, m) },
-//				OnSent:  func(ctx context.Context, postID string) error { return p.Store.AgendaPosted(ctx, m.ID, postID) },
+//				OnSent:  func(ctx context.Context, postID string) error { return p.Meetings.AgendaPosted(ctx, m.ID, postID) },
 //			})
 //		}
 //		return nil
@@ -39,7 +39,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kimbot-nrw/kimbot/store"
+	"github.com/kimbot-nrw/kimbot/kim"
 )
 
 // Job is one kind of reminder work that every pass does.
@@ -82,15 +82,30 @@ func Jobs() []string {
 	return out
 }
 
+// Sources are what the jobs and the buttons read and write, each a small
+// interface defined where it is used; *store.Store implements them all.
+type Sources struct {
+	Due       DueSource     // the digest (digest.go)
+	Meetings  MeetingSource // the agenda jobs (agenda.go)
+	Retention Retention     // erasure and purging (retention.go)
+	Items     ItemSource    // the digest's buttons (buttons.go)
+}
+
 // Pass is one reminder pass at a point in time, as a job sees it.
 type Pass struct {
 	// Now is the time of the pass; jobs decide what is due from it alone.
-	Now   time.Time
-	Store *store.Store
-	Log   *slog.Logger
-	svc   *Service
-	job   string
-	rep   *Report
+	Now time.Time
+	Sources
+	Log *slog.Logger
+	svc *Service
+	job string
+	rep *Report
+}
+
+// DeliveryStatuses returns the status of each of the delivery keys that has
+// a record (a job skips what is settled before building it).
+func (p *Pass) DeliveryStatuses(ctx context.Context, keys []string) (map[string]string, error) {
+	return p.svc.Deliverer.Deliveries.DeliveryStatuses(ctx, keys)
 }
 
 // Deliver delivers x exactly once (see Deliverer.Deliver) as of the pass's
@@ -175,11 +190,12 @@ func (r *Report) String() string {
 
 // Service runs reminder passes and answers the reminders' buttons.
 type Service struct {
-	Store     *store.Store
-	Redis     *store.Redis // nil: no pass lock, no idempotency keys
+	Sources
+	Locks     Locks // nil: no pass lock, no idempotency keys
 	Deliverer *Deliverer
-	// Clock is the time of scheduled passes and of button presses.
-	Clock func() time.Time
+	// Clock is the time of scheduled passes and of button presses (nil:
+	// kim.SystemClock).
+	Clock kim.Clock
 	Log   *slog.Logger
 }
 
@@ -191,8 +207,8 @@ const passLockTTL = 50 * time.Second
 // is running one (a Redis lock; without Redis every replica runs its pass and
 // the delivery claims keep them apart).
 func (s *Service) RunScheduled(ctx context.Context) (*Report, error) {
-	if s.Redis != nil && s.Deliverer.redisUp() {
-		l, ok, err := s.Redis.TryLock(ctx, "reminders:pass", passLockTTL)
+	if s.Locks != nil && s.Deliverer.redisUp() {
+		l, ok, err := s.Locks.TryLock(ctx, "reminders:pass", passLockTTL)
 		switch {
 		case err != nil:
 			s.Deliverer.redisFailed(err)
@@ -202,7 +218,7 @@ func (s *Service) RunScheduled(ctx context.Context) (*Report, error) {
 			defer l.Unlock(context.WithoutCancel(ctx))
 		}
 	}
-	return s.RunPass(ctx, s.Clock())
+	return s.RunPass(ctx, kim.ClockOr(s.Clock).Now())
 }
 
 // RunPass runs every registered job once as if it were now, then gives up
@@ -214,7 +230,7 @@ func (s *Service) RunPass(ctx context.Context, now time.Time) (*Report, error) {
 	list := append([]Job(nil), jobs...)
 	jobsMu.Unlock()
 	for _, j := range list {
-		p := &Pass{Now: now, Store: s.Store, Log: s.Log.With("job", j.Name), svc: s, job: j.Name, rep: rep}
+		p := &Pass{Now: now, Sources: s.Sources, Log: s.Log.With("job", j.Name), svc: s, job: j.Name, rep: rep}
 		if err := j.Run(ctx, p); err != nil {
 			s.Log.Error("reminders: job failed", "job", j.Name, "err", err)
 			rep.Errors = append(rep.Errors, j.Name+": "+err.Error())

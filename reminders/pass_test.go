@@ -15,19 +15,21 @@ import (
 // passWorld is a team with coaches in two time zones, a coordinator with an
 // action item, and a coach with the digest off.
 type passWorld struct {
-	t   *testing.T
-	s   *store.Store
-	mm  *fakeMattermost
-	svc *reminders.Service
-	ctx context.Context
+	t     *testing.T
+	s     *store.Store
+	mm    *fakeMattermost
+	clock *testenv.Clock // set to each pass's time
+	svc   *reminders.Service
+	ctx   context.Context
 }
 
 func newPassWorld(t *testing.T) *passWorld {
 	t.Helper()
-	w := &passWorld{t: t, s: testenv.Store(t), mm: &fakeMattermost{}, ctx: context.Background()}
-	w.svc = &reminders.Service{Store: w.s, Redis: testenv.Redis(t), Log: quiet,
-		Deliverer: deliverer(w.s, nil, w.mm, "test"), Clock: time.Now}
-	w.svc.Deliverer.Redis = w.svc.Redis
+	clock := newClock()
+	w := &passWorld{t: t, s: testenv.Store(t), mm: &fakeMattermost{clock: clock}, clock: clock, ctx: context.Background()}
+	r := testenv.Redis(t)
+	w.svc = &reminders.Service{Sources: reminders.Sources{Due: w.s, Meetings: w.s, Retention: w.s, Items: w.s}, Locks: r, Log: quiet,
+		Deliverer: deliverer(w.s, r, w.mm, "test", clock), Clock: clock}
 	if _, err := w.s.UpsertTeam(w.ctx, "t1", "essen", "c1", "tok"); err != nil {
 		t.Fatal(err)
 	}
@@ -84,9 +86,10 @@ func berlin(mo, d, h, mi int) time.Time {
 	return time.Date(2026, time.Month(mo), d, h, mi, 0, 0, kim.Berlin)
 }
 
-// pass runs a pass and returns its report.
+// pass runs a pass as if it were now (the clock too) and returns its report.
 func (w *passWorld) pass(now time.Time) *reminders.Report {
 	w.t.Helper()
+	w.clock.Set(now)
 	rep, err := w.svc.RunPass(w.ctx, now)
 	if err != nil {
 		w.t.Fatalf("pass at %s: %v", now, err)
@@ -186,10 +189,10 @@ func TestDigestWeek(t *testing.T) {
 	// Wednesday: Mattermost is down all day; the passes fail and retry.
 	w.mm.setDown(true)
 	for _, h := range []int{8, 12, 18} {
-		if rep, _ := w.svc.RunPass(w.ctx, berlin(12, 9, h, 0)); rep.Failed()+rep.Count("digest", reminders.Busy) == 0 || rep.Count("digest", reminders.Sent) > 0 {
+		w.clock.Set(berlin(12, 9, h, 0)) // hours apart: each pass retries
+		if rep, _ := w.svc.RunPass(w.ctx, berlin(12, 9, h, 0)); rep.Failed() == 0 || rep.Count("digest", reminders.Sent) > 0 {
 			t.Fatalf("pass at %d:00 with Mattermost down: %s", h, rep)
 		}
-		time.Sleep(350 * time.Millisecond) // the backoff
 	}
 	w.mm.setDown(false)
 	// Thursday: Wednesday's digest is not sent late; Thursday's is, with the items overdue.
@@ -225,8 +228,8 @@ func mustZone(t *testing.T, name string) *time.Location {
 func TestPressDigestButtons(t *testing.T) {
 	w := newPassWorld(t)
 	a1 := w.open("anna", "2026-12-01")
-	w.svc.Clock = func() time.Time { return berlin(12, 7, 9, 0) }
 	w.pass(berlin(12, 7, 8, 0))
+	w.clock.Set(berlin(12, 7, 9, 0))
 	post := w.expectPosts("anna", 1)[0]
 	find := func(verb, kind string) kim.Button {
 		for _, b := range post.Msg.Blocks {

@@ -11,18 +11,27 @@ const DeliveryDays = 90
 
 func init() { Register(Job{Name: "retention", Run: retention}) }
 
+// Retention erases what has outlived its time (*store.Store implements it).
+type Retention interface {
+	// EraseExpired erases the closed cases whose team's retention period has
+	// ended by today and returns how many.
+	EraseExpired(ctx context.Context, today kim.Date) (int, error)
+	// PurgeDeliveries deletes settled delivery records of days before before.
+	PurgeDeliveries(ctx context.Context, before kim.Date) (int64, error)
+}
+
 // retention erases closed cases whose team's retention period has ended
 // (SPEC §5; the anonymous statistics stay) and purges old delivery records.
 // It is idempotent, so every pass may run it.
 func retention(ctx context.Context, p *Pass) error {
 	today := kim.DateOf(p.Now.In(kim.Berlin))
-	n, err := p.Store.EraseExpired(ctx, today)
+	n, err := p.Retention.EraseExpired(ctx, today)
 	if err != nil {
 		return err
 	}
 	if n > 0 {
 		p.Log.Info("retention: erased closed cases", "count", n)
 	}
-	_, err = p.Store.PurgeDeliveries(ctx, today.AddDays(-DeliveryDays))
+	_, err = p.Retention.PurgeDeliveries(ctx, today.AddDays(-DeliveryDays))
 	return err
 }

@@ -31,7 +31,7 @@ func TestRetentionJob(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := &Pass{Now: time.Date(2026, 11, 23, 8, 0, 0, 0, kim.Berlin), Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	p := &Pass{Now: time.Date(2026, 11, 23, 8, 0, 0, 0, kim.Berlin), Sources: Sources{Retention: s}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := retention(ctx, p); err != nil {
 		t.Fatal(err)
 	}

@@ -29,12 +29,14 @@ type DeliveryRecord struct {
 	Status       string
 	ClaimedBy    string
 	ClaimedUntil *time.Time
-	Attempts     int
-	NextAttempt  *time.Time
-	PostID       string
-	LastError    string
-	CreatedAt    time.Time
-	ExpiresAt    *time.Time
+	// Held reports that the row is claimed and its lease has not run out.
+	Held        bool
+	Attempts    int
+	NextAttempt *time.Time
+	PostID      string
+	LastError   string
+	CreatedAt   time.Time
+	ExpiresAt   *time.Time
 }
 
 // NewDelivery is what a claim records about a delivery.
@@ -62,14 +64,21 @@ type Claim struct {
 // claimed by someone else, or waiting for its next attempt.
 var ErrNotClaimed = errors.New("store: delivery not claimable")
 
+// Leases, backoffs and the recorded times of deliveries are measured by the
+// clock of the @now parameter (kim.Clock.NowOrNil): nil in production, so
+// the database's now() decides and replicas agree; a set time in tests, so
+// that a lease runs out when the test says so.
+const dbNow = `coalesce(@now::timestamptz, now())`
+
 const deliveryColumns = `key, kind, coalesce(user_id, ''), coalesce(channel_id, ''), coalesce(meeting_id, 0), day, status, claimed_by,
-	claimed_until, attempts, next_attempt, coalesce(post_id, ''), coalesce(last_error, ''), created_at, expires_at`
+	claimed_until, coalesce(status = 'claimed' AND claimed_until >= ` + dbNow + `, false), attempts, next_attempt,
+	coalesce(post_id, ''), coalesce(last_error, ''), created_at, expires_at`
 
 func scanDelivery(r pgx.Row) (DeliveryRecord, error) {
 	var d DeliveryRecord
 	var day pgtypeDate
 	err := r.Scan(&d.Key, &d.Kind, &d.Target.UserID, &d.Target.ChannelID, &d.MeetingID, &day, &d.Status, &d.ClaimedBy,
-		&d.ClaimedUntil, &d.Attempts, &d.NextAttempt, &d.PostID, &d.LastError, &d.CreatedAt, &d.ExpiresAt)
+		&d.ClaimedUntil, &d.Held, &d.Attempts, &d.NextAttempt, &d.PostID, &d.LastError, &d.CreatedAt, &d.ExpiresAt)
 	d.Day = kim.DateOf(day.Time)
 	return d, err
 }
@@ -82,26 +91,31 @@ func nullIf[T comparable](v T) any {
 	return v
 }
 
+// deliveryArgs are the named parameters of a new delivery row.
+func deliveryArgs(d NewDelivery, now *time.Time) pgx.NamedArgs {
+	return pgx.NamedArgs{"key": d.Key, "kind": d.Kind, "user": nullIf(d.Target.UserID), "channel": nullIf(d.Target.ChannelID),
+		"meeting": nullIf(d.MeetingID), "day": d.Day.UTC(), "expires": nullIf(d.ExpiresAt), "now": now}
+}
+
 // ClaimDelivery claims the delivery for token for lease: it records the row on
 // first use, or takes over a claimed row whose lease has run out and whose
 // next attempt is due. It returns ErrNotClaimed when the delivery is settled
-// (sent, empty, expired) or someone else holds it. The lease and backoff use
-// the database's clock, so replicas agree on them.
-func (s *Store) ClaimDelivery(ctx context.Context, d NewDelivery, token string, lease time.Duration) (Claim, error) {
+// (sent, empty, expired) or someone else holds it. now is the clock of the
+// lease and backoff (nil: the database's now()).
+func (s *Store) ClaimDelivery(ctx context.Context, d NewDelivery, token string, lease time.Duration, now *time.Time) (Claim, error) {
 	c := Claim{Key: d.Key, Token: token}
-	var expires any
-	if !d.ExpiresAt.IsZero() {
-		expires = d.ExpiresAt
-	}
+	args := deliveryArgs(d, now)
+	args["token"], args["lease"] = token, lease.Milliseconds()
 	err := s.pool.QueryRow(ctx, `
-		INSERT INTO reminder_deliveries AS r (key, kind, user_id, channel_id, meeting_id, day, status, claimed_by, claimed_until, attempts, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'claimed', $7, now() + $8 * interval '1 millisecond', 1, $9)
-		ON CONFLICT (key) DO UPDATE SET claimed_by = $7, claimed_until = now() + $8 * interval '1 millisecond', attempts = r.attempts + 1
-		WHERE r.status = 'claimed' AND (r.claimed_until IS NULL OR r.claimed_until < now())
-			AND (r.next_attempt IS NULL OR r.next_attempt <= now())
-		RETURNING r.attempts, r.created_at`,
-		d.Key, d.Kind, nullIf(d.Target.UserID), nullIf(d.Target.ChannelID), nullIf(d.MeetingID), d.Day.UTC(), token,
-		lease.Milliseconds(), expires).Scan(&c.Attempts, &c.CreatedAt)
+		INSERT INTO reminder_deliveries AS r (key, kind, user_id, channel_id, meeting_id, day, status, claimed_by, claimed_until, attempts,
+			expires_at, created_at)
+		VALUES (@key, @kind, @user, @channel, @meeting, @day, 'claimed', @token, `+dbNow+` + @lease * interval '1 millisecond', 1,
+			@expires, `+dbNow+`)
+		ON CONFLICT (key) DO UPDATE SET claimed_by = @token, claimed_until = `+dbNow+` + @lease * interval '1 millisecond',
+			attempts = r.attempts + 1
+		WHERE r.status = 'claimed' AND (r.claimed_until IS NULL OR r.claimed_until < `+dbNow+`)
+			AND (r.next_attempt IS NULL OR r.next_attempt <= `+dbNow+`)
+		RETURNING r.attempts, r.created_at`, args).Scan(&c.Attempts, &c.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, ErrNotClaimed
 	}
@@ -114,12 +128,15 @@ func (s *Store) ClaimDelivery(ctx context.Context, d NewDelivery, token string, 
 	return c, nil
 }
 
-// MarkDelivered records the post of a claimed delivery (status sent); it
-// reports false when the claim was lost and someone else settled it.
-func (s *Store) MarkDelivered(ctx context.Context, c Claim, postID string) (bool, error) {
+// MarkDelivered records the post of a claimed delivery (status sent, at now;
+// nil: the database's now()); it reports false when the claim was lost and
+// someone else settled it.
+func (s *Store) MarkDelivered(ctx context.Context, c Claim, postID string, now *time.Time) (bool, error) {
 	tag, err := s.pool.Exec(ctx, `
-		UPDATE reminder_deliveries SET status = 'sent', post_id = $3, sent_at = now(), claimed_until = NULL, next_attempt = NULL, last_error = NULL
-		WHERE key = $1 AND status = 'claimed' AND claimed_by = $2`, c.Key, c.Token, postID)
+		UPDATE reminder_deliveries SET status = 'sent', post_id = @post, sent_at = `+dbNow+`, claimed_until = NULL, next_attempt = NULL,
+			last_error = NULL
+		WHERE key = @key AND status = 'claimed' AND claimed_by = @token`,
+		pgx.NamedArgs{"key": c.Key, "token": c.Token, "post": postID, "now": now})
 	if err != nil {
 		return false, fmt.Errorf("store: unable to mark delivery sent: %w", err)
 	}
@@ -128,10 +145,10 @@ func (s *Store) MarkDelivered(ctx context.Context, c Claim, postID string) (bool
 
 // MarkFound records a post found for a delivery whose claim may be stale
 // (crash recovery): status sent, whatever the claim.
-func (s *Store) MarkFound(ctx context.Context, key, postID string) error {
+func (s *Store) MarkFound(ctx context.Context, key, postID string, now *time.Time) error {
 	_, err := s.pool.Exec(ctx, `
-		UPDATE reminder_deliveries SET status = 'sent', post_id = $2, sent_at = now(), claimed_until = NULL, next_attempt = NULL
-		WHERE key = $1 AND status IN ('claimed', 'expired')`, key, postID)
+		UPDATE reminder_deliveries SET status = 'sent', post_id = @post, sent_at = `+dbNow+`, claimed_until = NULL, next_attempt = NULL
+		WHERE key = @key AND status IN ('claimed', 'expired')`, pgx.NamedArgs{"key": key, "post": postID, "now": now})
 	if err != nil {
 		return fmt.Errorf("store: unable to mark delivery found: %w", err)
 	}
@@ -142,22 +159,24 @@ func (s *Store) MarkFound(ctx context.Context, key, postID string) error {
 func (s *Store) MarkEmpty(ctx context.Context, c Claim) error {
 	_, err := s.pool.Exec(ctx, `
 		UPDATE reminder_deliveries SET status = 'empty', claimed_until = NULL, next_attempt = NULL
-		WHERE key = $1 AND status = 'claimed' AND claimed_by = $2`, c.Key, c.Token)
+		WHERE key = @key AND status = 'claimed' AND claimed_by = @token`, pgx.NamedArgs{"key": c.Key, "token": c.Token})
 	if err != nil {
 		return fmt.Errorf("store: unable to mark delivery empty: %w", err)
 	}
 	return nil
 }
 
-// ReleaseDelivery gives a failed claim back for a retry after backoff and
-// records the error (no content, only what failed).
-func (s *Store) ReleaseDelivery(ctx context.Context, c Claim, backoff time.Duration, reason string) error {
+// ReleaseDelivery gives a failed claim back for a retry after backoff from
+// now (nil: the database's now()) and records the error (no content, only
+// what failed).
+func (s *Store) ReleaseDelivery(ctx context.Context, c Claim, backoff time.Duration, reason string, now *time.Time) error {
 	if len(reason) > 500 {
 		reason = reason[:500]
 	}
 	_, err := s.pool.Exec(ctx, `
-		UPDATE reminder_deliveries SET claimed_until = NULL, next_attempt = now() + $3 * interval '1 millisecond', last_error = $4
-		WHERE key = $1 AND status = 'claimed' AND claimed_by = $2`, c.Key, c.Token, backoff.Milliseconds(), reason)
+		UPDATE reminder_deliveries SET claimed_until = NULL, next_attempt = `+dbNow+` + @backoff * interval '1 millisecond', last_error = @reason
+		WHERE key = @key AND status = 'claimed' AND claimed_by = @token`,
+		pgx.NamedArgs{"key": c.Key, "token": c.Token, "backoff": backoff.Milliseconds(), "reason": reason, "now": now})
 	if err != nil {
 		return fmt.Errorf("store: unable to release delivery: %w", err)
 	}
@@ -165,27 +184,25 @@ func (s *Store) ReleaseDelivery(ctx context.Context, c Claim, backoff time.Durat
 }
 
 // ExpireDelivery records that a delivery was given up: a new row, or a
-// claimed one that nobody holds now. It reports whether it changed anything.
-func (s *Store) ExpireDelivery(ctx context.Context, d NewDelivery) (bool, error) {
-	var expires any
-	if !d.ExpiresAt.IsZero() {
-		expires = d.ExpiresAt
-	}
+// claimed one that nobody holds at now (nil: the database's now()). It
+// reports whether it changed anything.
+func (s *Store) ExpireDelivery(ctx context.Context, d NewDelivery, now *time.Time) (bool, error) {
 	tag, err := s.pool.Exec(ctx, `
-		INSERT INTO reminder_deliveries AS r (key, kind, user_id, channel_id, meeting_id, day, status, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'expired', $7)
+		INSERT INTO reminder_deliveries AS r (key, kind, user_id, channel_id, meeting_id, day, status, expires_at, created_at)
+		VALUES (@key, @kind, @user, @channel, @meeting, @day, 'expired', @expires, `+dbNow+`)
 		ON CONFLICT (key) DO UPDATE SET status = 'expired', claimed_until = NULL
-		WHERE r.status = 'claimed' AND (r.claimed_until IS NULL OR r.claimed_until < now())`,
-		d.Key, d.Kind, nullIf(d.Target.UserID), nullIf(d.Target.ChannelID), nullIf(d.MeetingID), d.Day.UTC(), expires)
+		WHERE r.status = 'claimed' AND (r.claimed_until IS NULL OR r.claimed_until < `+dbNow+`)`, deliveryArgs(d, now))
 	if err != nil {
 		return false, fmt.Errorf("store: unable to expire delivery: %w", err)
 	}
 	return tag.RowsAffected() == 1, nil
 }
 
-// Delivery returns the record of a delivery key; kim.ErrNotFound if there is none.
-func (s *Store) Delivery(ctx context.Context, key string) (DeliveryRecord, error) {
-	d, err := scanDelivery(s.pool.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM reminder_deliveries WHERE key = $1`, key))
+// Delivery returns the record of a delivery key, Held as of now (nil: the
+// database's now()); kim.ErrNotFound if there is none.
+func (s *Store) Delivery(ctx context.Context, key string, now *time.Time) (DeliveryRecord, error) {
+	d, err := scanDelivery(s.pool.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM reminder_deliveries WHERE key = @key`,
+		pgx.NamedArgs{"key": key, "now": now}))
 	return d, notFound(err)
 }
 
@@ -208,11 +225,12 @@ func (s *Store) DeliveryStatuses(ctx context.Context, keys []string) (map[string
 }
 
 // ExpiredClaims returns claimed deliveries whose expiry lies at or before
-// now and that nobody holds, oldest first, at most limit.
-func (s *Store) ExpiredClaims(ctx context.Context, now time.Time, limit int) ([]DeliveryRecord, error) {
+// the pass time at and that nobody holds at now (nil: the database's now()),
+// oldest first, at most limit.
+func (s *Store) ExpiredClaims(ctx context.Context, at time.Time, limit int, now *time.Time) ([]DeliveryRecord, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM reminder_deliveries
-		WHERE status = 'claimed' AND expires_at <= $1 AND (claimed_until IS NULL OR claimed_until < now())
-		ORDER BY expires_at LIMIT $2`, now, limit)
+		WHERE status = 'claimed' AND expires_at <= @at AND (claimed_until IS NULL OR claimed_until < `+dbNow+`)
+		ORDER BY expires_at LIMIT @limit`, pgx.NamedArgs{"at": at, "limit": limit, "now": now})
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read expired deliveries: %w", err)
 	}

@@ -26,42 +26,81 @@ func newDelivery(key string) store.NewDelivery {
 		ExpiresAt: time.Date(2026, 12, 7, 23, 0, 0, 0, time.UTC)}
 }
 
+// at returns t0 plus d, as the time parameter of the delivery queries.
+func at(d time.Duration) *time.Time {
+	t := t0.Add(d)
+	return &t
+}
+
+// t0 is the wall-clock time the delivery tests start at.
+var t0 = time.Date(2026, 12, 7, 7, 0, 0, 0, time.UTC)
+
 // One claim at a time; a lease that runs out can be taken over and is then
 // uncertain (the crashed holder may have posted); a lost claim cannot record.
 func TestClaimLeaseTakeover(t *testing.T) {
 	s := deliveryStore(t)
 	ctx := context.Background()
 	d := newDelivery("digest:u1:2026-12-07")
-	c1, err := s.ClaimDelivery(ctx, d, "replica-a", 300*time.Millisecond)
-	if err != nil || c1.Attempts != 1 || c1.Uncertain {
+	c1, err := s.ClaimDelivery(ctx, d, "replica-a", 300*time.Millisecond, at(0))
+	if err != nil || c1.Attempts != 1 || c1.Uncertain || !c1.CreatedAt.Equal(t0) {
 		t.Fatalf("first claim: %+v %v", c1, err)
 	}
-	if _, err := s.ClaimDelivery(ctx, d, "replica-b", time.Minute); !errors.Is(err, store.ErrNotClaimed) {
+	if rec, _ := s.Delivery(ctx, d.Key, at(300*time.Millisecond)); !rec.Held || !rec.ClaimedUntil.Equal(*at(300 * time.Millisecond)) {
+		t.Fatalf("the claim is not held to the end of its lease: %+v", rec)
+	}
+	if _, err := s.ClaimDelivery(ctx, d, "replica-b", time.Minute, at(300*time.Millisecond)); !errors.Is(err, store.ErrNotClaimed) {
 		t.Fatalf("second claim while the lease holds: %v", err)
 	}
-	time.Sleep(400 * time.Millisecond) // replica-a "crashed"
-	c2, err := s.ClaimDelivery(ctx, d, "replica-b", time.Minute)
+	// replica-a "crashed"; its lease runs out.
+	if rec, _ := s.Delivery(ctx, d.Key, at(301*time.Millisecond)); rec.Held {
+		t.Fatalf("held after the lease: %+v", rec)
+	}
+	c2, err := s.ClaimDelivery(ctx, d, "replica-b", time.Minute, at(301*time.Millisecond))
 	if err != nil || c2.Attempts != 2 || !c2.Uncertain {
 		t.Fatalf("takeover: %+v %v", c2, err)
 	}
-	if ok, err := s.MarkDelivered(ctx, c1, "post-a"); ok || err != nil {
+	if ok, err := s.MarkDelivered(ctx, c1, "post-a", at(time.Second)); ok || err != nil {
 		t.Fatalf("the lost claim recorded a post: %v %v", ok, err)
 	}
-	if ok, err := s.MarkDelivered(ctx, c2, "post-b"); !ok || err != nil {
+	if ok, err := s.MarkDelivered(ctx, c2, "post-b", at(time.Second)); !ok || err != nil {
 		t.Fatalf("the holder could not record: %v %v", ok, err)
 	}
-	rec, err := s.Delivery(ctx, d.Key)
-	if err != nil || rec.Status != store.DeliverySent || rec.PostID != "post-b" || rec.Attempts != 2 || rec.ClaimedUntil != nil {
+	rec, err := s.Delivery(ctx, d.Key, at(time.Second))
+	if err != nil || rec.Status != store.DeliverySent || rec.PostID != "post-b" || rec.Attempts != 2 || rec.ClaimedUntil != nil || rec.Held {
 		t.Fatalf("record: %+v %v", rec, err)
 	}
-	if _, err := s.ClaimDelivery(ctx, d, "replica-c", time.Minute); !errors.Is(err, store.ErrNotClaimed) {
+	if _, err := s.ClaimDelivery(ctx, d, "replica-c", time.Minute, at(time.Hour)); !errors.Is(err, store.ErrNotClaimed) {
 		t.Fatalf("a sent delivery was claimed again: %v", err)
 	}
-	if _, err := s.ExpireDelivery(ctx, d); err != nil {
+	if _, err := s.ExpireDelivery(ctx, d, at(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if rec, _ := s.Delivery(ctx, d.Key); rec.Status != store.DeliverySent {
+	if rec, _ := s.Delivery(ctx, d.Key, nil); rec.Status != store.DeliverySent {
 		t.Fatalf("a sent delivery was expired: %s", rec.Status)
+	}
+}
+
+// Without a time the database's clock decides: a fresh lease holds, an old
+// one has run out.
+func TestClaimDatabaseClock(t *testing.T) {
+	s := deliveryStore(t)
+	ctx := context.Background()
+	d := newDelivery("digest:u1:dbclock")
+	before := time.Now()
+	c, err := s.ClaimDelivery(ctx, d, "a", time.Hour, nil)
+	if err != nil || c.CreatedAt.Before(before.Add(-time.Minute)) || c.CreatedAt.After(time.Now().Add(time.Minute)) {
+		t.Fatalf("claim at the database's now: %+v %v", c, err)
+	}
+	if _, err := s.ClaimDelivery(ctx, d, "b", time.Hour, nil); !errors.Is(err, store.ErrNotClaimed) {
+		t.Fatalf("claimed while the lease holds: %v", err)
+	}
+	if rec, _ := s.Delivery(ctx, d.Key, nil); !rec.Held {
+		t.Fatalf("a fresh lease is not held: %+v", rec)
+	}
+	// Two hours on, by the parameter: the same lease has run out.
+	later := time.Now().Add(2 * time.Hour)
+	if c2, err := s.ClaimDelivery(ctx, d, "b", time.Hour, &later); err != nil || c2.Attempts != 2 {
+		t.Fatalf("takeover two hours on: %+v %v", c2, err)
 	}
 }
 
@@ -70,29 +109,29 @@ func TestReleaseBackoff(t *testing.T) {
 	s := deliveryStore(t)
 	ctx := context.Background()
 	d := newDelivery("digest:u1:backoff")
-	c, err := s.ClaimDelivery(ctx, d, "a", time.Minute)
+	c, err := s.ClaimDelivery(ctx, d, "a", time.Minute, at(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ReleaseDelivery(ctx, c, 400*time.Millisecond, "post: connection refused"); err != nil {
+	if err := s.ReleaseDelivery(ctx, c, 400*time.Millisecond, "post: connection refused", at(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ClaimDelivery(ctx, d, "b", time.Minute); !errors.Is(err, store.ErrNotClaimed) {
+	if _, err := s.ClaimDelivery(ctx, d, "b", time.Minute, at(1399*time.Millisecond)); !errors.Is(err, store.ErrNotClaimed) {
 		t.Fatalf("claimed before the backoff ran out: %v", err)
 	}
-	rec, _ := s.Delivery(ctx, d.Key)
-	if rec.Status != store.DeliveryClaimed || rec.LastError != "post: connection refused" || rec.NextAttempt == nil || rec.ClaimedUntil != nil {
+	rec, _ := s.Delivery(ctx, d.Key, at(time.Second))
+	if rec.Status != store.DeliveryClaimed || rec.LastError != "post: connection refused" || rec.NextAttempt == nil ||
+		!rec.NextAttempt.Equal(*at(1400 * time.Millisecond)) || rec.ClaimedUntil != nil || rec.Held {
 		t.Fatalf("record: %+v", rec)
 	}
-	time.Sleep(500 * time.Millisecond)
-	c2, err := s.ClaimDelivery(ctx, d, "b", time.Minute)
+	c2, err := s.ClaimDelivery(ctx, d, "b", time.Minute, at(1400*time.Millisecond))
 	if err != nil || c2.Attempts != 2 || !c2.Uncertain {
 		t.Fatalf("retry: %+v %v", c2, err)
 	}
 	if err := s.MarkEmpty(ctx, c2); err != nil {
 		t.Fatal(err)
 	}
-	if rec, _ := s.Delivery(ctx, d.Key); rec.Status != store.DeliveryEmpty {
+	if rec, _ := s.Delivery(ctx, d.Key, nil); rec.Status != store.DeliveryEmpty {
 		t.Fatalf("status %s", rec.Status)
 	}
 }
@@ -109,7 +148,7 @@ func TestClaimRace(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			_, err := s.ClaimDelivery(ctx, d, "r"+string(rune('a'+i)), time.Minute)
+			_, err := s.ClaimDelivery(ctx, d, "r"+string(rune('a'+i)), time.Minute, nil)
 			if err == nil {
 				mu.Lock()
 				wins++
@@ -130,30 +169,32 @@ func TestClaimRace(t *testing.T) {
 func TestExpireDelivery(t *testing.T) {
 	s := deliveryStore(t)
 	ctx := context.Background()
-	if ok, err := s.ExpireDelivery(ctx, newDelivery("digest:u1:never")); !ok || err != nil {
+	if ok, err := s.ExpireDelivery(ctx, newDelivery("digest:u1:never"), at(0)); !ok || err != nil {
 		t.Fatalf("expire new: %v %v", ok, err)
 	}
 	held := newDelivery("digest:u1:held")
-	if _, err := s.ClaimDelivery(ctx, held, "a", time.Minute); err != nil {
+	if _, err := s.ClaimDelivery(ctx, held, "a", time.Minute, at(0)); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := s.ExpireDelivery(ctx, held); ok {
+	if ok, _ := s.ExpireDelivery(ctx, held, at(time.Second)); ok {
 		t.Fatal("a held claim was expired")
 	}
 	stale := newDelivery("digest:u1:stale")
-	if _, err := s.ClaimDelivery(ctx, stale, "a", time.Millisecond); err != nil {
+	if _, err := s.ClaimDelivery(ctx, stale, "a", time.Millisecond, at(0)); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(20 * time.Millisecond)
 	after := time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)
-	list, err := s.ExpiredClaims(ctx, after, 10)
+	list, err := s.ExpiredClaims(ctx, after, 10, at(20*time.Millisecond))
 	if err != nil || len(list) != 1 || list[0].Key != stale.Key || list[0].Target.UserID != "u1" || list[0].Attempts != 1 {
 		t.Fatalf("expired claims: %+v %v", list, err)
 	}
-	if list, _ := s.ExpiredClaims(ctx, time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC), 10); len(list) != 0 {
+	if list, _ := s.ExpiredClaims(ctx, after, 10, at(0)); len(list) != 0 {
+		t.Fatalf("listed while its lease holds: %+v", list)
+	}
+	if list, _ := s.ExpiredClaims(ctx, time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC), 10, at(20*time.Millisecond)); len(list) != 0 {
 		t.Fatalf("listed before expiry: %+v", list)
 	}
-	if ok, _ := s.ExpireDelivery(ctx, stale); !ok {
+	if ok, _ := s.ExpireDelivery(ctx, stale, at(20*time.Millisecond)); !ok {
 		t.Fatal("stale claim not expired")
 	}
 	st, err := s.DeliveryStatuses(ctx, []string{"digest:u1:never", held.Key, stale.Key, "digest:u1:unknown"})
@@ -161,10 +202,10 @@ func TestExpireDelivery(t *testing.T) {
 	if err != nil || len(st) != 3 || st["digest:u1:never"] != want["digest:u1:never"] || st[held.Key] != "claimed" || st[stale.Key] != "expired" {
 		t.Fatalf("statuses %v %v", st, err)
 	}
-	if err := s.MarkFound(ctx, stale.Key, "post-x"); err != nil {
+	if err := s.MarkFound(ctx, stale.Key, "post-x", at(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if rec, _ := s.Delivery(ctx, stale.Key); rec.Status != store.DeliverySent || rec.PostID != "post-x" {
+	if rec, _ := s.Delivery(ctx, stale.Key, nil); rec.Status != store.DeliverySent || rec.PostID != "post-x" {
 		t.Fatalf("found post not recorded: %+v", rec)
 	}
 }
@@ -175,20 +216,20 @@ func TestDeliveryConstraints(t *testing.T) {
 	ctx := context.Background()
 	bad := newDelivery("digest:u1:bad")
 	bad.Target = kim.Target{}
-	if _, err := s.ClaimDelivery(ctx, bad, "a", time.Minute); err == nil || errors.Is(err, store.ErrNotClaimed) {
+	if _, err := s.ClaimDelivery(ctx, bad, "a", time.Minute, nil); err == nil || errors.Is(err, store.ErrNotClaimed) {
 		t.Fatalf("a delivery without target was accepted: %v", err)
 	}
 	bad = newDelivery("digest:u1:kind")
 	bad.Kind = "Agenda Post"
-	if _, err := s.ClaimDelivery(ctx, bad, "a", time.Minute); err == nil {
+	if _, err := s.ClaimDelivery(ctx, bad, "a", time.Minute, nil); err == nil {
 		t.Fatal("a malformed kind was accepted")
 	}
 	ch := newDelivery("agenda-post:1")
 	ch.Kind, ch.Target = "agenda-post", kim.Target{ChannelID: "chan-1"}
-	if _, err := s.ClaimDelivery(ctx, ch, "a", time.Minute); err != nil {
+	if _, err := s.ClaimDelivery(ctx, ch, "a", time.Minute, nil); err != nil {
 		t.Fatalf("channel delivery: %v", err)
 	}
-	if rec, _ := s.Delivery(ctx, ch.Key); rec.Target.ChannelID != "chan-1" || rec.Kind != "agenda-post" {
+	if rec, _ := s.Delivery(ctx, ch.Key, nil); rec.Target.ChannelID != "chan-1" || rec.Kind != "agenda-post" {
 		t.Fatalf("record %+v", rec)
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -82,62 +83,144 @@ type Route struct {
 	Day         kim.Date
 }
 
+// itemKind is where the dates of one kind of reminder item live: the
+// branch of the due query that finds the due ones, and what done and snooze
+// change. kim.ItemSpecs defines the rest of the kind (buttons, texts); both
+// name the same kinds, or the package does not start (see dueQuery).
+type itemKind struct {
+	// with, if set, is a common table expression of the due query that the
+	// branch reads ("name AS MATERIALIZED (…)"), e.g. to read a table once
+	// by its due-date index up to @last, the latest day of all routes.
+	with string
+	// due is the kind's branch of the due query after SELECT '<kind>': the
+	// columns team_id, team_name, case id (0 without a case), case ref,
+	// number (0 if none), label, owner id, owner name, recipient id and due
+	// date of the open dates due on or before their route's day, from the
+	// routes r (team_id, owner_id, recipient_id, day, team_name, owner_name,
+	// and coach: whether the recipient is a coach of the team, as every case
+	// query requires).
+	due string
+	// change marks the item done or snoozes it (x.ch.Done, x.ch.Until) if
+	// its date is still x.ch.Expected, and sets x.next. ChangeItem has locked
+	// and checked the case of a case item (x.c) and audits the change.
+	change func(ctx context.Context, tx pgx.Tx, x *itemTx) error
+}
+
+// itemTx is one item's change inside ChangeItem's transaction.
+type itemTx struct {
+	a   kim.Actor
+	ch  ItemChange
+	c   kim.Case         // the item's case, locked and writable (case items only)
+	set kim.TeamSettings // the team's defaults (case items only)
+	// next is the item's new date; nil when it has none any more (a goal
+	// reached, an action done, a follow-up made).
+	next *kim.Date
+}
+
+// itemKinds holds every kind's dates. What done means per kind:
+//
+//	monitoring      the contact took place: next date = today + the team's monitoring interval
+//	(re)assessment  it was carried out: next date = today + the team's re-assessment interval
+//	followup        the follow-up was made: the referral keeps its outcome, the date is cleared
+//	goal            the goal is reached (status done), as /kim goal done
+//	action          the action item is done (done_on = today)
+//
+// Case dates are read per routed owner from the (team, owner, date)
+// indexes; follow-ups and goals once from their due-date indexes and matched
+// to the routes by hash (see BENCHMARKS.md).
+var itemKinds = map[kim.ItemKind]itemKind{
+	kim.ItemMonitoring: {
+		due: `r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_monitoring
+			FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_monitoring <= r.day
+			WHERE r.coach`,
+		change: changeCaseDate("next_monitoring", func(c kim.Case) *kim.Date { return c.NextMonitoring },
+			func(x *itemTx) kim.Date { return x.set.NextMonitoring(x.a.Today) }),
+	},
+	kim.ItemAssessment: {
+		due: `r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_assessment
+			FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_assessment <= r.day
+			WHERE r.coach AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id)`,
+		change: changeAssessment,
+	},
+	kim.ItemReassessment: {
+		due: `r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_assessment
+			FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_assessment <= r.day
+			WHERE r.coach AND EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id)`,
+		change: changeAssessment,
+	},
+	kim.ItemFollowup: {
+		with: `followups AS MATERIALIZED (
+			SELECT c.team_id, c.id, c.ref, c.owner_id, f.n, p.name, f.followup_on
+			FROM referrals f JOIN cases c ON c.id = f.case_id JOIN partners p ON p.id = f.partner_id
+			WHERE f.outcome = 'pending' AND f.followup_on <= @last AND c.closed_on IS NULL)`,
+		due: `r.team_id, r.team_name, d.id, d.ref, d.n, d.name, d.owner_id, r.owner_name, r.recipient_id, d.followup_on
+			FROM followups d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.followup_on <= r.day
+			WHERE r.coach`,
+		change: changeFollowup,
+	},
+	kim.ItemGoal: {
+		with: `goals_due AS MATERIALIZED (
+			SELECT c.team_id, c.id, c.ref, c.owner_id, g.n, g.field, g.due_on
+			FROM goals g JOIN cases c ON c.id = g.case_id
+			WHERE g.status = 'open' AND g.due_on <= @last AND c.closed_on IS NULL)`,
+		due: `r.team_id, r.team_name, d.id, d.ref, d.n, d.field, d.owner_id, r.owner_name, r.recipient_id, d.due_on
+			FROM goals_due d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.due_on <= r.day
+			WHERE r.coach`,
+		change: changeGoal,
+	},
+	kim.ItemAction: {
+		due: `r.team_id, r.team_name, 0, '', a.n, a.text, a.owner_id, r.owner_name, r.recipient_id, a.due_on
+			FROM actions a JOIN r ON r.owner_id = a.owner_id AND r.team_id = a.team_id AND a.due_on <= r.day
+			WHERE a.done_on IS NULL AND a.due_on <= @last`,
+		change: changeAction,
+	},
+}
+
 // dueQuery is the one set-based query of a reminder pass: for every route
-// (team $1, owner $2, recipient $3, day $4), the owner's open dates due on or
-// before the route's day; $5 is the latest day of all routes. Case items need
-// the recipient to be a coach of the team (as every case query does), action
-// items only the route. Case dates are read per routed owner from the
-// (team, owner, date) indexes; follow-ups and goals once from their due-date
-// indexes and matched to the routes by hash. Rows come unordered; the digest
-// sorts each recipient's items.
-const dueQuery = `
-WITH r AS (
+// (@teams, @owners, @recipients, @days: team, owner, recipient, day), the
+// owner's open dates due on or before the route's day, one UNION branch per
+// kind in the order of kim.ItemSpecs. Case items need the recipient to be a
+// coach of the team (as every case query does), action items only the
+// route. Rows come unordered; the digest sorts each recipient's items.
+var dueQuery = buildDueQuery()
+
+func buildDueQuery() string {
+	withs := []string{`r AS (
 	SELECT x.team_id, x.owner_id, x.recipient_id, x.day, t.name AS team_name, coalesce(o.username, '') AS owner_name,
 		coalesce(m.role = 'coach', false) AS coach
-	FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS x(team_id, owner_id, recipient_id, day)
+	FROM unnest(@teams::text[], @owners::text[], @recipients::text[], @days::date[]) AS x(team_id, owner_id, recipient_id, day)
 		JOIN teams t ON t.id = x.team_id
 		LEFT JOIN users o ON o.id = x.owner_id
 		LEFT JOIN memberships m ON m.team_id = x.team_id AND m.user_id = x.recipient_id
-), followups AS MATERIALIZED (
-	SELECT c.team_id, c.id, c.ref, c.owner_id, f.n, p.name, f.followup_on
-	FROM referrals f JOIN cases c ON c.id = f.case_id JOIN partners p ON p.id = f.partner_id
-	WHERE f.outcome = 'pending' AND f.followup_on <= $5 AND c.closed_on IS NULL
-), goals_due AS MATERIALIZED (
-	SELECT c.team_id, c.id, c.ref, c.owner_id, g.n, g.field, g.due_on
-	FROM goals g JOIN cases c ON c.id = g.case_id
-	WHERE g.status = 'open' AND g.due_on <= $5 AND c.closed_on IS NULL
-)
-SELECT 'monitoring', r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_monitoring
-FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_monitoring <= r.day
-WHERE r.coach
-UNION ALL
-SELECT CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id) THEN 'reassessment' ELSE 'assessment' END,
-	r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_assessment
-FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_assessment <= r.day
-WHERE r.coach
-UNION ALL
-SELECT 'followup', r.team_id, r.team_name, d.id, d.ref, d.n, d.name, d.owner_id, r.owner_name, r.recipient_id, d.followup_on
-FROM followups d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.followup_on <= r.day
-WHERE r.coach
-UNION ALL
-SELECT 'goal', r.team_id, r.team_name, d.id, d.ref, d.n, d.field, d.owner_id, r.owner_name, r.recipient_id, d.due_on
-FROM goals_due d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.due_on <= r.day
-WHERE r.coach
-UNION ALL
-SELECT 'action', r.team_id, r.team_name, 0, '', a.n, a.text, a.owner_id, r.owner_name, r.recipient_id, a.due_on
-FROM actions a JOIN r ON r.owner_id = a.owner_id AND r.team_id = a.team_id AND a.due_on <= r.day
-WHERE a.done_on IS NULL AND a.due_on <= $5`
+)`}
+	var branches []string
+	for _, spec := range kim.ItemSpecs {
+		k, ok := itemKinds[spec.Kind]
+		if !ok {
+			panic("store: reminder item kind " + string(spec.Kind) + " has no entry in itemKinds")
+		}
+		if k.with != "" {
+			withs = append(withs, k.with)
+		}
+		branches = append(branches, "SELECT '"+string(spec.Kind)+"', "+k.due)
+	}
+	if len(itemKinds) != len(kim.ItemSpecs) {
+		panic("store: itemKinds has a kind that kim.ItemSpecs does not define")
+	}
+	return "WITH " + strings.Join(withs, ",\n") + "\n" + strings.Join(branches, "\nUNION ALL\n")
+}
 
-// routeArrays turns routes into the query's four parallel arrays.
-func routeArrays(routes []Route) (teams, owners, recips []string, days []time.Time, last time.Time) {
-	teams, owners, recips, days = make([]string, len(routes)), make([]string, len(routes)), make([]string, len(routes)), make([]time.Time, len(routes))
+// dueArgs are the named parameters of dueQuery for the routes.
+func dueArgs(routes []Route) pgx.NamedArgs {
+	teams, owners, recips, days := make([]string, len(routes)), make([]string, len(routes)), make([]string, len(routes)), make([]time.Time, len(routes))
+	var last time.Time
 	for i, r := range routes {
 		teams[i], owners[i], recips[i], days[i] = r.TeamID, r.OwnerID, r.RecipientID, r.Day.UTC()
 		if days[i].After(last) {
 			last = days[i]
 		}
 	}
-	return teams, owners, recips, days, last
+	return pgx.NamedArgs{"teams": teams, "owners": owners, "recipients": recips, "days": days, "last": last}
 }
 
 // DueItems returns, in one query, every open date of the routed owners that
@@ -147,8 +230,7 @@ func (s *Store) DueItems(ctx context.Context, routes []Route) ([]kim.DueItem, er
 	if len(routes) == 0 {
 		return nil, nil
 	}
-	teams, owners, recips, days, last := routeArrays(routes)
-	rows, err := s.pool.Query(ctx, dueQuery, teams, owners, recips, days, last)
+	rows, err := s.pool.Query(ctx, dueQuery, dueArgs(routes))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read due items: %w", err)
 	}
@@ -220,24 +302,28 @@ var (
 	errItemGone    = kim.Errorf(kim.ENOTFOUND, "remind.item_gone", nil)
 )
 
-// ChangeItem marks a due item done or snoozes it, for an actor who owns it or
-// holds it as deputy today, if its date is still the expected one; it audits
-// the change. What done means per kind:
-//
-//	monitoring      the contact took place: next date = today + the team's monitoring interval
-//	(re)assessment  it was carried out: next date = today + the team's re-assessment interval
-//	followup        the follow-up was made: the referral keeps its outcome, the date is cleared
-//	goal            the goal is reached (status done), as /kim goal done
-//	action          the action item is done (done_on = today)
+// ChangeItem marks a due item done or snoozes it (what that means per kind:
+// itemKinds), for an actor who owns it or holds it as deputy today, if its
+// date is still the expected one; it audits the change (case items as
+// reminder.done or reminder.snooze of the case, items without a case as
+// reminder.<kind>-done or -snooze) and settles the case's phase.
 func (s *Store) ChangeItem(ctx context.Context, a kim.Actor, ch ItemChange) (ItemOutcome, error) {
-	var out ItemOutcome
-	verb := "reminder.snooze"
-	if ch.Done {
-		verb = "reminder.done"
+	spec, _, ok := kim.ItemSpecOf(ch.Item.Kind)
+	k, ok2 := itemKinds[ch.Item.Kind]
+	if !ok || !ok2 {
+		return ItemOutcome{}, errItemGone
 	}
+	verb := kim.VerbSnooze
+	if ch.Done {
+		verb = kim.VerbDone
+	}
+	x := &itemTx{a: a, ch: ch}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if ch.Item.Kind == kim.ItemAction {
-			return s.changeAction(ctx, tx, a, ch, &out)
+		if !spec.Case {
+			if err := k.change(ctx, tx, x); err != nil {
+				return err
+			}
+			return audit(ctx, tx, a, "reminder."+string(spec.Kind)+"-"+verb, 0, "")
 		}
 		c, err := s.writable(ctx, tx, a, ch.Item.CaseRef)
 		if code := kim.ErrorCode(err); code == kim.ENOTFOUND || code == kim.ECONFLICT {
@@ -246,123 +332,131 @@ func (s *Store) ChangeItem(ctx context.Context, a kim.Actor, ch ItemChange) (Ite
 		if err != nil {
 			return err
 		}
-		set, err := teamSettings(ctx, tx, a.TeamID)
-		if err != nil {
+		x.c = c
+		if x.set, err = teamSettings(ctx, tx, a.TeamID); err != nil {
 			return err
 		}
-		switch ch.Item.Kind {
-		case kim.ItemMonitoring, kim.ItemAssessment, kim.ItemReassessment:
-			col, cur, next := "next_monitoring", c.NextMonitoring, set.NextMonitoring(a.Today)
-			if ch.Item.Kind != kim.ItemMonitoring {
-				col, cur, next = "next_assessment", c.NextAssessment, set.NextReassessment(a.Today)
-			}
-			if cur == nil || *cur != ch.Expected {
-				return errItemChanged
-			}
-			if !ch.Done {
-				next = ch.Until
-			}
-			if _, err := tx.Exec(ctx, `UPDATE cases SET `+col+` = $2, updated_at = now() WHERE id = $1`, c.ID, next.UTC()); err != nil {
-				return err
-			}
-			out.Next = &next
-		case kim.ItemFollowup:
-			var id int64
-			var due pgtypeDate
-			var outcome string
-			err := tx.QueryRow(ctx, `SELECT id, followup_on, outcome FROM referrals WHERE case_id = $1 AND n = $2 FOR UPDATE`,
-				c.ID, ch.Item.N).Scan(&id, &due, &outcome)
-			if err == pgx.ErrNoRows || (err == nil && outcome != "pending") {
-				return errItemGone
-			}
-			if err != nil {
-				return err
-			}
-			if d := dateOf(&due); d == nil || *d != ch.Expected {
-				return errItemChanged
-			}
-			var next *kim.Date
-			if !ch.Done {
-				next = ch.Until.Ptr()
-			}
-			if _, err := tx.Exec(ctx, `UPDATE referrals SET followup_on = $2 WHERE id = $1`, id, dateArg(next)); err != nil {
-				return err
-			}
-			out.Next = next
-		case kim.ItemGoal:
-			var id int64
-			var due pgtypeDate
-			g := kim.Goal{N: ch.Item.N}
-			err := tx.QueryRow(ctx, `SELECT id, due_on, status FROM goals WHERE case_id = $1 AND n = $2 FOR UPDATE`,
-				c.ID, ch.Item.N).Scan(&id, &due, &g.Status)
-			if err == pgx.ErrNoRows || (err == nil && !g.Open()) {
-				return errItemGone
-			}
-			if err != nil {
-				return err
-			}
-			if d := dateOf(&due); d == nil || *d != ch.Expected {
-				return errItemChanged
-			}
-			if ch.Done {
-				if g, err = kim.CloseGoal(g, "done", a.Today); err != nil {
-					return err
-				}
-				_, err = tx.Exec(ctx, `UPDATE goals SET status = $2, closed_on = $3 WHERE id = $1`, id, g.Status, dateArg(g.ClosedOn))
-			} else {
-				_, err = tx.Exec(ctx, `UPDATE goals SET due_on = $2 WHERE id = $1`, id, ch.Until.UTC())
-				out.Next = ch.Until.Ptr()
-			}
-			if err != nil {
-				return err
-			}
-		default:
-			return errItemGone
+		if err := k.change(ctx, tx, x); err != nil {
+			return err
 		}
-		if err := audit(ctx, tx, a, verb, c.ID, c.Ref); err != nil {
+		if err := audit(ctx, tx, a, "reminder."+verb, c.ID, c.Ref); err != nil {
 			return err
 		}
 		_, err = s.settle(ctx, tx, a, c.ID) // the phase follows the new dates
 		return err
 	})
-	return out, wrap("unable to change reminder item", err)
+	return ItemOutcome{Next: x.next}, wrap("unable to change reminder item", err)
 }
 
-// changeAction marks a meeting action item done or moves its due date, for
-// its owner or the owner's deputy today.
-func (s *Store) changeAction(ctx context.Context, tx pgx.Tx, a kim.Actor, ch ItemChange, out *ItemOutcome) error {
-	var x kim.ActionItem
-	var due, done pgtypeDate
-	err := tx.QueryRow(ctx, `
-		SELECT x.id, x.due_on, x.done_on FROM actions x
-		WHERE x.team_id = $1 AND x.n = $2 AND (x.owner_id = $3 OR EXISTS (SELECT 1 FROM absences b WHERE b.team_id = x.team_id
-			AND b.user_id = x.owner_id AND b.deputy_id = $3 AND $4::date BETWEEN b.starts_on AND b.ends_on))
-		FOR UPDATE OF x`, a.TeamID, ch.Item.N, a.UserID, a.Today.UTC()).Scan(&x.ID, &due, &done)
-	x.N, x.Due, x.DoneOn = ch.Item.N, dateOf(&due), dateOf(&done)
-	if err == pgx.ErrNoRows || (err == nil && !x.Open()) {
+// changeCaseDate returns the change of a date column of the case whose
+// value is cur: done sets it to next(x), snooze to the snooze date.
+func changeCaseDate(col string, cur func(kim.Case) *kim.Date, next func(x *itemTx) kim.Date) func(context.Context, pgx.Tx, *itemTx) error {
+	return func(ctx context.Context, tx pgx.Tx, x *itemTx) error {
+		if d := cur(x.c); d == nil || *d != x.ch.Expected {
+			return errItemChanged
+		}
+		d := x.ch.Until
+		if x.ch.Done {
+			d = next(x)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE cases SET `+col+` = $2, updated_at = now() WHERE id = $1`, x.c.ID, d.UTC()); err != nil {
+			return err
+		}
+		x.next = &d
+		return nil
+	}
+}
+
+// changeAssessment: the first assessment and re-assessments share the date.
+var changeAssessment = changeCaseDate("next_assessment", func(c kim.Case) *kim.Date { return c.NextAssessment },
+	func(x *itemTx) kim.Date { return x.set.NextReassessment(x.a.Today) })
+
+// changeFollowup: done clears the referral's follow-up date (its outcome
+// stays pending), snooze moves it.
+func changeFollowup(ctx context.Context, tx pgx.Tx, x *itemTx) error {
+	var id int64
+	var due pgtypeDate
+	var outcome string
+	err := tx.QueryRow(ctx, `SELECT id, followup_on, outcome FROM referrals WHERE case_id = $1 AND n = $2 FOR UPDATE`,
+		x.c.ID, x.ch.Item.N).Scan(&id, &due, &outcome)
+	if err == pgx.ErrNoRows || (err == nil && outcome != "pending") {
 		return errItemGone
 	}
 	if err != nil {
 		return err
 	}
-	if x.Due == nil || *x.Due != ch.Expected {
+	if d := dateOf(&due); d == nil || *d != x.ch.Expected {
 		return errItemChanged
 	}
-	if ch.Done {
-		if x, err = kim.ActionDone(x, a.Today); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE actions SET done_on = $2 WHERE id = $1`, x.ID, dateArg(x.DoneOn))
-	} else {
-		_, err = tx.Exec(ctx, `UPDATE actions SET due_on = $2 WHERE id = $1`, x.ID, ch.Until.UTC())
-		out.Next = ch.Until.Ptr()
+	var next *kim.Date
+	if !x.ch.Done {
+		next = x.ch.Until.Ptr()
+	}
+	if _, err := tx.Exec(ctx, `UPDATE referrals SET followup_on = $2 WHERE id = $1`, id, dateArg(next)); err != nil {
+		return err
+	}
+	x.next = next
+	return nil
+}
+
+// changeGoal: done reaches the goal, snooze moves its due date.
+func changeGoal(ctx context.Context, tx pgx.Tx, x *itemTx) error {
+	a, ch := x.a, x.ch
+	var id int64
+	var due pgtypeDate
+	g := kim.Goal{N: ch.Item.N}
+	err := tx.QueryRow(ctx, `SELECT id, due_on, status FROM goals WHERE case_id = $1 AND n = $2 FOR UPDATE`,
+		x.c.ID, ch.Item.N).Scan(&id, &due, &g.Status)
+	if err == pgx.ErrNoRows || (err == nil && !g.Open()) {
+		return errItemGone
 	}
 	if err != nil {
 		return err
 	}
-	verb := "reminder.action-snooze"
-	if ch.Done {
-		verb = "reminder.action-done"
+	if d := dateOf(&due); d == nil || *d != ch.Expected {
+		return errItemChanged
 	}
-	return audit(ctx, tx, a, verb, 0, "")
+	if ch.Done {
+		if g, err = kim.CloseGoal(g, "done", a.Today); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE goals SET status = $2, closed_on = $3 WHERE id = $1`, id, g.Status, dateArg(g.ClosedOn))
+	} else {
+		_, err = tx.Exec(ctx, `UPDATE goals SET due_on = $2 WHERE id = $1`, id, ch.Until.UTC())
+		x.next = ch.Until.Ptr()
+	}
+	return err
+}
+
+// changeAction marks a meeting action item done or moves its due date, for
+// its owner or the owner's deputy today.
+func changeAction(ctx context.Context, tx pgx.Tx, x *itemTx) error {
+	a, ch := x.a, x.ch
+	var it kim.ActionItem
+	var due, done pgtypeDate
+	err := tx.QueryRow(ctx, `
+		SELECT x.id, x.due_on, x.done_on FROM actions x
+		WHERE x.team_id = $1 AND x.n = $2 AND (x.owner_id = $3 OR EXISTS (SELECT 1 FROM absences b WHERE b.team_id = x.team_id
+			AND b.user_id = x.owner_id AND b.deputy_id = $3 AND $4::date BETWEEN b.starts_on AND b.ends_on))
+		FOR UPDATE OF x`, a.TeamID, ch.Item.N, a.UserID, a.Today.UTC()).Scan(&it.ID, &due, &done)
+	it.N, it.Due, it.DoneOn = ch.Item.N, dateOf(&due), dateOf(&done)
+	if err == pgx.ErrNoRows || (err == nil && !it.Open()) {
+		return errItemGone
+	}
+	if err != nil {
+		return err
+	}
+	if it.Due == nil || *it.Due != ch.Expected {
+		return errItemChanged
+	}
+	if ch.Done {
+		if it, err = kim.ActionDone(it, a.Today); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE actions SET done_on = $2 WHERE id = $1`, it.ID, dateArg(it.DoneOn))
+	} else {
+		_, err = tx.Exec(ctx, `UPDATE actions SET due_on = $2 WHERE id = $1`, it.ID, ch.Until.UTC())
+		x.next = ch.Until.Ptr()
+	}
+	return err
 }

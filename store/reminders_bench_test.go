@@ -161,10 +161,9 @@ func BenchmarkDueQuery(b *testing.B) {
 // explainDue runs the due query under EXPLAIN ANALYZE (best of three) and
 // returns the execution time in milliseconds and the plan.
 func explainDue(b *testing.B, s *store.Store, routes []store.Route) (float64, string) {
-	teams, owners, recips, days, last := store.RouteArrays(routes)
 	best, plan := 0.0, ""
 	for i := 0; i < 3; i++ {
-		rows, err := s.Pool().Query(context.Background(), "EXPLAIN (ANALYZE, BUFFERS) "+store.DueQuery, teams, owners, recips, days, last)
+		rows, err := s.Pool().Query(context.Background(), "EXPLAIN (ANALYZE, BUFFERS) "+store.DueQuery, store.DueArgs(routes))
 		if err != nil {
 			b.Fatal(err)
 		}

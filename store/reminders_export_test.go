@@ -2,6 +2,6 @@ package store
 
 // For the due-query benchmark: the query text and its arguments.
 var (
-	DueQuery    = dueQuery
-	RouteArrays = routeArrays
+	DueQuery = dueQuery
+	DueArgs  = dueArgs
 )

@@ -190,6 +190,10 @@ func openApp(ctx context.Context) (*app, error) {
 func (a *app) close() { a.store.Close(); a.redis.Close() }
 
 func serve(ctx context.Context, log *slog.Logger) error {
+	h, err := loadTestHooks(log)
+	if err != nil {
+		return err
+	}
 	if os.Getenv("KIMBOT_PUBLIC_URL") == "" {
 		return errors.New("missing environment: KIMBOT_PUBLIC_URL (see README.md)")
 	}
@@ -198,10 +202,12 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer a.close()
-	svc := &commands.Service{Store: a.store, Dir: a.bot, Clock: time.Now, Log: log,
+	clock := newClock(h) // the one clock of commands, buttons, dialogs and reminders
+	svc := &commands.Service{Store: a.store, Dir: a.bot, Clock: clock.Now, Log: log,
 		Channels: a.bot, Files: a.bot, AgendaPostTime: reminders.AgendaPostTime}
-	srv := &bot.Server{Store: a.store, Redis: a.redis, Bot: a.bot, Commands: svc, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Log: log}
-	stopScheduler, err := startScheduler(ctx, a, srv, log)
+	srv := &bot.Server{Store: a.store, Redis: a.redis, Bot: a.bot, Commands: svc, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"),
+		Clock: clock, Log: log}
+	stopScheduler, err := startScheduler(ctx, a, srv, clock, h, log)
 	if err != nil {
 		return err
 	}

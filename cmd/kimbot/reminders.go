@@ -22,11 +22,8 @@ import (
 //	KIMBOT_REMINDER_LEASE     how long a delivery claim holds before another replica takes over (default 2m)
 //	KIMBOT_REMINDER_BACKOFF   wait before the first retry of a failed delivery; doubles up to 15m (default 30s)
 //
-// Test hooks (never set in production):
-//
-//	KIMBOT_TEST_NOW    serve's reminder clock starts at this RFC 3339 time and runs on from there
-//	KIMBOT_TEST_CRASH  "claimed" or "posted": the process kills itself (SIGKILL) at that stage of its
-//	                   first delivery, e.g. after posting a digest and before recording it
+// A binary built with the tag kimbottest (as the end-to-end tests build it) also reads the test
+// hooks KIMBOT_TEST_NOW and KIMBOT_TEST_CRASH (testhooks.go); the release build has none.
 func durationEnv(name string, def time.Duration) (time.Duration, error) {
 	v := strings.TrimSpace(os.Getenv(name))
 	if v == "" {
@@ -39,9 +36,21 @@ func durationEnv(name string, def time.Duration) (time.Duration, error) {
 	return d, nil
 }
 
-// newReminders wires the reminder service: the store, Redis, and the bot as
-// the sender of DMs with signed buttons.
-func newReminders(a *app, log *slog.Logger, clock func() time.Time) (*reminders.Service, error) {
+// testHooks are what a kimbottest build may change (testhooks.go); the
+// release build has none (release.go).
+type testHooks struct {
+	clock kim.Clock               // the process's clock; nil: kim.SystemClock
+	crash func(stage, key string) // reminders.Deliverer.Crash
+}
+
+// newClock returns the one clock of the process: kim.SystemClock, or the
+// test hook's.
+func newClock(h testHooks) kim.Clock { return kim.ClockOr(h.clock) }
+
+// newReminders wires the reminder service: the store as every source and
+// the delivery log, Redis, and the bot as the sender of DMs with signed
+// buttons, all on the one clock.
+func newReminders(a *app, log *slog.Logger, clock kim.Clock, h testHooks) (*reminders.Service, error) {
 	if strings.TrimSpace(a.cfg.PublicURL) == "" {
 		return nil, errors.New("missing environment: KIMBOT_PUBLIC_URL (the digests' buttons point there; see README.md)")
 	}
@@ -54,21 +63,13 @@ func newReminders(a *app, log *slog.Logger, clock func() time.Time) (*reminders.
 		return nil, err
 	}
 	d := &reminders.Deliverer{
-		Store: a.store, Redis: a.redis, Log: log, Lease: lease, Backoff: backoff,
-		Sender: &bot.Messenger{Client: a.bot, Keys: a.cfg.Keys, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/")},
+		Deliveries: a.store, Locks: a.redis, Log: log, Lease: lease, Backoff: backoff, Clock: clock, Crash: h.crash,
+		Sender: &bot.Messenger{Client: a.bot, Keys: a.cfg.Keys, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Clock: clock},
 	}
-	if stage := os.Getenv("KIMBOT_TEST_CRASH"); stage != "" {
-		d.Crash = func(at, key string) {
-			if at == stage {
-				log.Warn("test hook: crashing", "stage", at, "key", key)
-				if p, err := os.FindProcess(os.Getpid()); err == nil {
-					_ = p.Kill()
-				}
-				select {} // wait for the signal
-			}
-		}
-	}
-	return &reminders.Service{Store: a.store, Redis: a.redis, Deliverer: d, Clock: clock, Log: log}, nil
+	return &reminders.Service{
+		Sources: reminders.Sources{Due: a.store, Meetings: a.store, Retention: a.store, Items: a.store},
+		Locks:   a.redis, Deliverer: d, Clock: clock, Log: log,
+	}, nil
 }
 
 // startScheduler starts the reminder schedule of serve and returns its stop:
@@ -76,18 +77,8 @@ func newReminders(a *app, log *slog.Logger, clock func() time.Time) (*reminders.
 // replica's previous pass still runs; the Redis pass lock keeps replicas from
 // doing the same pass twice, and delivery claims make every delivery happen
 // once either way. It also answers the reminders' buttons.
-func startScheduler(ctx context.Context, a *app, srv *bot.Server, log *slog.Logger) (func(), error) {
-	clock := time.Now
-	if v := os.Getenv("KIMBOT_TEST_NOW"); v != "" {
-		t0, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("KIMBOT_TEST_NOW=%q is not an RFC 3339 time", v)
-		}
-		started := time.Now()
-		clock = func() time.Time { return t0.Add(time.Since(started)) }
-		log.Warn("test hook: reminder clock shifted", "now", t0)
-	}
-	svc, err := newReminders(a, log, clock)
+func startScheduler(ctx context.Context, a *app, srv *bot.Server, clock kim.Clock, h testHooks, log *slog.Logger) (func(), error) {
+	svc, err := newReminders(a, log, clock, h)
 	if err != nil {
 		return nil, err
 	}
@@ -122,12 +113,16 @@ func remind(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	h, err := loadTestHooks(log)
+	if err != nil {
+		return err
+	}
 	a, err := openApp(ctx)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	svc, err := newReminders(a, log, func() time.Time { return now })
+	svc, err := newReminders(a, log, newClock(h), h)
 	if err != nil {
 		return err
 	}
