@@ -92,14 +92,18 @@ type itemKind struct {
 	// branch reads ("name AS MATERIALIZED (…)"), e.g. to read a table once
 	// by its due-date index up to @last, the latest day of all routes.
 	with string
-	// due is the kind's branch of the due query after SELECT '<kind>': the
+	// due is the kind's branch of the due query after SELECT <kind>: the
 	// columns team_id, team_name, case id (0 without a case), case ref,
 	// number (0 if none), label, owner id, owner name, recipient id and due
 	// date of the open dates due on or before their route's day, from the
 	// routes r (team_id, owner_id, recipient_id, day, team_name, owner_name,
 	// and coach: whether the recipient is a coach of the team, as every case
-	// query requires).
+	// query requires). "" for a kind whose dates another kind's branch
+	// finds (see kind).
 	due string
+	// kind, if set, is the SQL expression of the branch's kind column, for a
+	// branch that finds the dates of several kinds; by default the kind.
+	kind string
 	// change marks the item done or snoozes it (x.ch.Done, x.ch.Until) if
 	// its date is still x.ch.Expected, and sets x.next. ChangeItem has locked
 	// and checked the case of a case item (x.c) and audits the change.
@@ -137,17 +141,15 @@ var itemKinds = map[kim.ItemKind]itemKind{
 			func(x *itemTx) kim.Date { return x.set.NextMonitoring(x.a.Today) }),
 	},
 	kim.ItemAssessment: {
+		// One scan of next_assessment for both kinds: once a case has an
+		// assessment, the date is its re-assessment.
+		kind: `CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id) THEN 'reassessment' ELSE 'assessment' END`,
 		due: `r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_assessment
 			FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_assessment <= r.day
-			WHERE r.coach AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id)`,
+			WHERE r.coach`,
 		change: changeAssessment,
 	},
-	kim.ItemReassessment: {
-		due: `r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_assessment
-			FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_assessment <= r.day
-			WHERE r.coach AND EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id)`,
-		change: changeAssessment,
-	},
+	kim.ItemReassessment: {change: changeAssessment}, // found by the assessment branch
 	kim.ItemFollowup: {
 		with: `followups AS MATERIALIZED (
 			SELECT c.team_id, c.id, c.ref, c.owner_id, f.n, p.name, f.followup_on
@@ -202,7 +204,14 @@ func buildDueQuery() string {
 		if k.with != "" {
 			withs = append(withs, k.with)
 		}
-		branches = append(branches, "SELECT '"+string(spec.Kind)+"', "+k.due)
+		if k.due == "" {
+			continue
+		}
+		kind := k.kind
+		if kind == "" {
+			kind = "'" + string(spec.Kind) + "'"
+		}
+		branches = append(branches, "SELECT "+kind+", "+k.due)
 	}
 	if len(itemKinds) != len(kim.ItemSpecs) {
 		panic("store: itemKinds has a kind that kim.ItemSpecs does not define")
