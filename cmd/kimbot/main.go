@@ -5,6 +5,7 @@
 //	kimbot provision          create the bot and register /kim in KIMBOT_TEAMS
 //	kimbot remind --now TIME  run one reminder pass as if it were TIME (RFC 3339)
 //	kimbot version            print version, commit and Go version
+//	kimbot healthcheck [PATH] exit 0 when this host's serve answers PATH (default /readyz) with 200
 //
 // Configuration comes from the environment (see README.md).
 package main
@@ -125,6 +126,8 @@ func run(ctx context.Context, cmd string, args []string, log *slog.Logger) error
 		return serve(ctx, log)
 	case "remind":
 		return remind(ctx, args, log)
+	case "healthcheck":
+		return healthcheck(ctx, args) // cmd/kimbot/healthcheck.go
 	}
 	return fmt.Errorf("unknown command %q: use serve, migrate, provision, remind or version", cmd)
 }
