@@ -19,18 +19,22 @@ import (
 	"github.com/kimbot-nrw/kimbot"
 )
 
-// helm runs helm: KIMBOT_TEST_HELM when scripts/test built it, else `go tool helm` of deploy/tools
-// (the version pinned in deploy/tools/go.mod). Helm's own directories go to a temporary one.
+// toolCommand prepares a tool of deploy/tools: the binary that scripts/test built and named in
+// the variable envVar, else `go tool <name>` there (the version pinned in deploy/tools/go.mod).
+func toolCommand(t *testing.T, envVar, name string, args ...string) *exec.Cmd {
+	t.Helper()
+	if bin := os.Getenv(envVar); bin != "" {
+		return exec.Command(bin, args...)
+	}
+	cmd := exec.Command("go", append([]string{"tool", name}, args...)...)
+	cmd.Dir = filepath.Join(repoRoot(t), "deploy", "tools")
+	return cmd
+}
+
+// helm runs helm (KIMBOT_TEST_HELM or `go tool helm`) with its own directories in a temporary one.
 func helm(t *testing.T, args ...string) (stdout string, err error) {
 	t.Helper()
-	root := repoRoot(t)
-	var cmd *exec.Cmd
-	if bin := os.Getenv("KIMBOT_TEST_HELM"); bin != "" {
-		cmd = exec.Command(bin, args...)
-	} else {
-		cmd = exec.Command("go", append([]string{"tool", "helm"}, args...)...)
-		cmd.Dir = filepath.Join(root, "deploy", "tools")
-	}
+	cmd := toolCommand(t, "KIMBOT_TEST_HELM", "helm", args...)
 	home := t.TempDir()
 	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+home+"/cache", "HELM_CONFIG_HOME="+home+"/config", "HELM_DATA_HOME="+home+"/data")
 	var out, errOut bytes.Buffer

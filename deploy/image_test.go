@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path"
@@ -128,13 +129,17 @@ func TestImage(t *testing.T) {
 	t.Run("binary", func(t *testing.T) { checkBinary(t, img) })
 	t.Run("docker-tar", func(t *testing.T) { checkDockerTar(t, wantTar, img, m.Version) })
 
+	t.Run("push", func(t *testing.T) { checkPush(t, wantOCI, img) })
+
 	t.Run("version", func(t *testing.T) {
 		got, err := img.run(t, nil, "version").CombinedOutput()
 		if err != nil {
 			t.Fatalf("kimbot version in the image: %v\n%s", err, got)
 		}
-		if !strings.Contains(string(got), "kimbot") || !strings.Contains(string(got), m.Version) {
-			t.Errorf("kimbot version printed %q, want kimbot and %s", got, m.Version)
+		// scripts/image stamps version and commit (the image's revision label) with -ldflags.
+		want := fmt.Sprintf("kimbot %s\ncommit: %s\ngo: go", m.Version, img.config.Config.Labels["org.opencontainers.image.revision"])
+		if !strings.HasPrefix(string(got), want) {
+			t.Errorf("kimbot version printed %q, want %q…", got, want)
 		}
 	})
 
@@ -569,6 +574,53 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// checkPush pushes the OCI layout with crane, as the README says, to a registry of crane's own
+// (in memory, on loopback) and reads back the manifest's digest and the config.
+func checkPush(t *testing.T, ociDir string, img *image) {
+	port, err := devstack.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	reg := toolCommand(t, "KIMBOT_TEST_CRANE", "crane", "registry", "serve", "--address", addr)
+	var regOut lockedBuffer
+	reg.Stdout, reg.Stderr = &regOut, &regOut
+	reg.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := reg.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { reg.Process.Kill(); reg.Wait() }()
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("crane registry serve does not listen on %s: %v\n%s", addr, err, regOut.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	ref := addr + "/kim/kimbot:" + img.config.Config.Labels["org.opencontainers.image.version"]
+	crane := func(args ...string) string {
+		t.Helper()
+		out, err := toolCommand(t, "KIMBOT_TEST_CRANE", "crane", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("crane %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	crane("push", ociDir, ref)
+	var index struct{ Manifests []ociDescriptor }
+	readJSON(t, filepath.Join(ociDir, "index.json"), &index)
+	if got := crane("digest", ref); got != index.Manifests[0].Digest {
+		t.Errorf("the registry has %s, the OCI layout %s", got, index.Manifests[0].Digest)
+	}
+	if got := crane("config", ref); got != strings.TrimSpace(string(img.configRaw)) {
+		t.Errorf("the registry's config differs from the layout's:\n%s\n%s", got, img.configRaw)
+	}
 }
 
 func blob(t *testing.T, dir string, d ociDescriptor) []byte {
