@@ -423,7 +423,7 @@ func TestHelmChart(t *testing.T) {
 
 	t.Run("variants", func(t *testing.T) {
 		t.Parallel()
-		objs := render(t, "provision.enabled=false", "secret.adminToken=", "replicaCount=3",
+		objs := render(t, "provision.enabled=false", "secret.adminToken=", "replicaCount=3", "readinessProbe.path=/healthz",
 			"image.repository=registry.example.org/kim/kimbot", "image.digest=sha256:"+strings.Repeat("ab", 32))
 		if _, ok := objs["Job/kimbot-provision"]; ok {
 			t.Error("provision.enabled=false still renders the provision job")
@@ -434,6 +434,9 @@ func TestHelmChart(t *testing.T) {
 		dep := objs["Deployment/kimbot"]
 		if asInt(get(dep, "spec", "replicas")) != 3 {
 			t.Errorf("replicas %v, want 3", get(dep, "spec", "replicas"))
+		}
+		if p := getMap(dep, "spec", "template", "spec", "containers", 0, "readinessProbe"); get(p, "httpGet", "path") != "/healthz" || p["path"] != nil {
+			t.Errorf("readinessProbe %v, want GET /healthz (and no path outside httpGet)", p)
 		}
 		if img := get(dep, "spec", "template", "spec", "containers", 0, "image"); img != "registry.example.org/kim/kimbot@sha256:"+strings.Repeat("ab", 32) {
 			t.Errorf("image %v, want the digest", img)
