@@ -500,8 +500,12 @@ func checkBinary(t *testing.T, img *image) {
 	// Time zone data in the binary: the image has no /usr/share/zoneinfo, and kimbot needs
 	// Europe/Berlin (package kim panics at start without it, so the version subtest run in a chroot
 	// proves it too).
-	if !slices.Contains(strings.Split(settings["-tags"], ","), "timetzdata") {
+	tags := strings.Split(settings["-tags"], ",")
+	if !slices.Contains(tags, "timetzdata") {
 		t.Errorf("build tags %q, want timetzdata", settings["-tags"])
+	}
+	if slices.Contains(tags, "kimbottest") {
+		t.Errorf("build tags %q: the image's binary must be a release build without test hooks", settings["-tags"])
 	}
 	if bi.Path != "github.com/kimbot-nrw/kimbot/cmd/kimbot" {
 		t.Errorf("the entrypoint is %s, want cmd/kimbot", bi.Path)
