@@ -39,6 +39,9 @@ var (
 	refusedTotal = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "kimbot_refused_requests_total", Help: "Requests refused before reaching a handler, by endpoint and reason.",
 	}, []string{"endpoint", "reason"})
+	redisUp = promauto.NewGauge(prometheus.GaugeOpts{
+		Name: "kimbot_redis_up", Help: "1 when the last /readyz check reached Redis, 0 when it did not (kimbot runs degraded).",
+	})
 )
 
 // Server is kimbot's HTTP endpoint.
@@ -74,21 +77,23 @@ func (s *Server) Handler() http.Handler {
 	return recoverer(s.Log, mux)
 }
 
-// ready checks Postgres and Redis.
+// ready answers 200 while Postgres answers and 503 when it does not. Redis is
+// reported but does not decide: kimbot stays correct without it (README,
+// "High availability"), so a Redis outage must not take every replica out of
+// a load balancer.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	var problems []string
 	if err := s.Store.Ping(ctx); err != nil {
-		problems = append(problems, "postgres")
-	}
-	if err := s.Redis.Ping(ctx); err != nil {
-		problems = append(problems, "redis")
-	}
-	if len(problems) > 0 {
-		http.Error(w, "not ready: "+strings.Join(problems, ", "), http.StatusServiceUnavailable)
+		http.Error(w, "not ready: postgres", http.StatusServiceUnavailable)
 		return
 	}
+	if err := s.Redis.Ping(ctx); err != nil {
+		redisUp.Set(0)
+		w.Write([]byte("ready (degraded: redis unavailable)\n"))
+		return
+	}
+	redisUp.Set(1)
 	w.Write([]byte("ready\n"))
 }
 
