@@ -15,21 +15,10 @@ const (
 // LatestAhead returns the last day a date set on day today may lie on.
 func LatestAhead(today Date) Date { return today.AddDays(MaxAheadDays) }
 
-// DayArgs adds a day to message data in both catalogues' forms: name
-// (DD.MM.YYYY) and name+"ISO" (YYYY-MM-DD). data nil starts a new map.
-func DayArgs(data map[string]any, name string, d Date) map[string]any {
-	if data == nil {
-		data = map[string]any{}
-	}
-	data[name] = d.German()
-	data[name+"ISO"] = d.String()
-	return data
-}
-
 // CheckNotFuture refuses a day after today (casework.date_future).
 func CheckNotFuture(field string, d, today Date) error {
 	if d.After(today) {
-		return Errorf(EINVALID, "casework.date_future", DayArgs(map[string]any{"Field": field}, "Date", d))
+		return Errorf(EINVALID, "casework.date_future", map[string]any{"Field": field, "Date": d})
 	}
 	return nil
 }
@@ -40,8 +29,7 @@ func CheckPastDay(field string, d Date, c Case, today Date) error {
 		return err
 	}
 	if d.Before(c.OpenedOn) {
-		args := DayArgs(map[string]any{"Field": field, "Ref": c.Ref}, "Date", d)
-		return Errorf(EINVALID, "casework.date_before_open", DayArgs(args, "Opened", c.OpenedOn))
+		return Errorf(EINVALID, "casework.date_before_open", map[string]any{"Field": field, "Ref": c.Ref, "Date": d, "Opened": c.OpenedOn})
 	}
 	return nil
 }
@@ -50,10 +38,10 @@ func CheckPastDay(field string, d Date, c Case, today Date) error {
 // LatestAhead(today).
 func CheckFutureDay(field string, d, today Date) error {
 	if d.Before(today) {
-		return Errorf(EINVALID, "casework.date_past", DayArgs(map[string]any{"Field": field}, "Date", d))
+		return Errorf(EINVALID, "casework.date_past", map[string]any{"Field": field, "Date": d})
 	}
 	if d.After(LatestAhead(today)) {
-		return Errorf(EINVALID, "casework.date_far", DayArgs(map[string]any{"Field": field}, "Date", d))
+		return Errorf(EINVALID, "casework.date_far", map[string]any{"Field": field, "Date": d})
 	}
 	return nil
 }
@@ -62,7 +50,7 @@ func CheckFutureDay(field string, d, today Date) error {
 // (key names the refusal, name the earlier day's template field).
 func checkNotBefore(key, field string, d Date, name string, last Date) error {
 	if d.Before(last) {
-		return Errorf(EINVALID, key, DayArgs(DayArgs(map[string]any{"Field": field}, "Date", d), name, last))
+		return Errorf(EINVALID, key, map[string]any{"Field": field, "Date": d, name: last})
 	}
 	return nil
 }

@@ -119,7 +119,7 @@ func (a ActionItem) Open() bool { return a.DoneOn == nil }
 // complete action items with it.
 func ActionDone(x ActionItem, today Date) (ActionItem, error) {
 	if !x.Open() {
-		return x, Errorf(ECONFLICT, "action.already_done", map[string]any{"Ref": x.Ref(), "Date": x.DoneOn.German()})
+		return x, Errorf(ECONFLICT, "action.already_done", map[string]any{"Ref": x.Ref(), "Date": *x.DoneOn})
 	}
 	x.DoneOn = &today
 	return x, nil

@@ -9,11 +9,14 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"path"
 	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"github.com/kimbot-nrw/kimbot/kim"
 )
 
 //go:embed catalog/*.json
@@ -45,19 +48,59 @@ func load() *i18n.Bundle {
 	return b
 }
 
-// T returns the message id in lang ("de" or "en"), filled with data. A
-// missing message is logged and its id returned, so nothing panics.
+// T returns the message id in lang ("de" or "en"), filled with data. Dates
+// in data (kim.Date, *kim.Date) are formatted for lang: DD.MM.YYYY in
+// German, YYYY-MM-DD in English, a nil *kim.Date as "–". A missing message
+// is logged and its id returned, so nothing panics.
 func T(lang, id string, data map[string]any) string {
 	l, ok := localizers[lang]
 	if !ok {
-		l = localizers["de"]
+		lang, l = "de", localizers["de"]
 	}
-	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: dates(lang, data)})
 	if err != nil {
 		slog.Error("messages: missing or broken text", "id", id, "lang", lang, "err", err)
 		return id
 	}
 	return s
+}
+
+// dates returns data with its dates formatted for lang; data itself is
+// left as it is (an error's arguments are rendered in more than one language).
+func dates(lang string, data map[string]any) map[string]any {
+	out, copied := data, false
+	for k, v := range data {
+		var s string
+		switch d := v.(type) {
+		case kim.Date:
+			s = d.Format(lang)
+		case *kim.Date:
+			s = "–"
+			if d != nil {
+				s = d.Format(lang)
+			}
+		default:
+			continue
+		}
+		if !copied {
+			out, copied = maps.Clone(data), true
+		}
+		out[k] = s
+	}
+	return out
+}
+
+// Or joins xs for people as alternatives: "a, b oder c" in German, "a, b
+// or c" in English (the catalogue's list.or); "" for none.
+func Or(lang string, xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	n := len(xs) - 1
+	return T(lang, "list.or", map[string]any{"Init": strings.Join(xs[:n], ", "), "Last": xs[n]})
 }
 
 // IDs returns the message ids of each language, for completeness tests.

@@ -50,7 +50,7 @@ func ParsePeriod(s string, today kim.Date) (kim.Period, error) {
 		p.From, p.To, p.Label = kim.Date{Y: y, M: 1, D: 1}, kim.Date{Y: y, M: 12, D: 31}, fmt.Sprintf("%04d", y)
 	}
 	if p.From.After(today) {
-		return kim.Period{}, kim.Errorf(kim.EINVALID, "report.future_period", map[string]any{"Value": p.Label, "Today": today.German()})
+		return kim.Period{}, kim.Errorf(kim.EINVALID, "report.future_period", map[string]any{"Value": p.Label, "Today": today})
 	}
 	return p, nil
 }

@@ -32,7 +32,7 @@ func (s *Store) SetAbsence(ctx context.Context, a kim.Actor, from, to kim.Date, 
 		err = tx.QueryRow(ctx, `SELECT starts_on, ends_on FROM absences WHERE team_id = $1 AND user_id = $2
 			AND starts_on <= $4 AND ends_on >= $3 ORDER BY starts_on LIMIT 1`, a.TeamID, a.UserID, from.UTC(), to.UTC()).Scan(&s1, &e1)
 		if err == nil {
-			return kim.Errorf(kim.ECONFLICT, "away.overlap", kim.DayArgs(kim.DayArgs(nil, "From", kim.DateOf(s1.Time)), "To", kim.DateOf(e1.Time)))
+			return kim.Errorf(kim.ECONFLICT, "away.overlap", map[string]any{"From": kim.DateOf(s1.Time), "To": kim.DateOf(e1.Time)})
 		}
 		if err != pgx.ErrNoRows {
 			return err
