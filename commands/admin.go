@@ -4,20 +4,6 @@ import (
 	"github.com/kimbot-nrw/kimbot/kim"
 )
 
-func init() {
-	register(&Verb{Name: "admin", Roles: []kim.Role{kim.RoleAdmin}})
-	extend("admin", &Verb{
-		Name: "role", Alias: "rolle", Roles: []kim.Role{kim.RoleAdmin},
-		Params: []Param{
-			{Name: "user", Kind: User},
-			{Name: "role", Kind: Choice, Choices: []string{"coach", "coordinator", "admin", "none"}},
-		},
-		Options:  []Param{{Name: "org", Kind: Text, Optional: true, Max: 80}},
-		Run:      (*Runner).adminRole,
-		Examples: []string{"/kim admin role @anna coach org=Caritas", "/kim admin role @lena coordinator", "/kim admin role @anna none"},
-	})
-}
-
 // adminRole grants or removes a role in the team.
 func (r *Runner) adminRole(a *Args) (Reply, error) {
 	u, err := r.svc.Dir.UserByName(r.ctx, r.req.TeamID, a.Str("user"))
@@ -43,5 +29,5 @@ func (r *Runner) adminRole(a *Args) (Reply, error) {
 	if role == kim.RoleNone {
 		return Reply{Text: r.T("admin.role_removed", map[string]any{"User": u.Username})}, nil
 	}
-	return Reply{Text: r.T("admin.role_set", map[string]any{"User": u.Username, "Role": r.name("role", string(role)), "Org": a.Str("org")})}, nil
+	return Reply{Text: r.T("admin.role_set", map[string]any{"User": u.Username, "Role": r.Name("role", string(role)), "Org": a.Str("org")})}, nil
 }

@@ -6,9 +6,11 @@ import (
 	"testing"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/render"
 )
 
-// The reminders' "open case" button shows exactly the card of /kim show.
+// The reminders' "open case" button (render.View.Card) shows exactly the
+// card of /kim show.
 func TestCardTextIsShow(t *testing.T) {
 	w := newWorld(t)
 	ref := caseRefIn(t, w.run("teamA", "anna", `open "Z. Y." group=refugee consent=yes`).Text)
@@ -18,8 +20,8 @@ func TestCardTextIsShow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := CardText("de", today, card); got != show || !strings.Contains(got, ref+" · Z. Y.") {
-		t.Fatalf("CardText differs from /kim show:\n%s\n---\n%s", got, show)
+	if got := (render.View{Lang: "de", Today: today}).Card(card); got != show || !strings.Contains(got, ref+" · Z. Y.") {
+		t.Fatalf("render.View.Card differs from /kim show:\n%s\n---\n%s", got, show)
 	}
 }
 

@@ -1,43 +1,13 @@
 package commands
 
 import (
-	"strings"
-
-	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
-var coach = []kim.Role{kim.RoleCoach}
-
-func init() {
-	register(&Verb{
-		Name: "open", Alias: "neu", Roles: coach,
-		Params: []Param{{Name: "pseudonym", Kind: Word, Max: 40}},
-		Options: []Param{
-			{Name: "group", Kind: Choice, Choices: kim.TargetGroups},
-			{Name: "domain", Kind: Choice, Choices: kim.LegalDomains, Optional: true},
-			{Name: "consent", Kind: Word, Max: 10},
-			{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, Optional: true},
-		},
-		Run:      (*Runner).open,
-		Bare:     (*Runner).openDialog, // commands/casework_dialogs.go
-		Examples: []string{"/kim open AB group=refugee domain=AsylbLG consent=yes", "/kim neu \"M. K.\" group=eu consent=ja form=oral"},
-	}, &Verb{
-		Name: "cases", Alias: "faelle", Roles: coach,
-		Params:   []Param{{Name: "filter", Kind: Choice, Optional: true, Choices: []string{"open", "closed", "due", "all", "offen", "abgeschlossen", "faellig", "alle"}}},
-		Run:      (*Runner).cases,
-		Examples: []string{"/kim cases", "/kim faelle faellig", "/kim cases all"},
-	}, &Verb{
-		Name: "show", Alias: "zeige", Roles: coach,
-		Params:   []Param{{Name: "case", Kind: CaseRef}},
-		Run:      (*Runner).show,
-		Examples: []string{"/kim show K-2026-0042", "/kim zeige k-2026-0042"},
-	})
-}
-
 // open opens a case with recorded consent and answers its reference.
 func (r *Runner) open(a *Args) (Reply, error) {
-	if c := strings.ToLower(a.Str("consent")); c != "yes" && c != "ja" {
+	if a.Str("consent") != "yes" {
 		return Reply{}, usageErr("err.consent_required", a.Verb, nil)
 	}
 	domain := a.Str("domain")
@@ -51,13 +21,7 @@ func (r *Runner) open(a *Args) (Reply, error) {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("case.opened", map[string]any{
-		"Ref": c.Ref, "Pseudonym": cell(c.Pseudonym), "Assessment": r.date(c.NextAssessment), "Monitoring": r.date(c.NextMonitoring)})}, nil
-}
-
-var filterAliases = map[string]store.CaseFilter{
-	"": store.FilterOpen, "open": store.FilterOpen, "offen": store.FilterOpen,
-	"closed": store.FilterClosed, "abgeschlossen": store.FilterClosed,
-	"due": store.FilterDue, "faellig": store.FilterDue, "all": store.FilterAll, "alle": store.FilterAll,
+		"Ref": c.Ref, "Pseudonym": render.Cell(c.Pseudonym), "Assessment": c.NextAssessment, "Monitoring": c.NextMonitoring})}, nil
 }
 
 // maxListed is how many cases one answer lists.
@@ -65,7 +29,10 @@ const maxListed = 50
 
 // cases lists the caller's cases with phase and next dates.
 func (r *Runner) cases(a *Args) (Reply, error) {
-	f := filterAliases[a.Str("filter")]
+	f := store.CaseFilter(a.Str("filter"))
+	if f == "" {
+		f = store.FilterOpen
+	}
 	list, err := r.svc.Store.Cases(r.ctx, r.Actor(), f, maxListed+1)
 	if err != nil {
 		return Reply{}, err
@@ -83,14 +50,14 @@ func (r *Runner) cases(a *Args) (Reply, error) {
 		if c.OwnerID != r.req.User.ID {
 			owner = " " + r.T("cases.deputy_for", map[string]any{"Owner": c.OwnerName})
 		}
-		mon, ass := r.dueDate(c.NextMonitoring), r.dueDate(c.NextAssessment)
+		mon, ass := r.Due(c.NextMonitoring), r.Due(c.NextAssessment)
 		if !c.Open() {
 			mon, ass = "–", "–"
 		}
-		rows[i] = []string{c.Ref + owner, r.pseudonym(c), r.name("phase", c.Phase), mon, ass}
+		rows[i] = []string{c.Ref + owner, r.Pseudonym(c), r.Name("phase", c.Phase), mon, ass}
 	}
 	text := r.T("cases.title."+string(f), map[string]any{"N": len(list)}) + "\n" +
-		table(r.heads("head.case", "head.pseudonym", "head.phase", "due.monitoring", "due.assessment"), rows)
+		render.Table(r.Heads("head.case", "head.pseudonym", "head.phase", "due.monitoring", "due.assessment"), rows)
 	if more {
 		text += "\n" + r.T("cases.more", map[string]any{"N": maxListed})
 	}
@@ -103,5 +70,5 @@ func (r *Runner) show(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.cardText(card)}, nil
+	return Reply{Text: r.Card(card)}, nil
 }

@@ -7,45 +7,14 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
-
-var admin = []kim.Role{kim.RoleAdmin}
 
 // maxAudit is how many audit rows one answer lists.
 const maxAudit = 50
 
 var partnerKeyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
-
-func init() {
-	extend("admin", &Verb{
-		Name: "defaults", Alias: "vorgaben", Roles: admin,
-		Options: []Param{
-			{Name: "monitoring", Kind: Duration, Optional: true},
-			{Name: "assessment", Kind: Duration, Optional: true},
-			{Name: "reassessment", Kind: Duration, Optional: true},
-			{Name: "followup", Kind: Duration, Optional: true},
-		},
-		Run:      (*Runner).adminDefaults,
-		Examples: []string{"/kim admin defaults", "/kim admin defaults monitoring=4w assessment=14d reassessment=6m followup=10d"},
-	}, &Verb{
-		Name: "partner", Roles: []kim.Role{kim.RoleAdmin, kim.RoleCoach, kim.RoleCoordinator},
-		Params: []Param{
-			{Name: "action", Kind: Choice, Choices: []string{"add", "list"}, Aliases: map[string]string{"neu": "add", "liste": "list"}},
-			{Name: "key", Kind: Word, Max: 40, Optional: true},
-			{Name: "name", Kind: Text, Max: 120, Optional: true},
-		},
-		Options: []Param{{Name: "domain", Kind: Choice, Choices: kim.LegalDomains, Optional: true}},
-		Run:     (*Runner).adminPartner,
-		Examples: []string{"/kim admin partner list", "/kim admin partner add schuldnerberatung \"Schuldnerberatung der Diakonie\"",
-			"/kim admin partner add bamf \"BAMF Außenstelle\" domain=none"},
-	}, &Verb{
-		Name: "audit", Alias: "protokoll", Roles: admin,
-		Params:   []Param{{Name: "case", Kind: CaseRef}},
-		Run:      (*Runner).adminAudit,
-		Examples: []string{"/kim admin audit K-2026-0042"},
-	})
-}
 
 // adminDefaults shows or changes the team's intervals.
 func (r *Runner) adminDefaults(a *Args) (Reply, error) {
@@ -57,7 +26,7 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 			return nil, nil
 		}
 		changed = true
-		n := s.Days(r.today)
+		n := s.Days(r.Today)
 		if n < 1 || n > max {
 			return nil, usageErr("defaults.bad_days", a.Verb, map[string]any{"Name": name, "Max": max})
 		}
@@ -97,47 +66,35 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 		"Reassessment": set.ReassessmentMonths, "Followup": set.FollowupDays})}, nil
 }
 
-// adminPartner lists the partner directory or adds a partner (admins only).
-func (r *Runner) adminPartner(a *Args) (Reply, error) {
-	switch a.Str("action") {
-	case "list":
-		if a.Has("key") || a.Has("domain") {
-			return Reply{}, usageErr("err.extra", a.Verb, map[string]any{"Token": a.Str("key") + a.Str("domain")})
+// partnerList lists the team's partner directory.
+func (r *Runner) partnerList(a *Args) (Reply, error) {
+	list, err := r.svc.Store.Partners(r.ctx, r.req.TeamID)
+	if err != nil {
+		return Reply{}, err
+	}
+	rows := make([][]string, len(list))
+	for i, p := range list {
+		d := p.Domain
+		if d == "" {
+			d = "–"
 		}
-		list, err := r.svc.Store.Partners(r.ctx, r.req.TeamID)
-		if err != nil {
-			return Reply{}, err
-		}
-		rows := make([][]string, len(list))
-		for i, p := range list {
-			d := p.Domain
-			if d == "" {
-				d = "–"
-			}
-			rows[i] = []string{"`" + p.Key + "`", cell(p.Name), d}
-		}
-		return Reply{Text: r.T("partner.list", map[string]any{"N": len(list)}) + "\n" +
-			table(r.heads("partner.head_key", "head.partner", "card.domain"), rows)}, nil
+		rows[i] = []string{"`" + p.Key + "`", render.Cell(p.Name), d}
 	}
-	if !r.has(kim.RoleAdmin) {
-		return Reply{}, kim.Errorf(kim.EFORBIDDEN, "err.role_required", map[string]any{
-			"Verb": "admin partner add", "Roles": r.T("role.admin", nil), "Role": r.T("role."+string(r.Role()), nil)})
-	}
-	if !a.Has("key") {
-		return Reply{}, usageErr("err.missing", a.Verb, map[string]any{"Name": "key"})
-	}
-	if !a.Has("name") {
-		return Reply{}, usageErr("err.missing", a.Verb, map[string]any{"Name": "name"})
-	}
+	return Reply{Text: r.T("partner.list", map[string]any{"N": len(list)}) + "\n" +
+		render.Table(r.Heads("partner.head_key", "head.partner", "card.domain"), rows)}, nil
+}
+
+// partnerAdd adds a partner to the team's directory.
+func (r *Runner) partnerAdd(a *Args) (Reply, error) {
 	key := a.Str("key")
 	if !partnerKeyRE.MatchString(key) {
-		return Reply{}, usageErr("partner.bad_key", a.Verb, map[string]any{"Value": clip(key, 40)})
+		return Reply{}, usageErr("partner.bad_key", a.Verb, map[string]any{"Value": render.Clip(key, 40)})
 	}
 	p, err := r.svc.Store.AddPartner(r.ctx, r.Actor(), kim.Partner{Key: key, Name: a.Str("name"), Domain: a.Str("domain")})
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("partner.saved", map[string]any{"Key": p.Key, "Name": cell(p.Name)})}, nil
+	return Reply{Text: r.T("partner.saved", map[string]any{"Key": p.Key, "Name": render.Cell(p.Name)})}, nil
 }
 
 // adminAudit shows who did what to a case, and when; never any content.
@@ -165,9 +122,9 @@ func (r *Runner) adminAudit(a *Args) (Reply, error) {
 			who = e.ActorID
 		}
 		at := e.At.In(loc)
-		rows[i] = []string{kim.DateOf(at).Format(r.lang) + " " + at.Format("15:04"), who, r.auditName(e.Action)}
+		rows[i] = []string{kim.DateOf(at).Format(r.Lang) + " " + at.Format("15:04"), who, r.auditName(e.Action)}
 	}
-	text := r.T("audit.title", map[string]any{"Ref": ref, "N": len(list)}) + "\n" + table(r.heads("audit.head_at", "audit.head_who", "audit.head_what"), rows)
+	text := r.T("audit.title", map[string]any{"Ref": ref, "N": len(list)}) + "\n" + render.Table(r.Heads("audit.head_at", "audit.head_who", "audit.head_what"), rows)
 	if more {
 		text += "\n" + r.T("audit.more", map[string]any{"N": maxAudit})
 	}

@@ -1,40 +1,11 @@
 package commands
 
-import (
-	"strings"
-)
-
-var (
-	consentActions = map[string]string{"erteilen": "grant", "widerrufen": "revoke"}
-	formAliases    = map[string]string{"schriftlich": "written", "muendlich": "oral"}
-)
-
-func init() {
-	register(&Verb{
-		Name: "consent", Alias: "einwilligung", Roles: coach,
-		Params: []Param{
-			{Name: "case", Kind: CaseRef},
-			{Name: "action", Kind: Choice, Choices: []string{"grant", "revoke"}, Aliases: consentActions},
-			{Name: "scope", Kind: Word, Max: 40},
-		},
-		Options: []Param{
-			{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, Aliases: formAliases, Optional: true},
-			{Name: "date", Kind: Date, Optional: true},
-		},
-		Run: (*Runner).consent,
-		Examples: []string{"/kim consent K-2026-0042 grant jobcenter form=written", "/kim einwilligung K-2026-0042 erteilen jugendamt form=muendlich date=20.11.2026",
-			"/kim consent K-2026-0042 revoke jobcenter", "/kim einwilligung K-2026-0042 widerrufen verarbeitung"},
-	})
-}
+import ()
 
 // consent records or revokes consent to processing or for one partner.
 func (r *Runner) consent(a *Args) (Reply, error) {
 	action := a.Str("action")
-	scope := strings.ToLower(a.Str("scope"))
-	partner := scope
-	if scope == "processing" || scope == "verarbeitung" {
-		partner = ""
-	}
+	partner := a.Str("scope") // "" for processing
 	on := r.dayOr(a, "date")
 	if action == "revoke" {
 		if a.Has("form") {
@@ -47,7 +18,7 @@ func (r *Runner) consent(a *Args) (Reply, error) {
 		if partner == "" {
 			return Reply{Text: r.T("consent.revoked_processing", map[string]any{"Ref": c.Ref})}, nil
 		}
-		return Reply{Text: r.T("consent.revoked_partner", map[string]any{"Ref": c.Ref, "Partner": p.Name, "Date": on.Format(r.lang)})}, nil
+		return Reply{Text: r.T("consent.revoked_partner", map[string]any{"Ref": c.Ref, "Partner": p.Name, "Date": on})}, nil
 	}
 	form := a.Str("form")
 	if form == "" {
@@ -61,6 +32,6 @@ func (r *Runner) consent(a *Args) (Reply, error) {
 	if partner != "" {
 		what = p.Name
 	}
-	return Reply{Text: r.T("consent.granted", map[string]any{"Ref": c.Ref, "What": what, "Form": r.name("form", form),
-		"Date": on.Format(r.lang)})}, nil
+	return Reply{Text: r.T("consent.granted", map[string]any{"Ref": c.Ref, "What": what, "Form": r.Name("form", form),
+		"Date": on})}, nil
 }

@@ -38,10 +38,10 @@ type DialogAnswer struct {
 func (d DialogAnswer) OK() bool { return d.Error == "" && len(d.Errors) == 0 }
 
 // openDialog is the form of `/kim open` without arguments.
-func (r *Runner) openDialog() (Reply, error) {
+func (r *Runner) openDialog(*Args) (Reply, error) {
 	groups := make([]Option, len(kim.TargetGroups))
 	for i, g := range kim.TargetGroups {
-		groups[i] = Option{Text: r.name("group", g), Value: g}
+		groups[i] = Option{Text: r.Name("group", g), Value: g}
 	}
 	return Reply{Dialog: &Dialog{
 		CallbackID: DialogOpen, Title: r.T("dialog.open.title", nil), SubmitLabel: r.T("dialog.open.submit", nil),
@@ -50,7 +50,7 @@ func (r *Runner) openDialog() (Reply, error) {
 			{Name: "group", Label: r.T("card.group", nil), Type: "select", Options: groups},
 			{Name: "domain", Label: r.T("card.domain", nil), Type: "select", Options: r.domainOptions(), Default: "none", Optional: true},
 			{Name: "form", Label: r.T("dialog.open.form", nil), Type: "select", Default: "written", Optional: true,
-				Options: []Option{{r.name("form", "written"), "written"}, {r.name("form", "oral"), "oral"}}},
+				Options: []Option{{r.Name("form", "written"), "written"}, {r.Name("form", "oral"), "oral"}}},
 			{Name: "consent", Label: r.T("dialog.open.consent", nil), Type: "bool", Optional: true, Help: r.T("dialog.open.consent_help", nil)},
 		},
 	}}, nil
@@ -69,13 +69,14 @@ func (r *Runner) domainOptions() []Option {
 }
 
 // contactDialog is the form of `/kim contact <case>`.
-func (r *Runner) contactDialog(ref string) (Reply, error) {
+func (r *Runner) contactDialog(a *Args) (Reply, error) {
+	ref := a.Str("case")
 	if _, err := r.svc.Store.CheckCase(r.ctx, r.Actor(), ref, "case.form"); err != nil {
 		return Reply{}, err
 	}
 	kinds := make([]Option, len(kim.ContactKinds))
 	for i, k := range kim.ContactKinds {
-		kinds[i] = Option{Text: r.name("kind", k), Value: k}
+		kinds[i] = Option{Text: r.Name("kind", k), Value: k}
 	}
 	return Reply{Dialog: &Dialog{
 		CallbackID: DialogContact + " " + ref, Title: r.T("dialog.contact.title", map[string]any{"Ref": ref}),
@@ -90,7 +91,8 @@ func (r *Runner) contactDialog(ref string) (Reply, error) {
 }
 
 // referDialog is the form of `/kim refer <case>`.
-func (r *Runner) referDialog(ref string) (Reply, error) {
+func (r *Runner) referDialog(a *Args) (Reply, error) {
+	ref := a.Str("case")
 	if _, err := r.svc.Store.CheckCase(r.ctx, r.Actor(), ref, "case.form"); err != nil {
 		return Reply{}, err
 	}
@@ -219,7 +221,6 @@ func (s *Service) SubmitDialog(ctx context.Context, req Request, callbackID stri
 			ans.Outcome = "ok"
 		}
 	}()
-	req.TriggerID = "" // a submission never opens another dialog
 	r, err := s.runner(ctx, req)
 	if err != nil {
 		return s.dialogFail(r, err, dialogSpec{})
@@ -237,7 +238,7 @@ func (s *Service) SubmitDialog(ctx context.Context, req Request, callbackID stri
 	}
 	// A free text that reads like an option of the verb would be taken for one.
 	for _, f := range spec.texts {
-		if m := optionRE.FindStringSubmatch(strings.TrimSpace(values[f])); m != nil && lookup(kind).option(strings.ToLower(m[1])) != nil {
+		if m := optionRE.FindStringSubmatch(strings.TrimSpace(values[f])); m != nil && kimVerbs.sub(kind).option(strings.ToLower(m[1])) != nil {
 			return DialogAnswer{Errors: map[string]string{f: r.T("dialog.text_option", nil)}, Verb: ans.Verb, Outcome: kim.EINVALID}
 		}
 	}
@@ -246,7 +247,7 @@ func (s *Service) SubmitDialog(ctx context.Context, req Request, callbackID stri
 	if b.bad != "" {
 		return DialogAnswer{Errors: map[string]string{b.bad: r.T("dialog.quotes", nil)}, Verb: ans.Verb, Outcome: kim.EINVALID}
 	}
-	a, err := Parse(strings.Join(b.parts, " "))
+	a, err := parse(strings.Join(b.parts, " "), false)
 	if err != nil {
 		return s.dialogFail(r, err, spec)
 	}

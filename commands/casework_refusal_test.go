@@ -147,7 +147,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"root", "admin partner add jobcenter Jobcenter", kim.ECONFLICT, []string{"„jobcenter“ gibt es schon"}},
 		{"root", "admin partner add steuer", kim.EINVALID, []string{"Es fehlt: name"}},
 		{"root", "admin partner add steuer Finanzamt domain=SGB9", kim.EINVALID, []string{"domain: „SGB9“ geht nicht"}},
-		{"root", "admin partner remove jobcenter", kim.EINVALID, []string{"action: „remove“ geht nicht"}},
+		{"root", "admin partner remove jobcenter", kim.EINVALID, []string{"Unbekannt: „remove“", "/kim admin partner <add|list>"}},
 		{"nobody", "admin partner list", kim.EFORBIDDEN, []string{"keine kimbot-Rolle"}},
 		{"anna", "admin audit " + k, kim.EFORBIDDEN, []string{"dürfen nur Admin"}},
 		{"kora", "admin audit " + k, kim.EFORBIDDEN, []string{"dürfen nur Admin"}},

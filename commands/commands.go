@@ -8,6 +8,7 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
@@ -75,24 +76,21 @@ type Element struct {
 // Option is a choice of a select element.
 type Option struct{ Text, Value string }
 
-// Runner holds one invocation: the caller, their role, language and day.
+// Runner holds one invocation: the caller, their role, and (in the
+// embedded view) their language and day.
 type Runner struct {
+	render.View
 	ctx    context.Context
 	svc    *Service
 	req    Request
 	member kim.Member
-	lang   string
 	now    time.Time
-	today  kim.Date
 }
 
 // Actor returns the caller as the store's actor.
 func (r *Runner) Actor() kim.Actor {
-	return kim.Actor{TeamID: r.req.TeamID, UserID: r.req.User.ID, Today: r.today}
+	return kim.Actor{TeamID: r.req.TeamID, UserID: r.req.User.ID, Today: r.Today}
 }
-
-// T returns a text in the caller's language.
-func (r *Runner) T(id string, data map[string]any) string { return messages.T(r.lang, id, data) }
 
 // Execute runs one command line and returns the answer. It never fails:
 // user errors become short texts, internal errors are logged and answered
@@ -113,7 +111,7 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 	if err != nil {
 		return s.fail(r, err)
 	}
-	a, err := Parse(req.Text)
+	a, err := parse(req.Text, req.TriggerID != "")
 	if err != nil {
 		return s.fail(r, err)
 	}
@@ -122,12 +120,10 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 		return s.fail(r, err)
 	}
 	var rep Reply
-	if a.Bare && a.Verb.Bare != nil {
-		rep, err = a.Verb.Bare(r)
-	} else if a.Verb.Run != nil {
-		rep, err = a.Verb.Run(r, a)
+	if a.Bare {
+		rep, err = a.Verb.Bare(r, a)
 	} else {
-		err = usageErr("err.missing_sub", a.Verb, nil)
+		rep, err = a.Verb.Run(r, a)
 	}
 	if err != nil {
 		return s.fail(r, err)
@@ -143,8 +139,8 @@ func (s *Service) fail(r *Runner, err error) Reply {
 // runner builds the invocation context: role, language, local day.
 func (s *Service) runner(ctx context.Context, req Request) (*Runner, error) {
 	now := s.Clock()
-	r := &Runner{ctx: ctx, svc: s, req: req, lang: req.User.Language(), now: now}
-	r.today = kim.DateOf(now.In(req.User.Location()))
+	r := &Runner{ctx: ctx, svc: s, req: req, now: now,
+		View: render.View{Lang: req.User.Language(), Today: kim.DateOf(now.In(req.User.Location()))}}
 	m, err := s.Store.Member(ctx, req.TeamID, req.User.ID)
 	if err != nil {
 		return r, err
@@ -175,18 +171,19 @@ func (r *Runner) has(roles ...kim.Role) bool {
 
 // allowed checks the verb's roles.
 func (r *Runner) allowed(v *Verb) error {
-	if v.Roles == nil || r.has(v.Roles...) {
+	roles := v.roles()
+	if roles == nil || r.has(roles...) {
 		return nil
 	}
 	if r.Role() == kim.RoleNone {
 		return kim.Errorf(kim.EFORBIDDEN, "err.no_role", map[string]any{"Admins": r.adminList()})
 	}
-	names := make([]string, len(v.Roles))
-	for i, x := range v.Roles {
+	names := make([]string, len(roles))
+	for i, x := range roles {
 		names[i] = r.T("role."+string(x), nil)
 	}
 	return kim.Errorf(kim.EFORBIDDEN, "err.role_required", map[string]any{
-		"Verb": v.Path(), "Roles": joinOr(r.lang, names), "Role": r.T("role."+string(r.Role()), nil)})
+		"Verb": v.Path(), "Roles": messages.Or(r.Lang, names), "Role": r.T("role."+string(r.Role()), nil)})
 }
 
 // adminList names who can grant a role in this team.
@@ -198,14 +195,14 @@ func (r *Runner) adminList() string {
 	for i, n := range names {
 		names[i] = "@" + n
 	}
-	return joinOr(r.lang, names)
+	return messages.Or(r.Lang, names)
 }
 
 // errorText turns an error into the caller's answer.
 func (s *Service) errorText(r *Runner, err error) string {
 	lang := "de"
-	if r != nil && r.lang != "" {
-		lang = r.lang
+	if r != nil && r.Lang != "" {
+		lang = r.Lang
 	}
 	var e *kim.Error
 	if errors.As(err, &e) && e.Code != kim.EINTERNAL {
@@ -213,19 +210,4 @@ func (s *Service) errorText(r *Runner, err error) string {
 	}
 	s.Log.Error("commands: internal error", "err", err)
 	return messages.T(lang, "err.internal", nil)
-}
-
-func joinOr(lang string, xs []string) string {
-	if len(xs) <= 1 {
-		if len(xs) == 1 {
-			return xs[0]
-		}
-		return ""
-	}
-	or := map[string]string{"de": " oder ", "en": " or "}[lang]
-	out := xs[0]
-	for i := 1; i < len(xs)-1; i++ {
-		out += ", " + xs[i]
-	}
-	return out + or + xs[len(xs)-1]
 }

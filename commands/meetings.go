@@ -7,13 +7,11 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kimbot-nrw/kimbot/kim"
-	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/render"
 )
 
 // Channels posts into a team's channels as the bot (bot.Client implements it).
@@ -34,65 +32,7 @@ const (
 	maxActionText   = 500
 	maxMeetingAhead = 2 * 366 * 24 * time.Hour
 	pastListed      = 5
-	// maxPost is below Mattermost's post limit of 16 383 characters.
-	maxPost = 15000
 )
-
-var coordination = []kim.Role{kim.RoleCoordinator, kim.RoleAdmin}
-
-func init() {
-	register(&Verb{Name: "meeting", Alias: "treffen", Roles: coordination, Subs: []*Verb{{
-		Name: "new", Alias: "neu", Roles: coordination,
-		Params: []Param{
-			{Name: "date", Kind: Date},
-			{Name: "time", Kind: Clock},
-			{Name: "title", Kind: Text, Max: maxMeetingTitle},
-		},
-		Options: []Param{{Name: "channel", Kind: Channel, Optional: true}},
-		Run:     (*Runner).meetingNew,
-		Examples: []string{"/kim meeting new 2026-12-03 14:00 Netzwerktreffen Integration channel=~kim-netzwerk",
-			"/kim treffen neu 03.12.2026 9:30 \"Lenkungsgruppe KIM\""},
-	}, {
-		Name: "list", Alias: "liste", Roles: coordination,
-		Run:      (*Runner).meetingList,
-		Examples: []string{"/kim meeting list", "/kim treffen liste"},
-	}, {
-		Name: "show", Alias: "zeige", Roles: coordination,
-		Params:   []Param{{Name: "meeting", Kind: Meeting}},
-		Run:      (*Runner).meetingShow,
-		Examples: []string{"/kim meeting show M-3", "/kim treffen zeige m-3"},
-	}}}, &Verb{Name: "agenda", Alias: "tagesordnung", Roles: coordination, Subs: []*Verb{{
-		Name: "add", Alias: "neu", Roles: coordination,
-		Params:   []Param{{Name: "meeting", Kind: Meeting}, {Name: "text", Kind: Text, Max: maxAgendaText}},
-		Run:      (*Runner).agendaAdd,
-		Examples: []string{"/kim agenda add M-3 Wartezeiten Jobcenter", "/kim tagesordnung neu M-3 \"Bericht der Lenkungsgruppe\""},
-	}, {
-		Name: "post", Alias: "posten", Roles: coordination,
-		Params:   []Param{{Name: "meeting", Kind: Meeting}},
-		Run:      (*Runner).agendaPost,
-		Examples: []string{"/kim agenda post M-3", "/kim tagesordnung posten M-3"},
-	}}}, &Verb{Name: "action", Alias: "aufgabe", Subs: []*Verb{{
-		Name: "add", Alias: "neu", Roles: coordination,
-		Params:  []Param{{Name: "meeting", Kind: Meeting}, {Name: "owner", Kind: User}, {Name: "text", Kind: Text, Max: maxActionText}},
-		Options: []Param{{Name: "due", Kind: Date, Optional: true}},
-		Run:     (*Runner).actionAdd,
-		Examples: []string{"/kim action add M-3 @lena \"Termin mit der Ausländerbehörde vereinbaren\" due=2026-12-18",
-			"/kim aufgabe neu M-3 @jonas Wohnungsmarkt-Daten besorgen"},
-	}, {
-		// Everybody may call it; the owner of the action, coordinators and
-		// admins may complete it.
-		Name: "done", Alias: "erledigt",
-		Params:   []Param{{Name: "action", Kind: Action}},
-		Run:      (*Runner).actionDone,
-		Examples: []string{"/kim action done A-7", "/kim aufgabe erledigt a-7"},
-	}}})
-}
-
-// refNumber returns n of "M-n" or "A-n" as the parser normalised it.
-func refNumber(ref string) int {
-	n, _ := strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(ref, "M-"), "A-"))
-	return n
-}
 
 // channels returns the channel poster or an "unavailable" error.
 func (r *Runner) channels() (Channels, error) {
@@ -100,20 +40,6 @@ func (r *Runner) channels() (Channels, error) {
 		return nil, kim.Errorf(kim.EUNAVAILABLE, "err.mattermost_unavailable", nil)
 	}
 	return r.svc.Channels, nil
-}
-
-// MeetingTime formats a meeting's start in its time zone, e.g.
-// "Do., 03.12.2026, 14:00 Uhr".
-func MeetingTime(lang string, m kim.Meeting) string {
-	loc := m.Location()
-	t := m.StartsAt.In(loc)
-	s := messages.T(lang, "meeting.when", map[string]any{
-		"Weekday": messages.T(lang, fmt.Sprintf("meeting.weekday.%d", int(t.Weekday())), nil),
-		"Date":    kim.DateOf(t).Format(lang), "Time": t.Format("15:04")})
-	if loc.String() != kim.Berlin.String() {
-		s += " (" + loc.String() + ")"
-	}
-	return s
 }
 
 // autoPost returns when the agenda of m will be posted automatically, and
@@ -136,7 +62,7 @@ func (r *Runner) autoPostLine(m kim.Meeting) string {
 	var lines []string
 	if m.AgendaPostedAt != nil {
 		t := m.AgendaPostedAt.In(m.Location())
-		lines = append(lines, r.T("agenda.posted_at", map[string]any{"At": kim.DateOf(t).Format(r.lang), "Time": t.Format("15:04"), "Ref": m.Ref()}))
+		lines = append(lines, r.T("agenda.posted_at", map[string]any{"At": kim.DateOf(t), "Time": t.Format("15:04"), "Ref": m.Ref()}))
 	}
 	at, ok := r.autoPost(m)
 	switch {
@@ -147,7 +73,7 @@ func (r *Runner) autoPostLine(m kim.Meeting) string {
 		if m.AgendaPostedAt != nil {
 			key = "agenda.auto_again"
 		}
-		lines = append(lines, r.T(key, map[string]any{"Date": kim.DateOf(t).Format(r.lang), "Time": t.Format("15:04"), "Ref": m.Ref()}))
+		lines = append(lines, r.T(key, map[string]any{"Date": kim.DateOf(t), "Time": t.Format("15:04"), "Ref": m.Ref()}))
 	case m.AgendaPostedAt == nil:
 		lines = append(lines, r.T("agenda.auto_none", map[string]any{"Ref": m.Ref()}))
 	}
@@ -157,14 +83,11 @@ func (r *Runner) autoPostLine(m kim.Meeting) string {
 // meetingNew creates a meeting in the caller's time zone.
 func (r *Runner) meetingNew(a *Args) (Reply, error) {
 	loc := r.req.User.Location()
-	d := a.Date("date")
-	clock := a.Str("time")
-	h, _ := strconv.Atoi(clock[:2])
-	mi, _ := strconv.Atoi(clock[3:])
-	start := time.Date(d.Y, time.Month(d.M), d.D, h, mi, 0, 0, loc)
+	d, clock := a.Date("date"), a.Clock("time")
+	start := time.Date(d.Y, time.Month(d.M), d.D, clock.H, clock.M, 0, 0, loc)
 	if !start.After(r.now) {
 		return Reply{}, kim.Errorf(kim.EINVALID, "meeting.in_past", map[string]any{
-			"When": kim.DateOf(start).Format(r.lang) + " " + clock, "Usage": a.Verb.Usage()})
+			"When": kim.DateOf(start).Format(r.Lang) + " " + clock.String(), "Usage": a.Verb.Usage()})
 	}
 	if start.Sub(r.now) > maxMeetingAhead {
 		return Reply{}, kim.Errorf(kim.EINVALID, "meeting.too_far", map[string]any{"Usage": a.Verb.Usage()})
@@ -187,8 +110,8 @@ func (r *Runner) meetingNew(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("meeting.created", map[string]any{"Ref": m.Ref(), "Title": cell(m.Title),
-		"When": MeetingTime(r.lang, m), "Channel": m.ChannelName}) + "\n" + r.autoPostLine(m)}, nil
+	return Reply{Text: r.T("meeting.created", map[string]any{"Ref": m.Ref(), "Title": render.Cell(m.Title),
+		"When": render.MeetingTime(r.Lang, m), "Channel": m.ChannelName}) + "\n" + r.autoPostLine(m)}, nil
 }
 
 // meetingList lists the coming meetings and the last ones.
@@ -204,22 +127,22 @@ func (r *Runner) meetingList(a *Args) (Reply, error) {
 	for i, m := range list {
 		posted := "–"
 		if m.AgendaPostedAt != nil {
-			posted = "✓ " + kim.DateOf(m.AgendaPostedAt.In(m.Location())).Format(r.lang)
+			posted = "✓ " + kim.DateOf(m.AgendaPostedAt.In(m.Location())).Format(r.Lang)
 		}
 		ref := m.Ref()
 		if !m.StartsAt.After(r.now) {
 			ref = "~~" + ref + "~~"
 		}
-		rows[i] = []string{ref, MeetingTime(r.lang, m), cell(m.Title), "~" + m.ChannelName, fmt.Sprint(m.ItemCount), posted, fmt.Sprint(m.OpenActions)}
+		rows[i] = []string{ref, render.MeetingTime(r.Lang, m), render.Cell(m.Title), "~" + m.ChannelName, fmt.Sprint(m.ItemCount), posted, fmt.Sprint(m.OpenActions)}
 	}
 	return Reply{Text: r.T("meeting.list_title", map[string]any{"N": len(list)}) + "\n" +
-		table(r.heads("meeting.head.ref", "meeting.head.when", "meeting.head.title", "meeting.head.channel",
+		render.Table(r.Heads("meeting.head.ref", "meeting.head.when", "meeting.head.title", "meeting.head.channel",
 			"meeting.head.items", "meeting.head.posted", "meeting.head.actions"), rows)}, nil
 }
 
 // meetingShow shows a meeting with its agenda, the barrier preview and its actions.
 func (r *Runner) meetingShow(a *Args) (Reply, error) {
-	m, err := r.svc.Store.Meeting(r.ctx, r.req.TeamID, refNumber(a.Str("meeting")))
+	m, err := r.svc.Store.Meeting(r.ctx, r.req.TeamID, a.Int("meeting"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -228,7 +151,7 @@ func (r *Runner) meetingShow(a *Args) (Reply, error) {
 		return Reply{}, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "#### %s · %s\n%s · ~%s · %s\n", m.Ref(), cell(m.Title), MeetingTime(r.lang, m), m.ChannelName,
+	fmt.Fprintf(&b, "#### %s · %s\n%s · ~%s · %s\n", m.Ref(), render.Cell(m.Title), render.MeetingTime(r.Lang, m), m.ChannelName,
 		r.T("meeting.by", map[string]any{"User": m.CreatorName}))
 	if line := r.autoPostLine(m); line != "" {
 		b.WriteString(line + "\n")
@@ -238,20 +161,20 @@ func (r *Runner) meetingShow(a *Args) (Reply, error) {
 		b.WriteString(r.T("agenda.empty", map[string]any{"Ref": m.Ref()}) + "\n")
 	}
 	for _, it := range m.Items {
-		fmt.Fprintf(&b, "%d. %s\n", it.Position, oneLine(it.Text))
+		fmt.Fprintf(&b, "%d. %s\n", it.Position, render.OneLine(it.Text))
 	}
 	fmt.Fprintf(&b, "\n**%s**\n%s\n", r.T("agenda.barriers_title", nil), r.barrierPreview(sum))
 	if len(m.Actions) > 0 {
 		rows := make([][]string, len(m.Actions))
 		for i, x := range m.Actions {
-			status := r.dueDate(x.Due)
+			status := r.Due(x.Due)
 			if x.DoneOn != nil {
-				status = "✓ " + r.date(x.DoneOn)
+				status = "✓ " + r.Date(x.DoneOn)
 			}
-			rows[i] = []string{x.Ref(), "@" + x.OwnerName, cell(x.Text), status}
+			rows[i] = []string{x.Ref(), "@" + x.OwnerName, render.Cell(x.Text), status}
 		}
 		fmt.Fprintf(&b, "\n**%s**\n%s\n", r.T("action.title", nil),
-			table(r.heads("meeting.head.ref", "action.head.owner", "action.head.text", "action.head.due"), rows))
+			render.Table(r.Heads("meeting.head.ref", "action.head.owner", "action.head.text", "action.head.due"), rows))
 	}
 	return Reply{Text: strings.TrimRight(b.String(), "\n")}, nil
 }
@@ -261,38 +184,25 @@ func (r *Runner) meetingShow(a *Args) (Reply, error) {
 func (r *Runner) barrierPreview(sum kim.BarrierSummary) string {
 	since := r.T("agenda.since_start", nil)
 	if sum.Since != nil {
-		since = r.T("agenda.since", map[string]any{"Date": sum.Since.Format(r.lang)})
+		since = r.T("agenda.since", map[string]any{"Date": sum.Since.Format(r.Lang)})
 	}
 	if sum.Total == 0 {
 		return r.T("agenda.no_barriers", map[string]any{"Since": since})
 	}
 	parts := make([]string, len(sum.Groups))
 	for i, g := range sum.Groups {
-		parts[i] = fmt.Sprintf("%s %d", cell(groupLabel(r.lang, g)), g.Count)
+		parts[i] = fmt.Sprintf("%s %d", render.Cell(render.GroupLabel(r.Lang, g)), g.Count)
 	}
 	return r.T("agenda.barrier_count", map[string]any{"N": sum.Total, "Since": since}) + " " + strings.Join(parts, " · ")
 }
 
-// groupLabel names a barrier group: the partner, or "Thema: …".
-func groupLabel(lang string, g kim.BarrierGroup) string {
-	if g.Partner != "" {
-		return g.Partner
-	}
-	return messages.T(lang, "report.topic", map[string]any{"Topic": g.Topic})
-}
-
-// oneLine makes user text fit one Markdown list line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.NewReplacer("\r", " ", "\n", " ").Replace(s)), " ")
-}
-
 // agendaAdd appends an item to a meeting's agenda.
 func (r *Runner) agendaAdd(a *Args) (Reply, error) {
-	m, err := r.svc.Store.AddAgendaItem(r.ctx, r.Actor(), refNumber(a.Str("meeting")), oneLine(a.Str("text")), r.now)
+	m, err := r.svc.Store.AddAgendaItem(r.ctx, r.Actor(), a.Int("meeting"), render.OneLine(a.Str("text")), r.now)
 	if err != nil {
 		return Reply{}, err
 	}
-	text := r.T("agenda.added", map[string]any{"Ref": m.Ref(), "N": len(m.Items), "Title": cell(m.Title)})
+	text := r.T("agenda.added", map[string]any{"Ref": m.Ref(), "N": len(m.Items), "Title": render.Cell(m.Title)})
 	if m.AgendaPostedAt != nil {
 		text += "\n" + r.T("agenda.repost_hint", map[string]any{"Ref": m.Ref()})
 	} else if line := r.autoPostLine(m); line != "" {
@@ -303,7 +213,7 @@ func (r *Runner) agendaAdd(a *Args) (Reply, error) {
 
 // agendaPost posts the agenda into the meeting's channel now.
 func (r *Runner) agendaPost(a *Args) (Reply, error) {
-	m, err := r.svc.Store.Meeting(r.ctx, r.req.TeamID, refNumber(a.Str("meeting")))
+	m, err := r.svc.Store.Meeting(r.ctx, r.req.TeamID, a.Int("meeting"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -322,7 +232,7 @@ func (r *Runner) agendaPost(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	postID, err := chs.PostToChannel(r.ctx, m.ChannelID, AgendaText(m, sum))
+	postID, err := chs.PostToChannel(r.ctx, m.ChannelID, render.Agenda(m, sum))
 	if err != nil {
 		if kim.ErrorCode(err) == kim.EINTERNAL {
 			r.svc.Log.Error("commands: agenda post failed", "meeting", m.ID, "err", err)
@@ -337,73 +247,9 @@ func (r *Runner) agendaPost(a *Args) (Reply, error) {
 		"Items": len(m.Items), "Barriers": sum.Total})}, nil
 }
 
-// AgendaText is the agenda post of a meeting for its channel: German first
-// (the network's working language), one English line after it. It names
-// the barriers by partner or topic with counts and the texts coaches wrote
-// for the network, never a case reference or a pseudonym.
-func AgendaText(m kim.Meeting, sum kim.BarrierSummary) string {
-	de := func(id string, data map[string]any) string { return messages.T("de", id, data) }
-	head := func(withTexts bool) string {
-		var b strings.Builder
-		fmt.Fprintf(&b, "#### %s\n**%s**\n\n", de("agenda.post.title", map[string]any{"Title": oneLine(m.Title), "Ref": m.Ref()}),
-			MeetingTime("de", m))
-		if len(m.Items) == 0 {
-			b.WriteString("_" + de("agenda.post.no_items", nil) + "_\n")
-		}
-		for _, it := range m.Items {
-			fmt.Fprintf(&b, "%d. %s\n", it.Position, oneLine(it.Text))
-		}
-		fmt.Fprintf(&b, "\n##### %s\n", de("agenda.barriers_title", nil))
-		since := de("agenda.since_start", nil)
-		if sum.Since != nil {
-			since = de("agenda.since", map[string]any{"Date": sum.Since.Format("de")})
-		}
-		if sum.Total == 0 {
-			b.WriteString(de("agenda.no_barriers", map[string]any{"Since": since}) + "\n")
-		} else {
-			b.WriteString(de("agenda.post.barriers_intro", map[string]any{"N": sum.Total, "Since": since}) + "\n\n")
-			b.WriteString("| " + de("report.head.partner_topic", nil) + " | " + de("report.head.value", nil) + " |\n| --- | ---: |\n")
-			for _, g := range sum.Groups {
-				fmt.Fprintf(&b, "| %s | %d |\n", cell(groupLabel("de", g)), g.Count)
-			}
-			if withTexts {
-				for _, g := range sum.Groups {
-					if len(g.Texts) == 0 {
-						continue
-					}
-					fmt.Fprintf(&b, "\n**%s**\n", oneLine(groupLabel("de", g)))
-					for i, t := range g.Texts {
-						if i == 3 {
-							fmt.Fprintf(&b, "- %s\n", de("agenda.post.more", map[string]any{"N": len(g.Texts) - 3}))
-							break
-						}
-						times := ""
-						if t.Count > 1 {
-							times = fmt.Sprintf(" (%d×)", t.Count)
-						}
-						fmt.Fprintf(&b, "- „%s“%s\n", clip(oneLine(t.Text), 200), times)
-					}
-				}
-			}
-		}
-		n := len(m.Items)
-		fmt.Fprintf(&b, "\n---\n_%s_", messages.T("en", "agenda.post.english", map[string]any{
-			"Title": oneLine(m.Title), "When": MeetingTime("en", m), "Items": n, "Barriers": sum.Total}))
-		return b.String()
-	}
-	text := head(true)
-	if utf8.RuneCountInString(text) > maxPost {
-		text = head(false)
-	}
-	if utf8.RuneCountInString(text) > maxPost {
-		text = clip(text, maxPost)
-	}
-	return text
-}
-
 // actionAdd records a follow-up task of a meeting for a member of the team.
 func (r *Runner) actionAdd(a *Args) (Reply, error) {
-	m, err := r.svc.Store.Meeting(r.ctx, r.req.TeamID, refNumber(a.Str("meeting")))
+	m, err := r.svc.Store.Meeting(r.ctx, r.req.TeamID, a.Int("meeting"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -413,14 +259,14 @@ func (r *Runner) actionAdd(a *Args) (Reply, error) {
 		if err != nil {
 			return Reply{}, err
 		}
-		d := kim.Later(m.Day(), r.today).AddDays(set.FollowupDays)
+		d := kim.Later(m.Day(), r.Today).AddDays(set.FollowupDays)
 		due = &d
 	}
-	if due.Before(r.today) {
-		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_past", map[string]any{"Date": due.Format(r.lang), "Usage": a.Verb.Usage()})
+	if due.Before(r.Today) {
+		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_past", map[string]any{"Date": *due, "Usage": a.Verb.Usage()})
 	}
-	if due.After(kim.LatestAhead(r.today)) {
-		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_far", map[string]any{"Date": due.Format(r.lang), "Usage": a.Verb.Usage()})
+	if due.After(kim.LatestAhead(r.Today)) {
+		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_far", map[string]any{"Date": *due, "Usage": a.Verb.Usage()})
 	}
 	u, err := r.svc.Dir.UserByName(r.ctx, r.req.TeamID, a.Str("owner"))
 	if err != nil {
@@ -436,19 +282,19 @@ func (r *Runner) actionAdd(a *Args) (Reply, error) {
 	} else if mem.Role == kim.RoleNone {
 		return Reply{}, kim.Errorf(kim.EINVALID, "action.owner_no_role", map[string]any{"User": u.Username, "Admins": r.adminList()})
 	}
-	x, err := r.svc.Store.AddAction(r.ctx, r.Actor(), m.N, u.ID, oneLine(a.Str("text")), *due)
+	x, err := r.svc.Store.AddAction(r.ctx, r.Actor(), m.N, u.ID, render.OneLine(a.Str("text")), *due)
 	if err != nil {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("action.added", map[string]any{"Ref": x.Ref(), "Meeting": m.Ref(), "Owner": u.Username,
-		"Text": cell(x.Text), "Due": r.date(x.Due)})}, nil
+		"Text": render.Cell(x.Text), "Due": x.Due})}, nil
 }
 
 // actionDone completes an action: its owner, a coordinator or an admin.
 func (r *Runner) actionDone(a *Args) (Reply, error) {
-	x, err := r.svc.Store.DoneAction(r.ctx, r.Actor(), refNumber(a.Str("action")), r.has(coordination...))
+	x, err := r.svc.Store.DoneAction(r.ctx, r.Actor(), a.Int("action"), r.has(coordination...))
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("action.done", map[string]any{"Ref": x.Ref(), "Text": cell(x.Text), "Meeting": fmt.Sprintf("M-%d", x.MeetingN)})}, nil
+	return Reply{Text: r.T("action.done", map[string]any{"Ref": x.Ref(), "Text": render.Cell(x.Text), "Meeting": fmt.Sprintf("M-%d", x.MeetingN)})}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/render"
 )
 
 // channels stands in for Mattermost's channels: these tests check the
@@ -186,7 +187,7 @@ func TestMeetingRefusals(t *testing.T) {
 		}
 		rep := w.run(team, tc.user, tc.line)
 		if !strings.Contains(rep.Text, tc.want) || rep.Outcome != tc.outcome {
-			t.Errorf("%s %q: got %q (%s), want %q (%s)", tc.user, clip(tc.line, 60), rep.Text, rep.Outcome, tc.want, tc.outcome)
+			t.Errorf("%s %q: got %q (%s), want %q (%s)", tc.user, render.Clip(tc.line, 60), rep.Text, rep.Outcome, tc.want, tc.outcome)
 		}
 	}
 	if after := w.count(`SELECT (SELECT count(*) FROM meetings) + (SELECT count(*) FROM agenda_items) + (SELECT count(*) FROM actions)`); after != before {

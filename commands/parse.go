@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/render"
 )
 
 // Limits of free text.
@@ -22,15 +23,20 @@ const (
 type Args struct {
 	Verb   *Verb
 	values map[string]any
-	Bare   bool // no argument at all after the verb
+	// Bare: the verb was typed in its bare form (see Verb.Bare).
+	Bare bool
 }
 
 // Str returns a Word, Text, Choice, User (without @), Channel (without ~),
-// Clock, CaseRef, Meeting, Action or Period value; "" when absent.
+// CaseRef or Period value; "" when absent.
 func (a *Args) Str(name string) string { s, _ := a.values[name].(string); return s }
 
 // Has reports whether the parameter or option was given.
 func (a *Args) Has(name string) bool { _, ok := a.values[name]; return ok }
+
+// Word returns the Or word given for the parameter (e.g. "off"); "" when
+// it was absent or a value of its kind.
+func (a *Args) Word(name string) string { w, _ := a.values[name].(word); return string(w) }
 
 // Date returns a date value; nil when absent.
 func (a *Args) Date(name string) *kim.Date {
@@ -40,7 +46,16 @@ func (a *Args) Date(name string) *kim.Date {
 	return nil
 }
 
-// Int returns an Int value (0 when absent).
+// Clock returns a time-of-day value; nil when absent.
+func (a *Args) Clock(name string) *TimeOfDay {
+	if t, ok := a.values[name].(TimeOfDay); ok {
+		return &t
+	}
+	return nil
+}
+
+// Int returns an Int value, or the number of a Meeting (M-3) or Action
+// (A-7); 0 when absent.
 func (a *Args) Int(name string) int { n, _ := a.values[name].(int); return n }
 
 // Span returns a Duration value; ok is false when absent.
@@ -51,6 +66,15 @@ func (a *Args) Scores() map[kim.LifeField]int {
 	m, _ := a.values["scores"].(map[kim.LifeField]int)
 	return m
 }
+
+// word is an Or word given instead of a value.
+type word string
+
+// TimeOfDay is a Clock value.
+type TimeOfDay struct{ H, M int }
+
+// String returns HH:MM.
+func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t.H, t.M) }
 
 // token is one word of the command line; quoted words are never options.
 type token struct {
@@ -100,7 +124,11 @@ var optionRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z-]*)=(.*)$`)
 
 // Parse turns the text after /kim into a verb and typed arguments. Errors are
 // application errors that name what was wrong and carry the verb's usage.
-func Parse(text string) (*Args, error) {
+func Parse(text string) (*Args, error) { return parse(text, true) }
+
+// parse is Parse; dialogs says whether a bare form that opens a dialog may
+// be chosen (a slash command has a trigger id, a dialog's submission not).
+func parse(text string, dialogs bool) (*Args, error) {
 	if len(text) > MaxInputSize {
 		return nil, usageErr("err.input_too_long", nil, map[string]any{"Max": MaxInputSize})
 	}
@@ -112,31 +140,37 @@ func Parse(text string) (*Args, error) {
 		return nil, err
 	}
 	if len(toks) == 0 {
-		return &Args{Verb: lookup("help"), values: map[string]any{}, Bare: true}, nil
+		return &Args{Verb: kimVerbs.sub("help"), values: map[string]any{}}, nil
 	}
-	v := lookup(toks[0].text)
-	if v == nil || toks[0].quoted {
-		return nil, usageErr("err.unknown_verb", nil, map[string]any{"Verb": clip(toks[0].text, 30)})
-	}
-	toks = toks[1:]
-	if len(v.Subs) > 0 {
-		if len(toks) == 0 {
-			if v.Bare != nil {
-				return &Args{Verb: v, values: map[string]any{}, Bare: true}, nil
-			}
+	v := kimVerbs
+	for len(v.Subs) > 0 {
+		var s *Verb
+		if len(toks) > 0 && !toks[0].quoted {
+			s = v.sub(toks[0].text)
+		}
+		if s != nil {
+			v, toks = s, toks[1:]
+			continue
+		}
+		switch {
+		case v == kimVerbs:
+			return nil, usageErr("err.unknown_verb", nil, map[string]any{"Verb": render.Clip(toks[0].text, 30)})
+		case v.Run != nil:
+		case len(toks) == 0:
 			return nil, usageErr("err.missing_sub", v, nil)
+		default:
+			return nil, usageErr("err.unknown_sub", v, map[string]any{"Sub": render.Clip(toks[0].text, 30)})
 		}
-		s := v.sub(toks[0].text)
-		if s == nil {
-			return nil, usageErr("err.unknown_sub", v, map[string]any{"Sub": clip(toks[0].text, 30)})
-		}
-		v, toks = s, toks[1:]
+		break
 	}
-	a := &Args{Verb: v, values: map[string]any{}, Bare: len(toks) == 0}
-	if a.Bare && v.Bare != nil {
-		return a, nil
-	}
+	return v.parseArgs(toks, dialogs)
+}
+
+// parseArgs reads the parameters and options of v.
+func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
+	a := &Args{Verb: v, values: map[string]any{}}
 	var positional []token
+	var options []string // as typed, for err.extra
 	var scoresParam *Param
 	for i := range v.Params {
 		if v.Params[i].Kind == Scores {
@@ -159,21 +193,27 @@ func Parse(text string) (*Args, error) {
 				return nil, err
 			}
 			a.values[o.Name] = x
+			options = append(options, t.text)
 			continue
 		}
 		if scoresParam != nil {
 			if err := a.addScore(name, val, v); err != nil {
 				return nil, err
 			}
+			options = append(options, t.text)
 			continue
 		}
 		if t.quoted {
 			positional = append(positional, t)
 			continue
 		}
-		return nil, usageErr("err.unknown_option", v, map[string]any{"Name": clip(name, 30)})
+		return nil, usageErr("err.unknown_option", v, map[string]any{"Name": render.Clip(name, 30)})
 	}
-	for _, p := range v.Params {
+	n := len(v.Params)
+	if v.Bare != nil && (dialogs || !v.BareDialog) && len(positional) == v.BareArgs && len(options) == 0 {
+		a.Bare, n = true, v.BareArgs
+	}
+	for i, p := range v.Params[:n] {
 		if p.Kind == Scores {
 			if len(a.Scores()) == 0 && !p.Optional {
 				return nil, usageErr("err.missing", v, map[string]any{"Name": "field=1..5"})
@@ -201,9 +241,24 @@ func Parse(text string) (*Args, error) {
 			return nil, err
 		}
 		a.values[p.Name] = x
+		if w, ok := x.(word); ok && p.Alone {
+			// The word is the whole command: nothing may follow it.
+			extra := options
+			for _, t := range positional {
+				extra = append(extra, t.text)
+			}
+			if len(extra) > 0 {
+				return nil, &kim.Error{Code: kim.EINVALID, Key: "err.extra", Args: map[string]any{
+					"Token": render.Clip(extra[0], 30), "Verb": v.Path(), "Usage": v.form(i, string(w), false)}}
+			}
+			return a, nil
+		}
 	}
 	if len(positional) > 0 {
-		return nil, usageErr("err.extra", v, map[string]any{"Token": clip(positional[0].text, 30)})
+		return nil, usageErr("err.extra", v, map[string]any{"Token": render.Clip(positional[0].text, 30)})
+	}
+	if a.Bare {
+		return a, nil
 	}
 	for _, o := range v.Options {
 		if !o.Optional && !a.Has(o.Name) {
@@ -225,11 +280,11 @@ func (v *Verb) option(name string) *Param {
 func (a *Args) addScore(field, val string, v *Verb) error {
 	f := kim.LifeField(strings.ToLower(field))
 	if !isField(f) {
-		return usageErr("err.unknown_field", v, map[string]any{"Name": clip(field, 30), "Fields": fieldList()})
+		return usageErr("err.unknown_field", v, map[string]any{"Name": render.Clip(field, 30), "Fields": fieldList()})
 	}
 	n, err := strconv.Atoi(val)
 	if err != nil || n < 1 || n > 5 {
-		return usageErr("err.bad_score", v, map[string]any{"Name": string(f), "Value": clip(val, 10)})
+		return usageErr("err.bad_score", v, map[string]any{"Name": string(f), "Value": render.Clip(val, 10)})
 	}
 	m := a.Scores()
 	if m == nil {
@@ -257,11 +312,20 @@ var (
 // convert checks one raw value against its parameter.
 func convert(p Param, raw string, v *Verb) (any, error) {
 	bad := func(key string, extra map[string]any) error {
-		data := map[string]any{"Name": p.Name, "Value": clip(raw, 30)}
+		data := map[string]any{"Name": p.Name, "Value": render.Clip(raw, 30)}
 		for k, x := range extra {
 			data[k] = x
 		}
 		return usageErr(key, v, data)
+	}
+	w := strings.ToLower(raw)
+	if a, ok := p.Aliases[w]; ok {
+		w = a
+	}
+	for _, x := range p.Or {
+		if x == w {
+			return word(x), nil
+		}
 	}
 	switch p.Kind {
 	case Word, Text:
@@ -284,12 +348,9 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 		return strings.ToUpper(raw), nil
 	case Choice:
 		for _, c := range p.Choices {
-			if strings.EqualFold(c, raw) {
+			if strings.EqualFold(c, w) {
 				return c, nil
 			}
-		}
-		if c, ok := p.Aliases[strings.ToLower(raw)]; ok {
-			return c, nil
 		}
 		return nil, bad("err.bad_choice", map[string]any{"Choices": strings.Join(p.Choices, ", ")})
 	case Date:
@@ -337,14 +398,16 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 			return nil, bad("err.bad_clock", nil)
 		}
 		h, _ := strconv.Atoi(m[1])
-		return fmt.Sprintf("%02d:%s", h, m[2]), nil
+		mi, _ := strconv.Atoi(m[2])
+		return TimeOfDay{H: h, M: mi}, nil
 	case Meeting, Action:
 		re := map[Kind]*regexp.Regexp{Meeting: meetingRE, Action: actionRE}[p.Kind]
 		m := re.FindStringSubmatch(raw)
 		if m == nil {
 			return nil, bad(map[Kind]string{Meeting: "err.bad_meeting_ref", Action: "err.bad_action_ref"}[p.Kind], nil)
 		}
-		return strings.ToUpper(raw[:1]) + "-" + strings.TrimLeft(m[1], "0"), nil
+		n, _ := strconv.Atoi(m[1])
+		return n, nil
 	case Period:
 		m := periodRE.FindStringSubmatch(raw)
 		if m == nil {
@@ -401,12 +464,4 @@ func usageErr(key string, v *Verb, data map[string]any) error {
 		data["Verb"] = v.Path()
 	}
 	return &kim.Error{Code: kim.EINVALID, Key: key, Args: data}
-}
-
-// clip shortens user input that is echoed back.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }

@@ -2,24 +2,9 @@ package commands
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 )
-
-func init() {
-	register(&Verb{
-		Name: "export", Alias: "auskunft", Roles: coach,
-		Params:   []Param{{Name: "case", Kind: CaseRef}},
-		Run:      (*Runner).export,
-		Examples: []string{"/kim export K-2026-0042", "/kim auskunft k-2026-0042"},
-	}, &Verb{
-		Name: "erase", Alias: "loeschen", Roles: coach,
-		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "confirm", Kind: Choice, Choices: []string{"confirm"}, Aliases: map[string]string{"bestaetigen": "confirm"}, Optional: true}},
-		Run:      (*Runner).erase,
-		Examples: []string{"/kim erase K-2026-0042", "/kim erase K-2026-0042 confirm", "/kim loeschen K-2026-0042 bestaetigen"},
-	})
-}
 
 // export sends everything kimbot holds about a case as a JSON file into the
 // caller's DM (DSGVO Art. 15; also the transfer into the legal case file).
@@ -47,7 +32,7 @@ func (r *Runner) export(a *Args) (Reply, error) {
 // erase removes the personal data of a case (DSGVO Art. 17) after the
 // caller confirmed; without "confirm" it only says what would happen.
 func (r *Runner) erase(a *Args) (Reply, error) {
-	ref := strings.ToUpper(a.Str("case"))
+	ref := a.Str("case")
 	if !a.Has("confirm") {
 		// Check the case exists for the caller before asking to confirm.
 		if _, err := r.svc.Store.Card(r.ctx, r.Actor(), ref); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/reports"
 	"github.com/kimbot-nrw/kimbot/store"
 )
@@ -20,24 +21,9 @@ type Files interface {
 	SendFile(ctx context.Context, userID, name string, data []byte, message string) (string, error)
 }
 
-func init() {
-	register(&Verb{
-		Name: "report", Alias: "bericht", Roles: []kim.Role{kim.RoleCoach, kim.RoleCoordinator, kim.RoleAdmin},
-		Params: []Param{{Name: "period", Kind: Period, Optional: true}},
-		Options: []Param{
-			{Name: "by", Kind: Choice, Choices: kim.ReportBys, Optional: true},
-			{Name: "format", Kind: Choice, Choices: []string{"table", "csv", "chart"}, Optional: true,
-				Aliases: map[string]string{"tabelle": "table", "diagramm": "chart", "grafik": "chart"}},
-		},
-		Run: (*Runner).report,
-		Examples: []string{"/kim report", "/kim report 2026-Q3 by=partner", "/kim bericht 2026-10 by=org format=csv",
-			"/kim report 2026 by=field format=chart"},
-	})
-}
-
 // report answers the figures of a period.
 func (r *Runner) report(a *Args) (Reply, error) {
-	period, err := reports.ParsePeriod(a.Str("period"), r.today)
+	period, err := reports.ParsePeriod(a.Str("period"), r.Today)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -63,14 +49,14 @@ func (r *Runner) report(a *Args) (Reply, error) {
 		}
 		return r.sendReportFile(rep, "csv", b, "report.csv_sent")
 	case "chart":
-		rep := reports.Build(data, r.lang)
-		b, err := rep.Chart.PNG(r.lang)
+		rep := reports.Build(data, r.Lang)
+		b, err := rep.Chart.PNG(r.Lang)
 		if err != nil {
 			return Reply{}, err
 		}
 		return r.sendReportFile(rep, "png", b, "report.chart_sent")
 	}
-	return Reply{Text: reports.Build(data, r.lang).Markdown(cell)}, nil
+	return Reply{Text: reports.Build(data, r.Lang).Markdown(render.Cell)}, nil
 }
 
 // sendReportFile puts a report file into the caller's DM with the bot.

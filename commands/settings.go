@@ -1,33 +1,14 @@
 package commands
 
-import (
-	"strings"
-)
-
-func init() {
-	register(&Verb{
-		Name: "settings", Alias: "einstellungen",
-		Options: []Param{
-			{Name: "digest", Kind: Word, Optional: true, Max: 5},
-			{Name: "lang", Kind: Choice, Choices: []string{"de", "en"}, Optional: true},
-		},
-		Run:      (*Runner).settings,
-		Examples: []string{"/kim settings", "/kim settings digest=07:30", "/kim einstellungen digest=aus lang=de", "/kim settings lang=en"},
-	})
-}
+import ()
 
 // settings shows or changes the caller's personal settings.
 func (r *Runner) settings(a *Args) (Reply, error) {
 	u := r.req.User
 	if a.Has("digest") {
-		v := strings.ToLower(a.Str("digest"))
-		hhmm := ""
-		if v != "off" && v != "aus" {
-			x, err := convert(Param{Name: "digest", Kind: Clock}, v, a.Verb)
-			if err != nil {
-				return Reply{}, err
-			}
-			hhmm = x.(string)
+		hhmm := "" // off
+		if t := a.Clock("digest"); t != nil {
+			hhmm = t.String()
 		}
 		if err := r.svc.Store.SetDigestTime(r.ctx, u.ID, hhmm); err != nil {
 			return Reply{}, err
@@ -39,7 +20,7 @@ func (r *Runner) settings(a *Args) (Reply, error) {
 			return Reply{}, err
 		}
 		u.Lang = a.Str("lang")
-		r.lang = u.Language()
+		r.Lang = u.Language()
 	}
 	digest := u.DigestTime
 	if digest == "" {
@@ -49,5 +30,5 @@ func (r *Runner) settings(a *Args) (Reply, error) {
 	if a.Has("digest") || a.Has("lang") {
 		key = "settings.saved"
 	}
-	return Reply{Text: r.T(key, map[string]any{"Digest": digest, "Lang": r.T("lang."+r.lang, nil), "TZ": u.Location().String()})}, nil
+	return Reply{Text: r.T(key, map[string]any{"Digest": digest, "Lang": r.T("lang."+r.Lang, nil), "TZ": u.Location().String()})}, nil
 }

@@ -11,9 +11,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kimbot-nrw/kimbot/commands"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
@@ -106,7 +106,7 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 				if !kim.AgendaChanged(posted, sum) {
 					return kim.Message{}, nil // what is in the channel is current
 				}
-				return kim.Message{Text: commands.AgendaText(posted, sum)}, nil
+				return kim.Message{Text: render.Agenda(posted, sum)}, nil
 			},
 			OnSent: func(ctx context.Context, postID string) error {
 				a := kim.Actor{TeamID: m.TeamID, UserID: agendaActor, Today: kim.DateOf(p.Now.In(m.Location()))}
@@ -152,7 +152,7 @@ func agendaReminders(ctx context.Context, p *Pass) error {
 					return kim.Message{}, err
 				}
 				return kim.Message{Text: messages.T(lang, "agenda.reminder", map[string]any{
-					"Title": cur.Title, "Ref": cur.Ref(), "When": commands.MeetingTime(lang, cur)})}, nil
+					"Title": cur.Title, "Ref": cur.Ref(), "When": render.MeetingTime(lang, cur)})}, nil
 			},
 		})
 	}

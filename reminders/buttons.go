@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/kimbot-nrw/kimbot/commands"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
@@ -79,7 +79,7 @@ func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 		if err != nil {
 			return fail(err)
 		}
-		return kim.PressResult{Ephemeral: commands.CardText(lang, today, card)}
+		return kim.PressResult{Ephemeral: render.View{Lang: lang, Today: today}.Card(card)}
 	}
 
 	// A Redis idempotency key stops concurrent and repeated presses early;

@@ -1,0 +1,99 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/messages"
+)
+
+// maxPost is below Mattermost's post limit of 16 383 characters.
+const maxPost = 15000
+
+// MeetingTime formats a meeting's start in its time zone, e.g.
+// "Do., 03.12.2026, 14:00 Uhr".
+func MeetingTime(lang string, m kim.Meeting) string {
+	loc := m.Location()
+	t := m.StartsAt.In(loc)
+	s := messages.T(lang, "meeting.when", map[string]any{
+		"Weekday": messages.T(lang, fmt.Sprintf("meeting.weekday.%d", int(t.Weekday())), nil),
+		"Date":    kim.DateOf(t).Format(lang), "Time": t.Format("15:04")})
+	if loc.String() != kim.Berlin.String() {
+		s += " (" + loc.String() + ")"
+	}
+	return s
+}
+
+// GroupLabel names a barrier group: the partner, or "Thema: …".
+func GroupLabel(lang string, g kim.BarrierGroup) string {
+	if g.Partner != "" {
+		return g.Partner
+	}
+	return messages.T(lang, "report.topic", map[string]any{"Topic": g.Topic})
+}
+
+// Agenda is the agenda post of a meeting for its channel: German first
+// (the network's working language), one English line after it. It names
+// the barriers by partner or topic with counts and the texts coaches wrote
+// for the network, never a case reference or a pseudonym.
+func Agenda(m kim.Meeting, sum kim.BarrierSummary) string {
+	de := func(id string, data map[string]any) string { return messages.T("de", id, data) }
+	head := func(withTexts bool) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "#### %s\n**%s**\n\n", de("agenda.post.title", map[string]any{"Title": OneLine(m.Title), "Ref": m.Ref()}),
+			MeetingTime("de", m))
+		if len(m.Items) == 0 {
+			b.WriteString("_" + de("agenda.post.no_items", nil) + "_\n")
+		}
+		for _, it := range m.Items {
+			fmt.Fprintf(&b, "%d. %s\n", it.Position, OneLine(it.Text))
+		}
+		fmt.Fprintf(&b, "\n##### %s\n", de("agenda.barriers_title", nil))
+		since := de("agenda.since_start", nil)
+		if sum.Since != nil {
+			since = de("agenda.since", map[string]any{"Date": sum.Since.Format("de")})
+		}
+		if sum.Total == 0 {
+			b.WriteString(de("agenda.no_barriers", map[string]any{"Since": since}) + "\n")
+		} else {
+			b.WriteString(de("agenda.post.barriers_intro", map[string]any{"N": sum.Total, "Since": since}) + "\n\n")
+			b.WriteString("| " + de("report.head.partner_topic", nil) + " | " + de("report.head.value", nil) + " |\n| --- | ---: |\n")
+			for _, g := range sum.Groups {
+				fmt.Fprintf(&b, "| %s | %d |\n", Cell(GroupLabel("de", g)), g.Count)
+			}
+			if withTexts {
+				for _, g := range sum.Groups {
+					if len(g.Texts) == 0 {
+						continue
+					}
+					fmt.Fprintf(&b, "\n**%s**\n", OneLine(GroupLabel("de", g)))
+					for i, t := range g.Texts {
+						if i == 3 {
+							fmt.Fprintf(&b, "- %s\n", de("agenda.post.more", map[string]any{"N": len(g.Texts) - 3}))
+							break
+						}
+						times := ""
+						if t.Count > 1 {
+							times = fmt.Sprintf(" (%d×)", t.Count)
+						}
+						fmt.Fprintf(&b, "- „%s“%s\n", Clip(OneLine(t.Text), 200), times)
+					}
+				}
+			}
+		}
+		n := len(m.Items)
+		fmt.Fprintf(&b, "\n---\n_%s_", messages.T("en", "agenda.post.english", map[string]any{
+			"Title": OneLine(m.Title), "When": MeetingTime("en", m), "Items": n, "Barriers": sum.Total}))
+		return b.String()
+	}
+	text := head(true)
+	if utf8.RuneCountInString(text) > maxPost {
+		text = head(false)
+	}
+	if utf8.RuneCountInString(text) > maxPost {
+		text = Clip(text, maxPost)
+	}
+	return text
+}
