@@ -10,6 +10,7 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
+	"github.com/kimbot-nrw/kimbot/reports"
 )
 
 // Limits of free text.
@@ -27,8 +28,8 @@ type Args struct {
 	Bare bool
 }
 
-// Str returns a Word, Text, Choice, User (without @), Channel (without ~),
-// CaseRef or Period value; "" when absent.
+// Str returns a Word, Text, Choice, User (without @), Channel (without ~)
+// or CaseRef value; "" when absent.
 func (a *Args) Str(name string) string { s, _ := a.values[name].(string); return s }
 
 // Has reports whether the parameter or option was given.
@@ -42,6 +43,14 @@ func (a *Args) Word(name string) string { w, _ := a.values[name].(word); return 
 func (a *Args) Date(name string) *kim.Date {
 	if d, ok := a.values[name].(kim.Date); ok {
 		return &d
+	}
+	return nil
+}
+
+// Period returns a report period; nil when absent.
+func (a *Args) Period(name string) *kim.Period {
+	if p, ok := a.values[name].(kim.Period); ok {
+		return &p
 	}
 	return nil
 }
@@ -306,7 +315,6 @@ var (
 	channelRE = regexp.MustCompile(`^~?([a-z0-9][a-z0-9_-]{0,63})$`)
 	clockRE   = regexp.MustCompile(`^([01]?\d|2[0-3]):([0-5]\d)$`)
 	spanRE    = regexp.MustCompile(`^(\d{1,3})([dwmtDWM])$`)
-	periodRE  = regexp.MustCompile(`^(\d{4})(?:-(Q[1-4]|q[1-4]|\d{2}))?$`)
 )
 
 // convert checks one raw value against its parameter.
@@ -409,16 +417,11 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 		n, _ := strconv.Atoi(m[1])
 		return n, nil
 	case Period:
-		m := periodRE.FindStringSubmatch(raw)
-		if m == nil {
+		p, ok := reports.PeriodOf(raw)
+		if !ok {
 			return nil, bad("err.bad_period", nil)
 		}
-		if len(m[2]) == 2 && m[2][0] != 'Q' && m[2][0] != 'q' {
-			if mo, _ := strconv.Atoi(m[2]); mo < 1 || mo > 12 {
-				return nil, bad("err.bad_period", nil)
-			}
-		}
-		return strings.ToUpper(raw), nil
+		return p, nil
 	}
 	return nil, bad("err.bad_value", nil)
 }

@@ -23,7 +23,7 @@ type Files interface {
 
 // report answers the figures of a period.
 func (r *Runner) report(a *Args) (Reply, error) {
-	period, err := reports.ParsePeriod(a.Str("period"), r.Today)
+	period, err := reports.Begun(a.Period("period"), r.Today)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -3,6 +3,8 @@ package messages
 import (
 	"strings"
 	"testing"
+
+	"github.com/kimbot-nrw/kimbot/kim"
 )
 
 // Every text exists in both languages.
@@ -32,5 +34,46 @@ func TestFallbackAndTemplates(t *testing.T) {
 	}
 	if got := T("de", "no.such.message", nil); got != "no.such.message" {
 		t.Fatalf("missing message: %q", got)
+	}
+}
+
+// Dates in a message's data are formatted for its language, and the data
+// stays as it was.
+func TestDatesPerLanguage(t *testing.T) {
+	d := kim.Date{Y: 2026, M: 11, D: 3}
+	data := map[string]any{"Ref": "A-1", "Date": d}
+	if got := T("de", "action.already_done", data); !strings.Contains(got, "03.11.2026") {
+		t.Errorf("German: %q", got)
+	}
+	if got := T("en", "action.already_done", data); !strings.Contains(got, "2026-11-03") || strings.Contains(got, "03.11.2026") {
+		t.Errorf("English: %q", got)
+	}
+	if _, ok := data["Date"].(kim.Date); !ok {
+		t.Errorf("T changed its data: %v", data)
+	}
+	var none *kim.Date
+	for _, tc := range []struct {
+		lang string
+		date *kim.Date
+		want string
+	}{{"en", &d, "2026-11-03"}, {"de", &d, "03.11.2026"}, {"en", none, "–"}} {
+		if got := T(tc.lang, "assess.next", map[string]any{"Date": tc.date}); !strings.Contains(got, tc.want) {
+			t.Errorf("%s %v: %q, want %q", tc.lang, tc.date, got, tc.want)
+		}
+	}
+}
+
+func TestOr(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		xs   []string
+		want string
+	}{
+		{"de", nil, ""}, {"en", []string{"@a"}, "@a"}, {"de", []string{"@a", "@b"}, "@a oder @b"},
+		{"de", []string{"a", "b", "c"}, "a, b oder c"}, {"en", []string{"a", "b", "c"}, "a, b or c"},
+	} {
+		if got := Or(tc.lang, tc.xs); got != tc.want {
+			t.Errorf("Or(%s, %q) = %q, want %q", tc.lang, tc.xs, got, tc.want)
+		}
 	}
 }

@@ -21,17 +21,27 @@ var periodRE = regexp.MustCompile(`^(\d{4})(?:-(?:[Qq]([1-4])|(\d{2})))?$`)
 func ParsePeriod(s string, today kim.Date) (kim.Period, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		s = strconv.Itoa(today.Y)
+		return Begun(nil, today)
 	}
+	p, ok := PeriodOf(s)
+	if !ok {
+		return kim.Period{}, kim.Errorf(kim.EINVALID, "report.bad_period", map[string]any{"Value": clip(s, 20)})
+	}
+	return Begun(&p, today)
+}
+
+// PeriodOf reads "2026" (a year), "2026-Q3" (a quarter) or "2026-10" (a
+// month); ok is false for anything else, years outside 2000–2099 and
+// months outside 1–12.
+func PeriodOf(s string) (p kim.Period, ok bool) {
 	m := periodRE.FindStringSubmatch(s)
 	if m == nil {
-		return kim.Period{}, kim.Errorf(kim.EINVALID, "report.bad_period", map[string]any{"Value": clip(s, 20)})
+		return p, false
 	}
 	y, _ := strconv.Atoi(m[1])
 	if y < 2000 || y > 2099 {
-		return kim.Period{}, kim.Errorf(kim.EINVALID, "report.bad_period", map[string]any{"Value": s})
+		return p, false
 	}
-	var p kim.Period
 	switch {
 	case m[2] != "":
 		q, _ := strconv.Atoi(m[2])
@@ -41,7 +51,7 @@ func ParsePeriod(s string, today kim.Date) (kim.Period, error) {
 	case m[3] != "":
 		mo, _ := strconv.Atoi(m[3])
 		if mo < 1 || mo > 12 {
-			return kim.Period{}, kim.Errorf(kim.EINVALID, "report.bad_period", map[string]any{"Value": s})
+			return p, false
 		}
 		p.From = kim.Date{Y: y, M: mo, D: 1}
 		p.To = p.From.AddMonths(1).AddDays(-1)
@@ -49,10 +59,20 @@ func ParsePeriod(s string, today kim.Date) (kim.Period, error) {
 	default:
 		p.From, p.To, p.Label = kim.Date{Y: y, M: 1, D: 1}, kim.Date{Y: y, M: 12, D: 31}, fmt.Sprintf("%04d", y)
 	}
+	return p, true
+}
+
+// Begun returns p, or the current year when p is nil; a period that begins
+// after today is refused with an application error.
+func Begun(p *kim.Period, today kim.Date) (kim.Period, error) {
+	if p == nil {
+		y, _ := PeriodOf(strconv.Itoa(today.Y))
+		p = &y
+	}
 	if p.From.After(today) {
 		return kim.Period{}, kim.Errorf(kim.EINVALID, "report.future_period", map[string]any{"Value": p.Label, "Today": today})
 	}
-	return p, nil
+	return *p, nil
 }
 
 func clip(s string, n int) string {

@@ -1,0 +1,96 @@
+package commands
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// Roles are declared per node of the tree and inherited by the nodes below
+// unless they name their own, at any depth.
+func TestRolesInherit(t *testing.T) {
+	leaf := &Verb{Name: "c", Run: (*Runner).help}
+	own := &Verb{Name: "d", Roles: admin, Run: (*Runner).help}
+	mid := &Verb{Name: "b", Roles: anyRole, Subs: []*Verb{leaf, own}}
+	free := &Verb{Name: "e", Run: (*Runner).help}
+	top := link(&Verb{Subs: []*Verb{{Name: "a", Roles: coach, Subs: []*Verb{mid}}, free}})
+	for v, want := range map[*Verb][]kim.Role{top.Subs[0]: coach, mid: anyRole, leaf: anyRole, own: admin, free: nil} {
+		if got := v.roles(); len(got) != len(want) || (len(want) > 0 && got[0] != want[0]) {
+			t.Errorf("%s: roles %v, want %v", v.Path(), got, want)
+		}
+	}
+	if leaf.Path() != "a b c" || leaf.key() != "a.b.c" {
+		t.Errorf("path %q, key %q", leaf.Path(), leaf.key())
+	}
+}
+
+// `/kim …` lines and the answer or refusal each gets: usage lines with every
+// form, alternative words, nested roles, dates and lists in the caller's
+// language.
+func TestVerbTable(t *testing.T) {
+	w := newWorld(t)
+	w.svc.Channels = newChannels("netz")
+	w.ok("anna", "open AB group=refugee consent=yes")
+	w.ok("kora", "meeting new 2026-12-03 14:00 Netzwerktreffen channel=~netz")
+	w.ok("kora", "action add M-1 @ben \"Termin vereinbaren\"")
+	w.ok("ben", "action done A-1")
+	const k = "K-2026-0001"
+	for _, tc := range []struct {
+		user, line, outcome string
+		want, not           []string
+	}{
+		// Required parameters of a verb with a form are required in its
+		// usage; the bare form is a line of its own.
+		{"anna", "contact " + k, kim.EINVALID, []string{"Es fehlt: kind",
+			"`/kim contact <case> <in-person|phone|video|message|home-visit> <note> [minutes=<minutes>] [date=<date>]`"}, nil},
+		{"anna", "refer " + k + " jmd", kim.EINVALID, []string{"Es fehlt: reason", "`/kim refer <case> <partner> <reason> [followup=<followup>]`"}, nil},
+		{"anna", "help contact", "ok", []string{"- `/kim contact <case> <in-person|phone|video|message|home-visit> <note> [minutes=<minutes>] [date=<date>]` · `/kim contact <case>`"}, nil},
+		{"anna", "help", "ok", []string{"`/kim open <pseudonym> group=", "` · `/kim open` (neu)",
+			"`/kim away <from> <to> deputy=<deputy>` · `/kim away off` · `/kim away` (abwesend)",
+			"`/kim refer <case> <partner> <reason> [followup=<followup>]` · `/kim refer <case>`"}, nil},
+		// German aliases are accepted but never offered.
+		{"anna", "cases maybe", kim.EINVALID, []string{"möglich: open, closed, due, all. Richtig: `/kim cases [<open|closed|due|all>]`"}, []string{"offen", "faellig"}},
+		{"anna", "help cases", "ok", []string{"`/kim cases [<open|closed|due|all>]`"}, []string{"abgeschlossen", "alle"}},
+		{"anna", "faelle alle", "ok", []string{k}, nil},
+		// A date or the word off.
+		{"anna", "away aus", "ok", []string{"keine Abwesenheit eingetragen"}, nil},
+		{"ben", "away off deputy=@anna", kim.EINVALID, []string{"Too much given: “deputy=@anna”", "`/kim away off`"}, nil},
+		{"ben", "away 2026-12-10 off", kim.EINVALID, []string{"to: “off” is not a valid date"}, nil},
+		{"ben", "settings digest=off", "ok", []string{"Daily digest off"}, nil},
+		{"ben", "settings digest=7:05", "ok", []string{"Daily digest 07:05"}, nil},
+		{"ben", "settings digest=soon", kim.EINVALID, []string{"digest: “soon” is not a time", "[digest=<digest>|off]"}, nil},
+		{"anna", "einwilligung " + k + " erteilen Verarbeitung", kim.ECONFLICT, []string{"Verarbeitung ist für K-2026-0001 schon erfasst"}, nil},
+		// Roles of a sub-verb's sub-verb.
+		{"kora", "admin partner list", "ok", []string{"`jmd`"}, nil},
+		{"ben", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"Only admin may use `/kim admin partner add`"}, nil},
+		{"ben", "admin partner", kim.EINVALID, []string{"`/kim admin partner <add|list> …`"}, nil},
+		{"kora", "admin partner list jmd", kim.EINVALID, []string{"Zu viel angegeben: „jmd“"}, nil},
+		// Dates and lists in the caller's language.
+		{"ben", "action done A-1", kim.ECONFLICT, []string{"A-1 has been done since 2026-11-23."}, []string{"23.11.2026"}},
+		{"kora", "action done A-1", kim.ECONFLICT, []string{"seit 23.11.2026"}, nil},
+		{"ben", "report 2027", kim.EINVALID, []string{"today is 2026-11-23"}, []string{"23.11.2026"}},
+		{"anna", "report 2027", kim.EINVALID, []string{"heute ist der 23.11.2026"}, nil},
+		{"ben", "meeting list", kim.EFORBIDDEN, []string{"Only coordinator or admin may use `/kim meeting list`"}, nil},
+		{"anna", "agenda post M-1", kim.EFORBIDDEN, []string{"dürfen nur Koordination oder Admin"}, nil},
+	} {
+		rep := w.run("teamA", tc.user, tc.line)
+		if rep.Outcome != tc.outcome {
+			t.Errorf("%s: %q: outcome %s, want %s: %s", tc.user, tc.line, rep.Outcome, tc.outcome, rep.Text)
+			continue
+		}
+		for _, f := range tc.want {
+			if !strings.Contains(rep.Text, f) {
+				t.Errorf("%s: %q: answer lacks %q:\n%s", tc.user, tc.line, f, rep.Text)
+			}
+		}
+		for _, f := range tc.not {
+			if strings.Contains(rep.Text, f) {
+				t.Errorf("%s: %q: answer has %q:\n%s", tc.user, tc.line, f, rep.Text)
+			}
+		}
+	}
+	if n := w.count(`SELECT count(*) FROM partners WHERE key = 'steuer'`); n != 0 {
+		t.Fatalf("a coach added a partner")
+	}
+}
