@@ -1,7 +1,5 @@
 package commands
 
-import ()
-
 // consent records or revokes consent to processing or for one partner.
 func (r *Runner) consent(a *Args) (Reply, error) {
 	action := a.Str("action")

@@ -74,16 +74,7 @@ func TestVerbTable(t *testing.T) {
 		{"ben", "meeting list", kim.EFORBIDDEN, []string{"Only coordinator or admin may use `/kim meeting list`"}, nil},
 		{"anna", "agenda post M-1", kim.EFORBIDDEN, []string{"dürfen nur Koordination oder Admin"}, nil},
 	} {
-		rep := w.run("teamA", tc.user, tc.line)
-		if rep.Outcome != tc.outcome {
-			t.Errorf("%s: %q: outcome %s, want %s: %s", tc.user, tc.line, rep.Outcome, tc.outcome, rep.Text)
-			continue
-		}
-		for _, f := range tc.want {
-			if !strings.Contains(rep.Text, f) {
-				t.Errorf("%s: %q: answer lacks %q:\n%s", tc.user, tc.line, f, rep.Text)
-			}
-		}
+		rep := w.want("teamA", tc.user, tc.line, tc.outcome, tc.want...)
 		for _, f := range tc.not {
 			if strings.Contains(rep.Text, f) {
 				t.Errorf("%s: %q: answer has %q:\n%s", tc.user, tc.line, f, rep.Text)
