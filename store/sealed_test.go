@@ -66,7 +66,7 @@ func TestSealedColumnsErasedAndExported(t *testing.T) {
 	s := testenv.Store(t)
 	ctx := context.Background()
 	f := opsfixture.Fill(t, s)
-	opsfixture.Check(t, s, f)
+	opsfixture.Check(t, s, f, store.Sealed)
 
 	count := func(c store.SealedColumn) int {
 		var n int

@@ -4,6 +4,7 @@
 //	kimbot migrate            apply the database schema
 //	kimbot provision          create the bot and register /kim in KIMBOT_TEAMS
 //	kimbot remind --now TIME  run one reminder pass as if it were TIME (RFC 3339)
+//	kimbot rekey [--check]    re-seal stored secrets with a new KIMBOT_ENCRYPTION_KEY
 //	kimbot version            print version, commit and Go version
 //	kimbot healthcheck [PATH] exit 0 when this host's serve answers PATH (default /readyz) with 200
 //
@@ -35,7 +36,7 @@ func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()}))
 	slog.SetDefault(log)
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: kimbot serve|migrate|provision|remind --now <RFC3339>|version")
+		fmt.Fprintln(os.Stderr, "usage: kimbot serve|migrate|provision|remind --now <RFC3339>|rekey [--check]|version")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -92,7 +93,7 @@ func loadConfig(need ...string) (config, error) {
 	if len(missing) > 0 {
 		return c, fmt.Errorf("missing environment: %s (see README.md)", strings.Join(missing, ", "))
 	}
-	keys, err := secret.ParseKey(os.Getenv("KIMBOT_ENCRYPTION_KEY"))
+	keys, err := secret.ParseKeys(os.Getenv("KIMBOT_ENCRYPTION_KEY"), os.Getenv("KIMBOT_OLD_ENCRYPTION_KEY"))
 	if err != nil {
 		return c, err
 	}
@@ -128,8 +129,10 @@ func run(ctx context.Context, cmd string, args []string, log *slog.Logger) error
 		return remind(ctx, args, log)
 	case "healthcheck":
 		return healthcheck(ctx, args) // cmd/kimbot/healthcheck.go
+	case "rekey":
+		return rekey(ctx, args, os.Stdout, log) // cmd/kimbot/rekey.go
 	}
-	return fmt.Errorf("unknown command %q: use serve, migrate, provision, remind or version", cmd)
+	return fmt.Errorf("unknown command %q: use serve, migrate, provision, remind, rekey, healthcheck or version", cmd)
 }
 
 func provision(ctx context.Context, log *slog.Logger) error {

@@ -64,18 +64,27 @@ func NewDatabase(t testing.TB) string {
 // Store returns a store on a fresh, migrated database, with a fresh key.
 func Store(t testing.TB) *store.Store {
 	t.Helper()
-	keys, err := secret.ParseKey(secret.NewKey())
+	s := OpenStore(t, NewDatabase(t), secret.NewKey(), "")
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// OpenStore opens a store on the database at url that seals with the master
+// key current and opens values of the old keys too (secret.ParseKeys); it is
+// closed when the test ends.
+func OpenStore(t testing.TB, url, current, old string) *store.Store {
+	t.Helper()
+	keys, err := secret.ParseKeys(current, old)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := store.Open(context.Background(), NewDatabase(t), keys)
+	s, err := store.Open(context.Background(), url, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	return s
 }
 
