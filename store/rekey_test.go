@@ -16,13 +16,8 @@ import (
 // value reads with the new key alone and none with the old one.
 func TestRekey(t *testing.T) {
 	ctx := context.Background()
-	url := testenv.NewDatabase(t)
 	oldKey, newKey := secret.NewKey(), secret.NewKey()
-	before := testenv.OpenStore(t, url, oldKey, "")
-	if _, err := before.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f := opsfixture.Fill(t, before)
+	url, _, f := opsfixture.New(t, oldKey)
 
 	rotating := testenv.OpenStore(t, url, newKey, oldKey)
 	opsfixture.Check(t, rotating, f, store.Sealed) // everything reads while both keys are configured

@@ -6,7 +6,12 @@ package store
 // `kimbot rekey`; a test fails on an *_enc column of the schema that is not
 // in it, and on an entry without its column.
 
-import "log/slog"
+import (
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
 
 // SealedColumn is one sealed column.
 type SealedColumn struct {
@@ -55,11 +60,17 @@ var Sealed = []SealedColumn{
 // seal encrypts personal data for a column.
 func (s *Store) seal(v string, c SealedColumn) []byte { return s.keys.Seal(v, c.Label) }
 
-// open decrypts personal data of a column; a failure is logged and shown as
-// an unreadable marker rather than losing the rest of the record.
+// unreadableTotal counts values no configured key opens (docs/OPERATIONS.md).
+var unreadableTotal = promauto.NewCounterVec(prometheus.CounterOpts{
+	Name: "kimbot_unreadable_values_total", Help: "Sealed values that no configured key opens, by column.",
+}, []string{"column"})
+
+// open decrypts personal data of a column; a failure is logged, counted and
+// shown as an unreadable marker rather than losing the rest of the record.
 func (s *Store) open(b []byte, c SealedColumn) string {
 	v, err := s.keys.Open(b, c.Label)
 	if err != nil {
+		unreadableTotal.WithLabelValues(c.Table + "." + c.Column).Inc()
 		slog.Error("store: unable to decrypt", "column", c.Table+"."+c.Column, "err", err)
 		return "⚠"
 	}

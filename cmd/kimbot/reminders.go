@@ -89,7 +89,9 @@ func startScheduler(ctx context.Context, a *app, srv *bot.Server, clock kim.Cloc
 	}
 	c := cron.New(cron.WithLocation(kim.Berlin), cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
 	pass := func() {
+		start := time.Now()
 		rep, err := svc.RunScheduled(ctx)
+		observePass(rep, time.Since(start), err) // cmd/kimbot/metrics.go
 		switch {
 		case err != nil:
 			log.Error("reminder pass failed", "err", err, "report", rep.String())

@@ -40,12 +40,7 @@ func pgTool(t *testing.T, name string) string {
 func TestBackupRestore(t *testing.T) {
 	ctx := context.Background()
 	key := secret.NewKey()
-	src := testenv.NewDatabase(t)
-	st := testenv.OpenStore(t, src, key, "")
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f := opsfixture.Fill(t, st)
+	src, _, f := opsfixture.New(t, key)
 
 	dump := filepath.Join(t.TempDir(), "kimbot.dump")
 	if out, err := exec.Command(pgTool(t, "pg_dump"), "--format=custom", "--file="+dump, src).CombinedOutput(); err != nil {

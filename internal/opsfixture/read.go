@@ -7,9 +7,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kimbot-nrw/kimbot/internal/testenv"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/store"
 )
+
+// New makes a fresh database, migrates it, fills it (Fill) sealing with the
+// master key, and returns its URL, the store on it and the fixture.
+func New(t testing.TB, key string) (string, *store.Store, Fixture) {
+	t.Helper()
+	url := testenv.NewDatabase(t)
+	st := testenv.OpenStore(t, url, key, "")
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return url, st, Fill(t, st)
+}
 
 // Actor is coach anna of the fixture's team, today.
 func Actor() kim.Actor { return kim.Actor{TeamID: TeamID, UserID: CoachID, Today: kim.DateOf(Now)} }
