@@ -467,7 +467,8 @@ func TestHelmChart(t *testing.T) {
 
 // notDeployed are variables kimbot reads that a deployment need not set, and why.
 var notDeployed = map[string]bool{
-	// Set only during a key rotation (docs/OPERATIONS.md), in the chart through extraEnv.
+	// Set only during a key rotation (docs/OPERATIONS.md): commented out in
+	// kimbot.env.example, through extraEnv in the chart.
 	"KIMBOT_OLD_ENCRYPTION_KEY": true,
 }
 
