@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 )
@@ -207,6 +208,16 @@ func (c *Client) DirectPostsFrom(ctx context.Context, username string) ([]*model
 		return nil, err
 	}
 	posts, err := c.ChannelPosts(ctx, chID)
+	// A DM channel that the bot creates at the same moment as we do can be
+	// refused for a moment (Mattermost's membership cache): try again briefly.
+	for i := 0; i < 10 && isForbidden(err); i++ {
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(200 * time.Millisecond):
+		}
+		posts, err = c.ChannelPosts(ctx, chID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -262,4 +273,10 @@ func RandomPassword() string {
 	b := make([]byte, 9)
 	_, _ = rand.Read(b)
 	return "Kim-" + hex.EncodeToString(b) + "!"
+}
+
+// isForbidden reports whether err is Mattermost's 403.
+func isForbidden(err error) bool {
+	var app *model.AppError
+	return errors.As(err, &app) && app.StatusCode == http.StatusForbidden
 }
