@@ -102,3 +102,38 @@ func Changes(prev *Assessment, cur Assessment) []ScoreChange {
 	}
 	return out
 }
+
+// FieldScore is the latest score of one life field: from which assessment
+// (its number and day), and the field's score in the assessment before
+// that one that scored it (Prev 0: none).
+type FieldScore struct {
+	Field LifeField
+	Score int
+	On    Date
+	Seq   int
+	Prev  int
+}
+
+// LatestScores returns, for every life field that any of the assessments
+// (oldest first) scored, its latest score, in the order of LifeFields. A
+// re-assessment that scores only some fields leaves the others at their
+// earlier score and day.
+func LatestScores(assessments []Assessment) []FieldScore {
+	latest := map[LifeField]FieldScore{}
+	for _, a := range assessments {
+		for f, n := range a.Scores {
+			prev := 0
+			if old, ok := latest[f]; ok {
+				prev = old.Score
+			}
+			latest[f] = FieldScore{Field: f, Score: n, On: a.On, Seq: a.Seq, Prev: prev}
+		}
+	}
+	var out []FieldScore
+	for _, f := range LifeFields {
+		if s, ok := latest[f]; ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -153,6 +153,7 @@ type Actor struct {
 // Contact is a logged contact of a case.
 type Contact struct {
 	ID      int64
+	N       int // number within the case, in the order contacts were logged
 	Kind    string
 	Minutes int
 	On      Date
@@ -180,8 +181,10 @@ type Goal struct {
 	ClosedOn *Date
 }
 
-// Referral is a referral to a partner.
+// Referral is a referral to a partner. Outcome, OutcomeOn and Note are the
+// current outcome; History holds every outcome recorded, oldest first.
 type Referral struct {
+	ID        int64
 	N         int
 	Partner   Partner
 	Reason    string
@@ -190,6 +193,16 @@ type Referral struct {
 	Outcome   string
 	OutcomeOn *Date
 	Note      string
+	History   []OutcomeEntry
+}
+
+// OutcomeEntry is one outcome recorded for a referral: its status, the day
+// it was recorded (or, for "pending" again, set) and its note.
+type OutcomeEntry struct {
+	ID      int64
+	Outcome string
+	On      Date
+	Note    string
 }
 
 // Consent is a recorded consent to processing or for one partner.
@@ -205,8 +218,14 @@ type Consent struct {
 type Card struct {
 	Case        Case
 	Consents    []Consent
-	Assessments []Assessment // newest last, at most the two latest
+	Assessments []Assessment // every assessment, newest last
 	Goals       []Goal
 	Referrals   []Referral
-	Contacts    []Contact // newest first, at most three
+	Contacts    []Contact // newest first, at most CardContacts
+	// ContactCount is the number of all contacts of the case.
+	ContactCount int
 }
+
+// CardContacts is how many of the latest contacts the case card shows;
+// /kim contacts pages through all of them.
+const CardContacts = 3

@@ -37,6 +37,7 @@ type ExportConsent struct {
 
 // ExportContact is one contact of an export.
 type ExportContact struct {
+	N       int    `json:"number"`
 	On      string `json:"date"`
 	Kind    string `json:"kind"`
 	Minutes int    `json:"minutes,omitempty"`
@@ -70,6 +71,16 @@ type ExportReferral struct {
 	Outcome   string `json:"outcome"`
 	OutcomeOn string `json:"outcome_on,omitempty"`
 	Note      string `json:"outcome_note,omitempty"`
+	// Outcomes is every outcome recorded, oldest first (the last one is
+	// Outcome, OutcomeOn and Note).
+	Outcomes []ExportOutcome `json:"outcomes"`
+}
+
+// ExportOutcome is one recorded outcome of a referral of an export.
+type ExportOutcome struct {
+	Outcome string `json:"outcome"`
+	On      string `json:"date"`
+	Note    string `json:"note,omitempty"`
 }
 
 // ExportDomain is one Rechtskreiswechsel of an export.

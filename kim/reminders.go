@@ -44,8 +44,8 @@ type ItemSpec struct {
 	// sense for the kind (VerbOpen needs a case).
 	Verbs []string
 	// Text is the message key of the item's digest line; it gets N (the
-	// referral, goal or action number) and Label (DueItem.Label, the name of
-	// the life field if LabelField).
+	// referral, goal or action number), Label (DueItem.Label, the name of
+	// the life field if LabelField) and Text (DueItem.Text).
 	Text       string
 	LabelField bool
 	// Done is the message key of the answer to "done"; it gets Ref, N and
@@ -94,7 +94,11 @@ type DueItem struct {
 	N int
 	// Label is the partner name of a follow-up, the life field of a goal or
 	// the text of an action item; "" otherwise.
-	Label       string
+	Label string
+	// Pseudonym is the case's pseudonym ("" for action items); Text is a
+	// goal's text ("" otherwise).
+	Pseudonym   string
+	Text        string
 	OwnerID     string
 	OwnerName   string
 	RecipientID string

@@ -254,16 +254,21 @@ func ItemText(lang string, day kim.Date, it kim.DueItem) string {
 	if spec.LabelField {
 		label = messages.T(lang, "field."+label, nil)
 	}
-	label = strings.Join(strings.Fields(label), " ")
-	if rs := []rune(label); len(rs) > 80 {
-		label = string(rs[:79]) + "…"
-	}
-	what := messages.T(lang, spec.Text, map[string]any{"N": it.N, "Label": label})
+	what := messages.T(lang, spec.Text, map[string]any{"N": it.N, "Label": oneLine(label, 80), "Text": oneLine(it.Text, 80)})
 	since := messages.T(lang, "remind.due_today", nil)
 	if it.Due.Before(day) {
 		since = messages.T(lang, "remind.overdue", map[string]any{"Date": it.Due.Format(lang), "Days": it.Due.DaysUntil(day)})
 	}
 	return "**" + what + "** – " + since
+}
+
+// oneLine makes a text of a digest line one line of at most n characters.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if rs := []rune(s); len(rs) > n {
+		s = string(rs[:n-1]) + "…"
+	}
+	return s
 }
 
 // itemFields are the signed fields of an item's buttons: kind, case
@@ -314,6 +319,9 @@ func RenderDigest(lang string, day kim.Date, items []kim.DueItem) kim.Message {
 		if key != group {
 			group = key
 			b.Title = it.CaseRef
+			if it.Pseudonym != "" {
+				b.Title = messages.T(lang, "remind.group.case", map[string]any{"Ref": it.CaseRef, "Pseudonym": oneLine(it.Pseudonym, 40)})
+			}
 			if !spec.Case {
 				b.Title = messages.T(lang, spec.Group, nil)
 			}

@@ -65,7 +65,7 @@ func TestRenderDigest(t *testing.T) {
 	action := item(kim.ItemAction, "", 4, day(2026, 12, 4))
 	action.Label = "Termin mit\nJobcenter vereinbaren"
 	goal := item(kim.ItemGoal, "K-2026-0002", 2, mon)
-	goal.Label = "work"
+	goal.Label, goal.Text, goal.Pseudonym = "work", "Praktikum\nfinden", "Herr Ü."
 	fu := item(kim.ItemFollowup, "K-2026-0001", 1, day(2026, 12, 6))
 	fu.Label = "Jobcenter"
 	items := []kim.DueItem{action, held, goal, fu,
@@ -91,7 +91,7 @@ func TestRenderDigest(t *testing.T) {
 		"K-2026-0001 | **Re-Assessment** – heute fällig",
 		" | **Monitoring-Kontakt** – fällig seit 01.12.2026 (6 Tage)",
 		" | **Rückmeldung zu Verweis 1 (Jobcenter)** – fällig seit 06.12.2026 (1 Tag)",
-		"K-2026-0002 | **Ziel 2 (Arbeit)** – heute fällig",
+		"K-2026-0002 · Herr Ü. | **Ziel 2 (Arbeit): Praktikum finden** – heute fällig",
 		"Aufgaben aus Netzwerktreffen | **Aufgabe A-4: Termin mit Jobcenter vereinbaren** – fällig seit 04.12.2026 (3 Tage)",
 		"K-2026-0003 · Vertretung für @carl | **Monitoring-Kontakt** – fällig seit 05.12.2026 (2 Tage)",
 	}

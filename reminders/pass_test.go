@@ -163,7 +163,7 @@ func TestDigestWeek(t *testing.T) {
 		t.Fatalf("second pass sent again: %s", rep)
 	}
 	anna := w.expectPosts("anna", 1)[0]
-	mustContain(t, text(anna), "Tagesübersicht für 07.12.2026", "2 Termine", a1.Ref+" | **Ersteinschätzung** – heute fällig",
+	mustContain(t, text(anna), "Tagesübersicht für 07.12.2026", "2 Termine", a1.Ref+" · P | **Ersteinschätzung** – heute fällig",
 		"**Monitoring-Kontakt** – fällig seit 05.12.2026 (2 Tage)")
 	if strings.Contains(text(anna), b1.Ref) {
 		t.Errorf("anna got ben's case before his absence:\n%s", text(anna))
@@ -179,7 +179,7 @@ func TestDigestWeek(t *testing.T) {
 	// Tuesday: ben is away; anna holds his items, marked as such; ben's own digest is empty.
 	w.pass(berlin(12, 8, 8, 0))
 	anna = w.expectPosts("anna", 2)[1]
-	mustContain(t, text(anna), "4 Termine", "in Vertretung halten: @ben", b1.Ref+" · Vertretung für @ben | **Ersteinschätzung** – fällig seit 07.12.2026 (1 Tag)",
+	mustContain(t, text(anna), "4 Termine", "in Vertretung halten: @ben", b1.Ref+" · P · Vertretung für @ben | **Ersteinschätzung** – fällig seit 07.12.2026 (1 Tag)",
 		"**Monitoring-Kontakt** – heute fällig")
 	w.expectPosts("ben", 1)
 	if st, _ := w.s.DeliveryStatuses(w.ctx, []string{reminders.DigestKey("ben", kim.Date{Y: 2026, M: 12, D: 8})}); len(st) != 1 || st[reminders.DigestKey("ben", kim.Date{Y: 2026, M: 12, D: 8})] != "empty" {
@@ -212,7 +212,7 @@ func TestDigestWeek(t *testing.T) {
 	w.pass(berlin(12, 25, 9, 0))
 	w.expectPosts("anna", 3)
 	w.pass(berlin(12, 28, 8, 0))
-	mustContain(t, text(w.expectPosts("anna", 4)[3]), "28.12.2026", a1.Ref+" | **Monitoring-Kontakt** – fällig seit 26.12.2026 (2 Tage)")
+	mustContain(t, text(w.expectPosts("anna", 4)[3]), "28.12.2026", a1.Ref+" · P | **Monitoring-Kontakt** – fällig seit 26.12.2026 (2 Tage)")
 }
 
 func mustZone(t *testing.T, name string) *time.Location {

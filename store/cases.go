@@ -200,7 +200,7 @@ func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, erro
 	if card.Consents, err = activeConsents(ctx, tx, c.ID); err != nil {
 		return card, err
 	}
-	if card.Assessments, err = s.assessments(ctx, tx, c.ID, 2); err != nil {
+	if card.Assessments, err = s.assessments(ctx, tx, c.ID, maxAssessments); err != nil {
 		return card, err
 	}
 	rows, err := tx.Query(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 ORDER BY n`, c.ID)
@@ -219,7 +219,7 @@ func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, erro
 		return card, err
 	}
 	rows, err = tx.Query(ctx, `
-		SELECT r.n, p.id, p.key, p.name, coalesce(p.legal_domain, ''), r.reason_enc, r.referred_on, r.followup_on, r.outcome,
+		SELECT r.id, r.n, p.id, p.key, p.name, coalesce(p.legal_domain, ''), r.reason_enc, r.referred_on, r.followup_on, r.outcome,
 			r.outcome_on, r.outcome_note_enc
 		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = $1 ORDER BY r.n`, c.ID)
 	if err != nil {
@@ -229,7 +229,7 @@ func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, erro
 		var f kim.Referral
 		var reason, note []byte
 		var on, fu, oo pgtypeDate
-		err := r.Scan(&f.N, &f.Partner.ID, &f.Partner.Key, &f.Partner.Name, &f.Partner.Domain, &reason, &on, &fu, &f.Outcome, &oo, &note)
+		err := r.Scan(&f.ID, &f.N, &f.Partner.ID, &f.Partner.Key, &f.Partner.Name, &f.Partner.Domain, &reason, &on, &fu, &f.Outcome, &oo, &note)
 		f.Reason, f.Note = s.open(reason, ReferralReason), s.open(note, ReferralNote)
 		f.On, f.Followup, f.OutcomeOn = kim.DateOf(on.Time), dateOf(&fu), dateOf(&oo)
 		return f, err
@@ -237,20 +237,89 @@ func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, erro
 	if err != nil {
 		return card, err
 	}
-	rows, err = tx.Query(ctx, `SELECT id, kind, coalesce(minutes, 0), contact_on, note_enc FROM contacts
-		WHERE case_id = $1 ORDER BY contact_on DESC, id DESC LIMIT 3`, c.ID)
-	if err != nil {
+	if err := s.outcomeHistory(ctx, tx, c.ID, card.Referrals); err != nil {
 		return card, err
 	}
-	card.Contacts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Contact, error) {
+	if card.Contacts, err = s.contacts(ctx, tx, c.ID, 0, kim.CardContacts); err != nil {
+		return card, err
+	}
+	err = tx.QueryRow(ctx, `SELECT count(*) FROM contacts WHERE case_id = $1`, c.ID).Scan(&card.ContactCount)
+	return card, err
+}
+
+// maxAssessments bounds the assessments a card reads (one every six months
+// makes two a year).
+const maxAssessments = 200
+
+// contacts returns contacts of a case, newest first, skipping offset.
+func (s *Store) contacts(ctx context.Context, tx pgx.Tx, caseID int64, offset, limit int) ([]kim.Contact, error) {
+	rows, err := tx.Query(ctx, `SELECT id, n, kind, coalesce(minutes, 0), contact_on, note_enc FROM contacts
+		WHERE case_id = $1 ORDER BY contact_on DESC, n DESC OFFSET $2 LIMIT $3`, caseID, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Contact, error) {
 		var k kim.Contact
 		var on pgtypeDate
 		var enc []byte
-		err := r.Scan(&k.ID, &k.Kind, &k.Minutes, &on, &enc)
+		err := r.Scan(&k.ID, &k.N, &k.Kind, &k.Minutes, &on, &enc)
 		k.On, k.Note = kim.DateOf(on.Time), s.open(enc, ContactNote)
 		return k, err
 	})
-	return card, err
+}
+
+// outcomeHistory fills the outcome history of the referrals of a case.
+func (s *Store) outcomeHistory(ctx context.Context, tx pgx.Tx, caseID int64, refs []kim.Referral) error {
+	rows, err := tx.Query(ctx, `SELECT referral_id, id, outcome, outcome_on, note_enc FROM referral_outcomes
+		WHERE case_id = $1 ORDER BY id`, caseID)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]*kim.Referral{}
+	for i := range refs {
+		byID[refs[i].ID] = &refs[i]
+	}
+	var rid int64
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
+		var o kim.OutcomeEntry
+		var on pgtypeDate
+		var enc []byte
+		err := r.Scan(&rid, &o.ID, &o.Outcome, &on, &enc)
+		o.On, o.Note = kim.DateOf(on.Time), s.open(enc, ReferralOutcomeNote)
+		if f := byID[rid]; f != nil && err == nil {
+			f.History = append(f.History, o)
+		}
+		return struct{}{}, err
+	})
+	return err
+}
+
+// ContactPage is one page of a case's contacts, newest first.
+type ContactPage struct {
+	Case     kim.Case
+	Contacts []kim.Contact
+	Total    int
+}
+
+// Contacts returns the contacts of a case visible to the actor, newest
+// first, skipping offset, and audits the read.
+func (s *Store) Contacts(ctx context.Context, a kim.Actor, ref string, offset, limit int) (ContactPage, error) {
+	var p ContactPage
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		c, err := s.caseFor(ctx, tx, a, ref, false)
+		if err != nil {
+			return err
+		}
+		p.Case = c
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM contacts WHERE case_id = $1`, c.ID).Scan(&p.Total); err != nil {
+			return err
+		}
+		if p.Contacts, err = s.contacts(ctx, tx, c.ID, offset, limit); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "contact.list", c.ID, c.Ref)
+	})
+	return p, wrap("unable to read contacts", err)
 }
 
 // activeConsents returns the unrevoked consents of a case, oldest first.

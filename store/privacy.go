@@ -179,9 +179,9 @@ func (s *Store) exportRows(ctx context.Context, tx pgx.Tx, id int64, x *kim.Expo
 			x.Consents = append(x.Consents, k)
 			return err
 		}},
-		{`SELECT kind, coalesce(minutes, 0), contact_on, note_enc FROM contacts WHERE case_id = $1 ORDER BY contact_on, id`, func(r pgx.Rows) error {
+		{`SELECT n, kind, coalesce(minutes, 0), contact_on, note_enc FROM contacts WHERE case_id = $1 ORDER BY contact_on, n`, func(r pgx.Rows) error {
 			var k kim.ExportContact
-			err := r.Scan(&k.Kind, &k.Minutes, &d1, &b1)
+			err := r.Scan(&k.N, &k.Kind, &k.Minutes, &d1, &b1)
 			k.On, k.Note = isoDate(dateOf(&d1)), s.open(b1, ContactNote)
 			x.Contacts = append(x.Contacts, k)
 			return err
@@ -208,7 +208,21 @@ func (s *Store) exportRows(ctx context.Context, tx pgx.Tx, id int64, x *kim.Expo
 			err := r.Scan(&k.N, &k.Partner, &b1, &d1, &d2, &k.Outcome, &d3, &b2)
 			k.Reason, k.Note = s.open(b1, ReferralReason), s.open(b2, ReferralNote)
 			k.On, k.Followup, k.OutcomeOn = isoDate(dateOf(&d1)), isoDate(dateOf(&d2)), isoDate(dateOf(&d3))
+			k.Outcomes = []kim.ExportOutcome{}
 			x.Referrals = append(x.Referrals, k)
+			return err
+		}},
+		{`SELECT r.n, o.outcome, o.outcome_on, o.note_enc FROM referral_outcomes o JOIN referrals r ON r.id = o.referral_id
+			WHERE o.case_id = $1 ORDER BY o.id`, func(r pgx.Rows) error {
+			var k kim.ExportOutcome
+			var n int
+			err := r.Scan(&n, &k.Outcome, &d1, &b1)
+			k.On, k.Note = isoDate(dateOf(&d1)), s.open(b1, ReferralOutcomeNote)
+			for i := range x.Referrals {
+				if x.Referrals[i].N == n {
+					x.Referrals[i].Outcomes = append(x.Referrals[i].Outcomes, k)
+				}
+			}
 			return err
 		}},
 		{`SELECT from_domain, to_domain, since FROM domain_changes WHERE case_id = $1 ORDER BY since, id`, func(r pgx.Rows) error {

@@ -94,8 +94,9 @@ type itemKind struct {
 	with string
 	// due is the kind's branch of the due query after SELECT <kind>: the
 	// columns team_id, team_name, case id (0 without a case), case ref,
-	// number (0 if none), label, owner id, owner name, recipient id and due
-	// date of the open dates due on or before their route's day, from the
+	// number (0 if none), label, owner id, owner name, recipient id, due
+	// date, the case's sealed pseudonym and the item's sealed text (a goal's;
+	// both NULL where there is none) of the open dates due on or before their route's day, from the
 	// routes r (team_id, owner_id, recipient_id, day, team_name, owner_name,
 	// and coach: whether the recipient is a coach of the team, as every case
 	// query requires). "" for a kind whose dates another kind's branch
@@ -134,7 +135,8 @@ type itemTx struct {
 // to the routes by hash (see BENCHMARKS.md).
 var itemKinds = map[kim.ItemKind]itemKind{
 	kim.ItemMonitoring: {
-		due: `r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_monitoring
+		due: `r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_monitoring,
+				c.pseudonym_enc, NULL::bytea
 			FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_monitoring <= r.day
 			WHERE r.coach`,
 		change: changeCaseDate("next_monitoring", func(c kim.Case) *kim.Date { return c.NextMonitoring },
@@ -144,7 +146,8 @@ var itemKinds = map[kim.ItemKind]itemKind{
 		// One scan of next_assessment for both kinds: once a case has an
 		// assessment, the date is its re-assessment.
 		kind: `CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = c.id) THEN 'reassessment' ELSE 'assessment' END`,
-		due: `r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_assessment
+		due: `r.team_id, r.team_name, c.id, c.ref, 0, '', c.owner_id, r.owner_name, r.recipient_id, c.next_assessment,
+				c.pseudonym_enc, NULL::bytea
 			FROM r JOIN cases c ON c.owner_id = r.owner_id AND c.team_id = r.team_id AND c.closed_on IS NULL AND c.next_assessment <= r.day
 			WHERE r.coach`,
 		change: changeAssessment,
@@ -152,26 +155,29 @@ var itemKinds = map[kim.ItemKind]itemKind{
 	kim.ItemReassessment: {change: changeAssessment}, // found by the assessment branch
 	kim.ItemFollowup: {
 		with: `followups AS MATERIALIZED (
-			SELECT c.team_id, c.id, c.ref, c.owner_id, f.n, p.name, f.followup_on
+			SELECT c.team_id, c.id, c.ref, c.owner_id, f.n, p.name, f.followup_on, c.pseudonym_enc
 			FROM referrals f JOIN cases c ON c.id = f.case_id JOIN partners p ON p.id = f.partner_id
 			WHERE f.outcome = 'pending' AND f.followup_on <= @last AND c.closed_on IS NULL)`,
-		due: `r.team_id, r.team_name, d.id, d.ref, d.n, d.name, d.owner_id, r.owner_name, r.recipient_id, d.followup_on
+		due: `r.team_id, r.team_name, d.id, d.ref, d.n, d.name, d.owner_id, r.owner_name, r.recipient_id, d.followup_on,
+				d.pseudonym_enc, NULL::bytea
 			FROM followups d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.followup_on <= r.day
 			WHERE r.coach`,
 		change: changeFollowup,
 	},
 	kim.ItemGoal: {
 		with: `goals_due AS MATERIALIZED (
-			SELECT c.team_id, c.id, c.ref, c.owner_id, g.n, g.field, g.due_on
+			SELECT c.team_id, c.id, c.ref, c.owner_id, g.n, g.field, g.due_on, c.pseudonym_enc, g.text_enc
 			FROM goals g JOIN cases c ON c.id = g.case_id
 			WHERE g.status = 'open' AND g.due_on <= @last AND c.closed_on IS NULL)`,
-		due: `r.team_id, r.team_name, d.id, d.ref, d.n, d.field, d.owner_id, r.owner_name, r.recipient_id, d.due_on
+		due: `r.team_id, r.team_name, d.id, d.ref, d.n, d.field, d.owner_id, r.owner_name, r.recipient_id, d.due_on,
+				d.pseudonym_enc, d.text_enc
 			FROM goals_due d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.due_on <= r.day
 			WHERE r.coach`,
 		change: changeGoal,
 	},
 	kim.ItemAction: {
-		due: `r.team_id, r.team_name, 0, '', a.n, a.text, a.owner_id, r.owner_name, r.recipient_id, a.due_on
+		due: `r.team_id, r.team_name, 0, '', a.n, a.text, a.owner_id, r.owner_name, r.recipient_id, a.due_on,
+				NULL::bytea, NULL::bytea
 			FROM actions a JOIN r ON r.owner_id = a.owner_id AND r.team_id = a.team_id AND a.due_on <= r.day
 			WHERE a.done_on IS NULL AND a.due_on <= @last`,
 		change: changeAction,
@@ -233,8 +239,9 @@ func dueArgs(routes []Route) pgx.NamedArgs {
 }
 
 // DueItems returns, in one query, every open date of the routed owners that
-// is due on or before its route's day, in no particular order. Action item
-// texts are clipped to 200 characters.
+// is due on or before its route's day, in no particular order, with the
+// case's pseudonym and a goal's text. Action item and goal texts are
+// clipped to 200 characters.
 func (s *Store) DueItems(ctx context.Context, routes []Route) ([]kim.DueItem, error) {
 	if len(routes) == 0 {
 		return nil, nil
@@ -247,18 +254,29 @@ func (s *Store) DueItems(ctx context.Context, routes []Route) ([]kim.DueItem, er
 		var it kim.DueItem
 		var kind string
 		var due pgtypeDate
+		var pseud, text []byte
 		err := r.Scan(&kind, &it.TeamID, &it.TeamName, &it.CaseID, &it.CaseRef, &it.N, &it.Label, &it.OwnerID, &it.OwnerName,
-			&it.RecipientID, &due)
-		it.Kind, it.Due = kim.ItemKind(kind), kim.DateOf(due.Time)
-		if rs := []rune(it.Label); len(rs) > 200 {
-			it.Label = string(rs[:199]) + "…"
+			&it.RecipientID, &due, &pseud, &text)
+		if err != nil {
+			return it, err
 		}
-		return it, err
+		it.Kind, it.Due = kim.ItemKind(kind), kim.DateOf(due.Time)
+		it.Pseudonym, it.Text = s.open(pseud, CasePseudonym), clip200(s.open(text, GoalText))
+		it.Label = clip200(it.Label)
+		return it, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read due items: %w", err)
 	}
 	return out, nil
+}
+
+// clip200 shortens a text of a digest item to 200 characters.
+func clip200(s string) string {
+	if rs := []rune(s); len(rs) > 200 {
+		return string(rs[:199]) + "…"
+	}
+	return s
 }
 
 // AuditDigest records in the audit log that a digest showed the cases of

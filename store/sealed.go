@@ -48,13 +48,16 @@ var (
 	GoalText           = SealedColumn{Table: "goals", Column: "text_enc", Label: "goal.text", Key: "id", CaseKey: "case_id"}
 	ReferralReason     = SealedColumn{Table: "referrals", Column: "reason_enc", Label: "referral.reason", Key: "id", CaseKey: "case_id"}
 	ReferralNote       = SealedColumn{Table: "referrals", Column: "outcome_note_enc", Label: "referral.outcome_note", Key: "id", CaseKey: "case_id"}
-	BarrierText        = SealedColumn{Table: "barriers", Column: "text_enc", Label: "barrier.text", Key: "id", CaseKey: "case_id"}
+	// ReferralOutcomeNote shares the label of ReferralNote: the migration that
+	// made it copied the existing notes (00006_record.sql).
+	ReferralOutcomeNote = SealedColumn{Table: "referral_outcomes", Column: "note_enc", Label: "referral.outcome_note", Key: "id", CaseKey: "case_id"}
+	BarrierText         = SealedColumn{Table: "barriers", Column: "text_enc", Label: "barrier.text", Key: "id", CaseKey: "case_id"}
 )
 
 // Sealed lists every sealed column of the schema.
 var Sealed = []SealedColumn{
 	InstallationSecret, TeamCommandToken,
-	CasePseudonym, CaseCloseNote, ContactNote, AssessmentNote, GoalText, ReferralReason, ReferralNote, BarrierText,
+	CasePseudonym, CaseCloseNote, ContactNote, AssessmentNote, GoalText, ReferralReason, ReferralNote, ReferralOutcomeNote, BarrierText,
 }
 
 // seal encrypts personal data for a column.
