@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
@@ -71,4 +72,31 @@ func (r *Runner) show(a *Args) (Reply, error) {
 		return Reply{}, err
 	}
 	return Reply{Text: r.Card(card)}, nil
+}
+
+// contactsPage is how many contacts /kim contacts shows at once.
+const contactsPage = 10
+
+// contacts pages through all contacts of a case, newest first.
+func (r *Runner) contacts(a *Args) (Reply, error) {
+	page := max(a.Int("page"), 1)
+	p, err := r.svc.Store.Contacts(r.ctx, r.Actor(), a.Str("case"), (page-1)*contactsPage, contactsPage)
+	if err != nil {
+		return Reply{}, err
+	}
+	pages := max((p.Total+contactsPage-1)/contactsPage, 1)
+	data := map[string]any{"Ref": p.Case.Ref, "Total": p.Total, "Page": page, "Pages": pages,
+		"From": (page-1)*contactsPage + 1, "To": (page-1)*contactsPage + len(p.Contacts)}
+	if p.Total == 0 {
+		return Reply{Text: r.T("contacts.none", data)}, nil
+	}
+	if len(p.Contacts) == 0 {
+		return Reply{}, kim.Errorf(kim.EINVALID, "contacts.no_page", data)
+	}
+	text := r.T("contacts.title", data) + "\n" + r.ContactTable(p.Contacts)
+	if page < pages {
+		data["Next"] = page + 1
+		text += "\n" + r.T("contacts.next", data)
+	}
+	return Reply{Text: text}, nil
 }

@@ -57,7 +57,7 @@ func (r *Runner) assess(a *Args) (Reply, error) {
 		if prev != nil {
 			before, delta := "–", r.T("assess.new", nil)
 			if ch.Before > 0 {
-				before, delta = fmt.Sprint(ch.Before), trend(ch.After-ch.Before)
+				before, delta = fmt.Sprint(ch.Before), render.Trend(ch.After-ch.Before)
 			}
 			row = append(row, before, fmt.Sprint(ch.After), delta)
 		} else {
@@ -75,17 +75,6 @@ func (r *Runner) assess(a *Args) (Reply, error) {
 			render.Table(r.Heads("head.field", "assess.head_before", "assess.head_now", "assess.head_change"), rows)
 	}
 	return Reply{Text: text + "\n" + r.T("assess.next", map[string]any{"Date": c.NextAssessment}) + "\n" + r.caseLine(c)}, nil
-}
-
-// trend renders a score change: +1 ↑, −2 ↓ or ±0.
-func trend(d int) string {
-	switch {
-	case d > 0:
-		return fmt.Sprintf("+%d ↑", d)
-	case d < 0:
-		return fmt.Sprintf("−%d ↓", -d)
-	}
-	return "±0"
 }
 
 // domain records a Rechtskreiswechsel.

@@ -103,7 +103,7 @@ func TestCaseCycle(t *testing.T) {
 	w.ok("anna", "termin K-2026-0001 monitoring 2026-12-01", "Nächstes Monitoring von **K-2026-0001** am 01.12.2026", "Monitoring: 01.12.2026")
 
 	// The card tells the truth.
-	w.ok("anna", "show K-2026-0001", "SGB2", "Monitoring", "jobcenter (mündlich, 25.11.2026)", "Sprache 2",
+	w.ok("anna", "show K-2026-0001", "SGB2", "Monitoring", "jobcenter (mündlich, 25.11.2026)", "| Sprache | 2 | 23.11.2026 | – |",
 		"B1-Kurs abschließen", "verworfen", "angenommen", "Telefon", "01.12.2026")
 
 	// Six months later the re-assessment is due: the phase says so on read.
@@ -114,7 +114,7 @@ func TestCaseCycle(t *testing.T) {
 		"Re-Assessment 2 von **K-2026-0001** gespeichert (01.06.2027); Veränderung seit 23.11.2026",
 		"| Sprache | 2 | 4 | +2 ↑ |", "| Arbeit | 1 | 1 | ±0 |", "| Wohnen | 3 | 2 | −1 ↓ |", "| Gesundheit | – | 3 | neu |",
 		"Nächstes Re-Assessment: 01.12.2027", "Phase: Monitoring")
-	w.ok("anna", "show K-2026-0001", "Re-Assessment 2", "Sprache 4 (+2)", "Wohnen 2 (-1)")
+	w.ok("anna", "show K-2026-0001", "Re-Assessment 2", "| Sprache | 4 | 01.06.2027 | +2 ↑ |", "| Wohnen | 2 | 01.06.2027 | −1 ↓ |")
 
 	// English answers for an English coach.
 	w.ok("root", "admin role @ben coach")

@@ -34,7 +34,9 @@ const (
 // Param is a positional parameter or a name=value option of a verb. It is
 // required unless Optional (or the verb is typed in its bare form).
 type Param struct {
-	Name    string
+	Name string
+	// Alias is the German name of an option (seite=2 for page=2).
+	Alias   string
 	Kind    Kind
 	Choices []string // for Choice: the words accepted, shown in usage
 	// Or are words accepted instead of a value of Kind (a date or "off");

@@ -279,7 +279,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 
 func (v *Verb) option(name string) *Param {
 	for i := range v.Options {
-		if v.Options[i].Name == name {
+		if v.Options[i].Name == name || (v.Options[i].Alias != "" && v.Options[i].Alias == name) {
 			return &v.Options[i]
 		}
 	}

@@ -59,6 +59,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).show,
 	Examples: []string{"/kim show K-2026-0042", "/kim zeige k-2026-0042"},
 }, {
+	Name: "contacts", Alias: "kontakte", Roles: coach,
+	Params:   []Param{{Name: "case", Kind: CaseRef}},
+	Options:  []Param{{Name: "page", Alias: "seite", Kind: Int, Min: 1, Max: 1000, Optional: true}},
+	Run:      (*Runner).contacts,
+	Examples: []string{"/kim contacts K-2026-0042", "/kim kontakte K-2026-0042 seite=2"},
+}, {
 	Name: "contact", Alias: "kontakt", Roles: coach,
 	Params: []Param{
 		{Name: "case", Kind: CaseRef},

@@ -145,7 +145,7 @@ func TestCaseCycle(t *testing.T) {
 		"| Sprache | 2 | 4 | +2 ↑ |", "| Arbeit | 1 | 1 | ±0 |", "| Wohnen | 3 | 2 | −1 ↓ |", "| Gesundheit | – | 3 | neu |")
 	coach.kimOK(t, "ziel erreicht "+ref+" 2", "erreicht: Praktikum finden")
 	coach.kimOK(t, "hindernis "+ref+" jobcenter \"Termine erst nach 8 Wochen\"", "Strukturhinweis zu Jobcenter")
-	card := coach.kimOK(t, "zeige "+ref, "SGB2", "Re-Assessment 2", "Sprache 4 (+2)", "B1-Kurs abschließen", "Jobcenter",
+	card := coach.kimOK(t, "zeige "+ref, "SGB2", "Re-Assessment 2", "| Sprache | 4 | "+remToday().German()+" | +2 ↑ |", "B1-Kurs abschließen", "Jobcenter",
 		"angenommen", "Telefonat wegen Jobcenter-Termin", "jobcenter (schriftlich")
 	if strings.Count(card, "\n") > 40 {
 		t.Errorf("the case card does not fit a screen: %d lines", strings.Count(card, "\n"))

@@ -168,8 +168,8 @@ func TestReminderDigest(t *testing.T) {
 			t.Errorf("digest lacks %q:\n%s", want, text)
 		}
 	}
-	if strings.Contains(text, "A. B.") || strings.Contains(text, "C. D.") {
-		t.Errorf("the digest shows pseudonyms:\n%s", text)
+	if !strings.Contains(text, k1+" · A. B.") || !strings.Contains(text, k2+" · C. D.") {
+		t.Errorf("the digest does not say whose cases they are (pseudonyms):\n%s", text)
 	}
 	if other.remCount(t) != 0 {
 		t.Error("a coach without due dates got a digest")

@@ -36,12 +36,16 @@ func (v View) Card(card kim.Card) string {
 	fmt.Fprintf(&b, "%s: %s\n", v.T("card.consent", nil), strings.Join(consents, "; "))
 	if n := len(card.Assessments); n > 0 {
 		latest := card.Assessments[n-1]
-		var prev *kim.Assessment
-		if n > 1 {
-			prev = &card.Assessments[n-2]
+		rows := [][]string{}
+		for _, f := range kim.LatestScores(card.Assessments) {
+			change := "–"
+			if f.Prev > 0 {
+				change = Trend(f.Score - f.Prev)
+			}
+			rows = append(rows, []string{v.Name("field", string(f.Field)), fmt.Sprint(f.Score), f.On.Format(v.Lang), change})
 		}
-		fmt.Fprintf(&b, "\n**%s** %s\n%s\n", v.T("card.assessment", map[string]any{"Seq": latest.Seq}),
-			latest.On.Format(v.Lang), v.scoreLine(latest, prev))
+		fmt.Fprintf(&b, "\n%s\n%s\n", v.T("card.scores", map[string]any{"Seq": latest.Seq, "Date": latest.On}),
+			Table(v.Heads("head.field", "head.score", "head.scored_on", "head.change"), rows))
 	}
 	if len(card.Goals) > 0 {
 		rows := make([][]string, len(card.Goals))
@@ -52,43 +56,59 @@ func (v View) Card(card kim.Card) string {
 	}
 	if len(card.Referrals) > 0 {
 		rows := make([][]string, len(card.Referrals))
+		var history []string
 		for i, f := range card.Referrals {
 			followup := "–"
 			if f.Outcome == "pending" {
 				followup = v.Due(f.Followup)
 			}
-			rows[i] = []string{fmt.Sprint(f.N), Cell(f.Partner.Name), f.On.Format(v.Lang), v.Name("outcome", f.Outcome), followup}
+			rows[i] = []string{fmt.Sprint(f.N), Cell(f.Partner.Name), f.On.Format(v.Lang), Clip(Cell(f.Reason), 60), v.Name("outcome", f.Outcome), followup}
+			if len(f.History) > 1 || (len(f.History) == 1 && f.History[0].Note != "") {
+				history = append(history, v.outcomeHistory(f))
+			}
 		}
-		fmt.Fprintf(&b, "\n**%s**\n%s\n", v.T("card.referrals", nil), Table(v.Heads("head.n", "head.partner", "head.since", "head.outcome", "head.followup"), rows))
+		fmt.Fprintf(&b, "\n**%s**\n%s\n", v.T("card.referrals", nil),
+			Table(v.Heads("head.n", "head.partner", "head.since", "head.reason", "head.outcome", "head.followup"), rows))
+		for _, h := range history {
+			b.WriteString(h + "\n")
+		}
 	}
 	if len(card.Contacts) > 0 {
-		rows := make([][]string, len(card.Contacts))
-		for i, k := range card.Contacts {
-			rows[i] = []string{k.On.Format(v.Lang), v.Name("kind", k.Kind), Minutes(k.Minutes), Cell(k.Note)}
-		}
-		fmt.Fprintf(&b, "\n**%s**\n%s\n", v.T("card.contacts", nil), Table(v.Heads("head.date", "head.kind", "head.minutes", "head.note"), rows))
+		fmt.Fprintf(&b, "\n%s\n%s\n", v.T("card.contacts", map[string]any{"N": len(card.Contacts), "Total": card.ContactCount, "Ref": c.Ref}),
+			v.ContactTable(card.Contacts))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// scoreLine lists the scores of an assessment, with the change against the
-// previous one where there is one.
-func (v View) scoreLine(a kim.Assessment, prev *kim.Assessment) string {
-	var parts []string
-	for _, f := range kim.LifeFields {
-		n, ok := a.Scores[f]
-		if !ok {
-			continue
+// outcomeHistory is the line of every outcome recorded for a referral,
+// oldest first, each with its day and note.
+func (v View) outcomeHistory(f kim.Referral) string {
+	steps := make([]string, len(f.History))
+	for i, o := range f.History {
+		steps[i] = o.On.Format(v.Lang) + " " + v.Name("outcome", o.Outcome)
+		if o.Note != "" {
+			steps[i] += " („" + Clip(OneLine(o.Note), 80) + "“)"
 		}
-		s := fmt.Sprintf("%s %d", v.Name("field", string(f)), n)
-		if prev != nil {
-			if p, ok := prev.Scores[f]; ok && p != n {
-				s += fmt.Sprintf(" (%+d)", n-p)
-			} else if ok {
-				s += " (±0)"
-			}
-		}
-		parts = append(parts, s)
 	}
-	return strings.Join(parts, " · ")
+	return v.T("card.outcome_history", map[string]any{"N": f.N, "Steps": strings.Join(steps, " → ")})
+}
+
+// ContactTable renders contacts, one row each with its number.
+func (v View) ContactTable(contacts []kim.Contact) string {
+	rows := make([][]string, len(contacts))
+	for i, k := range contacts {
+		rows[i] = []string{fmt.Sprint(k.N), k.On.Format(v.Lang), v.Name("kind", k.Kind), Minutes(k.Minutes), Cell(k.Note)}
+	}
+	return Table(v.Heads("head.n", "head.date", "head.kind", "head.minutes", "head.note"), rows)
+}
+
+// Trend renders a score change: +1 ↑, −2 ↓ or ±0.
+func Trend(d int) string {
+	switch {
+	case d > 0:
+		return fmt.Sprintf("+%d ↑", d)
+	case d < 0:
+		return fmt.Sprintf("−%d ↓", -d)
+	}
+	return "±0"
 }
