@@ -16,13 +16,13 @@ func (r *Runner) open(a *Args) (Reply, error) {
 		domain = "none"
 	}
 	c, err := r.svc.Store.OpenCase(r.ctx, r.Actor(), store.NewCase{
-		Pseudonym: a.Str("pseudonym"), Group: a.Str("group"), Domain: domain, ConsentForm: a.Str("form"),
+		Pseudonym: a.Str("pseudonym"), Group: a.Str("group"), Domain: domain, ConsentForm: a.Str("form"), OpenedOn: a.Date("date"),
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("case.opened", map[string]any{
-		"Ref": c.Ref, "Pseudonym": render.Cell(c.Pseudonym), "Assessment": c.NextAssessment, "Monitoring": c.NextMonitoring})}, nil
+	return Reply{Text: r.T("case.opened", map[string]any{"Ref": c.Ref, "Pseudonym": render.Cell(c.Pseudonym),
+		"Assessment": c.NextAssessment, "Monitoring": c.NextMonitoring, "Opened": c.OpenedOn, "Backdated": c.OpenedOn != r.Today})}, nil
 }
 
 // maxListed is how many cases one answer lists.

@@ -52,6 +52,7 @@ func (r *Runner) openDialog(*Args) (Reply, error) {
 			{Name: "form", Label: r.T("dialog.open.form", nil), Type: "select", Default: "written", Optional: true,
 				Options: []Option{{r.Name("form", "written"), "written"}, {r.Name("form", "oral"), "oral"}}},
 			{Name: "consent", Label: r.T("dialog.open.consent", nil), Type: "bool", Optional: true, Help: r.T("dialog.open.consent_help", nil)},
+			{Name: "date", Label: r.T("dialog.open.date", nil), Type: "text", MaxLen: 10, Optional: true, Help: r.T("dialog.open.date_help", nil)},
 		},
 	}}, nil
 }
@@ -128,7 +129,7 @@ var dialogSpecs = map[string]dialogSpec{
 	DialogOpen: {
 		required: []string{"pseudonym", "group"},
 		texts:    []string{"pseudonym"},
-		fields:   []string{"pseudonym", "group", "domain", "form", "consent"},
+		fields:   []string{"pseudonym", "group", "domain", "form", "consent", "date"},
 		build: func(b *lineBuilder, _ string, v map[string]string) {
 			b.word("open")
 			b.arg("pseudonym", v["pseudonym"])
@@ -141,6 +142,7 @@ var dialogSpecs = map[string]dialogSpec{
 			}
 			b.opt("consent", consent)
 			b.opt("form", v["form"])
+			b.opt("date", v["date"])
 		},
 		keyField: map[string]string{"err.consent_required": "consent"},
 	},

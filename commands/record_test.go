@@ -51,3 +51,30 @@ func TestCardRecord(t *testing.T) {
 	w.ok("anna", "zeige K-2026-0001", "zuletzt Re-Assessment 2 vom 03.12.2026", "| Sprache | 2 | 24.11.2026 | – |",
 		"| Arbeit | 2 | 03.12.2026 | +1 ↑ |", "| Gesundheit | 3 | 24.11.2026 | – |")
 }
+
+// A case opened with its real intake date (up to 90 days back) accepts
+// contacts, assessments and consents from that day on, and its first dates
+// count from it; an intake further back or in the future is refused and
+// opens nothing.
+func TestBackdatedIntake(t *testing.T) {
+	w := newWorld(t)
+	w.want("teamA", "anna", "neu AB group=refugee consent=ja date=24.08.2026", kim.EINVALID,
+		"Das Aufnahmedatum 24.08.2026 liegt mehr als 90 Tage zurück; frühestens 25.08.2026.")
+	w.want("teamA", "anna", "neu AB group=refugee consent=ja datum=24.11.2026", kim.EINVALID, "24.11.2026", "Zukunft")
+	if n := w.count(`SELECT count(*) FROM cases`); n != 0 {
+		t.Fatalf("refused opens stored %d cases", n)
+	}
+	w.ok("anna", "neu AB group=refugee consent=ja datum=02.11.2026", "Fall **K-2026-0001** (AB) ist angelegt, Aufnahme am 02.11.2026",
+		"Erste Einschätzung fällig am 16.11.2026, Monitoring am 30.11.2026")
+	w.ok("anna", "zeige K-2026-0001", "Phase: Einschätzung", "Monitoring 30.11.2026", "Einschätzung **16.11.2026** ⏰",
+		"Verarbeitung (schriftlich, 02.11.2026)")
+	w.ok("anna", "faelle faellig", "K-2026-0001")
+	w.want("teamA", "anna", "kontakt K-2026-0001 telefon date=01.11.2026 vorher", kim.EINVALID, "vor der Eröffnung", "02.11.2026")
+	w.ok("anna", "kontakt K-2026-0001 persoenlich date=02.11.2026 Erstgespräch", "Monitoring: 30.11.2026")
+	w.ok("anna", "einschaetzung K-2026-0001 language=2 date=05.11.2026", "Nächstes Re-Assessment: 05.05.2027")
+	w.ok("anna", "einwilligung K-2026-0001 erteilen jobcenter date=03.11.2026", "Jobcenter")
+	// The reference counts in the year of the intake.
+	w.at(2027, 1, 10)
+	w.ok("anna", "neu CD group=eu consent=ja date=30.12.2026", "K-2026-0002", "Aufnahme am 30.12.2026")
+	w.ok("anna", "neu EF group=eu consent=ja", "K-2027-0001", "ist angelegt. Erste")
+}

@@ -43,10 +43,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		{Name: "domain", Kind: Choice, Choices: kim.LegalDomains, Optional: true},
 		{Name: "consent", Kind: Choice, Choices: []string{"yes", "no"}, Aliases: map[string]string{"ja": "yes", "nein": "no"}},
 		{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, Aliases: formAliases, Optional: true},
+		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
 	},
 	Run:  (*Runner).open,
 	Bare: (*Runner).openDialog, BareDialog: true, // commands/casework_dialogs.go
 	Examples: []string{"/kim open AB group=refugee domain=AsylbLG consent=yes", "/kim neu \"M. K.\" group=eu consent=ja form=oral",
+		"/kim neu CD group=refugee consent=ja date=02.11.2026",
 		"/kim open"},
 }, {
 	Name: "cases", Alias: "faelle", Roles: coach,

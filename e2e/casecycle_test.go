@@ -61,7 +61,7 @@ func TestCaseCycle(t *testing.T) {
 
 	// Open the case through the dialog of `/kim neu`, as the web app would.
 	d := coach.kimDialog(t, "neu")
-	if d.Dialog.Title != "Neuer Fall" || d.Dialog.CallbackId != "open" || len(d.Dialog.Elements) != 5 {
+	if d.Dialog.Title != "Neuer Fall" || d.Dialog.CallbackId != "open" || len(d.Dialog.Elements) != 6 {
 		t.Fatalf("open dialog: %+v", d.Dialog)
 	}
 	resp := coach.submitDialog(t, d, map[string]any{"pseudonym": "A. K.", "group": "refugee", "domain": "AsylbLG", "form": "written", "consent": false})

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/reminders"
 )
 
 // TestRecordKeepsEverything (issue 9, point 3): through Mattermost, a referral's outcomes are
@@ -78,5 +80,64 @@ func TestRecordKeepsEverything(t *testing.T) {
 	}
 	if n := other.remCount(t); n != 0 {
 		t.Errorf("another coach got %d DMs", n)
+	}
+}
+
+// TestBackdatedIntake (issue 9, point 5): a coach opens a case with its real intake date, by
+// command and by the dialog; contacts and assessments from that day on are accepted, earlier
+// ones refused; the first dates count from the intake, so the overdue first assessment is in
+// the next digest. An intake more than 90 days back is refused and stores nothing.
+func TestBackdatedIntake(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t, withOwnKimbot())
+	coach := env.newUser(t, "coach", "de")
+	env.grant(t, coach, "coach", "org=Caritas")
+	db := env.kimbotDB(t)
+	today := remToday()
+	intake := today.AddDays(-30)
+	tooEarly := today.AddDays(-91)
+
+	coach.kimOK(t, "neu AB group=refugee consent=ja datum="+tooEarly.German(), "mehr als 90 Tage zurück", today.AddDays(-90).German())
+	coach.kimOK(t, "neu AB group=refugee consent=ja date="+today.AddDays(1).German(), "Zukunft")
+	var n int
+	if err := db.QueryRow(ctxT(t), `SELECT count(*) FROM cases WHERE team_id = $1`, env.Team.Id).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("refused opens stored %d cases (%v)", n, err)
+	}
+	text := coach.kimOK(t, "neu AB group=refugee consent=ja datum="+intake.German(), "Aufnahme am "+intake.German(),
+		"Erste Einschätzung fällig am "+intake.AddDays(14).German(), "Monitoring am "+intake.AddDays(28).German())
+	ref := caseRefRE.FindString(text)
+	coach.kimOK(t, "zeige "+ref, "Phase: Einschätzung", "Verarbeitung (schriftlich, "+intake.German()+")")
+	coach.kimOK(t, "kontakt "+ref+" telefon date="+intake.AddDays(-1).German()+" davor", "vor der Eröffnung")
+	coach.kimOK(t, "kontakt "+ref+" persoenlich date="+intake.German()+" Erstgespräch", "Monitoring: **"+intake.AddDays(28).German()+"** ⏰")
+	var opened, granted time.Time
+	if err := db.QueryRow(ctxT(t), `SELECT c.opened_on, k.granted_on FROM cases c JOIN consents k ON k.case_id = c.id
+		WHERE c.team_id = $1 AND c.ref = $2`, env.Team.Id, ref).Scan(&opened, &granted); err != nil {
+		t.Fatal(err)
+	}
+	if kim.DateOf(opened) != intake || kim.DateOf(granted) != intake {
+		t.Fatalf("stored intake %s, consent %s; want %s", opened, granted, intake)
+	}
+
+	// The dialog takes the intake date too, and names it in its errors.
+	d := coach.kimDialog(t, "neu")
+	resp := coach.submitDialog(t, d, map[string]any{"pseudonym": "CD", "group": "eu", "consent": true, "date": tooEarly.German()})
+	if !strings.Contains(resp.Errors["date"], "90 Tage") {
+		t.Fatalf("dialog with too early an intake: %+v", resp)
+	}
+	resp = coach.submitDialog(t, d, map[string]any{"pseudonym": "CD", "group": "eu", "consent": true, "date": today.AddDays(-20).German()})
+	if resp.Error != "" || len(resp.Errors) != 0 {
+		t.Fatalf("dialog: %+v", resp)
+	}
+	ref2 := caseRefRE.FindString(devstack.PostText(coach.waitEphemeral(t, "Aufnahme am "+today.AddDays(-20).German())))
+
+	// Both first assessments are overdue in the next digest, counted from the intakes.
+	day := reminders.NextWorkday(today)
+	env.remindNow(t, remAt(day, 8, 0))
+	dm := devstack.PostText(coach.remExpect(t, 1)[0])
+	for _, want := range []string{ref + " · AB", "Ersteinschätzung** – fällig seit " + intake.AddDays(14).German(),
+		ref2 + " · CD", "Ersteinschätzung** – fällig seit " + today.AddDays(-6).German()} {
+		if !strings.Contains(dm, want) {
+			t.Errorf("digest lacks %q:\n%s", want, dm)
+		}
 	}
 }

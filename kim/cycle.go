@@ -26,10 +26,24 @@ func (t TeamSettings) NextReassessment(from Date) Date { return from.AddMonths(t
 // pending again) on day from.
 func (t TeamSettings) NextFollowup(from Date) Date { return from.AddDays(t.FollowupDays) }
 
-// NewCase returns the dates and phase of a case opened on day today.
-func NewCase(set TeamSettings, today Date) Case {
-	return Case{Phase: "intake", OpenedOn: today, NextMonitoring: set.NextMonitoring(today).Ptr(),
-		NextAssessment: set.FirstAssessment(today).Ptr()}
+// MaxBackdateDays is how far back a case may be opened with its real
+// intake date.
+const MaxBackdateDays = 90
+
+// NewCase returns the dates and phase of a case opened on day opened (its
+// real intake date), recorded on day today: the first monitoring and the
+// first assessment fall due counted from the intake. An intake date in the
+// future or more than MaxBackdateDays before today is refused.
+func NewCase(set TeamSettings, opened, today Date) (Case, error) {
+	if err := CheckNotFuture("date", opened, today); err != nil {
+		return Case{}, err
+	}
+	if earliest := today.AddDays(-MaxBackdateDays); opened.Before(earliest) {
+		return Case{}, Errorf(EINVALID, "open.date_too_early",
+			map[string]any{"Field": "date", "Max": MaxBackdateDays, "Date": opened, "Earliest": earliest})
+	}
+	return Case{Phase: "intake", OpenedOn: opened, NextMonitoring: set.NextMonitoring(opened).Ptr(),
+		NextAssessment: set.FirstAssessment(opened).Ptr()}, nil
 }
 
 // Close returns case c closed on day today (never before it was opened)

@@ -39,10 +39,34 @@ func TestTeamIntervals(t *testing.T) {
 			t.Errorf("%s: %s, want %s", tc.name, tc.got, tc.want)
 		}
 	}
-	c := NewCase(cycleSet, cycleToday)
-	if c.Phase != "intake" || c.OpenedOn != cycleToday || !sameDate(c.NextMonitoring, Date{2026, 12, 21}.Ptr()) ||
+	c, err := NewCase(cycleSet, cycleToday, cycleToday)
+	if err != nil || c.Phase != "intake" || c.OpenedOn != cycleToday || !sameDate(c.NextMonitoring, Date{2026, 12, 21}.Ptr()) ||
 		!sameDate(c.NextAssessment, Date{2026, 12, 7}.Ptr()) || !c.Open() {
-		t.Errorf("NewCase: %+v", c)
+		t.Errorf("NewCase: %+v, %v", c, err)
+	}
+}
+
+// A case opened with its real intake date, up to 90 days back, has its
+// first dates counted from the intake; later or earlier days are refused.
+func TestNewCaseBackdated(t *testing.T) {
+	for _, tc := range []struct {
+		opened           Date
+		want             string
+		monitoring, assm Date
+	}{
+		{Date{2026, 11, 2}, "", Date{2026, 11, 30}, Date{2026, 11, 16}},
+		{cycleToday.AddDays(-90), "", Date{2026, 9, 22}, Date{2026, 9, 8}},
+		{cycleToday.AddDays(-91), "invalid open.date_too_early", Date{}, Date{}},
+		{cycleToday.AddDays(1), "invalid casework.date_future", Date{}, Date{}},
+	} {
+		c, err := NewCase(cycleSet, tc.opened, cycleToday)
+		if got := refusal(err); got != tc.want {
+			t.Errorf("opened %s: %q, want %q", tc.opened, got, tc.want)
+			continue
+		}
+		if err == nil && (c.OpenedOn != tc.opened || *c.NextMonitoring != tc.monitoring || *c.NextAssessment != tc.assm) {
+			t.Errorf("opened %s: %+v", tc.opened, c)
+		}
 	}
 }
 

@@ -58,6 +58,9 @@ type NewCase struct {
 	Group       string
 	Domain      string
 	ConsentForm string // written or oral
+	// OpenedOn is the real intake date (nil: today); consent to processing
+	// is recorded on it and the first dates count from it.
+	OpenedOn *kim.Date
 }
 
 // OpenCase opens a case owned by the actor with recorded consent to
@@ -69,15 +72,22 @@ func (s *Store) OpenCase(ctx context.Context, a kim.Actor, in NewCase) (kim.Case
 		if err != nil {
 			return err
 		}
-		var seq int
-		err = tx.QueryRow(ctx, `
-			INSERT INTO case_counters (team_id, year, last) VALUES ($1, $2, 1)
-			ON CONFLICT (team_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, a.TeamID, a.Today.Y).Scan(&seq)
+		opened := a.Today
+		if in.OpenedOn != nil {
+			opened = *in.OpenedOn
+		}
+		nc, err := kim.NewCase(set, opened, a.Today)
 		if err != nil {
 			return err
 		}
-		ref := fmt.Sprintf("K-%04d-%04d", a.Today.Y, seq)
-		nc := kim.NewCase(set, a.Today)
+		var seq int
+		err = tx.QueryRow(ctx, `
+			INSERT INTO case_counters (team_id, year, last) VALUES ($1, $2, 1)
+			ON CONFLICT (team_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, a.TeamID, opened.Y).Scan(&seq)
+		if err != nil {
+			return err
+		}
+		ref := fmt.Sprintf("K-%04d-%04d", opened.Y, seq)
 		var id int64
 		err = tx.QueryRow(ctx, `
 			INSERT INTO cases (team_id, ref, owner_id, organisation_id, pseudonym_enc, target_group, legal_domain, phase,
@@ -98,7 +108,7 @@ func (s *Store) OpenCase(ctx context.Context, a kim.Actor, in NewCase) (kim.Case
 			form = "written"
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO consents (case_id, scope, form, granted_on, granted_by) VALUES ($1, 'processing', $2, $3, $4)`,
-			id, form, a.Today.UTC(), a.UserID); err != nil {
+			id, form, opened.UTC(), a.UserID); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, a, "case.open", id, ref); err != nil {
