@@ -121,7 +121,11 @@ func (r *Runner) reopen(a *Args) (Reply, error) {
 // first, so nobody learns about people of the team through it.
 func (r *Runner) transfer(a *Args) (Reply, error) {
 	var to kim.User
-	c, err := r.svc.Store.TransferCase(r.ctx, r.Actor(), a.Str("case"), func() (string, error) {
+	st := r.svc.Store
+	if !a.Has("confirm") {
+		st = st.DryRun() // the caller loses the case: say so first
+	}
+	c, err := st.TransferCase(r.ctx, r.Actor(), a.Str("case"), func() (string, error) {
 		u, err := r.svc.Dir.UserByName(r.ctx, r.req.TeamID, a.Str("user"))
 		to = u
 		return u.ID, err
@@ -131,6 +135,9 @@ func (r *Runner) transfer(a *Args) (Reply, error) {
 			return Reply{}, kim.Errorf(kim.EINVALID, "transfer.not_coach", map[string]any{"User": to.Username})
 		}
 		return Reply{}, err
+	}
+	if !a.Has("confirm") {
+		return Reply{Text: r.T("transfer.confirm", map[string]any{"Ref": c.Ref, "User": to.Username, "Line": r.confirmLine()})}, nil
 	}
 	return Reply{Text: r.T("transfer.saved", map[string]any{"Ref": c.Ref, "User": to.Username})}, nil
 }

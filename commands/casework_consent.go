@@ -9,9 +9,16 @@ func (r *Runner) consent(a *Args) (Reply, error) {
 		if a.Has("form") {
 			return Reply{}, usageErr("consent.form_on_revoke", a.Verb, nil)
 		}
-		c, p, err := r.svc.Store.RevokeConsent(r.ctx, r.Actor(), a.Str("case"), partner, on)
+		st := r.svc.Store
+		if partner == "" && !a.Has("confirm") {
+			st = st.DryRun() // it erases the case: say so first
+		}
+		c, p, err := st.RevokeConsent(r.ctx, r.Actor(), a.Str("case"), partner, on)
 		if err != nil {
 			return Reply{}, err
+		}
+		if partner == "" && !a.Has("confirm") {
+			return Reply{Text: r.T("consent.revoke_processing_confirm", map[string]any{"Ref": c.Ref, "Line": r.confirmLine()})}, nil
 		}
 		if partner == "" {
 			return Reply{Text: r.T("consent.revoked_processing", map[string]any{"Ref": c.Ref})}, nil

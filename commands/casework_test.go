@@ -118,7 +118,9 @@ func TestCaseCycle(t *testing.T) {
 
 	// English answers for an English coach.
 	w.ok("root", "admin role @ben coach")
-	w.ok("anna", "uebergeben K-2026-0001 @ben", "gehört jetzt @ben")
+	w.ok("anna", "uebergeben K-2026-0001 @ben", "geht an @ben", "Noch ist nichts geändert", "`/kim uebergeben K-2026-0001 @ben bestaetigen`")
+	w.ok("anna", "show K-2026-0001", "Coach: @anna")
+	w.ok("anna", "uebergeben K-2026-0001 @ben bestaetigen", "gehört jetzt @ben")
 	w.want("teamA", "anna", "show K-2026-0001", kim.ENOTFOUND, "Keinen Fall K-2026-0001")
 	w.ok("ben", "show K-2026-0001", "Coach: @ben")
 	if n := w.count(`SELECT count(*) FROM cases c JOIN memberships m ON m.user_id = c.owner_id AND m.team_id = c.team_id
@@ -134,7 +136,10 @@ func TestCaseCycle(t *testing.T) {
 	w.ok("ben", "close K-2026-0001 moved", "moved")
 
 	// Revoking consent to processing erases the personal data, the structure stays.
-	w.ok("ben", "consent K-2026-0001 revoke processing", "personal data erased")
+	w.ok("ben", "consent K-2026-0001 revoke processing", "erases **K-2026-0001** at once", "Nothing has changed yet",
+		"`/kim consent K-2026-0001 revoke processing confirm`")
+	w.ok("ben", "show K-2026-0001", "K-2026-0001 · AB")
+	w.ok("ben", "consent K-2026-0001 revoke processing confirm", "personal data erased")
 	var erased, pseud, notes int
 	if err := w.st.Pool().QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE erased_at IS NOT NULL),
 		count(*) FILTER (WHERE pseudonym_enc IS NOT NULL OR close_note_enc IS NOT NULL) FROM cases WHERE ref = 'K-2026-0001'`).Scan(&erased, &pseud); err != nil {

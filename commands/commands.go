@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -210,4 +211,10 @@ func (s *Service) errorText(r *Runner, err error) string {
 	}
 	s.Log.Error("commands: internal error", "err", err)
 	return messages.T(lang, "err.internal", nil)
+}
+
+// confirmLine is the command line that confirms the caller's irreversible
+// step: what they typed, followed by the confirming word of their language.
+func (r *Runner) confirmLine() string {
+	return "/kim " + strings.Join(strings.Fields(r.req.Text), " ") + " " + r.T("confirm.word", nil)
 }

@@ -34,11 +34,11 @@ func (r *Runner) export(a *Args) (Reply, error) {
 func (r *Runner) erase(a *Args) (Reply, error) {
 	ref := a.Str("case")
 	if !a.Has("confirm") {
-		// Check the case exists for the caller before asking to confirm.
-		if _, err := r.svc.Store.Card(r.ctx, r.Actor(), ref); err != nil {
+		c, err := r.svc.Store.DryRun().EraseCase(r.ctx, r.Actor(), ref)
+		if err != nil {
 			return Reply{}, err
 		}
-		return Reply{Text: r.T("erase.confirm", map[string]any{"Ref": ref})}, nil
+		return Reply{Text: r.T("erase.confirm", map[string]any{"Ref": c.Ref, "Line": r.confirmLine()})}, nil
 	}
 	c, err := r.svc.Store.EraseCase(r.ctx, r.Actor(), ref)
 	if err != nil {

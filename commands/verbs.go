@@ -26,6 +26,12 @@ var (
 	offAliases     = map[string]string{"aus": "off"}
 )
 
+// confirmParam is the last parameter of a verb that cannot be undone: typed
+// without it, the verb checks everything, says what would happen and
+// changes nothing (Runner.confirmLine is the line that confirms).
+var confirmParam = Param{Name: "confirm", Kind: Choice, Choices: []string{"confirm"},
+	Aliases: map[string]string{"bestaetigen": "confirm", "bestätigen": "confirm"}, Optional: true}
+
 // kimVerbs is the table of /kim: every verb and sub-verb with its
 // parameters, roles, handler and examples, top-level verbs in help order
 // (SPEC §3). Roles are inherited by sub-verbs unless they name their own.
@@ -141,6 +147,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		{Name: "case", Kind: CaseRef},
 		{Name: "action", Kind: Choice, Choices: []string{"grant", "revoke"}, Aliases: consentActions},
 		{Name: "scope", Kind: Word, Max: 40, Or: []string{"processing"}, Aliases: map[string]string{"verarbeitung": "processing"}},
+		confirmParam, // revoking consent to processing erases the case
 	},
 	Options: []Param{
 		{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, Aliases: formAliases, Optional: true},
@@ -148,7 +155,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	},
 	Run: (*Runner).consent,
 	Examples: []string{"/kim consent K-2026-0042 grant jobcenter form=written", "/kim einwilligung K-2026-0042 erteilen jugendamt form=muendlich date=20.11.2026",
-		"/kim consent K-2026-0042 revoke jobcenter", "/kim einwilligung K-2026-0042 widerrufen verarbeitung"},
+		"/kim consent K-2026-0042 revoke jobcenter", "/kim einwilligung K-2026-0042 widerrufen verarbeitung", "/kim einwilligung K-2026-0042 widerrufen verarbeitung bestaetigen"},
 }, {
 	Name: "domain", Alias: "rechtskreis", Roles: coach,
 	Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "domain", Kind: Choice, Choices: kim.LegalDomains}},
@@ -180,9 +187,9 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim reopen K-2026-0042", "/kim wiederaufnehmen K-2026-0042"},
 }, {
 	Name: "transfer", Alias: "uebergeben", Roles: coach,
-	Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "user", Kind: User}},
+	Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "user", Kind: User}, confirmParam},
 	Run:      (*Runner).transfer,
-	Examples: []string{"/kim transfer K-2026-0042 @ben", "/kim uebergeben K-2026-0042 @ben"},
+	Examples: []string{"/kim transfer K-2026-0042 @ben", "/kim uebergeben K-2026-0042 @ben bestaetigen"},
 }, {
 	Name: "barrier", Alias: "hindernis", Roles: coach,
 	Params: []Param{
@@ -280,8 +287,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim export K-2026-0042", "/kim auskunft k-2026-0042"},
 }, {
 	Name: "erase", Alias: "loeschen", Roles: coach,
-	Params: []Param{{Name: "case", Kind: CaseRef},
-		{Name: "confirm", Kind: Choice, Choices: []string{"confirm"}, Aliases: map[string]string{"bestaetigen": "confirm"}, Optional: true}},
+	Params:   []Param{{Name: "case", Kind: CaseRef}, confirmParam},
 	Run:      (*Runner).erase,
 	Examples: []string{"/kim erase K-2026-0042", "/kim erase K-2026-0042 confirm", "/kim loeschen K-2026-0042 bestaetigen"},
 }, {

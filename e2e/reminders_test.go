@@ -299,7 +299,7 @@ func TestReminderDeputy(t *testing.T) {
 	env.remindNow(t, remAt(day, 8, 0))
 	dm := ben.remExpect(t, 1)[0]
 	text := devstack.PostText(dm)
-	for _, want := range []string{"Daily digest for " + day.String(), ka + " · deputy for @" + anna.Username(), kb, "dates you hold as deputy: @" + anna.Username()} {
+	for _, want := range []string{"Daily digest for " + day.String(), ka + " · E. F. · deputy for @" + anna.Username(), kb, "dates you hold as deputy: @" + anna.Username()} {
 		if !strings.Contains(text, want) {
 			t.Errorf("deputy digest lacks %q:\n%s", want, text)
 		}

@@ -141,3 +141,58 @@ func TestBackdatedIntake(t *testing.T) {
 		}
 	}
 }
+
+// TestIrreversibleStepsAsk (issue 9, point 2): revoking consent to processing, erasing and
+// handing a case over say what will happen and change nothing until confirmed (with the line
+// to confirm, in the coach's language); confirmed, they happen. Outsiders get the same
+// refusals as before, also for the preview.
+func TestIrreversibleStepsAsk(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t)
+	coach := env.newUser(t, "coach", "de")
+	ben := env.newUser(t, "ben", "en")
+	outsider := env.newUser(t, "outsider", "de")
+	env.grant(t, coach, "coach", "org=Caritas")
+	env.grant(t, ben, "coach", "org=DRK")
+	env.grant(t, outsider, "coach", "org=DRK")
+	db := env.kimbotDB(t)
+	ref := coach.remOpen(t, "Herr Ü.")
+	coach.kimOK(t, "kontakt "+ref+" telefon \"Termin vereinbart\"", ref)
+	state := func() string {
+		t.Helper()
+		var owner, phase string
+		var erased bool
+		var consents int
+		if err := db.QueryRow(ctxT(t), `SELECT u.username, c.phase, c.erased_at IS NOT NULL,
+			(SELECT count(*) FROM consents k WHERE k.case_id = c.id AND k.revoked_on IS NULL)
+			FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.team_id = $1 AND c.ref = $2`, env.Team.Id, ref).
+			Scan(&owner, &phase, &erased, &consents); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%s %s erased=%v consents=%d", owner, phase, erased, consents)
+	}
+	before := state()
+
+	outsider.kimOK(t, "einwilligung "+ref+" widerrufen verarbeitung", "Keinen Fall "+ref)
+	outsider.kimOK(t, "uebergeben "+ref+" "+outsider.mention(), "Keinen Fall "+ref)
+	coach.kimOK(t, "einwilligung "+ref+" widerrufen verarbeitung", "löscht **"+ref+"** sofort und endgültig", "Noch ist nichts geändert",
+		"`/kim einwilligung "+ref+" widerrufen verarbeitung bestaetigen`")
+	coach.kimOK(t, "loeschen "+ref, "nicht rückgängig", "`/kim loeschen "+ref+" bestaetigen`")
+	coach.kimOK(t, "uebergeben "+ref+" "+ben.mention(), "geht an "+ben.mention(), "`/kim uebergeben "+ref+" "+ben.mention()+" bestaetigen`")
+	coach.kimOK(t, "uebergeben "+ref+" "+env.Admin.mention(), "kein Coach") // refused in the preview already
+	if after := state(); after != before {
+		t.Fatalf("a preview changed the case: %s, then %s", before, after)
+	}
+	coach.kimOK(t, "zeige "+ref, "Herr Ü.", "Termin vereinbart")
+
+	coach.kimOK(t, "uebergeben "+ref+" "+ben.mention()+" bestaetigen", "gehört jetzt "+ben.mention())
+	ben.kimOK(t, "consent "+ref+" revoke processing", "erases **"+ref+"** at once", "Nothing has changed yet",
+		"`/kim consent "+ref+" revoke processing confirm`")
+	if s := state(); !strings.HasPrefix(s, ben.Username()+" ") || strings.Contains(s, "erased=true") {
+		t.Fatalf("after the handover and a preview: %s", s)
+	}
+	ben.kimOK(t, "consent "+ref+" revoke processing confirm", "personal data erased")
+	if s := state(); s != ben.Username()+" closed erased=true consents=0" {
+		t.Fatalf("after the confirmed revocation: %s", s)
+	}
+}

@@ -29,7 +29,23 @@ var migrations embed.FS
 type Store struct {
 	pool *pgxpool.Pool
 	keys *secret.Keys
+	// dry: transactions are rolled back after they succeed (DryRun).
+	dry bool
 }
+
+// DryRun returns the store as one whose transactions are rolled back once
+// they succeed: a write run on it checks and refuses exactly as it would,
+// returns what it would have written, and changes nothing — the preview of
+// an irreversible step before the user confirms it. Audit rows are rolled
+// back with the rest (a preview shows no case content).
+func (s *Store) DryRun() *Store {
+	d := *s
+	d.dry = true
+	return &d
+}
+
+// errDryRun rolls back a dry run's transaction.
+var errDryRun = errors.New("store: dry run")
 
 // Open connects to Postgres and returns a Store that seals with keys.
 func Open(ctx context.Context, url string, keys *secret.Keys) (*Store, error) {
@@ -91,7 +107,19 @@ type querier interface {
 
 // tx runs fn in a transaction, committing when it returns nil.
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
+	if !s.dry {
+		return pgx.BeginFunc(ctx, s.pool, fn)
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return errDryRun
+	})
+	if err == errDryRun {
+		return nil
+	}
+	return err
 }
 
 // isUnique reports whether err is a unique violation of the named constraint

@@ -89,6 +89,7 @@ func TestPrompt(t *testing.T) {
 		{"Rechtskreis [1-6] (keiner): ", ""},
 		{"Form der Einwilligung [1-2] (schriftlich): ", ""},
 		{"Einwilligung liegt vor [yes/no]: ", "nein"},
+		{"Aufnahmedatum: ", ""},
 		{"[Anlegen] as coach", ""},
 		{"kimbot refused the form; answer these fields again:", ""},
 		{"! Einwilligung liegt vor: Ohne dokumentierte Einwilligung", ""},

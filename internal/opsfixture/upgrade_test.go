@@ -76,6 +76,9 @@ func TestUpgrade(t *testing.T) {
 	}
 	after := tableCounts(t, conn)
 	for table, n := range before {
+		if table == "goose_db_version" {
+			continue // one row more per migration applied
+		}
 		if after[table] != n {
 			t.Errorf("%s: %d rows before the upgrade, %d after", table, n, after[table])
 		}
