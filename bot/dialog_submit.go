@@ -113,7 +113,7 @@ func (s *Server) dialogSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		s.Log.Error("bot: unable to resolve dialog submitter", "err", err)
-		general(kim.EUNAVAILABLE, "err.mattermost_unavailable")
+		general(kim.EUNAVAILABLE, s.unreachable(err))
 		return
 	}
 	if ok, err := s.Redis.Allow(ctx, "cmd:"+u.ID, 60, time.Minute); err == nil && !ok {

@@ -110,20 +110,42 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// maxBody is the largest request kimbot reads from Mattermost.
+// maxBody is the largest request kimbot reads from Mattermost without
+// knowing who sent it (buttons, dialogs).
 const maxBody = 64 << 10
+
+// maxCommandBody is the largest slash request kimbot reads once its token
+// is one of the teams' command tokens: Mattermost's default payload limit
+// (300 000 bytes) percent-encoded, so that a command too long for kimbot
+// gets kimbot's own answer, never Mattermost's generic "returned response".
+const maxCommandBody = 1 << 20
 
 // command answers a slash command after verifying its token.
 func (s *Server) command(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	// Mattermost sends the command token in the header: check it against
+	// every team's before reading a body of that size.
+	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Token ")
+	if token == "" || !s.validToken(r.Context(), "", token) {
+		s.refuse(w, r, "command", "token", http.StatusUnauthorized)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxCommandBody)
 	if err := r.ParseForm(); err != nil {
-		s.refuse(w, r, "command", "malformed", http.StatusBadRequest)
+		var tooLarge *http.MaxBytesError
+		if !errors.As(err, &tooLarge) {
+			s.refuse(w, r, "command", "malformed", http.StatusBadRequest)
+			return
+		}
+		// Answered as a command, so Mattermost shows it (it shows only a
+		// generic error for any other status). Who sent it is unknown: German.
+		refusedTotal.WithLabelValues("command", "too_large").Inc()
+		writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral,
+			Text: messages.T("de", "err.request_too_large", nil), SkipSlackParsing: true})
 		return
 	}
 	teamID := r.PostForm.Get("team_id")
-	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Token ")
-	if formToken := r.PostForm.Get("token"); token == "" || (formToken != "" && formToken != token) {
+	if formToken := r.PostForm.Get("token"); formToken != "" && formToken != token {
 		s.refuse(w, r, "command", "token", http.StatusUnauthorized)
 		return
 	}
@@ -161,7 +183,7 @@ func (s *Server) run(ctx context.Context, userID string, req commands.Request) c
 	u, err := s.caller(ctx, userID)
 	if err != nil {
 		s.Log.Error("bot: unable to resolve caller", "err", err)
-		return commands.Reply{Text: messages.T(u.Language(), "err.mattermost_unavailable", nil), Verb: "?", Outcome: kim.EUNAVAILABLE}
+		return commands.Reply{Text: messages.T(u.Language(), s.unreachable(err), nil), Verb: "?", Outcome: kim.EUNAVAILABLE}
 	}
 	if ok, err := s.Redis.Allow(ctx, "cmd:"+userID, 60, time.Minute); err == nil && !ok {
 		return commands.Reply{Text: messages.T(u.Language(), "err.rate_limited", nil), Verb: "?", Outcome: kim.ERATELIMITED}
@@ -170,6 +192,20 @@ func (s *Server) run(ctx context.Context, userID string, req commands.Request) c
 	}
 	req.User = u
 	return s.Commands.Execute(ctx, req)
+}
+
+// unreachable names what failed while resolving a caller: Mattermost when
+// its REST API did not answer, kimbot's database when that does not.
+func (s *Server) unreachable(err error) (key string) {
+	if IsUnavailable(err) {
+		return "err.mattermost_unavailable"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if s.Store.Ping(ctx) != nil {
+		return "err.unavailable"
+	}
+	return "err.mattermost_unavailable"
 }
 
 // caller returns the user as Mattermost knows them now (locale, time zone,
@@ -185,14 +221,22 @@ func (s *Server) caller(ctx context.Context, userID string) (kim.User, error) {
 	return s.Store.SyncUser(ctx, u)
 }
 
-// validToken compares the token with the team's command token in constant
-// time, reloading the tokens from the database (at most once a second) when
-// the team is unknown or the token differs, e.g. after a new provision.
+// validToken compares the token with the team's command token (any team's
+// for teamID "") in constant time, reloading the tokens from the database
+// (at most once a second) when the team is unknown or the token differs,
+// e.g. after a new provision.
 func (s *Server) validToken(ctx context.Context, teamID, token string) bool {
 	check := func() bool {
 		s.mu.RLock()
+		defer s.mu.RUnlock()
+		if teamID == "" {
+			found := 0
+			for _, want := range s.tokens {
+				found |= subtle.ConstantTimeCompare([]byte(want), []byte(token))
+			}
+			return found == 1
+		}
 		want, ok := s.tokens[teamID]
-		s.mu.RUnlock()
 		return ok && subtle.ConstantTimeCompare([]byte(want), []byte(token)) == 1
 	}
 	if check() {

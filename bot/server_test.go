@@ -1,12 +1,17 @@
 package bot
 
 import (
+	"context"
+	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/kimbot-nrw/kimbot/internal/testenv"
 	"github.com/kimbot-nrw/kimbot/store"
@@ -53,5 +58,37 @@ func TestReadyFollowsPostgresNotRedis(t *testing.T) {
 	st.Close()
 	if code, body := get(t, s.Handler(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "postgres") {
 		t.Fatalf("Postgres closed: %d %q, want 503 naming postgres", code, body)
+	}
+}
+
+// A slash request too large to read gets kimbot's own answer as a command
+// response (Mattermost shows any other status only as a generic error); a
+// request without a team's token is refused before its body is read.
+func TestCommandTooLarge(t *testing.T) {
+	st := testenv.Store(t)
+	if _, err := st.UpsertTeam(context.Background(), "team-big", "big", "cmd-big", "tok-big"); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Store: st, Redis: testenv.Redis(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	h := s.Handler()
+	body := "team_id=team-big&text=" + strings.Repeat("%C3%A4", maxCommandBody/6+1) + "&token=tok-big&user_id=u1"
+	post := func(token string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, CommandPath, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Token "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	rec := post("tok-big")
+	var resp model.CommandResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); rec.Code != http.StatusOK || err != nil {
+		t.Fatalf("too large: %d %q, want 200 with a command response", rec.Code, rec.Body.String())
+	}
+	if !strings.Contains(resp.Text, "Der Befehl ist zu lang für kimbot") || resp.ResponseType != model.CommandResponseTypeEphemeral {
+		t.Fatalf("too large: %+v", resp)
+	}
+	if rec := post("tok-other"); rec.Code != http.StatusUnauthorized || strings.Contains(rec.Body.String(), "zu lang") {
+		t.Fatalf("foreign token: %d %q, want 401", rec.Code, rec.Body.String())
 	}
 }

@@ -38,7 +38,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "contact " + k + " phone date=24.12.2026 Hallo", kim.EINVALID, []string{"24.12.2026 liegt in der Zukunft"}},
 		{"anna", "contact " + k + " phone date=2026-11-01 Hallo", kim.EINVALID, []string{"vor der Eröffnung von K-2026-0001 am 23.11.2026"}},
 		{"ben", "contact " + k + " phone date=2026-11-01 Hallo", kim.ENOTFOUND, []string{"No case K-2026-0001"}},
-		{"anna", "contact " + k + " phone " + huge, kim.EINVALID, []string{"zu lang (höchstens 8000 Zeichen)"}},
+		{"anna", "contact " + k + " phone " + huge, kim.EINVALID, []string{"zu lang: 20026 Zeichen, höchstens 8000"}},
 		{"anna", "contact " + k + " phone " + long, kim.EINVALID, []string{"note ist zu lang (2001 Zeichen, höchstens 2000)"}},
 		{"anna", "contact " + k + " phone colour=red Hallo", kim.EINVALID, []string{"Unbekannte Option „colour=“"}},
 		{"anna", "contact K-2026-0002 phone Hallo", kim.ECONFLICT, []string{"K-2026-0002 ist abgeschlossen", "/kim reopen K-2026-0002"}},

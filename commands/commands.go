@@ -134,7 +134,23 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 
 // fail answers an error.
 func (s *Service) fail(r *Runner, err error) Reply {
-	return Reply{Text: s.errorText(r, err), Outcome: kim.ErrorCode(err)}
+	text, code := s.describe(r, err)
+	return Reply{Text: text, Outcome: code}
+}
+
+// explain turns an internal error into "the database does not answer" when
+// that is its cause, so the user learns what is down; other errors stay.
+func (s *Service) explain(err error) error {
+	if kim.ErrorCode(err) != kim.EINTERNAL {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if s.Store.Ping(ctx) == nil {
+		return err
+	}
+	s.Log.Error("commands: database unavailable", "err", err)
+	return &kim.Error{Code: kim.EUNAVAILABLE, Key: "err.unavailable", Err: err}
 }
 
 // runner builds the invocation context: role, language, local day.
@@ -201,16 +217,23 @@ func (r *Runner) adminList() string {
 
 // errorText turns an error into the caller's answer.
 func (s *Service) errorText(r *Runner, err error) string {
+	text, _ := s.describe(r, err)
+	return text
+}
+
+// describe turns an error into the caller's answer and its outcome code.
+func (s *Service) describe(r *Runner, err error) (text, code string) {
 	lang := "de"
 	if r != nil && r.Lang != "" {
 		lang = r.Lang
 	}
+	err = s.explain(err)
 	var e *kim.Error
 	if errors.As(err, &e) && e.Code != kim.EINTERNAL {
-		return messages.T(lang, e.Key, e.Args)
+		return messages.T(lang, e.Key, e.Args), e.Code
 	}
 	s.Log.Error("commands: internal error", "err", err)
-	return messages.T(lang, "err.internal", nil)
+	return messages.T(lang, "err.internal", nil), kim.EINTERNAL
 }
 
 // confirmLine is the command line that confirms the caller's irreversible

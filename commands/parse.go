@@ -8,12 +8,15 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/reports"
 )
 
-// Limits of free text.
+// Limits of free text, in characters (code points after NFC composition,
+// so "ä" counts once however it was typed), never in bytes.
 const (
 	MaxText      = 2000 // a note, a reason, a goal
 	MaxWord      = 80   // a pseudonym, a topic
@@ -138,12 +141,26 @@ func Parse(text string) (*Args, error) { return parse(text, true) }
 // parse is Parse; dialogs says whether a bare form that opens a dialog may
 // be chosen (a slash command has a trigger id, a dialog's submission not).
 func parse(text string, dialogs bool) (*Args, error) {
-	if len(text) > MaxInputSize {
-		return nil, usageErr("err.input_too_long", nil, map[string]any{"Max": MaxInputSize})
-	}
 	if !utf8.ValidString(text) {
-		return nil, usageErr("err.unknown_verb", nil, map[string]any{"Verb": "?"})
+		return nil, usageErr("err.bad_encoding", nil, nil)
 	}
+	text = norm.NFC.String(text)
+	if n := utf8.RuneCountInString(text); n > MaxInputSize {
+		return nil, usageErr("err.input_too_long", nil, map[string]any{"Max": MaxInputSize, "Len": n})
+	}
+	a, err := parseLine(text, dialogs)
+	if e, ok := err.(*kim.Error); err != nil && (!ok || e.Key != "err.control_char") {
+		// A control character outside a text (in a verb, a reference, a
+		// choice) is answered as such, not as the value it spoiled.
+		if c, ok := kim.ControlChar(text, true); ok {
+			return nil, usageErr("err.control_char_line", nil, map[string]any{"Char": kim.CharName(c)})
+		}
+	}
+	return a, err
+}
+
+// parseLine parses a valid, composed line of at most MaxInputSize characters.
+func parseLine(text string, dialogs bool) (*Args, error) {
 	toks, err := tokenize(text)
 	if err != nil {
 		return nil, err
@@ -308,7 +325,7 @@ func (a *Args) addScore(field, val string, v *Verb) error {
 }
 
 var (
-	caseRefRE = regexp.MustCompile(`^(?i)K-\d{4}-\d{4}$`)
+	caseRefRE = regexp.MustCompile(`^(?i)K-\d{4}-\d{4,6}$`) // K-2026-0042 … K-2026-10000 and on
 	meetingRE = regexp.MustCompile(`^(?i)M-(\d{1,6})$`)
 	actionRE  = regexp.MustCompile(`^(?i)A-(\d{1,6})$`)
 	userRE    = regexp.MustCompile(`^@?([a-z0-9][a-z0-9._-]{0,63})$`)
@@ -344,6 +361,9 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
 			return nil, bad("err.missing", nil)
+		}
+		if c, ok := kim.ControlChar(raw, p.Kind == Text); ok {
+			return nil, bad("err.control_char", map[string]any{"Char": kim.CharName(c)})
 		}
 		if n := utf8.RuneCountInString(raw); n > max {
 			return nil, bad("err.too_long", map[string]any{"Max": max, "Len": n})

@@ -12,7 +12,7 @@ import (
 	"github.com/kimbot-nrw/kimbot/devstack"
 )
 
-var caseRefRE = regexp.MustCompile(`K-\d{4}-\d{4}`)
+var caseRefRE = regexp.MustCompile(`K-\d{4}-\d{4,6}`)
 
 // kimOK runs `/kim <args>`, requires an ephemeral answer containing every fragment and returns it.
 func (u *user) kimOK(t testing.TB, args string, fragments ...string) string {

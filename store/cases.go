@@ -87,7 +87,7 @@ func (s *Store) OpenCase(ctx context.Context, a kim.Actor, in NewCase) (kim.Case
 		if err != nil {
 			return err
 		}
-		ref := fmt.Sprintf("K-%04d-%04d", opened.Y, seq)
+		ref := fmt.Sprintf("K-%04d-%04d", opened.Y, seq) // K-2026-0042, K-2026-10000
 		var id int64
 		err = tx.QueryRow(ctx, `
 			INSERT INTO cases (team_id, ref, owner_id, organisation_id, pseudonym_enc, target_group, legal_domain, phase,

@@ -173,7 +173,7 @@ func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, 
 	return wrap("unable to record agenda post", err)
 }
 
-var caseRefInText = regexp.MustCompile(`(?i)\bK-?\s?\d{4}-?\s?\d{1,4}\b`)
+var caseRefInText = regexp.MustCompile(`(?i)\bK-?\s?\d{4}-?\s?\d{1,6}\b`)
 
 // BarrierSummary returns the team's barriers recorded from the day of the
 // meeting before m up to m's day, grouped by partner or topic, with their
