@@ -75,33 +75,37 @@ func (s *Store) Member(ctx context.Context, teamID, userID string) (kim.Member, 
 }
 
 // SetRole grants a role in a team (with an optional organisation, created on
-// first use) or, for kim.RoleNone, removes the user's role.
+// first use) or, for kim.RoleNone, removes the user's role. It applies no
+// rule: /kim admin role goes through ChangeRole (store/staff.go).
 func (s *Store) SetRole(ctx context.Context, teamID, userID string, role kim.Role, org, grantedBy string) error {
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if role == kim.RoleNone {
-			_, err := tx.Exec(ctx, `DELETE FROM memberships WHERE team_id = $1 AND user_id = $2`, teamID, userID)
-			return err
-		}
-		var orgID *int64
-		if org != "" {
-			var id int64
-			if err := tx.QueryRow(ctx, `
-				INSERT INTO organisations (team_id, name) VALUES ($1, $2)
-				ON CONFLICT (team_id, name) DO UPDATE SET name = excluded.name RETURNING id`, teamID, org).Scan(&id); err != nil {
-				return err
-			}
-			orgID = &id
-		}
-		_, err := tx.Exec(ctx, `
-			INSERT INTO memberships (team_id, user_id, role, organisation_id, granted_by) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (team_id, user_id) DO UPDATE SET role = $3, organisation_id = coalesce($4, memberships.organisation_id),
-				granted_by = $5, granted_at = now()`, teamID, userID, string(role), orgID, grantedBy)
-		return err
-	})
+	err := s.tx(ctx, func(tx pgx.Tx) error { return setRole(ctx, tx, teamID, userID, role, org, grantedBy) })
 	if err != nil {
 		return fmt.Errorf("store: unable to save role: %w", err)
 	}
 	return nil
+}
+
+// setRole is SetRole inside tx.
+func setRole(ctx context.Context, tx pgx.Tx, teamID, userID string, role kim.Role, org, grantedBy string) error {
+	if role == kim.RoleNone {
+		_, err := tx.Exec(ctx, `DELETE FROM memberships WHERE team_id = $1 AND user_id = $2`, teamID, userID)
+		return err
+	}
+	var orgID *int64
+	if org != "" {
+		var id int64
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO organisations (team_id, name) VALUES ($1, $2)
+			ON CONFLICT (team_id, name) DO UPDATE SET name = excluded.name RETURNING id`, teamID, org).Scan(&id); err != nil {
+			return err
+		}
+		orgID = &id
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO memberships (team_id, user_id, role, organisation_id, granted_by) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (team_id, user_id) DO UPDATE SET role = $3, organisation_id = coalesce($4, memberships.organisation_id),
+			granted_by = $5, granted_at = now()`, teamID, userID, string(role), orgID, grantedBy)
+	return err
 }
 
 // Admins returns the usernames of the team's kimbot admins (for "ask …").
