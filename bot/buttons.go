@@ -83,6 +83,18 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 		answer("unsupported", "remind.button_invalid")
 		return
 	}
+	// A press does not imply membership (the DM stays readable after the
+	// user was removed from the team): removal ends access at once.
+	member, err := s.Bot.TeamMember(ctx, teamID, userID)
+	if err != nil {
+		s.Log.Error("bot: unable to check the presser's team membership", "err", err)
+		answer("unavailable", "remind.button_unavailable")
+		return
+	}
+	if !member {
+		answer("member", "staff.button_not_member")
+		return
+	}
 	res := s.Buttons.Press(ctx, kim.Press{
 		UserID: req.UserId, PostID: req.PostId, ChannelID: req.ChannelId, ActionID: actionID,
 		Verb: verb, TeamID: teamID, Fields: fields[pressFields:], Signed: signed,

@@ -39,6 +39,66 @@ type DueSource interface {
 	AuditDigest(ctx context.Context, items []kim.DueItem) error
 }
 
+// Members says who is a member of a team in Mattermost (bot.Client
+// implements it). A user removed from a team keeps their kimbot role, but the
+// team's items leave their digest at once.
+type Members interface {
+	// TeamMembers returns which of the users are members of the team.
+	TeamMembers(ctx context.Context, teamID string, userIDs []string) (map[string]bool, error)
+}
+
+// memberSet is who is a member of each team checked in a pass; a team that
+// was not checked (no Members, or the check failed) counts everyone.
+type memberSet map[string]map[string]bool
+
+func (m memberSet) has(team, user string) bool {
+	in, checked := m[team]
+	return !checked || in[user]
+}
+
+// memberships checks, with one request per team, whether the due recipients
+// and the deputies of the absences are still members of their teams. A
+// failed check (Mattermost unreachable) leaves that team unchecked: its
+// posts would fail as well, and are retried.
+func (p *Pass) memberships(ctx context.Context, due []dueDigest, abs []store.AbsenceSpan) memberSet {
+	out := memberSet{}
+	if p.svc.Members == nil {
+		return out
+	}
+	ids := map[string][]string{}
+	seen := map[[2]string]bool{}
+	add := func(team, user string) {
+		if k := [2]string{team, user}; !seen[k] {
+			seen[k] = true
+			ids[team] = append(ids[team], user)
+		}
+	}
+	for _, d := range due {
+		for _, team := range d.Teams {
+			add(team, d.User.ID)
+		}
+	}
+	for _, a := range abs {
+		if _, ok := ids[a.TeamID]; ok {
+			add(a.TeamID, a.DeputyID)
+		}
+	}
+	teams := make([]string, 0, len(ids))
+	for team := range ids {
+		teams = append(teams, team)
+	}
+	sort.Strings(teams)
+	for _, team := range teams {
+		in, err := p.svc.Members.TeamMembers(ctx, team, ids[team])
+		if err != nil {
+			p.Log.Warn("reminders: unable to check team membership; the team's digests go out unchecked", "team", team, "err", err)
+			continue
+		}
+		out[team] = in
+	}
+	return out
+}
+
 // DigestKey returns the delivery key of a user's digest of a day.
 func DigestKey(userID string, day kim.Date) string { return "digest:" + userID + ":" + day.String() }
 
@@ -109,10 +169,12 @@ func activeAbsence(abs []store.AbsenceSpan, team, user string, day kim.Date) *st
 }
 
 // routeDigests says whose items go into which due digest: a recipient's own
-// items of every team where they are not away that day, and the items of
-// every owner who is away that day and named them deputy. One hop only, as
-// case access works: the deputy holds the items even if away as well.
-func routeDigests(due []dueDigest, abs []store.AbsenceSpan) []store.Route {
+// items of every team they are a member of and not away in that day, and the
+// items of every owner who is away that day and named them deputy. One hop
+// only, as case access works: the deputy holds the items even if away as
+// well. A deputy who has left the team holds nothing: the owner keeps their
+// items.
+func routeDigests(due []dueDigest, abs []store.AbsenceSpan, members memberSet) []store.Route {
 	var routes []store.Route
 	seen := map[store.Route]bool{}
 	add := func(r store.Route) {
@@ -125,7 +187,10 @@ func routeDigests(due []dueDigest, abs []store.AbsenceSpan) []store.Route {
 	for _, d := range due {
 		byUser[d.User.ID] = d
 		for _, team := range d.Teams {
-			if activeAbsence(abs, team, d.User.ID, d.Day) == nil {
+			if !members.has(team, d.User.ID) {
+				continue
+			}
+			if a := activeAbsence(abs, team, d.User.ID, d.Day); a == nil || !members.has(team, a.DeputyID) {
 				add(store.Route{TeamID: team, OwnerID: d.User.ID, RecipientID: d.User.ID, Day: d.Day})
 			}
 		}
@@ -133,7 +198,7 @@ func routeDigests(due []dueDigest, abs []store.AbsenceSpan) []store.Route {
 	for i := range abs {
 		a := &abs[i]
 		d, ok := byUser[a.DeputyID]
-		if !ok || a.DeputyID == a.UserID || activeAbsence(abs, a.TeamID, a.UserID, d.Day) != a {
+		if !ok || a.DeputyID == a.UserID || activeAbsence(abs, a.TeamID, a.UserID, d.Day) != a || !members.has(a.TeamID, a.DeputyID) {
 			continue
 		}
 		add(store.Route{TeamID: a.TeamID, OwnerID: a.UserID, RecipientID: a.DeputyID, Day: d.Day})
@@ -182,7 +247,7 @@ func runDigests(ctx context.Context, p *Pass) error {
 	if err != nil {
 		return err
 	}
-	items, err := p.Due.DueItems(ctx, routeDigests(open, abs))
+	items, err := p.Due.DueItems(ctx, routeDigests(open, abs, p.memberships(ctx, open, abs)))
 	if err != nil {
 		return err
 	}

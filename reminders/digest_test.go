@@ -37,7 +37,7 @@ func TestRouteDigests(t *testing.T) {
 		{ID: 5, TeamID: "t1", UserID: "gina", DeputyID: "ben", From: day(2026, 12, 1), To: day(2026, 12, 31)},
 		{ID: 6, TeamID: "t1", UserID: "gina", DeputyID: "dora", From: day(2026, 12, 7), To: day(2026, 12, 9)}, // the later one wins
 	}
-	got := routeStrings(routeDigests(due, abs))
+	got := routeStrings(routeDigests(due, abs, nil))
 	want := []string{
 		"t1:anna→ben@2026-12-07",
 		"t1:ben→ben@2026-12-07",
@@ -45,6 +45,35 @@ func TestRouteDigests(t *testing.T) {
 		"t1:dora→dora@2026-12-08",
 		"t1:gina→dora@2026-12-08",
 		"t2:anna→anna@2026-12-07",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("routes\n got %q\nwant %q", got, want)
+	}
+}
+
+// A user removed from a team gets none of its items, neither their own nor
+// as deputy; the owner whose deputy was removed keeps their items. Teams
+// that were not checked count everyone.
+func TestRouteDigestsMembers(t *testing.T) {
+	mon := day(2026, 12, 7)
+	due := []dueDigest{
+		{User: kim.User{ID: "anna"}, Teams: []string{"t1", "t2"}, Day: mon},
+		{User: kim.User{ID: "ben"}, Teams: []string{"t1"}, Day: mon},
+		{User: kim.User{ID: "carl"}, Teams: []string{"t1", "t3"}, Day: mon},
+	}
+	abs := []store.AbsenceSpan{
+		{ID: 1, TeamID: "t1", UserID: "anna", DeputyID: "ben", From: day(2026, 12, 1), To: day(2026, 12, 11)},
+		{ID: 2, TeamID: "t1", UserID: "dora", DeputyID: "carl", From: day(2026, 12, 1), To: day(2026, 12, 11)},
+	}
+	members := memberSet{
+		"t1": {"anna": true, "dora": true}, // ben and carl were removed from t1
+		"t2": {"anna": true},
+	}
+	got := routeStrings(routeDigests(due, abs, members))
+	want := []string{
+		"t1:anna→anna@2026-12-07", // her deputy left the team
+		"t2:anna→anna@2026-12-07",
+		"t3:carl→carl@2026-12-07", // t3 unchecked
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("routes\n got %q\nwant %q", got, want)

@@ -193,6 +193,9 @@ type Service struct {
 	Sources
 	Locks     Locks // nil: no pass lock, no idempotency keys
 	Deliverer *Deliverer
+	// Members checks the digests' recipients' team membership in
+	// Mattermost (digest.go); nil: no check.
+	Members Members
 	// Clock is the time of scheduled passes and of button presses (nil:
 	// kim.SystemClock).
 	Clock kim.Clock

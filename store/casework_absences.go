@@ -16,8 +16,9 @@ func (s *Store) SetAbsence(ctx context.Context, a kim.Actor, from, to kim.Date, 
 		if deputyID == a.UserID {
 			return kim.Errorf(kim.EINVALID, "away.self", map[string]any{"Field": "deputy"})
 		}
+		// FOR SHARE: a role change of the deputy (store/staff.go) waits, or is waited for and seen.
 		err := tx.QueryRow(ctx, `SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id
-			WHERE m.team_id = $1 AND m.user_id = $2 AND m.role = 'coach'`, a.TeamID, deputyID).Scan(&ab.DeputyName)
+			WHERE m.team_id = $1 AND m.user_id = $2 AND m.role = 'coach' FOR SHARE OF m`, a.TeamID, deputyID).Scan(&ab.DeputyName)
 		if err == pgx.ErrNoRows {
 			return kim.Errorf(kim.EINVALID, "away.deputy_not_coach", map[string]any{"Field": "deputy"})
 		}

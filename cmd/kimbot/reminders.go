@@ -68,7 +68,7 @@ func newReminders(a *app, log *slog.Logger, clock kim.Clock, h testHooks) (*remi
 	}
 	return &reminders.Service{
 		Sources: reminders.Sources{Due: a.store, Meetings: a.store, Retention: a.store, Items: a.store},
-		Locks:   a.redis, Deliverer: d, Clock: clock, Log: log,
+		Locks:   a.redis, Deliverer: d, Members: a.bot, Clock: clock, Log: log,
 	}, nil
 }
 
