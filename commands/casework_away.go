@@ -1,6 +1,9 @@
 package commands
 
 import (
+	"errors"
+
+	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
 )
 
@@ -35,6 +38,9 @@ func (r *Runner) away(a *Args) (Reply, error) {
 		return Reply{}, err
 	}
 	ab, err := r.svc.Store.SetAbsence(r.ctx, r.Actor(), from, to, u.ID)
+	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "away.deputy_not_coach" {
+		return Reply{}, kim.Errorf(e.Code, e.Key, map[string]any{"Field": "deputy", "User": u.Username})
+	}
 	if err != nil {
 		return Reply{}, err
 	}

@@ -30,6 +30,9 @@ type Service struct {
 	// into users' DMs (reports). Nil: those commands answer "unavailable".
 	Channels Channels
 	Files    Files
+	// Notify sends the DMs about staff changes (commands/staff.go); nil:
+	// none are sent.
+	Notify Notifier
 	// AgendaPostTime says when the reminder pass posts a meeting's agenda
 	// (reminders.AgendaPostTime); nil: answers do not name it.
 	AgendaPostTime func(m kim.Meeting, leadWorkdays int) time.Time

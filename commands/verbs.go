@@ -24,6 +24,8 @@ var (
 	formAliases    = map[string]string{"schriftlich": "written", "muendlich": "oral"}
 	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "faellig": "due", "alle": "all"}
 	offAliases     = map[string]string{"aus": "off"}
+	roleAliases    = map[string]string{"koordination": "coordinator", "keine": "none"}
+	confirmAliases = map[string]string{"bestaetigen": "confirm"}
 )
 
 // confirmParam is the last parameter of a verb that cannot be undone: typed
@@ -295,11 +297,30 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Name: "role", Alias: "rolle",
 		Params: []Param{
 			{Name: "user", Kind: User},
-			{Name: "role", Kind: Choice, Choices: []string{"coach", "coordinator", "admin", "none"}},
+			{Name: "role", Kind: Choice, Choices: []string{"coach", "coordinator", "admin", "none"}, Aliases: roleAliases},
+			{Name: "confirm", Kind: Choice, Choices: []string{"confirm"}, Aliases: confirmAliases, Optional: true},
 		},
-		Options:  []Param{{Name: "org", Kind: Text, Optional: true, Max: 80}},
-		Run:      (*Runner).adminRole,
-		Examples: []string{"/kim admin role @anna coach org=Caritas", "/kim admin role @lena coordinator", "/kim admin role @anna none"},
+		Options: []Param{
+			{Name: "org", Kind: Text, Optional: true, Max: 80},
+			{Name: "handover", Alias: "uebergabe", Kind: User, Optional: true},
+		},
+		Run: (*Runner).adminRole, // commands/staff.go
+		Examples: []string{"/kim admin role @anna coach org=Caritas", "/kim admin role @lena coordinator", "/kim admin role @anna none",
+			"/kim admin rolle @anna keine uebergabe=@ben bestaetigen"},
+	}, {
+		Name: "transfer", Alias: "uebergeben",
+		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "user", Kind: User}},
+		Run:      (*Runner).adminTransfer, // commands/staff.go
+		Examples: []string{"/kim admin transfer K-2026-0042 @ben", "/kim admin uebergeben K-2026-0042 @ben"},
+	}, {
+		Name: "handover", Alias: "uebergabe",
+		Params: []Param{
+			{Name: "from", Kind: User},
+			{Name: "to", Kind: User},
+			{Name: "confirm", Kind: Choice, Choices: []string{"confirm"}, Aliases: confirmAliases, Optional: true},
+		},
+		Run:      (*Runner).adminHandover, // commands/staff.go
+		Examples: []string{"/kim admin handover @anna @ben", "/kim admin uebergabe @anna @ben bestaetigen"},
 	}, {
 		Name: "defaults", Alias: "vorgaben",
 		Options: []Param{

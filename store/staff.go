@@ -135,9 +135,10 @@ func (s *Store) HandOver(ctx context.Context, a kim.Actor, fromID, toID string) 
 }
 
 // AdminTransfer hands case ref of the actor's team — open or closed, not
-// erased — to the coach toID, audited as case.handover. It returns the
-// case's reference and the previous owner's username.
-func (s *Store) AdminTransfer(ctx context.Context, a kim.Actor, ref, toID string) (string, string, error) {
+// erased — to the coach toID, audited as case.handover. It returns what
+// moved and the previous owner's username.
+func (s *Store) AdminTransfer(ctx context.Context, a kim.Actor, ref, toID string) (StaffChange, string, error) {
+	var out StaffChange
 	var prev string
 	ref = NormalizeRef(ref)
 	err := s.tx(ctx, func(tx pgx.Tx) error {
@@ -164,9 +165,13 @@ func (s *Store) AdminTransfer(ctx context.Context, a kim.Actor, ref, toID string
 		if _, err := tx.Exec(ctx, `UPDATE cases SET owner_id = $2, organisation_id = $3, updated_at = now() WHERE id = $1`, id, toID, org); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, "case.handover", id, ref)
+		if err := audit(ctx, tx, a, "case.handover", id, ref); err != nil {
+			return err
+		}
+		out.Moved = []string{ref}
+		return tx.QueryRow(ctx, `SELECT name FROM teams WHERE id = $1`, a.TeamID).Scan(&out.TeamName)
 	})
-	return ref, prev, wrap("unable to transfer case", err)
+	return out, prev, wrap("unable to transfer case", err)
 }
 
 // coachOf locks the membership of a coach of the team (so the role cannot
