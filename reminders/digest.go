@@ -91,7 +91,7 @@ func (p *Pass) memberships(ctx context.Context, due []dueDigest, abs []store.Abs
 	for _, team := range teams {
 		in, err := p.svc.Members.TeamMembers(ctx, team, ids[team])
 		if err != nil {
-			p.Log.Warn("reminders: unable to check team membership; the team's digests go out unchecked", "team", team, "err", err)
+			p.Log.Warn("reminders: unable to check team membership; the team's digests go out unchecked", "err", err)
 			continue
 		}
 		out[team] = in
