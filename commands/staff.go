@@ -120,25 +120,22 @@ func (r *Runner) adminHandover(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if err := kim.CheckHandover(from.ID, to.ID); err != nil {
-		return Reply{}, err
+	st := r.svc.Store
+	if !a.Has("confirm") {
+		st = st.DryRun() // many cases change hands: say which first
 	}
-	refs, err := r.svc.Store.OpenCaseRefs(r.ctx, r.req.TeamID, from.ID)
+	res, err := st.HandOver(r.ctx, r.Actor(), from.ID, to.ID)
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, r.namedTarget(err, to)
 	}
-	data := map[string]any{"From": from.Username, "To": to.Username, "N": len(refs), "Refs": refList(r.Lang, refs)}
-	if len(refs) == 0 {
+	data := map[string]any{"From": from.Username, "To": to.Username, "N": len(res.Moved), "Refs": refList(r.Lang, res.Moved),
+		"Line": r.confirmLine()}
+	if len(res.Moved) == 0 {
 		return Reply{Text: r.T("staff.handover_none", data)}, nil
 	}
 	if !a.Has("confirm") {
 		return Reply{Text: r.T("staff.handover_confirm", data)}, nil
 	}
-	res, err := r.svc.Store.HandOver(r.ctx, r.Actor(), from.ID, to.ID)
-	if err != nil {
-		return Reply{}, r.namedTarget(err, to)
-	}
-	data["N"], data["Refs"] = len(res.Moved), refList(r.Lang, res.Moved)
 	text := r.T("staff.handed_over", data)
 	if len(res.Moved) > 0 {
 		text += r.notify(map[string]func(string) string{to.ID: r.casesDM(res.Moved, from.Username, res.TeamName)},
@@ -173,28 +170,21 @@ func (r *Runner) adminRole(a *Args) (Reply, error) {
 		if to, err = r.coachTarget(a.Str("handover")); err != nil {
 			return Reply{}, err
 		}
-		if err := kim.CheckHandover(u.ID, to.ID); err != nil {
-			return Reply{}, err
-		}
 	}
 	data := map[string]any{"User": u.Username, "To": to.Username, "RoleWord": r.T("staff.role_word."+a.Str("role"), nil)}
+	ch := store.RoleChange{UserID: u.ID, Role: role, Org: a.Str("org"), HandoverTo: to.ID}
 	if to.ID != "" && !a.Has("confirm") {
-		cur, err := r.svc.Store.Member(r.ctx, r.req.TeamID, u.ID)
+		// Cases change hands: say which first (nothing changes in a dry run).
+		prev, err := r.svc.Store.DryRun().ChangeRole(r.ctx, r.Actor(), ch)
 		if err != nil {
-			return Reply{}, err
+			return Reply{}, r.namedTarget(err, to)
 		}
-		if kim.LeavesCoaching(cur.Role, role) {
-			refs, err := r.svc.Store.OpenCaseRefs(r.ctx, r.req.TeamID, u.ID)
-			if err != nil {
-				return Reply{}, err
-			}
-			if len(refs) > 0 {
-				data["N"], data["Refs"] = len(refs), refList(r.Lang, refs)
-				return Reply{Text: r.T("staff.role_confirm", data)}, nil
-			}
+		if len(prev.Moved) > 0 {
+			data["N"], data["Refs"], data["Line"] = len(prev.Moved), refList(r.Lang, prev.Moved), r.confirmLine()
+			return Reply{Text: r.T("staff.role_confirm", data)}, nil
 		}
 	}
-	res, err := r.svc.Store.ChangeRole(r.ctx, r.Actor(), store.RoleChange{UserID: u.ID, Role: role, Org: a.Str("org"), HandoverTo: to.ID})
+	res, err := r.svc.Store.ChangeRole(r.ctx, r.Actor(), ch)
 	if err != nil {
 		if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "staff.role_open_cases" {
 			data["N"] = e.Args["N"]

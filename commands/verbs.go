@@ -25,7 +25,6 @@ var (
 	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "faellig": "due", "alle": "all"}
 	offAliases     = map[string]string{"aus": "off"}
 	roleAliases    = map[string]string{"koordination": "coordinator", "keine": "none"}
-	confirmAliases = map[string]string{"bestaetigen": "confirm"}
 )
 
 // confirmParam is the last parameter of a verb that cannot be undone: typed
@@ -298,7 +297,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Params: []Param{
 			{Name: "user", Kind: User},
 			{Name: "role", Kind: Choice, Choices: []string{"coach", "coordinator", "admin", "none"}, Aliases: roleAliases},
-			{Name: "confirm", Kind: Choice, Choices: []string{"confirm"}, Aliases: confirmAliases, Optional: true},
+			confirmParam,
 		},
 		Options: []Param{
 			{Name: "org", Kind: Text, Optional: true, Max: 80},
@@ -317,7 +316,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Params: []Param{
 			{Name: "from", Kind: User},
 			{Name: "to", Kind: User},
-			{Name: "confirm", Kind: Choice, Choices: []string{"confirm"}, Aliases: confirmAliases, Optional: true},
+			confirmParam,
 		},
 		Run:      (*Runner).adminHandover, // commands/staff.go
 		Examples: []string{"/kim admin handover @anna @ben", "/kim admin uebergabe @anna @ben bestaetigen"},

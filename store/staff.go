@@ -66,18 +66,6 @@ func (s *Store) KnownUser(ctx context.Context, teamID, username string) (kim.Use
 	return u, wrap("unable to read user", err)
 }
 
-// OpenCaseRefs returns the references of the open cases the user owns in the
-// team, sorted.
-func (s *Store) OpenCaseRefs(ctx context.Context, teamID, userID string) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT ref FROM cases WHERE team_id = $1 AND owner_id = $2
-		AND closed_on IS NULL AND erased_at IS NULL ORDER BY ref`, teamID, userID)
-	if err != nil {
-		return nil, wrap("unable to read open cases", err)
-	}
-	refs, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return refs, wrap("unable to read open cases", err)
-}
-
 // ChangeRole changes the user's role in the actor's team, audited. A change
 // that takes the coach role away is refused (staff.role_open_cases, with N)
 // while the user owns open cases, unless ch.HandoverTo takes them over in
