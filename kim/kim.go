@@ -148,6 +148,9 @@ type Actor struct {
 	TeamID string
 	UserID string
 	Today  Date
+	// Caller, when pending, is resolved (and checked) by the store call
+	// that receives it, in that call's first round trip (kim/caller.go).
+	Caller *Caller
 }
 
 // Contact is a logged contact of a case.

@@ -19,18 +19,29 @@ type AuditEntry struct {
 	CaseRef string
 }
 
+// auditInsert appends a row to the audit log ($4, the case id, may be NULL;
+// $5, its reference, may be empty).
+const auditInsert = `INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref) VALUES ($1, $2, $3, $4, nullif($5, ''))`
+
 // audit appends a row to the audit log inside tx. caseID may be 0.
 func audit(ctx context.Context, tx pgx.Tx, a kim.Actor, action string, caseID int64, ref string) error {
+	if _, err := tx.Exec(ctx, auditInsert, auditArgs(a, action, caseID, ref)...); err != nil {
+		return fmt.Errorf("store: unable to write audit log: %w", err)
+	}
+	return nil
+}
+
+// queueAudit queues the audit row of audit into a batch.
+func queueAudit(b *pgx.Batch, a kim.Actor, action string, caseID int64, ref string) {
+	b.Queue(auditInsert, auditArgs(a, action, caseID, ref)...)
+}
+
+func auditArgs(a kim.Actor, action string, caseID int64, ref string) []any {
 	var id *int64
 	if caseID != 0 {
 		id = &caseID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref) VALUES ($1, $2, $3, $4, nullif($5, ''))`,
-		a.TeamID, a.UserID, action, id, ref)
-	if err != nil {
-		return fmt.Errorf("store: unable to write audit log: %w", err)
-	}
-	return nil
+	return []any{a.TeamID, a.UserID, action, id, ref}
 }
 
 // Audit appends a row to the audit log outside a case transaction (e.g. for

@@ -166,131 +166,174 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 		return nil, fmt.Errorf("store: unknown case filter %q", f)
 	}
 	var out []kim.Case
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND `+cond+`
-			ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST, c.ref LIMIT @limit`,
-			accessArgs(a, pgx.StrictNamedArgs{"limit": limit}))
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) {
-			c, err := s.scanCase(r)
-			c.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today)
-			return c, err
+	scan := &scanErr{}
+	args := accessArgs(a, pgx.StrictNamedArgs{"limit": limit})
+	b := &pgx.Batch{}
+	who := queueCaller(b, a)
+	b.Queue(`SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND `+cond+`
+		ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST, c.ref LIMIT @limit`, args).
+		Query(func(rows pgx.Rows) (err error) {
+			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) {
+				c, err := s.scanCase(r)
+				c.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today)
+				return c, err
+			})
+			return scan.keep(err)
 		})
-		if err != nil {
-			return err
-		}
-		return audit(ctx, tx, a, "case.list", 0, "")
-	})
-	return out, wrap("unable to list cases", err)
+	// The list is audited for a coach of the team, the only one it can show cases to.
+	if !s.dry {
+		b.Queue(`INSERT INTO audit_log (team_id, actor_id, action) SELECT @team, @actor, 'case.list'
+			WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.team_id = @team AND m.user_id = @actor AND m.role = 'coach')`,
+			pgx.StrictNamedArgs{"team": a.TeamID, "actor": a.UserID})
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("store: unable to list cases: %w", err)
+	}
+	if err := who.done(); err != nil {
+		return nil, err
+	}
+	if scan.err != nil {
+		return nil, fmt.Errorf("store: unable to list cases: %w", scan.err)
+	}
+	return out, nil
 }
 
-// Card returns the case card of a case visible to the actor and audits the read.
+// Card returns the case card of a case visible to the actor and audits the
+// read, in one round trip: a batch (one implicit transaction) of the case
+// row, the parts of the card and the audit row, each restricted by
+// caseAccess, after the resolution of a pending caller (kim.Caller).
 func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, error) {
 	var card kim.Card
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		c, err := s.caseFor(ctx, tx, a, ref, false)
-		if err != nil {
-			return err
+	found := false
+	scan := &scanErr{}
+	keep := scan.keep
+	ref = NormalizeRef(ref)
+	args := accessArgs(a, pgx.StrictNamedArgs{"ref": ref})
+	more := func(extra pgx.StrictNamedArgs) pgx.StrictNamedArgs {
+		extra["ref"] = ref
+		return accessArgs(a, extra)
+	}
+	visible := `(SELECT c.id FROM cases c WHERE ` + caseAccess + ` AND c.ref = @ref)`
+	b := &pgx.Batch{}
+	who := queueCaller(b, a)
+	b.Queue(`SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND c.ref = @ref`, args).QueryRow(func(row pgx.Row) error {
+		c, err := s.scanCase(row)
+		if err == pgx.ErrNoRows {
+			return nil
 		}
-		card, err = s.card(ctx, tx, c)
-		if err != nil {
-			return err
-		}
-		return audit(ctx, tx, a, "case.read", c.ID, c.Ref)
+		found, card.Case = err == nil, c
+		card.Case.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today) // a due assessment changes the phase by time alone
+		return keep(err)
 	})
-	return card, wrap("unable to read case", err)
-}
-
-// card loads the parts of the case card.
-func (s *Store) card(ctx context.Context, tx pgx.Tx, c kim.Case) (kim.Card, error) {
-	card := kim.Card{Case: c}
-	var err error
-	if card.Consents, err = activeConsents(ctx, tx, c.ID); err != nil {
-		return card, err
-	}
-	if card.Assessments, err = s.assessments(ctx, tx, c.ID, maxAssessments); err != nil {
-		return card, err
-	}
-	rows, err := tx.Query(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 ORDER BY n`, c.ID)
-	if err != nil {
-		return card, err
-	}
-	card.Goals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Goal, error) {
-		var g kim.Goal
-		var enc []byte
-		var due pgtypeDate
-		err := r.Scan(&g.N, &g.Field, &enc, &due, &g.Status)
-		g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
-		return g, err
+	b.Queue(consentsQuery(visible), args).Query(func(rows pgx.Rows) (err error) {
+		card.Consents, err = pgx.CollectRows(rows, scanConsent)
+		return keep(err)
 	})
-	if err != nil {
-		return card, err
-	}
-	rows, err = tx.Query(ctx, `
+	b.Queue(assessmentsQuery(visible), more(pgx.StrictNamedArgs{"n": maxAssessments})).Query(func(rows pgx.Rows) (err error) {
+		card.Assessments, err = pgx.CollectRows(rows, s.scanAssessment)
+		return keep(err)
+	})
+	b.Queue(`SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = `+visible+` ORDER BY n`, args).Query(func(rows pgx.Rows) (err error) {
+		card.Goals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Goal, error) {
+			var g kim.Goal
+			var enc []byte
+			var due pgtypeDate
+			err := r.Scan(&g.N, &g.Field, &enc, &due, &g.Status)
+			g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
+			return g, err
+		})
+		return keep(err)
+	})
+	b.Queue(`
 		SELECT r.id, r.n, p.id, p.key, p.name, coalesce(p.legal_domain, ''), r.reason_enc, r.referred_on, r.followup_on, r.outcome,
 			r.outcome_on, r.outcome_note_enc
-		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = $1 ORDER BY r.n`, c.ID)
-	if err != nil {
-		return card, err
-	}
-	card.Referrals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Referral, error) {
-		var f kim.Referral
-		var reason, note []byte
-		var on, fu, oo pgtypeDate
-		err := r.Scan(&f.ID, &f.N, &f.Partner.ID, &f.Partner.Key, &f.Partner.Name, &f.Partner.Domain, &reason, &on, &fu, &f.Outcome, &oo, &note)
-		f.Reason, f.Note = s.open(reason, ReferralReason), s.open(note, ReferralNote)
-		f.On, f.Followup, f.OutcomeOn = kim.DateOf(on.Time), dateOf(&fu), dateOf(&oo)
-		return f, err
+		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = `+visible+` ORDER BY r.n`, args).Query(func(rows pgx.Rows) (err error) {
+		card.Referrals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Referral, error) {
+			var f kim.Referral
+			var reason, note []byte
+			var on, fu, oo pgtypeDate
+			err := r.Scan(&f.ID, &f.N, &f.Partner.ID, &f.Partner.Key, &f.Partner.Name, &f.Partner.Domain, &reason, &on, &fu, &f.Outcome, &oo, &note)
+			f.Reason, f.Note = s.open(reason, ReferralReason), s.open(note, ReferralNote)
+			f.On, f.Followup, f.OutcomeOn = kim.DateOf(on.Time), dateOf(&fu), dateOf(&oo)
+			return f, err
+		})
+		return keep(err)
 	})
-	if err != nil {
-		return card, err
+	b.Queue(outcomeHistoryQuery(visible), args).Query(func(rows pgx.Rows) error {
+		return keep(s.scanOutcomeHistory(rows, card.Referrals)) // the referrals came before
+	})
+	b.Queue(contactsQuery(visible), more(pgx.StrictNamedArgs{"offset": 0, "limit": kim.CardContacts})).Query(func(rows pgx.Rows) (err error) {
+		card.Contacts, err = pgx.CollectRows(rows, s.scanContact)
+		return keep(err)
+	})
+	b.Queue(`SELECT count(*) FROM contacts WHERE case_id = `+visible, args).QueryRow(func(row pgx.Row) error {
+		return keep(row.Scan(&card.ContactCount))
+	})
+	if !s.dry {
+		b.Queue(`INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
+			SELECT @team, @actor, 'case.read', c.id, c.ref FROM cases c WHERE `+caseAccess+` AND c.ref = @ref`, args)
 	}
-	if err := s.outcomeHistory(ctx, tx, c.ID, card.Referrals); err != nil {
-		return card, err
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return card, fmt.Errorf("store: unable to read case: %w", err)
 	}
-	if card.Contacts, err = s.contacts(ctx, tx, c.ID, 0, kim.CardContacts); err != nil {
-		return card, err
+	if err := who.done(); err != nil {
+		return kim.Card{}, err
 	}
-	err = tx.QueryRow(ctx, `SELECT count(*) FROM contacts WHERE case_id = $1`, c.ID).Scan(&card.ContactCount)
-	return card, err
+	if scan.err != nil {
+		return kim.Card{}, fmt.Errorf("store: unable to read case: %w", scan.err)
+	}
+	if !found {
+		return kim.Card{}, kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": ref})
+	}
+	return card, nil
 }
 
 // maxAssessments bounds the assessments a card reads (one every six months
 // makes two a year).
 const maxAssessments = 200
 
+// contactsQuery selects contacts of the case whose id is the SQL expression
+// caseID, newest first, skipping @offset, at most @limit (scanContact reads
+// a row).
+func contactsQuery(caseID string) string {
+	return `SELECT id, n, kind, coalesce(minutes, 0), contact_on, note_enc FROM contacts
+		WHERE case_id = ` + caseID + ` ORDER BY contact_on DESC, n DESC OFFSET @offset LIMIT @limit`
+}
+
+func (s *Store) scanContact(r pgx.CollectableRow) (kim.Contact, error) {
+	var k kim.Contact
+	var on pgtypeDate
+	var enc []byte
+	err := r.Scan(&k.ID, &k.N, &k.Kind, &k.Minutes, &on, &enc)
+	k.On, k.Note = kim.DateOf(on.Time), s.open(enc, ContactNote)
+	return k, err
+}
+
 // contacts returns contacts of a case, newest first, skipping offset.
 func (s *Store) contacts(ctx context.Context, tx pgx.Tx, caseID int64, offset, limit int) ([]kim.Contact, error) {
-	rows, err := tx.Query(ctx, `SELECT id, n, kind, coalesce(minutes, 0), contact_on, note_enc FROM contacts
-		WHERE case_id = $1 ORDER BY contact_on DESC, n DESC OFFSET $2 LIMIT $3`, caseID, offset, limit)
+	rows, err := tx.Query(ctx, contactsQuery("@case"), pgx.StrictNamedArgs{"case": caseID, "offset": offset, "limit": limit})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Contact, error) {
-		var k kim.Contact
-		var on pgtypeDate
-		var enc []byte
-		err := r.Scan(&k.ID, &k.N, &k.Kind, &k.Minutes, &on, &enc)
-		k.On, k.Note = kim.DateOf(on.Time), s.open(enc, ContactNote)
-		return k, err
-	})
+	return pgx.CollectRows(rows, s.scanContact)
 }
 
-// outcomeHistory fills the outcome history of the referrals of a case.
-func (s *Store) outcomeHistory(ctx context.Context, tx pgx.Tx, caseID int64, refs []kim.Referral) error {
-	rows, err := tx.Query(ctx, `SELECT referral_id, id, outcome, outcome_on, note_enc FROM referral_outcomes
-		WHERE case_id = $1 ORDER BY id`, caseID)
-	if err != nil {
-		return err
-	}
+// outcomeHistoryQuery selects the recorded outcomes of the referrals of the
+// case whose id is the SQL expression caseID (scanOutcomeHistory reads them).
+func outcomeHistoryQuery(caseID string) string {
+	return `SELECT referral_id, id, outcome, outcome_on, note_enc FROM referral_outcomes
+		WHERE case_id = ` + caseID + ` ORDER BY id`
+}
+
+// scanOutcomeHistory fills the outcome history of refs from rows of
+// outcomeHistoryQuery.
+func (s *Store) scanOutcomeHistory(rows pgx.Rows, refs []kim.Referral) error {
 	byID := map[int64]*kim.Referral{}
 	for i := range refs {
 		byID[refs[i].ID] = &refs[i]
 	}
 	var rid int64
-	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
+	_, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
 		var o kim.OutcomeEntry
 		var on pgtypeDate
 		var enc []byte
@@ -332,53 +375,75 @@ func (s *Store) Contacts(ctx context.Context, a kim.Actor, ref string, offset, l
 	return p, wrap("unable to read contacts", err)
 }
 
+// consentsQuery selects the unrevoked consents of the case whose id is the
+// SQL expression caseID, oldest first (scanConsent reads a row).
+func consentsQuery(caseID string) string {
+	return `SELECT k.scope, coalesce(p.key, ''), k.form, k.granted_on, k.revoked_on FROM consents k
+		LEFT JOIN partners p ON p.id = k.partner_id WHERE k.case_id = ` + caseID + ` AND k.revoked_on IS NULL ORDER BY k.id`
+}
+
+func scanConsent(r pgx.CollectableRow) (kim.Consent, error) {
+	var k kim.Consent
+	var g, rv pgtypeDate
+	err := r.Scan(&k.Scope, &k.Partner, &k.Form, &g, &rv)
+	k.GrantedOn, k.RevokedOn = kim.DateOf(g.Time), dateOf(&rv)
+	return k, err
+}
+
 // activeConsents returns the unrevoked consents of a case, oldest first.
 func activeConsents(ctx context.Context, tx pgx.Tx, caseID int64) ([]kim.Consent, error) {
-	rows, err := tx.Query(ctx, `
-		SELECT k.scope, coalesce(p.key, ''), k.form, k.granted_on, k.revoked_on FROM consents k
-		LEFT JOIN partners p ON p.id = k.partner_id WHERE k.case_id = $1 AND k.revoked_on IS NULL ORDER BY k.id`, caseID)
+	rows, err := tx.Query(ctx, consentsQuery("@case"), pgx.StrictNamedArgs{"case": caseID})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Consent, error) {
-		var k kim.Consent
-		var g, rv pgtypeDate
-		err := r.Scan(&k.Scope, &k.Partner, &k.Form, &g, &rv)
-		k.GrantedOn, k.RevokedOn = kim.DateOf(g.Time), dateOf(&rv)
-		return k, err
-	})
+	return pgx.CollectRows(rows, scanConsent)
+}
+
+// assessmentsQuery selects the latest @n assessments of the case whose id is
+// the SQL expression caseID, oldest first (scanAssessment reads a row).
+func assessmentsQuery(caseID string) string {
+	return `SELECT a.id, a.seq, a.assessed_on, a.note_enc,
+			coalesce(json_object_agg(sc.field, sc.score) FILTER (WHERE sc.field IS NOT NULL), '{}')
+		FROM (SELECT * FROM assessments WHERE case_id = ` + caseID + ` ORDER BY seq DESC LIMIT @n) a
+		LEFT JOIN assessment_scores sc ON sc.assessment_id = a.id
+		GROUP BY a.id, a.seq, a.assessed_on, a.note_enc ORDER BY a.seq`
+}
+
+func (s *Store) scanAssessment(r pgx.CollectableRow) (kim.Assessment, error) {
+	var x kim.Assessment
+	var on pgtypeDate
+	var enc []byte
+	err := r.Scan(&x.ID, &x.Seq, &on, &enc, &x.Scores)
+	x.On, x.Note = kim.DateOf(on.Time), s.open(enc, AssessmentNote)
+	return x, err
 }
 
 // assessments returns the latest n assessments of a case, oldest first.
 func (s *Store) assessments(ctx context.Context, tx pgx.Tx, caseID int64, n int) ([]kim.Assessment, error) {
-	rows, err := tx.Query(ctx, `
-		SELECT a.id, a.seq, a.assessed_on, a.note_enc, coalesce(json_object_agg(sc.field, sc.score) FILTER (WHERE sc.field IS NOT NULL), '{}')
-		FROM (SELECT * FROM assessments WHERE case_id = $1 ORDER BY seq DESC LIMIT $2) a
-		LEFT JOIN assessment_scores sc ON sc.assessment_id = a.id
-		GROUP BY a.id, a.seq, a.assessed_on, a.note_enc ORDER BY a.seq`, caseID, n)
+	rows, err := tx.Query(ctx, assessmentsQuery("@case"), pgx.StrictNamedArgs{"case": caseID, "n": n})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Assessment, error) {
-		var x kim.Assessment
-		var on pgtypeDate
-		var enc []byte
-		err := r.Scan(&x.ID, &x.Seq, &on, &enc, &x.Scores)
-		x.On, x.Note = kim.DateOf(on.Time), s.open(enc, AssessmentNote)
-		return x, err
-	})
+	return pgx.CollectRows(rows, s.scanAssessment)
 }
 
-// teamSettings reads the team's defaults inside a transaction.
-func teamSettings(ctx context.Context, tx querier, teamID string) (kim.TeamSettings, error) {
+// teamSettingsQuery selects the defaults of team @team (scanTeamSettings
+// reads them).
+const teamSettingsQuery = `SELECT monitoring_days, first_assessment_days, reassessment_months, followup_days,
+	agenda_lead_workdays, retention_months FROM teams WHERE id = @team`
+
+func scanTeamSettings(row pgx.Row) (kim.TeamSettings, error) {
 	var t kim.TeamSettings
-	err := tx.QueryRow(ctx, `SELECT monitoring_days, first_assessment_days, reassessment_months, followup_days,
-		agenda_lead_workdays, retention_months FROM teams WHERE id = $1`, teamID).
-		Scan(&t.MonitoringDays, &t.FirstAssessmentDays, &t.ReassessmentMonths, &t.FollowupDays, &t.AgendaLeadWorkdays, &t.RetentionMonths)
+	err := row.Scan(&t.MonitoringDays, &t.FirstAssessmentDays, &t.ReassessmentMonths, &t.FollowupDays, &t.AgendaLeadWorkdays, &t.RetentionMonths)
 	if err == pgx.ErrNoRows {
 		return t, kim.Errorf(kim.ENOTFOUND, "err.team_not_provisioned", nil)
 	}
 	return t, err
+}
+
+// teamSettings reads the team's defaults inside a transaction.
+func teamSettings(ctx context.Context, tx querier, teamID string) (kim.TeamSettings, error) {
+	return scanTeamSettings(tx.QueryRow(ctx, teamSettingsQuery, pgx.StrictNamedArgs{"team": teamID}))
 }
 
 // wrap adds the store prefix to infrastructure errors and passes

@@ -25,26 +25,34 @@ func (s *Store) unerased(ctx context.Context, tx pgx.Tx, a kim.Actor, ref string
 	return c, err
 }
 
+// writableCase refuses what writable refuses, for case c read (found) by
+// reference ref.
+func writableCase(c kim.Case, found bool, ref string) error {
+	switch {
+	case !found:
+		return kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": ref})
+	case c.Erased:
+		return kim.Errorf(kim.ECONFLICT, "casework.erased", map[string]any{"Ref": c.Ref})
+	case !c.Open():
+		return kim.Errorf(kim.ECONFLICT, "casework.closed", map[string]any{"Ref": c.Ref})
+	}
+	return nil
+}
+
 // writable returns the case ref of the actor, locked, refusing erased and
 // closed cases.
 func (s *Store) writable(ctx context.Context, tx pgx.Tx, a kim.Actor, ref string) (kim.Case, error) {
-	c, err := s.unerased(ctx, tx, a, ref)
+	c, err := s.caseFor(ctx, tx, a, ref, true)
 	if err != nil {
 		return c, err
 	}
-	if !c.Open() {
-		return c, kim.Errorf(kim.ECONFLICT, "casework.closed", map[string]any{"Ref": c.Ref})
-	}
-	return c, nil
+	return c, writableCase(c, true, ref)
 }
 
-// settle recomputes the phase of case id with kim.PhaseOf, stores it and
-// returns the case as it is now.
-func (s *Store) settle(ctx context.Context, tx pgx.Tx, a kim.Actor, id int64) (kim.Case, error) {
-	var f kim.PhaseFacts
-	var next, plan, contact pgtypeDate
-	err := tx.QueryRow(ctx, `
-		SELECT c.closed_on IS NOT NULL, c.next_assessment,
+// phaseFactsQuery selects what the phase of the case whose id is the SQL
+// expression caseID depends on (scanPhaseFacts reads it).
+func phaseFactsQuery(caseID string) string {
+	return `SELECT c.closed_on IS NOT NULL, c.next_assessment,
 			(SELECT count(*) FROM assessments WHERE case_id = c.id),
 			(SELECT count(*) FROM goals WHERE case_id = c.id AND status = 'open'),
 			(SELECT count(*) FROM referrals WHERE case_id = c.id AND outcome = 'pending'),
@@ -52,17 +60,30 @@ func (s *Store) settle(ctx context.Context, tx pgx.Tx, a kim.Actor, id int64) (k
 			greatest((SELECT max(created_on) FROM goals WHERE case_id = c.id),
 				(SELECT max(referred_on) FROM referrals WHERE case_id = c.id)),
 			(SELECT max(contact_on) FROM contacts WHERE case_id = c.id)
-		FROM cases c WHERE c.id = $1`, id).
-		Scan(&f.Closed, &next, &f.Assessments, &f.OpenGoals, &f.PendingReferrals, &f.ResolvedReferrals, &plan, &contact)
-	if err != nil {
-		return kim.Case{}, err
-	}
-	f.NextAssessment, f.Today = dateOf(&next), a.Today
+		FROM cases c WHERE c.id = ` + caseID
+}
+
+// scanPhaseFacts reads a row of phaseFactsQuery as the facts on day today.
+func scanPhaseFacts(row pgx.Row, today kim.Date) (kim.PhaseFacts, error) {
+	var f kim.PhaseFacts
+	var next, plan, contact pgtypeDate
+	err := row.Scan(&f.Closed, &next, &f.Assessments, &f.OpenGoals, &f.PendingReferrals, &f.ResolvedReferrals, &plan, &contact)
+	f.NextAssessment, f.Today = dateOf(&next), today
 	if d := dateOf(&plan); d != nil {
 		f.LastPlanChange = *d
 	}
 	if d := dateOf(&contact); d != nil {
 		f.LastContact = *d
+	}
+	return f, err
+}
+
+// settle recomputes the phase of case id with kim.PhaseOf, stores it and
+// returns the case as it is now.
+func (s *Store) settle(ctx context.Context, tx pgx.Tx, a kim.Actor, id int64) (kim.Case, error) {
+	f, err := scanPhaseFacts(tx.QueryRow(ctx, phaseFactsQuery("$1"), id), a.Today)
+	if err != nil {
+		return kim.Case{}, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE cases SET phase = $2, updated_at = now() WHERE id = $1`, id, kim.PhaseOf(f)); err != nil {
 		return kim.Case{}, err

@@ -10,15 +10,47 @@ import (
 
 // AddContact logs a contact of the case (minutes < 0: not given) and moves
 // the next monitoring date to the team's interval after the latest contact.
+// It takes two round trips (store/batch.go): the case locked, with the
+// team's defaults, the latest contact and the facts of its phase; then the
+// contact, the case's new date and phase and the audit row, with the commit.
 func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.Contact) (kim.Case, error) {
-	return s.caseWrite(ctx, a, ref, "contact.add", "unable to log contact", func(tx pgx.Tx, c kim.Case) error {
-		set, err := teamSettings(ctx, tx, a.TeamID)
-		if err != nil {
+	ref = NormalizeRef(ref)
+	args := accessArgs(a, pgx.StrictNamedArgs{"ref": ref})
+	visible := `(SELECT c.id FROM cases c WHERE ` + caseAccess + ` AND c.ref = @ref)`
+	var c, out kim.Case
+	var found bool
+	var set kim.TeamSettings
+	var setErr error
+	var latest pgtypeDate
+	var facts kim.PhaseFacts
+	err := s.twoTrips(ctx, a, func(b *pgx.Batch, scan *scanErr) {
+		b.Queue(`SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND c.ref = @ref FOR UPDATE OF c`, args).
+			QueryRow(func(row pgx.Row) (err error) {
+				if c, err = s.scanCase(row); err == pgx.ErrNoRows {
+					return nil
+				}
+				found = err == nil
+				return scan.keep(err)
+			})
+		b.Queue(teamSettingsQuery, pgx.StrictNamedArgs{"team": a.TeamID}).QueryRow(func(row pgx.Row) error {
+			set, setErr = scanTeamSettings(row)
+			return nil
+		})
+		b.Queue(`SELECT max(contact_on) FROM contacts WHERE case_id = `+visible, args).QueryRow(func(row pgx.Row) error {
+			return scan.keep(row.Scan(&latest))
+		})
+		b.Queue(phaseFactsQuery(visible), args).QueryRow(func(row pgx.Row) (err error) {
+			if facts, err = scanPhaseFacts(row, a.Today); err == pgx.ErrNoRows {
+				return nil
+			}
+			return scan.keep(err)
+		})
+	}, func(w *pgx.Batch) error {
+		if err := writableCase(c, found, ref); err != nil {
 			return err
 		}
-		var latest pgtypeDate
-		if err := tx.QueryRow(ctx, `SELECT max(contact_on) FROM contacts WHERE case_id = $1`, c.ID).Scan(&latest); err != nil {
-			return err
+		if setErr != nil {
+			return setErr
 		}
 		next, err := kim.LogContact(c, k, dateOf(&latest), set, a.Today)
 		if err != nil {
@@ -28,11 +60,14 @@ func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.C
 		if k.Minutes >= 0 {
 			minutes = &k.Minutes
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO contacts (case_id, kind, minutes, contact_on, note_enc, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-			c.ID, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, ContactNote), a.UserID); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = $2 WHERE id = $1`, c.ID, next.UTC())
-		return err
+		facts.LastContact = kim.Later(facts.LastContact, k.On)
+		out = c
+		out.NextMonitoring, out.Phase = &next, kim.PhaseOf(facts)
+		w.Queue(`INSERT INTO contacts (case_id, kind, minutes, contact_on, note_enc, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+			c.ID, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, ContactNote), a.UserID)
+		w.Queue(`UPDATE cases SET next_monitoring = $2, phase = $3, updated_at = now() WHERE id = $1`, c.ID, next.UTC(), out.Phase)
+		queueAudit(w, a, "contact.add", c.ID, c.Ref)
+		return nil
 	})
+	return out, wrap("unable to log contact", err)
 }

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -47,11 +49,37 @@ func (s *Store) DryRun() *Store {
 // errDryRun rolls back a dry run's transaction.
 var errDryRun = errors.New("store: dry run")
 
-// Open connects to Postgres and returns a Store that seals with keys.
-func Open(ctx context.Context, url string, keys *secret.Keys) (*Store, error) {
+// Option adjusts the pool configuration of Open.
+type Option func(*pgxpool.Config)
+
+// MaxConns sets the size of the pool (n > 0; otherwise the default stays).
+func MaxConns(n int) Option {
+	return func(c *pgxpool.Config) {
+		if n > 0 {
+			c.MaxConns = int32(n)
+		}
+	}
+}
+
+// DefaultMaxConns is the pool size when neither KIMBOT_DATABASE_MAX_CONNS
+// nor pool_max_conns in the URL says otherwise: four connections per CPU
+// kimbot may use (GOMAXPROCS), at least 4 and at most 32, so that a few
+// replicas stay well within Postgres's default max_connections of 100.
+func DefaultMaxConns() int { return min(max(4, 4*runtime.GOMAXPROCS(0)), 32) }
+
+// Open connects to Postgres and returns a Store that seals with keys. The
+// pool has DefaultMaxConns connections unless the URL sets pool_max_conns
+// or an option says otherwise.
+func Open(ctx context.Context, url string, keys *secret.Keys, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: invalid database URL: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = int32(DefaultMaxConns())
+	}
+	for _, o := range opts {
+		o(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

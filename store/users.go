@@ -10,21 +10,14 @@ import (
 )
 
 // SyncUser records what Mattermost says of a user (name, locale, time zone,
-// system admin) and returns the user with kimbot's own settings.
+// system admin) — writing the row only when something changed — and returns
+// the user with kimbot's own settings.
 func (s *Store) SyncUser(ctx context.Context, u kim.User) (kim.User, error) {
-	var lang, digest *string
-	err := s.pool.QueryRow(ctx, `
-		INSERT INTO users (id, username, locale, timezone, sysadmin) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (id) DO UPDATE SET username = $2, locale = $3, timezone = $4, sysadmin = $5,
-			updated_at = CASE WHEN (users.username, users.locale, users.timezone, users.sysadmin) = ($2, $3, $4, $5)
-			                  THEN users.updated_at ELSE now() END
-		RETURNING lang, to_char(digest_time, 'HH24:MI')`,
-		u.ID, u.Username, u.Locale, u.TimeZone, u.SysAdmin).Scan(&lang, &digest)
-	if err != nil {
+	c := &kim.Caller{Profile: u}
+	if err := s.ResolveCaller(ctx, "", c); err != nil {
 		return u, fmt.Errorf("store: unable to save user: %w", err)
 	}
-	u.Lang, u.DigestTime = deref(lang), deref(digest)
-	return u, nil
+	return c.User, nil
 }
 
 // User returns a known user; kim.ErrNotFound otherwise.
