@@ -61,10 +61,11 @@ func NewDatabase(t testing.TB) string {
 	return u.String()
 }
 
-// Store returns a store on a fresh, migrated database, with a fresh key.
-func Store(t testing.TB) *store.Store {
+// Store returns a store on a fresh, migrated database, with a fresh key and
+// the options of store.Open.
+func Store(t testing.TB, opts ...store.Option) *store.Store {
 	t.Helper()
-	s := OpenStore(t, NewDatabase(t), secret.NewKey(), "")
+	s := OpenStore(t, NewDatabase(t), secret.NewKey(), "", opts...)
 	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -72,15 +73,15 @@ func Store(t testing.TB) *store.Store {
 }
 
 // OpenStore opens a store on the database at url that seals with the master
-// key current and opens values of the old keys too (secret.ParseKeys); it is
-// closed when the test ends.
-func OpenStore(t testing.TB, url, current, old string) *store.Store {
+// key current and opens values of the old keys too (secret.ParseKeys), with
+// the options of store.Open; it is closed when the test ends.
+func OpenStore(t testing.TB, url, current, old string, opts ...store.Option) *store.Store {
 	t.Helper()
 	keys, err := secret.ParseKeys(current, old)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := store.Open(context.Background(), url, keys)
+	s, err := store.Open(context.Background(), url, keys, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
