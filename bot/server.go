@@ -54,6 +54,9 @@ type Server struct {
 	Log       *slog.Logger
 	// Buttons answers verified button presses (bot/buttons.go).
 	Buttons ButtonHandler
+	// Profiles caches callers' profiles (bot/profiles.go); nil: every
+	// command asks Mattermost.
+	Profiles *Profiles
 	// Clock signs and checks the expiry of button contexts and dialog
 	// states (nil: kim.SystemClock).
 	Clock kim.Clock
@@ -178,15 +181,17 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, resp)
 }
 
-// run resolves the caller, applies the rate limit and executes the command.
+// run takes the caller's profile from the cache, applies the rate limit
+// and executes the command, which reads kimbot's settings of the caller
+// with its own first round trip to the database.
 func (s *Server) run(ctx context.Context, userID string, req commands.Request) commands.Reply {
-	u, err := s.caller(ctx, userID)
+	u, err := s.profile(ctx, userID)
 	if err != nil {
 		s.Log.Error("bot: unable to resolve caller", "err", err)
-		return commands.Reply{Text: messages.T(u.Language(), s.unreachable(err), nil), Verb: "?", Outcome: kim.EUNAVAILABLE}
+		return commands.Reply{Text: messages.T(s.language(ctx, u), s.unreachable(err), nil), Verb: "?", Outcome: kim.EUNAVAILABLE}
 	}
 	if ok, err := s.Redis.Allow(ctx, "cmd:"+userID, 60, time.Minute); err == nil && !ok {
-		return commands.Reply{Text: messages.T(u.Language(), "err.rate_limited", nil), Verb: "?", Outcome: kim.ERATELIMITED}
+		return commands.Reply{Text: messages.T(s.language(ctx, u), "err.rate_limited", nil), Verb: "?", Outcome: kim.ERATELIMITED}
 	} else if err != nil {
 		s.Log.Warn("bot: rate limit unavailable, allowing", "err", err)
 	}
@@ -208,15 +213,44 @@ func (s *Server) unreachable(err error) (key string) {
 	return "err.mattermost_unavailable"
 }
 
-// caller returns the user as Mattermost knows them now (locale, time zone,
-// system admin) merged with kimbot's own settings.
-func (s *Server) caller(ctx context.Context, userID string) (kim.User, error) {
+// profile returns what Mattermost says of a user, from the profile cache
+// when the server has one.
+func (s *Server) profile(ctx context.Context, userID string) (kim.User, error) {
+	if s.Profiles != nil {
+		u, err := s.Profiles.Get(ctx, userID)
+		if err != nil {
+			return kim.User{ID: userID}, err
+		}
+		return u, nil
+	}
 	u, err := s.Bot.User(ctx, userID)
+	if err != nil {
+		return kim.User{ID: userID}, err
+	}
+	return u, nil
+}
+
+// language returns the language of a refusal that comes before the
+// command runs: the profile u with kimbot's settings of the user, if known.
+func (s *Server) language(ctx context.Context, u kim.User) string {
+	if known, err := s.Store.User(ctx, u.ID); err == nil {
+		u.Lang = known.Lang
+		if u.Locale == "" {
+			u.Locale = known.Locale
+		}
+	}
+	return u.Language()
+}
+
+// caller returns the user as Mattermost knows them now (locale, time zone,
+// system admin; from the profile cache) merged with kimbot's own settings.
+func (s *Server) caller(ctx context.Context, userID string) (kim.User, error) {
+	u, err := s.profile(ctx, userID)
 	if err != nil {
 		if known, e := s.Store.User(ctx, userID); e == nil {
 			return known, err
 		}
-		return kim.User{ID: userID}, err
+		return u, err
 	}
 	return s.Store.SyncUser(ctx, u)
 }

@@ -43,8 +43,10 @@ type Request struct {
 	TeamID    string
 	ChannelID string
 	TriggerID string
-	User      kim.User // the caller, as Mattermost and kimbot know them
-	Text      string
+	// User is the caller as Mattermost knows them (a cached profile);
+	// kimbot's own settings of the user are read with the command.
+	User kim.User
+	Text string
 }
 
 // Reply is what the caller gets: an ephemeral text, and optionally a dialog
@@ -88,12 +90,13 @@ type Runner struct {
 	svc    *Service
 	req    Request
 	member kim.Member
+	caller *kim.Caller // resolved in the command's first round trip
 	now    time.Time
 }
 
 // Actor returns the caller as the store's actor.
 func (r *Runner) Actor() kim.Actor {
-	return kim.Actor{TeamID: r.req.TeamID, UserID: r.req.User.ID, Today: r.Today}
+	return kim.Actor{TeamID: r.req.TeamID, UserID: r.req.User.ID, Today: r.Today, Caller: r.caller}
 }
 
 // Execute runs one command line and returns the answer. It never fails:
@@ -111,16 +114,21 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 			reply.Outcome = "ok"
 		}
 	}()
-	r, err := s.runner(ctx, req)
-	if err != nil {
-		return s.fail(r, err)
-	}
+	r := s.pendingRunner(ctx, req)
 	a, err := parse(req.Text, req.TriggerID != "")
 	if err != nil {
+		if e := r.resolve(); e != nil {
+			return s.fail(r, e)
+		}
 		return s.fail(r, err)
 	}
 	verb = a.Verb.Path()
-	if err := r.allowed(a.Verb); err != nil {
+	fold := folded[verb] && !a.Bare // commands/caller.go
+	if fold {
+		r.foldCheck(a.Verb)
+	} else if err := r.resolve(); err != nil {
+		return s.fail(r, err)
+	} else if err := r.allowed(a.Verb); err != nil {
 		return s.fail(r, err)
 	}
 	var rep Reply
@@ -128,6 +136,16 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 		rep, err = a.Verb.Bare(r, a)
 	} else {
 		rep, err = a.Verb.Run(r, a)
+	}
+	if errors.Is(err, errRefused) {
+		err = r.allowed(a.Verb)
+	} else if fold && r.caller.Pending() { // the handler ended before its store call
+		if e := r.resolve(); e != nil {
+			return s.fail(r, e)
+		}
+		if e := r.allowed(a.Verb); e != nil {
+			return s.fail(r, e)
+		}
 	}
 	if err != nil {
 		return s.fail(r, err)
@@ -158,15 +176,17 @@ func (s *Service) explain(err error) error {
 
 // runner builds the invocation context: role, language, local day.
 func (s *Service) runner(ctx context.Context, req Request) (*Runner, error) {
+	r := s.pendingRunner(ctx, req)
+	return r, r.resolve()
+}
+
+// pendingRunner builds the invocation context with the caller still to be
+// resolved (commands/caller.go): req.User is the profile Mattermost gave.
+func (s *Service) pendingRunner(ctx context.Context, req Request) *Runner {
 	now := s.Clock()
-	r := &Runner{ctx: ctx, svc: s, req: req, now: now,
+	r := &Runner{ctx: ctx, svc: s, req: req, now: now, caller: &kim.Caller{Profile: req.User},
 		View: render.View{Lang: req.User.Language(), Today: kim.DateOf(now.In(req.User.Location()))}}
-	m, err := s.Store.Member(ctx, req.TeamID, req.User.ID)
-	if err != nil {
-		return r, err
-	}
-	r.member = m
-	return r, nil
+	return r
 }
 
 // Role returns the caller's effective role; Mattermost system admins

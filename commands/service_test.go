@@ -35,9 +35,9 @@ type world struct {
 
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, kim.Berlin)
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, opts ...store.Option) *world {
 	t.Helper()
-	st := testenv.Store(t)
+	st := testenv.Store(t, opts...)
 	ctx := context.Background()
 	w := &world{t: t, st: st, dir: directory{}, users: map[string]kim.User{}}
 	w.svc = &Service{Store: st, Dir: w.dir, Clock: func() time.Time { return testNow }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}

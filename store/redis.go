@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,7 +27,39 @@ func OpenRedis(url, prefix string) (*Redis, error) {
 		return nil, fmt.Errorf("store: invalid Redis URL: %w", err)
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 2*time.Second, 2*time.Second, 2*time.Second
-	return &Redis{c: redis.NewClient(opt), prefix: prefix}, nil
+	opt.DialerRetries = 1 // a Redis that is down fails at once, see failFast
+	c := redis.NewClient(opt)
+	c.AddHook(&failFast{})
+	return &Redis{c: c, prefix: prefix}, nil
+}
+
+// redisDownFor is how long a failed dial keeps kimbot from dialing Redis
+// again: meanwhile every call fails at once, so commands go on without
+// Redis instead of each waiting for its own dial.
+const redisDownFor = 5 * time.Second
+
+var errRedisDown = errors.New("store: Redis is down (a dial failed less than 5 s ago)")
+
+// failFast is the go-redis hook that implements redisDownFor.
+type failFast struct{ until atomic.Int64 }
+
+func (f *failFast) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if time.Now().UnixNano() < f.until.Load() {
+			return nil, errRedisDown
+		}
+		conn, err := next(ctx, network, addr)
+		if err != nil {
+			f.until.Store(time.Now().Add(redisDownFor).UnixNano())
+		}
+		return conn, err
+	}
+}
+
+func (f *failFast) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (f *failFast) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
 }
 
 // Close closes the client.
@@ -63,16 +98,17 @@ func (l *Lock) Unlock(ctx context.Context) error {
 	return unlockScript.Run(ctx, l.r.c, []string{l.key}, l.token).Err()
 }
 
+var allowScript = redis.NewScript(`local n = redis.call("incr", KEYS[1])
+if n == 1 then redis.call("pexpire", KEYS[1], ARGV[1]) end
+return n`)
+
 // Allow counts one event for key in a fixed window and reports whether it is
-// within limit.
+// within limit (one round trip: the count and its expiry in one script).
 func (r *Redis) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
 	k := fmt.Sprintf("%srate:%s:%d", r.prefix, key, time.Now().UnixNano()/int64(window))
-	n, err := r.c.Incr(ctx, k).Result()
+	n, err := allowScript.Run(ctx, r.c, []string{k}, window.Milliseconds()).Int64()
 	if err != nil {
 		return true, fmt.Errorf("store: rate limit: %w", err)
-	}
-	if n == 1 {
-		r.c.Expire(ctx, k, window)
 	}
 	return n <= int64(limit), nil
 }

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -61,6 +62,9 @@ type config struct {
 	MattermostURL, AdminToken, DatabaseURL, RedisURL, ListenAddr, PublicURL string
 	Teams                                                                   []string
 	Keys                                                                    *secret.Keys
+	// MaxConns is KIMBOT_DATABASE_MAX_CONNS (0: pool_max_conns of the URL,
+	// else store.DefaultMaxConns).
+	MaxConns int
 }
 
 // loadConfig reads the environment; need names the variables the command requires.
@@ -93,6 +97,13 @@ func loadConfig(need ...string) (config, error) {
 	if len(missing) > 0 {
 		return c, fmt.Errorf("missing environment: %s (see README.md)", strings.Join(missing, ", "))
 	}
+	if v := get("KIMBOT_DATABASE_MAX_CONNS", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("KIMBOT_DATABASE_MAX_CONNS=%q is not a number of connections from 1 to 1000", v)
+		}
+		c.MaxConns = n
+	}
 	keys, err := secret.ParseKeys(os.Getenv("KIMBOT_ENCRYPTION_KEY"), os.Getenv("KIMBOT_OLD_ENCRYPTION_KEY"))
 	if err != nil {
 		return c, err
@@ -110,7 +121,7 @@ func run(ctx context.Context, cmd string, args []string, log *slog.Logger) error
 		if err != nil {
 			return err
 		}
-		s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys)
+		s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys, store.MaxConns(cfg.MaxConns))
 		if err != nil {
 			return err
 		}
@@ -144,7 +155,7 @@ func provision(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys)
+	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys, store.MaxConns(cfg.MaxConns))
 	if err != nil {
 		return err
 	}
@@ -175,7 +186,7 @@ func openApp(ctx context.Context) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys)
+	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys, store.MaxConns(cfg.MaxConns))
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +223,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	svc := &commands.Service{Store: a.store, Dir: a.bot, Clock: clock.Now, Log: log,
 		Channels: a.bot, Files: a.bot, Notify: a.bot, AgendaPostTime: reminders.AgendaPostTime}
 	srv := &bot.Server{Store: a.store, Redis: a.redis, Bot: a.bot, Commands: svc, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"),
-		Clock: clock, Log: log}
+		Clock: clock, Log: log, Profiles: bot.NewProfiles(a.bot, a.redis, log)}
 	stopScheduler, err := startScheduler(ctx, a, srv, clock, h, log)
 	if err != nil {
 		return err

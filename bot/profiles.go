@@ -1,0 +1,221 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// How long a profile of Mattermost is used: younger than ProfileFresh as it
+// is; up to ProfileMaxAge while a background request refreshes it; never
+// older. A change in Mattermost (locale, time zone, system admin) therefore
+// reaches kimbot's answers at the latest ProfileMaxAge after it was made,
+// and for a user who keeps typing commands with the first command more than
+// ProfileFresh after it (whose refresh the next command sees).
+const (
+	ProfileFresh  = 30 * time.Second
+	ProfileMaxAge = 5 * time.Minute
+	// profilesLocalMax bounds the in-process layer.
+	profilesLocalMax = 20000
+)
+
+var profileLookups = promauto.NewCounterVec(prometheus.CounterOpts{
+	Name: "kimbot_profile_lookups_total",
+	Help: "Profiles of callers by where they came from: local, redis, stale (refreshed in the background), mattermost (the caller waited).",
+}, []string{"source"})
+
+// UserLookup is what the profile cache asks when it has nothing fresh: a
+// Mattermost user by id.
+type UserLookup interface {
+	User(ctx context.Context, id string) (kim.User, error)
+}
+
+// Profiles caches what Mattermost says of the users who type commands
+// (username, locale, time zone, system admin), so that the command path
+// makes no request to Mattermost in the steady state: a small in-process
+// layer in front of an entry in Redis that all replicas share. With Redis
+// down the in-process layer and Mattermost still answer.
+type Profiles struct {
+	Lookup UserLookup
+	Redis  *store.Redis // nil: in-process only
+	Log    *slog.Logger
+	Clock  func() time.Time
+	// Fresh and MaxAge are ProfileFresh and ProfileMaxAge unless set.
+	Fresh, MaxAge time.Duration
+
+	mu         sync.Mutex
+	local      map[string]profileEntry
+	refreshing map[string]bool
+	background sync.WaitGroup
+	warnedAt   time.Time
+}
+
+// profileEntry is a profile with the time Mattermost gave it.
+type profileEntry struct {
+	User kim.User  `json:"user"`
+	At   time.Time `json:"at"`
+}
+
+// NewProfiles returns a cache in front of lookup, shared through r.
+func NewProfiles(lookup UserLookup, r *store.Redis, log *slog.Logger) *Profiles {
+	return &Profiles{Lookup: lookup, Redis: r, Log: log, Clock: time.Now}
+}
+
+func (p *Profiles) fresh() time.Duration  { return orDefault(p.Fresh, ProfileFresh) }
+func (p *Profiles) maxAge() time.Duration { return orDefault(p.MaxAge, ProfileMaxAge) }
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// Get returns the profile of user id: from the in-process layer or Redis
+// while fresh; a stale one (up to MaxAge) at once while it is refreshed in
+// the background; otherwise — a user not seen for a while — after asking
+// Mattermost.
+func (p *Profiles) Get(ctx context.Context, id string) (kim.User, error) {
+	now := p.Clock()
+	e, ok := p.localEntry(id)
+	if ok && now.Sub(e.At) < p.fresh() {
+		profileLookups.WithLabelValues("local").Inc()
+		return e.User, nil
+	}
+	if r, found := p.remote(ctx, id); found && (!ok || r.At.After(e.At)) {
+		e, ok = r, true
+		p.keepLocal(id, e)
+		if now.Sub(e.At) < p.fresh() {
+			profileLookups.WithLabelValues("redis").Inc()
+			return e.User, nil
+		}
+	}
+	if ok && now.Sub(e.At) < p.maxAge() {
+		profileLookups.WithLabelValues("stale").Inc()
+		p.refresh(id)
+		return e.User, nil
+	}
+	profileLookups.WithLabelValues("mattermost").Inc()
+	return p.fetch(ctx, id)
+}
+
+// fetch asks Mattermost and keeps the answer in both layers.
+func (p *Profiles) fetch(ctx context.Context, id string) (kim.User, error) {
+	u, err := p.Lookup.User(ctx, id)
+	if err != nil {
+		return u, err
+	}
+	e := profileEntry{User: u, At: p.Clock()}
+	p.keepLocal(id, e)
+	if p.Redis != nil {
+		b, _ := json.Marshal(e)
+		if err := p.Redis.PutShort(ctx, profileKey(id), b, p.maxAge()); err != nil {
+			p.warn("bot: unable to share a profile in Redis", err)
+		}
+	}
+	return u, nil
+}
+
+// refresh fetches the profile in the background, once at a time per user.
+func (p *Profiles) refresh(id string) {
+	p.mu.Lock()
+	if p.refreshing[id] {
+		p.mu.Unlock()
+		return
+	}
+	if p.refreshing == nil {
+		p.refreshing = map[string]bool{}
+	}
+	p.refreshing[id] = true
+	p.background.Add(1)
+	p.mu.Unlock()
+	go func() {
+		defer p.background.Done()
+		defer func() {
+			p.mu.Lock()
+			delete(p.refreshing, id)
+			p.mu.Unlock()
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := p.fetch(ctx, id); err != nil {
+			p.warn("bot: unable to refresh a profile", err)
+		}
+	}()
+}
+
+// wait returns once the background refreshes started so far are done (tests).
+func (p *Profiles) wait() { p.background.Wait() }
+
+// remote reads the shared entry of id; a Redis failure counts as no entry.
+func (p *Profiles) remote(ctx context.Context, id string) (profileEntry, bool) {
+	if p.Redis == nil {
+		return profileEntry{}, false
+	}
+	b, err := p.Redis.GetShort(ctx, profileKey(id))
+	if err != nil {
+		p.warn("bot: unable to read a profile from Redis", err)
+		return profileEntry{}, false
+	}
+	var e profileEntry
+	if b == nil || json.Unmarshal(b, &e) != nil || e.User.ID != id {
+		return profileEntry{}, false
+	}
+	return e, true
+}
+
+func (p *Profiles) localEntry(id string) (profileEntry, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.local[id]
+	return e, ok
+}
+
+// keepLocal stores e in the in-process layer; when it is full, entries past
+// MaxAge go, and if that is not enough, all of them.
+func (p *Profiles) keepLocal(id string, e profileEntry) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.local == nil {
+		p.local = map[string]profileEntry{}
+	}
+	if len(p.local) >= profilesLocalMax {
+		now := p.Clock()
+		for k, v := range p.local {
+			if now.Sub(v.At) >= p.maxAge() {
+				delete(p.local, k)
+			}
+		}
+		if len(p.local) >= profilesLocalMax {
+			clear(p.local)
+		}
+	}
+	if old, ok := p.local[id]; !ok || !old.At.After(e.At) {
+		p.local[id] = e
+	}
+}
+
+// warn logs a failure at most once a minute (Redis down would otherwise
+// log on every command).
+func (p *Profiles) warn(msg string, err error) {
+	p.mu.Lock()
+	now := time.Now()
+	quiet := now.Sub(p.warnedAt) < time.Minute
+	if !quiet {
+		p.warnedAt = now
+	}
+	p.mu.Unlock()
+	if !quiet && p.Log != nil {
+		p.Log.Warn(msg, "err", err)
+	}
+}
+
+func profileKey(id string) string { return "profile:" + id }
