@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -80,13 +79,7 @@ func newProfiles(mm *mattermostUsers, r *store.Redis, clock *testClock) *Profile
 // downRedis is a client of a Redis that is not there (a closed port).
 func downRedis(t *testing.T) *store.Redis {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	r, err := store.OpenRedis("redis://"+addr+"/0", "down:")
+	r, err := store.OpenRedis("redis://"+closedPort(t)+"/0", "down:")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,10 +87,15 @@ func downRedis(t *testing.T) *store.Redis {
 	return r
 }
 
+// anna is a Mattermost with one user, anna, and a clock.
+func anna() (*mattermostUsers, *testClock) {
+	return &mattermostUsers{users: map[string]kim.User{"u1": {ID: "u1", Username: "anna", Locale: "de"}}},
+		&testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+}
+
 func TestProfilesHitAndSharedByReplicas(t *testing.T) {
 	r := testenv.Redis(t)
-	clock := &testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	mm := &mattermostUsers{users: map[string]kim.User{"u1": {ID: "u1", Username: "anna", Locale: "de"}}}
+	mm, clock := anna()
 	ctx := context.Background()
 	one, two := newProfiles(mm, r, clock), newProfiles(mm, r, clock)
 	for i := 0; i < 3; i++ {
@@ -126,8 +124,7 @@ func TestProfilesHitAndSharedByReplicas(t *testing.T) {
 // caller waits for Mattermost rather than use it.
 func TestProfilesStaleRefreshedInBackground(t *testing.T) {
 	r := testenv.Redis(t)
-	clock := &testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	mm := &mattermostUsers{users: map[string]kim.User{"u1": {ID: "u1", Username: "anna", Locale: "de"}}}
+	mm, clock := anna()
 	ctx := context.Background()
 	p, replica := newProfiles(mm, r, clock), newProfiles(mm, r, clock)
 	if _, err := p.Get(ctx, "u1"); err != nil {
@@ -179,8 +176,7 @@ func TestProfilesStaleRefreshedInBackground(t *testing.T) {
 // command runs as usual (the rate limit allows it).
 func TestProfilesAndCommandsWithRedisDown(t *testing.T) {
 	r := downRedis(t)
-	clock := &testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	mm := &mattermostUsers{users: map[string]kim.User{"u1": {ID: "u1", Username: "anna", Locale: "de"}}}
+	mm, clock := anna()
 	ctx := context.Background()
 	p := newProfiles(mm, r, clock)
 	for i := 0; i < 2; i++ {

@@ -73,19 +73,9 @@ func TestCallerWritesUsersRowOnlyWhenChanged(t *testing.T) {
 // commit for a write — with the caller resolved and checked in the first.
 func TestOneRoundTripPerCommand(t *testing.T) {
 	var trips testenv.RoundTrips
-	s := testenv.Store(t, trips.Option())
+	s, a := setup(t, trips.Option())
 	ctx := context.Background()
-	if _, err := s.UpsertTeam(ctx, "t1", "team-one", "c1", "tok"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.SyncUser(ctx, kim.User{ID: "u1", Username: "anna"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetRole(ctx, "t1", "u1", kim.RoleCoach, "Caritas", "admin"); err != nil {
-		t.Fatal(err)
-	}
-	today := kim.Date{Y: 2026, M: 11, D: 23}
-	a := kim.Actor{TeamID: "t1", UserID: "u1", Today: today}
+	today := a.Today
 	c, err := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
 	if err != nil {
 		t.Fatal(err)

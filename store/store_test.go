@@ -12,9 +12,9 @@ import (
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
-func setup(t *testing.T) (*store.Store, kim.Actor) {
+func setup(t *testing.T, opts ...store.Option) (*store.Store, kim.Actor) {
 	t.Helper()
-	s := testenv.Store(t)
+	s := testenv.Store(t, opts...)
 	ctx := context.Background()
 	if _, err := s.UpsertTeam(ctx, "t1", "team-one", "c1", "secret-token"); err != nil {
 		t.Fatal(err)
