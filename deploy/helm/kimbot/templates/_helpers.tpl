@@ -53,6 +53,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   value: {{ required "publicUrl is required: where Mattermost reaches kimbot" .Values.publicUrl | quote }}
 - name: KIMBOT_LOG_LEVEL
   value: {{ .Values.logLevel | quote }}
+- name: KIMBOT_DATABASE_MAX_CONNS
+  value: {{ .Values.databaseMaxConns | quote }}
 {{- with .Values.reminders.schedule }}
 - name: KIMBOT_REMINDER_SCHEDULE
   value: {{ . | quote }}
