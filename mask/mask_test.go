@@ -15,7 +15,7 @@ func TestNormalize(t *testing.T) {
 		{"\u202eMohamed\u202c \u2066x\u2069", "Mohamed x"}, // bidi override, isolate
 		{"Mu\u0308ller", "Müller"},                         // decomposed umlaut
 		{"Mu\u200b\u0308ller", "Müller"},                   // an invisible between letter and mark
-		{"K\uff0d２０２６\uff0d０００１", "K-2026-0001"},        // full-width forms
+		{"K\uff0d２０２６\uff0d０００１", "K-2026-0001"},           // full-width forms
 		{"٢٠٢٦ ۰۰۰۱ २०२६", "2026 0001 2026"},               // Arabic-Indic, Persian, Devanagari digits
 		{"①②", "12"},
 		{"  a \t\n b\u00a0\u3000c \x00 d ", "a b c d"},
