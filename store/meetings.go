@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -160,12 +159,27 @@ func (s *Store) AddAgendaItem(ctx context.Context, a kim.Actor, n int, text stri
 }
 
 // AgendaPosted records that the agenda of a meeting was posted (post id,
-// time, and what it showed: items and newest barrier) and writes the audit
+// time, and what it showed: items and newest barrier), marks the barriers it
+// showed as posted (from now on they cannot be changed) and writes the audit
 // row of the barrier read.
 func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time, items int, lastBarrier int64) error {
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE meetings SET agenda_posted_at = $2, agenda_post_id = $3, agenda_posted_items = $5,
-			agenda_posted_barrier = $6 WHERE id = $1 AND team_id = $4`, meetingID, at, postID, a.TeamID, items, lastBarrier); err != nil {
+		m, err := scanMeeting(tx.QueryRow(ctx, `SELECT `+meetingColumns+` FROM `+meetingFrom+` WHERE m.id = $1 AND m.team_id = $2
+			FOR UPDATE OF m`, meetingID, a.TeamID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE meetings SET agenda_posted_at = $2, agenda_post_id = $3, agenda_posted_items = $4,
+			agenda_posted_barrier = $5 WHERE id = $1`, m.ID, at, postID, items, lastBarrier); err != nil {
+			return err
+		}
+		since, until, err := barrierWindow(ctx, tx, m)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE barriers SET posted_at = $5 WHERE team_id = $1 AND NOT draft AND posted_at IS NULL
+			AND ($2::date IS NULL OR recorded_on >= $2) AND recorded_on <= $3 AND id <= $4`,
+			m.TeamID, since, until, lastBarrier, at); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, "agenda.post", 0, "")
@@ -173,36 +187,49 @@ func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, 
 	return wrap("unable to record agenda post", err)
 }
 
-var caseRefInText = regexp.MustCompile(`(?i)\bK-?\s?\d{4}-?\s?\d{1,6}\b`)
+// barrierWindow returns the days whose barriers the agenda of m shows: from
+// the day of the team's meeting before m (nil for none) to m's day.
+func barrierWindow(ctx context.Context, tx pgx.Tx, m kim.Meeting) (since *time.Time, until time.Time, err error) {
+	var prev time.Time
+	err = tx.QueryRow(ctx, `SELECT starts_at FROM meetings WHERE team_id = $1 AND starts_at < $2 AND id <> $3
+		ORDER BY starts_at DESC LIMIT 1`, m.TeamID, m.StartsAt, m.ID).Scan(&prev)
+	switch {
+	case err == pgx.ErrNoRows:
+		err = nil
+	case err != nil:
+		return nil, until, err
+	default:
+		d := kim.DateOf(prev.In(m.Location())).UTC()
+		since = &d
+	}
+	return since, m.Day().UTC(), err
+}
 
-// BarrierSummary returns the team's barriers recorded from the day of the
-// meeting before m up to m's day, grouped by partner or topic, with their
-// texts scrubbed of case references and of the case's pseudonym. It never
-// returns which case a barrier came from.
+// BarrierSummary returns the team's confirmed barriers recorded from the day
+// of the meeting before m up to m's day, grouped by partner or topic, with
+// their texts masked again with the pseudonyms of all the team's cases (a
+// case opened since may have one that a text holds). It never returns which
+// case a barrier came from.
 func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierSummary, error) {
-	loc := m.Location()
 	sum := kim.BarrierSummary{Until: m.Day()}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		var prev time.Time
-		err := tx.QueryRow(ctx, `SELECT starts_at FROM meetings WHERE team_id = $1 AND starts_at < $2 AND id <> $3
-			ORDER BY starts_at DESC LIMIT 1`, m.TeamID, m.StartsAt, m.ID).Scan(&prev)
-		switch {
-		case err == pgx.ErrNoRows:
-		case err != nil:
+		since, until, err := barrierWindow(ctx, tx, m)
+		if err != nil {
 			return err
-		default:
-			d := kim.DateOf(prev.In(loc))
+		}
+		if since != nil {
+			d := kim.DateOf(*since)
 			sum.Since = &d
 		}
-		var since any
-		if sum.Since != nil {
-			since = sum.Since.UTC()
+		masker, err := s.teamMasker(ctx, tx, m.TeamID)
+		if err != nil {
+			return err
 		}
 		rows, err := tx.Query(ctx, `
-			SELECT b.id, coalesce(p.name, ''), coalesce(b.topic, ''), b.text_enc, c.pseudonym_enc
-			FROM barriers b LEFT JOIN partners p ON p.id = b.partner_id LEFT JOIN cases c ON c.id = b.case_id
-			WHERE b.team_id = $1 AND ($2::date IS NULL OR b.recorded_on >= $2) AND b.recorded_on <= $3
-			ORDER BY b.id`, m.TeamID, since, sum.Until.UTC())
+			SELECT b.id, coalesce(p.name, ''), coalesce(t.name, ''), b.text_enc
+			FROM barriers b LEFT JOIN partners p ON p.id = b.partner_id LEFT JOIN barrier_topics t ON t.id = b.topic_id
+			WHERE b.team_id = $1 AND NOT b.draft AND ($2::date IS NULL OR b.recorded_on >= $2) AND b.recorded_on <= $3
+			ORDER BY b.id`, m.TeamID, since, until)
 		if err != nil {
 			return err
 		}
@@ -213,15 +240,17 @@ func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierS
 		for rows.Next() {
 			var id int64
 			var partner, topic string
-			var textEnc, pseudEnc []byte
-			if err := rows.Scan(&id, &partner, &topic, &textEnc, &pseudEnc); err != nil {
+			var textEnc []byte
+			if err := rows.Scan(&id, &partner, &topic, &textEnc); err != nil {
 				return err
 			}
 			sum.LastID = max(sum.LastID, id)
 			key := "p:" + partner
 			if partner == "" {
-				topic = strings.Join(strings.Fields(topic), " ")
-				key = "t:" + strings.ToLower(topic)
+				if topic == "" {
+					topic = otherTopic
+				}
+				key = "t:" + topic
 			}
 			g := groups[key]
 			if g == nil {
@@ -234,7 +263,12 @@ func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierS
 			}
 			g.Count++
 			sum.Total++
-			text := scrubBarrierText(s.open(textEnc, BarrierText), s.open(pseudEnc, CasePseudonym))
+			var text string
+			if textEnc != nil {
+				if t := s.open(textEnc, BarrierText); t != "⚠" {
+					text = masker.Mask(t).Text
+				}
+			}
 			if text != "" {
 				if texts[key][text] == 0 {
 					g.Texts = append(g.Texts, kim.BarrierText{Text: text})
@@ -262,23 +296,6 @@ func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierS
 		return nil
 	})
 	return sum, wrap("unable to summarise barriers", err)
-}
-
-// scrubBarrierText removes what would point to a case from a barrier text:
-// anything like a case reference, and the case's pseudonym as a word.
-func scrubBarrierText(text, pseudonym string) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if text == "⚠" {
-		return ""
-	}
-	text = caseRefInText.ReplaceAllString(text, "[…]")
-	if p := strings.TrimSpace(pseudonym); len([]rune(p)) >= 2 && p != "⚠" {
-		re, err := regexp.Compile(`(?i)(^|[^\pL\pN])` + regexp.QuoteMeta(p) + `($|[^\pL\pN])`)
-		if err == nil {
-			text = re.ReplaceAllString(text, "${1}[…]${2}")
-		}
-	}
-	return text
 }
 
 const actionColumns = `x.id, x.n, m.n, x.owner_id, coalesce(u.username, ''), x.text, x.due_on, x.done_on`

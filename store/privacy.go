@@ -49,6 +49,10 @@ func (s *Store) withdrawAndErase(ctx context.Context, tx pgx.Tx, a kim.Actor, c 
 // eraseCases removes the personal data of the cases (every sealed column of
 // case data, their barrier texts included) and marks them erased.
 func eraseCases(ctx context.Context, tx pgx.Tx, ids []int64) error {
+	// A free topic that a replica of the previous release wrote (issue 10).
+	if _, err := tx.Exec(ctx, `UPDATE barriers SET topic = NULL WHERE case_id = ANY($1) AND topic IS NOT NULL`, ids); err != nil {
+		return err
+	}
 	for _, q := range erasure {
 		if _, err := tx.Exec(ctx, q, ids); err != nil {
 			return err
@@ -232,8 +236,9 @@ func (s *Store) exportRows(ctx context.Context, tx pgx.Tx, id int64, x *kim.Expo
 			x.Domains = append(x.Domains, k)
 			return err
 		}},
-		{`SELECT b.recorded_on, coalesce(p.name, ''), coalesce(b.topic, ''), b.text_enc FROM barriers b
-			LEFT JOIN partners p ON p.id = b.partner_id WHERE b.case_id = $1 ORDER BY b.id`, func(r pgx.Rows) error {
+		{`SELECT b.recorded_on, coalesce(p.name, ''), coalesce(t.name, CASE WHEN p.id IS NULL THEN '` + otherTopic + `' END, ''), b.text_enc
+			FROM barriers b LEFT JOIN partners p ON p.id = b.partner_id LEFT JOIN barrier_topics t ON t.id = b.topic_id
+			WHERE b.case_id = $1 ORDER BY b.id`, func(r pgx.Rows) error {
 			var k kim.ExportBarrier
 			err := r.Scan(&d1, &k.Partner, &k.Topic, &b1)
 			k.On, k.Text = isoDate(dateOf(&d1)), s.open(b1, BarrierText)

@@ -236,10 +236,11 @@ var reportSections = []reportSection{
 	// their cases).
 	{"barriers", `SELECT GROUPING(dim), coalesce(dim, ''), coalesce(label, ''), coalesce(topic, false),
 			count(*), count(DISTINCT case_key)
-		FROM (SELECT coalesce(s.dim, '') AS dim, coalesce(p.name, b.topic) AS label, p.id IS NULL AS topic,
+		FROM (SELECT coalesce(s.dim, '') AS dim, coalesce(p.name, t.name, '` + otherTopic + `') AS label, p.id IS NULL AS topic,
 				coalesce(b.case_id, -b.id) AS case_key
 			FROM barriers b LEFT JOIN sel s ON s.id = b.case_id LEFT JOIN partners p ON p.id = b.partner_id
-			WHERE b.team_id = @team AND b.recorded_on BETWEEN @from AND @to AND (@owner = '' OR s.id IS NOT NULL)) x
+				LEFT JOIN barrier_topics t ON t.id = b.topic_id
+			WHERE b.team_id = @team AND NOT b.draft AND b.recorded_on BETWEEN @from AND @to AND (@owner = '' OR s.id IS NOT NULL)) x
 		GROUP BY GROUPING SETS ((dim), (label, topic))
 		ORDER BY 1, 5 DESC, 3`, func(b *reportBuild, r pgx.Rows) error {
 		var byLabel int
