@@ -88,7 +88,7 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 	w.mustSay("teamA", "ben", "open XY group=eu consent=yes", "K-2026-0002")
 	w.mustSay("teamA", "anna", `barrier K-2026-0001 jobcenter "Termine erst nach 8 Wochen"`)
 	w.mustSay("teamA", "ben", `barrier K-2026-0002 jobcenter "Termine erst nach 8 Wochen"`)
-	w.mustSay("teamA", "anna", `barrier K-2026-0001 wohnraum "AB findet keine Wohnung, siehe K-2026-0001"`)
+	w.mustSay("teamA", "anna", `barrier K-2026-0001 wohnen "AB findet keine Wohnung, siehe K-2026-0001"`)
 
 	w.mustSay("teamA", "kora", "meeting new 2026-12-03 14:00 Netzwerktreffen Integration channel=~netz",
 		"**M-1**", "Do., 03.12.2026, 14:00 Uhr", "~netz", "01.12.2026 um 09:00")
@@ -102,7 +102,7 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 		"#### Tagesordnung: Netzwerktreffen Integration (M-1)", "Do., 03.12.2026, 14:00 Uhr",
 		"1. Wartezeiten Jobcenter", "2. Wohnraum für Großfamilien",
 		"##### Strukturhinweise aus dem Case Management", "3 Hinweise von Coaches bis zu diesem ersten Treffen",
-		"| Jobcenter | 2 |", "| Thema: wohnraum | 1 |", "„Termine erst nach 8 Wochen“ (2×)", "English: agenda of",
+		"| Jobcenter | 2 |", "| Thema: Wohnen | 1 |", "„Termine erst nach 8 Wochen“ (2×)", "English: agenda of",
 	} {
 		if !strings.Contains(post, want) {
 			t.Errorf("agenda post lacks %q:\n%s", want, post)
@@ -117,7 +117,7 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 		t.Errorf("pseudonym and case reference not scrubbed from the barrier text:\n%s", post)
 	}
 	w.mustSay("teamA", "kora", "meeting show M-1", "M-1 · Netzwerktreffen Integration", "Tagesordnung gepostet am 23.11.2026",
-		"1. Wartezeiten Jobcenter", "3 Hinweise bis zu diesem ersten Treffen: Jobcenter 2 · Thema: wohnraum 1")
+		"1. Wartezeiten Jobcenter", "3 Hinweise bis zu diesem ersten Treffen: Jobcenter 2 · Thema: Wohnen 1")
 
 	// The next meeting sees only what was recorded since M-1.
 	w.clockAt(time.Date(2026, 12, 8, 10, 0, 0, 0, kim.Berlin))

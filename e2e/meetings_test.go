@@ -83,7 +83,7 @@ func TestMeetingAgenda(t *testing.T) {
 	coach1.kimOK(t, `barrier `+ref1+` jobcenter "Termine erst nach 8 Wochen"`)
 	coach2.kimOK(t, `barrier `+ref2+` jobcenter "Termine erst nach 8 Wochen"`)
 	coach2.kimOK(t, `hindernis `+ref2+` auslaenderbehoerde "Keine Online-Termine für Verlängerungen"`)
-	coach1.kimOK(t, `barrier `+ref1+` Wohnraum "Amira findet keine Wohnung (`+ref1+`)"`)
+	coach1.kimOK(t, `barrier `+ref1+` Wohnen "Amira findet keine Wohnung (`+ref1+`)"`)
 
 	// A private channel without the bot: a clear refusal, nothing stored.
 	priv, _, err := stack.admin.CreateChannel(ctxT(t), &model.Channel{TeamId: env.Team.Id, Name: "vertraulich-" + env.suffix,
@@ -118,7 +118,7 @@ func TestMeetingAgenda(t *testing.T) {
 	for _, want := range []string{
 		"Tagesordnung: Netzwerktreffen Integration (M-1)", "1. Wartezeiten beim Jobcenter",
 		"Strukturhinweise aus dem Case Management", "4 Hinweise von Coaches",
-		"| Jobcenter | 2 |", "| Ausländerbehörde | 1 |", "| Thema: Wohnraum | 1 |",
+		"| Jobcenter | 2 |", "| Ausländerbehörde | 1 |", "| Thema: Wohnen | 1 |",
 		"„Termine erst nach 8 Wochen“ (2×)", "English: agenda of",
 	} {
 		if !strings.Contains(first, want) {
@@ -144,7 +144,7 @@ func TestMeetingAgenda(t *testing.T) {
 	for _, want := range []string{
 		"Tagesordnung: Netzwerktreffen Integration (M-1)", "1. Wartezeiten beim Jobcenter", "2. Wohnraum für Geflüchtete",
 		"Strukturhinweise aus dem Case Management", "5 Hinweise von Coaches",
-		"| Jobcenter | 3 |", "| Ausländerbehörde | 1 |", "| Thema: Wohnraum | 1 |",
+		"| Jobcenter | 3 |", "| Ausländerbehörde | 1 |", "| Thema: Wohnen | 1 |",
 	} {
 		if !strings.Contains(auto, want) {
 			t.Errorf("automatic agenda post lacks %q:\n%s", want, auto)

@@ -74,7 +74,7 @@ func TestOutsiders(t *testing.T) {
 		"due " + ref + " monitoring " + today.AddDays(7).String(), "termin " + ref + " einschaetzung " + today.AddDays(30).German(),
 		"abschliessen " + ref + " verzogen", "reopen " + ref,
 		"transfer " + ref + " " + outsider.mention(), "uebergeben " + ref + " " + coord.mention(),
-		"barrier " + ref + " jmd Wartezeit", "hindernis " + ref + " Wohnungsmarkt zu teuer",
+		"barrier " + ref + " jmd Wartezeit", "hindernis " + ref + " wohnen zu teuer",
 		"admin audit " + ref,
 	}
 	actors := []struct {

@@ -221,7 +221,7 @@ func seedFixture(t testing.TB, s *store.Store, seed uint64, today kim.Date, team
 		if r.IntN(4) == 0 {
 			b := fxBarrier{id: int64(len(fx.barriers) + 1), team: c.team, caseID: c.id, on: randDate(r, c.opened, end(c))}
 			if r.IntN(3) == 0 {
-				b.topic = []string{"Wohnraum", "Kita-Plätze", "Dolmetscher"}[r.IntN(3)]
+				b.topic = []string{"Wohnen", "Kita und Schule", "Sonstiges"}[r.IntN(3)]
 			} else {
 				b.partner = partnerKeys[r.IntN(4)+3] // sozialamt … mbe: a few partners
 			}
@@ -328,13 +328,27 @@ func (fx *fixture) insert(t testing.TB, s *store.Store) {
 		x := fx.changes[i]
 		return []any{x.caseID, x.from, x.to, x.since.UTC(), "fixture"}
 	})
-	copyRows("barriers", []string{"id", "team_id", "case_id", "partner_id", "topic", "recorded_on", "created_by"}, len(fx.barriers), func(i int) []any {
+	topicIDs := map[[2]string]int64{}
+	rows, err := s.Pool().Query(ctx, `SELECT team_id, name, id FROM barrier_topics`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var team, name string
+		var id int64
+		if err := rows.Scan(&team, &name, &id); err != nil {
+			t.Fatal(err)
+		}
+		topicIDs[[2]string{team, name}] = id
+	}
+	rows.Close()
+	copyRows("barriers", []string{"id", "team_id", "case_id", "partner_id", "topic_id", "recorded_on", "created_by"}, len(fx.barriers), func(i int) []any {
 		b := fx.barriers[i]
 		var partner, topic any
 		if b.partner != "" {
 			partner = fx.partners[b.team][b.partner]
 		} else {
-			topic = b.topic
+			topic = topicIDs[[2]string{b.team, b.topic}]
 		}
 		return []any{b.id, b.team, b.caseID, partner, topic, b.on.UTC(), "fixture"}
 	})

@@ -91,7 +91,7 @@ func Fill(t testing.TB, st *store.Store) Fixture {
 	Run(t, f.Service, "root", "admin role @anna coach org=Caritas")
 	f.Closed = Ref(t, Run(t, f.Service, "anna", "open "+text("case.pseudonym", "Frau Ö. (geschlossen)")+" group=refugee domain=SGB2 consent=yes"))
 	f.Open = Ref(t, Run(t, f.Service, "anna", "open "+text("case.pseudonym", "Herr Ü. (offen)")+" group=eu consent=yes"))
-	for _, ref := range []string{f.Closed, f.Open} {
+	for j, ref := range []string{f.Closed, f.Open} {
 		for i := 1; i <= 3; i++ {
 			Run(t, f.Service, "anna", fmt.Sprintf("contact %s phone minutes=%d %s", ref, 10*i, text("contact.note", fmt.Sprintf("Kontakt %d zu %s: Wohnung, Kita", i, ref))))
 		}
@@ -100,7 +100,7 @@ func Fill(t testing.TB, st *store.Store) Fixture {
 		Run(t, f.Service, "anna", "consent "+ref+" grant jobcenter")
 		Run(t, f.Service, "anna", "refer "+ref+" jobcenter "+text("referral.reason", "Bürgergeld-Antrag "+ref))
 		Run(t, f.Service, "anna", "outcome "+ref+" 1 accepted "+text("referral.outcome_note", "bewilligt "+ref))
-		Run(t, f.Service, "anna", "barrier "+ref+" jobcenter "+text("barrier.text", "Wartezeit beim Jobcenter "+ref))
+		Run(t, f.Service, "anna", "barrier "+ref+" jobcenter "+text("barrier.text", fmt.Sprintf("Wartezeit beim Jobcenter: %d Wochen", 8+2*j)))
 	}
 	Run(t, f.Service, "anna", "close "+f.Closed+" moved "+text("case.close_note", "nach Köln verzogen"))
 	return f
