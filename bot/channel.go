@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -70,6 +71,9 @@ func (c *Client) PostToChannel(ctx context.Context, channelID, message string) (
 				name = ch.Name
 			}
 			return "", kim.Errorf(kim.EFORBIDDEN, "meeting.channel_no_access", map[string]any{"Channel": name})
+		}
+		if r := (*kim.PostRefused)(nil); errors.As(postErr(resp, err), &r) {
+			return "", &kim.Error{Code: kim.EINVALID, Key: "agenda.post_refused", Args: map[string]any{"Reason": r.Reason}, Err: r}
 		}
 		return "", apiErr("create post", resp, err)
 	}

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -123,9 +125,27 @@ func (m *Messenger) Post(ctx context.Context, to kim.Target, key string, msg kim
 	}
 	created, resp, err := m.Client.api.CreatePost(ctx, p)
 	if err != nil {
-		return "", apiErr("create post", resp, err)
+		return "", postErr(resp, err)
 	}
 	return created.Id, nil
+}
+
+// postErr is the error of a failed CreatePost: a *kim.PostRefused with
+// Mattermost's reason when it refused the post (4xx other than 429), which a
+// retry will not change, else the REST error.
+func postErr(resp *model.Response, err error) error {
+	if resp == nil || resp.StatusCode < 400 || resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+		return apiErr("create post", resp, err)
+	}
+	reason := err.Error()
+	var ae *model.AppError
+	if errors.As(err, &ae) {
+		reason = ae.Message
+		if ae.Id != "" && ae.Id != ae.Message {
+			reason += " (" + ae.Id + ")"
+		}
+	}
+	return &kim.PostRefused{Status: resp.StatusCode, Reason: reason, Err: err}
 }
 
 // FindPost returns the id of the bot's post to the target that carries the

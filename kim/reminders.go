@@ -195,3 +195,18 @@ type PressResult struct {
 	Status    string
 	Keep      []string
 }
+
+// PostRefused is a post Mattermost answered with a refusal (a 4xx other than
+// 429): sending the same message again will not help, so the people it was
+// for must hear of it. Reason is Mattermost's own explanation.
+type PostRefused struct {
+	Status int
+	Reason string
+	Err    error
+}
+
+func (e *PostRefused) Error() string {
+	return fmt.Sprintf("mattermost refused the post (status %d): %s", e.Status, e.Reason)
+}
+
+func (e *PostRefused) Unwrap() error { return e.Err }

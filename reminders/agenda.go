@@ -8,9 +8,11 @@ package reminders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/kimbot-nrw/kimbot/inert"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
 	"github.com/kimbot-nrw/kimbot/render"
@@ -21,6 +23,13 @@ import (
 const (
 	agendaPostKind     = "agenda-post"
 	agendaReminderKind = "agenda-reminder"
+	// agendaFailedKind is the DM to a meeting's creator that its automatic
+	// agenda post was refused by Mattermost, or did not go out before the
+	// meeting began.
+	agendaFailedKind = "agenda-failed"
+	// agendaLookback is how long after a meeting began a pass still tells
+	// its creator that the agenda never went out.
+	agendaLookback = 7 * 24 * time.Hour
 	// agendaHorizon is how far ahead a pass looks for meetings: 20 working
 	// days (the largest lead) plus weekends and holidays.
 	agendaHorizon = 45 * 24 * time.Hour
@@ -76,7 +85,7 @@ func AgendaReminderTime(m kim.Meeting) time.Time {
 // (by hand, or by an earlier pass), and not for a meeting made after that
 // time. It is given up when the meeting begins.
 func agendaPosts(ctx context.Context, p *Pass) error {
-	list, err := p.Meetings.UpcomingMeetings(ctx, p.Now, p.Now.Add(agendaHorizon))
+	list, err := p.Meetings.UpcomingMeetings(ctx, p.Now.Add(-agendaLookback), p.Now.Add(agendaHorizon))
 	if err != nil {
 		return err
 	}
@@ -86,10 +95,15 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 		if p.Now.Before(due) || m.CreatedAt.After(due) || (m.AgendaPostedAt != nil && !m.AgendaPostedAt.Before(due)) {
 			continue
 		}
+		key := fmt.Sprintf("%s:%d", agendaPostKind, m.ID)
+		if !m.StartsAt.After(p.Now) {
+			agendaExpired(ctx, p, x, key)
+			continue
+		}
 		var posted kim.Meeting
 		var sum kim.BarrierSummary
-		p.Deliver(ctx, Delivery{
-			Key:       fmt.Sprintf("%s:%d", agendaPostKind, m.ID),
+		o, err := p.Deliver(ctx, Delivery{
+			Key:       key,
 			Kind:      agendaPostKind,
 			Target:    kim.Target{ChannelID: m.ChannelID},
 			Day:       kim.DateOf(due),
@@ -122,8 +136,49 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 				return p.Meetings.AgendaPosted(ctx, a, m.ID, postID, p.Now, len(posted.Items), sum.LastID)
 			},
 		})
+		if refused := (*kim.PostRefused)(nil); o == Failed && errors.As(err, &refused) {
+			agendaFailed(ctx, p, x, "agenda.auto_refused", refused.Reason)
+		}
 	}
 	return nil
+}
+
+// agendaExpired tells the creator of a meeting that has begun when its
+// automatic agenda post never went out (it expired after failing).
+func agendaExpired(ctx context.Context, p *Pass, x store.AgendaMeeting, key string) {
+	rec, err := p.DeliveryRecord(ctx, key)
+	if err != nil || rec.Status != store.DeliveryExpired || rec.Attempts == 0 {
+		return
+	}
+	reason := rec.LastError
+	if reason == "" {
+		reason = "–"
+	}
+	agendaFailed(ctx, p, x, "agenda.auto_expired", reason)
+}
+
+// agendaFailed sends the creator of a meeting, once, the message id about
+// its automatic agenda post, with Mattermost's reason.
+func agendaFailed(ctx context.Context, p *Pass, x store.AgendaMeeting, id, reason string) {
+	m, lang := x.Meeting, x.CreatorLang
+	p.Deliver(ctx, Delivery{
+		Key:       fmt.Sprintf("%s:%d", agendaFailedKind, m.ID),
+		Kind:      agendaFailedKind,
+		Target:    kim.Target{UserID: m.CreatedBy},
+		Day:       kim.DateOf(p.Now.In(m.Location())),
+		MeetingID: m.ID,
+		Expires:   m.StartsAt.Add(agendaLookback),
+		Message: kim.Message{Text: messages.T(lang, id, map[string]any{"Title": m.Title, "Ref": m.Ref(),
+			"When": render.MeetingTime(lang, m), "Channel": m.ChannelName, "Reason": inert.Inline(clipReason(reason))})},
+	})
+}
+
+// clipReason keeps a reason short enough for a DM.
+func clipReason(s string) string {
+	if r := []rune(s); len(r) > 300 {
+		return string(r[:300]) + "…"
+	}
+	return s
 }
 
 // agendaReminders reminds the creator of each meeting whose agenda is still

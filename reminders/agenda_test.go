@@ -155,3 +155,49 @@ func TestAgendaJobs(t *testing.T) {
 		t.Errorf("meeting %s made after its posting time was posted", late.Ref())
 	}
 }
+
+// An automatic agenda post that Mattermost refuses is reported to the
+// meeting's creator at once, with Mattermost's reason, once; one that could
+// not go out before the meeting began (Mattermost unreachable for that
+// channel) is reported after it began. Neither expires silently.
+func TestAgendaPostFailures(t *testing.T) {
+	w := newPassWorld(t)
+	created := time.Date(2026, 11, 23, 10, 0, 0, 0, kim.Berlin)
+	kora := kim.Actor{TeamID: "t1", UserID: "kora"}
+	refused, err := w.s.CreateMeeting(w.ctx, kora, kim.Meeting{Title: "Archiviert", StartsAt: berlin(12, 3, 14, 0),
+		ChannelID: "ch-archived", ChannelName: "alt", CreatedAt: created})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unreachable, err := w.s.CreateMeeting(w.ctx, kora, kim.Meeting{Title: "Unerreichbar", StartsAt: berlin(12, 4, 14, 0),
+		ChannelID: "ch-down", ChannelName: "weg", CreatedAt: created})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.mm.mu.Lock()
+	w.mm.failing = map[string]error{
+		"ch-archived": &kim.PostRefused{Status: 403, Reason: "Cannot post to an archived channel @channel"},
+		"ch-down":     errDown,
+	}
+	w.mm.mu.Unlock()
+
+	w.pass(berlin(12, 1, 9, 0)) // M-1's post is due and refused
+	dm := w.expectPosts("kora", 1)[0]
+	mustContain(t, text(dm), "automatische Tagesordnung für **Archiviert** (M-1)", "~alt",
+		"Cannot post to an archived channel ＠channel", "/kim tagesordnung posten M-1")
+	for _, h := range []int{10, 11, 12} {
+		w.pass(berlin(12, 1, h, 0)) // retried, not reported again
+	}
+	w.pass(berlin(12, 2, 9, 0)) // M-2's post is due; Mattermost does not answer for its channel
+	w.pass(berlin(12, 3, 13, 0))
+	w.expectPosts("kora", 3)     // + the empty-agenda reminders of M-1 and M-2
+	w.pass(berlin(12, 4, 15, 0)) // both meetings have begun: M-2's post expired unsent
+	w.pass(berlin(12, 4, 16, 0))
+	posts := w.expectPosts("kora", 4)
+	mustContain(t, text(posts[3]), "Tagesordnung für **Unerreichbar** (M-2)", "nicht in ~weg erschienen", "connection refused")
+	for _, m := range []kim.Meeting{refused, unreachable} {
+		if rec, err := w.s.Delivery(w.ctx, "agenda-post:"+strconv.FormatInt(m.ID, 10), nil); err != nil || rec.Status != "expired" {
+			t.Errorf("%s: delivery %+v %v", m.Ref(), rec, err)
+		}
+	}
+}

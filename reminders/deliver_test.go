@@ -26,6 +26,8 @@ type fakeMattermost struct {
 	posts []fakePost
 	down  bool
 	finds int
+	// failing makes posts into these channels fail with the error.
+	failing map[string]error
 }
 
 type fakePost struct {
@@ -43,6 +45,9 @@ func (f *fakeMattermost) Post(ctx context.Context, to kim.Target, key string, ms
 	defer f.mu.Unlock()
 	if f.down {
 		return "", errDown
+	}
+	if err := f.failing[to.ChannelID]; err != nil && to.ChannelID != "" {
+		return "", err
 	}
 	p := fakePost{ID: fmt.Sprintf("post%d", len(f.posts)+1), Target: to, Key: key, Msg: msg, At: kim.ClockOr(f.clock).Now()}
 	f.posts = append(f.posts, p)

@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/store"
 )
 
 // Job is one kind of reminder work that every pass does.
@@ -106,6 +107,12 @@ type Pass struct {
 // a record (a job skips what is settled before building it).
 func (p *Pass) DeliveryStatuses(ctx context.Context, keys []string) (map[string]string, error) {
 	return p.svc.Deliverer.Deliveries.DeliveryStatuses(ctx, keys)
+}
+
+// DeliveryRecord returns the record of a delivery key (kim.ENOTFOUND when
+// it has none).
+func (p *Pass) DeliveryRecord(ctx context.Context, key string) (store.DeliveryRecord, error) {
+	return p.svc.Deliverer.Deliveries.Delivery(ctx, key, p.svc.Deliverer.clock().NowOrNil())
 }
 
 // Deliver delivers x exactly once (see Deliverer.Deliver) as of the pass's
