@@ -105,9 +105,10 @@ func (v *Verb) top() *Verb {
 	return v
 }
 
-// sub finds a sub-verb by name or alias.
+// sub finds a sub-verb by name or alias, in any case, with umlauts or their
+// transcriptions (ä or ae, ß or ss).
 func (v *Verb) sub(word string) *Verb {
-	w := strings.ToLower(word)
+	w := kim.Fold(word)
 	for _, s := range v.Subs {
 		if s.Name == w || (s.Alias != "" && s.Alias == w) {
 			return s

@@ -344,7 +344,7 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 		return usageErr(key, v, data)
 	}
 	w := strings.ToLower(raw)
-	if a, ok := p.Aliases[w]; ok {
+	if a, ok := p.Aliases[kim.Fold(raw)]; ok { // aliases are transcribed: löschen, loeschen, LÖSCHEN
 		w = a
 	}
 	for _, x := range p.Or {

@@ -29,6 +29,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Inline returns s as inert Markdown for one line of a post (a list item, a
@@ -71,14 +72,25 @@ func Inline(s string) string {
 	return strings.Join(fields, " ")
 }
 
+// marker is what package mask puts where it removed something.
+const marker = "[…]"
+
 // active are the ASCII characters that can start Markdown or an entity.
 const active = "\\`*_[](){}<>!|#$&^+="
 
 // escape backslash-escapes Markdown and replaces "@" and "~".
 func escape(f string) string {
 	var b strings.Builder
-	for _, r := range f {
+	for i := 0; i < len(f); {
+		r, n := utf8.DecodeRuneInString(f[i:])
 		switch {
+		case strings.HasPrefix(f[i:], marker) && !strings.HasPrefix(f[i+len(marker):], "(") &&
+			!strings.HasPrefix(f[i+len(marker):], "["):
+			// The masking's marker stays readable: without "(" or "["
+			// after it, it cannot open a link.
+			b.WriteString(marker)
+			i += len(marker)
+			continue
 		case r == '@':
 			b.WriteRune('＠')
 		case r == '~':
@@ -89,6 +101,7 @@ func escape(f string) string {
 		default:
 			b.WriteRune(r)
 		}
+		i += n
 	}
 	return b.String()
 }

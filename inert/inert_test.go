@@ -17,7 +17,7 @@ var hostile = []string{
 	"[a][1]\n\n[1]: https://evil.example", "**fett** _kursiv_ ~~weg~~ `code` ``x``", "| a | b |", "# Überschrift",
 	"> Zitat", "- Liste", "1. Liste", "~town-square ~off-topic", "$x^2$ $$y$$", "<b>html</b>", "a\\b", "`https://evil.example`",
 	":smile: #hashtag", "Zeile 1\nZeile 2\r\nZeile 3", "\u202eevil\u202c", "Termine erst nach 8 Wochen (Jobcenter)",
-	"Kita-Plätze fehlen, z.B. in Nord.", "ca. 5 Wochen, usw.",
+	"Kita-Plätze fehlen, z.B. in Nord.", "ca. 5 Wochen, usw.", "[…](https://evil.example) […][1] ![…](x) […] wartet",
 }
 
 // visible returns what Mattermost shows and what its mention parser reads of
@@ -108,6 +108,8 @@ func TestInlineExamples(t *testing.T) {
 		{"Termine erst nach 8 Wochen", "Termine erst nach 8 Wochen"},
 		{"siehe jobcenter.de, danke", "siehe `jobcenter.de,` danke"},
 		{"a | b", "a \\| b"},
+		{"[…] wartet ([…], […])", "[…] wartet \\([…], […]\\)"},
+		{"[…](x)", "\\[…\\]\\(x\\)"},
 		{"Zeile\n2", "Zeile 2"},
 	} {
 		if got := Inline(tc.in); got != tc.want {

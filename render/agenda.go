@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kimbot-nrw/kimbot/inert"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
 )
@@ -37,18 +38,19 @@ func GroupLabel(lang string, g kim.BarrierGroup) string {
 // Agenda is the agenda post of a meeting for its channel: German first
 // (the network's working language), one English line after it. It names
 // the barriers by partner or topic with counts and the texts coaches wrote
-// for the network, never a case reference or a pseudonym.
+// for the network, never a case reference or a pseudonym. Every text that
+// comes from people is inert (package inert): no mention, image or link.
 func Agenda(m kim.Meeting, sum kim.BarrierSummary) string {
 	de := func(id string, data map[string]any) string { return messages.T("de", id, data) }
 	head := func(withTexts bool) string {
 		var b strings.Builder
-		fmt.Fprintf(&b, "#### %s\n**%s**\n\n", de("agenda.post.title", map[string]any{"Title": OneLine(m.Title), "Ref": m.Ref()}),
+		fmt.Fprintf(&b, "#### %s\n**%s**\n\n", de("agenda.post.title", map[string]any{"Title": inert.Inline(OneLine(m.Title)), "Ref": m.Ref()}),
 			MeetingTime("de", m))
 		if len(m.Items) == 0 {
 			b.WriteString("_" + de("agenda.post.no_items", nil) + "_\n")
 		}
 		for _, it := range m.Items {
-			fmt.Fprintf(&b, "%d. %s\n", it.Position, OneLine(it.Text))
+			fmt.Fprintf(&b, "%d. %s\n", it.Position, inert.Inline(OneLine(it.Text)))
 		}
 		fmt.Fprintf(&b, "\n##### %s\n", de("agenda.barriers_title", nil))
 		since := de("agenda.since_start", nil)
@@ -61,14 +63,14 @@ func Agenda(m kim.Meeting, sum kim.BarrierSummary) string {
 			b.WriteString(de("agenda.post.barriers_intro", map[string]any{"N": sum.Total, "Since": since}) + "\n\n")
 			b.WriteString("| " + de("report.head.partner_topic", nil) + " | " + de("report.head.value", nil) + " |\n| --- | ---: |\n")
 			for _, g := range sum.Groups {
-				fmt.Fprintf(&b, "| %s | %d |\n", Cell(GroupLabel("de", g)), g.Count)
+				fmt.Fprintf(&b, "| %s | %d |\n", inert.Inline(Clip(OneLine(GroupLabel("de", g)), 120)), g.Count)
 			}
 			if withTexts {
 				for _, g := range sum.Groups {
 					if len(g.Texts) == 0 {
 						continue
 					}
-					fmt.Fprintf(&b, "\n**%s**\n", OneLine(GroupLabel("de", g)))
+					fmt.Fprintf(&b, "\n**%s**\n", inert.Inline(OneLine(GroupLabel("de", g))))
 					for i, t := range g.Texts {
 						if i == 3 {
 							fmt.Fprintf(&b, "- %s\n", de("agenda.post.more", map[string]any{"N": len(g.Texts) - 3}))
@@ -78,14 +80,14 @@ func Agenda(m kim.Meeting, sum kim.BarrierSummary) string {
 						if t.Count > 1 {
 							times = fmt.Sprintf(" (%d×)", t.Count)
 						}
-						fmt.Fprintf(&b, "- „%s“%s\n", Clip(OneLine(t.Text), 200), times)
+						fmt.Fprintf(&b, "- „%s“%s\n", inert.Inline(Clip(OneLine(t.Text), 200)), times)
 					}
 				}
 			}
 		}
 		n := len(m.Items)
 		fmt.Fprintf(&b, "\n---\n_%s_", messages.T("en", "agenda.post.english", map[string]any{
-			"Title": OneLine(m.Title), "When": MeetingTime("en", m), "Items": n, "Barriers": sum.Total}))
+			"Title": inert.Inline(OneLine(m.Title)), "When": MeetingTime("en", m), "Items": n, "Barriers": sum.Total}))
 		return b.String()
 	}
 	text := head(true)
