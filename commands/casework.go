@@ -141,15 +141,3 @@ func (r *Runner) transfer(a *Args) (Reply, error) {
 	}
 	return Reply{Text: r.T("transfer.saved", map[string]any{"Ref": c.Ref, "User": to.Username})}, nil
 }
-
-// barrier records a Strukturhinweis for the network.
-func (r *Runner) barrier(a *Args) (Reply, error) {
-	c, p, err := r.svc.Store.AddBarrier(r.ctx, r.Actor(), a.Str("case"), a.Str("about"), a.Str("text"))
-	if err != nil {
-		return Reply{}, err
-	}
-	if p.ID != 0 {
-		return Reply{Text: r.T("barrier.saved_partner", map[string]any{"Ref": c.Ref, "Partner": p.Name})}, nil
-	}
-	return Reply{Text: r.T("barrier.saved_topic", map[string]any{"Ref": c.Ref, "Topic": render.Cell(a.Str("about"))})}, nil
-}

@@ -95,8 +95,11 @@ func TestCaseCycle(t *testing.T) {
 	w.ok("anna", "ziel erreicht K-2026-0001 2", "Ziel 2 von **K-2026-0001** erreicht: Praktikum finden")
 	w.ok("anna", "goal drop K-2026-0001 1", "verworfen", "Phase: Planung")
 	w.ok("anna", "goal add K-2026-0001 housing Wohnung suchen", "Ziel 3", "Phase: Monitoring")
-	w.ok("anna", "hindernis K-2026-0001 jobcenter \"Termine erst nach 8 Wochen\"", "Strukturhinweis zu Jobcenter", "ohne Bezug")
-	w.ok("anna", "barrier K-2026-0001 Wohnen Keine Wohnungen unter der Mietobergrenze", "zum Thema „Wohnen“")
+	w.ok("anna", "hindernis K-2026-0001 jobcenter \"Termine erst nach 8 Wochen\"", "So sieht das Netzwerk Strukturhinweis 1 von K-2026-0001",
+		"unter Jobcenter", "„Termine erst nach 8 Wochen“", "/kim hindernis bestaetigen K-2026-0001 1")
+	w.ok("anna", "hindernis bestätigen K-2026-0001 1", "Strukturhinweis 1 von K-2026-0001 (Jobcenter) ist gespeichert", "ohne Bezug")
+	w.ok("anna", "barrier K-2026-0001 Wohnen Keine Wohnungen unter der Mietobergrenze", "unter Thema: Wohnen")
+	w.ok("anna", "barrier confirm K-2026-0001 2", "(Thema: Wohnen) ist gespeichert")
 	if n := w.count(`SELECT count(*) FROM barriers WHERE case_id IS NOT NULL AND text_enc IS NOT NULL AND topic IS NULL AND num_nonnulls(partner_id, topic_id) = 1 AND NOT draft`); n != 2 {
 		t.Fatalf("barriers: %d", n)
 	}

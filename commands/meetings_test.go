@@ -87,8 +87,11 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 	w.mustSay("teamA", "anna", "open AB group=refugee consent=yes", "K-2026-0001")
 	w.mustSay("teamA", "ben", "open XY group=eu consent=yes", "K-2026-0002")
 	w.mustSay("teamA", "anna", `barrier K-2026-0001 jobcenter "Termine erst nach 8 Wochen"`)
+	w.mustSay("teamA", "anna", "barrier confirm K-2026-0001 1")
 	w.mustSay("teamA", "ben", `barrier K-2026-0002 jobcenter "Termine erst nach 8 Wochen"`)
+	w.mustSay("teamA", "ben", "hindernis bestaetigen K-2026-0002 1")
 	w.mustSay("teamA", "anna", `barrier K-2026-0001 wohnen "AB findet keine Wohnung, siehe K-2026-0001"`)
+	w.mustSay("teamA", "anna", "barrier confirm K-2026-0001 2")
 
 	w.mustSay("teamA", "kora", "meeting new 2026-12-03 14:00 Netzwerktreffen Integration channel=~netz",
 		"**M-1**", "Do., 03.12.2026, 14:00 Uhr", "~netz", "01.12.2026 um 09:00")
@@ -122,6 +125,7 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 	// The next meeting sees only what was recorded since M-1.
 	w.clockAt(time.Date(2026, 12, 8, 10, 0, 0, 0, kim.Berlin))
 	w.mustSay("teamA", "ben", `hindernis K-2026-0002 auslaenderbehoerde "Keine Termine online buchbar"`)
+	w.mustSay("teamA", "ben", "hindernis bestätigen K-2026-0002 2")
 	w.mustSay("teamA", "kora", "agenda post M-2", "Strukturhinweise ohne Fallbezug: 1")
 	post = chs.last("ch-netz")
 	if !strings.Contains(post, "seit dem letzten Treffen am 03.12.2026") || !strings.Contains(post, "| Ausländerbehörde | 1 |") ||

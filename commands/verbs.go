@@ -198,9 +198,30 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		{Name: "about", Kind: Word, Max: 80},
 		{Name: "text", Kind: Text},
 	},
-	Run: (*Runner).barrier,
+	Run: (*Runner).barrier, // commands/barriers.go
 	Examples: []string{"/kim barrier K-2026-0042 jobcenter \"Termine erst nach 8 Wochen\"",
-		"/kim hindernis K-2026-0042 Wohnungsmarkt Keine Wohnungen unter der Mietobergrenze"},
+		"/kim hindernis K-2026-0042 wohnen Keine Wohnungen unter der Mietobergrenze"},
+	Subs: []*Verb{{
+		Name: "confirm", Alias: "bestaetigen",
+		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "n", Kind: Int, Min: 1, Max: 1000}},
+		Run:      (*Runner).barrierConfirm,
+		Examples: []string{"/kim barrier confirm K-2026-0042 1", "/kim hindernis bestätigen K-2026-0042 1"},
+	}, {
+		Name: "edit", Alias: "aendern",
+		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "n", Kind: Int, Min: 1, Max: 1000}, {Name: "text", Kind: Text}},
+		Run:      (*Runner).barrierEdit,
+		Examples: []string{"/kim barrier edit K-2026-0042 1 \"Termine erst nach 10 Wochen\"", "/kim hindernis ändern K-2026-0042 1 Rückruf dauert drei Wochen"},
+	}, {
+		Name: "delete", Alias: "loeschen",
+		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "n", Kind: Int, Min: 1, Max: 1000}},
+		Run:      (*Runner).barrierDelete,
+		Examples: []string{"/kim barrier delete K-2026-0042 1", "/kim hindernis löschen K-2026-0042 1"},
+	}, {
+		Name: "list", Alias: "liste",
+		Params:   []Param{{Name: "case", Kind: CaseRef}},
+		Run:      (*Runner).barrierList,
+		Examples: []string{"/kim barrier list K-2026-0042", "/kim hindernis liste K-2026-0042"},
+	}},
 }, {
 	Name: "away", Alias: "abwesend", Roles: coach,
 	Params: []Param{
@@ -343,6 +364,23 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			Name: "list", Alias: "liste",
 			Run:      (*Runner).partnerList,
 			Examples: []string{"/kim admin partner list"},
+		}},
+	}, {
+		// Everybody with a role reads the topic list; admins keep it.
+		Name: "topic", Alias: "thema", Roles: anyRole, Subs: []*Verb{{
+			Name: "add", Alias: "neu", Roles: admin,
+			Params:   []Param{{Name: "key", Kind: Word, Max: 40}, {Name: "name", Kind: Text, Max: 80}},
+			Run:      (*Runner).topicAdd,
+			Examples: []string{"/kim admin topic add finanzen \"Finanzen und Leistungen\"", "/kim admin thema neu dolmetschen Sprachmittlung"},
+		}, {
+			Name: "remove", Alias: "entfernen", Roles: admin,
+			Params:   []Param{{Name: "key", Kind: Word, Max: 40}},
+			Run:      (*Runner).topicRemove,
+			Examples: []string{"/kim admin topic remove digitales", "/kim admin thema entfernen mobilität"},
+		}, {
+			Name: "list", Alias: "liste",
+			Run:      (*Runner).topicList,
+			Examples: []string{"/kim admin topic list", "/kim admin thema liste"},
 		}},
 	}, {
 		Name: "audit", Alias: "protokoll",
