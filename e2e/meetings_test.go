@@ -81,9 +81,13 @@ func TestMeetingAgenda(t *testing.T) {
 	}
 	refs, pseudonyms := []string{ref1, ref2}, []string{"Amira", "Jovan"}
 	coach1.kimOK(t, `barrier `+ref1+` jobcenter "Termine erst nach 8 Wochen"`)
+	coach1.kimOK(t, "barrier confirm "+ref1+" 1")
 	coach2.kimOK(t, `barrier `+ref2+` jobcenter "Termine erst nach 8 Wochen"`)
+	coach2.kimOK(t, "barrier confirm "+ref2+" 1")
 	coach2.kimOK(t, `hindernis `+ref2+` auslaenderbehoerde "Keine Online-Termine für Verlängerungen"`)
+	coach2.kimOK(t, "hindernis bestaetigen "+ref2+" 2")
 	coach1.kimOK(t, `barrier `+ref1+` Wohnen "Amira findet keine Wohnung (`+ref1+`)"`)
+	coach1.kimOK(t, "barrier confirm "+ref1+" 2")
 
 	// A private channel without the bot: a clear refusal, nothing stored.
 	priv, _, err := stack.admin.CreateChannel(ctxT(t), &model.Channel{TeamId: env.Team.Id, Name: "vertraulich-" + env.suffix,
@@ -129,6 +133,7 @@ func TestMeetingAgenda(t *testing.T) {
 
 	// The agenda changes; the automatic post brings it once at its time.
 	coach2.kimOK(t, `barrier `+ref2+` jobcenter "Rückruf dauert drei Wochen"`)
+	coach2.kimOK(t, "barrier confirm "+ref2+" 3")
 	coord.kimOK(t, `tagesordnung neu M-1 "Wohnraum für Geflüchtete"`, "Punkt 2")
 	out := env.remindNow(t, due.Add(-time.Minute))
 	if n := len(coord.botPosts(t, netz.Id)); n != 1 {
