@@ -76,7 +76,7 @@ func TestBarriersReachTheNetwork(t *testing.T) {
 		"Termin für Mo\u200bhamed fehlt", "Mo\u00adhamed wartet auf Rückruf", "M o h a m e d wartet auf Antwort",
 		"Mo-ha-med wartet auf den Bescheid", "M0hamed wartet auf die Karte", "Моhamed wartet (kyrillische Buchstaben)",
 		"Mohammed wartet, anders geschrieben", "Die Mohamedfamilie wartet", "Mohamed's Anträge bleiben liegen",
-		"\u202eMohamed\u202c rückwärts gesetzt", "Mu\u0308ller bekommt keinen Termin", "Muellers Kinder ohne Kitaplatz",
+		"Mo\u2060ha\ufe0fmed mit Wortverbinder", "Mu\u0308ller bekommt keinen Termin", "Muellers Kinder ohne Kitaplatz",
 		"MÜLLER wartet seit März", "Olena braucht einen Kurs", "Олена braucht einen Integrationskurs",
 		"A. M. hat keinen Platz bekommen", "A.M. hat keinen Platz im Kurs", "Frau A. wartet auf die Zusage",
 		"Herr Schmidt vom Amt ruft nicht zurück", "Familie Yilmaz sucht eine Wohnung", "Die Yilmazsche Wohnung ist zu klein",
@@ -102,6 +102,7 @@ func TestBarriersReachTheNetwork(t *testing.T) {
 	env.Admin.kimOK(t, "admin thema neu familie \"Familie Yilmaz\"", "keinen Namen")
 	env.Admin.kimOK(t, "admin thema neu alle \"@channel Themen\"", "Thema `alle`")
 	coach1.kimOK(t, "hindernis "+r1+" wohnen Miete\x00zu hoch", "Steuerzeichen", "U+0000")
+	coach1.kimOK(t, "hindernis "+r1+" wohnen \u202eMohamed\u202c rückwärts", "Steuerzeichen", "U+202E")
 
 	// Every text is shown as the network will see it before it is kept.
 	var shown []string
