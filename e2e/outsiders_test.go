@@ -75,7 +75,7 @@ func TestOutsiders(t *testing.T) {
 		"abschliessen " + ref + " verzogen", "reopen " + ref,
 		"transfer " + ref + " " + outsider.mention(), "uebergeben " + ref + " " + coord.mention(),
 		"barrier " + ref + " jmd Wartezeit", "hindernis " + ref + " wohnen zu teuer",
-		"hindernis bestaetigen " + ref + " 1", "barrier edit " + ref + " 1 anders", "hindernis löschen " + ref + " 1", "barrier list " + ref,
+		"hindernis bestaetigen " + ref + " 1",
 		"admin audit " + ref,
 	}
 	actors := []struct {

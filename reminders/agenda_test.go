@@ -114,7 +114,7 @@ func TestAgendaJobs(t *testing.T) {
 	}
 	post := posts[0].Msg.Text
 	mustContain(t, post, "Tagesordnung: Netzwerktreffen (M-1)", "Strukturhinweise aus dem Case Management", "| Jobcenter | 1 |",
-		"„Termine erst nach 8 Wochen ([…])“", "Noch keine Punkte")
+		"„Termine erst nach 8 Wochen \\([…]\\)“", "Noch keine Punkte")
 	if strings.Contains(post, c.Ref) || strings.Contains(post, "K-2026") {
 		t.Errorf("agenda post names the case:\n%s", post)
 	}
