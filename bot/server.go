@@ -273,6 +273,15 @@ func (s *Server) validToken(ctx context.Context, teamID, token string) bool {
 		want, ok := s.tokens[teamID]
 		return ok && subtle.ConstantTimeCompare([]byte(want), []byte(token)) == 1
 	}
+	// A token regenerated in Mattermost and saved by `kimbot provision`
+	// replaces the old one on every replica within TokenMaxAge: the old one
+	// stops working then, even where it was cached.
+	s.mu.RLock()
+	stale := time.Since(s.reloadedAt) >= TokenMaxAge
+	s.mu.RUnlock()
+	if stale {
+		s.reloadTokens(ctx)
+	}
 	if check() {
 		return true
 	}
@@ -292,15 +301,41 @@ func (s *Server) validToken(ctx context.Context, teamID, token string) bool {
 		s.mu.Lock()
 	}
 	if time.Since(s.reloadedAt) >= time.Second {
-		s.reloadedAt = time.Now()
-		if t, err := s.Store.CommandTokens(ctx); err == nil {
-			s.tokens = t
-		} else {
-			s.Log.Error("bot: unable to load command tokens", "err", err)
-		}
+		s.loadTokens(ctx)
 	}
+	_, known := s.tokens[teamID]
 	s.mu.Unlock()
-	return check()
+	if check() {
+		return true
+	}
+	if known {
+		s.Log.Warn("bot: slash command refused: its token is not the one kimbot keeps for the team; if the command's "+
+			"token was regenerated in Mattermost, run `kimbot provision` (every replica takes the new token within 10 s)",
+			"team", teamID)
+	}
+	return false
+}
+
+// TokenMaxAge is how long a replica trusts the command tokens it read.
+const TokenMaxAge = 10 * time.Second
+
+// reloadTokens reads the command tokens again.
+func (s *Server) reloadTokens(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if time.Since(s.reloadedAt) >= TokenMaxAge {
+		s.loadTokens(ctx)
+	}
+}
+
+// loadTokens reads the command tokens; the caller holds s.mu.
+func (s *Server) loadTokens(ctx context.Context) {
+	s.reloadedAt = time.Now()
+	if t, err := s.Store.CommandTokens(ctx); err == nil {
+		s.tokens = t
+	} else {
+		s.Log.Error("bot: unable to load command tokens", "err", err)
+	}
 }
 
 // refuse answers a request that failed verification, logging no payload.

@@ -92,3 +92,33 @@ func TestCommandTooLarge(t *testing.T) {
 		t.Fatalf("foreign token: %d %q, want 401", rec.Code, rec.Body.String())
 	}
 }
+
+// A command token regenerated in Mattermost and saved by provision is taken
+// by a replica that cached the old one once its cache is older than
+// TokenMaxAge; from then on the old token is refused.
+func TestRegeneratedCommandToken(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	if _, err := st.UpsertTeam(ctx, "t1", "team", "c1", "old-token"); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Store: st, Redis: testenv.Redis(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if !s.validToken(ctx, "t1", "old-token") {
+		t.Fatal("the provisioned token is refused")
+	}
+	if _, err := st.UpsertTeam(ctx, "t1", "team", "c1", "new-token"); err != nil { // kimbot provision after "regenerate"
+		t.Fatal(err)
+	}
+	if !s.validToken(ctx, "t1", "old-token") {
+		t.Error("within TokenMaxAge the cached token still works")
+	}
+	s.mu.Lock()
+	s.reloadedAt = s.reloadedAt.Add(-TokenMaxAge) // the cache has aged
+	s.mu.Unlock()
+	if s.validToken(ctx, "t1", "old-token") {
+		t.Error("the old token still works after the cache aged")
+	}
+	if !s.validToken(ctx, "t1", "new-token") {
+		t.Error("the new token is refused after the reload")
+	}
+}
