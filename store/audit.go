@@ -50,12 +50,14 @@ func (s *Store) Audit(ctx context.Context, a kim.Actor, action string, caseID in
 	return s.tx(ctx, func(tx pgx.Tx) error { return audit(ctx, tx, a, action, caseID, ref) })
 }
 
-// AuditLog returns the audit rows of a case of the team, oldest first.
+// AuditLog returns the audit rows of a case of the team, oldest first: the
+// rows of the case, and the rows that name it among others (a digest's).
 func (s *Store) AuditLog(ctx context.Context, teamID, ref string, limit int) ([]AuditEntry, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT l.at, l.actor_id, coalesce(u.username, ''), l.action, coalesce(l.case_ref, '')
+		SELECT l.at, l.actor_id, coalesce(u.username, ''), l.action, coalesce(l.case_ref, upper($2))
 		FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
-		WHERE l.team_id = $1 AND l.case_ref = upper($2)
+		WHERE l.team_id = $1 AND (l.case_ref = upper($2)
+			OR l.case_ids @> ARRAY[(SELECT id FROM cases WHERE team_id = $1 AND ref = upper($2))])
 		ORDER BY l.id DESC LIMIT $3`, teamID, ref, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read audit log: %w", err)

@@ -280,26 +280,25 @@ func clip200(s string) string {
 }
 
 // AuditDigest records in the audit log that a digest showed the cases of
-// these items to their recipient (one row per case).
+// these items to their recipient: one row per recipient and team (a digest
+// has one recipient; its items may come from more than one team) naming
+// the cases in case_ids, in one statement.
 func (s *Store) AuditDigest(ctx context.Context, items []kim.DueItem) error {
-	var teams, actors, refs []string
+	var teams, actors []string
 	var ids []int64
-	seen := map[string]bool{}
 	for _, it := range items {
-		k := it.RecipientID + "/" + it.TeamID + "/" + it.CaseRef
-		if it.CaseID == 0 || seen[k] {
-			continue
+		if it.CaseID != 0 {
+			teams, actors, ids = append(teams, it.TeamID), append(actors, it.RecipientID), append(ids, it.CaseID)
 		}
-		seen[k] = true
-		teams, actors, ids, refs = append(teams, it.TeamID), append(actors, it.RecipientID), append(ids, it.CaseID), append(refs, it.CaseRef)
 	}
 	if len(ids) == 0 {
 		return nil
 	}
 	_, err := s.pool.Exec(ctx, `
-		INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
-		SELECT t, a, 'reminder.digest', c, r FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS x(t, a, c, r)`,
-		teams, actors, ids, refs)
+		INSERT INTO audit_log (team_id, actor_id, action, case_ids)
+		SELECT t, a, 'reminder.digest', array_agg(DISTINCT c ORDER BY c)
+		FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(t, a, c) GROUP BY t, a ORDER BY t, a`,
+		teams, actors, ids)
 	if err != nil {
 		return fmt.Errorf("store: unable to write audit log: %w", err)
 	}

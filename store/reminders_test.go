@@ -284,25 +284,57 @@ func TestChangeItem(t *testing.T) {
 	}
 }
 
+// A digest writes one audit row per team of its recipient, naming the
+// cases it showed (issue 12: not one row per case), and the admin's audit
+// of each case shows that row.
 func TestAuditDigest(t *testing.T) {
 	w := newRemWorld(t)
 	c := w.open("t1", "anna", "2026-12-01", "2026-12-07")
+	d := w.open("t1", "anna", "2026-12-02", "2026-12-08")
+	e := w.open("t2", "anna", "2026-12-02", "2026-12-08")
 	items := []kim.DueItem{
 		{Kind: kim.ItemMonitoring, TeamID: "t1", CaseID: c.ID, CaseRef: c.Ref, RecipientID: "anna"},
 		{Kind: kim.ItemAssessment, TeamID: "t1", CaseID: c.ID, CaseRef: c.Ref, RecipientID: "anna"},
+		{Kind: kim.ItemMonitoring, TeamID: "t1", CaseID: d.ID, CaseRef: d.Ref, RecipientID: "anna"},
 		{Kind: kim.ItemAction, TeamID: "t1", N: 1, RecipientID: "anna"},
+		{Kind: kim.ItemMonitoring, TeamID: "t2", CaseID: e.ID, CaseRef: e.Ref, RecipientID: "anna"},
 	}
 	if err := w.s.AuditDigest(w.ctx, items); err != nil {
 		t.Fatal(err)
 	}
-	log, _ := w.s.AuditLog(w.ctx, "t1", c.Ref, 10)
-	n := 0
-	for _, e := range log {
-		if e.Action == "reminder.digest" && e.ActorID == "anna" {
-			n++
+	rows, err := w.s.Pool().Query(w.ctx, `SELECT team_id, actor_id, case_ids::text, case_id IS NULL AND case_ref IS NULL
+		FROM audit_log WHERE action = 'reminder.digest' ORDER BY team_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var team, actor, ids string
+		var bare bool
+		if err := rows.Scan(&team, &actor, &ids, &bare); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s %v", team, actor, ids, bare))
+	}
+	want := []string{fmt.Sprintf("t1 anna {%d,%d} true", c.ID, d.ID), fmt.Sprintf("t2 anna {%d} true", e.ID)}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Fatalf("digest audit rows:\n got %q\nwant %q", got, want)
+	}
+	for _, x := range []kim.Case{c, d} {
+		log, _ := w.s.AuditLog(w.ctx, "t1", x.Ref, 10)
+		n := 0
+		for _, e := range log {
+			if e.Action == "reminder.digest" && e.ActorID == "anna" && e.CaseRef == x.Ref {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d digest rows in its audit, want 1: %+v", x.Ref, n, log)
 		}
 	}
-	if n != 1 {
-		t.Fatalf("%d digest audit rows for one case, want 1: %+v", n, log)
+	// t2's case has the same reference as c: its audit shows t2's row only.
+	log, _ := w.s.AuditLog(w.ctx, "t2", e.Ref, 10)
+	if n := len(log); n != 2 || log[1].Action != "reminder.digest" {
+		t.Errorf("%s of t2: audit %+v, want its opening and one digest row", e.Ref, log)
 	}
 }
