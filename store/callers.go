@@ -67,7 +67,11 @@ func (s *Store) ResolveCaller(ctx context.Context, teamID string, c *kim.Caller)
 	if !c.Pending() {
 		return nil
 	}
-	if err := scanCaller(s.pool.QueryRow(ctx, callerQuery, callerArgs(teamID, c.Profile)), teamID, c); err != nil {
+	q, args, err := positional(callerQuery, callerArgs(teamID, c.Profile))
+	if err != nil {
+		return err
+	}
+	if err := scanCaller(s.pool.QueryRow(ctx, q, args...), teamID, c); err != nil {
 		return err
 	}
 	return check(c)
@@ -89,7 +93,7 @@ func queueCaller(b *pgx.Batch, a kim.Actor) *pendingCaller {
 		return nil
 	}
 	p := &pendingCaller{c: a.Caller, teamID: a.TeamID}
-	b.Queue(callerQuery, callerArgs(a.TeamID, a.Caller.Profile)).QueryRow(func(row pgx.Row) error {
+	queue(b, callerQuery, callerArgs(a.TeamID, a.Caller.Profile)).QueryRow(func(row pgx.Row) error {
 		p.err = scanCaller(row, a.TeamID, a.Caller)
 		return nil // an error returned here would drop the batch's prepared statements
 	})

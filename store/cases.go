@@ -170,7 +170,7 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 	args := accessArgs(a, pgx.StrictNamedArgs{"limit": limit})
 	b := &pgx.Batch{}
 	who := queueCaller(b, a)
-	b.Queue(`SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND `+cond+`
+	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND `+cond+`
 		ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST, c.ref LIMIT @limit`, args).
 		Query(func(rows pgx.Rows) (err error) {
 			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) {
@@ -182,7 +182,7 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 		})
 	// The list is audited for a coach of the team, the only one it can show cases to.
 	if !s.dry {
-		b.Queue(`INSERT INTO audit_log (team_id, actor_id, action) SELECT @team, @actor, 'case.list'
+		queue(b, `INSERT INTO audit_log (team_id, actor_id, action) SELECT @team, @actor, 'case.list'
 			WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.team_id = @team AND m.user_id = @actor AND m.role = 'coach')`,
 			pgx.StrictNamedArgs{"team": a.TeamID, "actor": a.UserID})
 	}
@@ -216,7 +216,7 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 	visible := `(SELECT c.id FROM cases c WHERE ` + caseAccess + ` AND c.ref = @ref)`
 	b := &pgx.Batch{}
 	who := queueCaller(b, a)
-	b.Queue(`SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND c.ref = @ref`, args).QueryRow(func(row pgx.Row) error {
+	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND c.ref = @ref`, args).QueryRow(func(row pgx.Row) error {
 		c, err := s.scanCase(row)
 		if err == pgx.ErrNoRows {
 			return nil
@@ -225,15 +225,15 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 		card.Case.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today) // a due assessment changes the phase by time alone
 		return keep(err)
 	})
-	b.Queue(consentsQuery(visible), args).Query(func(rows pgx.Rows) (err error) {
+	queue(b, consentsQuery(visible), args).Query(func(rows pgx.Rows) (err error) {
 		card.Consents, err = pgx.CollectRows(rows, scanConsent)
 		return keep(err)
 	})
-	b.Queue(assessmentsQuery(visible), more(pgx.StrictNamedArgs{"n": maxAssessments})).Query(func(rows pgx.Rows) (err error) {
+	queue(b, assessmentsQuery(visible), more(pgx.StrictNamedArgs{"n": maxAssessments})).Query(func(rows pgx.Rows) (err error) {
 		card.Assessments, err = pgx.CollectRows(rows, s.scanAssessment)
 		return keep(err)
 	})
-	b.Queue(`SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = `+visible+` ORDER BY n`, args).Query(func(rows pgx.Rows) (err error) {
+	queue(b, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = `+visible+` ORDER BY n`, args).Query(func(rows pgx.Rows) (err error) {
 		card.Goals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Goal, error) {
 			var g kim.Goal
 			var enc []byte
@@ -244,7 +244,7 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 		})
 		return keep(err)
 	})
-	b.Queue(`
+	queue(b, `
 		SELECT r.id, r.n, p.id, p.key, p.name, coalesce(p.legal_domain, ''), r.reason_enc, r.referred_on, r.followup_on, r.outcome,
 			r.outcome_on, r.outcome_note_enc
 		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = `+visible+` ORDER BY r.n`, args).Query(func(rows pgx.Rows) (err error) {
@@ -259,18 +259,18 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 		})
 		return keep(err)
 	})
-	b.Queue(outcomeHistoryQuery(visible), args).Query(func(rows pgx.Rows) error {
+	queue(b, outcomeHistoryQuery(visible), args).Query(func(rows pgx.Rows) error {
 		return keep(s.scanOutcomeHistory(rows, card.Referrals)) // the referrals came before
 	})
-	b.Queue(contactsQuery(visible), more(pgx.StrictNamedArgs{"offset": 0, "limit": kim.CardContacts})).Query(func(rows pgx.Rows) (err error) {
+	queue(b, contactsQuery(visible), more(pgx.StrictNamedArgs{"offset": 0, "limit": kim.CardContacts})).Query(func(rows pgx.Rows) (err error) {
 		card.Contacts, err = pgx.CollectRows(rows, s.scanContact)
 		return keep(err)
 	})
-	b.Queue(`SELECT count(*) FROM contacts WHERE case_id = `+visible, args).QueryRow(func(row pgx.Row) error {
+	queue(b, `SELECT count(*) FROM contacts WHERE case_id = `+visible, args).QueryRow(func(row pgx.Row) error {
 		return keep(row.Scan(&card.ContactCount))
 	})
 	if !s.dry {
-		b.Queue(`INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
+		queue(b, `INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
 			SELECT @team, @actor, 'case.read', c.id, c.ref FROM cases c WHERE `+caseAccess+` AND c.ref = @ref`, args)
 	}
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {

@@ -24,7 +24,7 @@ func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.C
 	var latest pgtypeDate
 	var facts kim.PhaseFacts
 	err := s.twoTrips(ctx, a, func(b *pgx.Batch, scan *scanErr) {
-		b.Queue(`SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND c.ref = @ref FOR UPDATE OF c`, args).
+		queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND c.ref = @ref FOR UPDATE OF c`, args).
 			QueryRow(func(row pgx.Row) (err error) {
 				if c, err = s.scanCase(row); err == pgx.ErrNoRows {
 					return nil
@@ -32,14 +32,14 @@ func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.C
 				found = err == nil
 				return scan.keep(err)
 			})
-		b.Queue(teamSettingsQuery, pgx.StrictNamedArgs{"team": a.TeamID}).QueryRow(func(row pgx.Row) error {
+		queue(b, teamSettingsQuery, pgx.StrictNamedArgs{"team": a.TeamID}).QueryRow(func(row pgx.Row) error {
 			set, setErr = scanTeamSettings(row)
 			return nil
 		})
-		b.Queue(`SELECT max(contact_on) FROM contacts WHERE case_id = `+visible, args).QueryRow(func(row pgx.Row) error {
+		queue(b, `SELECT max(contact_on) FROM contacts WHERE case_id = `+visible, args).QueryRow(func(row pgx.Row) error {
 			return scan.keep(row.Scan(&latest))
 		})
-		b.Queue(phaseFactsQuery(visible), args).QueryRow(func(row pgx.Row) (err error) {
+		queue(b, phaseFactsQuery(visible), args).QueryRow(func(row pgx.Row) (err error) {
 			if facts, err = scanPhaseFacts(row, a.Today); err == pgx.ErrNoRows {
 				return nil
 			}

@@ -1,0 +1,286 @@
+// Command mmratio measures what kimbot adds to Mattermost's own speed: it
+// runs `/kim show <case>` through a real Mattermost server (started with
+// devstack) as coaches would, interleaved with a do-nothing Go slash-command
+// integration (/noop: it checks the token and answers "ok") and Mattermost's
+// built-in /echo, and reports each one's latency as the client sees it and
+// the ratio kimbot / do-nothing. Every answer is checked; the coaches keep
+// below kimbot's 60 commands per minute; the users it made are deactivated
+// at the end (an unlicensed Mattermost allows 250 active users).
+//
+//	go run ./bench/mmratio -n 1500   # with the KIMBOT_TEST_* environment of scripts/test (bench/run sets it)
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/kimbot-nrw/kimbot/devstack"
+)
+
+var caseRef = regexp.MustCompile(`K-\d{4}-\d{4,6}`)
+
+func main() {
+	if err := benchmark(); err != nil {
+		log.Fatal("mmratio: ", err)
+	}
+}
+
+func benchmark() error {
+	n := flag.Int("n", 1500, "measured rounds (one /kim show, one /noop and one /echo each)")
+	coaches := flag.Int("coaches", 40, "coaches taking turns (kimbot allows each 60 commands a minute)")
+	bin := flag.String("kimbot", "", "kimbot binary (empty: build the release binary)")
+	flag.Parse()
+	env := func(name string) string {
+		v := os.Getenv(name)
+		if v == "" {
+			log.Fatalf("mmratio: %s is not set (bench/run sets it, as scripts/test does)", name) // nothing to clean up yet
+		}
+		return v
+	}
+	pgAdmin, redisURL := env("KIMBOT_TEST_DATABASE_URL"), env("KIMBOT_TEST_REDIS_URL")
+	ctx := context.Background()
+
+	mm, err := devstack.StartMattermost(ctx, devstack.MattermostConfig{
+		Bin: env("KIMBOT_TEST_MATTERMOST_BIN"), Assets: env("KIMBOT_TEST_MATTERMOST_ASSETS"),
+		PostgresAdminURL: pgAdmin, DefaultLocale: "de"})
+	if err != nil {
+		return err
+	}
+	defer mm.Close()
+	admin, err := mm.CreateFirstAdmin(ctx, "benchadmin", devstack.RandomPassword())
+	if err != nil {
+		return err
+	}
+	team, err := admin.NewTeam(ctx, "bench-ratio", "bench ratio")
+	if err != nil {
+		return err
+	}
+	channel, err := admin.TownSquareID(ctx, team.Id)
+	if err != nil {
+		return err
+	}
+
+	// kimbot, provisioned into the team.
+	if *bin == "" {
+		tmp, err := os.MkdirTemp("", "kimbot-mmratio-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		*bin, err = devstack.BuildKimbot(ctx, tmp)
+		if err != nil {
+			return err
+		}
+	}
+	dbURL, err := devstack.CreateDatabase(ctx, pgAdmin, "kimbot_mmratio")
+	if err != nil {
+		return err
+	}
+	defer devstack.DropDatabase(context.Background(), pgAdmin, dbURL)
+	port, err := devstack.FreePort()
+	if err != nil {
+		return err
+	}
+	k := devstack.Kimbot{Bin: *bin, Env: devstack.KimbotConfig{MattermostURL: mm.URL, AdminToken: admin.AuthToken,
+		Teams: []string{team.Name}, DatabaseURL: dbURL, RedisURL: redisURL, ListenAddr: fmt.Sprintf("127.0.0.1:%d", port),
+		EncryptionKey: devstack.NewEncryptionKey()}.Env()}.With("KIMBOT_REMINDER_SCHEDULE", "0 3 1 1 *")
+	for _, cmd := range []string{"migrate", "provision"} {
+		_, err := k.Run(ctx, cmd)
+		if err != nil {
+			return err
+		}
+	}
+	serve, err := k.Serve(ctx)
+	if err != nil {
+		return err
+	}
+	defer serve.Stop(15 * time.Second)
+
+	// The do-nothing integration.
+	noop := &noopIntegration{}
+	srv := httptest.NewServer(noop)
+	defer srv.Close()
+	cmd, _, err := admin.CreateCommand(ctx, &model.Command{TeamId: team.Id, Trigger: "noop", Method: model.CommandMethodPost,
+		URL: srv.URL, DisplayName: "noop", Username: "noop"})
+	if err != nil {
+		return err
+	}
+	noop.token = cmd.Token
+
+	// Coaches, each with a case.
+	type coach struct {
+		c   *devstack.Client
+		ref string
+	}
+	var users []coach
+	defer func() { // deactivate everyone this run made
+		for _, u := range users {
+			if _, err := admin.DeleteUser(context.Background(), u.c.UserID()); err != nil {
+				log.Printf("mmratio: deactivate %s: %v", u.c.Username(), err)
+			}
+		}
+	}()
+	for i := range *coaches {
+		c, err := admin.NewUser(ctx, devstack.UserSpec{Username: fmt.Sprintf("benchcoach%02d", i), Locale: "de"})
+		if err != nil {
+			return err
+		}
+		users = append(users, coach{c: c})
+		if err := admin.AddToTeam(ctx, team.Id, c.UserID()); err != nil {
+			return err
+		}
+		_, err = admin.ExecuteCommand(ctx, team.Id, channel, "/kim admin role @"+c.Username()+" coach")
+		if err != nil {
+			return err
+		}
+		r, err := c.ExecuteCommand(ctx, team.Id, channel, "/kim open P"+strconv.Itoa(i)+" group=eu consent=yes")
+		if err != nil {
+			return err
+		}
+		ref := caseRef.FindString(r.Text)
+		if ref == "" {
+			return fmt.Errorf("/kim open answered %q", r.Text)
+		}
+		users[i].ref = ref
+	}
+
+	kinds := []string{"/kim show", "/noop", "/echo"}
+	run := func(u coach, kind string) (time.Duration, error) {
+		line, want := kind, ""
+		switch kind {
+		case "/kim show":
+			line, want = "/kim show "+u.ref, u.ref+" · "
+		case "/noop":
+			want = "ok"
+		case "/echo":
+			line = "/echo bench"
+		}
+		start := time.Now()
+		r, err := u.c.ExecuteCommand(ctx, team.Id, channel, line)
+		d := time.Since(start)
+		if err == nil && !strings.Contains(r.Text, want) {
+			err = fmt.Errorf("%s: answer %q lacks %q", line, r.Text, want)
+		}
+		return d, err
+	}
+	for _, u := range users { // warm: kimbot's profile cache and prepared statements, Mattermost's caches
+		for _, kind := range kinds {
+			if _, err := run(u, kind); err != nil {
+				return err
+			}
+		}
+	}
+	before := kimbotSeconds(k.BaseURL())
+
+	// Interleaved rounds, the order rotating, paced so that no coach runs
+	// more than 45 kimbot commands a minute.
+	lat := map[string][]time.Duration{}
+	var ratios []float64
+	pace := time.Minute / time.Duration(45**coaches)
+	start := time.Now()
+	load0 := loadAverage()
+	for i := range *n {
+		time.Sleep(time.Until(start.Add(time.Duration(i) * pace)))
+		u := users[i%len(users)]
+		got := map[string]time.Duration{}
+		for j := range kinds {
+			kind := kinds[(i+j)%len(kinds)]
+			d, err := run(u, kind)
+			if err != nil {
+				return err
+			}
+			got[kind] = d
+			lat[kind] = append(lat[kind], d)
+		}
+		ratios = append(ratios, float64(got["/kim show"])/float64(got["/noop"]))
+	}
+	after := kimbotSeconds(k.BaseURL())
+	fmt.Printf("%d rounds over %d coaches in %s, load average %s → %s (1 min)\n", *n, *coaches,
+		time.Since(start).Round(time.Second), load0, loadAverage())
+	fmt.Println("| command | median ms | p90 ms | p99 ms |")
+	fmt.Println("|---|---|---|---|")
+	for _, kind := range kinds {
+		l := lat[kind]
+		slices.Sort(l)
+		fmt.Printf("| `%s` | %.2f | %.2f | %.2f |\n", kind, ms(q(l, 0.5)), ms(q(l, 0.9)), ms(q(l, 0.99)))
+	}
+	slices.Sort(ratios)
+	fmt.Printf("ratio /kim show ÷ /noop: %.2f (of the medians), %.2f (median of the rounds' ratios)\n",
+		ms(q(lat["/kim show"], 0.5))/ms(q(lat["/noop"], 0.5)), ratios[len(ratios)/2])
+	if after.count > before.count {
+		fmt.Printf("inside kimbot (kimbot_command_duration_seconds): %.2f ms a command on average\n",
+			1000*(after.sum-before.sum)/(after.count-before.count))
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func q(sorted []time.Duration, p float64) time.Duration {
+	i := int(p*float64(len(sorted))+0.5) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// noopIntegration is the do-nothing slash-command integration: it checks the
+// command token and answers an ephemeral "ok".
+type noopIntegration struct{ token string }
+
+func (n *noopIntegration) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("token")), []byte(n.token)) != 1 {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(&model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: "ok"})
+}
+
+type histogram struct{ sum, count float64 }
+
+// kimbotSeconds reads kimbot's command duration histogram from /metrics.
+func kimbotSeconds(base string) histogram {
+	var h histogram
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return h
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 2 {
+			continue
+		}
+		v, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "kimbot_command_duration_seconds_sum":
+			h.sum = v
+		case "kimbot_command_duration_seconds_count":
+			h.count = v
+		}
+	}
+	return h
+}
+
+// loadAverage returns the machine's one-minute load average.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
+}
