@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,38 +17,67 @@ const maxAudit = 50
 
 var partnerKeyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
 
-// adminDefaults shows or changes the team's intervals.
+// adminDefaults shows or changes the team's settings: the intervals of the
+// case cycle, the retention of closed cases and the agenda's lead time. A
+// retention that erases cases the current one keeps asks first.
 func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 	var ch store.DefaultsChange
 	changed := false
-	days := func(name string, max int) (*int, error) {
+	days := func(name string) (*int, error) {
 		s, ok := a.Span(name)
 		if !ok {
 			return nil, nil
 		}
 		changed = true
 		n := s.Days(r.Today)
-		if n < 1 || n > max {
-			return nil, usageErr("defaults.bad_days", a.Verb, map[string]any{"Name": name, "Max": max})
+		if n < 1 || n > kim.MaxIntervalDays {
+			return nil, usageErr("defaults.bad_days", a.Verb, map[string]any{"Name": name, "Max": kim.MaxIntervalDays})
 		}
 		return &n, nil
 	}
-	var err error
-	if ch.MonitoringDays, err = days("monitoring", 365); err != nil {
-		return Reply{}, err
-	}
-	if ch.FirstAssessmentDays, err = days("assessment", 365); err != nil {
-		return Reply{}, err
-	}
-	if ch.FollowupDays, err = days("followup", 365); err != nil {
-		return Reply{}, err
-	}
-	if s, ok := a.Span("reassessment"); ok {
-		changed = true
-		if s.Unit != kim.Months || s.N < 1 || s.N > 24 {
-			return Reply{}, usageErr("defaults.bad_months", a.Verb, map[string]any{"Name": "reassessment", "Max": 24})
+	months := func(name string, min, max int) (*int, error) {
+		s, ok := a.Span(name)
+		if !ok {
+			return nil, nil
 		}
-		ch.ReassessmentMonths = &s.N
+		changed = true
+		if s.Unit != kim.Months || s.N < min || s.N > max {
+			return nil, usageErr("defaults.bad_months", a.Verb, map[string]any{"Name": name, "Min": min, "Max": max})
+		}
+		return &s.N, nil
+	}
+	var err error
+	if ch.MonitoringDays, err = days("monitoring"); err != nil {
+		return Reply{}, err
+	}
+	if ch.FirstAssessmentDays, err = days("assessment"); err != nil {
+		return Reply{}, err
+	}
+	if ch.FollowupDays, err = days("followup"); err != nil {
+		return Reply{}, err
+	}
+	if ch.ReassessmentMonths, err = months("reassessment", 1, kim.MaxReassessmentMonths); err != nil {
+		return Reply{}, err
+	}
+	if ch.RetentionMonths, err = months("retention", kim.MinRetentionMonths, kim.MaxRetentionMonths); err != nil {
+		return Reply{}, err
+	}
+	if a.Has("agenda") {
+		n := a.Int("agenda")
+		ch.AgendaLeadWorkdays, changed = &n, true
+	}
+	if a.Has("confirm") && ch.RetentionMonths == nil {
+		return Reply{}, usageErr("defaults.confirm_alone", a.Verb, nil)
+	}
+	if ch.RetentionMonths != nil && !a.Has("confirm") {
+		n, err := r.svc.Store.RetentionErases(r.ctx, r.req.TeamID, *ch.RetentionMonths, r.Today)
+		if err != nil {
+			return Reply{}, err
+		}
+		if n > 0 {
+			return Reply{Text: r.T("defaults.retention_confirm", map[string]any{"Months": *ch.RetentionMonths, "N": n,
+				"Line": r.confirmLine()})}, nil
+		}
 	}
 	var set kim.TeamSettings
 	if changed {
@@ -58,12 +88,28 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	key := "defaults.show"
+	head := "defaults.show"
 	if changed {
-		key = "defaults.saved"
+		head = "defaults.saved"
 	}
-	return Reply{Text: r.T(key, map[string]any{"Monitoring": set.MonitoringDays, "Assessment": set.FirstAssessmentDays,
-		"Reassessment": set.ReassessmentMonths, "Followup": set.FollowupDays})}, nil
+	return Reply{Text: r.T(head, nil) + "\n" + r.settingsList(a.Verb, set) + "\n\n" + r.T("defaults.change", nil)}, nil
+}
+
+// settingsList lists every setting of the team with the option that
+// changes it (its German name to German readers).
+func (r *Runner) settingsList(v *Verb, set kim.TeamSettings) string {
+	values := map[string]int{"monitoring": set.MonitoringDays, "assessment": set.FirstAssessmentDays,
+		"reassessment": set.ReassessmentMonths, "followup": set.FollowupDays, "retention": set.RetentionMonths,
+		"agenda": set.AgendaLeadWorkdays}
+	var b strings.Builder
+	for _, o := range v.Options {
+		name := o.Name
+		if r.Lang == "de" && o.Alias != "" {
+			name = o.Alias
+		}
+		fmt.Fprintf(&b, "- %s (`%s=`)\n", r.T("defaults.line."+o.Name, map[string]any{"N": values[o.Name]}), name)
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // partnerList lists the team's partner directory.

@@ -236,9 +236,9 @@ func TestAwayDeputy(t *testing.T) {
 // Admin: team defaults move the next dates; the partner directory grows.
 func TestAdminDefaultsAndPartners(t *testing.T) {
 	w := newWorld(t)
-	w.ok("root", "admin defaults", "Monitoring alle 28 Tage", "Re-Assessment 6 Monate", "Nachfassen 14 Tage")
-	w.ok("root", "admin vorgaben monitoring=2w assessment=7d reassessment=3m followup=1m", "Monitoring 14 Tage",
-		"erste Einschätzung 7 Tage", "Re-Assessment 3 Monate", "Nachfassen 30 Tage")
+	w.ok("root", "admin defaults", "Monitoring: alle 28 Tage", "Re-Assessment: 6 Monate", "Nachfassen: 14 Tage")
+	w.ok("root", "admin vorgaben monitoring=2w assessment=7d reassessment=3m followup=1m", "Monitoring: alle 14 Tage",
+		"Ersteinschätzung: 7 Tage", "Re-Assessment: 3 Monate", "Nachfassen: 30 Tage")
 	w.ok("anna", "open AB group=eu consent=yes", "Erste Einschätzung fällig am 30.11.2026, Monitoring am 07.12.2026")
 	w.ok("anna", "assess K-2026-0001 work=2", "Nächstes Re-Assessment: 23.02.2027")
 	w.ok("anna", "contact K-2026-0001 video Videoanruf", "Monitoring: 07.12.2026")

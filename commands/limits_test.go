@@ -95,3 +95,75 @@ func TestDatabaseDown(t *testing.T) {
 		t.Fatalf("database down, English: %+v", rep)
 	}
 }
+
+// Every setting of the team is shown with German labels and the option that
+// changes it; retention and agenda lead are set by command within clear
+// bounds; a retention that erases cases asks first and changes nothing
+// until confirmed.
+func TestTeamSettings(t *testing.T) {
+	w := newWorld(t)
+	w.ok("root", "admin vorgaben",
+		"**Vorgaben des Teams**",
+		"- Monitoring: alle 28 Tage nach dem letzten Kontakt (`monitoring=`)",
+		"- Ersteinschätzung: 14 Tage nach der Eröffnung (`ersteinschaetzung=`)",
+		"- Re-Assessment: 6 Monate nach der letzten Einschätzung (`reassessment=`)",
+		"- Nachfassen: 14 Tage nach einem Verweis (`nachfassen=`)",
+		"- Aufbewahrung: abgeschlossene Fälle werden 6 Monate nach dem Abschluss gelöscht (die anonyme Statistik bleibt) (`aufbewahrung=`)",
+		"- Tagesordnung: automatisch gepostet 2 Arbeitstage vor dem Treffen um 09:00 Uhr (`vorlauf=`)",
+		"Aufbewahrung 1m bis 36m, Vorlauf 0 bis 20 Arbeitstage")
+	w.ok("root", "admin vorgaben aufbewahrung=12m vorlauf=3", "Gespeichert", "12 Monate nach dem Abschluss", "3 Arbeitstage vor dem Treffen")
+	w.ok("root", "admin defaults retention=24m agenda=0 followup=1d", "24 Monate", "am Tag des Treffens", "Nachfassen: 1 Tag nach")
+	set, err := w.st.TeamSettings(context.Background(), "teamA")
+	if err != nil || set.RetentionMonths != 24 || set.AgendaLeadWorkdays != 0 || set.FollowupDays != 1 {
+		t.Fatalf("stored settings: %+v (%v)", set, err)
+	}
+	if set, _ := w.st.TeamSettings(context.Background(), "teamB"); set != kim.DefaultTeamSettings {
+		t.Fatalf("team B changed: %+v", set)
+	}
+	w.ok("root", "settings lang=en")
+	w.want("teamA", "root", "admin defaults", "ok", "**Team settings**", "- Retention: closed cases are erased 24 months after closure",
+		"(`retention=`)", "(`agenda=`)", "on the day of the meeting")
+	w.ok("root", "settings lang=de")
+
+	before := w.snapshot()
+	for _, tc := range []struct{ user, line, outcome, want string }{
+		{"root", "admin defaults retention=0m", kim.EINVALID, "retention: „0m“ ist keine Dauer"},
+		{"root", "admin defaults aufbewahrung=37m", kim.EINVALID, "retention: „37m“ ist keine Dauer wie 14d, 6w oder 3m (höchstens 3 Jahre)"},
+		{"root", "admin defaults retention=90d", kim.EINVALID, "retention in Monaten, 1m bis 36m"},
+		{"root", "admin defaults agenda=21", kim.EINVALID, "agenda: „21“ ist keine Zahl von 0 bis 20"},
+		{"root", "admin defaults vorlauf=-1", kim.EINVALID, "keine Zahl von 0 bis 20"},
+		{"root", "admin defaults vorlauf=2d", kim.EINVALID, "keine Zahl von 0 bis 20"},
+		{"root", "admin defaults reassessment=25m", kim.EINVALID, "reassessment in Monaten, 1m bis 24m"},
+		{"root", "admin defaults bestaetigen", kim.EINVALID, "nur eine kürzere Aufbewahrung"},
+		{"ben", "admin defaults retention=12m", kim.EFORBIDDEN, "Only admin"},
+		{"kora", "admin vorgaben", kim.EFORBIDDEN, "`/kim admin defaults`"},
+	} {
+		w.want("teamA", tc.user, tc.line, tc.outcome, tc.want)
+	}
+	if w.snapshot() != before {
+		t.Fatalf("a refused setting changed the database")
+	}
+
+	// Two cases closed 200 days ago: a retention of 6 months erases them.
+	w.ok("anna", "open AB group=eu consent=yes")
+	w.ok("anna", "open CD group=eu consent=yes")
+	w.ok("anna", "open EF group=eu consent=yes")
+	w.ok("anna", "close K-2026-0001 moved")
+	w.ok("anna", "close K-2026-0002 moved")
+	if _, err := w.st.Pool().Exec(context.Background(), `UPDATE cases SET closed_on = closed_on - 200, opened_on = opened_on - 200
+		WHERE team_id = 'teamA' AND closed_on IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	before = w.snapshot()
+	w.ok("root", "admin vorgaben aufbewahrung=6m", "Mit 6 Monaten Aufbewahrung löscht kimbot", "von 2 abgeschlossenen Fällen endgültig",
+		"Noch ist nichts geändert", "`/kim admin vorgaben aufbewahrung=6m bestaetigen`")
+	w.ok("root", "admin vorgaben aufbewahrung=7m vorlauf=5", "Gespeichert", "7 Monate") // keeps them: nothing to confirm
+	if w.snapshot() == before {
+		t.Fatalf("a retention that erases nothing was not saved")
+	}
+	w.ok("root", "admin vorgaben aufbewahrung=6m bestaetigen", "Gespeichert", "6 Monate")
+	if n, err := w.st.EraseExpired(context.Background(), kim.DateOf(testNow)); err != nil || n != 2 {
+		t.Fatalf("erased %d (%v), want the 2 cases", n, err)
+	}
+	w.want("teamA", "anna", "show K-2026-0003", "ok", "EF")
+}

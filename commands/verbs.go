@@ -342,15 +342,20 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).adminHandover, // commands/staff.go
 		Examples: []string{"/kim admin handover @anna @ben", "/kim admin uebergabe @anna @ben bestaetigen"},
 	}, {
+		// Shortening the retention so that cases are erased asks first.
 		Name: "defaults", Alias: "vorgaben",
+		Params: []Param{confirmParam},
 		Options: []Param{
 			{Name: "monitoring", Kind: Duration, Optional: true},
-			{Name: "assessment", Kind: Duration, Optional: true},
+			{Name: "assessment", Alias: "ersteinschaetzung", Kind: Duration, Optional: true},
 			{Name: "reassessment", Kind: Duration, Optional: true},
-			{Name: "followup", Kind: Duration, Optional: true},
+			{Name: "followup", Alias: "nachfassen", Kind: Duration, Optional: true},
+			{Name: "retention", Alias: "aufbewahrung", Kind: Duration, Optional: true},
+			{Name: "agenda", Alias: "vorlauf", Kind: Int, Min: 0, Max: kim.MaxAgendaLead, Optional: true},
 		},
-		Run:      (*Runner).adminDefaults,
-		Examples: []string{"/kim admin defaults", "/kim admin defaults monitoring=4w assessment=14d reassessment=6m followup=10d"},
+		Run: (*Runner).adminDefaults,
+		Examples: []string{"/kim admin defaults", "/kim admin defaults monitoring=4w assessment=14d reassessment=6m followup=10d",
+			"/kim admin vorgaben aufbewahrung=12m vorlauf=3", "/kim admin defaults retention=3m confirm"},
 	}, {
 		// Everybody with a role reads the directory; admins add to it.
 		Name: "partner", Roles: anyRole, Subs: []*Verb{{

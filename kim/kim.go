@@ -110,6 +110,16 @@ type TeamSettings struct {
 // DefaultTeamSettings are the defaults of SPEC §3.
 var DefaultTeamSettings = TeamSettings{MonitoringDays: 28, FirstAssessmentDays: 14, ReassessmentMonths: 6, FollowupDays: 14, AgendaLeadWorkdays: 2, RetentionMonths: 6}
 
+// Bounds of the team settings (`/kim admin defaults`; the teams table
+// checks wider ones).
+const (
+	MaxIntervalDays       = 365 // monitoring, first assessment, follow-up
+	MaxReassessmentMonths = 24
+	MaxRetentionMonths    = 36 // a duration is at most three years
+	MinRetentionMonths    = 1
+	MaxAgendaLead         = 20 // working days; 0 posts on the meeting's day
+)
+
 // Case is one person's case in a team. Pseudonym and notes are plaintext here;
 // the store encrypts them at rest.
 type Case struct {
