@@ -172,7 +172,7 @@ func TestContactAndReferDialogs(t *testing.T) {
 
 	ans = w.submit("teamA", "anna", cb, map[string]string{"kind": "home-visit", "minutes": "45", "date": "2026-11-23",
 		"note": "Wohnung „angesehen“\nzweite Zeile"})
-	if !ans.OK() || !strings.Contains(ans.Text, "Hausbesuch, 23.11.2026, 45 Min.") {
+	if !ans.OK() || !strings.Contains(ans.Text, "Hausbesuch, 23.11.2026, 45 Minuten.") {
 		t.Fatalf("contact submission: %+v", ans)
 	}
 	w.ok("anna", "consent K-2026-0001 grant jobcenter")

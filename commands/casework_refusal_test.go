@@ -41,7 +41,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "contact " + k + " phone " + huge, kim.EINVALID, []string{"zu lang: 20026 Zeichen, höchstens 8000"}},
 		{"anna", "contact " + k + " phone " + long, kim.EINVALID, []string{"note ist zu lang (2001 Zeichen, höchstens 2000)"}},
 		{"anna", "contact " + k + " phone colour=red Hallo", kim.EINVALID, []string{"Unbekannte Option „colour=“"}},
-		{"anna", "contact K-2026-0002 phone Hallo", kim.ECONFLICT, []string{"K-2026-0002 ist abgeschlossen", "/kim reopen K-2026-0002"}},
+		{"anna", "contact K-2026-0002 phone Hallo", kim.ECONFLICT, []string{"K-2026-0002 ist abgeschlossen", "/kim wiederaufnehmen K-2026-0002"}},
 		{"anna", "contact K-2026-0099 phone Hallo", kim.ENOTFOUND, []string{"Keinen Fall K-2026-0099"}},
 		{"anna", "contact 42 phone Hallo", kim.EINVALID, []string{"kein Aktenzeichen"}},
 		// assess
@@ -65,7 +65,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "goal done " + k + " 9", kim.ENOTFOUND, []string{"kein Ziel 9"}},
 		{"anna", "goal done " + k + " 0", kim.EINVALID, []string{"keine Zahl von 1 bis 1000"}},
 		{"anna", "goal done " + k, kim.EINVALID, []string{"Es fehlt: n"}},
-		{"anna", "goal finish " + k + " 1", kim.EINVALID, []string{"Unbekannt: „finish“"}},
+		{"anna", "goal finish " + k + " 1", kim.EINVALID, []string{"Unbekannter Unterbefehl „finish“"}},
 		{"anna", "goal", kim.EINVALID, []string{"/kim goal <add|done|drop>"}},
 		// refer and outcome
 		{"anna", "refer " + k + " finanzamt Steuer", kim.EINVALID, []string{"„finanzamt“ steht nicht im Partnerverzeichnis", "jobcenter"}},
@@ -147,7 +147,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"root", "admin partner add jobcenter Jobcenter", kim.ECONFLICT, []string{"„jobcenter“ gibt es schon"}},
 		{"root", "admin partner add steuer", kim.EINVALID, []string{"Es fehlt: name"}},
 		{"root", "admin partner add steuer Finanzamt domain=SGB9", kim.EINVALID, []string{"domain: „SGB9“ geht nicht"}},
-		{"root", "admin partner remove jobcenter", kim.EINVALID, []string{"Unbekannt: „remove“", "/kim admin partner <add|list>"}},
+		{"root", "admin partner remove jobcenter", kim.EINVALID, []string{"Unbekannter Unterbefehl „remove“", "/kim admin partner <add|list>"}},
 		{"nobody", "admin partner list", kim.EFORBIDDEN, []string{"keine kimbot-Rolle"}},
 		{"anna", "admin audit " + k, kim.EFORBIDDEN, []string{"dürfen nur Admin"}},
 		{"kora", "admin audit " + k, kim.EFORBIDDEN, []string{"dürfen nur Admin"}},

@@ -68,7 +68,7 @@ func TestCaseCycle(t *testing.T) {
 
 	w.at(2026, 11, 25)
 	w.ok("anna", "kontakt K-2026-0001 telefon minutes=20 Termin beim Jobcenter vorbereitet",
-		"Kontakt zu **K-2026-0001** gespeichert: Telefon, 25.11.2026, 20 Min.", "Monitoring: 23.12.2026", "Phase: Monitoring")
+		"Kontakt zu **K-2026-0001** gespeichert: Telefon, 25.11.2026, 20 Minuten.", "Monitoring: 23.12.2026", "Phase: Monitoring")
 	// A contact logged for an earlier day does not move the date back.
 	w.ok("anna", "contact K-2026-0001 in-person date=24.11.2026 \"Erstgespräch nachgetragen\"", "24.11.2026", "Monitoring: 23.12.2026")
 
@@ -80,7 +80,7 @@ func TestCaseCycle(t *testing.T) {
 	// Referral: refused without consent, allowed after it.
 	before := w.snapshot()
 	w.want("teamA", "anna", "verweis K-2026-0001 jobcenter Antrag auf Bürgergeld", kim.EFORBIDDEN,
-		"Verweis abgelehnt", "keine Einwilligung", "/kim consent K-2026-0001 grant jobcenter")
+		"Verweis abgelehnt", "keine Einwilligung", "/kim einwilligung K-2026-0001 erteilen jobcenter form=schriftlich")
 	if w.snapshot() != before {
 		t.Fatal("a refused referral changed the database")
 	}

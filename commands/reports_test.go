@@ -42,12 +42,13 @@ func TestReportCommand(t *testing.T) {
 	w.mustSay("teamA", "anna", "close K-2026-0001 moved")
 
 	w.mustSay("teamA", "kora", "report", "Bericht 2026 · Team", "| Neue Fälle | 9 |", "| Offene Fälle am 23.11.2026 | 8 |",
-		"| – verzogen | <5 |", "| Abgeschlossene Fälle | <5 |")
-	w.mustSay("teamA", "kora", "bericht 2026-Q4 by=group", "Nach Zielgruppe", "| Geflüchtete | 6 | 5 | <5 |", "| Unionsbürger*innen | <5 | <5 | 0 |")
-	w.mustSay("teamA", "kora", "report 2026-11 by=org", "| Caritas | 6 |", "| DRK | <5 |")
+		"| – verzogen | <5 Fälle |", "| Abgeschlossene Fälle | <5 Fälle |")
+	w.mustSay("teamA", "kora", "bericht 2026-Q4 by=group", "Nach Zielgruppe: Fälle", "| Geflüchtete | 6 | 5 | <5 Fälle |",
+		"| Unionsbürger*innen | <5 Fälle | <5 Fälle | 0 |")
+	w.mustSay("teamA", "kora", "report 2026-11 by=org", "| Caritas | 6 |", "| DRK | <5 Fälle |")
 	// A coach sees their own figures only.
 	w.mustSay("teamA", "anna", "report", "Bericht 2026 · eigene Fälle", "| Neue Fälle | 6 |", "| Offene Fälle am 23.11.2026 | 5 |")
-	w.mustSay("teamA", "ben", "report 2026", "Report 2026 · own cases", "| New cases | <5 |", "| Open cases on 2026-11-23 | <5 |")
+	w.mustSay("teamA", "ben", "report 2026", "Report 2026 · own cases", "| New cases | <5 cases |", "| Open cases on 2026-11-23 | <5 cases |")
 	if rep := w.run("teamA", "kora", "report 2026-10"); !strings.Contains(rep.Text, "| Neue Fälle | 0 |") {
 		t.Errorf("October has no cases:\n%s", rep.Text)
 	}
@@ -68,7 +69,7 @@ func TestReportCommand(t *testing.T) {
 	if err != nil || len(recs) < 20 || strings.Join(recs[0], ";") != "Zeitraum;Bereich;Abschnitt;Zeile;Spalte;Wert" {
 		t.Fatalf("csv: %v %q", err, recs[:min(len(recs), 2)])
 	}
-	if !containsRecord(recs, "2026;Team;Kennzahlen;Neue Fälle;Anzahl;9") || !containsRecord(recs, "2026;Team;Kennzahlen;– verzogen;Anzahl;<5") {
+	if !containsRecord(recs, "2026;Team;Kennzahlen;Neue Fälle;Anzahl;9") || !containsRecord(recs, "2026;Team;Kennzahlen;– verzogen;Anzahl;<5 Fälle") {
 		t.Errorf("csv lacks the figures:\n%q", recs)
 	}
 	p := fs.sent[1]

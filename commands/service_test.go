@@ -149,7 +149,7 @@ func TestFoundationRefusals(t *testing.T) {
 
 func TestRolesAndSettings(t *testing.T) {
 	w := newWorld(t)
-	if rep := w.run("teamA", "root", "admin role @nobody coordinator"); !strings.Contains(rep.Text, "@nobody ist jetzt Koordination") {
+	if rep := w.run("teamA", "root", "admin role @nobody coordinator"); !strings.Contains(rep.Text, "@nobody hat jetzt die Rolle Koordination") {
 		t.Fatalf("grant: %q", rep.Text)
 	}
 	if rep := w.run("teamA", "nobody", "help"); !strings.Contains(rep.Text, "Ihre Rolle: Koordination") {

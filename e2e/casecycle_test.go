@@ -123,7 +123,7 @@ func TestCaseCycle(t *testing.T) {
 	}
 
 	// A referral: refused without consent (typed and in the dialog), allowed after it.
-	coach.kimOK(t, "verweis "+ref+" jobcenter Antrag auf Bürgergeld", "Verweis abgelehnt", "keine Einwilligung", "/kim consent "+ref+" grant jobcenter")
+	coach.kimOK(t, "verweis "+ref+" jobcenter Antrag auf Bürgergeld", "Verweis abgelehnt", "keine Einwilligung", "/kim einwilligung "+ref+" erteilen jobcenter form=schriftlich")
 	d = coach.kimDialog(t, "verweis "+ref)
 	resp = coach.submitDialog(t, d, map[string]any{"partner": "jobcenter", "reason": "Antrag auf Bürgergeld", "followup": "10d"})
 	if !strings.Contains(resp.Errors["partner"], "Verweis abgelehnt") {
@@ -154,7 +154,7 @@ func TestCaseCycle(t *testing.T) {
 
 	// Closure.
 	coach.kimOK(t, "abschliessen "+ref+" ziele-erreicht \"Arbeit gefunden\"", "Fall **"+ref+"** ist abgeschlossen (Ziele erreicht")
-	coach.kimOK(t, "kontakt "+ref+" telefon Nachfrage", "ist abgeschlossen", "/kim reopen "+ref)
+	coach.kimOK(t, "kontakt "+ref+" telefon Nachfrage", "ist abgeschlossen", "/kim wiederaufnehmen "+ref)
 	coach.kimOK(t, "faelle abgeschlossen", ref)
 	coach.kimOK(t, "show "+ref, "Abgeschlossen")
 

@@ -73,10 +73,10 @@ func TestFoundationAsPeople(t *testing.T) {
 		role string
 		want string
 	}{
-		{env, coach, "coach org=Caritas", "ist jetzt Coach (Caritas)"},
-		{env, colleague, "coach org=DRK", "ist jetzt Coach (DRK)"},
-		{env, coord, "coordinator", "ist jetzt Koordination"},
-		{other, foreign, "coach", "ist jetzt Coach"},
+		{env, coach, "coach org=Caritas", "hat jetzt die Rolle Coach (Caritas)"},
+		{env, colleague, "coach org=DRK", "hat jetzt die Rolle Coach (DRK)"},
+		{env, coord, "coordinator", "hat jetzt die Rolle Koordination"},
+		{other, foreign, "coach", "hat jetzt die Rolle Coach"},
 	} {
 		if got := g.env.grant(t, g.u, g.role); !strings.Contains(got, g.want) {
 			t.Fatalf("grant %s: %q", g.role, got)
@@ -109,8 +109,8 @@ func TestFoundationAsPeople(t *testing.T) {
 		{nobody, "faelle", "Systemadministration"},
 		{colleague, "show " + ref, "No case " + ref + " that you own"},
 		{foreign, "zeige " + ref, "Keinen Fall " + ref},
-		{coord, "zeige " + ref, "dürfen nur Coach"},
-		{coach, "admin role " + nobody.mention() + " coach", "dürfen nur Admin"},
+		{coord, "zeige " + ref, "dürfen nur Coaches verwenden"},
+		{coach, "admin role " + nobody.mention() + " coach", "dürfen nur Admins verwenden"},
 		{coach, "neu XY group=eu", "Es fehlt: consent=…"},
 		{coach, "neu XY group=aliens consent=ja", "möglich: refugee, eu, third-country, other"},
 		{coach, "zeige 42", "kein Aktenzeichen"},

@@ -29,10 +29,10 @@ func (x *tally) add(ref string, n int) {
 	x.cases[ref] = true
 }
 
-// shown is how the report must show the figure: "<5" when it rests on 1 to 4 cases.
+// shown is how the report must show the figure: "<5 Fälle" when it rests on 1 to 4 cases.
 func (x *tally) shown() string {
 	if c := len(x.cases); c > 0 && c < 5 {
-		return "<5"
+		return "<5 Fälle"
 	}
 	return fmt.Sprint(x.n)
 }
@@ -77,7 +77,7 @@ func (u *user) reportFile(t *testing.T, name string) (*model.FileInfo, []byte, *
 // TestReports: two coaches of two organisations work cases through Mattermost; the test counts
 // every figure itself as it goes. The coordinator's team report, the report by organisation and
 // each coach's own report show exactly those figures, with every figure of fewer than five cases
-// as "<5"; the CSV and the PNG chart arrive as files in the caller's DM with the bot.
+// as "<5 Fälle"; the CSV and the PNG chart arrive as files in the caller's DM with the bot.
 func TestReports(t *testing.T) {
 	t.Parallel()
 	env := newTeamEnv(t)
@@ -131,7 +131,7 @@ func TestReports(t *testing.T) {
 	count(anna, func(x *figures) *tally { return &x.reassessments }, a[0], 1)
 	anna.kimOK(t, "goal done "+a[0]+" 1")
 	count(anna, func(x *figures) *tally { return &x.goalsDone }, a[0], 1)
-	// Referrals of five cases to the Jobcenter, four with an outcome (median over 4: "<5").
+	// Referrals of five cases to the Jobcenter, four with an outcome (median over 4: "<5 Fälle").
 	for i, ref := range a[:5] {
 		anna.kimOK(t, "consent "+ref+" grant jobcenter")
 		anna.kimOK(t, "refer "+ref+" jobcenter Bürgergeld-Antrag")
@@ -183,21 +183,40 @@ func TestReports(t *testing.T) {
 	// The team's figures, as the coordinator sees them.
 	coord.kimOK(t, "report "+year, append([]string{"Bericht " + year + " · Team"}, lines(team)...)...)
 	// Sanity: both sides of the threshold are really tested.
-	if team.new.shown() != "9" || team.closed.shown() != "<5" || team.contacts.shown() != "8" || team.minutes.shown() != "220" {
+	if team.new.shown() != "9" || team.closed.shown() != "<5 Fälle" || team.contacts.shown() != "8" || team.minutes.shown() != "220" {
 		t.Fatalf("the test's own figures are off: %+v", team)
 	}
-	// Referrals per partner: 5 referrals; the 4 accepted, the 1 pending and the median over 4 are "<5".
-	coord.kimOK(t, "report "+year+" by=partner", "| Jobcenter | 5 | <5 | 0 | <5 | 0 | 0 | <5 |", "| Jobcenter | <5 |")
+	// Referrals per partner: 5 referrals; the 4 accepted, the 1 pending and the median over 4 are
+	// "<5 Fälle" (a bare "<5" in the median's column would read as days).
+	coord.kimOK(t, "report "+year+" by=partner", "| Jobcenter | 5 | <5 Fälle | 0 | <5 Fälle | 0 | 0 | <5 Fälle |",
+		"| Jobcenter | <5 Fälle |")
 	// Each coach's own.
 	anna.kimOK(t, "bericht", append([]string{"Bericht " + year + " · eigene Fälle"}, lines(own[anna])...)...)
 	ben.kimOK(t, "bericht "+year, append([]string{"eigene Fälle"}, lines(own[ben])...)...)
-	// By organisation: Caritas (anna) and DRK (ben).
-	row := func(org string, f *figures) string {
-		return "| " + org + " | " + strings.Join([]string{f.new.shown(), f.open.shown(), f.closed.shown(), f.contacts.shown(), f.minutes.shown(),
-			f.assessments.shown(), f.reassessments.shown(), f.goalsSet.shown(), f.goalsDone.shown(), f.referrals.shown(),
-			f.domainChanges.shown(), f.barriers.shown()}, " | ") + " |"
+	// By organisation: Caritas (anna) and DRK (ben), in three tables narrow enough for a chat window.
+	row := func(org string, cells ...tally) string {
+		s := make([]string, len(cells))
+		for i, c := range cells {
+			s[i] = c.shown()
+		}
+		return "| " + org + " | " + strings.Join(s, " | ") + " |"
 	}
-	coord.kimOK(t, "report "+year+" by=org", "Nach Organisation", row("Caritas", own[anna]), row("DRK", own[ben]))
+	var wantOrg []string
+	for _, o := range []struct {
+		name string
+		f    *figures
+	}{{"Caritas", own[anna]}, {"DRK", own[ben]}} {
+		f := o.f
+		wantOrg = append(wantOrg, row(o.name, f.new, f.open, f.closed), row(o.name, f.contacts, f.minutes, f.assessments, f.reassessments),
+			row(o.name, f.goalsSet, f.goalsDone, f.referrals, f.domainChanges, f.barriers))
+	}
+	byOrg := coord.kimOK(t, "report "+year+" by=org", append([]string{"**Nach Organisation: Fälle**",
+		"**Nach Organisation: Kontakte und Einschätzungen**", "**Nach Organisation: Ziele, Verweise und Hinweise**"}, wantOrg...)...)
+	for _, line := range strings.Split(byOrg, "\n") {
+		if n := strings.Count(line, "|") - 1; n > 6 {
+			t.Errorf("by=org table of %d columns, too wide for a chat window: %s", n, line)
+		}
+	}
 
 	// The CSV in the coordinator's DM.
 	coord.kimOK(t, "report "+year+" format=csv", "kimbot-bericht-"+year+".csv")

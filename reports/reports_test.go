@@ -48,12 +48,12 @@ func TestCellSuppression(t *testing.T) {
 		de, en string
 	}{
 		{Cell{N: 0, Cases: 0}, "0", "0"},
-		{Cell{N: 1, Cases: 1}, "<5", "<5"},
-		{Cell{N: 4, Cases: 4}, "<5", "<5"},
+		{Cell{N: 1, Cases: 1}, "<5 Fälle", "<5 cases"},
+		{Cell{N: 4, Cases: 4}, "<5 Fälle", "<5 cases"},
 		{Cell{N: 5, Cases: 5}, "5", "5"},
-		{Cell{N: 120, Cases: 3}, "<5", "<5"}, // 120 contacts of 3 cases
+		{Cell{N: 120, Cases: 3}, "<5 Fälle", "<5 cases"}, // 120 contacts of 3 cases
 		{Cell{N: 120, Cases: 7}, "120", "120"},
-		{Cell{N: 10.5, Cases: 4, Kind: KindStat}, "<5", "<5"}, // a median over 4 cases
+		{Cell{N: 10.5, Cases: 4, Kind: KindStat}, "<5 Fälle", "<5 cases"}, // a median over 4 cases
 		{Cell{N: 10.5, Cases: 5, Kind: KindStat}, "10,5", "10.5"},
 		{Cell{N: 0, Cases: 0, Kind: KindStat}, "–", "–"},
 		{Cell{N: 0.75, Cases: 6, Kind: KindSigned}, "+0,8", "+0.8"},
@@ -91,12 +91,12 @@ func TestSecondarySuppression(t *testing.T) {
 		parts []int64
 		want  string
 	}{
-		{20, []int64{12, 8, 0}, "20 12 8 0"},   // nothing hidden
-		{15, []int64{12, 3, 0}, "15 • <5 0"},   // 3 would be 15-12: withhold 12 too
-		{18, []int64{6, 9, 3}, "18 • 9 <5"},    // withhold the smallest other (6)
-		{6, []int64{3, 3}, "6 <5 <5"},          // two hidden: nothing to reveal
-		{3, []int64{3, 0}, "<5 <5 0"},          // total hidden itself
-		{7, []int64{0, 0, 2, 5}, "7 0 0 <5 •"}, // the only other non-zero part
+		{20, []int64{12, 8, 0}, "20 12 8 0"},         // nothing hidden
+		{15, []int64{12, 3, 0}, "15 • <5 Fälle 0"},   // 3 would be 15-12: withhold 12 too
+		{18, []int64{6, 9, 3}, "18 • 9 <5 Fälle"},    // withhold the smallest other (6)
+		{6, []int64{3, 3}, "6 <5 Fälle <5 Fälle"},    // two hidden: nothing to reveal
+		{3, []int64{3, 0}, "<5 Fälle <5 Fälle 0"},    // total hidden itself
+		{7, []int64{0, 0, 2, 5}, "7 0 0 <5 Fälle •"}, // the only other non-zero part
 	} {
 		total := &Cell{N: float64(tc.total), Cases: tc.total}
 		parts := cells(tc.parts...)
@@ -149,13 +149,13 @@ func TestMarkdownSuppressesSmallCells(t *testing.T) {
 		"| Neue Fälle | 42 |",
 		"| Abgeschlossene Fälle | 11 |",
 		"| – Ziele erreicht | 6 |",
-		"| – verzogen | <5 |",
-		"| – zurückgezogen | <5 |",
+		"| – verzogen | <5 Fälle |",
+		"| – zurückgezogen | <5 Fälle |",
 		"| Kontaktminuten | 21400 |",
-		"| Jobcenter | 30 | 10 | <5 | 9 | 0 | • | 12,5 |",     // 8 completed would reveal the 3 rejected
-		"| Ausländerbehörde | <5 | 0 | 0 | <5 | 0 | 0 | <5 |", // median over 3 cases suppressed
-		"| AsylbLG → SGB2 | <5 |",
-		"| Thema: Wohnraum | <5 |",
+		"| Jobcenter | 30 | 10 | <5 Fälle | 9 | 0 | • | 12,5 |",                 // 8 completed would reveal the 3 rejected
+		"| Ausländerbehörde | <5 Fälle | 0 | 0 | <5 Fälle | 0 | 0 | <5 Fälle |", // median over 3 cases suppressed
+		"| AsylbLG → SGB2 | <5 Fälle |",
+		"| Thema: Wohnraum | <5 Fälle |",
 		"| Ausländerbehörde | 6 |",
 	} {
 		if !strings.Contains(md, want) {
@@ -168,9 +168,17 @@ func TestMarkdownSuppressesSmallCells(t *testing.T) {
 		}
 	}
 	by := Build(sample(kim.ByOrg), "en").Markdown(func(s string) string { return s })
-	for _, want := range []string{"**By organisation**", "| Caritas | 30 | 25 | 8 |", "| DRK | 12 | 10 | <5 | 210 |", "| no organisation | <5 |"} {
+	// Three narrow tables instead of one of 13 columns.
+	for _, want := range []string{"**By organisation: cases**", "| Caritas | 30 | 25 | 8 |", "| DRK | 12 | 10 | <5 cases |",
+		"| no organisation | <5 cases | 0 | 0 |", "**By organisation: contacts and assessments**", "| DRK | 210 |",
+		"**By organisation: goals, referrals and notes**"} {
 		if !strings.Contains(by, want) {
 			t.Errorf("by=org lacks %q:\n%s", want, by)
+		}
+	}
+	for _, line := range strings.Split(by, "\n") {
+		if n := strings.Count(line, "|"); n > 7 {
+			t.Errorf("by=org has a table of %d columns, too wide for a chat window: %s", n-1, line)
 		}
 	}
 }
@@ -217,13 +225,13 @@ func TestCSVShape(t *testing.T) {
 	if v := find("Kennzahlen", "Neue Fälle", "Anzahl"); v != "42" {
 		t.Errorf("new cases = %q", v)
 	}
-	if v := find("Kennzahlen", "– verzogen", "Anzahl"); v != "<5" {
+	if v := find("Kennzahlen", "– verzogen", "Anzahl"); v != "<5 Fälle" {
 		t.Errorf("moved = %q", v)
 	}
 	if v := find("Verweise nach Partner", "Jobcenter", "Median Tage bis Ergebnis"); v != "12,5" {
 		t.Errorf("median = %q", v)
 	}
-	if v := find("Verweise nach Partner", "Ausländerbehörde", "Median Tage bis Ergebnis"); v != "<5" {
+	if v := find("Verweise nach Partner", "Ausländerbehörde", "Median Tage bis Ergebnis"); v != "<5 Fälle" {
 		t.Errorf("small median = %q", v)
 	}
 	if r.FileName("csv") != "kimbot-bericht-2026.csv" {
@@ -252,13 +260,13 @@ func TestChartPNG(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(dir, r.FileName("png")), b, 0o644)
 		}
 	}
-	// A suppressed bar is drawn without length but labelled "<5".
+	// A suppressed bar is drawn without length but labelled "<5 Fälle".
 	c := Build(sample(""), "de").Chart
 	var labels []string
 	for _, cell := range c.Series[0].Cells {
 		labels = append(labels, cell.Text("de"))
 	}
-	if got := strings.Join(labels, " "); got != "42 35 11 6 <5 <5 0 0" {
+	if got := strings.Join(labels, " "); got != "42 35 11 6 <5 Fälle <5 Fälle 0 0" {
 		t.Errorf("overview chart values %q", got)
 	}
 }

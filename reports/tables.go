@@ -10,13 +10,17 @@ import (
 )
 
 // MinCases is the smallest number of cases a figure may rest on; a figure
-// over 1 to MinCases-1 cases is shown as Suppressed, so nobody can be
+// over 1 to MinCases-1 cases is shown as Suppressed(lang), so nobody can be
 // singled out. A figure over no case at all is shown as 0 (or "–" for a
 // median or mean, which then has no value).
 const MinCases = 5
 
-// Suppressed is how a figure over fewer than MinCases cases is shown.
-const Suppressed = "<5"
+// Suppressed returns how a figure over fewer than MinCases cases is shown
+// in lang: "<5 Fälle", never a bare "<5", which in a column of days or
+// minutes would read as a value.
+func Suppressed(lang string) string {
+	return messages.T(lang, "report.suppressed", map[string]any{"Min": MinCases})
+}
 
 // Withheld is how a figure is shown that is withheld only because, with a
 // shown total, it would reveal a suppressed one (secondary suppression).
@@ -55,13 +59,13 @@ func (c Cell) Hidden() bool { return c.hidden || (c.Cases > 0 && c.Cases < MinCa
 // Empty reports whether the cell has no value (a median over no case).
 func (c Cell) Empty() bool { return c.Kind != KindCount && c.Cases == 0 }
 
-// Text returns the cell as shown in lang: the number, Suppressed, or "–".
+// Text returns the cell as shown in lang: the number, Suppressed(lang), or "–".
 func (c Cell) Text(lang string) string {
 	switch {
 	case c.Empty():
 		return "–"
 	case c.Cases > 0 && c.Cases < MinCases:
-		return Suppressed
+		return Suppressed(lang)
 	case c.hidden:
 		return Withheld
 	case c.Kind == KindCount:
@@ -158,7 +162,7 @@ func Build(d kim.ReportData, lang string) Report {
 	}
 	switch d.By {
 	case kim.ByOrg, kim.ByGroup, kim.ByDomain:
-		r.Tables = []Table{byTable(d, lang)}
+		r.Tables = byTables(d, lang)
 		r.Chart = tableChart(r.Tables[0], chartTitle(lang, messages.T(lang, "report.section.by."+d.By, nil), d),
 			messages.T(lang, "report.chart.n_cases", nil), 3) // new, open, closed
 	case kim.ByField:
@@ -230,23 +234,37 @@ func overviewTable(d kim.ReportData, lang string) Table {
 	return tab
 }
 
-// byColumns are the columns of a by=org|group|domain table.
-var byColumns = []struct {
+// byColumn is a column of a by=org|group|domain table.
+type byColumn struct {
 	key string
 	get func(kim.CaseRow) kim.Count
+}
+
+// byParts are the tables of a by=org|group|domain report, each a few
+// columns wide so that it fits a chat window: the cases first (the chart
+// shows them), then the work on them, then what came of it.
+var byParts = []struct {
+	key  string // report.part.<key>
+	cols []byColumn
 }{
-	{"report.col.new", func(r kim.CaseRow) kim.Count { return r.New }},
-	{"report.col.open", func(r kim.CaseRow) kim.Count { return r.Open }},
-	{"report.col.closed", func(r kim.CaseRow) kim.Count { return r.Closed }},
-	{"report.col.contacts", func(r kim.CaseRow) kim.Count { return r.Contacts }},
-	{"report.col.minutes", func(r kim.CaseRow) kim.Count { return r.Minutes }},
-	{"report.col.assessments", func(r kim.CaseRow) kim.Count { return r.Assessments }},
-	{"report.col.reassessments", func(r kim.CaseRow) kim.Count { return r.Reassessments }},
-	{"report.col.goals_set", func(r kim.CaseRow) kim.Count { return r.GoalsSet }},
-	{"report.col.goals_done", func(r kim.CaseRow) kim.Count { return r.GoalsDone }},
-	{"report.col.referrals", func(r kim.CaseRow) kim.Count { return r.Referrals }},
-	{"report.col.domain_changes", func(r kim.CaseRow) kim.Count { return r.DomainChanges }},
-	{"report.col.barriers", func(r kim.CaseRow) kim.Count { return r.Barriers }},
+	{"cases", []byColumn{
+		{"report.col.new", func(r kim.CaseRow) kim.Count { return r.New }},
+		{"report.col.open", func(r kim.CaseRow) kim.Count { return r.Open }},
+		{"report.col.closed", func(r kim.CaseRow) kim.Count { return r.Closed }},
+	}},
+	{"work", []byColumn{
+		{"report.col.contacts", func(r kim.CaseRow) kim.Count { return r.Contacts }},
+		{"report.col.minutes", func(r kim.CaseRow) kim.Count { return r.Minutes }},
+		{"report.col.assessments", func(r kim.CaseRow) kim.Count { return r.Assessments }},
+		{"report.col.reassessments", func(r kim.CaseRow) kim.Count { return r.Reassessments }},
+	}},
+	{"results", []byColumn{
+		{"report.col.goals_set", func(r kim.CaseRow) kim.Count { return r.GoalsSet }},
+		{"report.col.goals_done", func(r kim.CaseRow) kim.Count { return r.GoalsDone }},
+		{"report.col.referrals", func(r kim.CaseRow) kim.Count { return r.Referrals }},
+		{"report.col.domain_changes", func(r kim.CaseRow) kim.Count { return r.DomainChanges }},
+		{"report.col.barriers", func(r kim.CaseRow) kim.Count { return r.Barriers }},
+	}},
 }
 
 // dimLabel names a value of the report's dimension in lang.
@@ -262,19 +280,25 @@ func dimLabel(by, v, lang string) string {
 	return v
 }
 
-func byTable(d kim.ReportData, lang string) Table {
-	tab := Table{Key: "by", Title: messages.T(lang, "report.section.by."+d.By, nil), Head: []string{messages.T(lang, "report.head."+d.By, nil)}}
-	for _, c := range byColumns {
-		tab.Head = append(tab.Head, messages.T(lang, c.key, nil))
-	}
-	for _, r := range d.Rows {
-		row := Row{Label: dimLabel(d.By, r.Dim, lang)}
-		for _, c := range byColumns {
-			row.Cells = append(row.Cells, countCell(c.get(r)))
+// byTables are the tables of a by=org|group|domain report, one per part.
+func byTables(d kim.ReportData, lang string) []Table {
+	var out []Table
+	for _, part := range byParts {
+		tab := Table{Key: "by." + part.key, Title: messages.T(lang, "report.section.by."+d.By, nil) + ": " +
+			messages.T(lang, "report.part."+part.key, nil), Head: []string{messages.T(lang, "report.head."+d.By, nil)}}
+		for _, c := range part.cols {
+			tab.Head = append(tab.Head, messages.T(lang, c.key, nil))
 		}
-		tab.Rows = append(tab.Rows, row)
+		for _, r := range d.Rows {
+			row := Row{Label: dimLabel(d.By, r.Dim, lang)}
+			for _, c := range part.cols {
+				row.Cells = append(row.Cells, countCell(c.get(r)))
+			}
+			tab.Rows = append(tab.Rows, row)
+		}
+		out = append(out, tab)
 	}
-	return tab
+	return out
 }
 
 func fieldTable(d kim.ReportData, lang string) Table {

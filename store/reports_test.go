@@ -129,7 +129,7 @@ func TestReportFigures(t *testing.T) {
 	}
 }
 
-// Small numbers: a coach with three cases sees "<5" for them, and the
+// Small numbers: a coach with three cases sees "<5 Fälle" for them, and the
 // median of four referral outcomes is suppressed too.
 func TestReportSmallCellsSuppressed(t *testing.T) {
 	s := testenv.Store(t)
@@ -151,7 +151,7 @@ func TestReportSmallCellsSuppressed(t *testing.T) {
 		t.Fatalf("new = %+v", d.Rows[0].New)
 	}
 	md := reports.Build(d, "de").Markdown(func(s string) string { return s })
-	if !strings.Contains(md, "| Neue Fälle | <5 |") || strings.Contains(md, "| Neue Fälle | 3 |") {
+	if !strings.Contains(md, "| Neue Fälle | <5 Fälle |") || strings.Contains(md, "| Neue Fälle | 3 |") {
 		t.Fatalf("three new cases are not suppressed:\n%s", md)
 	}
 }

@@ -1,0 +1,170 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// Every action the audit log records about a case has a label in both
+// languages, and `/kim admin audit` shows labels, never action names.
+func TestAuditLabels(t *testing.T) {
+	w := newWorld(t)
+	w.svc.Files = &files{}
+	const k = "K-2026-0001"
+	for _, line := range []string{
+		"open AB group=refugee consent=yes", "show " + k, "cases", "contact " + k + " phone Hallo", "contacts " + k,
+		"assess " + k + " work=2", "goal add " + k + " work Praktikum", "goal done " + k + " 1", "goal add " + k + " work Kurs",
+		"goal drop " + k + " 2", "consent " + k + " grant jobcenter", "refer " + k + " jobcenter Antrag",
+		"outcome " + k + " 1 accepted", "consent " + k + " revoke jobcenter", "domain " + k + " SGB2",
+		"barrier " + k + " jobcenter Wartezeit", "export " + k, "close " + k + " moved", "reopen " + k,
+		"due " + k + " monitoring 2026-12-20", "transfer " + k + " @ben confirm",
+	} {
+		w.ok("anna", line)
+	}
+	w.ok("ben", "open CD group=eu consent=yes")
+	w.ok("ben", "erase K-2026-0002 confirm")
+	ctx := context.Background()
+	a := kim.Actor{TeamID: "teamA", UserID: w.users["ben"].ID, Today: kim.DateOf(testNow)}
+	if err := w.st.AuditDigest(ctx, []kim.DueItem{{Kind: kim.ItemMonitoring, TeamID: "teamA", CaseID: 1, CaseRef: k,
+		RecipientID: a.UserID}}); err != nil {
+		t.Fatal(err)
+	}
+	item := kim.ItemRef{Kind: kim.ItemMonitoring, TeamID: "teamA", CaseRef: k}
+	if _, err := w.st.ChangeItem(ctx, a, store.ItemChange{Item: item, Expected: kim.Date{Y: 2026, M: 12, D: 20}, Until: kim.Date{Y: 2026, M: 12, D: 27}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.st.ChangeItem(ctx, a, store.ItemChange{Item: item, Expected: kim.Date{Y: 2026, M: 12, D: 27}, Done: true}); err != nil {
+		t.Fatal(err)
+	}
+	w.ok("ben", "close "+k+" moved")
+	if _, err := w.st.Pool().Exec(ctx, `UPDATE cases SET closed_on = closed_on - 400, opened_on = opened_on - 400 WHERE ref = $1`, k); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.st.EraseExpired(ctx, kim.DateOf(testNow)); err != nil || n != 1 {
+		t.Fatalf("retention erased %d (%v)", n, err)
+	}
+	w.ok("root", "admin audit "+k)
+
+	rows, err := w.st.Pool().Query(ctx, `SELECT DISTINCT action FROM audit_log WHERE case_ref IS NOT NULL ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		actions = append(actions, s)
+	}
+	ids := messages.IDs()
+	for _, act := range actions {
+		for _, lang := range messages.Languages {
+			if !ids[lang]["audit.action."+act] {
+				t.Errorf("audit action %s has no %s label (audit.action.%s)", act, lang, act)
+			}
+		}
+	}
+	for _, want := range []string{"reminder.digest", "reminder.done", "reminder.snooze", "case.erase.retention", "case.transfer"} {
+		if !strings.Contains(strings.Join(actions, " "), want) {
+			t.Errorf("the scenario did not record %s: %v", want, actions)
+		}
+	}
+	rep := w.ok("root", "admin protokoll "+k, "In der Tagesübersicht gezeigt", "Termin erledigt (Erinnerung)", "Termin verschoben (Erinnerung)",
+		"Nach Ablauf der Aufbewahrung gelöscht")
+	if strings.Contains(rep.Text, "`") {
+		t.Errorf("the audit log shows raw action names:\n%s", rep.Text)
+	}
+}
+
+// German answers read right to a German social worker (issue 9, "Wording
+// seen"), and English ones say the same.
+func TestWording(t *testing.T) {
+	w := newWorld(t)
+	w.svc.Channels = newChannels("netz")
+	const k = "K-2026-0001"
+	w.ok("anna", "open AB group=refugee consent=yes")
+	for _, tc := range []struct {
+		user, line string
+		want, not  []string
+	}{
+		{"nobody", "faelle", []string{"`/kim admin rolle @Ihr-Benutzername coach`"}, nil},
+		{"anna", "kontakt " + k + " telefon minutes=10 Termin", []string{"Telefon, 23.11.2026, 10 Minuten."}, []string{"Min.."}},
+		{"ben", "open CD group=eu consent=yes", nil, nil},
+		{"ben", "contact K-2026-0002 phone minutes=10 Call", []string{"phone, 2026-11-23, 10 minutes."}, []string{"min."}},
+		{"anna", "zeige 2", []string{"„2“ ist kein Aktenzeichen; ein Aktenzeichen sieht so aus: K-2026-0042."}, []string{"es sieht aus wie"}},
+		{"ben", "show 2", []string{"“2” is not a case reference; a case reference looks like K-2026-0042."}, []string{"it looks like"}},
+		{"kora", "zeige " + k, []string{"`/kim show` dürfen nur Coaches verwenden; Ihre Rolle: Koordination."}, []string{"nur Coach;"}},
+		{"anna", "treffen liste", []string{"dürfen nur Koordinator*innen oder Admins verwenden; Ihre Rolle: Coach."}, nil},
+		{"ben", "admin audit " + k, []string{"Only admins may use `/kim admin audit`; your role: coach."}, nil},
+		{"root", "admin rolle @nobody coordinator", []string{"@nobody hat jetzt die Rolle Koordination."}, []string{"ist jetzt"}},
+		{"anna", "verweis " + k + " jobcenter Antrag", []string{"`/kim einwilligung " + k + " erteilen jobcenter form=schriftlich`"}, []string{"/kim consent"}},
+		{"anna", "einwilligung " + k + " erteilen jobcenter form=schriftlich", []string{"Einwilligung in **" + k + "** erfasst"}, nil},
+		{"anna", "verweis " + k + " jobcenter Antrag", []string{"`/kim ergebnis " + k + " 1 …`"}, []string{"/kim outcome"}},
+		{"anna", "ziel erreicht " + k + " 9", []string{"`/kim zeige " + k + "`"}, []string{"/kim show"}},
+		{"anna", "ergebnis " + k + " 9 angenommen", []string{"`/kim zeige " + k + "`"}, []string{"/kim show"}},
+		{"anna", "abschliessen " + k + " verzogen", []string{"`/kim wiederaufnehmen " + k + "`"}, []string{"/kim reopen"}},
+		{"anna", "kontakt " + k + " telefon Hallo", []string{"`/kim wiederaufnehmen " + k + "`"}, []string{"/kim reopen"}},
+		{"anna", "hilfe", []string{"Antworten zu Fällen sehen nur Sie."}, []string{"Ihr Konto"}},
+	} {
+		rep := w.run("teamA", tc.user, tc.line)
+		for _, f := range tc.want {
+			if !strings.Contains(rep.Text, f) {
+				t.Errorf("%s: %q: answer lacks %q:\n%s", tc.user, tc.line, f, rep.Text)
+			}
+		}
+		for _, f := range tc.not {
+			if strings.Contains(rep.Text, f) {
+				t.Errorf("%s: %q: answer has %q:\n%s", tc.user, tc.line, f, rep.Text)
+			}
+		}
+	}
+}
+
+// Every command a text suggests (`/kim …`) names verbs that exist.
+func TestSuggestedCommandsExist(t *testing.T) {
+	names, err := filepath.Glob("../messages/catalog/*.json")
+	if err != nil || len(names) == 0 {
+		t.Fatal("no catalogues", err)
+	}
+	cmd := regexp.MustCompile("`(/kim [^`]*)`")
+	tmpl := regexp.MustCompile(`\{\{[^}]*\}\}`)
+	for _, n := range names {
+		raw, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		for id, text := range m {
+			for _, c := range cmd.FindAllStringSubmatch(text, -1) {
+				words := strings.Fields(tmpl.ReplaceAllString(c[1], "X"))[1:]
+				if len(words) == 0 || words[0] == "X" { // a verb filled in: checked where it is made
+					continue
+				}
+				v := kimVerbs
+				for len(v.Subs) > 0 && len(words) > 0 {
+					s := v.sub(words[0])
+					if s == nil {
+						break
+					}
+					v, words = s, words[1:]
+				}
+				if v == kimVerbs || (v.Run == nil && !strings.HasPrefix(strings.Join(words, " "), "<")) {
+					t.Errorf("%s %s suggests %q: no such verb", filepath.Base(n), id, c[1])
+				}
+			}
+		}
+	}
+}
