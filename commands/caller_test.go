@@ -67,10 +67,10 @@ func TestCallerSettingsAndRefusalsFromTheDatabase(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ user, line, want string }{
-		{"kora", "show K-2026-0001", "dürfen nur Coach"},
-		{"kora", "contact K-2026-0001 phone x", "dürfen nur Coach"},
+		{"kora", "show K-2026-0001", "ist nur für Coaches"},
+		{"kora", "contact K-2026-0001 phone x", "ist nur für Coaches"},
 		{"nobody", "cases", "keine kimbot-Rolle"},
-		{"root", "show K-2026-0001", "dürfen nur Coach"}, // a system admin is no coach
+		{"root", "show K-2026-0001", "ist nur für Coaches"}, // a system admin is no coach
 	} {
 		before := w.count(`SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM contacts)`)
 		if rep := w.runAs("teamA", w.profile(tc.user), tc.line); rep.Outcome != kim.EFORBIDDEN || !strings.Contains(rep.Text, tc.want) {

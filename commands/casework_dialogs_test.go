@@ -98,7 +98,7 @@ func TestOpenDialog(t *testing.T) {
 	}
 	w.ok("anna", "show K-2026-0001", `Frau "K." group=eu`, "Drittstaatsangehörige", "SGB12", "Verarbeitung (mündlich")
 	// Outsiders submitting the same form are refused like typing it.
-	if ans := w.submit("teamA", "kora", DialogOpen, map[string]string{"pseudonym": "X", "group": "eu", "consent": "true"}); ans.OK() || !strings.Contains(ans.Error, "dürfen nur Coach") {
+	if ans := w.submit("teamA", "kora", DialogOpen, map[string]string{"pseudonym": "X", "group": "eu", "consent": "true"}); ans.OK() || !strings.Contains(ans.Error, "ist nur für Coaches") {
 		t.Fatalf("coordinator submission: %+v", ans)
 	}
 	if ans := w.submit("teamA", "anna", "frobnicate", map[string]string{}); ans.OK() || ans.Error == "" {

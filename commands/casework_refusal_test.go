@@ -65,7 +65,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "goal done " + k + " 9", kim.ENOTFOUND, []string{"kein Ziel 9"}},
 		{"anna", "goal done " + k + " 0", kim.EINVALID, []string{"keine Zahl von 1 bis 1000"}},
 		{"anna", "goal done " + k, kim.EINVALID, []string{"Es fehlt: n"}},
-		{"anna", "goal finish " + k + " 1", kim.EINVALID, []string{"Unbekannter Unterbefehl „finish“"}},
+		{"anna", "goal finish " + k + " 1", kim.EINVALID, []string{"„finish“ gibt es hier nicht"}},
 		{"anna", "goal", kim.EINVALID, []string{"/kim goal <add|done|drop>"}},
 		// refer and outcome
 		{"anna", "refer " + k + " finanzamt Steuer", kim.EINVALID, []string{"„finanzamt“ steht nicht im Partnerverzeichnis", "jobcenter"}},
@@ -131,26 +131,26 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "away 31.02.2027 01.03.2027 deputy=@ben", kim.EINVALID, []string{"from: „31.02.2027“ ist kein gültiges Datum"}},
 		{"anna", "away 2026-12-03 2026-12-04 deputy=@ben", kim.ECONFLICT, []string{"schon eine Abwesenheit"}},
 		{"anna", "away off 2026-12-04", kim.EINVALID, []string{"Zu viel angegeben"}},
-		{"kora", "away 2026-12-10 2026-12-12 deputy=@ben", kim.EFORBIDDEN, []string{"dürfen nur Coach"}},
+		{"kora", "away 2026-12-10 2026-12-12 deputy=@ben", kim.EFORBIDDEN, []string{"ist nur für Coaches"}},
 		// admin
-		{"anna", "admin defaults monitoring=7d", kim.EFORBIDDEN, []string{"dürfen nur Admin"}},
+		{"anna", "admin defaults monitoring=7d", kim.EFORBIDDEN, []string{"ist nur für Admins"}},
 		{"root", "admin defaults monitoring=400d", kim.EINVALID, []string{"höchstens 365 Tage"}},
 		{"root", "admin defaults reassessment=14d", kim.EINVALID, []string{"in Monaten"}},
 		{"root", "admin defaults reassessment=25m", kim.EINVALID, []string{"in Monaten, 1m bis 24m"}},
 		{"root", "admin defaults reassessment=37m", kim.EINVALID, []string{"keine Dauer"}},
 		{"root", "admin defaults followup=soon", kim.EINVALID, []string{"keine Dauer"}},
 		{"root", "admin defaults colour=red", kim.EINVALID, []string{"Unbekannte Option"}},
-		{"anna", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"`/kim admin partner add` dürfen nur Admin"}},
-		{"kora", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"dürfen nur Admin"}},
+		{"anna", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"`/kim admin partner add` ist nur für Admins"}},
+		{"kora", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"ist nur für Admins"}},
 		{"root", "admin partner add J Finanzamt", kim.EINVALID, []string{"„J“ geht nicht als Kürzel"}},
 		{"root", "admin partner add Steuer! Finanzamt", kim.EINVALID, []string{"geht nicht als Kürzel"}},
 		{"root", "admin partner add jobcenter Jobcenter", kim.ECONFLICT, []string{"„jobcenter“ gibt es schon"}},
 		{"root", "admin partner add steuer", kim.EINVALID, []string{"Es fehlt: name"}},
 		{"root", "admin partner add steuer Finanzamt domain=SGB9", kim.EINVALID, []string{"domain: „SGB9“ geht nicht"}},
-		{"root", "admin partner remove jobcenter", kim.EINVALID, []string{"Unbekannter Unterbefehl „remove“", "/kim admin partner <add|list>"}},
+		{"root", "admin partner remove jobcenter", kim.EINVALID, []string{"„remove“ gibt es hier nicht", "/kim admin partner <add|list>"}},
 		{"nobody", "admin partner list", kim.EFORBIDDEN, []string{"keine kimbot-Rolle"}},
-		{"anna", "admin audit " + k, kim.EFORBIDDEN, []string{"dürfen nur Admin"}},
-		{"kora", "admin audit " + k, kim.EFORBIDDEN, []string{"dürfen nur Admin"}},
+		{"anna", "admin audit " + k, kim.EFORBIDDEN, []string{"ist nur für Admins"}},
+		{"kora", "admin audit " + k, kim.EFORBIDDEN, []string{"ist nur für Admins"}},
 		{"root", "admin audit 42", kim.EINVALID, []string{"kein Aktenzeichen"}},
 	} {
 		rep := w.run("teamA", tc.user, tc.line)
@@ -193,7 +193,7 @@ func TestCaseworkOutsiders(t *testing.T) {
 	for _, who := range []struct{ team, user, outcome, want string }{
 		{"teamA", "ben", kim.ENOTFOUND, "No case K-2026-0001"},
 		{"teamB", "bea", kim.ENOTFOUND, "Keinen Fall K-2026-0001"},
-		{"teamA", "kora", kim.EFORBIDDEN, "dürfen nur"},
+		{"teamA", "kora", kim.EFORBIDDEN, "ist nur für"},
 		{"teamA", "nobody", kim.EFORBIDDEN, "keine kimbot-Rolle"},
 	} {
 		for _, line := range lines {
@@ -223,6 +223,6 @@ func TestCaseworkOutsiders(t *testing.T) {
 		t.Fatal("outsiders changed the database")
 	}
 	// Admins see the audit log but never the case itself.
-	w.want("teamA", "root", "show "+k, kim.EFORBIDDEN, "dürfen nur Coach")
-	w.want("teamA", "root", "contact "+k+" phone Hallo", kim.EFORBIDDEN, "dürfen nur Coach")
+	w.want("teamA", "root", "show "+k, kim.EFORBIDDEN, "ist nur für Coaches")
+	w.want("teamA", "root", "contact "+k+" phone Hallo", kim.EFORBIDDEN, "ist nur für Coaches")
 }

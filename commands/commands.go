@@ -220,7 +220,7 @@ func (r *Runner) allowed(v *Verb) error {
 	}
 	names := make([]string, len(roles))
 	for i, x := range roles {
-		names[i] = r.T("roles."+string(x), nil) // plural: "nur Coaches"
+		names[i] = r.T("role.plural."+string(x), nil)
 	}
 	return kim.Errorf(kim.EFORBIDDEN, "err.role_required", map[string]any{
 		"Verb": v.Path(), "Roles": messages.Or(r.Lang, names), "Role": r.T("role."+string(r.Role()), nil)})

@@ -135,7 +135,7 @@ func TestTeamSettings(t *testing.T) {
 		{"root", "admin defaults vorlauf=2d", kim.EINVALID, "keine Zahl von 0 bis 20"},
 		{"root", "admin defaults reassessment=25m", kim.EINVALID, "reassessment in Monaten, 1m bis 24m"},
 		{"root", "admin defaults bestaetigen", kim.EINVALID, "nur eine kürzere Aufbewahrung"},
-		{"ben", "admin defaults retention=12m", kim.EFORBIDDEN, "Only admin"},
+		{"ben", "admin defaults retention=12m", kim.EFORBIDDEN, "is only for admins"},
 		{"kora", "admin vorgaben", kim.EFORBIDDEN, "`/kim admin defaults`"},
 	} {
 		w.want("teamA", tc.user, tc.line, tc.outcome, tc.want)

@@ -160,9 +160,9 @@ func TestMeetingRefusals(t *testing.T) {
 	w.mustSay("teamA", "kora", "meeting new 2026-12-03 14:00 Netzwerktreffen channel=~netz")
 	before := w.count(`SELECT (SELECT count(*) FROM meetings) + (SELECT count(*) FROM agenda_items) + (SELECT count(*) FROM actions)`)
 	for _, tc := range []struct{ user, line, want, outcome string }{
-		{"anna", "meeting new 2026-12-03 14:00 X channel=~netz", "dürfen nur Koordinator*innen oder Admins verwenden", kim.EFORBIDDEN},
-		{"anna", "agenda add M-1 X", "dürfen nur Koordinator*innen oder Admins verwenden", kim.EFORBIDDEN},
-		{"anna", "agenda post M-1", "dürfen nur Koordinator*innen oder Admins verwenden", kim.EFORBIDDEN},
+		{"anna", "meeting new 2026-12-03 14:00 X channel=~netz", "ist nur für die Koordination oder Admins", kim.EFORBIDDEN},
+		{"anna", "agenda add M-1 X", "ist nur für die Koordination oder Admins", kim.EFORBIDDEN},
+		{"anna", "agenda post M-1", "ist nur für die Koordination oder Admins", kim.EFORBIDDEN},
 		{"anna", "report 2026 by=org", "", "ok"}, // coaches may report, but only their own figures
 		{"nobody", "meeting list", "keine kimbot-Rolle", kim.EFORBIDDEN},
 		{"kora", "meeting new 2026-11-20 10:00 Rückblick channel=~netz", "liegt in der Vergangenheit", kim.EINVALID},

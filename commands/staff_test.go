@@ -164,7 +164,7 @@ func TestDeputyLosesRole(t *testing.T) {
 	w.ok("anna", "abwesend 10.12.2026 12.12.2026 deputy=@ben")
 	w.at(2026, 11, 25)
 	w.ok("ben", "show K-2026-0001")
-	w.ok("root", "admin role @ben coordinator", "@ben ist jetzt Koordination", "@ben vertritt niemanden mehr: 2 Vertretungen sind beendet")
+	w.ok("root", "admin role @ben coordinator", "@ben hat jetzt die Rolle Koordination", "@ben vertritt niemanden mehr: 2 Vertretungen sind beendet")
 	if c := w.count(`SELECT count(*) FROM absences WHERE deputy_id = 'id-ben' AND ends_on >= '2026-11-25'`); c != 0 {
 		t.Fatalf("%d deputyships left", c)
 	}

@@ -63,7 +63,7 @@ func TestVerbTable(t *testing.T) {
 		{"anna", "einwilligung " + k + " erteilen Verarbeitung", kim.ECONFLICT, []string{"Verarbeitung ist für K-2026-0001 schon erfasst"}, nil},
 		// Roles of a sub-verb's sub-verb.
 		{"kora", "admin partner list", "ok", []string{"`jmd`"}, nil},
-		{"ben", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"Only admins may use `/kim admin partner add`"}, nil},
+		{"ben", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"`/kim admin partner add` is only for admins"}, nil},
 		{"ben", "admin partner", kim.EINVALID, []string{"`/kim admin partner <add|list> …`"}, nil},
 		{"kora", "admin partner list jmd", kim.EINVALID, []string{"Zu viel angegeben: „jmd“"}, nil},
 		// Dates and lists in the caller's language.
@@ -71,8 +71,8 @@ func TestVerbTable(t *testing.T) {
 		{"kora", "action done A-1", kim.ECONFLICT, []string{"seit 23.11.2026"}, nil},
 		{"ben", "report 2027", kim.EINVALID, []string{"today is 2026-11-23"}, []string{"23.11.2026"}},
 		{"anna", "report 2027", kim.EINVALID, []string{"heute ist der 23.11.2026"}, nil},
-		{"ben", "meeting list", kim.EFORBIDDEN, []string{"Only coordinators or admins may use `/kim meeting list`"}, nil},
-		{"anna", "agenda post M-1", kim.EFORBIDDEN, []string{"dürfen nur Koordinator*innen oder Admins verwenden"}, nil},
+		{"ben", "meeting list", kim.EFORBIDDEN, []string{"`/kim meeting list` is only for coordinators or admins"}, nil},
+		{"anna", "agenda post M-1", kim.EFORBIDDEN, []string{"ist nur für die Koordination oder Admins"}, nil},
 	} {
 		rep := w.want("teamA", tc.user, tc.line, tc.outcome, tc.want...)
 		for _, f := range tc.not {

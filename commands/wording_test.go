@@ -79,8 +79,8 @@ func TestAuditLabels(t *testing.T) {
 			t.Errorf("the scenario did not record %s: %v", want, actions)
 		}
 	}
-	rep := w.ok("root", "admin protokoll "+k, "In der Tagesübersicht gezeigt", "Termin erledigt (Erinnerung)", "Termin verschoben (Erinnerung)",
-		"Nach Ablauf der Aufbewahrung gelöscht")
+	rep := w.ok("root", "admin protokoll "+k, "in der Tagesübersicht gezeigt", "Erinnerung als erledigt markiert", "Erinnerung um eine Woche verschoben",
+		"nach Ablauf der Aufbewahrungsfrist gelöscht")
 	if strings.Contains(rep.Text, "`") {
 		t.Errorf("the audit log shows raw action names:\n%s", rep.Text)
 	}
@@ -97,15 +97,15 @@ func TestWording(t *testing.T) {
 		user, line string
 		want, not  []string
 	}{
-		{"nobody", "faelle", []string{"`/kim admin rolle @Ihr-Benutzername coach`"}, nil},
+		{"nobody", "faelle", []string{"`/kim admin rolle @Ihr-Name coach`"}, nil},
 		{"anna", "kontakt " + k + " telefon minutes=10 Termin", []string{"Telefon, 23.11.2026, 10 Minuten."}, []string{"Min.."}},
 		{"ben", "open CD group=eu consent=yes", nil, nil},
 		{"ben", "contact K-2026-0002 phone minutes=10 Call", []string{"phone, 2026-11-23, 10 minutes."}, []string{"min."}},
 		{"anna", "zeige 2", []string{"„2“ ist kein Aktenzeichen; ein Aktenzeichen sieht so aus: K-2026-0042."}, []string{"es sieht aus wie"}},
 		{"ben", "show 2", []string{"“2” is not a case reference; a case reference looks like K-2026-0042."}, []string{"it looks like"}},
-		{"kora", "zeige " + k, []string{"`/kim show` dürfen nur Coaches verwenden; Ihre Rolle: Koordination."}, []string{"nur Coach;"}},
-		{"anna", "treffen liste", []string{"dürfen nur Koordinator*innen oder Admins verwenden; Ihre Rolle: Coach."}, nil},
-		{"ben", "admin audit " + k, []string{"Only admins may use `/kim admin audit`; your role: coach."}, nil},
+		{"kora", "zeige " + k, []string{"`/kim show` ist nur für Coaches; Ihre Rolle: Koordination."}, []string{"dürfen nur Coach"}},
+		{"anna", "treffen liste", []string{"ist nur für die Koordination oder Admins; Ihre Rolle: Coach."}, nil},
+		{"ben", "admin audit " + k, []string{"`/kim admin audit` is only for admins; your role: coach."}, nil},
 		{"root", "admin rolle @nobody coordinator", []string{"@nobody hat jetzt die Rolle Koordination."}, []string{"ist jetzt"}},
 		{"anna", "verweis " + k + " jobcenter Antrag", []string{"`/kim einwilligung " + k + " erteilen jobcenter form=schriftlich`"}, []string{"/kim consent"}},
 		{"anna", "einwilligung " + k + " erteilen jobcenter form=schriftlich", []string{"Einwilligung in **" + k + "** erfasst"}, nil},

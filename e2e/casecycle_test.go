@@ -166,7 +166,7 @@ func TestCaseCycle(t *testing.T) {
 			t.Errorf("the audit answer shows case content %q", secret)
 		}
 	}
-	env.Admin.kimOK(t, "show "+ref, "dürfen nur Coach")
+	env.Admin.kimOK(t, "show "+ref, "ist nur für Coaches")
 	var dump string
 	if err := db.QueryRow(ctxT(t), `SELECT concat_ws('|', (SELECT string_agg(t::text, ',') FROM cases t WHERE team_id = $1),
 		(SELECT string_agg(t::text, ',') FROM contacts t), (SELECT string_agg(t::text, ',') FROM goals t),

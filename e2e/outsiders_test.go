@@ -85,10 +85,10 @@ func TestOutsiders(t *testing.T) {
 		wantAdmin  string // the refusal of admin audit
 		listenForm bool
 	}{
-		{"coach of the same team", outsider, "Keinen Fall " + ref, "dürfen nur Admin", true},
-		{"coach of another team, in their team", coachB, "Keinen Fall " + ref, "dürfen nur Admin", true},
+		{"coach of the same team", outsider, "Keinen Fall " + ref, "ist nur für Admins", true},
+		{"coach of another team, in their team", coachB, "Keinen Fall " + ref, "ist nur für Admins", true},
 		{"coach of another team, in this team", coachBinA, "keine kimbot-Rolle", "keine kimbot-Rolle", false},
-		{"coordinator", coord, "Only coach", "Only admin", true},
+		{"coordinator", coord, "is only for coaches", "is only for admins", true},
 		{"user without a role", nobody, "keine kimbot-Rolle", "keine kimbot-Rolle", true},
 	}
 	cardBefore := owner.kimOK(t, "show "+ref, ref+" · ZZ")

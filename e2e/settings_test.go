@@ -33,7 +33,7 @@ func TestTeamSettingsAsPeople(t *testing.T) {
 	admin.kimOK(t, "admin vorgaben vorlauf=5 aufbewahrung=12m", "Gespeichert", "5 Arbeitstage vor dem Treffen",
 		"12 Monate nach dem Abschluss")
 	admin.kimOK(t, "admin vorgaben vorlauf=21", "„21“ ist keine Zahl von 0 bis 20")
-	coord.kimOK(t, "admin vorgaben", "dürfen nur")
+	coord.kimOK(t, "admin vorgaben", "ist nur für Admins")
 
 	// The agenda lead: the automatic post comes five working days before the meeting.
 	day := meetingDay(3)

@@ -150,7 +150,7 @@ func TestStaffDeputy(t *testing.T) {
 	anna.kimOK(t, "abwesend", "Keine Abwesenheit")
 	anna.kimOK(t, fmt.Sprintf("abwesend %s %s deputy=%s", from, to, ben.mention()), ben.mention()+" vertritt Sie")
 
-	env.Admin.kimOK(t, fmt.Sprintf("admin rolle %s koordination", ben.mention()), ben.mention()+" ist jetzt Koordination",
+	env.Admin.kimOK(t, fmt.Sprintf("admin rolle %s koordination", ben.mention()), ben.mention()+" hat jetzt die Rolle Koordination",
 		ben.mention()+" vertritt niemanden mehr")
 	dm := anna.lastDM(t, 1)
 	for _, want := range []string{ben.mention() + " ist im Team", "kein Coach mehr", "Ihre geplante Abwesenheit vom " + from + " bis " + to + " ist gestrichen", "/kim abwesend"} {

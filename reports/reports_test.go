@@ -228,10 +228,10 @@ func TestCSVShape(t *testing.T) {
 	if v := find("Kennzahlen", "– verzogen", "Anzahl"); v != "<5 Fälle" {
 		t.Errorf("moved = %q", v)
 	}
-	if v := find("Verweise nach Partner", "Jobcenter", "Median Tage bis Ergebnis"); v != "12,5" {
+	if v := find("Verweise nach Partner", "Jobcenter", "Tage bis Ergebnis (Median)"); v != "12,5" {
 		t.Errorf("median = %q", v)
 	}
-	if v := find("Verweise nach Partner", "Ausländerbehörde", "Median Tage bis Ergebnis"); v != "<5 Fälle" {
+	if v := find("Verweise nach Partner", "Ausländerbehörde", "Tage bis Ergebnis (Median)"); v != "<5 Fälle" {
 		t.Errorf("small median = %q", v)
 	}
 	if r.FileName("csv") != "kimbot-bericht-2026.csv" {
