@@ -52,7 +52,7 @@ func TestStaffHandover(t *testing.T) {
 	admin := env.Admin
 
 	// Refusals: no admin, no coach to take over, nothing confirmed yet.
-	alt.kimOK(t, fmt.Sprintf("admin uebergabe %s %s", alt.mention(), neu.mention()), "nur Admin")
+	alt.kimOK(t, fmt.Sprintf("admin uebergabe %s %s", alt.mention(), neu.mention()), "ist nur für Admins")
 	admin.kimOK(t, fmt.Sprintf("admin uebergabe %s %s", alt.mention(), koord.mention()), koord.mention()+" ist in diesem Team kein Coach")
 	ask := admin.kimOK(t, fmt.Sprintf("admin uebergabe %s %s", alt.mention(), neu.mention()),
 		"hat 3 offene Fälle: "+k1+", "+k2+", "+k3, "bestaetigen")
