@@ -54,7 +54,7 @@ func TestAuditLabels(t *testing.T) {
 	}
 	w.ok("root", "admin audit "+k)
 
-	rows, err := w.st.Pool().Query(ctx, `SELECT DISTINCT action FROM audit_log WHERE case_ref IS NOT NULL ORDER BY 1`)
+	rows, err := w.st.Pool().Query(ctx, `SELECT DISTINCT action FROM audit_log WHERE case_ref IS NOT NULL OR case_ids IS NOT NULL ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
 	}
