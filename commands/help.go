@@ -4,13 +4,18 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
 )
 
-// help lists all verbs, or explains one with its usage and examples. It
+// help lists the verbs the caller's role may use, or explains one with its
+// usage and examples; a caller without a role learns who grants one. It
 // finds the table through its own verb (kimVerbs refers to help).
 func (r *Runner) help(a *Args) (Reply, error) {
 	top := a.Verb.top()
+	if r.Role() == kim.RoleNone {
+		return Reply{Text: r.T("help.no_role", map[string]any{"Admins": r.adminList()})}, nil
+	}
 	if name := a.Str("verb"); name != "" {
 		v := top.sub(name)
 		if v == nil {
@@ -21,6 +26,16 @@ func (r *Runner) help(a *Args) (Reply, error) {
 	var b strings.Builder
 	b.WriteString(r.T("help.title", map[string]any{"Role": r.Name("role", string(r.Role()))}) + "\n\n")
 	for _, v := range top.Subs {
+		mine := r.usable(v)
+		if len(mine) == 0 {
+			continue // nothing of it for this role
+		}
+		if len(mine) < len(runnable(v)) { // only some sub-verbs: those, each on its line
+			for _, x := range mine {
+				fmt.Fprintf(&b, "- %s — %s\n", usageLine(x), r.T("verb."+x.key(), nil))
+			}
+			continue
+		}
 		alias := ""
 		if v.Alias != "" {
 			alias = " (" + v.Alias + ")"
@@ -40,8 +55,19 @@ func (r *Runner) verbHelp(v *Verb) string {
 		fmt.Fprintf(&b, " (%s)", v.Alias)
 	}
 	fmt.Fprintf(&b, " — %s\n", r.T("verb."+v.key(), nil))
+	// The forms the caller may use; all of them, with who may, when none.
+	mine := map[*Verb]bool{}
+	for _, x := range r.usable(v) {
+		mine[x] = true
+	}
+	if len(mine) == 0 {
+		b.WriteString(r.roleNote(v) + "\n")
+	}
 	var ex []string
 	walk(v, func(x *Verb) {
+		if x.Run != nil && len(mine) > 0 && !mine[x] {
+			return
+		}
 		ex = append(ex, x.Examples...)
 		if x.Run == nil {
 			return
@@ -68,6 +94,37 @@ func usageLine(v *Verb) string {
 		forms[i] = "`" + f + "`"
 	}
 	return strings.Join(forms, " · ")
+}
+
+// runnable returns v or the verbs below it that run something, in table
+// order.
+func runnable(v *Verb) []*Verb {
+	var out []*Verb
+	walk(v, func(x *Verb) {
+		if x.Run != nil {
+			out = append(out, x)
+		}
+	})
+	return out
+}
+
+// usable returns the runnable verbs at or below v the caller may use.
+func (r *Runner) usable(v *Verb) []*Verb {
+	var out []*Verb
+	for _, x := range runnable(v) {
+		if roles := x.roles(); roles == nil || r.has(roles...) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// roleNote says who may use v and the caller's role.
+func (r *Runner) roleNote(v *Verb) string {
+	if e := r.allowed(v); e != nil {
+		return r.svc.errorText(r, e)
+	}
+	return ""
 }
 
 // walk calls f for v and every verb below it, in table order.

@@ -168,3 +168,52 @@ func TestSuggestedCommandsExist(t *testing.T) {
 		}
 	}
 }
+
+// Help fits the role: each role's overview lists what that role may use and
+// nothing it may not; a verb's help shows the forms the caller may use, or
+// says who may; a user without a role gets the short answer that says who
+// grants one.
+func TestHelpFitsRole(t *testing.T) {
+	w := newWorld(t)
+	w.ok("kora", "settings lang=en")
+	w.ok("root", "settings lang=en")
+	for _, tc := range []struct {
+		user      string
+		want, not []string
+	}{
+		{"ben", []string{"(your role: coach)", "`/kim open <pseudonym>", "`/kim contact <case>", "`/kim goal <add|done|drop> …`",
+			"`/kim report", "`/kim settings", "`/kim action done <action>`", "`/kim admin partner list`"},
+			[]string{"/kim meeting", "/kim agenda", "/kim action add", "/kim admin role", "/kim admin defaults", "/kim admin audit",
+				"/kim admin partner add", "/kim admin <"}},
+		{"kora", []string{"(your role: coordinator)", "`/kim meeting <new|list|show> …`", "`/kim agenda <add|post> …`",
+			"`/kim action <add|done> …`", "`/kim report", "`/kim admin partner list`", "`/kim settings"},
+			[]string{"/kim open", "/kim show", "/kim contact", "/kim goal", "/kim cases", "/kim erase", "/kim admin role", "/kim admin <"}},
+		{"root", []string{"(your role: admin)", "`/kim admin <", "`/kim meeting <new|list|show> …`", "`/kim report"},
+			[]string{"/kim open", "/kim show", "/kim contact", "/kim goal", "/kim cases"}},
+	} {
+		rep := w.want("teamA", tc.user, "help", "ok", tc.want...)
+		for _, f := range tc.not {
+			if strings.Contains(rep.Text, f) {
+				t.Errorf("%s's help lists %q, which their role cannot use:\n%s", tc.user, f, rep.Text)
+			}
+		}
+	}
+	// One verb: the caller's forms only, or who may use it.
+	rep := w.want("teamA", "kora", "help admin", "ok", "`/kim admin partner list`")
+	for _, f := range []string{"/kim admin role", "/kim admin partner add", "/kim admin audit"} {
+		if strings.Contains(rep.Text, f) {
+			t.Errorf("kora's help of admin lists %q:\n%s", f, rep.Text)
+		}
+	}
+	w.want("teamA", "kora", "help show", "ok", "`/kim show` is only for coaches; your role: coordinator.", "`/kim show <case>`")
+	w.want("teamA", "anna", "hilfe treffen", "ok", "ist nur für die Koordination oder Admins; Ihre Rolle: Coach.")
+	w.want("teamA", "root", "help goal", "ok", "is only for coaches; your role: admin.")
+	// No role: who grants one, nothing else.
+	rep = w.want("teamA", "nobody", "hilfe", "ok", "noch keine kimbot-Rolle", "`/kim einstellungen`",
+		"Eine Rolle vergibt ein kimbot-Admin oder eine Systemadministration mit `/kim admin rolle @Ihr-Name coach`.")
+	if strings.Contains(rep.Text, "/kim neu") || strings.Contains(rep.Text, "/kim open") || strings.Count(rep.Text, "\n") > 1 {
+		t.Errorf("the no-role help is not the short answer:\n%s", rep.Text)
+	}
+	w.ok("root", "admin role @kora admin")
+	w.want("teamA", "nobody", "hilfe neu", "ok", "Eine Rolle vergibt @kora")
+}
