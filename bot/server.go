@@ -64,6 +64,7 @@ type Server struct {
 	mu         sync.RWMutex
 	tokens     map[string]string // team id → command token
 	reloadedAt time.Time
+	tokensErr  error // why the tokens could not be read, while never read
 }
 
 func (s *Server) clock() kim.Clock { return kim.ClockOr(s.Clock) }
@@ -130,6 +131,15 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request) {
 	// every team's before reading a body of that size.
 	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Token ")
 	if token == "" || !s.validToken(r.Context(), "", token) {
+		if s.noTokens() {
+			// A replica that never read the tokens cannot check any while the
+			// database is down: say so (a fixed text, nothing else) rather than
+			// leave Mattermost to show a generic error.
+			refusedTotal.WithLabelValues("command", "unavailable").Inc()
+			writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral,
+				Text: messages.T("de", "err.unavailable_unknown", nil), SkipSlackParsing: true})
+			return
+		}
 		s.refuse(w, r, "command", "token", http.StatusUnauthorized)
 		return
 	}
@@ -332,10 +342,21 @@ func (s *Server) reloadTokens(ctx context.Context) {
 func (s *Server) loadTokens(ctx context.Context) {
 	s.reloadedAt = time.Now()
 	if t, err := s.Store.CommandTokens(ctx); err == nil {
-		s.tokens = t
+		s.tokens, s.tokensErr = t, nil
 	} else {
 		s.Log.Error("bot: unable to load command tokens", "err", err)
+		if s.tokens == nil {
+			s.tokensErr = err
+		}
 	}
+}
+
+// noTokens reports whether the command tokens were never read because the
+// database did not answer.
+func (s *Server) noTokens() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.tokens == nil && s.tokensErr != nil
 }
 
 // refuse answers a request that failed verification, logging no payload.

@@ -122,3 +122,38 @@ func TestRegeneratedCommandToken(t *testing.T) {
 		t.Error("the new token is refused after the reload")
 	}
 }
+
+// A replica that could never read the command tokens, because the database
+// is down, answers a slash command with a command response naming the
+// database (Mattermost shows any other status only as a generic error);
+// once it has read them, an unknown token is refused as before.
+func TestCommandDatabaseDownBeforeTokens(t *testing.T) {
+	st := testenv.Store(t)
+	if _, err := st.UpsertTeam(context.Background(), "team-db", "db", "cmd-db", "tok-db"); err != nil {
+		t.Fatal(err)
+	}
+	post := func(s *Server, token string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, CommandPath, strings.NewReader("team_id=team-db&text=hilfe&user_id=u1"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Token "+token)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	warm := &Server{Store: st, Redis: testenv.Redis(t), Log: log}
+	if rec := post(warm, "tok-other"); rec.Code != http.StatusUnauthorized {
+		t.Fatalf("unknown token: %d, want 401", rec.Code)
+	}
+	st.Close()
+	if rec := post(warm, "tok-other"); rec.Code != http.StatusUnauthorized {
+		t.Fatalf("unknown token, database down after the tokens were read: %d, want 401", rec.Code)
+	}
+	cold := &Server{Store: st, Redis: testenv.Redis(t), Log: log}
+	rec := post(cold, "tok-db")
+	var resp model.CommandResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); rec.Code != http.StatusOK || err != nil ||
+		!strings.Contains(resp.Text, "Die Datenbank von kimbot antwortet gerade nicht") {
+		t.Fatalf("database down before any token was read: %d %q", rec.Code, rec.Body.String())
+	}
+}
