@@ -132,7 +132,7 @@ func tokenize(line string) ([]token, error) {
 	return out, nil
 }
 
-var optionRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z-]*)=(.*)$`)
+var optionRE = regexp.MustCompile(`^(\pL[\pL-]*)=(.*)$`)
 
 // Parse turns the text after /kim into a verb and typed arguments. Errors are
 // application errors that name what was wrong and carry the verb's usage.
@@ -209,7 +209,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 			positional = append(positional, t)
 			continue
 		}
-		name, val := strings.ToLower(m[1]), m[2]
+		name, val := kim.Fold(m[1]), m[2] // option names are transcribed like verbs: Ersteinschätzung=
 		if o := v.option(name); o != nil {
 			if _, dup := a.values[o.Name]; dup {
 				return nil, usageErr("err.duplicate_option", v, map[string]any{"Name": o.Name})

@@ -40,6 +40,11 @@ func TestParseAccepts(t *testing.T) {
 			return a.Str("user") == "anna.m" && a.Str("role") == "coach" && a.Str("org") == "Caritas Köln"
 		}},
 		{"settings digest=07:30 lang=en", "settings", func(a *Args) bool { return a.Clock("digest").String() == "07:30" && a.Str("lang") == "en" }},
+		{"admin vorgaben Ersteinschätzung=3w AUFBEWAHRUNG=12m", "admin defaults", func(a *Args) bool {
+			x, _ := a.Span("assessment")
+			y, _ := a.Span("retention")
+			return x == kim.Span{N: 3, Unit: 'w'} && y == kim.Span{N: 12, Unit: 'm'}
+		}},
 	} {
 		a, err := Parse(tc.line)
 		if err != nil {

@@ -31,7 +31,7 @@ var (
 // without it, the verb checks everything, says what would happen and
 // changes nothing (Runner.confirmLine is the line that confirms).
 var confirmParam = Param{Name: "confirm", Kind: Choice, Choices: []string{"confirm"},
-	Aliases: map[string]string{"bestaetigen": "confirm", "bestätigen": "confirm"}, Optional: true}
+	Aliases: map[string]string{"bestaetigen": "confirm"}, Optional: true}
 
 // kimVerbs is the table of /kim: every verb and sub-verb with its
 // parameters, roles, handler and examples, top-level verbs in help order

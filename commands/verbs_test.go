@@ -85,3 +85,31 @@ func TestVerbTable(t *testing.T) {
 		t.Fatalf("a coach added a partner")
 	}
 }
+
+// Words typed are folded (lower case, ä→ae, ß→ss) before they are looked up,
+// so every name, alias and value key of the table must be in folded form, or
+// it can never match.
+func TestTableWordsFolded(t *testing.T) {
+	check := func(where, w string) {
+		if w != "" && w != kim.Fold(w) {
+			t.Errorf("%s: %q is never matched; write it as %q", where, w, kim.Fold(w))
+		}
+	}
+	params := func(v *Verb, ps []Param) {
+		for _, p := range ps {
+			check(v.Path()+" "+p.Name, p.Name)
+			check(v.Path()+" "+p.Name, p.Alias)
+			for k := range p.Aliases {
+				check(v.Path()+" "+p.Name+" value", k)
+			}
+		}
+	}
+	for _, top := range Verbs() {
+		walk(top, func(v *Verb) {
+			check(v.Path(), v.Name)
+			check(v.Path(), v.Alias)
+			params(v, v.Params)
+			params(v, v.Options)
+		})
+	}
+}
