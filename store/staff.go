@@ -8,6 +8,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -193,28 +194,20 @@ func handOver(ctx context.Context, tx pgx.Tx, a kim.Actor, fromID, toID string) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(ctx, `UPDATE cases SET owner_id = $3, organisation_id = $4, updated_at = now()
-		WHERE team_id = $1 AND owner_id = $2 AND closed_on IS NULL AND erased_at IS NULL RETURNING id, ref`, a.TeamID, fromID, toID, org)
+	// One statement moves the cases and writes an audit row for each.
+	rows, err := tx.Query(ctx, `WITH moved AS (
+			UPDATE cases SET owner_id = $3, organisation_id = $4, updated_at = now()
+			WHERE team_id = $1 AND owner_id = $2 AND closed_on IS NULL AND erased_at IS NULL RETURNING id, ref),
+		logged AS (
+			INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
+			SELECT $1, $5, 'case.handover', id, ref FROM moved)
+		SELECT ref FROM moved`, a.TeamID, fromID, toID, org, a.UserID)
 	if err != nil {
 		return nil, err
 	}
-	type moved struct {
-		id  int64
-		ref string
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (moved, error) {
-		var m moved
-		return m, r.Scan(&m.id, &m.ref)
-	})
+	refs, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, err
-	}
-	refs := make([]string, len(list))
-	for i, m := range list {
-		if err := audit(ctx, tx, a, "case.handover", m.id, m.ref); err != nil {
-			return nil, err
-		}
-		refs[i] = m.ref
+		return nil, fmt.Errorf("store: unable to hand over cases: %w", err)
 	}
 	slices.Sort(refs)
 	return refs, nil
