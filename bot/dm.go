@@ -124,11 +124,29 @@ func (m *Messenger) Post(ctx context.Context, to kim.Target, key string, msg kim
 		p.AddProp(DeliveryProp, key)
 	}
 	created, resp, err := m.Client.api.CreatePost(ctx, p)
+	// A direct channel just created by another replica (or by us a moment
+	// ago) can be refused with 403 until Mattermost's channel-member cache
+	// has caught up; a DM is posted again after a short wait.
+	for wait := dmRetryFirst; err != nil && to.ChannelID == "" && resp != nil && resp.StatusCode == http.StatusForbidden && wait <= dmRetryLast; wait *= 2 {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(wait):
+		}
+		created, resp, err = m.Client.api.CreatePost(ctx, p)
+	}
 	if err != nil {
 		return "", postErr(resp, err)
 	}
 	return created.Id, nil
 }
+
+// The waits before a DM refused with 403 is posted again: 100 ms doubling
+// up to 1.6 s, 3.1 s in all.
+const (
+	dmRetryFirst = 100 * time.Millisecond
+	dmRetryLast  = 1600 * time.Millisecond
+)
 
 // postErr is the error of a failed CreatePost: a *kim.PostRefused with
 // Mattermost's reason when it refused the post (4xx other than 429), which a
