@@ -57,5 +57,5 @@ func TestBarrierCommands(t *testing.T) {
 	w.ok("root", "admin thema entfernen Mobilität", "`mobilitaet`", "aus der Liste")
 	w.want("teamA", "anna", "barrier K-2026-0001 mobilitaet Busse fahren selten", kim.EINVALID, "weder")
 	w.ok("anna", "barrier K-2026-0001 finanzen Bescheide kommen spät", "unter Thema: Finanzen und Leistungen")
-	w.ok("root", "help barrier", "/kim barrier confirm <case> <n>", "/kim barrier edit <case> <n> <text>")
+	w.ok("root", "help barrier", "/kim hindernis bestaetigen <fall> <nr>", "/kim hindernis aendern <fall> <nr> <text>")
 }

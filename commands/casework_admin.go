@@ -31,7 +31,7 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 		changed = true
 		n := s.Days(r.Today)
 		if n < 1 || n > kim.MaxIntervalDays {
-			return nil, usageErr("defaults.bad_days", a.Verb, map[string]any{"Name": name, "Max": kim.MaxIntervalDays})
+			return nil, usageErr("defaults.bad_days", a.Verb, map[string]any{"Name": a.Verb.option(name).named(false), "Max": kim.MaxIntervalDays})
 		}
 		return &n, nil
 	}
@@ -42,7 +42,7 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 		}
 		changed = true
 		if s.Unit != kim.Months || s.N < min || s.N > max {
-			return nil, usageErr("defaults.bad_months", a.Verb, map[string]any{"Name": name, "Min": min, "Max": max})
+			return nil, usageErr("defaults.bad_months", a.Verb, map[string]any{"Name": a.Verb.option(name).named(false), "Min": min, "Max": max})
 		}
 		return &s.N, nil
 	}
@@ -103,11 +103,7 @@ func (r *Runner) settingsList(v *Verb, set kim.TeamSettings) string {
 		"agenda": set.AgendaLeadWorkdays}
 	var b strings.Builder
 	for _, o := range v.Options {
-		name := o.Name
-		if r.Lang == "de" && o.Alias != "" {
-			name = o.Alias
-		}
-		fmt.Fprintf(&b, "- %s (`%s=`)\n", r.T("defaults.line."+o.Name, map[string]any{"N": values[o.Name]}), name)
+		fmt.Fprintf(&b, "- %s (`%s=`)\n", r.T("defaults.line."+o.Name, map[string]any{"N": values[o.Name]}), o.label(r.Lang))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -284,6 +284,8 @@ func (s *Service) dialogFail(r *Runner, err error, spec dialogSpec) DialogAnswer
 			field = f
 		} else if n, ok := e.Args["Name"].(string); ok {
 			field = strings.TrimSuffix(n, "=…")
+		} else if n, ok := e.Args["Name"].(messages.Localized); ok {
+			field = strings.TrimSuffix(n.Local("en"), "=…") // the parameter's own name
 		}
 	}
 	if e.Key == "err.missing" {

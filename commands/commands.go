@@ -223,7 +223,7 @@ func (r *Runner) allowed(v *Verb) error {
 		names[i] = r.T("role.plural."+string(x), nil)
 	}
 	return kim.Errorf(kim.EFORBIDDEN, "err.role_required", map[string]any{
-		"Verb": v.Path(), "Roles": messages.Or(r.Lang, names), "Role": r.T("role."+string(r.Role()), nil)})
+		"Verb": v.PathIn(r.Lang), "Roles": messages.Or(r.Lang, names), "Role": r.T("role."+string(r.Role()), nil)})
 }
 
 // adminList names who can grant a role in this team.

@@ -5,9 +5,12 @@
 package commands
 
 import (
+	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/messages"
 )
 
 // Kind is the type of a parameter.
@@ -35,15 +38,23 @@ const (
 // required unless Optional (or the verb is typed in its bare form).
 type Param struct {
 	Name string
-	// Alias is the German name of an option (seite=2 for page=2).
+	// Alias is the German name: shown to German readers in usage lines and
+	// errors, and for an option also accepted as typed (seite=2 for page=2).
 	Alias   string
 	Kind    Kind
-	Choices []string // for Choice: the words accepted, shown in usage
+	Choices []string // for Choice: the values (keys), shown to English readers
+	// De are the German words of Choices, one per choice in their order,
+	// folded (kim.Fold): accepted as typed and shown to German readers,
+	// spelt as the catalogue's label (Label) spells them ("persönlich").
+	De []string
+	// Label is the catalogue prefix of the choices' labels ("kind" for
+	// kind.in-person); the labels' German words are accepted as well.
+	Label string
 	// Or are words accepted instead of a value of Kind (a date or "off");
 	// Args.Word returns the one given.
 	Or []string
-	// Aliases are other accepted words (e.g. German) → a choice or an Or
-	// word; never shown in usage.
+	// Aliases are other accepted words (folded) → a choice or an Or word;
+	// German readers see the first (in sort order) of an Or word's.
 	Aliases map[string]string
 	// Alone: an Or word given for this parameter is the whole command;
 	// nothing may follow it (`/kim away off`), and the parameters after it
@@ -117,52 +128,87 @@ func (v *Verb) sub(word string) *Verb {
 	return nil
 }
 
-// Usage returns the full form of the verb, e.g.
-// "/kim goal add <case> <field> <text> [due=<date>]", or its sub-verbs.
-func (v *Verb) Usage() string {
+// word is the verb's own word in lang: its German alias for German
+// readers, its name otherwise.
+func (v *Verb) word(lang string) string {
+	if lang == "de" && v.Alias != "" {
+		return v.Alias
+	}
+	return v.Name
+}
+
+// PathIn is the verb's full name as a reader of lang types it, e.g.
+// "ziel neu" in German.
+func (v *Verb) PathIn(lang string) string {
+	if v.parent == nil || v.parent.parent == nil {
+		return v.word(lang)
+	}
+	return v.parent.PathIn(lang) + " " + v.word(lang)
+}
+
+// local is text of the table rendered once the reader's language is known
+// (messages.Localized): usage lines and names in errors made by the parser.
+type local func(lang string) string
+
+// Local renders the text in lang.
+func (f local) Local(lang string) string { return f(lang) }
+
+// Usage returns the full form of the verb in lang, e.g.
+// "/kim goal add <case> <field> <text> [due=<date>]" or
+// "/kim ziel neu <fall> <Aufenthalt|…> <text> [faellig=<faellig>]", or its
+// sub-verbs.
+func (v *Verb) Usage(lang string) string {
 	if v.Run == nil && len(v.Subs) > 0 {
 		names := make([]string, len(v.Subs))
 		for i, s := range v.Subs {
-			names[i] = s.Name
+			names[i] = s.word(lang)
 		}
-		return "/kim " + v.Path() + " <" + strings.Join(names, "|") + "> …"
+		return "/kim " + v.PathIn(lang) + " <" + strings.Join(names, "|") + "> …"
 	}
-	return v.form(len(v.Params), "", true)
+	return v.form(len(v.Params), "", true, lang)
 }
 
-// Usages returns every form of the verb: the full one, one per word that
-// stands alone (`/kim away off`) and the bare one (`/kim contact <case>`).
-func (v *Verb) Usages() []string {
-	out := []string{v.Usage()}
+// usage is the verb's usage line for an error (rendered in the reader's
+// language).
+func (v *Verb) usage() local { return func(lang string) string { return v.Usage(lang) } }
+
+// path is the verb's full name for an error.
+func (v *Verb) path() local { return v.PathIn }
+
+// Usages returns every form of the verb in lang: the full one, one per
+// word that stands alone (`/kim away off`) and the bare one (`/kim contact
+// <case>`).
+func (v *Verb) Usages(lang string) []string {
+	out := []string{v.Usage(lang)}
 	if v.Run == nil {
 		return out
 	}
 	for i, p := range v.Params {
 		if p.Alone {
-			for _, w := range p.Or {
-				out = append(out, v.form(i, w, false))
+			for _, w := range p.shownOr(lang) {
+				out = append(out, v.form(i, w, false, lang))
 			}
 		}
 	}
 	if v.Bare != nil {
-		out = append(out, v.form(v.BareArgs, "", false))
+		out = append(out, v.form(v.BareArgs, "", false, lang))
 	}
 	return out
 }
 
-// form renders the verb with its first n parameters, then word, then
-// (when options) the options.
-func (v *Verb) form(n int, word string, options bool) string {
-	parts := []string{"/kim " + v.Path()}
+// form renders the verb in lang with its first n parameters, then word,
+// then (when options) the options.
+func (v *Verb) form(n int, word string, options bool, lang string) string {
+	parts := []string{"/kim " + v.PathIn(lang)}
 	for _, p := range v.Params[:n] {
-		parts = append(parts, p.wrap("<"+p.placeholder()+">"+p.words()))
+		parts = append(parts, p.wrap("<"+p.placeholder(lang)+">"+p.words(lang)))
 	}
 	if word != "" {
 		parts = append(parts, word)
 	}
 	if options {
 		for _, o := range v.Options {
-			parts = append(parts, o.wrap(o.Name+"=<"+o.placeholder()+">"+o.words()))
+			parts = append(parts, o.wrap(o.label(lang)+"=<"+o.placeholder(lang)+">"+o.words(lang)))
 		}
 	}
 	return strings.Join(parts, " ")
@@ -175,23 +221,172 @@ func (p Param) wrap(s string) string {
 	return s
 }
 
-func (p Param) placeholder() string {
-	switch p.Kind {
-	case Choice:
-		return strings.Join(p.Choices, "|")
-	case Scores:
-		return "field=1..5 …"
+// label is the parameter's name in lang: its German name for German
+// readers, when it has one.
+func (p Param) label(lang string) string {
+	if lang == "de" && p.Alias != "" {
+		return p.Alias
 	}
 	return p.Name
 }
 
+// named is the parameter's name for an error, as an option ("datum=…")
+// or as a positional parameter.
+func (p Param) named(option bool) local {
+	return func(lang string) string {
+		if option {
+			return p.label(lang) + "=…"
+		}
+		return p.label(lang)
+	}
+}
+
+func (p Param) placeholder(lang string) string {
+	switch p.Kind {
+	case Choice:
+		return strings.Join(p.shown(lang), "|")
+	case Scores:
+		return scoresPlaceholder(lang)
+	}
+	return p.label(lang)
+}
+
+// scoresPlaceholder is the form of the field=score pairs in lang.
+func scoresPlaceholder(lang string) string { return fieldParam.label(lang) + "=1..5 …" }
+
 // words are the Or words shown after the placeholder ("|off"); those that
 // stand alone have a form of their own.
-func (p Param) words() string {
+func (p Param) words(lang string) string {
 	if p.Alone || len(p.Or) == 0 {
 		return ""
 	}
-	return "|" + strings.Join(p.Or, "|")
+	return "|" + strings.Join(p.shownOr(lang), "|")
+}
+
+// shown returns the choices as a reader of lang sees them: the keys in
+// English, the German words in German, spelt as their labels spell them
+// (persönlich, Hausbesuch, SGB II).
+func (p Param) shown(lang string) []string {
+	out := make([]string, len(p.Choices))
+	for i, c := range p.Choices {
+		out[i] = p.show(c, lang)
+	}
+	return out
+}
+
+// show returns one choice or Or word as a reader of lang sees it.
+func (p Param) show(key, lang string) string {
+	if lang != "de" {
+		return key
+	}
+	for i, c := range p.Choices {
+		if c == key && i < len(p.De) && p.De[i] != "" {
+			return spelt(p.De[i], p.germanLabel(c))
+		}
+	}
+	var aliases []string
+	for w, k := range p.Aliases {
+		if k == key {
+			aliases = append(aliases, w)
+		}
+	}
+	if len(aliases) == 0 {
+		return key
+	}
+	sort.Strings(aliases)
+	return aliases[0]
+}
+
+// shownOr returns the Or words as a reader of lang sees them.
+func (p Param) shownOr(lang string) []string {
+	out := make([]string, len(p.Or))
+	for i, w := range p.Or {
+		out[i] = p.show(w, lang)
+	}
+	return out
+}
+
+// germanLabel is the catalogue's German label of a choice; "" when the
+// parameter has no labels or the catalogue none for it.
+func (p Param) germanLabel(choice string) string {
+	if p.Label == "" {
+		return ""
+	}
+	s, _ := messages.Lookup("de", p.Label+"."+choice)
+	return s
+}
+
+// spelt returns the folded word as the label spells it: the label, one of
+// its parts or words (Bildung of Bildung/Ausbildung, Teilhabe of soziale
+// Teilhabe) or the beginning of one (Unionsbürger of Unionsbürger*innen)
+// that folds to word; else word.
+func spelt(word, label string) string {
+	var parts []string
+	for _, part := range strings.Split(label, "/") {
+		parts = append(parts, part)
+		if words := strings.Fields(part); len(words) > 1 {
+			parts = append(parts, words...) // Teilhabe of soziale Teilhabe
+		}
+	}
+	for _, part := range parts {
+		for j := len(part); j > 0; j-- {
+			if j == len(part) || utf8.RuneStart(part[j]) {
+				if kim.Fold(part[:j]) == word {
+					return strings.TrimSpace(part[:j])
+				}
+			}
+		}
+	}
+	return word
+}
+
+// accepted returns every word accepted for the parameter's choices and Or
+// words, mapped to the choice or Or word: the keys, the German words, the
+// words of the German labels and the aliases.
+func (p Param) accepted() map[string]string {
+	out := map[string]string{}
+	add := func(w, key string) {
+		if s := squash(w); s != "" {
+			if _, dup := out[s]; !dup {
+				out[s] = key
+			}
+		}
+	}
+	for i, c := range p.Choices {
+		add(c, c)
+		if i < len(p.De) {
+			add(p.De[i], c)
+		}
+	}
+	for _, x := range p.Or {
+		add(x, x)
+	}
+	for w, k := range p.Aliases {
+		add(w, k)
+	}
+	for _, c := range p.Choices {
+		if l := p.germanLabel(c); l != "" {
+			add(l, c)
+			for _, part := range strings.Split(l, "/") {
+				add(part, c)
+			}
+		}
+	}
+	return out
+}
+
+// lookup returns the choice or Or word that raw names, in any case, with
+// umlauts or transcribed, with spaces or hyphens or neither (SGB II, sgb-2,
+// SGB2).
+func (p Param) lookup(raw string) (string, bool) {
+	k, ok := p.accepted()[squash(raw)]
+	return k, ok
+}
+
+// squash is the form words are compared in: folded, without spaces and
+// hyphens.
+func squash(s string) string {
+	return strings.NewReplacer(" ", "", "-", "", "\u00a0", "").Replace(kim.Fold(s))
 }
 
 // link sets the parents in the tree below v and refuses a name or alias

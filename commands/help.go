@@ -32,15 +32,11 @@ func (r *Runner) help(a *Args) (Reply, error) {
 		}
 		if len(mine) < len(runnable(v)) { // only some sub-verbs: those, each on its line
 			for _, x := range mine {
-				fmt.Fprintf(&b, "- %s — %s\n", usageLine(x), r.T("verb."+x.key(), nil))
+				fmt.Fprintf(&b, "- %s — %s\n", usageLine(x, r.Lang), r.T("verb."+x.key(), nil))
 			}
 			continue
 		}
-		alias := ""
-		if v.Alias != "" {
-			alias = " (" + v.Alias + ")"
-		}
-		fmt.Fprintf(&b, "- %s%s — %s\n", usageLine(v), alias, r.T("verb."+v.key(), nil))
+		fmt.Fprintf(&b, "- %s%s — %s\n", usageLine(v, r.Lang), otherName(v, r.Lang), r.T("verb."+v.key(), nil))
 	}
 	b.WriteString("\n" + r.T("help.footer", nil))
 	return Reply{Text: b.String()}, nil
@@ -50,11 +46,7 @@ func (r *Runner) help(a *Args) (Reply, error) {
 // its sub-verbs, examples.
 func (r *Runner) verbHelp(v *Verb) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**/kim %s**", v.Name)
-	if v.Alias != "" {
-		fmt.Fprintf(&b, " (%s)", v.Alias)
-	}
-	fmt.Fprintf(&b, " — %s\n", r.T("verb."+v.key(), nil))
+	fmt.Fprintf(&b, "**/kim %s**%s — %s\n", v.word(r.Lang), otherName(v, r.Lang), r.T("verb."+v.key(), nil))
 	// The forms the caller may use; all of them, with who may, when none.
 	mine := map[*Verb]bool{}
 	for _, x := range r.usable(v) {
@@ -72,7 +64,7 @@ func (r *Runner) verbHelp(v *Verb) string {
 		if x.Run == nil {
 			return
 		}
-		b.WriteString("- " + usageLine(x))
+		b.WriteString("- " + usageLine(x, r.Lang))
 		if x != v {
 			fmt.Fprintf(&b, " — %s", r.T("verb."+x.key(), nil))
 		}
@@ -87,9 +79,22 @@ func (r *Runner) verbHelp(v *Verb) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// usageLine is every form of a verb, each as code.
-func usageLine(v *Verb) string {
-	forms := v.Usages()
+// otherName is the verb's word in the other language, " (open)" beside
+// "neu" for German readers and " (neu)" beside "open" for English ones; ""
+// when it has one word only.
+func otherName(v *Verb, lang string) string {
+	if v.Alias == "" {
+		return ""
+	}
+	if lang == "de" {
+		return " (" + v.Name + ")"
+	}
+	return " (" + v.Alias + ")"
+}
+
+// usageLine is every form of a verb in lang, each as code.
+func usageLine(v *Verb, lang string) string {
+	forms := v.Usages(lang)
 	for i, f := range forms {
 		forms[i] = "`" + f + "`"
 	}

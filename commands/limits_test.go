@@ -36,21 +36,21 @@ func TestLimits(t *testing.T) {
 		user, line string
 		want       []string
 	}{
-		{"anna", "contact " + k + " phone Termin\x00vereinbart", []string{"note enthält ein Steuerzeichen (U+0000)", "`/kim contact"}},
-		{"anna", "contact " + k + " phone \"Termin\x1b[31m\"", []string{"note enthält ein Steuerzeichen (U+001B)"}},
+		{"anna", "contact " + k + " phone Termin\x00vereinbart", []string{"notiz enthält ein Steuerzeichen (U+0000)", "`/kim kontakt"}},
+		{"anna", "contact " + k + " phone \"Termin\x1b[31m\"", []string{"notiz enthält ein Steuerzeichen (U+001B)"}},
 		{"anna", "open \"A\x00B\" group=eu consent=yes", []string{"pseudonym enthält ein Steuerzeichen (U+0000)"}},
 		{"anna", "open \"A\nB\" group=eu consent=yes", []string{"pseudonym enthält ein Steuerzeichen (U+000A)"}},
 		{"anna", "open A\u202eB group=eu consent=yes", []string{"pseudonym enthält ein Steuerzeichen (U+202E)"}},
-		{"anna", "assess " + k + " work=2 note=\"gut\x07\"", []string{"note enthält ein Steuerzeichen (U+0007)"}},
+		{"anna", "assess " + k + " work=2 note=\"gut\x07\"", []string{"notiz enthält ein Steuerzeichen (U+0007)"}},
 		{"anna", "goal add " + k + " work Praktikum\x7f finden", []string{"text enthält ein Steuerzeichen (U+007F)"}},
-		{"anna", "refer " + k + " jobcenter Antrag\u0085stellen", []string{"reason enthält ein Steuerzeichen (U+0085)"}},
+		{"anna", "refer " + k + " jobcenter Antrag\u0085stellen", []string{"anlass enthält ein Steuerzeichen (U+0085)"}},
 		{"anna", "barrier " + k + " jobcenter Wartezeit\x00", []string{"text enthält ein Steuerzeichen (U+0000)"}},
-		{"anna", "close " + k + " other Umzug\x00", []string{"note enthält ein Steuerzeichen"}},
+		{"anna", "close " + k + " other Umzug\x00", []string{"notiz enthält ein Steuerzeichen"}},
 		{"kora", "agenda add M-1 Punkt\x00eins", []string{"text enthält ein Steuerzeichen (U+0000)"}},
-		{"kora", "meeting new 2026-12-10 10:00 Titel\x00", []string{"title enthält ein Steuerzeichen"}},
+		{"kora", "meeting new 2026-12-10 10:00 Titel\x00", []string{"titel enthält ein Steuerzeichen"}},
 		{"kora", "action add M-1 @ben Aufgabe\x00", []string{"text enthält ein Steuerzeichen"}},
 		{"root", "admin partner add steuer Finanz\x00amt", []string{"name enthält ein Steuerzeichen"}},
-		{"root", "admin role @ben coach org=DRK\x00", []string{"org enthält ein Steuerzeichen"}},
+		{"root", "admin role @ben coach org=DRK\x00", []string{"organisation enthält ein Steuerzeichen"}},
 		// Outside a text: the line is refused as such, without echoing it.
 		{"anna", "show K-2026-0001\x00", []string{"Der Befehl enthält ein Steuerzeichen (U+0000)"}},
 		{"anna", "kon\x00takt " + k + " phone Hallo", []string{"Der Befehl enthält ein Steuerzeichen (U+0000)"}},
@@ -127,16 +127,16 @@ func TestTeamSettings(t *testing.T) {
 
 	before := w.snapshot()
 	for _, tc := range []struct{ user, line, outcome, want string }{
-		{"root", "admin defaults retention=0m", kim.EINVALID, "retention: „0m“ ist keine Dauer"},
-		{"root", "admin defaults aufbewahrung=37m", kim.EINVALID, "retention: „37m“ ist keine Dauer wie 14d, 6w oder 3m (höchstens 3 Jahre)"},
-		{"root", "admin defaults retention=90d", kim.EINVALID, "retention in Monaten, 1m bis 36m"},
-		{"root", "admin defaults agenda=21", kim.EINVALID, "agenda: „21“ ist keine Zahl von 0 bis 20"},
+		{"root", "admin defaults retention=0m", kim.EINVALID, "aufbewahrung: „0m“ ist keine Dauer"},
+		{"root", "admin defaults aufbewahrung=37m", kim.EINVALID, "aufbewahrung: „37m“ ist keine Dauer wie 14d, 6w oder 3m (höchstens 3 Jahre)"},
+		{"root", "admin defaults retention=90d", kim.EINVALID, "aufbewahrung in Monaten, 1m bis 36m"},
+		{"root", "admin defaults agenda=21", kim.EINVALID, "vorlauf: „21“ ist keine Zahl von 0 bis 20"},
 		{"root", "admin defaults vorlauf=-1", kim.EINVALID, "keine Zahl von 0 bis 20"},
 		{"root", "admin defaults vorlauf=2d", kim.EINVALID, "keine Zahl von 0 bis 20"},
 		{"root", "admin defaults reassessment=25m", kim.EINVALID, "reassessment in Monaten, 1m bis 24m"},
 		{"root", "admin defaults bestaetigen", kim.EINVALID, "nur eine kürzere Aufbewahrung"},
 		{"ben", "admin defaults retention=12m", kim.EFORBIDDEN, "is only for admins"},
-		{"kora", "admin vorgaben", kim.EFORBIDDEN, "`/kim admin defaults`"},
+		{"kora", "admin vorgaben", kim.EFORBIDDEN, "`/kim admin vorgaben`"},
 	} {
 		w.want("teamA", tc.user, tc.line, tc.outcome, tc.want)
 	}

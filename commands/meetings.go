@@ -87,10 +87,10 @@ func (r *Runner) meetingNew(a *Args) (Reply, error) {
 	start := time.Date(d.Y, time.Month(d.M), d.D, clock.H, clock.M, 0, 0, loc)
 	if !start.After(r.now) {
 		return Reply{}, kim.Errorf(kim.EINVALID, "meeting.in_past", map[string]any{
-			"When": kim.DateOf(start).Format(r.Lang) + " " + clock.String(), "Usage": a.Verb.Usage()})
+			"When": kim.DateOf(start).Format(r.Lang) + " " + clock.String(), "Usage": a.Verb.usage()})
 	}
 	if start.Sub(r.now) > maxMeetingAhead {
-		return Reply{}, kim.Errorf(kim.EINVALID, "meeting.too_far", map[string]any{"Usage": a.Verb.Usage()})
+		return Reply{}, kim.Errorf(kim.EINVALID, "meeting.too_far", map[string]any{"Usage": a.Verb.usage()})
 	}
 	chs, err := r.channels()
 	if err != nil {
@@ -263,10 +263,10 @@ func (r *Runner) actionAdd(a *Args) (Reply, error) {
 		due = &d
 	}
 	if due.Before(r.Today) {
-		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_past", map[string]any{"Date": *due, "Usage": a.Verb.Usage()})
+		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_past", map[string]any{"Date": *due, "Usage": a.Verb.usage()})
 	}
 	if due.After(kim.LatestAhead(r.Today)) {
-		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_far", map[string]any{"Date": *due, "Usage": a.Verb.Usage()})
+		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_far", map[string]any{"Date": *due, "Usage": a.Verb.usage()})
 	}
 	u, err := r.svc.Dir.UserByName(r.ctx, r.req.TeamID, a.Str("owner"))
 	if err != nil {

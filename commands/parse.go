@@ -203,7 +203,8 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 			scoresParam = &v.Params[i]
 		}
 	}
-	for _, t := range toks {
+	for ti := 0; ti < len(toks); ti++ {
+		t := toks[ti]
 		m := optionRE.FindStringSubmatch(t.text)
 		if t.quoted && !strings.Contains(t.text, "=") || m == nil {
 			positional = append(positional, t)
@@ -212,7 +213,11 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 		name, val := kim.Fold(m[1]), m[2] // option names are transcribed like verbs: Ersteinschätzung=
 		if o := v.option(name); o != nil {
 			if _, dup := a.values[o.Name]; dup {
-				return nil, usageErr("err.duplicate_option", v, map[string]any{"Name": o.Name})
+				return nil, usageErr("err.duplicate_option", v, map[string]any{"Name": o.named(false)})
+			}
+			if ti+1 < len(toks) && joins(*o, val, toks[ti+1]) { // rechtskreis=SGB II
+				ti++
+				val += " " + toks[ti].text
 			}
 			x, err := convert(*o, val, v)
 			if err != nil {
@@ -242,13 +247,13 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 	for i, p := range v.Params[:n] {
 		if p.Kind == Scores {
 			if len(a.Scores()) == 0 && !p.Optional {
-				return nil, usageErr("err.missing", v, map[string]any{"Name": "field=1..5"})
+				return nil, usageErr("err.missing", v, map[string]any{"Name": local(scoresPlaceholder)})
 			}
 			continue
 		}
 		if len(positional) == 0 {
 			if !p.Optional {
-				return nil, usageErr("err.missing", v, map[string]any{"Name": p.Name})
+				return nil, usageErr("err.missing", v, map[string]any{"Name": p.named(false)})
 			}
 			continue
 		}
@@ -259,6 +264,8 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 				words[i] = t.text
 			}
 			raw, positional = strings.Join(words, " "), nil
+		} else if len(positional) > 1 && joins(p, raw, positional[1]) { // SGB II, nicht erschienen
+			raw, positional = raw+" "+positional[1].text, positional[2:]
 		} else {
 			positional = positional[1:]
 		}
@@ -275,7 +282,8 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 			}
 			if len(extra) > 0 {
 				return nil, &kim.Error{Code: kim.EINVALID, Key: "err.extra", Args: map[string]any{
-					"Token": render.Clip(extra[0], 30), "Verb": v.Path(), "Usage": v.form(i, string(w), false)}}
+					"Token": render.Clip(extra[0], 30), "Verb": v.path(),
+					"Usage": local(func(lang string) string { return v.form(i, p.show(string(w), lang), false, lang) })}}
 			}
 			return a, nil
 		}
@@ -288,7 +296,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 	}
 	for _, o := range v.Options {
 		if !o.Optional && !a.Has(o.Name) {
-			return nil, usageErr("err.missing", v, map[string]any{"Name": o.Name + "=…"})
+			return nil, usageErr("err.missing", v, map[string]any{"Name": o.named(true)})
 		}
 	}
 	return a, nil
@@ -303,14 +311,28 @@ func (v *Verb) option(name string) *Param {
 	return nil
 }
 
+// joins reports whether a Choice value is typed as two words (SGB II):
+// the first alone is no choice, both together are.
+func joins(p Param, first string, next token) bool {
+	if p.Kind != Choice || next.quoted || strings.Contains(next.text, "=") {
+		return false
+	}
+	if _, ok := p.lookup(first); ok {
+		return false
+	}
+	_, ok := p.lookup(first + " " + next.text)
+	return ok
+}
+
 func (a *Args) addScore(field, val string, v *Verb) error {
-	f := kim.LifeField(strings.ToLower(field))
-	if !isField(f) {
+	key, ok := fieldParam.lookup(field)
+	if !ok {
 		return usageErr("err.unknown_field", v, map[string]any{"Name": render.Clip(field, 30), "Fields": fieldList()})
 	}
+	f := kim.LifeField(key)
 	n, err := strconv.Atoi(val)
 	if err != nil || n < 1 || n > 5 {
-		return usageErr("err.bad_score", v, map[string]any{"Name": string(f), "Value": render.Clip(val, 10)})
+		return usageErr("err.bad_score", v, map[string]any{"Name": fieldName(key), "Value": render.Clip(val, 10)})
 	}
 	m := a.Scores()
 	if m == nil {
@@ -318,7 +340,7 @@ func (a *Args) addScore(field, val string, v *Verb) error {
 		a.values["scores"] = m
 	}
 	if _, dup := m[f]; dup {
-		return usageErr("err.duplicate_option", v, map[string]any{"Name": string(f)})
+		return usageErr("err.duplicate_option", v, map[string]any{"Name": fieldName(key)})
 	}
 	m[f] = n
 	return nil
@@ -337,18 +359,16 @@ var (
 // convert checks one raw value against its parameter.
 func convert(p Param, raw string, v *Verb) (any, error) {
 	bad := func(key string, extra map[string]any) error {
-		data := map[string]any{"Name": p.Name, "Value": render.Clip(raw, 30)}
+		data := map[string]any{"Name": p.named(false), "Value": render.Clip(raw, 30)}
 		for k, x := range extra {
 			data[k] = x
 		}
 		return usageErr(key, v, data)
 	}
-	w := strings.ToLower(raw)
-	if a, ok := p.Aliases[kim.Fold(raw)]; ok { // aliases are transcribed: löschen, loeschen, LÖSCHEN
-		w = a
-	}
+	// Words are compared folded: löschen, loeschen, LÖSCHEN; SGB II, sgb-2.
+	w, known := p.lookup(raw)
 	for _, x := range p.Or {
-		if x == w {
+		if known && x == w {
 			return word(x), nil
 		}
 	}
@@ -375,12 +395,12 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 		}
 		return strings.ToUpper(raw), nil
 	case Choice:
-		for _, c := range p.Choices {
-			if strings.EqualFold(c, w) {
-				return c, nil
-			}
+		if known {
+			return w, nil
 		}
-		return nil, bad("err.bad_choice", map[string]any{"Choices": strings.Join(p.Choices, ", ")})
+		return nil, bad("err.bad_choice", map[string]any{"Choices": local(func(lang string) string {
+			return strings.Join(p.shown(lang), ", ")
+		})})
 	case Date:
 		d, ok := ParseDate(raw)
 		if !ok {
@@ -460,21 +480,14 @@ func ParseDate(s string) (kim.Date, bool) {
 	return kim.Date{}, false
 }
 
-func isField(f kim.LifeField) bool {
-	for _, x := range kim.LifeFields {
-		if x == f {
-			return true
-		}
-	}
-	return false
+// fieldList lists the life fields for an error, in the reader's language.
+func fieldList() local {
+	return func(lang string) string { return strings.Join(fieldParam.shown(lang), ", ") }
 }
 
-func fieldList() string {
-	s := make([]string, len(kim.LifeFields))
-	for i, f := range kim.LifeFields {
-		s[i] = string(f)
-	}
-	return strings.Join(s, ", ")
+// fieldName is a life field for an error, in the reader's language.
+func fieldName(key string) local {
+	return func(lang string) string { return fieldParam.show(key, lang) }
 }
 
 // usageErr is an EINVALID error whose text ends with the verb's usage.
@@ -483,8 +496,8 @@ func usageErr(key string, v *Verb, data map[string]any) error {
 		data = map[string]any{}
 	}
 	if v != nil {
-		data["Usage"] = v.Usage()
-		data["Verb"] = v.Path()
+		data["Usage"] = v.usage()
+		data["Verb"] = v.path()
 	}
 	return &kim.Error{Code: kim.EINVALID, Key: key, Args: data}
 }

@@ -149,8 +149,8 @@ func TestHelpCoversEveryVerb(t *testing.T) {
 		}
 		r := &Runner{View: render.View{Lang: lang}}
 		for _, v := range Verbs() {
-			if !strings.Contains(rep.Text, "/kim "+v.Name) {
-				t.Errorf("%s help lacks %s", lang, v.Name)
+			if !strings.Contains(rep.Text, "/kim "+v.word(lang)) {
+				t.Errorf("%s help lacks %s", lang, v.word(lang))
 			}
 			walk(v, func(x *Verb) {
 				if d := r.T("verb."+x.key(), nil); d == "verb."+x.key() {

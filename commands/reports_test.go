@@ -85,8 +85,8 @@ func TestReportCommand(t *testing.T) {
 		{"kora", "report 2027", "hat noch nicht begonnen"},
 		{"kora", "report 2026-13", "kein Zeitraum"},
 		{"kora", "report 1999", "kein Zeitraum"},
-		{"kora", "report 2026 by=colour", "möglich: org, group, domain, field, partner"},
-		{"kora", "report 2026 format=pdf", "möglich: table, csv, chart"},
+		{"kora", "report 2026 by=colour", "möglich: organisation, gruppe, rechtskreis, handlungsfeld, partner"},
+		{"kora", "report 2026 format=pdf", "möglich: tabelle, csv, diagramm"},
 		{"nobody", "report", "keine kimbot-Rolle"},
 	} {
 		if rep := w.run("teamA", tc.user, tc.line); rep.Outcome == "ok" || !strings.Contains(rep.Text, tc.want) {

@@ -10,28 +10,52 @@ var (
 	anyRole      = []kim.Role{kim.RoleCoach, kim.RoleCoordinator, kim.RoleAdmin}
 )
 
-// German aliases of enumerated values, mapped to their keys (never shown in
-// usage lines).
+// The German words of enumerated values (Param.De, in the order of the
+// choices; shown to German readers) and further words accepted for them
+// (Param.Aliases). All are folded (kim.Fold); spaces and hyphens do not
+// count when they are compared (SGB II, sgb-2, SGB2).
 var (
-	kindAliases = map[string]string{"persoenlich": "in-person", "telefon": "phone",
-		"nachricht": "message", "hausbesuch": "home-visit"}
-	closeAliases = map[string]string{"ziele-erreicht": "goals-met", "verzogen": "moved", "zurueckgezogen": "withdrawn",
-		"uebergeben": "transferred", "anderes": "other"}
-	dueAliases     = map[string]string{"assessment": "reassessment", "einschaetzung": "reassessment", "wiedervorlage": "monitoring"}
-	outcomeAliases = map[string]string{"angenommen": "accepted", "abgelehnt": "rejected", "offen": "pending",
-		"nicht-erschienen": "no-show", "erledigt": "completed"}
-	consentActions = map[string]string{"erteilen": "grant", "widerrufen": "revoke"}
-	formAliases    = map[string]string{"schriftlich": "written", "muendlich": "oral"}
+	kindDe         = []string{"persoenlich", "telefon", "video", "nachricht", "hausbesuch"} // kim.ContactKinds
+	kindAliases    = map[string]string{"telefonisch": "phone", "videoanruf": "video", "mail": "message", "e-mail": "message"}
+	closeDe        = []string{"ziele erreicht", "verzogen", "zurueckgezogen", "uebergeben", "anderes"} // kim.CloseReasons
+	closeAliases   = map[string]string{"anderer grund": "other", "sonstiges": "other"}
+	dueAliases     = map[string]string{"assessment": "reassessment", "wiedervorlage": "monitoring"}
+	outcomeDe      = []string{"angenommen", "abgelehnt", "offen", "nicht erschienen", "abgeschlossen"} // kim.ReferralOutcomes
+	outcomeAliases = map[string]string{"erledigt": "completed"}
+	formDe         = []string{"schriftlich", "muendlich"}
 	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "faellig": "due", "alle": "all"}
 	offAliases     = map[string]string{"aus": "off"}
-	roleAliases    = map[string]string{"koordination": "coordinator", "keine": "none"}
+	roleDe         = []string{"coach", "koordination", "admin", "keine"}
+	roleAliases    = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
+	fieldDe        = []string{"aufenthalt", "sprache", "arbeit", "bildung", "gesundheit", "wohnen", "familie", "finanzen", "teilhabe"} // kim.LifeFields
+	fieldAliases   = map[string]string{"ausbildung": "education", "kinder": "family", "leistungen": "finances", "soziales": "social"}
+	groupDe        = []string{"gefluechtete", "unionsbuerger", "drittstaatsangehoerige", "sonstige"} // kim.TargetGroups
+	groupAliases   = map[string]string{"unionsbuergerinnen": "eu", "drittstaaten": "third-country", "andere": "other"}
+	domainDe       = []string{"asylblg", "sgb ii", "sgb iii", "sgb viii", "sgb xii", "keiner"} // kim.LegalDomains
+	domainAliases  = map[string]string{"kein": "none", "keine": "none", "ohne": "none"}
+	byDe           = []string{"organisation", "gruppe", "rechtskreis", "handlungsfeld", "partner"} // kim.ReportBys
+	byAliases      = map[string]string{"zielgruppe": "group", "feld": "field", "organization": "org"}
 )
+
+// Parameters of the same meaning in several verbs.
+var (
+	caseParam   = Param{Name: "case", Alias: "fall", Kind: CaseRef}
+	fieldParam  = Param{Name: "field", Alias: "feld", Kind: Choice, Choices: fieldChoices(), De: fieldDe, Aliases: fieldAliases, Label: "field"}
+	groupParam  = Param{Name: "group", Alias: "gruppe", Kind: Choice, Choices: kim.TargetGroups, De: groupDe, Aliases: groupAliases, Label: "group"}
+	domainParam = Param{Name: "domain", Alias: "rechtskreis", Kind: Choice, Choices: kim.LegalDomains, De: domainDe, Aliases: domainAliases, Label: "legal"}
+	formParam   = Param{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, De: formDe, Label: "form", Optional: true}
+	noteParam   = Param{Name: "note", Alias: "notiz", Kind: Text, Optional: true}
+	nParam      = Param{Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: 1000}
+)
+
+// optional returns p as an optional parameter.
+func optional(p Param) Param { p.Optional = true; return p }
 
 // confirmParam is the last parameter of a verb that cannot be undone: typed
 // without it, the verb checks everything, says what would happen and
 // changes nothing (Runner.confirmLine is the line that confirms).
-var confirmParam = Param{Name: "confirm", Kind: Choice, Choices: []string{"confirm"},
-	Aliases: map[string]string{"bestaetigen": "confirm"}, Optional: true}
+var confirmParam = Param{Name: "confirm", Alias: "bestaetigen", Kind: Choice, Choices: []string{"confirm"},
+	De: []string{"bestaetigen"}, Optional: true}
 
 // kimVerbs is the table of /kim: every verb and sub-verb with its
 // parameters, roles, handler and examples, top-level verbs in help order
@@ -39,17 +63,17 @@ var confirmParam = Param{Name: "confirm", Kind: Choice, Choices: []string{"confi
 // Each verb's description is the message "verb.<path>" of the catalogues.
 var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "help", Alias: "hilfe",
-	Params:   []Param{{Name: "verb", Kind: Word, Optional: true, Max: 30}},
+	Params:   []Param{{Name: "verb", Alias: "befehl", Kind: Word, Optional: true, Max: 30}},
 	Run:      (*Runner).help,
 	Examples: []string{"/kim help", "/kim hilfe open", "/kim help goal"},
 }, {
 	Name: "open", Alias: "neu", Roles: coach,
 	Params: []Param{{Name: "pseudonym", Kind: Word, Max: 40}},
 	Options: []Param{
-		{Name: "group", Kind: Choice, Choices: kim.TargetGroups},
-		{Name: "domain", Kind: Choice, Choices: kim.LegalDomains, Optional: true},
-		{Name: "consent", Kind: Choice, Choices: []string{"yes", "no"}, Aliases: map[string]string{"ja": "yes", "nein": "no"}},
-		{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, Aliases: formAliases, Optional: true},
+		groupParam,
+		optional(domainParam),
+		{Name: "consent", Alias: "einwilligung", Kind: Choice, Choices: []string{"yes", "no"}, De: []string{"ja", "nein"}},
+		formParam,
 		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
 	},
 	Run:  (*Runner).open,
@@ -64,25 +88,25 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim cases", "/kim faelle faellig", "/kim cases all"},
 }, {
 	Name: "show", Alias: "zeige", Roles: coach,
-	Params:   []Param{{Name: "case", Kind: CaseRef}},
+	Params:   []Param{caseParam},
 	Run:      (*Runner).show,
 	Examples: []string{"/kim show K-2026-0042", "/kim zeige k-2026-0042"},
 }, {
 	Name: "contacts", Alias: "kontakte", Roles: coach,
-	Params:   []Param{{Name: "case", Kind: CaseRef}},
+	Params:   []Param{caseParam},
 	Options:  []Param{{Name: "page", Alias: "seite", Kind: Int, Min: 1, Max: 1000, Optional: true}},
 	Run:      (*Runner).contacts,
 	Examples: []string{"/kim contacts K-2026-0042", "/kim kontakte K-2026-0042 seite=2"},
 }, {
 	Name: "contact", Alias: "kontakt", Roles: coach,
 	Params: []Param{
-		{Name: "case", Kind: CaseRef},
-		{Name: "kind", Kind: Choice, Choices: kim.ContactKinds, Aliases: kindAliases},
-		{Name: "note", Kind: Text},
+		caseParam,
+		{Name: "kind", Alias: "art", Kind: Choice, Choices: kim.ContactKinds, De: kindDe, Aliases: kindAliases, Label: "kind"},
+		{Name: "note", Alias: "notiz", Kind: Text},
 	},
 	Options: []Param{
-		{Name: "minutes", Kind: Int, Min: 0, Max: 1440, Optional: true},
-		{Name: "date", Kind: Date, Optional: true},
+		{Name: "minutes", Alias: "minuten", Kind: Int, Min: 0, Max: 1440, Optional: true},
+		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
 	},
 	Run:  (*Runner).contact,
 	Bare: (*Runner).contactDialog, BareArgs: 1, BareDialog: true,
@@ -90,10 +114,10 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		"/kim kontakt K-2026-0042 hausbesuch date=20.11.2026 Wohnung besichtigt", "/kim contact K-2026-0042"},
 }, {
 	Name: "assess", Alias: "einschaetzung", Roles: coach,
-	Params: []Param{{Name: "case", Kind: CaseRef}, {Name: "scores", Kind: Scores}},
+	Params: []Param{caseParam, {Name: "scores", Kind: Scores}},
 	Options: []Param{
-		{Name: "note", Kind: Text, Optional: true},
-		{Name: "date", Kind: Date, Optional: true},
+		noteParam,
+		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
 	},
 	Run: (*Runner).assess,
 	Examples: []string{"/kim assess K-2026-0042 language=2 work=1 housing=3 note=\"Sprachkurs B1 läuft\"",
@@ -102,32 +126,32 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "goal", Alias: "ziel", Roles: coach, Subs: []*Verb{{
 		Name: "add", Alias: "neu",
 		Params: []Param{
-			{Name: "case", Kind: CaseRef},
-			{Name: "field", Kind: Choice, Choices: fieldChoices()},
+			caseParam,
+			fieldParam,
 			{Name: "text", Kind: Text},
 		},
-		Options:  []Param{{Name: "due", Kind: Date, Optional: true}},
+		Options:  []Param{{Name: "due", Alias: "faellig", Kind: Date, Optional: true}},
 		Run:      (*Runner).goalAdd,
 		Examples: []string{"/kim goal add K-2026-0042 language \"B1-Kurs abschließen\" due=30.06.2027", "/kim ziel neu K-2026-0042 work Praktikum finden"},
 	}, {
 		Name: "done", Alias: "erreicht",
-		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "n", Kind: Int, Min: 1, Max: 1000}},
+		Params:   []Param{caseParam, nParam},
 		Run:      (*Runner).goalDone,
 		Examples: []string{"/kim goal done K-2026-0042 1", "/kim ziel erreicht K-2026-0042 2"},
 	}, {
 		Name: "drop", Alias: "verwerfen",
-		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "n", Kind: Int, Min: 1, Max: 1000}},
+		Params:   []Param{caseParam, nParam},
 		Run:      (*Runner).goalDrop,
 		Examples: []string{"/kim goal drop K-2026-0042 2", "/kim ziel verwerfen K-2026-0042 1"},
 	}},
 }, {
 	Name: "refer", Alias: "verweis", Roles: coach,
 	Params: []Param{
-		{Name: "case", Kind: CaseRef},
+		caseParam,
 		{Name: "partner", Kind: Word, Max: 40},
-		{Name: "reason", Kind: Text},
+		{Name: "reason", Alias: "anlass", Kind: Text},
 	},
-	Options: []Param{{Name: "followup", Kind: Duration, Optional: true}},
+	Options: []Param{{Name: "followup", Alias: "nachfassen", Kind: Duration, Optional: true}},
 	Run:     (*Runner).refer,
 	Bare:    (*Runner).referDialog, BareArgs: 1, BareDialog: true,
 	Examples: []string{"/kim refer K-2026-0042 jobcenter \"Antrag auf Bürgergeld\" followup=10d",
@@ -135,67 +159,67 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 }, {
 	Name: "outcome", Alias: "ergebnis", Roles: coach,
 	Params: []Param{
-		{Name: "case", Kind: CaseRef},
-		{Name: "n", Kind: Int, Min: 1, Max: 1000},
-		{Name: "outcome", Kind: Choice, Choices: kim.ReferralOutcomes, Aliases: outcomeAliases},
-		{Name: "note", Kind: Text, Optional: true},
+		caseParam,
+		nParam,
+		{Name: "outcome", Alias: "ergebnis", Kind: Choice, Choices: kim.ReferralOutcomes, De: outcomeDe, Aliases: outcomeAliases, Label: "outcome"},
+		noteParam,
 	},
 	Run:      (*Runner).outcome,
 	Examples: []string{"/kim outcome K-2026-0042 1 accepted \"Termin am 02.12.\"", "/kim ergebnis K-2026-0042 2 nicht-erschienen"},
 }, {
 	Name: "consent", Alias: "einwilligung", Roles: coach,
 	Params: []Param{
-		{Name: "case", Kind: CaseRef},
-		{Name: "action", Kind: Choice, Choices: []string{"grant", "revoke"}, Aliases: consentActions},
-		{Name: "scope", Kind: Word, Max: 40, Or: []string{"processing"}, Aliases: map[string]string{"verarbeitung": "processing"}},
+		caseParam,
+		{Name: "action", Alias: "aktion", Kind: Choice, Choices: []string{"grant", "revoke"}, De: []string{"erteilen", "widerrufen"}},
+		{Name: "scope", Alias: "partner", Kind: Word, Max: 40, Or: []string{"processing"}, Aliases: map[string]string{"verarbeitung": "processing"}},
 		confirmParam, // revoking consent to processing erases the case
 	},
 	Options: []Param{
-		{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, Aliases: formAliases, Optional: true},
-		{Name: "date", Kind: Date, Optional: true},
+		formParam,
+		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
 	},
 	Run: (*Runner).consent,
 	Examples: []string{"/kim consent K-2026-0042 grant jobcenter form=written", "/kim einwilligung K-2026-0042 erteilen jugendamt form=muendlich date=20.11.2026",
 		"/kim consent K-2026-0042 revoke jobcenter", "/kim einwilligung K-2026-0042 widerrufen verarbeitung", "/kim einwilligung K-2026-0042 widerrufen verarbeitung bestaetigen"},
 }, {
 	Name: "domain", Alias: "rechtskreis", Roles: coach,
-	Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "domain", Kind: Choice, Choices: kim.LegalDomains}},
-	Options:  []Param{{Name: "since", Kind: Date, Optional: true}},
+	Params:   []Param{caseParam, domainParam},
+	Options:  []Param{{Name: "since", Alias: "seit", Kind: Date, Optional: true}},
 	Run:      (*Runner).domain,
 	Examples: []string{"/kim domain K-2026-0042 SGB2 since=01.11.2026", "/kim rechtskreis K-2026-0042 sgb3"},
 }, {
 	Name: "due", Alias: "termin", Roles: coach,
 	Params: []Param{
-		{Name: "case", Kind: CaseRef},
-		{Name: "which", Kind: Choice, Choices: []string{"monitoring", "reassessment"}, Aliases: dueAliases},
-		{Name: "date", Kind: Date},
+		caseParam,
+		{Name: "which", Alias: "termin", Kind: Choice, Choices: []string{"monitoring", "reassessment"}, De: []string{"monitoring", "einschaetzung"}, Aliases: dueAliases},
+		{Name: "date", Alias: "datum", Kind: Date},
 	},
 	Run:      (*Runner).due,
 	Examples: []string{"/kim due K-2026-0042 monitoring 2026-12-01", "/kim termin K-2026-0042 einschaetzung 15.01.2027"},
 }, {
 	Name: "close", Alias: "abschliessen", Roles: coach,
 	Params: []Param{
-		{Name: "case", Kind: CaseRef},
-		{Name: "reason", Kind: Choice, Choices: kim.CloseReasons, Aliases: closeAliases},
-		{Name: "note", Kind: Text, Optional: true},
+		caseParam,
+		{Name: "reason", Alias: "grund", Kind: Choice, Choices: kim.CloseReasons, De: closeDe, Aliases: closeAliases, Label: "reason"},
+		noteParam,
 	},
 	Run:      (*Runner).closeCase,
 	Examples: []string{"/kim close K-2026-0042 goals-met \"Arbeit gefunden, Wohnung stabil\"", "/kim abschliessen K-2026-0042 verzogen"},
 }, {
 	Name: "reopen", Alias: "wiederaufnehmen", Roles: coach,
-	Params:   []Param{{Name: "case", Kind: CaseRef}},
+	Params:   []Param{caseParam},
 	Run:      (*Runner).reopen,
 	Examples: []string{"/kim reopen K-2026-0042", "/kim wiederaufnehmen K-2026-0042"},
 }, {
 	Name: "transfer", Alias: "uebergeben", Roles: coach,
-	Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "user", Kind: User}, confirmParam},
+	Params:   []Param{caseParam, {Name: "user", Alias: "person", Kind: User}, confirmParam},
 	Run:      (*Runner).transfer,
 	Examples: []string{"/kim transfer K-2026-0042 @ben", "/kim uebergeben K-2026-0042 @ben bestaetigen"},
 }, {
 	Name: "barrier", Alias: "hindernis", Roles: coach,
 	Params: []Param{
-		{Name: "case", Kind: CaseRef},
-		{Name: "about", Kind: Word, Max: 80},
+		caseParam,
+		{Name: "about", Alias: "bezug", Kind: Word, Max: 80},
 		{Name: "text", Kind: Text},
 	},
 	Run: (*Runner).barrier, // commands/barriers.go
@@ -203,32 +227,32 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		"/kim hindernis K-2026-0042 wohnen Keine Wohnungen unter der Mietobergrenze"},
 	Subs: []*Verb{{
 		Name: "confirm", Alias: "bestaetigen",
-		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "n", Kind: Int, Min: 1, Max: 1000}},
+		Params:   []Param{caseParam, nParam},
 		Run:      (*Runner).barrierConfirm,
 		Examples: []string{"/kim barrier confirm K-2026-0042 1", "/kim hindernis bestätigen K-2026-0042 1"},
 	}, {
 		Name: "edit", Alias: "aendern",
-		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "n", Kind: Int, Min: 1, Max: 1000}, {Name: "text", Kind: Text}},
+		Params:   []Param{caseParam, nParam, {Name: "text", Kind: Text}},
 		Run:      (*Runner).barrierEdit,
 		Examples: []string{"/kim barrier edit K-2026-0042 1 \"Termine erst nach 10 Wochen\"", "/kim hindernis ändern K-2026-0042 1 Rückruf dauert drei Wochen"},
 	}, {
 		Name: "delete", Alias: "loeschen",
-		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "n", Kind: Int, Min: 1, Max: 1000}},
+		Params:   []Param{caseParam, nParam},
 		Run:      (*Runner).barrierDelete,
 		Examples: []string{"/kim barrier delete K-2026-0042 1", "/kim hindernis löschen K-2026-0042 1"},
 	}, {
 		Name: "list", Alias: "liste",
-		Params:   []Param{{Name: "case", Kind: CaseRef}},
+		Params:   []Param{caseParam},
 		Run:      (*Runner).barrierList,
 		Examples: []string{"/kim barrier list K-2026-0042", "/kim hindernis liste K-2026-0042"},
 	}},
 }, {
 	Name: "away", Alias: "abwesend", Roles: coach,
 	Params: []Param{
-		{Name: "from", Kind: Date, Or: []string{"off"}, Aliases: offAliases, Alone: true},
-		{Name: "to", Kind: Date},
+		{Name: "from", Alias: "von", Kind: Date, Or: []string{"off"}, Aliases: offAliases, Alone: true},
+		{Name: "to", Alias: "bis", Kind: Date},
 	},
-	Options: []Param{{Name: "deputy", Kind: User}},
+	Options: []Param{{Name: "deputy", Alias: "vertretung", Kind: User}},
 	Run:     (*Runner).away,
 	Bare:    (*Runner).awayList,
 	Examples: []string{"/kim away 2026-12-21 2027-01-03 deputy=@ben", "/kim abwesend 21.12.2026 03.01.2027 deputy=@ben",
@@ -236,8 +260,8 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 }, {
 	Name: "settings", Alias: "einstellungen",
 	Options: []Param{
-		{Name: "digest", Kind: Clock, Or: []string{"off"}, Aliases: offAliases, Optional: true},
-		{Name: "lang", Kind: Choice, Choices: []string{"de", "en"}, Optional: true},
+		{Name: "digest", Alias: "uebersicht", Kind: Clock, Or: []string{"off"}, Aliases: offAliases, Optional: true},
+		{Name: "lang", Alias: "sprache", Kind: Choice, Choices: []string{"de", "en"}, Optional: true},
 	},
 	Run:      (*Runner).settings,
 	Examples: []string{"/kim settings", "/kim settings digest=07:30", "/kim einstellungen digest=aus lang=de", "/kim settings lang=en"},
@@ -245,11 +269,11 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "meeting", Alias: "treffen", Roles: coordination, Subs: []*Verb{{
 		Name: "new", Alias: "neu",
 		Params: []Param{
-			{Name: "date", Kind: Date},
-			{Name: "time", Kind: Clock},
-			{Name: "title", Kind: Text, Max: maxMeetingTitle},
+			{Name: "date", Alias: "datum", Kind: Date},
+			{Name: "time", Alias: "uhrzeit", Kind: Clock},
+			{Name: "title", Alias: "titel", Kind: Text, Max: maxMeetingTitle},
 		},
-		Options: []Param{{Name: "channel", Kind: Channel, Optional: true}},
+		Options: []Param{{Name: "channel", Alias: "kanal", Kind: Channel, Optional: true}},
 		Run:     (*Runner).meetingNew,
 		Examples: []string{"/kim meeting new 2026-12-03 14:00 Netzwerktreffen Integration channel=~kim-netzwerk",
 			"/kim treffen neu 03.12.2026 9:30 \"Lenkungsgruppe KIM\""},
@@ -259,27 +283,27 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim meeting list", "/kim treffen liste"},
 	}, {
 		Name: "show", Alias: "zeige",
-		Params:   []Param{{Name: "meeting", Kind: Meeting}},
+		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}},
 		Run:      (*Runner).meetingShow,
 		Examples: []string{"/kim meeting show M-3", "/kim treffen zeige m-3"},
 	}},
 }, {
 	Name: "agenda", Alias: "tagesordnung", Roles: coordination, Subs: []*Verb{{
 		Name: "add", Alias: "neu",
-		Params:   []Param{{Name: "meeting", Kind: Meeting}, {Name: "text", Kind: Text, Max: maxAgendaText}},
+		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "text", Kind: Text, Max: maxAgendaText}},
 		Run:      (*Runner).agendaAdd,
 		Examples: []string{"/kim agenda add M-3 Wartezeiten Jobcenter", "/kim tagesordnung neu M-3 \"Bericht der Lenkungsgruppe\""},
 	}, {
 		Name: "post", Alias: "posten",
-		Params:   []Param{{Name: "meeting", Kind: Meeting}},
+		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}},
 		Run:      (*Runner).agendaPost,
 		Examples: []string{"/kim agenda post M-3", "/kim tagesordnung posten M-3"},
 	}},
 }, {
 	Name: "action", Alias: "aufgabe", Subs: []*Verb{{
 		Name: "add", Alias: "neu", Roles: coordination,
-		Params:  []Param{{Name: "meeting", Kind: Meeting}, {Name: "owner", Kind: User}, {Name: "text", Kind: Text, Max: maxActionText}},
-		Options: []Param{{Name: "due", Kind: Date, Optional: true}},
+		Params:  []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "owner", Alias: "verantwortlich", Kind: User}, {Name: "text", Kind: Text, Max: maxActionText}},
+		Options: []Param{{Name: "due", Alias: "faellig", Kind: Date, Optional: true}},
 		Run:     (*Runner).actionAdd,
 		Examples: []string{"/kim action add M-3 @lena \"Termin mit der Ausländerbehörde vereinbaren\" due=2026-12-18",
 			"/kim aufgabe neu M-3 @jonas Wohnungsmarkt-Daten besorgen"},
@@ -287,41 +311,41 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		// Everybody may call it; the owner of the action, coordinators and
 		// admins may complete it.
 		Name: "done", Alias: "erledigt",
-		Params:   []Param{{Name: "action", Kind: Action}},
+		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}},
 		Run:      (*Runner).actionDone,
 		Examples: []string{"/kim action done A-7", "/kim aufgabe erledigt a-7"},
 	}},
 }, {
 	Name: "report", Alias: "bericht", Roles: anyRole,
-	Params: []Param{{Name: "period", Kind: Period, Optional: true}},
+	Params: []Param{{Name: "period", Alias: "zeitraum", Kind: Period, Optional: true}},
 	Options: []Param{
-		{Name: "by", Kind: Choice, Choices: kim.ReportBys, Optional: true},
-		{Name: "format", Kind: Choice, Choices: []string{"table", "csv", "chart"}, Optional: true,
-			Aliases: map[string]string{"tabelle": "table", "diagramm": "chart", "grafik": "chart"}},
+		{Name: "by", Alias: "nach", Kind: Choice, Choices: kim.ReportBys, De: byDe, Aliases: byAliases, Optional: true},
+		{Name: "format", Kind: Choice, Choices: []string{"table", "csv", "chart"}, De: []string{"tabelle", "csv", "diagramm"}, Optional: true,
+			Aliases: map[string]string{"grafik": "chart"}},
 	},
 	Run: (*Runner).report,
 	Examples: []string{"/kim report", "/kim report 2026-Q3 by=partner", "/kim bericht 2026-10 by=org format=csv",
 		"/kim report 2026 by=field format=chart"},
 }, {
 	Name: "export", Alias: "auskunft", Roles: coach,
-	Params:   []Param{{Name: "case", Kind: CaseRef}},
+	Params:   []Param{caseParam},
 	Run:      (*Runner).export,
 	Examples: []string{"/kim export K-2026-0042", "/kim auskunft k-2026-0042"},
 }, {
 	Name: "erase", Alias: "loeschen", Roles: coach,
-	Params:   []Param{{Name: "case", Kind: CaseRef}, confirmParam},
+	Params:   []Param{caseParam, confirmParam},
 	Run:      (*Runner).erase,
 	Examples: []string{"/kim erase K-2026-0042", "/kim erase K-2026-0042 confirm", "/kim loeschen K-2026-0042 bestaetigen"},
 }, {
 	Name: "admin", Roles: admin, Subs: []*Verb{{
 		Name: "role", Alias: "rolle",
 		Params: []Param{
-			{Name: "user", Kind: User},
-			{Name: "role", Kind: Choice, Choices: []string{"coach", "coordinator", "admin", "none"}, Aliases: roleAliases},
+			{Name: "user", Alias: "person", Kind: User},
+			{Name: "role", Alias: "rolle", Kind: Choice, Choices: []string{"coach", "coordinator", "admin", "none"}, De: roleDe, Aliases: roleAliases, Label: "role"},
 			confirmParam,
 		},
 		Options: []Param{
-			{Name: "org", Kind: Text, Optional: true, Max: 80},
+			{Name: "org", Alias: "organisation", Kind: Text, Optional: true, Max: 80},
 			{Name: "handover", Alias: "uebergabe", Kind: User, Optional: true},
 		},
 		Run: (*Runner).adminRole, // commands/staff.go
@@ -329,14 +353,14 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			"/kim admin rolle @anna keine uebergabe=@ben bestaetigen"},
 	}, {
 		Name: "transfer", Alias: "uebergeben",
-		Params:   []Param{{Name: "case", Kind: CaseRef}, {Name: "user", Kind: User}},
+		Params:   []Param{caseParam, {Name: "user", Alias: "person", Kind: User}},
 		Run:      (*Runner).adminTransfer, // commands/staff.go
 		Examples: []string{"/kim admin transfer K-2026-0042 @ben", "/kim admin uebergeben K-2026-0042 @ben"},
 	}, {
 		Name: "handover", Alias: "uebergabe",
 		Params: []Param{
-			{Name: "from", Kind: User},
-			{Name: "to", Kind: User},
+			{Name: "from", Alias: "von", Kind: User},
+			{Name: "to", Alias: "an", Kind: User},
 			confirmParam,
 		},
 		Run:      (*Runner).adminHandover, // commands/staff.go
@@ -360,8 +384,8 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		// Everybody with a role reads the directory; admins add to it.
 		Name: "partner", Roles: anyRole, Subs: []*Verb{{
 			Name: "add", Alias: "neu", Roles: admin,
-			Params:  []Param{{Name: "key", Kind: Word, Max: 40}, {Name: "name", Kind: Text, Max: 120}},
-			Options: []Param{{Name: "domain", Kind: Choice, Choices: kim.LegalDomains, Optional: true}},
+			Params:  []Param{{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40}, {Name: "name", Kind: Text, Max: 120}},
+			Options: []Param{optional(domainParam)},
 			Run:     (*Runner).partnerAdd,
 			Examples: []string{"/kim admin partner add schuldnerberatung \"Schuldnerberatung der Diakonie\"",
 				"/kim admin partner add bamf \"BAMF Außenstelle\" domain=none"},
@@ -374,12 +398,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		// Everybody with a role reads the topic list; admins keep it.
 		Name: "topic", Alias: "thema", Roles: anyRole, Subs: []*Verb{{
 			Name: "add", Alias: "neu", Roles: admin,
-			Params:   []Param{{Name: "key", Kind: Word, Max: 40}, {Name: "name", Kind: Text, Max: 80}},
+			Params:   []Param{{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40}, {Name: "name", Kind: Text, Max: 80}},
 			Run:      (*Runner).topicAdd,
 			Examples: []string{"/kim admin topic add finanzen \"Finanzen und Leistungen\"", "/kim admin thema neu dolmetschen Sprachmittlung"},
 		}, {
 			Name: "remove", Alias: "entfernen", Roles: admin,
-			Params:   []Param{{Name: "key", Kind: Word, Max: 40}},
+			Params:   []Param{{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40}},
 			Run:      (*Runner).topicRemove,
 			Examples: []string{"/kim admin topic remove digitales", "/kim admin thema entfernen mobilität"},
 		}, {
@@ -389,7 +413,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		}},
 	}, {
 		Name: "audit", Alias: "protokoll",
-		Params:   []Param{{Name: "case", Kind: CaseRef}},
+		Params:   []Param{caseParam},
 		Run:      (*Runner).adminAudit,
 		Examples: []string{"/kim admin audit K-2026-0042"},
 	}},

@@ -41,17 +41,24 @@ func TestVerbTable(t *testing.T) {
 		want, not           []string
 	}{
 		// Required parameters of a verb with a form are required in its
-		// usage; the bare form is a line of its own.
-		{"anna", "contact " + k, kim.EINVALID, []string{"Es fehlt: kind",
-			"`/kim contact <case> <in-person|phone|video|message|home-visit> <note> [minutes=<minutes>] [date=<date>]`"}, nil},
-		{"anna", "refer " + k + " jmd", kim.EINVALID, []string{"Es fehlt: reason", "`/kim refer <case> <partner> <reason> [followup=<followup>]`"}, nil},
-		{"anna", "help contact", "ok", []string{"- `/kim contact <case> <in-person|phone|video|message|home-visit> <note> [minutes=<minutes>] [date=<date>]` · `/kim contact <case>`"}, nil},
-		{"anna", "help", "ok", []string{"`/kim open <pseudonym> group=", "` · `/kim open` (neu)",
-			"`/kim away <from> <to> deputy=<deputy>` · `/kim away off` · `/kim away` (abwesend)",
-			"`/kim refer <case> <partner> <reason> [followup=<followup>]` · `/kim refer <case>`"}, nil},
-		// German aliases are accepted but never offered.
-		{"anna", "cases maybe", kim.EINVALID, []string{"möglich: open, closed, due, all. Richtig: `/kim cases [<open|closed|due|all>]`"}, []string{"offen", "faellig"}},
-		{"anna", "help cases", "ok", []string{"`/kim cases [<open|closed|due|all>]`"}, []string{"abgeschlossen", "alle"}},
+		// usage; the bare form is a line of its own. German readers see the
+		// German verbs, names and values, English readers the English ones.
+		{"anna", "contact " + k, kim.EINVALID, []string{"Es fehlt: art",
+			"`/kim kontakt <fall> <persönlich|Telefon|Video|Nachricht|Hausbesuch> <notiz> [minuten=<minuten>] [datum=<datum>]`"}, []string{"in-person", "kind"}},
+		{"ben", "contact " + k, kim.EINVALID, []string{"Missing: kind",
+			"`/kim contact <case> <in-person|phone|video|message|home-visit> <note> [minutes=<minutes>] [date=<date>]`"}, []string{"persönlich"}},
+		{"anna", "refer " + k + " jmd", kim.EINVALID, []string{"Es fehlt: anlass", "`/kim verweis <fall> <partner> <anlass> [nachfassen=<nachfassen>]`"}, nil},
+		{"anna", "help contact", "ok", []string{"- `/kim kontakt <fall> <persönlich|Telefon|Video|Nachricht|Hausbesuch> <notiz> [minuten=<minuten>] [datum=<datum>]` · `/kim kontakt <fall>`"}, nil},
+		{"ben", "help contact", "ok", []string{"- `/kim contact <case> <in-person|phone|video|message|home-visit> <note> [minutes=<minutes>] [date=<date>]` · `/kim contact <case>`"}, nil},
+		{"anna", "help", "ok", []string{"`/kim neu <pseudonym> gruppe=<Geflüchtete|Unionsbürger|Drittstaatsangehörige|Sonstige>", "` · `/kim neu` (open)",
+			"`/kim abwesend <von> <bis> vertretung=<vertretung>` · `/kim abwesend aus` · `/kim abwesend` (away)",
+			"`/kim verweis <fall> <partner> <anlass> [nachfassen=<nachfassen>]` · `/kim verweis <fall>`"}, nil},
+		{"ben", "help", "ok", []string{"`/kim open <pseudonym> group=<refugee|eu|third-country|other>", "` · `/kim open` (neu)",
+			"`/kim away <from> <to> deputy=<deputy>` · `/kim away off` · `/kim away` (abwesend)"}, nil},
+		// A German reader is offered the German words, an English one the English.
+		{"anna", "cases maybe", kim.EINVALID, []string{"filter: „maybe“ geht nicht; möglich: offen, abgeschlossen, faellig, alle. Richtig: `/kim faelle [<offen|abgeschlossen|faellig|alle>]`"}, []string{"closed"}},
+		{"ben", "cases maybe", kim.EINVALID, []string{"choose: open, closed, due, all. Correct form: `/kim cases [<open|closed|due|all>]`"}, []string{"offen", "faellig"}},
+		{"anna", "help cases", "ok", []string{"`/kim faelle [<offen|abgeschlossen|faellig|alle>]`"}, []string{"closed"}},
 		{"anna", "faelle alle", "ok", []string{k}, nil},
 		// A date or the word off.
 		{"anna", "away aus", "ok", []string{"keine Abwesenheit eingetragen"}, nil},

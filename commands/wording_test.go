@@ -103,7 +103,7 @@ func TestWording(t *testing.T) {
 		{"ben", "contact K-2026-0002 phone minutes=10 Call", []string{"phone, 2026-11-23, 10 minutes."}, []string{"min."}},
 		{"anna", "zeige 2", []string{"„2“ ist kein Aktenzeichen; ein Aktenzeichen sieht so aus: K-2026-0042."}, []string{"es sieht aus wie"}},
 		{"ben", "show 2", []string{"“2” is not a case reference; a case reference looks like K-2026-0042."}, []string{"it looks like"}},
-		{"kora", "zeige " + k, []string{"`/kim show` ist nur für Coaches; Ihre Rolle: Koordination."}, []string{"dürfen nur Coach"}},
+		{"kora", "zeige " + k, []string{"`/kim zeige` ist nur für Coaches; Ihre Rolle: Koordination."}, []string{"dürfen nur Coach"}},
 		{"anna", "treffen liste", []string{"ist nur für die Koordination oder Admins; Ihre Rolle: Coach."}, nil},
 		{"ben", "admin audit " + k, []string{"`/kim admin audit` is only for admins; your role: coach."}, nil},
 		{"root", "admin rolle @nobody coordinator", []string{"@nobody hat jetzt die Rolle Koordination."}, []string{"ist jetzt"}},

@@ -48,10 +48,16 @@ func load() *i18n.Bundle {
 	return b
 }
 
+// Localized is a value of template data that is rendered in the reader's
+// language (a usage line, the name of a parameter): an error made before
+// the language is known carries it, and T renders it.
+type Localized interface{ Local(lang string) string }
+
 // T returns the message id in lang ("de" or "en"), filled with data. Dates
 // in data (kim.Date, *kim.Date) are formatted for lang: DD.MM.YYYY in
-// German, YYYY-MM-DD in English, a nil *kim.Date as "–". A missing message
-// is logged and its id returned, so nothing panics.
+// German, YYYY-MM-DD in English, a nil *kim.Date as "–"; Localized values
+// are rendered in lang. A missing message is logged and its id returned,
+// so nothing panics.
 func T(lang, id string, data map[string]any) string {
 	l, ok := localizers[lang]
 	if !ok {
@@ -65,8 +71,19 @@ func T(lang, id string, data map[string]any) string {
 	return s
 }
 
-// dates returns data with its dates formatted for lang; data itself is
-// left as it is (an error's arguments are rendered in more than one language).
+// Lookup returns the message id in lang without data; ok is false when the
+// catalogue has no such message (nothing is logged).
+func Lookup(lang, id string) (s string, ok bool) {
+	l, found := localizers[lang]
+	if !found {
+		l = localizers["de"]
+	}
+	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: id})
+	return s, err == nil
+}
+
+// dates returns data with its dates and Localized values rendered for
+// lang; data itself is left as it is (an error's arguments are rendered in more than one language).
 func dates(lang string, data map[string]any) map[string]any {
 	out, copied := data, false
 	for k, v := range data {
@@ -79,6 +96,8 @@ func dates(lang string, data map[string]any) map[string]any {
 			if d != nil {
 				s = d.Format(lang)
 			}
+		case Localized:
+			s = d.Local(lang)
 		default:
 			continue
 		}
