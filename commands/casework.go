@@ -81,10 +81,13 @@ func (r *Runner) assess(a *Args) (Reply, error) {
 func (r *Runner) domain(a *Args) (Reply, error) {
 	since := r.dayOr(a, "since")
 	c, from, err := r.svc.Store.ChangeDomain(r.ctx, r.Actor(), a.Str("case"), a.Str("domain"), since)
+	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "domain.same" {
+		return Reply{}, kim.Errorf(e.Code, e.Key, map[string]any{"Ref": e.Args["Ref"], "Domain": r.Name("legal", a.Str("domain"))})
+	}
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("domain.saved", map[string]any{"Ref": c.Ref, "From": from, "To": c.Domain, "Date": since}) +
+	return Reply{Text: r.T("domain.saved", map[string]any{"Ref": c.Ref, "From": r.Name("legal", from), "To": r.Name("legal", c.Domain), "Date": since}) +
 		"\n" + r.caseLine(c)}, nil
 }
 

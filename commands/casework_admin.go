@@ -116,11 +116,7 @@ func (r *Runner) partnerList(a *Args) (Reply, error) {
 	}
 	rows := make([][]string, len(list))
 	for i, p := range list {
-		d := p.Domain
-		if d == "" {
-			d = "–"
-		}
-		rows[i] = []string{"`" + p.Key + "`", render.Cell(p.Name), d}
+		rows[i] = []string{"`" + p.Key + "`", render.Cell(p.Name), r.Name("legal", p.Domain)}
 	}
 	return Reply{Text: r.T("partner.list", map[string]any{"N": len(list)}) + "\n" +
 		render.Table(r.Heads("partner.head_key", "head.partner", "card.domain"), rows)}, nil

@@ -60,11 +60,7 @@ func (r *Runner) openDialog(*Args) (Reply, error) {
 func (r *Runner) domainOptions() []Option {
 	out := make([]Option, len(kim.LegalDomains))
 	for i, d := range kim.LegalDomains {
-		label := d
-		if d == "none" {
-			label = r.T("dialog.domain_none", nil)
-		}
-		out[i] = Option{Text: label, Value: d}
+		out[i] = Option{Text: r.Name("legal", d), Value: d}
 	}
 	return out
 }

@@ -96,7 +96,7 @@ func TestOpenDialog(t *testing.T) {
 	if !ans.OK() || !strings.Contains(ans.Text, "K-2026-0001") || ans.Outcome != "ok" {
 		t.Fatalf("open submission: %+v", ans)
 	}
-	w.ok("anna", "show K-2026-0001", `Frau "K." group=eu`, "Drittstaatsangehörige", "SGB12", "Verarbeitung (mündlich")
+	w.ok("anna", "show K-2026-0001", `Frau "K." group=eu`, "Drittstaatsangehörige", "Rechtskreis: SGB XII", "Verarbeitung (mündlich")
 	// Outsiders submitting the same form are refused like typing it.
 	if ans := w.submit("teamA", "kora", DialogOpen, map[string]string{"pseudonym": "X", "group": "eu", "consent": "true"}); ans.OK() || !strings.Contains(ans.Error, "ist nur für Coaches") {
 		t.Fatalf("coordinator submission: %+v", ans)

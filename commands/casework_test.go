@@ -72,7 +72,7 @@ func TestCaseCycle(t *testing.T) {
 	// A contact logged for an earlier day does not move the date back.
 	w.ok("anna", "contact K-2026-0001 in-person date=24.11.2026 \"Erstgespräch nachgetragen\"", "24.11.2026", "Monitoring: 23.12.2026")
 
-	w.ok("anna", "rechtskreis K-2026-0001 SGB2", "AsylbLG → SGB2 seit 25.11.2026")
+	w.ok("anna", "rechtskreis K-2026-0001 SGB2", "AsylbLG → SGB II seit 25.11.2026")
 	if n := w.count(`SELECT count(*) FROM domain_changes WHERE from_domain = 'AsylbLG' AND to_domain = 'SGB2'`); n != 1 {
 		t.Fatalf("domain_changes rows: %d", n)
 	}
@@ -106,7 +106,7 @@ func TestCaseCycle(t *testing.T) {
 	w.ok("anna", "termin K-2026-0001 monitoring 2026-12-01", "Nächstes Monitoring von **K-2026-0001** am 01.12.2026", "Monitoring: 01.12.2026")
 
 	// The card tells the truth.
-	w.ok("anna", "show K-2026-0001", "SGB2", "Monitoring", "jobcenter (mündlich, 25.11.2026)", "| Sprache | 2 | 23.11.2026 | – |",
+	w.ok("anna", "show K-2026-0001", "Rechtskreis: SGB II", "Monitoring", "Jobcenter (mündlich, 25.11.2026)", "| Sprache | 2 | 23.11.2026 | – |",
 		"B1-Kurs abschließen", "verworfen", "angenommen", "Telefon", "01.12.2026")
 
 	// Six months later the re-assessment is due: the phase says so on read.
@@ -249,7 +249,7 @@ func TestAdminDefaultsAndPartners(t *testing.T) {
 
 	w.ok("root", "admin partner add schuldnerberatung \"Schuldnerberatung der Diakonie\"", "`schuldnerberatung`")
 	w.ok("root", "admin partner add bamf BAMF Außenstelle domain=none", "BAMF Außenstelle")
-	w.ok("anna", "admin partner list", "`jobcenter`", "`schuldnerberatung`", "| `bamf` | BAMF Außenstelle | none |", "(11)")
+	w.ok("anna", "admin partner list", "`jobcenter`", "`schuldnerberatung`", "| `bamf` | BAMF Außenstelle | keiner |", "(11)")
 	w.want("teamB", "bea", "admin partner list", "ok", "(9)")
 	w.ok("anna", "consent K-2026-0001 grant schuldnerberatung form=written")
 	w.ok("anna", "refer K-2026-0001 schuldnerberatung Schulden klären", "Schuldnerberatung der Diakonie")

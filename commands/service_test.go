@@ -104,7 +104,7 @@ func TestFoundationCommands(t *testing.T) {
 		t.Fatalf("cases: %q", rep.Text)
 	}
 	rep = w.run("teamA", "anna", "zeige k-2026-0001")
-	for _, want := range []string{"K-2026-0001 · AB", "Geflüchtete", "SGB2", "Erstgespräch", "Verarbeitung (schriftlich, 23.11.2026)", "07.12.2026", "21.12.2026"} {
+	for _, want := range []string{"K-2026-0001 · AB", "Geflüchtete", "Rechtskreis: SGB II", "Erstgespräch", "Verarbeitung (schriftlich, 23.11.2026)", "07.12.2026", "21.12.2026"} {
 		if !strings.Contains(rep.Text, want) {
 			t.Errorf("card lacks %q:\n%s", want, rep.Text)
 		}

@@ -220,11 +220,13 @@ type OutcomeEntry struct {
 
 // Consent is a recorded consent to processing or for one partner.
 type Consent struct {
-	Scope     string // processing, partner
-	Partner   string // partner key for scope partner
-	Form      string // written, oral
-	GrantedOn Date
-	RevokedOn *Date
+	Scope   string // processing, partner
+	Partner string // partner key for scope partner
+	// PartnerName is the partner's name (read with the case card).
+	PartnerName string
+	Form        string // written, oral
+	GrantedOn   Date
+	RevokedOn   *Date
 }
 
 // Card is everything the case card shows.

@@ -14,7 +14,7 @@ func (v View) Card(card kim.Card) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#### %s · %s\n", c.Ref, v.Pseudonym(c))
 	fmt.Fprintf(&b, "%s: %s · %s: %s · %s: %s · %s: @%s\n",
-		v.T("card.group", nil), v.Name("group", c.Group), v.T("card.domain", nil), c.Domain,
+		v.T("card.group", nil), v.Name("group", c.Group), v.T("card.domain", nil), v.Name("legal", c.Domain),
 		v.T("card.phase", nil), v.Name("phase", c.Phase), v.T("card.owner", nil), c.OwnerName)
 	if !c.Open() {
 		fmt.Fprintf(&b, "%s: %s (%s)\n", v.T("card.closed", nil), v.Date(c.ClosedOn), v.Name("reason", c.CloseReason))
@@ -26,7 +26,7 @@ func (v View) Card(card kim.Card) string {
 	for _, k := range card.Consents {
 		what := v.T("consent.processing", nil)
 		if k.Scope == "partner" {
-			what = k.Partner
+			what = Cell(k.PartnerName) // the partner's name, as everywhere else on the card
 		}
 		consents = append(consents, fmt.Sprintf("%s (%s, %s)", what, v.Name("form", k.Form), k.GrantedOn.Format(v.Lang)))
 	}

@@ -154,7 +154,7 @@ func TestMarkdownSuppressesSmallCells(t *testing.T) {
 		"| Kontaktminuten | 21400 |",
 		"| Jobcenter | 30 | 10 | <5 Fälle | 9 | 0 | • | 12,5 |",                 // 8 completed would reveal the 3 rejected
 		"| Ausländerbehörde | <5 Fälle | 0 | 0 | <5 Fälle | 0 | 0 | <5 Fälle |", // median over 3 cases suppressed
-		"| AsylbLG → SGB2 | <5 Fälle |",
+		"| AsylbLG → SGB II | <5 Fälle |",
 		"| Thema: Wohnraum | <5 Fälle |",
 		"| Ausländerbehörde | 6 |",
 	} {

@@ -276,6 +276,8 @@ func dimLabel(by, v, lang string) string {
 		return "–"
 	case by == kim.ByGroup:
 		return messages.T(lang, "group."+v, nil)
+	case by == kim.ByDomain:
+		return messages.T(lang, "legal."+v, nil)
 	}
 	return v
 }
@@ -339,7 +341,7 @@ func domainTable(d kim.ReportData, lang string) Table {
 	t := func(id string) string { return messages.T(lang, id, nil) }
 	tab := Table{Key: "domains", Title: t("report.section.domains"), Head: []string{t("report.head.change"), t("report.head.value")}}
 	for _, x := range d.DomainChanges {
-		tab.Rows = append(tab.Rows, Row{Label: x.From + " → " + x.To, Cells: []Cell{countCell(x.Count)}})
+		tab.Rows = append(tab.Rows, Row{Label: messages.T(lang, "legal."+x.From, nil) + " → " + messages.T(lang, "legal."+x.To, nil), Cells: []Cell{countCell(x.Count)}})
 	}
 	return tab
 }

@@ -378,14 +378,14 @@ func (s *Store) Contacts(ctx context.Context, a kim.Actor, ref string, offset, l
 // consentsQuery selects the unrevoked consents of the case whose id is the
 // SQL expression caseID, oldest first (scanConsent reads a row).
 func consentsQuery(caseID string) string {
-	return `SELECT k.scope, coalesce(p.key, ''), k.form, k.granted_on, k.revoked_on FROM consents k
+	return `SELECT k.scope, coalesce(p.key, ''), coalesce(p.name, ''), k.form, k.granted_on, k.revoked_on FROM consents k
 		LEFT JOIN partners p ON p.id = k.partner_id WHERE k.case_id = ` + caseID + ` AND k.revoked_on IS NULL ORDER BY k.id`
 }
 
 func scanConsent(r pgx.CollectableRow) (kim.Consent, error) {
 	var k kim.Consent
 	var g, rv pgtypeDate
-	err := r.Scan(&k.Scope, &k.Partner, &k.Form, &g, &rv)
+	err := r.Scan(&k.Scope, &k.Partner, &k.PartnerName, &k.Form, &g, &rv)
 	k.GrantedOn, k.RevokedOn = kim.DateOf(g.Time), dateOf(&rv)
 	return k, err
 }
