@@ -116,7 +116,7 @@ func TestCaseCycle(t *testing.T) {
 	coach.waitEphemeral(t, "Kontakt zu **"+ref+"** gespeichert: Telefon")
 
 	// Rechtskreiswechsel.
-	coach.kimOK(t, "rechtskreis "+ref+" SGB2", "AsylbLG → SGB2")
+	coach.kimOK(t, "rechtskreis "+ref+" SGB2", "AsylbLG → SGB II")
 	if err := db.QueryRow(ctxT(t), `SELECT count(*) FROM domain_changes d JOIN cases c ON c.id = d.case_id
 		WHERE c.team_id = $1 AND d.from_domain = 'AsylbLG' AND d.to_domain = 'SGB2'`, env.Team.Id).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("domain_changes: %d (%v)", n, err)
@@ -146,8 +146,8 @@ func TestCaseCycle(t *testing.T) {
 	coach.kimOK(t, "ziel erreicht "+ref+" 2", "erreicht: Praktikum finden")
 	coach.kimOK(t, "hindernis "+ref+" jobcenter \"Termine erst nach 8 Wochen\"", "So sieht das Netzwerk Strukturhinweis 1", "unter Jobcenter")
 	coach.kimOK(t, "hindernis bestätigen "+ref+" 1", "(Jobcenter) ist gespeichert")
-	card := coach.kimOK(t, "zeige "+ref, "SGB2", "Re-Assessment 2", "| Sprache | 4 | "+remToday().German()+" | +2 ↑ |", "B1-Kurs abschließen", "Jobcenter",
-		"angenommen", "Telefonat wegen Jobcenter-Termin", "jobcenter (schriftlich")
+	card := coach.kimOK(t, "zeige "+ref, "Rechtskreis: SGB II", "Re-Assessment 2", "| Sprache | 4 | "+remToday().German()+" | +2 ↑ |", "B1-Kurs abschließen", "Jobcenter",
+		"angenommen", "Telefonat wegen Jobcenter-Termin", "Jobcenter (schriftlich")
 	if strings.Count(card, "\n") > 40 {
 		t.Errorf("the case card does not fit a screen: %d lines", strings.Count(card, "\n"))
 	}

@@ -87,7 +87,7 @@ func TestFoundationAsPeople(t *testing.T) {
 		t.Fatal("no case reference in the answer")
 	}
 	coach.kimOK(t, "faelle", ref, "AB", "Erstgespräch")
-	coach.kimOK(t, "zeige "+strings.ToLower(ref), "#### "+ref+" · AB", "Geflüchtete", "SGB2")
+	coach.kimOK(t, "zeige "+strings.ToLower(ref), "#### "+ref+" · AB", "Geflüchtete", "Rechtskreis: SGB II")
 
 	db := env.kimbotDB(t)
 	count := func() int {
@@ -111,8 +111,8 @@ func TestFoundationAsPeople(t *testing.T) {
 		{foreign, "zeige " + ref, "Keinen Fall " + ref},
 		{coord, "zeige " + ref, "ist nur für Coaches"},
 		{coach, "admin role " + nobody.mention() + " coach", "ist nur für Admins"},
-		{coach, "neu XY group=eu", "Es fehlt: consent=…"},
-		{coach, "neu XY group=aliens consent=ja", "möglich: refugee, eu, third-country, other"},
+		{coach, "neu XY group=eu", "Es fehlt: einwilligung=…"},
+		{coach, "neu XY group=aliens consent=ja", "möglich: Geflüchtete, Unionsbürger, Drittstaatsangehörige, Sonstige"},
 		{coach, "zeige 42", "kein Aktenzeichen"},
 		{colleague, "frobnicate", "Unknown command"},
 	} {

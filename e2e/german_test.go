@@ -1,0 +1,86 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestGermanInput (issue 9, point 1): through Mattermost, a German coach types the words
+// kimbot itself writes — umlauts or transcribed, upper case, "SGB II" in two words and the
+// other spellings of practitioners — through a case's whole cycle, and gets German answers
+// and German labels on the card; an unknown word lists the German values. An English coach
+// sees the English labels and values.
+func TestGermanInput(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t)
+	coach := env.newUser(t, "coach", "de")
+	english := env.newUser(t, "english", "en")
+	env.grant(t, coach, "coach", "org=Caritas")
+	env.grant(t, english, "coach", "org=DRK")
+
+	text := coach.kimOK(t, `neu "Frau Ü." gruppe=Geflüchtete rechtskreis=ASYLBLG einwilligung=JA form=mündlich`, "ist angelegt")
+	ref := caseRefRE.FindString(text)
+	if ref == "" {
+		t.Fatalf("no case reference in %q", text)
+	}
+	for _, tc := range []struct{ line, want string }{
+		{"kontakt " + ref + " PERSÖNLICH minuten=30 Erstgespräch", "persönlich"},
+		{"kontakt " + ref + " persoenlich Rückfrage", "persönlich"},
+		{"kontakt " + ref + " Hausbesuch datum=" + remToday().German() + " Wohnung angesehen", "Hausbesuch"},
+		{"kontakt " + ref + " telefonisch Termin vereinbart", "Telefon"},
+		{"einschätzung " + ref + " Aufenthalt=2 SPRACHE=3 ausbildung=2 Kinder=4 leistungen=1 Teilhabe=3 notiz=Erstgespräch", "Aufenthalt"},
+		{"einschaetzung " + ref + " sprache=4 Wohnen=2", "Re-Assessment 2"},
+		{"ziel neu " + ref + " Wohnen Wohnung finden fällig=" + remDay().German(), "Wohnen"},
+		{"ziel neu " + ref + " bildung B1-Kurs", "Bildung/Ausbildung"},
+		{"einwilligung " + ref + " ERTEILEN jobcenter form=muendlich", "Jobcenter (mündlich"},
+		{"einwilligung " + ref + " erteilen jmd form=Schriftlich", "schriftlich"},
+		{"verweis " + ref + " jobcenter Antrag auf Bürgergeld nachfassen=10d", "Verweis 1"},
+		{"verweis " + ref + " jmd Beratung", "Verweis 2"},
+		{"ergebnis " + ref + " 1 nicht erschienen kam nicht", "nicht erschienen"},
+		{"ergebnis " + ref + " 2 Angenommen", "angenommen"},
+		{"rechtskreis " + ref + " SGB II", "AsylbLG → SGB II"},
+		{"rechtskreis " + ref + " sgb-3", "SGB II → SGB III"},
+		{"rechtskreis " + ref + " SGB 2", "SGB III → SGB II"},
+		{"termin " + ref + " Einschätzung " + remDay().German(), "Nächste Einschätzung"},
+		{"bericht nach=Rechtskreis", "Nach Rechtskreis"},
+		{"bericht nach=handlungsfeld format=Tabelle", "Bildung/Ausbildung"},
+	} {
+		coach.kimOK(t, tc.line, tc.want)
+	}
+	// The card in German labels: group, legal domain, partner names, kinds, fields, outcomes.
+	card := coach.kimOK(t, "zeige "+ref, "Zielgruppe: Geflüchtete · Rechtskreis: SGB II", "Verarbeitung (mündlich",
+		"Jobcenter (mündlich", "Jugendmigrationsdienst (JMD) (schriftlich", "| Aufenthalt | 2 |", "| Bildung/Ausbildung | 2 |",
+		"| Familie/Kinder | 4 |", "| Finanzen/Leistungen | 1 |", "| soziale Teilhabe | 3 |", "| Sprache | 4 |",
+		"nicht erschienen", "angenommen", "Hausbesuch", "Telefon")
+	for _, english := range []string{"SGB2", "in-person", "no-show", "refugee", "jobcenter (", "oral"} {
+		if strings.Contains(card, english) {
+			t.Errorf("the German card shows %q:\n%s", english, card)
+		}
+	}
+	// Refusals list the German values and name the field in German.
+	for _, tc := range []struct{ line, want string }{
+		{"kontakt " + ref + " fax Hallo", "art: „fax“ geht nicht; möglich: persönlich, Telefon, Video, Nachricht, Hausbesuch. Richtig: `/kim kontakt <fall>"},
+		{"rechtskreis " + ref + " SGB 9", "möglich: AsylbLG, SGB II, SGB III, SGB VIII, SGB XII, keiner"},
+		{"rechtskreis " + ref + " SGB II", "schon im Rechtskreis SGB II"},
+		{"neu AB gruppe=Marsianer einwilligung=ja", "gruppe: „Marsianer“ geht nicht; möglich: Geflüchtete, Unionsbürger, Drittstaatsangehörige, Sonstige"},
+		{"einschaetzung " + ref + " Laune=2", "Felder: Aufenthalt, Sprache, Arbeit, Bildung, Gesundheit, Wohnen, Familie, Finanzen, Teilhabe"},
+		{"kontakt " + ref + " Telefon", "Es fehlt: notiz"},
+		{"bericht nach=farbe", "möglich: organisation, gruppe, rechtskreis, handlungsfeld, partner"},
+	} {
+		coach.kimOK(t, tc.line, tc.want)
+	}
+	coach.kimOK(t, "hilfe kontakt", "`/kim kontakt <fall> <persönlich|Telefon|Video|Nachricht|Hausbesuch> <notiz> [minuten=<minuten>] [datum=<datum>]`")
+	coach.kimOK(t, "hilfe rechtskreis", "<AsylbLG|SGB II|SGB III|SGB VIII|SGB XII|keiner>")
+	coach.kimOK(t, "abschließen "+ref+" Ziele erreicht Arbeit gefunden", "ist abgeschlossen (Ziele erreicht")
+	coach.kimOK(t, "zeige "+ref, "Abgeschlossen", "(Ziele erreicht)")
+
+	// The English coach: English labels and values, German words still understood.
+	text = english.kimOK(t, "open AB group=refugee domain=SGB2 consent=yes form=oral", "is open")
+	eref := caseRefRE.FindString(text)
+	english.kimOK(t, "contact "+eref+" Hausbesuch visited", "home visit")
+	english.kimOK(t, "domain "+eref+" keiner", "SGB II → none")
+	english.kimOK(t, "show "+eref, "Legal domain: none", "processing (oral")
+	english.kimOK(t, "contact "+eref+" fax Hi", "kind: “fax” is not possible; choose: in-person, phone, video, message, home-visit",
+		"`/kim contact <case> <in-person|phone|video|message|home-visit> <note>")
+	english.kimOK(t, "domain "+eref+" SGB9", "choose: AsylbLG, SGB2, SGB3, SGB8, SGB12, none")
+}
