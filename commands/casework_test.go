@@ -88,7 +88,7 @@ func TestCaseCycle(t *testing.T) {
 	w.ok("anna", "refer K-2026-0001 jobcenter \"Antrag auf Bürgergeld\"",
 		"Verweis 1 von **K-2026-0001** an Jobcenter gespeichert. Nachfassen am 09.12.2026", "Phase: Vermittlung")
 	w.ok("anna", "refer K-2026-0001 jobcenter Zweiter Termin followup=3w", "Verweis 2", "16.12.2026")
-	w.ok("anna", "ergebnis K-2026-0001 1 angenommen \"Termin am 02.12.\"", "Verweis 1 an Jobcenter von **K-2026-0001**: angenommen", "Phase: Vermittlung")
+	w.ok("anna", "ergebnis K-2026-0001 1 angenommen \"Termin am 02.12.\"", "Verweis 1 von **K-2026-0001** an Jobcenter: angenommen", "Phase: Vermittlung")
 	w.ok("anna", "outcome K-2026-0001 2 no-show", "nicht erschienen", "Phase: Monitoring")
 	w.ok("anna", "outcome K-2026-0001 2 pending", "offen, neues Nachfassen am 09.12.2026", "Phase: Vermittlung")
 	w.ok("anna", "outcome K-2026-0001 2 completed", "abgeschlossen", "Phase: Monitoring")

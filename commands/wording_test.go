@@ -97,6 +97,12 @@ func TestWording(t *testing.T) {
 		user, line string
 		want, not  []string
 	}{
+		// Suggested commands use the German option names and values.
+		{"anna", "neu XY gruppe=eu einwilligung=nein", []string{"einwilligung=ja angeben", "`/kim neu <pseudonym> gruppe="}, []string{"consent=yes"}},
+		{"anna", "einstellungen", []string{"`/kim einstellungen uebersicht=07:30 sprache=en` oder `uebersicht=aus`"}, []string{"digest="}},
+		{"anna", "abwesend", []string{"`/kim abwesend 21.12.2026 03.01.2027 vertretung=@name`"}, []string{"deputy="}},
+		{"kora", "treffen liste", []string{"`/kim treffen neu 03.12.2026 14:00 Netzwerktreffen kanal=~kanal`"}, []string{"channel=", "2026-12-03"}},
+		{"kora", "treffen neu 03.12.2026 14:00 Netzwerk kanal=~fehlt", nil, []string{"channel="}},
 		{"nobody", "faelle", []string{"`/kim admin rolle @Ihr-Name coach`"}, nil},
 		{"anna", "kontakt " + k + " telefon minutes=10 Termin", []string{"Telefon, 23.11.2026, 10 Minuten."}, []string{"Min.."}},
 		{"ben", "open CD group=eu consent=yes", nil, nil},

@@ -138,7 +138,7 @@ func TestCaseCycle(t *testing.T) {
 		t.Fatalf("referral dialog after consent: %+v", resp)
 	}
 	coach.waitEphemeral(t, "Verweis 1 von **"+ref+"** an Jobcenter gespeichert")
-	coach.kimOK(t, "ergebnis "+ref+" 1 angenommen \"Termin steht\"", "Verweis 1 an Jobcenter", "angenommen", "Phase: Monitoring")
+	coach.kimOK(t, "ergebnis "+ref+" 1 angenommen \"Termin steht\"", "Verweis 1 von **"+ref+"** an Jobcenter: angenommen", "Phase: Monitoring")
 
 	// Re-assessment: the answer shows the change per life field.
 	coach.kimOK(t, "assess "+ref+" language=4 work=1 housing=2 health=3", "Re-Assessment 2 von **"+ref+"**",
