@@ -78,8 +78,8 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	},
 	Run:  (*Runner).open,
 	Bare: (*Runner).openDialog, BareDialog: true, // commands/casework_dialogs.go
-	Examples: []string{"/kim open AB group=refugee domain=AsylbLG consent=yes", "/kim neu \"M. K.\" group=eu consent=ja form=oral",
-		"/kim neu CD group=refugee consent=ja date=02.11.2026",
+	Examples: []string{"/kim open AB group=refugee domain=AsylbLG consent=yes", "/kim neu \"M. K.\" gruppe=Unionsbürger einwilligung=ja form=mündlich",
+		"/kim neu CD gruppe=geflüchtete rechtskreis=SGB II einwilligung=ja datum=02.11.2026",
 		"/kim open"},
 }, {
 	Name: "cases", Alias: "faelle", Roles: coach,
@@ -111,7 +111,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:  (*Runner).contact,
 	Bare: (*Runner).contactDialog, BareArgs: 1, BareDialog: true,
 	Examples: []string{"/kim contact K-2026-0042 phone minutes=20 \"Termin beim Jobcenter vorbereitet\"",
-		"/kim kontakt K-2026-0042 hausbesuch date=20.11.2026 Wohnung besichtigt", "/kim contact K-2026-0042"},
+		"/kim kontakt K-2026-0042 Hausbesuch datum=20.11.2026 minuten=45 Wohnung besichtigt", "/kim contact K-2026-0042"},
 }, {
 	Name: "assess", Alias: "einschaetzung", Roles: coach,
 	Params: []Param{caseParam, {Name: "scores", Kind: Scores}},
@@ -121,7 +121,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	},
 	Run: (*Runner).assess,
 	Examples: []string{"/kim assess K-2026-0042 language=2 work=1 housing=3 note=\"Sprachkurs B1 läuft\"",
-		"/kim einschaetzung K-2026-0042 language=3 work=2 date=2026-11-20"},
+		"/kim einschaetzung K-2026-0042 sprache=3 arbeit=2 wohnen=4 datum=20.11.2026"},
 }, {
 	Name: "goal", Alias: "ziel", Roles: coach, Subs: []*Verb{{
 		Name: "add", Alias: "neu",
@@ -132,7 +132,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		},
 		Options:  []Param{{Name: "due", Alias: "faellig", Kind: Date, Optional: true}},
 		Run:      (*Runner).goalAdd,
-		Examples: []string{"/kim goal add K-2026-0042 language \"B1-Kurs abschließen\" due=30.06.2027", "/kim ziel neu K-2026-0042 work Praktikum finden"},
+		Examples: []string{"/kim goal add K-2026-0042 language \"B1-Kurs abschließen\" due=30.06.2027", "/kim ziel neu K-2026-0042 Arbeit Praktikum finden fällig=31.03.2027"},
 	}, {
 		Name: "done", Alias: "erreicht",
 		Params:   []Param{caseParam, nParam},
@@ -155,7 +155,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:     (*Runner).refer,
 	Bare:    (*Runner).referDialog, BareArgs: 1, BareDialog: true,
 	Examples: []string{"/kim refer K-2026-0042 jobcenter \"Antrag auf Bürgergeld\" followup=10d",
-		"/kim verweis K-2026-0042 jmd Unterstützung bei der Ausbildungssuche", "/kim refer K-2026-0042"},
+		"/kim verweis K-2026-0042 jmd Unterstützung bei der Ausbildungssuche nachfassen=3w", "/kim refer K-2026-0042"},
 }, {
 	Name: "outcome", Alias: "ergebnis", Roles: coach,
 	Params: []Param{
@@ -165,7 +165,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		noteParam,
 	},
 	Run:      (*Runner).outcome,
-	Examples: []string{"/kim outcome K-2026-0042 1 accepted \"Termin am 02.12.\"", "/kim ergebnis K-2026-0042 2 nicht-erschienen"},
+	Examples: []string{"/kim outcome K-2026-0042 1 accepted \"Termin am 02.12.\"", "/kim ergebnis K-2026-0042 2 nicht erschienen"},
 }, {
 	Name: "consent", Alias: "einwilligung", Roles: coach,
 	Params: []Param{
@@ -186,7 +186,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Params:   []Param{caseParam, domainParam},
 	Options:  []Param{{Name: "since", Alias: "seit", Kind: Date, Optional: true}},
 	Run:      (*Runner).domain,
-	Examples: []string{"/kim domain K-2026-0042 SGB2 since=01.11.2026", "/kim rechtskreis K-2026-0042 sgb3"},
+	Examples: []string{"/kim domain K-2026-0042 SGB2 since=01.11.2026", "/kim rechtskreis K-2026-0042 SGB III seit=01.11.2026"},
 }, {
 	Name: "due", Alias: "termin", Roles: coach,
 	Params: []Param{
@@ -204,7 +204,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		noteParam,
 	},
 	Run:      (*Runner).closeCase,
-	Examples: []string{"/kim close K-2026-0042 goals-met \"Arbeit gefunden, Wohnung stabil\"", "/kim abschliessen K-2026-0042 verzogen"},
+	Examples: []string{"/kim close K-2026-0042 goals-met \"Arbeit gefunden, Wohnung stabil\"", "/kim abschliessen K-2026-0042 verzogen", "/kim abschließen K-2026-0042 Ziele erreicht Arbeit gefunden"},
 }, {
 	Name: "reopen", Alias: "wiederaufnehmen", Roles: coach,
 	Params:   []Param{caseParam},
@@ -255,7 +255,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Options: []Param{{Name: "deputy", Alias: "vertretung", Kind: User}},
 	Run:     (*Runner).away,
 	Bare:    (*Runner).awayList,
-	Examples: []string{"/kim away 2026-12-21 2027-01-03 deputy=@ben", "/kim abwesend 21.12.2026 03.01.2027 deputy=@ben",
+	Examples: []string{"/kim away 2026-12-21 2027-01-03 deputy=@ben", "/kim abwesend 21.12.2026 03.01.2027 vertretung=@ben",
 		"/kim away off", "/kim abwesend aus", "/kim away"},
 }, {
 	Name: "settings", Alias: "einstellungen",
@@ -264,7 +264,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		{Name: "lang", Alias: "sprache", Kind: Choice, Choices: []string{"de", "en"}, Optional: true},
 	},
 	Run:      (*Runner).settings,
-	Examples: []string{"/kim settings", "/kim settings digest=07:30", "/kim einstellungen digest=aus lang=de", "/kim settings lang=en"},
+	Examples: []string{"/kim settings", "/kim settings digest=07:30", "/kim einstellungen übersicht=aus sprache=de", "/kim settings lang=en"},
 }, {
 	Name: "meeting", Alias: "treffen", Roles: coordination, Subs: []*Verb{{
 		Name: "new", Alias: "neu",
@@ -276,7 +276,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Options: []Param{{Name: "channel", Alias: "kanal", Kind: Channel, Optional: true}},
 		Run:     (*Runner).meetingNew,
 		Examples: []string{"/kim meeting new 2026-12-03 14:00 Netzwerktreffen Integration channel=~kim-netzwerk",
-			"/kim treffen neu 03.12.2026 9:30 \"Lenkungsgruppe KIM\""},
+			"/kim treffen neu 03.12.2026 9:30 \"Lenkungsgruppe KIM\" kanal=~kim-netzwerk"},
 	}, {
 		Name: "list", Alias: "liste",
 		Run:      (*Runner).meetingList,
@@ -306,7 +306,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Options: []Param{{Name: "due", Alias: "faellig", Kind: Date, Optional: true}},
 		Run:     (*Runner).actionAdd,
 		Examples: []string{"/kim action add M-3 @lena \"Termin mit der Ausländerbehörde vereinbaren\" due=2026-12-18",
-			"/kim aufgabe neu M-3 @jonas Wohnungsmarkt-Daten besorgen"},
+			"/kim aufgabe neu M-3 @jonas Wohnungsmarkt-Daten besorgen fällig=18.12.2026"},
 	}, {
 		// Everybody may call it; the owner of the action, coordinators and
 		// admins may complete it.
@@ -324,7 +324,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			Aliases: map[string]string{"grafik": "chart"}},
 	},
 	Run: (*Runner).report,
-	Examples: []string{"/kim report", "/kim report 2026-Q3 by=partner", "/kim bericht 2026-10 by=org format=csv",
+	Examples: []string{"/kim report", "/kim report 2026-Q3 by=partner", "/kim bericht 2026-10 nach=organisation format=csv",
 		"/kim report 2026 by=field format=chart"},
 }, {
 	Name: "export", Alias: "auskunft", Roles: coach,

@@ -94,8 +94,8 @@ func TestVerbTable(t *testing.T) {
 }
 
 // Words typed are folded (lower case, ä→ae, ß→ss) before they are looked up,
-// so every name, alias and value key of the table must be in folded form, or
-// it can never match.
+// so every name, alias, German value and value key of the table must be in
+// folded form, or it can never match.
 func TestTableWordsFolded(t *testing.T) {
 	check := func(where, w string) {
 		if w != "" && w != kim.Fold(w) {
@@ -108,6 +108,9 @@ func TestTableWordsFolded(t *testing.T) {
 			check(v.Path()+" "+p.Name, p.Alias)
 			for k := range p.Aliases {
 				check(v.Path()+" "+p.Name+" value", k)
+			}
+			for _, w := range p.De {
+				check(v.Path()+" "+p.Name+" German value", w)
 			}
 		}
 	}
