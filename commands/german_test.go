@@ -236,7 +236,7 @@ func TestGermanUsageAndErrors(t *testing.T) {
 		{"anna", "abschliessen " + k + " gefeuert", kim.EINVALID, []string{"möglich: Ziele erreicht, verzogen, zurückgezogen, übergeben, anderes."}, []string{"goals-met"}},
 		{"anna", "bericht 2026 nach=farbe", kim.EINVALID, []string{"nach: „farbe“ geht nicht; möglich: organisation, gruppe, rechtskreis, handlungsfeld, partner."}, []string{"by="}},
 		{"root", "admin rolle @anna chef", kim.EINVALID, []string{"rolle: „chef“ geht nicht; möglich: Coach, Koordination, Admin, keine."}, []string{"coordinator"}},
-		{"anna", "ziel", kim.EINVALID, []string{"Was soll `/kim ziel` tun? Richtig: `/kim ziel <neu|erreicht|verwerfen> …`"}, nil},
+		{"anna", "ziel", kim.EINVALID, []string{"Was soll `/kim ziel` tun? Richtig: `/kim ziel <neu|erreicht|verwerfen|aendern|loeschen> …`"}, nil},
 		{"anna", "abwesend aus vertretung=@ben", kim.EINVALID, []string{"`/kim abwesend aus`"}, []string{"off"}},
 		{"anna", "kontakt " + k + " telefon minuten=viel Hallo", kim.EINVALID, []string{"minuten: „viel“ ist keine Zahl von 0 bis 1440"}, []string{"minutes"}},
 		// Help shows the German sub-commands and values.

@@ -112,6 +112,23 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Bare: (*Runner).contactDialog, BareArgs: 1, BareDialog: true,
 	Examples: []string{"/kim contact K-2026-0042 phone minutes=20 \"Termin beim Jobcenter vorbereitet\"",
 		"/kim kontakt K-2026-0042 Hausbesuch datum=20.11.2026 minuten=45 Wohnung besichtigt", "/kim contact K-2026-0042"},
+	Subs: []*Verb{{ // commands/corrections.go; the number is the one /kim kontakte shows
+		Name: "edit", Alias: "aendern",
+		Params: []Param{caseParam, nParam, optional(Param{Name: "note", Alias: "notiz", Kind: Text})},
+		Options: []Param{
+			{Name: "kind", Alias: "art", Kind: Choice, Choices: kim.ContactKinds, De: kindDe, Aliases: kindAliases, Label: "kind", Optional: true},
+			{Name: "minutes", Alias: "minuten", Kind: Int, Min: 0, Max: 1440, Optional: true},
+			{Name: "date", Alias: "datum", Kind: Date, Optional: true},
+		},
+		Run: (*Runner).contactEdit,
+		Examples: []string{"/kim contact edit K-2026-0042 3 \"Termin beim Jobcenter am 04.12.\"",
+			"/kim kontakt ändern K-2026-0042 3 datum=19.11.2026 minuten=45"},
+	}, {
+		Name: "delete", Alias: "loeschen",
+		Params:   []Param{caseParam, nParam, confirmParam},
+		Run:      (*Runner).contactDelete,
+		Examples: []string{"/kim contact delete K-2026-0042 3", "/kim kontakt löschen K-2026-0042 3 bestätigen"},
+	}},
 }, {
 	Name: "assess", Alias: "einschaetzung", Roles: coach,
 	Params: []Param{caseParam, {Name: "scores", Kind: Scores}},
@@ -122,6 +139,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run: (*Runner).assess,
 	Examples: []string{"/kim assess K-2026-0042 language=2 work=1 housing=3 note=\"Sprachkurs B1 läuft\"",
 		"/kim einschaetzung K-2026-0042 sprache=3 arbeit=2 wohnen=4 datum=20.11.2026"},
+	Subs: []*Verb{{ // commands/corrections.go; the number is the one the card shows
+		Name: "delete", Alias: "loeschen",
+		Params:   []Param{caseParam, nParam, confirmParam},
+		Run:      (*Runner).assessDelete,
+		Examples: []string{"/kim assess delete K-2026-0042 2", "/kim einschätzung löschen K-2026-0042 2 bestätigen"},
+	}},
 }, {
 	Name: "goal", Alias: "ziel", Roles: coach, Subs: []*Verb{{
 		Name: "add", Alias: "neu",
@@ -143,6 +166,16 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Params:   []Param{caseParam, nParam},
 		Run:      (*Runner).goalDrop,
 		Examples: []string{"/kim goal drop K-2026-0042 2", "/kim ziel verwerfen K-2026-0042 1"},
+	}, {
+		Name: "edit", Alias: "aendern", // commands/corrections.go
+		Params:   []Param{caseParam, nParam, {Name: "text", Kind: Text}},
+		Run:      (*Runner).goalEdit,
+		Examples: []string{"/kim goal edit K-2026-0042 1 \"B2-Kurs abschließen\"", "/kim ziel ändern K-2026-0042 1 Praktikum im Handwerk finden"},
+	}, {
+		Name: "delete", Alias: "loeschen",
+		Params:   []Param{caseParam, nParam, confirmParam},
+		Run:      (*Runner).goalDelete,
+		Examples: []string{"/kim goal delete K-2026-0042 2", "/kim ziel löschen K-2026-0042 2 bestätigen"},
 	}},
 }, {
 	Name: "refer", Alias: "verweis", Roles: coach,

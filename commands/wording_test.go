@@ -187,7 +187,7 @@ func TestHelpFitsRole(t *testing.T) {
 		user      string
 		want, not []string
 	}{
-		{"ben", []string{"(your role: coach)", "`/kim open <pseudonym>", "`/kim contact <case>", "`/kim goal <add|done|drop> …`",
+		{"ben", []string{"(your role: coach)", "`/kim open <pseudonym>", "`/kim contact <case>", "`/kim goal <add|done|drop|edit|delete> …`",
 			"`/kim report", "`/kim settings", "`/kim action done <action>`", "`/kim admin partner list`"},
 			[]string{"/kim meeting", "/kim agenda", "/kim action add", "/kim admin role", "/kim admin defaults", "/kim admin audit",
 				"/kim admin partner add", "/kim admin <"}},

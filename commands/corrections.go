@@ -1,0 +1,99 @@
+package commands
+
+// Corrections (issue 9, point 4): `/kim kontakt ändern|löschen`,
+// `/kim einschaetzung löschen`, `/kim ziel ändern|löschen`, addressed by the
+// number the card and the lists show. One grammar for every record kind, as
+// for barriers: <verb> ändern <case> <n> …, <verb> löschen <case> <n>
+// [bestätigen]. Deleting says first exactly what would be deleted and which
+// dates would move, and changes nothing (a dry run) until confirmed.
+
+import (
+	"github.com/kimbot-nrw/kimbot/render"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// correctionStore returns the store, or a dry run of it when the delete is
+// not yet confirmed.
+func (r *Runner) correctionStore(a *Args) *store.Store {
+	if a.Has("confirm") {
+		return r.svc.Store
+	}
+	return r.svc.Store.DryRun()
+}
+
+// contactEdit corrects a contact: its note, kind, minutes or date.
+func (r *Runner) contactEdit(a *Args) (Reply, error) {
+	var ch store.ContactChange
+	if a.Has("note") {
+		s := a.Str("note")
+		ch.Note = &s
+	}
+	if a.Has("kind") {
+		s := a.Str("kind")
+		ch.Kind = &s
+	}
+	if a.Has("minutes") {
+		m := a.Int("minutes")
+		ch.Minutes = &m
+	}
+	ch.On = a.Date("date")
+	c, k, err := r.svc.Store.EditContact(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), ch)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("contact.edited", map[string]any{"Ref": c.Ref, "N": k.N, "Kind": r.Name("kind", k.Kind), "Date": k.On,
+		"Minutes": max(k.Minutes, 0)}) + "\n" + r.caseLine(c)}, nil
+}
+
+// contactDelete deletes a contact once confirmed.
+func (r *Runner) contactDelete(a *Args) (Reply, error) {
+	c, k, err := r.correctionStore(a).DeleteContact(r.ctx, r.Actor(), a.Str("case"), a.Int("n"))
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": c.Ref, "N": k.N, "Kind": r.Name("kind", k.Kind), "Date": k.On,
+		"Note": render.Cell(render.Clip(render.OneLine(k.Note), 80)), "Monitoring": r.Due(c.NextMonitoring)}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("contact.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("contact.deleted", data) + "\n" + r.caseLine(c)}, nil
+}
+
+// assessDelete deletes an assessment once confirmed.
+func (r *Runner) assessDelete(a *Args) (Reply, error) {
+	c, x, err := r.correctionStore(a).DeleteAssessment(r.ctx, r.Actor(), a.Str("case"), a.Int("n"))
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": c.Ref, "N": x.Seq, "Date": x.On, "Assessment": r.Due(c.NextAssessment)}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("assessment.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("assessment.deleted", data) + "\n" + r.caseLine(c)}, nil
+}
+
+// goalEdit replaces the text of a goal.
+func (r *Runner) goalEdit(a *Args) (Reply, error) {
+	c, g, err := r.svc.Store.EditGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), a.Str("text"))
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("goal.edited", map[string]any{"Ref": c.Ref, "N": g.N, "Text": render.Cell(g.Text)})}, nil
+}
+
+// goalDelete deletes a goal once confirmed.
+func (r *Runner) goalDelete(a *Args) (Reply, error) {
+	c, g, err := r.correctionStore(a).DeleteGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"))
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": c.Ref, "N": g.N, "Field": r.Name("field", string(g.Field)), "Text": render.Cell(render.Clip(g.Text, 80))}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("goal.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("goal.deleted", data) + "\n" + r.caseLine(c)}, nil
+}
+

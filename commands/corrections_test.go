@@ -1,0 +1,98 @@
+package commands
+
+import (
+	"testing"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// Corrections of a case's records: a contact corrected and deleted (the
+// next monitoring date recomputed from what remains), assessments deleted
+// (the next re-assessment recomputed, the card's scores from what remains),
+// a goal changed and deleted; deletes ask first and change nothing until
+// confirmed; each change audited without content; other coaches, unknown
+// numbers and empty corrections refused with nothing changed.
+func TestCorrections(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB group=refugee consent=ja datum=02.11.2026", "K-2026-0001", "30.11.2026", "16.11.2026")
+	w.ok("anna", "kontakt K-2026-0001 telefon datum=10.11.2026 erster Anruf", "08.12.2026")
+	w.ok("anna", "kontakt K-2026-0001 hausbesuch datum=20.11.2026 Wohnung besichtigt", "18.12.2026")
+	next := func() string {
+		var s string
+		if err := w.st.Pool().QueryRow(t.Context(), `SELECT to_char(next_monitoring, 'DD.MM.YYYY') || ' ' || to_char(next_assessment, 'DD.MM.YYYY')
+			FROM cases WHERE ref = 'K-2026-0001'`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	// Deleting the latest contact: first what would happen, nothing changed.
+	snap := w.snapshot()
+	w.ok("anna", "kontakt löschen K-2026-0001 2", "Gelöscht würde Kontakt 2 von **K-2026-0001**", "Hausbesuch am 20.11.2026",
+		"Wohnung besichtigt", "nächste Monitoring wäre dann am 08.12.2026", "Noch ist nichts geändert",
+		"/kim kontakt löschen K-2026-0001 2 bestaetigen")
+	if w.snapshot() != snap {
+		t.Fatal("an unconfirmed delete changed something")
+	}
+	// Other people's cases, unknown numbers, empty corrections: nothing changes.
+	w.want("teamA", "ben", "contact delete K-2026-0001 2 confirm", kim.ENOTFOUND, "K-2026-0001")
+	w.want("teamA", "kora", "kontakt loeschen K-2026-0001 2 bestaetigen", kim.EFORBIDDEN)
+	w.want("teamA", "anna", "kontakt loeschen K-2026-0001 9 bestaetigen", kim.ENOTFOUND, "keinen Kontakt 9", "/kim kontakte K-2026-0001")
+	w.want("teamA", "anna", "kontakt aendern K-2026-0001 1", kim.EINVALID, "Was soll sich an Kontakt 1")
+	w.want("teamA", "anna", "kontakt aendern K-2026-0001 1 Notiz\x00mit NUL", kim.EINVALID, "Steuerzeichen")
+	w.want("teamA", "anna", "kontakt aendern K-2026-0001 1 datum=01.11.2026", kim.EINVALID)
+	if w.snapshot() != snap {
+		t.Fatal("a refused correction changed something")
+	}
+	w.ok("anna", "kontakt loeschen K-2026-0001 2 bestätigen", "Kontakt 2 von **K-2026-0001** gelöscht", "Monitoring: 08.12.2026")
+	if got := next(); got != "08.12.2026 16.11.2026" {
+		t.Errorf("dates after the delete: %s", got)
+	}
+	w.ok("anna", "kontakt ändern K-2026-0001 1 datum=12.11.2026 art=persönlich minuten=30 Termin im Büro",
+		"Kontakt 1 von **K-2026-0001** korrigiert: persönlich, 12.11.2026, 30 Minuten", "Monitoring: 10.12.2026")
+	w.ok("anna", "kontakte K-2026-0001", "Termin im Büro", "12.11.2026")
+	w.ok("anna", "kontakt loeschen K-2026-0001 1 bestaetigen", "gelöscht", "Monitoring: 30.11.2026")
+
+	// Assessments: the next re-assessment from the latest that remains.
+	w.ok("anna", "einschaetzung K-2026-0001 language=2 work=1 date=15.11.2026", "15.05.2027")
+	w.ok("anna", "einschaetzung K-2026-0001 language=4 date=20.11.2026", "20.05.2027")
+	snap = w.snapshot()
+	w.ok("anna", "einschätzung löschen K-2026-0001 2", "Gelöscht würde Einschätzung 2 von **K-2026-0001** vom 20.11.2026",
+		"am 15.05.2027 fällig", "Noch ist nichts geändert")
+	if w.snapshot() != snap {
+		t.Fatal("an unconfirmed delete changed something")
+	}
+	w.want("teamA", "anna", "einschaetzung loeschen K-2026-0001 5 bestaetigen", kim.ENOTFOUND, "keine Einschätzung 5")
+	w.ok("anna", "einschaetzung loeschen K-2026-0001 2 bestaetigen", "Einschätzung 2 von **K-2026-0001** vom 20.11.2026 gelöscht",
+		"Einschätzung: 15.05.2027")
+	w.ok("anna", "zeige K-2026-0001", "| Sprache | 2 |")
+	w.ok("anna", "einschaetzung loeschen K-2026-0001 1 bestaetigen", "Einschätzung: **16.11.2026**")
+	if n := w.count(`SELECT count(*) FROM assessment_scores`); n != 0 {
+		t.Errorf("scores left: %d", n)
+	}
+
+	// Goals.
+	w.ok("anna", "ziel neu K-2026-0001 arbeit Praktikum finden", "Ziel 1")
+	w.ok("anna", "ziel neu K-2026-0001 sprache B1-Kurs", "Ziel 2")
+	w.ok("anna", "ziel ändern K-2026-0001 1 Praktikum im Handwerk finden", "Ziel 1 von **K-2026-0001** geändert: Praktikum im Handwerk finden")
+	w.want("teamA", "ben", "goal edit K-2026-0001 1 fremd", kim.ENOTFOUND)
+	w.want("teamA", "anna", "ziel aendern K-2026-0001 7 x", kim.ENOTFOUND, "kein Ziel 7")
+	snap = w.snapshot()
+	w.ok("anna", "ziel loeschen K-2026-0001 1", "Gelöscht würde Ziel 1 von **K-2026-0001** (Arbeit): Praktikum im Handwerk finden", "Noch ist nichts geändert")
+	if w.snapshot() != snap {
+		t.Fatal("an unconfirmed delete changed something")
+	}
+	w.ok("anna", "ziel löschen K-2026-0001 1 bestätigen", "Ziel 1 von **K-2026-0001** gelöscht")
+	w.ok("anna", "zeige K-2026-0001", "B1-Kurs")
+	w.ok("anna", "ziel neu K-2026-0001 wohnen Wohnung finden", "Ziel 3")
+
+	// Each change is audited: kind, case, who; the log has no content columns.
+	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 2, "goal.edit": 1, "goal.delete": 1} {
+		if got := w.count(`SELECT count(*) FROM audit_log l JOIN cases c ON c.id = l.case_id
+			WHERE l.action = $1 AND l.actor_id = 'id-anna' AND l.case_ref = 'K-2026-0001' AND c.ref = 'K-2026-0001'`, action); got != n {
+			t.Errorf("audit rows %s: %d, want %d", action, got, n)
+		}
+	}
+	w.ok("root", "admin protokoll K-2026-0001", "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Ziel geändert", "Ziel gelöscht")
+	w.ok("anna", "hilfe kontakt", "/kim kontakt aendern <fall> <nr>", "/kim kontakt loeschen <fall> <nr>")
+}

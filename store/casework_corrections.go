@@ -1,0 +1,210 @@
+package store
+
+// Corrections (issue 9, point 4): the coach who may write a case corrects
+// or deletes its contacts, assessments and goals, addressed by the number
+// the card, the contact list and the goal list show. A change that moves a
+// date recomputes it from what remains: the next monitoring from the latest
+// contact (or the intake), the next re-assessment from the latest
+// assessment (or the first assessment as for a new case). Each change is
+// audited like every case write (what kind, which case, who, when).
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// ContactChange is what a correction of a contact changes; nil keeps it.
+type ContactChange struct {
+	Kind    *string
+	Minutes *int
+	On      *kim.Date
+	Note    *string
+}
+
+// Empty reports whether the change changes nothing.
+func (ch ContactChange) Empty() bool {
+	return ch.Kind == nil && ch.Minutes == nil && ch.On == nil && ch.Note == nil
+}
+
+// contactFor returns contact n of case c, locked; ENOTFOUND when there is none.
+func (s *Store) contactFor(ctx context.Context, tx pgx.Tx, c kim.Case, n int) (kim.Contact, error) {
+	var k kim.Contact
+	var on pgtypeDate
+	var enc []byte
+	err := tx.QueryRow(ctx, `SELECT id, n, kind, coalesce(minutes, -1), contact_on, note_enc FROM contacts
+		WHERE case_id = $1 AND n = $2 FOR UPDATE`, c.ID, n).Scan(&k.ID, &k.N, &k.Kind, &k.Minutes, &on, &enc)
+	if err == pgx.ErrNoRows {
+		return k, kim.Errorf(kim.ENOTFOUND, "contact.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
+	}
+	k.On, k.Note = kim.DateOf(on.Time), s.open(enc, ContactNote)
+	return k, err
+}
+
+// remonitor sets the next monitoring date of case c to the team's interval
+// after its latest contact, or after the intake when it has none.
+func remonitor(ctx context.Context, tx pgx.Tx, a kim.Actor, c kim.Case) error {
+	set, err := teamSettings(ctx, tx, a.TeamID)
+	if err != nil {
+		return err
+	}
+	var latest pgtypeDate
+	if err := tx.QueryRow(ctx, `SELECT max(contact_on) FROM contacts WHERE case_id = $1`, c.ID).Scan(&latest); err != nil {
+		return err
+	}
+	from := c.OpenedOn
+	if d := dateOf(&latest); d != nil {
+		from = *d
+	}
+	_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = $2 WHERE id = $1`, c.ID, set.NextMonitoring(from).UTC())
+	return err
+}
+
+// EditContact corrects contact n of the case and returns the case and the
+// contact as it is now. A new date is checked as a new contact's date is and
+// recomputes the next monitoring date.
+func (s *Store) EditContact(ctx context.Context, a kim.Actor, ref string, n int, ch ContactChange) (kim.Case, kim.Contact, error) {
+	var k kim.Contact
+	c, err := s.caseWrite(ctx, a, ref, "contact.edit", "unable to change contact", func(tx pgx.Tx, c kim.Case) error {
+		var err error
+		if k, err = s.contactFor(ctx, tx, c, n); err != nil {
+			return err
+		}
+		if ch.Empty() {
+			return kim.Errorf(kim.EINVALID, "correct.nothing", map[string]any{"Ref": c.Ref, "N": n})
+		}
+		if ch.Kind != nil {
+			k.Kind = *ch.Kind
+		}
+		if ch.Minutes != nil {
+			k.Minutes = *ch.Minutes
+		}
+		if ch.Note != nil {
+			k.Note = *ch.Note
+		}
+		if ch.On != nil {
+			if err := kim.CheckPastDay("date", *ch.On, c, a.Today); err != nil {
+				return err
+			}
+			k.On = *ch.On
+		}
+		var minutes *int
+		if k.Minutes >= 0 {
+			minutes = &k.Minutes
+		}
+		if _, err := tx.Exec(ctx, `UPDATE contacts SET kind = $3, minutes = $4, contact_on = $5, note_enc = $6 WHERE case_id = $1 AND n = $2`,
+			c.ID, n, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, ContactNote)); err != nil {
+			return err
+		}
+		if ch.On != nil {
+			return remonitor(ctx, tx, a, c)
+		}
+		return nil
+	})
+	return c, k, err
+}
+
+// DeleteContact deletes contact n of the case and recomputes the next
+// monitoring date from the contacts that remain.
+func (s *Store) DeleteContact(ctx context.Context, a kim.Actor, ref string, n int) (kim.Case, kim.Contact, error) {
+	var k kim.Contact
+	c, err := s.caseWrite(ctx, a, ref, "contact.delete", "unable to delete contact", func(tx pgx.Tx, c kim.Case) error {
+		var err error
+		if k, err = s.contactFor(ctx, tx, c, n); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM contacts WHERE id = $1`, k.ID); err != nil {
+			return err
+		}
+		return remonitor(ctx, tx, a, c)
+	})
+	return c, k, err
+}
+
+// DeleteAssessment deletes assessment number seq of the case (its scores
+// with it) and recomputes the next re-assessment date from the latest
+// assessment that remains, or the first assessment's date as for a case
+// opened on its intake day when none remains. The card's latest score per
+// field is computed from what remains.
+func (s *Store) DeleteAssessment(ctx context.Context, a kim.Actor, ref string, seq int) (kim.Case, kim.Assessment, error) {
+	var x kim.Assessment
+	c, err := s.caseWrite(ctx, a, ref, "assessment.delete", "unable to delete assessment", func(tx pgx.Tx, c kim.Case) error {
+		var on pgtypeDate
+		err := tx.QueryRow(ctx, `SELECT id, seq, assessed_on FROM assessments WHERE case_id = $1 AND seq = $2 FOR UPDATE`, c.ID, seq).
+			Scan(&x.ID, &x.Seq, &on)
+		if err == pgx.ErrNoRows {
+			return kim.Errorf(kim.ENOTFOUND, "assessment.not_found", map[string]any{"Ref": c.Ref, "N": seq, "Field": "n"})
+		}
+		if err != nil {
+			return err
+		}
+		x.On = kim.DateOf(on.Time)
+		if _, err := tx.Exec(ctx, `DELETE FROM assessment_scores WHERE assessment_id = $1`, x.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM assessments WHERE id = $1`, x.ID); err != nil {
+			return err
+		}
+		set, err := teamSettings(ctx, tx, a.TeamID)
+		if err != nil {
+			return err
+		}
+		var latest pgtypeDate
+		if err := tx.QueryRow(ctx, `SELECT max(assessed_on) FROM assessments WHERE case_id = $1`, c.ID).Scan(&latest); err != nil {
+			return err
+		}
+		next := set.FirstAssessment(c.OpenedOn)
+		if d := dateOf(&latest); d != nil {
+			next = set.NextReassessment(*d)
+		}
+		_, err = tx.Exec(ctx, `UPDATE cases SET next_assessment = $2 WHERE id = $1`, c.ID, next.UTC())
+		return err
+	})
+	return c, x, err
+}
+
+// goalFor returns goal n of case c, locked; ENOTFOUND when there is none.
+func (s *Store) goalFor(ctx context.Context, tx pgx.Tx, c kim.Case, n int) (kim.Goal, error) {
+	var g kim.Goal
+	var enc []byte
+	var due pgtypeDate
+	err := tx.QueryRow(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 AND n = $2 FOR UPDATE`, c.ID, n).
+		Scan(&g.N, &g.Field, &enc, &due, &g.Status)
+	if err == pgx.ErrNoRows {
+		return g, kim.Errorf(kim.ENOTFOUND, "goal.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
+	}
+	g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
+	return g, err
+}
+
+// EditGoal replaces the text of goal n of the case.
+func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, text string) (kim.Case, kim.Goal, error) {
+	var g kim.Goal
+	c, err := s.caseWrite(ctx, a, ref, "goal.edit", "unable to change goal", func(tx pgx.Tx, c kim.Case) error {
+		var err error
+		if g, err = s.goalFor(ctx, tx, c, n); err != nil {
+			return err
+		}
+		g.Text = text
+		_, err = tx.Exec(ctx, `UPDATE goals SET text_enc = $3 WHERE case_id = $1 AND n = $2`, c.ID, n, s.seal(text, GoalText))
+		return err
+	})
+	return c, g, err
+}
+
+// DeleteGoal deletes goal n of the case. The numbers of the other goals
+// stay as they are.
+func (s *Store) DeleteGoal(ctx context.Context, a kim.Actor, ref string, n int) (kim.Case, kim.Goal, error) {
+	var g kim.Goal
+	c, err := s.caseWrite(ctx, a, ref, "goal.delete", "unable to delete goal", func(tx pgx.Tx, c kim.Case) error {
+		var err error
+		if g, err = s.goalFor(ctx, tx, c, n); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM goals WHERE case_id = $1 AND n = $2`, c.ID, n)
+		return err
+	})
+	return c, g, err
+}
