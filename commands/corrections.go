@@ -96,4 +96,3 @@ func (r *Runner) goalDelete(a *Args) (Reply, error) {
 	}
 	return Reply{Text: r.T("goal.deleted", data) + "\n" + r.caseLine(c)}, nil
 }
-

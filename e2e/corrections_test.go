@@ -1,0 +1,104 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCorrections (issue 9, point 4): through Mattermost, a coach corrects and deletes a contact,
+// deletes assessments and changes and deletes a goal of their case. A delete first says exactly what
+// would go and which date would move, and nothing changes until it is confirmed; the next monitoring
+// and re-assessment dates are recomputed from what remains; each change leaves an audit row (kind,
+// case, actor; the log has no content) that the admin's protocol names in German; another coach and
+// unknown numbers are refused with nothing changed.
+func TestCorrections(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t)
+	coach := env.newUser(t, "coach", "de")
+	other := env.newUser(t, "other", "de")
+	env.grant(t, coach, "coach", "org=Caritas")
+	env.grant(t, other, "coach", "org=DRK")
+	today := remToday()
+	opened, c1, c2 := today.AddDays(-20), today.AddDays(-15), today.AddDays(-5)
+	text := coach.kimOK(t, "neu Frau-K group=refugee consent=ja datum="+opened.German())
+	ref := caseRefRE.FindString(text)
+	if ref == "" {
+		t.Fatalf("no reference in %q", text)
+	}
+	coach.kimOK(t, "kontakt "+ref+" telefon datum="+c1.German()+" erster Anruf", "Monitoring: "+c1.AddDays(28).German())
+	coach.kimOK(t, "kontakt "+ref+" hausbesuch datum="+c2.German()+" Wohnung besichtigt", "Monitoring: "+c2.AddDays(28).German())
+	db := env.kimbotDB(t)
+	dates := func() string {
+		t.Helper()
+		var s string
+		if err := db.QueryRow(ctxT(t), `SELECT to_char(next_monitoring, 'DD.MM.YYYY') || ' ' || to_char(next_assessment, 'DD.MM.YYYY') || ' ' ||
+			(SELECT count(*) FROM contacts k WHERE k.case_id = c.id) || ' ' || (SELECT count(*) FROM assessments a WHERE a.case_id = c.id) || ' ' ||
+			(SELECT count(*) FROM goals g WHERE g.case_id = c.id) FROM cases c WHERE c.ref = $1 AND c.team_id = $2`, ref, env.Team.Id).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	audits := func(action string) int {
+		t.Helper()
+		var n int
+		if err := db.QueryRow(ctxT(t), `SELECT count(*) FROM audit_log l JOIN cases c ON c.id = l.case_id
+			WHERE l.team_id = $1 AND l.action = $2 AND l.actor_id = $3 AND l.case_ref = $4 AND c.ref = $4`,
+			env.Team.Id, action, coach.UserID(), ref).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// Deleting the latest contact: first exactly what would go, nothing changed.
+	before := dates()
+	coach.kimOK(t, "kontakt löschen "+ref+" 2", "Gelöscht würde Kontakt 2 von **"+ref+"**: Hausbesuch am "+c2.German(),
+		"Wohnung besichtigt", "nächste Monitoring wäre dann am "+c1.AddDays(28).German(), "Noch ist nichts geändert",
+		"/kim kontakt löschen "+ref+" 2 bestaetigen")
+	other.kimOK(t, "kontakt loeschen "+ref+" 2 bestaetigen", "Keinen Fall "+ref)
+	coach.kimOK(t, "kontakt loeschen "+ref+" 7 bestaetigen", "keinen Kontakt 7")
+	coach.kimOK(t, "kontakt aendern "+ref+" 1 "+strings.Repeat("x", 5000), "zu lang")
+	if got := dates(); got != before || audits("contact.delete") != 0 || audits("contact.edit") != 0 {
+		t.Fatalf("nothing confirmed, yet the case changed: %s, was %s", got, before)
+	}
+	coach.kimOK(t, "kontakt loeschen "+ref+" 2 bestätigen", "Kontakt 2 von **"+ref+"** gelöscht", "Monitoring: "+c1.AddDays(28).German())
+	coach.kimOK(t, "kontakt ändern "+ref+" 1 datum="+c2.German()+" minuten=30 Termin im Büro",
+		"Kontakt 1 von **"+ref+"** korrigiert: Telefon, "+c2.German()+", 30 Minuten", "Monitoring: "+c2.AddDays(28).German())
+	coach.kimOK(t, "kontakte "+ref, "| 1 | "+c2.German()+" | Telefon | 30 | Termin im Büro |")
+	coach.kimOK(t, "kontakt loeschen "+ref+" 1 bestaetigen", "gelöscht", "Monitoring: "+opened.AddDays(28).German())
+
+	// Assessments: the next re-assessment and the card's scores from what remains.
+	a1, a2 := today.AddDays(-10), today.AddDays(-2)
+	coach.kimOK(t, "einschaetzung "+ref+" language=2 work=1 date="+a1.German(), a1.AddMonths(6).German())
+	coach.kimOK(t, "einschaetzung "+ref+" language=4 date="+a2.German(), a2.AddMonths(6).German())
+	before = dates()
+	coach.kimOK(t, "einschätzung löschen "+ref+" 2", "Gelöscht würde Einschätzung 2 von **"+ref+"** vom "+a2.German(),
+		"am "+a1.AddMonths(6).German()+" fällig", "Noch ist nichts geändert")
+	other.kimOK(t, "einschaetzung loeschen "+ref+" 2 bestaetigen", "Keinen Fall "+ref)
+	if got := dates(); got != before {
+		t.Fatalf("nothing confirmed, yet the case changed: %s, was %s", got, before)
+	}
+	coach.kimOK(t, "einschaetzung loeschen "+ref+" 2 bestaetigen", "Einschätzung 2 von **"+ref+"** vom "+a2.German()+" gelöscht",
+		"Einschätzung: "+a1.AddMonths(6).German())
+	coach.kimOK(t, "zeige "+ref, "| Sprache | 2 | "+a1.German())
+
+	// Goals.
+	coach.kimOK(t, "ziel neu "+ref+" arbeit Praktikum finden", "Ziel 1")
+	coach.kimOK(t, "ziel ändern "+ref+" 1 Praktikum im Handwerk finden", "Ziel 1 von **"+ref+"** geändert")
+	other.kimOK(t, "ziel aendern "+ref+" 1 fremd", "Keinen Fall "+ref)
+	before = dates()
+	coach.kimOK(t, "ziel loeschen "+ref+" 1", "Gelöscht würde Ziel 1 von **"+ref+"** (Arbeit): Praktikum im Handwerk finden", "Noch ist nichts geändert")
+	if got := dates(); got != before {
+		t.Fatalf("nothing confirmed, yet the case changed: %s, was %s", got, before)
+	}
+	coach.kimOK(t, "ziel löschen "+ref+" 1 bestätigen", "Ziel 1 von **"+ref+"** gelöscht")
+	if got := dates(); !strings.HasSuffix(got, " 1 0") {
+		t.Errorf("after the deletes: %s", got)
+	}
+
+	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 1, "goal.edit": 1, "goal.delete": 1} {
+		if got := audits(action); got != n {
+			t.Errorf("audit rows %s by the coach on %s: %d, want %d", action, ref, got, n)
+		}
+	}
+	env.Admin.kimOK(t, "admin protokoll "+ref, "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Ziel geändert", "Ziel gelöscht")
+}
