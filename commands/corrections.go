@@ -96,3 +96,29 @@ func (r *Runner) goalDelete(a *Args) (Reply, error) {
 	}
 	return Reply{Text: r.T("goal.deleted", data) + "\n" + r.caseLine(c)}, nil
 }
+
+// outcomeEdit corrects the latest outcome of a referral.
+func (r *Runner) outcomeEdit(a *Args) (Reply, error) {
+	o := a.Str("outcome")
+	c, f, err := r.svc.Store.EditOutcome(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), o, a.Str("note"))
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("outcome.edited", map[string]any{"Ref": c.Ref, "N": f.N, "Partner": f.Partner.Name,
+		"Outcome": r.Name("outcome", o), "Pending": o == "pending", "Followup": f.Followup}) + "\n" + r.caseLine(c)}, nil
+}
+
+// outcomeDelete deletes the latest outcome of a referral once confirmed.
+func (r *Runner) outcomeDelete(a *Args) (Reply, error) {
+	c, f, gone, err := r.correctionStore(a).DeleteOutcome(r.ctx, r.Actor(), a.Str("case"), a.Int("n"))
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": c.Ref, "N": f.N, "Partner": f.Partner.Name, "Gone": r.Name("outcome", gone.Outcome), "Date": gone.On,
+		"Outcome": r.Name("outcome", f.Outcome), "Pending": f.Outcome == "pending", "Followup": f.Followup}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("outcome.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("outcome.deleted", data) + "\n" + r.caseLine(c)}, nil
+}

@@ -86,13 +86,40 @@ func TestCorrections(t *testing.T) {
 	w.ok("anna", "zeige K-2026-0001", "B1-Kurs")
 	w.ok("anna", "ziel neu K-2026-0001 wohnen Wohnung finden", "Ziel 3")
 
+	// Referral outcomes: the latest corrected without a new history entry, or deleted.
+	w.ok("anna", "einwilligung K-2026-0001 erteilen jobcenter", "Jobcenter")
+	w.ok("anna", "verweis K-2026-0001 jobcenter Antrag auf Bürgergeld", "Verweis 1")
+	w.want("teamA", "anna", "ergebnis loeschen K-2026-0001 1", kim.ENOTFOUND, "noch kein Ergebnis")
+	w.ok("anna", "ergebnis K-2026-0001 1 angenommen Termin steht", "angenommen")
+	w.ok("anna", "ergebnis K-2026-0001 1 abgelehnt", "abgelehnt")
+	w.ok("anna", "ergebnis ändern K-2026-0001 1 nicht-erschienen \"kam nicht\"", "korrigiert: nicht erschienen")
+	if n := w.count(`SELECT count(*) FROM referral_outcomes`); n != 2 {
+		t.Errorf("outcome history after a correction: %d entries", n)
+	}
+	w.ok("anna", "zeige K-2026-0001", "angenommen („Termin steht“) → 23.11.2026 nicht erschienen („kam nicht“)")
+	snap = w.snapshot()
+	w.ok("anna", "ergebnis löschen K-2026-0001 1", "Gelöscht würde das letzte Ergebnis von Verweis 1 an Jobcenter", "nicht erschienen vom 23.11.2026",
+		"stünde dann auf angenommen", "Noch ist nichts geändert")
+	w.want("teamA", "ben", "outcome delete K-2026-0001 1 confirm", kim.ENOTFOUND)
+	w.want("teamA", "anna", "ergebnis loeschen K-2026-0001 4 bestaetigen", kim.ENOTFOUND, "keinen Verweis 4")
+	if w.snapshot() != snap || w.count(`SELECT count(*) FROM referral_outcomes`) != 2 {
+		t.Fatal("an unconfirmed delete changed something")
+	}
+	w.ok("anna", "ergebnis loeschen K-2026-0001 1 bestaetigen", "der Verweis steht auf angenommen")
+	w.ok("anna", "ergebnis loeschen K-2026-0001 1 bestaetigen", "der Verweis steht auf offen, Nachfassen am 07.12.2026")
+	if n := w.count(`SELECT count(*) FROM referrals WHERE outcome = 'pending' AND followup_on = '2026-12-07' AND outcome_on IS NULL`); n != 1 {
+		t.Errorf("the referral is not pending again: %d", n)
+	}
+
 	// Each change is audited: kind, case, who; the log has no content columns.
-	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 2, "goal.edit": 1, "goal.delete": 1} {
+	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 2, "goal.edit": 1, "goal.delete": 1,
+		"referral.outcome-edit": 1, "referral.outcome-delete": 2} {
 		if got := w.count(`SELECT count(*) FROM audit_log l JOIN cases c ON c.id = l.case_id
 			WHERE l.action = $1 AND l.actor_id = 'id-anna' AND l.case_ref = 'K-2026-0001' AND c.ref = 'K-2026-0001'`, action); got != n {
 			t.Errorf("audit rows %s: %d, want %d", action, got, n)
 		}
 	}
-	w.ok("root", "admin protokoll K-2026-0001", "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Ziel geändert", "Ziel gelöscht")
+	w.ok("root", "admin protokoll K-2026-0001", "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Ziel geändert", "Ziel gelöscht",
+		"Verweisergebnis korrigiert", "Verweisergebnis gelöscht")
 	w.ok("anna", "hilfe kontakt", "/kim kontakt aendern <fall> <nr>", "/kim kontakt loeschen <fall> <nr>")
 }

@@ -199,6 +199,22 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	},
 	Run:      (*Runner).outcome,
 	Examples: []string{"/kim outcome K-2026-0042 1 accepted \"Termin am 02.12.\"", "/kim ergebnis K-2026-0042 2 nicht erschienen"},
+	Subs: []*Verb{{ // commands/corrections.go: the latest outcome of the referral
+		Name: "edit", Alias: "aendern",
+		Params: []Param{
+			caseParam,
+			nParam,
+			{Name: "outcome", Alias: "ergebnis", Kind: Choice, Choices: kim.ReferralOutcomes, De: outcomeDe, Aliases: outcomeAliases, Label: "outcome"},
+			noteParam,
+		},
+		Run:      (*Runner).outcomeEdit,
+		Examples: []string{"/kim outcome edit K-2026-0042 1 rejected \"kein Termin frei\"", "/kim ergebnis ändern K-2026-0042 1 angenommen \"Termin am 03.12.\""},
+	}, {
+		Name: "delete", Alias: "loeschen",
+		Params:   []Param{caseParam, nParam, confirmParam},
+		Run:      (*Runner).outcomeDelete,
+		Examples: []string{"/kim outcome delete K-2026-0042 1", "/kim ergebnis löschen K-2026-0042 1 bestätigen"},
+	}},
 }, {
 	Name: "consent", Alias: "einwilligung", Roles: coach,
 	Params: []Param{

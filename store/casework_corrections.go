@@ -208,3 +208,98 @@ func (s *Store) DeleteGoal(ctx context.Context, a kim.Actor, ref string, n int) 
 	})
 	return c, g, err
 }
+
+// latestOutcome returns referral n of case c (locked) and the id and day of
+// its latest outcome entry; ENOTFOUND when there is no such referral or it
+// has no recorded outcome.
+func (s *Store) latestOutcome(ctx context.Context, tx pgx.Tx, c kim.Case, n int) (kim.Referral, int64, kim.Date, error) {
+	var f kim.Referral
+	var on pgtypeDate
+	err := tx.QueryRow(ctx, `SELECT r.id, r.n, p.id, p.key, p.name, r.referred_on FROM referrals r JOIN partners p ON p.id = r.partner_id
+		WHERE r.case_id = $1 AND r.n = $2 FOR UPDATE OF r`, c.ID, n).Scan(&f.ID, &f.N, &f.Partner.ID, &f.Partner.Key, &f.Partner.Name, &on)
+	if err == pgx.ErrNoRows {
+		return f, 0, kim.Date{}, kim.Errorf(kim.ENOTFOUND, "outcome.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
+	}
+	if err != nil {
+		return f, 0, kim.Date{}, err
+	}
+	f.On = kim.DateOf(on.Time)
+	var id int64
+	var day pgtypeDate
+	err = tx.QueryRow(ctx, `SELECT id, outcome, outcome_on FROM referral_outcomes WHERE referral_id = $1 ORDER BY id DESC LIMIT 1`, f.ID).
+		Scan(&id, &f.Outcome, &day)
+	if err == pgx.ErrNoRows {
+		return f, 0, kim.Date{}, kim.Errorf(kim.ENOTFOUND, "outcome.none", map[string]any{"Ref": c.Ref, "N": n})
+	}
+	return f, id, kim.DateOf(day.Time), err
+}
+
+// writeReferralState stores the current outcome of referral f.
+func (s *Store) writeReferralState(ctx context.Context, tx pgx.Tx, f kim.Referral) error {
+	_, err := tx.Exec(ctx, `UPDATE referrals SET outcome = $2, outcome_on = $3, outcome_note_enc = $4, followup_on = $5 WHERE id = $1`,
+		f.ID, f.Outcome, dateArg(f.OutcomeOn), s.seal(f.Note, ReferralNote), dateArg(f.Followup))
+	return err
+}
+
+// EditOutcome corrects the latest outcome of referral n of the case (its
+// value and note; its day stays) without adding to the history. Corrected
+// to pending, the follow-up falls due the team's interval after that day.
+func (s *Store) EditOutcome(ctx context.Context, a kim.Actor, ref string, n int, outcome, note string) (kim.Case, kim.Referral, error) {
+	var f kim.Referral
+	c, err := s.caseWrite(ctx, a, ref, "referral.outcome-edit", "unable to change outcome", func(tx pgx.Tx, c kim.Case) error {
+		var id int64
+		var day kim.Date
+		var err error
+		if f, id, day, err = s.latestOutcome(ctx, tx, c, n); err != nil {
+			return err
+		}
+		set, err := teamSettings(ctx, tx, a.TeamID)
+		if err != nil {
+			return err
+		}
+		f = kim.SetOutcome(f, outcome, note, set, day)
+		if _, err := tx.Exec(ctx, `UPDATE referral_outcomes SET outcome = $2, note_enc = $3 WHERE id = $1`,
+			id, f.Outcome, s.seal(note, ReferralOutcomeNote)); err != nil {
+			return err
+		}
+		return s.writeReferralState(ctx, tx, f)
+	})
+	return c, f, err
+}
+
+// DeleteOutcome deletes the latest outcome of referral n of the case; the
+// referral is then as the outcome before it left it, or pending with the
+// follow-up the team's interval after the referral when none remains. It
+// returns the referral as it is now and the deleted outcome.
+func (s *Store) DeleteOutcome(ctx context.Context, a kim.Actor, ref string, n int) (kim.Case, kim.Referral, kim.OutcomeEntry, error) {
+	var f kim.Referral
+	var gone kim.OutcomeEntry
+	c, err := s.caseWrite(ctx, a, ref, "referral.outcome-delete", "unable to delete outcome", func(tx pgx.Tx, c kim.Case) error {
+		var err error
+		if f, gone.ID, gone.On, err = s.latestOutcome(ctx, tx, c, n); err != nil {
+			return err
+		}
+		gone.Outcome = f.Outcome
+		if _, err := tx.Exec(ctx, `DELETE FROM referral_outcomes WHERE id = $1`, gone.ID); err != nil {
+			return err
+		}
+		set, err := teamSettings(ctx, tx, a.TeamID)
+		if err != nil {
+			return err
+		}
+		var enc []byte
+		var day pgtypeDate
+		err = tx.QueryRow(ctx, `SELECT outcome, outcome_on, note_enc FROM referral_outcomes WHERE referral_id = $1 ORDER BY id DESC LIMIT 1`, f.ID).
+			Scan(&f.Outcome, &day, &enc)
+		switch {
+		case err == pgx.ErrNoRows:
+			f = kim.SetOutcome(f, "pending", "", set, f.On)
+		case err != nil:
+			return err
+		default:
+			f = kim.SetOutcome(f, f.Outcome, s.open(enc, ReferralOutcomeNote), set, kim.DateOf(day.Time))
+		}
+		return s.writeReferralState(ctx, tx, f)
+	})
+	return c, f, gone, err
+}
