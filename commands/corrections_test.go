@@ -123,3 +123,47 @@ func TestCorrections(t *testing.T) {
 		"Verweisergebnis korrigiert", "Verweisergebnis gelöscht")
 	w.ok("anna", "hilfe kontakt", "/kim kontakt aendern <fall> <nr>", "/kim kontakt loeschen <fall> <nr>")
 }
+
+// A coordinator corrects and deletes agenda items and action items: deletes
+// ask first, the items after a deleted agenda item move up, each change is
+// audited; coaches are refused; unknown numbers are refused.
+func TestMeetingCorrections(t *testing.T) {
+	w := newWorld(t)
+	w.svc.Channels = newChannels("netz", "town-square")
+	w.ok("kora", "treffen neu 03.12.2026 14:00 Netzwerktreffen channel=~netz", "M-1")
+	w.ok("kora", "tagesordnung neu M-1 Wartezeiten Jobcenter", "Punkt 1")
+	w.ok("kora", "tagesordnung neu M-1 Wohnraum", "Punkt 2")
+	w.ok("kora", "tagesordnung neu M-1 Sprachkurse", "Punkt 3")
+	w.ok("kora", "tagesordnung ändern M-1 2 Wohnraum für Großfamilien", "Punkt 2 der Tagesordnung von M-1 geändert: Wohnraum für Großfamilien")
+	w.want("teamA", "anna", "tagesordnung aendern M-1 2 x", kim.EFORBIDDEN)
+	w.want("teamA", "kora", "tagesordnung loeschen M-1 9", kim.ENOTFOUND, "keinen Tagesordnungspunkt 9")
+	before := w.count(`SELECT count(*) FROM agenda_items`)
+	w.ok("kora", "tagesordnung löschen M-1 1", "Gelöscht würde Punkt 1 der Tagesordnung von M-1: Wartezeiten Jobcenter", "rücken eine Nummer vor",
+		"Noch ist nichts geändert", "/kim tagesordnung löschen M-1 1 bestaetigen")
+	if n := w.count(`SELECT count(*) FROM agenda_items`); n != before {
+		t.Fatalf("an unconfirmed delete changed the agenda: %d items", n)
+	}
+	w.ok("kora", "tagesordnung loeschen M-1 1 bestaetigen", "Punkt 1 der Tagesordnung von M-1 gelöscht")
+	w.ok("kora", "treffen zeige M-1", "1. Wohnraum für Großfamilien\n2. Sprachkurse")
+
+	w.ok("kora", "aufgabe neu M-1 @ben Termin vereinbaren faellig=18.12.2026", "A-1")
+	w.ok("kora", "aufgabe ändern A-1 faellig=08.01.2027", "Aufgabe A-1 für @ben geändert: „Termin vereinbaren“, Frist 08.01.2027")
+	w.ok("kora", "aufgabe aendern A-1 Termin mit dem Jobcenter vereinbaren", "„Termin mit dem Jobcenter vereinbaren“, Frist 08.01.2027")
+	w.want("teamA", "kora", "aufgabe aendern A-1", kim.EINVALID, "Was soll sich an A-1 ändern?")
+	w.want("teamA", "kora", "aufgabe aendern A-1 faellig=01.01.2026", kim.EINVALID, "Vergangenheit")
+	w.want("teamA", "ben", "aufgabe loeschen A-1 bestaetigen", kim.EFORBIDDEN)
+	w.want("teamA", "kora", "aufgabe loeschen A-9 bestaetigen", kim.ENOTFOUND, "Keine Aufgabe A-9")
+	w.ok("kora", "aufgabe löschen A-1", "Gelöscht würde Aufgabe A-1 aus M-1 für @ben", "Noch ist nichts geändert")
+	if n := w.count(`SELECT count(*) FROM actions`); n != 1 {
+		t.Fatalf("an unconfirmed delete changed the actions: %d", n)
+	}
+	w.ok("kora", "aufgabe loeschen A-1 bestätigen", "Aufgabe A-1 („Termin mit dem Jobcenter vereinbaren“, aus M-1) gelöscht")
+	if n := w.count(`SELECT count(*) FROM actions`); n != 0 {
+		t.Errorf("actions left: %d", n)
+	}
+	for action, n := range map[string]int{"agenda.edit": 1, "agenda.delete": 1, "action.edit": 2, "action.delete": 1} {
+		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND actor_id = 'id-kora' AND case_id IS NULL`, action); got != n {
+			t.Errorf("audit rows %s: %d, want %d", action, got, n)
+		}
+	}
+}

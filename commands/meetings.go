@@ -298,3 +298,79 @@ func (r *Runner) actionDone(a *Args) (Reply, error) {
 	}
 	return Reply{Text: r.T("action.done", map[string]any{"Ref": x.Ref(), "Text": render.Cell(x.Text), "Meeting": fmt.Sprintf("M-%d", x.MeetingN)})}, nil
 }
+
+// agendaEdit replaces the text of an agenda item (commands/corrections.go
+// has the case records' corrections).
+func (r *Runner) agendaEdit(a *Args) (Reply, error) {
+	m, it, err := r.svc.Store.EditAgendaItem(r.ctx, r.Actor(), a.Int("meeting"), a.Int("n"), render.OneLine(a.Str("text")), r.now)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("agenda.edited", map[string]any{"Ref": m.Ref(), "N": it.Position, "Text": render.Cell(it.Text)}) + r.agendaHint(m)}, nil
+}
+
+// agendaDelete deletes an agenda item once confirmed.
+func (r *Runner) agendaDelete(a *Args) (Reply, error) {
+	st := r.svc.Store
+	if !a.Has("confirm") {
+		st = st.DryRun()
+	}
+	m, it, err := st.DeleteAgendaItem(r.ctx, r.Actor(), a.Int("meeting"), a.Int("n"), r.now)
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": m.Ref(), "N": it.Position, "Text": render.Cell(render.Clip(it.Text, 120)), "Later": len(m.Items) > it.Position}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("agenda.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("agenda.deleted", data) + r.agendaHint(m)}, nil
+}
+
+// agendaHint is the line after a change of an agenda: how it gets posted.
+func (r *Runner) agendaHint(m kim.Meeting) string {
+	if m.AgendaPostedAt != nil {
+		return "\n" + r.T("agenda.repost_hint", map[string]any{"Ref": m.Ref()})
+	}
+	if line := r.autoPostLine(m); line != "" {
+		return "\n" + line
+	}
+	return ""
+}
+
+// actionEdit changes the text or the due date of an action item.
+func (r *Runner) actionEdit(a *Args) (Reply, error) {
+	due := a.Date("due")
+	if due == nil && !a.Has("text") {
+		return Reply{}, kim.Errorf(kim.EINVALID, "action.edit_nothing", map[string]any{"Ref": kim.ActionItem{N: a.Int("action")}.Ref(), "Usage": a.Verb.usage()})
+	}
+	if due != nil && due.Before(r.Today) {
+		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_past", map[string]any{"Date": *due, "Usage": a.Verb.usage()})
+	}
+	if due != nil && due.After(kim.LatestAhead(r.Today)) {
+		return Reply{}, kim.Errorf(kim.EINVALID, "action.due_far", map[string]any{"Date": *due, "Usage": a.Verb.usage()})
+	}
+	x, err := r.svc.Store.EditAction(r.ctx, r.Actor(), a.Int("action"), render.OneLine(a.Str("text")), due)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("action.edited", map[string]any{"Ref": x.Ref(), "Owner": x.OwnerName, "Text": render.Cell(x.Text), "Due": x.Due})}, nil
+}
+
+// actionDelete deletes an action item once confirmed.
+func (r *Runner) actionDelete(a *Args) (Reply, error) {
+	st := r.svc.Store
+	if !a.Has("confirm") {
+		st = st.DryRun()
+	}
+	x, err := st.DeleteAction(r.ctx, r.Actor(), a.Int("action"))
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": x.Ref(), "Owner": x.OwnerName, "Text": render.Cell(render.Clip(x.Text, 120)), "Meeting": fmt.Sprintf("M-%d", x.MeetingN)}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("action.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("action.deleted", data)}, nil
+}

@@ -347,6 +347,16 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}},
 		Run:      (*Runner).agendaPost,
 		Examples: []string{"/kim agenda post M-3", "/kim tagesordnung posten M-3"},
+	}, {
+		Name: "edit", Alias: "aendern", // until the meeting begins
+		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, nParam, {Name: "text", Kind: Text, Max: maxAgendaText}},
+		Run:      (*Runner).agendaEdit,
+		Examples: []string{"/kim agenda edit M-3 2 Wartezeiten im Jobcenter", "/kim tagesordnung ändern M-3 1 \"Bericht der Lenkungsgruppe (kurz)\""},
+	}, {
+		Name: "delete", Alias: "loeschen",
+		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, nParam, confirmParam},
+		Run:      (*Runner).agendaDelete,
+		Examples: []string{"/kim agenda delete M-3 2", "/kim tagesordnung löschen M-3 2 bestätigen"},
 	}},
 }, {
 	Name: "action", Alias: "aufgabe", Subs: []*Verb{{
@@ -363,6 +373,17 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}},
 		Run:      (*Runner).actionDone,
 		Examples: []string{"/kim action done A-7", "/kim aufgabe erledigt a-7"},
+	}, {
+		Name: "edit", Alias: "aendern", Roles: coordination,
+		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}, {Name: "text", Kind: Text, Max: maxActionText, Optional: true}},
+		Options:  []Param{{Name: "due", Alias: "faellig", Kind: Date, Optional: true}},
+		Run:      (*Runner).actionEdit,
+		Examples: []string{"/kim action edit A-7 due=2027-01-15", "/kim aufgabe ändern A-7 \"Termin mit der Ausländerbehörde und dem Jobcenter\""},
+	}, {
+		Name: "delete", Alias: "loeschen", Roles: coordination,
+		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}, confirmParam},
+		Run:      (*Runner).actionDelete,
+		Examples: []string{"/kim action delete A-7", "/kim aufgabe löschen A-7 bestätigen"},
 	}},
 }, {
 	Name: "report", Alias: "bericht", Roles: anyRole,

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -101,4 +102,51 @@ func TestCorrections(t *testing.T) {
 		}
 	}
 	env.Admin.kimOK(t, "admin protokoll "+ref, "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Ziel geändert", "Ziel gelöscht")
+}
+
+// TestMeetingCorrections (issue 9, point 4): through Mattermost, a coordinator changes and deletes
+// agenda items and action items; a delete asks first with nothing changed; the items after a deleted
+// agenda item move up; each change leaves an audit row of the coordinator; a coach is refused.
+func TestMeetingCorrections(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t)
+	coach := env.newUser(t, "coach", "de")
+	coord := env.newUser(t, "koordination", "de")
+	env.grant(t, coach, "coach", "org=Caritas")
+	env.grant(t, coord, "coordinator")
+	netz := env.newChannel(t, "netzwerk", coord, coach)
+	day := remToday().AddDays(10)
+	ans := coord.kimOK(t, "treffen neu "+day.German()+" 14:00 Netzwerktreffen channel=~"+netz.Name, "**M-")
+	m := regexp.MustCompile(`M-\d+`).FindString(ans)
+	coord.kimOK(t, "tagesordnung neu "+m+" Wartezeiten Jobcenter", "Punkt 1")
+	coord.kimOK(t, "tagesordnung neu "+m+" Wohnraum", "Punkt 2")
+	coord.kimOK(t, "tagesordnung ändern "+m+" 2 Wohnraum für Großfamilien", "Punkt 2 der Tagesordnung von "+m+" geändert")
+	coach.kimOK(t, "tagesordnung loeschen "+m+" 1 bestaetigen", "nur für die Koordination")
+	coord.kimOK(t, "tagesordnung löschen "+m+" 1", "Gelöscht würde Punkt 1 der Tagesordnung von "+m+": Wartezeiten Jobcenter", "Noch ist nichts geändert")
+	coord.kimOK(t, "treffen zeige "+m, "1. Wartezeiten Jobcenter\n2. Wohnraum für Großfamilien")
+	coord.kimOK(t, "tagesordnung loeschen "+m+" 1 bestaetigen", "Punkt 1 der Tagesordnung von "+m+" gelöscht")
+	coord.kimOK(t, "treffen zeige "+m, "1. Wohnraum für Großfamilien")
+
+	ans = coord.kimOK(t, "aufgabe neu "+m+" "+coach.mention()+" Termin vereinbaren", "**A-")
+	x := regexp.MustCompile(`A-\d+`).FindString(ans)
+	due := day.AddDays(30).German()
+	coord.kimOK(t, "aufgabe ändern "+x+" faellig="+due, "Aufgabe "+x+" für "+coach.mention()+" geändert: „Termin vereinbaren“, Frist "+due)
+	coach.kimOK(t, "aufgabe loeschen "+x+" bestaetigen", "nur für die Koordination")
+	coord.kimOK(t, "aufgabe löschen "+x, "Gelöscht würde Aufgabe "+x, "Noch ist nichts geändert")
+	coord.kimOK(t, "treffen zeige "+m, x, "Termin vereinbaren", due)
+	coord.kimOK(t, "aufgabe loeschen "+x+" bestätigen", "Aufgabe "+x+" („Termin vereinbaren“, aus "+m+") gelöscht")
+	if text := coord.kimOK(t, "treffen zeige "+m); strings.Contains(text, "Termin vereinbaren") {
+		t.Errorf("the deleted action is still shown:\n%s", text)
+	}
+	db := env.kimbotDB(t)
+	for action, n := range map[string]int{"agenda.edit": 1, "agenda.delete": 1, "action.edit": 1, "action.delete": 1} {
+		var got int
+		if err := db.QueryRow(ctxT(t), `SELECT count(*) FROM audit_log WHERE team_id = $1 AND action = $2 AND actor_id = $3 AND case_id IS NULL`,
+			env.Team.Id, action, coord.UserID()).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != n {
+			t.Errorf("audit rows %s: %d, want %d", action, got, n)
+		}
+	}
 }

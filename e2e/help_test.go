@@ -26,7 +26,7 @@ func TestHelpFitsRoleAsPeople(t *testing.T) {
 	}{
 		{coach, []string{"(your role: coach)", "`/kim open <pseudonym>", "`/kim contact <case>", "`/kim action done <action>`"},
 			[]string{"/kim meeting", "/kim agenda", "/kim admin role", "/kim admin defaults"}},
-		{coord, []string{"(your role: coordinator)", "`/kim meeting <new|list|show> …`", "`/kim agenda <add|post> …`",
+		{coord, []string{"(your role: coordinator)", "`/kim meeting <new|list|show> …`", "`/kim agenda <add|post|edit|delete> …`",
 			"`/kim admin partner list`"}, []string{"/kim open", "/kim show", "/kim contact", "/kim goal", "/kim admin role"}},
 		{admin, []string{"(your role: admin)", "`/kim admin <", "`/kim meeting <new|list|show> …`"},
 			[]string{"/kim open", "/kim show", "/kim contact", "/kim goal"}},
