@@ -75,6 +75,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+CommandPath, s.command)
 	mux.HandleFunc("POST "+ActionPath, s.buttonPress)
 	mux.HandleFunc("POST "+DialogPath, s.dialogSubmit)
+	mux.HandleFunc("GET "+ExportPath+"{token}", s.exportForm) // bot/exports.go
+	mux.HandleFunc("POST "+ExportPath+"{token}", s.exportFetch)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", promhttp.Handler())

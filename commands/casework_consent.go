@@ -21,6 +21,7 @@ func (r *Runner) consent(a *Args) (Reply, error) {
 			return Reply{Text: r.T("consent.revoke_processing_confirm", map[string]any{"Ref": c.Ref, "Line": r.confirmLine()})}, nil
 		}
 		if partner == "" {
+			r.cleanExports()
 			return Reply{Text: r.T("consent.revoked_processing", map[string]any{"Ref": c.Ref})}, nil
 		}
 		return Reply{Text: r.T("consent.revoked_partner", map[string]any{"Ref": c.Ref, "Partner": p.Name, "Date": on})}, nil

@@ -30,6 +30,10 @@ type Service struct {
 	// into users' DMs (reports). Nil: those commands answer "unavailable".
 	Channels Channels
 	Files    Files
+	// Exports hands out the download links of Art. 15 exports and removes
+	// from Mattermost what erasures leave there (commands/privacy.go); nil:
+	// export answers "unavailable".
+	Exports Exports
 	// Notify sends the DMs about staff changes (commands/staff.go); nil:
 	// none are sent.
 	Notify Notifier

@@ -57,8 +57,9 @@ func TestRecordKeepsEverything(t *testing.T) {
 	other.kimOK(t, "kontakte "+ref, "Keinen Fall "+ref)
 
 	// The export holds the whole history.
-	coach.kimOK(t, "auskunft "+ref, "kimbot-"+ref+".json")
-	_, data, _ := coach.reportFile(t, "kimbot-"+ref+".json")
+	coach.kimOK(t, "auskunft "+ref, "Download-Link")
+	_, link := coach.exportLink(t, ref, 1)
+	_, data := fetch(t, link)
 	var x kim.Export
 	if err := json.Unmarshal(data, &x); err != nil {
 		t.Fatalf("export is not JSON: %v", err)

@@ -90,6 +90,7 @@ type Sources struct {
 	Meetings  MeetingSource // the agenda jobs (agenda.go)
 	Retention Retention     // erasure and purging (retention.go)
 	Items     ItemSource    // the digest's buttons (buttons.go)
+	Exports   ExportCleaner // Mattermost's side of erasure (retention.go); nil: none
 }
 
 // Pass is one reminder pass at a point in time, as a job sees it.

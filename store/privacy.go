@@ -47,7 +47,8 @@ func (s *Store) withdrawAndErase(ctx context.Context, tx pgx.Tx, a kim.Actor, c 
 }
 
 // eraseCases removes the personal data of the cases (every sealed column of
-// case data, their barrier texts included) and marks them erased.
+// case data, their barrier texts included), marks them erased, makes their
+// export links fail and notes the export posts to delete in Mattermost.
 func eraseCases(ctx context.Context, tx pgx.Tx, ids []int64) error {
 	// A free topic that a replica of the previous release wrote (issue 10).
 	if _, err := tx.Exec(ctx, `UPDATE barriers SET topic = NULL WHERE case_id = ANY($1) AND topic IS NOT NULL`, ids); err != nil {
@@ -58,7 +59,7 @@ func eraseCases(ctx context.Context, tx pgx.Tx, ids []int64) error {
 			return err
 		}
 	}
-	return nil
+	return queueExportCleanups(ctx, tx, ids) // store/exports.go
 }
 
 // erasure holds the statements that erase the cases whose ids are $1: one
@@ -148,22 +149,30 @@ func (s *Store) EraseExpired(ctx context.Context, today kim.Date) (int, error) {
 func (s *Store) ExportCase(ctx context.Context, a kim.Actor, ref string) (kim.Export, error) {
 	var x kim.Export
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		c, err := s.caseFor(ctx, tx, a, ref, false)
-		if err != nil {
-			return err
-		}
-		x = kim.Export{Ref: c.Ref, Pseudonym: c.Pseudonym, Group: c.Group, Domain: c.Domain, Phase: c.Phase,
-			Owner: c.OwnerName, Organisation: c.Organisation, OpenedOn: c.OpenedOn.String(), ClosedOn: isoDate(c.ClosedOn),
-			CloseReason: c.CloseReason, CloseNote: c.CloseNote}
-		if err := tx.QueryRow(ctx, `SELECT name FROM teams WHERE id = $1`, c.TeamID).Scan(&x.Team); err != nil {
-			return err
-		}
-		if err := s.exportRows(ctx, tx, c.ID, &x); err != nil {
-			return err
-		}
-		return audit(ctx, tx, a, "case.export", c.ID, c.Ref)
+		var err error
+		x, err = s.exportCase(ctx, tx, a, ref)
+		return err
 	})
 	return x, wrap("unable to export case", err)
+}
+
+// exportCase returns the export of a case of the actor and audits it.
+func (s *Store) exportCase(ctx context.Context, tx pgx.Tx, a kim.Actor, ref string) (kim.Export, error) {
+	var x kim.Export
+	c, err := s.caseFor(ctx, tx, a, ref, false)
+	if err != nil {
+		return x, err
+	}
+	x = kim.Export{Ref: c.Ref, Pseudonym: c.Pseudonym, Group: c.Group, Domain: c.Domain, Phase: c.Phase,
+		Owner: c.OwnerName, Organisation: c.Organisation, OpenedOn: c.OpenedOn.String(), ClosedOn: isoDate(c.ClosedOn),
+		CloseReason: c.CloseReason, CloseNote: c.CloseNote}
+	if err := tx.QueryRow(ctx, `SELECT name FROM teams WHERE id = $1`, c.TeamID).Scan(&x.Team); err != nil {
+		return x, err
+	}
+	if err := s.exportRows(ctx, tx, c.ID, &x); err != nil {
+		return x, err
+	}
+	return x, audit(ctx, tx, a, "case.export", c.ID, c.Ref)
 }
 
 // exportRows fills the lists of an export, each in the order things happened.

@@ -220,8 +220,9 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	}
 	defer a.close()
 	clock := newClock(h) // the one clock of commands, buttons, dialogs and reminders
+	exports := &bot.Exports{Client: a.bot, Store: a.store, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Log: log}
 	svc := &commands.Service{Store: a.store, Dir: a.bot, Clock: clock.Now, Log: log,
-		Channels: a.bot, Files: a.bot, Notify: a.bot, AgendaPostTime: reminders.AgendaPostTime}
+		Channels: a.bot, Files: a.bot, Notify: a.bot, Exports: exports, AgendaPostTime: reminders.AgendaPostTime}
 	srv := &bot.Server{Store: a.store, Redis: a.redis, Bot: a.bot, Commands: svc, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"),
 		Clock: clock, Log: log, Profiles: bot.NewProfiles(a.bot, a.redis, log)}
 	stopScheduler, err := startScheduler(ctx, a, srv, clock, h, log)

@@ -67,8 +67,9 @@ func newReminders(a *app, log *slog.Logger, clock kim.Clock, h testHooks) (*remi
 		Sender: &bot.Messenger{Client: a.bot, Keys: a.cfg.Keys, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Clock: clock},
 	}
 	return &reminders.Service{
-		Sources: reminders.Sources{Due: a.store, Meetings: a.store, Retention: a.store, Items: a.store},
-		Locks:   a.redis, Deliverer: d, Members: a.bot, Clock: clock, Log: log,
+		Sources: reminders.Sources{Due: a.store, Meetings: a.store, Retention: a.store, Items: a.store,
+			Exports: &bot.Exports{Client: a.bot, Store: a.store, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Log: log}},
+		Locks: a.redis, Deliverer: d, Members: a.bot, Clock: clock, Log: log,
 	}, nil
 }
 
