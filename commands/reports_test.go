@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // files stands in for Mattermost's file upload into a DM.
@@ -107,3 +108,14 @@ func containsRecord(recs [][]string, want string) bool {
 	}
 	return false
 }
+
+// exports is a commands.Exports that records the link posts.
+type exports struct{ files }
+
+func (e *exports) URL(userID, id string, _ time.Time) string {
+	return "https://kimbot.test/export/" + userID + "." + id
+}
+func (e *exports) Post(ctx context.Context, userID, ref, message string) (string, error) {
+	return e.SendFile(ctx, userID, ref, nil, message)
+}
+func (e *exports) Clean(context.Context) error { return nil }

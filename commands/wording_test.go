@@ -19,6 +19,7 @@ import (
 func TestAuditLabels(t *testing.T) {
 	w := newWorld(t)
 	w.svc.Files = &files{}
+	w.svc.Exports = &exports{}
 	const k = "K-2026-0001"
 	for _, line := range []string{
 		"open AB group=refugee consent=yes", "show " + k, "cases", "contact " + k + " phone Hallo", "contacts " + k,
