@@ -109,19 +109,9 @@ func (m *Messenger) Post(ctx context.Context, to kim.Target, key string, msg kim
 	if err != nil {
 		return "", err
 	}
-	atts, specs, err := m.attachments(msg, to.UserID, key)
+	p, err := m.NewPost(chID, to, key, msg)
 	if err != nil {
 		return "", err
-	}
-	p := &model.Post{ChannelId: chID, Message: msg.Text}
-	if len(atts) > 0 {
-		p.AddProp(model.PostPropsAttachments, atts)
-	}
-	if len(specs) > 0 {
-		p.AddProp(ButtonsProp, specs)
-	}
-	if key != "" {
-		p.AddProp(DeliveryProp, key)
 	}
 	created, resp, err := m.Client.api.CreatePost(ctx, p)
 	// A direct channel just created by another replica (or by us a moment
@@ -139,6 +129,27 @@ func (m *Messenger) Post(ctx context.Context, to kim.Target, key string, msg kim
 		return "", postErr(resp, err)
 	}
 	return created.Id, nil
+}
+
+// NewPost returns the post that Post sends to the target in channel chID:
+// the message's text, its blocks as attachments with buttons signed for the
+// target's user, the button list and the delivery key in its props.
+func (m *Messenger) NewPost(chID string, to kim.Target, key string, msg kim.Message) (*model.Post, error) {
+	atts, specs, err := m.attachments(msg, to.UserID, key)
+	if err != nil {
+		return nil, err
+	}
+	p := &model.Post{ChannelId: chID, Message: msg.Text}
+	if len(atts) > 0 {
+		p.AddProp(model.PostPropsAttachments, atts)
+	}
+	if len(specs) > 0 {
+		p.AddProp(ButtonsProp, specs)
+	}
+	if key != "" {
+		p.AddProp(DeliveryProp, key)
+	}
+	return p, nil
 }
 
 // The waits before a DM refused with 403 is posted again: 100 ms doubling
