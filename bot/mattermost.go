@@ -21,12 +21,21 @@ type Client struct {
 	BotID string
 }
 
-// NewClient returns a client of the server at url with the bot's token.
+// NewClient returns a client of the server at url with the bot's token. Its
+// connections are kept for reuse (up to maxIdleConns): Go's default keeps
+// two per host, so that the reminder pass's parallel posts and concurrent
+// commands would open a new connection for most requests.
 func NewClient(url, token, botID string) *Client {
 	api := model.NewAPIv4Client(strings.TrimRight(url, "/"))
 	api.SetToken(token)
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = maxIdleConns, maxIdleConns
+	api.HTTPClient = &http.Client{Transport: t}
 	return &Client{api: api, BotID: botID}
 }
+
+// maxIdleConns is how many idle connections to Mattermost a client keeps.
+const maxIdleConns = 32
 
 // userOf converts a Mattermost user into kimbot's view of it.
 func userOf(u *model.User) kim.User {

@@ -33,10 +33,15 @@ type DeliveryLog interface {
 	// ClaimDelivery claims a delivery for token for lease, or returns
 	// store.ErrNotClaimed when it is settled or someone else holds it.
 	ClaimDelivery(ctx context.Context, d store.NewDelivery, token string, lease time.Duration, now *time.Time) (store.Claim, error)
-	// MarkDelivered records the post of a held claim; false if the claim was lost.
-	MarkDelivered(ctx context.Context, c store.Claim, postID string, now *time.Time) (bool, error)
-	// MarkFound records a post found for a delivery whose claim may be stale.
-	MarkFound(ctx context.Context, key, postID string, now *time.Time) error
+	// ClaimDeliveries claims several deliveries in one statement and returns
+	// the claims it got by key (settled or held ones are missing).
+	ClaimDeliveries(ctx context.Context, ds []store.NewDelivery, token string, lease time.Duration, now *time.Time) (map[string]store.Claim, error)
+	// RecordSent records the posts of held claims, with the audit rows of
+	// their items, in one statement; by key, false if the claim was lost.
+	RecordSent(ctx context.Context, sent []store.Sent, now *time.Time) (map[string]bool, error)
+	// MarkFound records a post found for a delivery whose claim may be
+	// stale, with the audit rows of the items it showed.
+	MarkFound(ctx context.Context, key, postID string, audit []kim.DueItem, now *time.Time) error
 	// MarkEmpty settles a held claim with nothing to send.
 	MarkEmpty(ctx context.Context, c store.Claim) error
 	// ReleaseDelivery gives a failed claim back for a retry after backoff.
@@ -89,6 +94,9 @@ type Delivery struct {
 	// OnSent, if set, runs once the post exists (also when an earlier,
 	// crashed attempt is found to have posted it); its error is logged.
 	OnSent func(ctx context.Context, postID string) error
+	// Audit are the due items a digest shows: their cases are audited
+	// (store.Sent) in the same statement that records the delivery as sent.
+	Audit []kim.DueItem
 }
 
 // Outcome is what one Deliver call did.
@@ -245,16 +253,25 @@ func record(x Delivery) store.NewDelivery {
 	return store.NewDelivery{Key: x.Key, Kind: x.Kind, Target: x.Target, MeetingID: x.MeetingID, Day: x.Day, ExpiresAt: x.Expires}
 }
 
+// valid reports whether the delivery has a key, a kind and one target.
+func (x Delivery) valid() bool {
+	return x.Key != "" && len(x.Key) <= 200 && kindPattern.MatchString(x.Kind) && (x.Target.UserID == "") != (x.Target.ChannelID == "")
+}
+
+// invalid is the error of a delivery that is not valid.
+func (x Delivery) invalid() error {
+	return fmt.Errorf("reminders: invalid delivery %q (kind %q, target %s)", x.Key, x.Kind, x.Target)
+}
+
 // Deliver sends x once as of now (the pass's time, which decides expiry;
 // leases and backoff follow the Deliverer's clock). It returns what it did;
 // an error accompanies Failed (and is already recorded for the retry).
 func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Outcome, error) {
-	if x.Key == "" || len(x.Key) > 200 || !kindPattern.MatchString(x.Kind) ||
-		(x.Target.UserID == "") == (x.Target.ChannelID == "") {
-		return Failed, fmt.Errorf("reminders: invalid delivery %q (kind %q, target %s)", x.Key, x.Kind, x.Target)
+	if !x.valid() {
+		return Failed, x.invalid()
 	}
 	if !x.Expires.IsZero() && !now.Before(x.Expires) {
-		return d.expire(ctx, record(x), x.OnSent)
+		return d.expire(ctx, record(x), x.OnSent, x.Audit)
 	}
 	unlock, busy := d.lock(ctx, x.Key)
 	if busy {
@@ -274,13 +291,33 @@ func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Out
 		return Failed, err
 	}
 	d.crash("claimed", x.Key)
-	fail := func(what string, err error) (Outcome, error) {
+	o, post, err := d.attempt(ctx, x, c)
+	if post != "" {
+		o = d.recordSent(ctx, []posted{{x: x, c: c, postID: post}})[0]
+	}
+	return o, err
+}
+
+// posted is a delivery posted under a claim and not yet recorded.
+type posted struct {
+	x      Delivery
+	c      store.Claim
+	postID string
+}
+
+// attempt makes the delivery x under its held claim c: it looks for the post
+// of an earlier attempt if the claim is uncertain (recording what it finds),
+// builds the message, settles an empty one, or posts it. A new post is
+// returned unrecorded (postID set, outcome Sent): the caller records it.
+func (d *Deliverer) attempt(ctx context.Context, x Delivery, c store.Claim) (o Outcome, postID string, err error) {
+	dl, clock := d.Deliveries, d.clock()
+	fail := func(what string, err error) (Outcome, string, error) {
 		wait := d.backoff(c.Attempts)
 		if rerr := dl.ReleaseDelivery(context.WithoutCancel(ctx), c, wait, what+": "+err.Error(), clock.NowOrNil()); rerr != nil {
 			d.Log.Error("reminders: unable to release delivery", "key", x.Key, "err", rerr)
 		}
 		d.Log.Warn("reminders: delivery failed, will retry", "key", x.Key, "attempt", c.Attempts, "retry_in", wait.String(), "stage", what, "err", err)
-		return Failed, err
+		return Failed, "", err
 	}
 	if c.Uncertain {
 		fctx, cancel := context.WithTimeout(ctx, d.sendTimeout())
@@ -290,12 +327,9 @@ func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Out
 			return fail("look for an earlier post", err)
 		}
 		if postID != "" {
-			if _, err := dl.MarkDelivered(ctx, c, postID, clock.NowOrNil()); err != nil {
-				d.Log.Error("reminders: unable to record recovered delivery", "key", x.Key, "err", err)
-			}
+			d.recordSent(ctx, []posted{{x: x, c: c, postID: postID}})
 			d.Log.Info("reminders: earlier attempt had posted; recorded as sent", "key", x.Key, "post", postID)
-			d.onSent(ctx, x.Key, x.OnSent, postID)
-			return Recovered, nil
+			return Recovered, "", nil
 		}
 	}
 	msg := x.Message
@@ -306,27 +340,43 @@ func (d *Deliverer) Deliver(ctx context.Context, now time.Time, x Delivery) (Out
 	}
 	if msg.Empty() {
 		if err := dl.MarkEmpty(ctx, c); err != nil {
-			return Failed, err
+			return Failed, "", err
 		}
-		return Empty, nil
+		return Empty, "", nil
 	}
 	sctx, cancel := context.WithTimeout(ctx, d.sendTimeout())
-	postID, err := d.Sender.Post(sctx, x.Target, x.Key, msg)
+	postID, err = d.Sender.Post(sctx, x.Target, x.Key, msg)
 	cancel()
 	if err != nil {
 		return fail("post", err)
 	}
 	d.crash("posted", x.Key)
-	// The message is out: from here on nothing may lead to a second post.
-	// If recording fails, the claim runs out and the next attempt finds the
-	// post by its key.
-	if ok, err := dl.MarkDelivered(context.WithoutCancel(ctx), c, postID, clock.NowOrNil()); err != nil {
-		d.Log.Error("reminders: posted but unable to record; the next pass will find the post", "key", x.Key, "err", err)
-	} else if !ok {
-		d.Log.Warn("reminders: claim was taken over while posting", "key", x.Key)
+	return Sent, postID, nil
+}
+
+// recordSent records posted deliveries as sent, with their audit rows, in one
+// statement, then runs their OnSent; it returns Sent for each. The messages
+// are out: from here on nothing may lead to a second post. If recording
+// fails, the claims run out and the next attempt finds the posts by their
+// keys.
+func (d *Deliverer) recordSent(ctx context.Context, ps []posted) []Outcome {
+	sent := make([]store.Sent, len(ps))
+	for i, p := range ps {
+		sent[i] = store.Sent{Claim: p.c, PostID: p.postID, Audit: p.x.Audit}
 	}
-	d.onSent(ctx, x.Key, x.OnSent, postID)
-	return Sent, nil
+	held, err := d.Deliveries.RecordSent(context.WithoutCancel(ctx), sent, d.clock().NowOrNil())
+	out := make([]Outcome, len(ps))
+	for i, p := range ps {
+		switch {
+		case err != nil:
+			d.Log.Error("reminders: posted but unable to record; the next pass will find the post", "key", p.x.Key, "err", err)
+		case !held[p.x.Key]:
+			d.Log.Warn("reminders: claim was taken over while posting", "key", p.x.Key)
+		}
+		d.onSent(ctx, p.x.Key, p.x.OnSent, p.postID)
+		out[i] = Sent
+	}
+	return out
 }
 
 func (d *Deliverer) onSent(ctx context.Context, key string, f func(context.Context, string) error, postID string) {
@@ -340,7 +390,7 @@ func (d *Deliverer) onSent(ctx context.Context, key string, f func(context.Conte
 
 // expire gives a delivery up whose time has passed, unless an earlier
 // attempt had posted it after all.
-func (d *Deliverer) expire(ctx context.Context, nd store.NewDelivery, onSent func(context.Context, string) error) (Outcome, error) {
+func (d *Deliverer) expire(ctx context.Context, nd store.NewDelivery, onSent func(context.Context, string) error, audit []kim.DueItem) (Outcome, error) {
 	dl, now := d.Deliveries, d.clock().NowOrNil()
 	rec, err := dl.Delivery(ctx, nd.Key, now)
 	switch {
@@ -359,7 +409,7 @@ func (d *Deliverer) expire(ctx context.Context, nd store.NewDelivery, onSent fun
 			return Failed, err
 		}
 		if postID != "" {
-			if err := dl.MarkFound(ctx, rec.Key, postID, now); err != nil {
+			if err := dl.MarkFound(ctx, rec.Key, postID, audit, now); err != nil {
 				return Failed, err
 			}
 			d.onSent(ctx, rec.Key, onSent, postID)
@@ -390,7 +440,7 @@ func (d *Deliverer) Sweep(ctx context.Context, now time.Time) (map[Outcome]int, 
 		if rec.ExpiresAt != nil {
 			nd.ExpiresAt = *rec.ExpiresAt
 		}
-		o, err := d.expire(ctx, nd, nil)
+		o, err := d.expire(ctx, nd, nil, nil)
 		if err != nil {
 			d.Log.Warn("reminders: unable to settle expired delivery", "key", rec.Key, "err", err)
 		}

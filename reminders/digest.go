@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -21,7 +20,8 @@ const DigestKind = "digest"
 // the rest are counted in a closing line.
 const maxButtonItems = 30
 
-// digestWorkers is how many digests one pass posts at the same time.
+// digestWorkers is how many digests one pass posts at the same time (see
+// Deliverer.DeliverAll: their claims and records are batched).
 const digestWorkers = 4
 
 func init() { Register(Job{Name: DigestKind, Run: runDigests}) }
@@ -35,8 +35,6 @@ type DueSource interface {
 	AbsencesBetween(ctx context.Context, from, to kim.Date) ([]store.AbsenceSpan, error)
 	// DueItems returns every open date of the routed owners due by its route's day.
 	DueItems(ctx context.Context, routes []store.Route) ([]kim.DueItem, error)
-	// AuditDigest records that a digest showed the cases of the items.
-	AuditDigest(ctx context.Context, items []kim.DueItem) error
 }
 
 // Members says who is a member of a team in Mattermost (bot.Client
@@ -256,30 +254,16 @@ func runDigests(ctx context.Context, p *Pass) error {
 		byRecipient[it.RecipientID] = append(byRecipient[it.RecipientID], it)
 	}
 
-	work := make(chan dueDigest)
-	var wg sync.WaitGroup
-	for w := 0; w < digestWorkers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for d := range work {
-				its := byRecipient[d.User.ID]
-				_, _ = p.Deliver(ctx, Delivery{
-					Key: d.Key, Kind: DigestKind, Target: kim.Target{UserID: d.User.ID}, Day: d.Day, Expires: d.Expires,
-					Message: RenderDigest(d.User.Language(), d.Day, its),
-					OnSent:  func(ctx context.Context, _ string) error { return p.Due.AuditDigest(ctx, its) },
-				})
-			}
-		}()
-	}
-	for _, d := range open {
-		select {
-		case work <- d:
-		case <-ctx.Done():
+	xs := make([]Delivery, len(open))
+	for i, d := range open {
+		its, lang, day := byRecipient[d.User.ID], d.User.Language(), d.Day
+		xs[i] = Delivery{
+			Key: d.Key, Kind: DigestKind, Target: kim.Target{UserID: d.User.ID}, Day: d.Day, Expires: d.Expires,
+			Build: func(context.Context) (kim.Message, error) { return RenderDigest(lang, day, its), nil },
+			Audit: its,
 		}
 	}
-	close(work)
-	wg.Wait()
+	p.DeliverAll(ctx, xs, digestWorkers)
 	return ctx.Err()
 }
 

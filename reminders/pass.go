@@ -127,6 +127,17 @@ func (p *Pass) Deliver(ctx context.Context, x Delivery) (Outcome, error) {
 	return o, err
 }
 
+// DeliverAll delivers each of xs exactly once (see Deliverer.DeliverAll)
+// with workers posts at a time, and counts the outcomes in the pass's report.
+func (p *Pass) DeliverAll(ctx context.Context, xs []Delivery, workers int) {
+	p.svc.Deliverer.DeliverAll(ctx, p.Now, xs, workers, func(x Delivery, o Outcome, err error) {
+		p.rep.add(p.job, o, 1)
+		if err != nil && o != Failed {
+			p.Log.Error("reminders: delivery error", "job", p.job, "key", x.Key, "err", err)
+		}
+	})
+}
+
 // Report counts what a pass did, per job and outcome.
 type Report struct {
 	mu     sync.Mutex

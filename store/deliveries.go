@@ -103,56 +103,181 @@ func deliveryArgs(d NewDelivery, now *time.Time) pgx.NamedArgs {
 // (sent, empty, expired) or someone else holds it. now is the clock of the
 // lease and backoff (nil: the database's now()).
 func (s *Store) ClaimDelivery(ctx context.Context, d NewDelivery, token string, lease time.Duration, now *time.Time) (Claim, error) {
-	c := Claim{Key: d.Key, Token: token}
-	args := deliveryArgs(d, now)
-	args["token"], args["lease"] = token, lease.Milliseconds()
-	err := s.pool.QueryRow(ctx, `
+	claims, err := s.ClaimDeliveries(ctx, []NewDelivery{d}, token, lease, now)
+	if err != nil {
+		return Claim{Key: d.Key, Token: token}, err
+	}
+	c, ok := claims[d.Key]
+	if !ok {
+		return Claim{Key: d.Key, Token: token}, ErrNotClaimed
+	}
+	return c, nil
+}
+
+// ClaimDeliveries claims each of the deliveries as ClaimDelivery does, all in
+// one statement (rows locked in the order of their keys, so that replicas
+// claiming the same keys at once wait for each other rather than deadlock),
+// and returns the claims it got by key; a delivery that is settled or held by
+// someone else is missing. A key given twice is claimed once.
+func (s *Store) ClaimDeliveries(ctx context.Context, ds []NewDelivery, token string, lease time.Duration, now *time.Time) (map[string]Claim, error) {
+	n := len(ds)
+	keys, kinds, users, channels := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+	meetings, days, expires := make([]int64, 0, n), make([]time.Time, 0, n), make([]*time.Time, 0, n)
+	seen := make(map[string]bool, n)
+	for _, d := range ds {
+		if seen[d.Key] {
+			continue
+		}
+		seen[d.Key] = true
+		keys, kinds, users, channels = append(keys, d.Key), append(kinds, d.Kind), append(users, d.Target.UserID), append(channels, d.Target.ChannelID)
+		meetings, days = append(meetings, d.MeetingID), append(days, d.Day.UTC())
+		var exp *time.Time
+		if !d.ExpiresAt.IsZero() {
+			exp = &d.ExpiresAt
+		}
+		expires = append(expires, exp)
+	}
+	out := make(map[string]Claim, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `
 		INSERT INTO reminder_deliveries AS r (key, kind, user_id, channel_id, meeting_id, day, status, claimed_by, claimed_until, attempts,
 			expires_at, created_at)
-		VALUES (@key, @kind, @user, @channel, @meeting, @day, 'claimed', @token, `+dbNow+` + @lease * interval '1 millisecond', 1,
-			@expires, `+dbNow+`)
+		SELECT key, kind, nullif(u, ''), nullif(ch, ''), nullif(m, 0), day, 'claimed', @token,
+			`+dbNow+` + @lease * interval '1 millisecond', 1, exp, `+dbNow+`
+		FROM unnest(@keys::text[], @kinds::text[], @users::text[], @channels::text[], @meetings::bigint[], @days::date[],
+			@expires::timestamptz[]) AS x(key, kind, u, ch, m, day, exp)
+		ORDER BY key
 		ON CONFLICT (key) DO UPDATE SET claimed_by = @token, claimed_until = `+dbNow+` + @lease * interval '1 millisecond',
 			attempts = r.attempts + 1
 		WHERE r.status = 'claimed' AND (r.claimed_until IS NULL OR r.claimed_until < `+dbNow+`)
 			AND (r.next_attempt IS NULL OR r.next_attempt <= `+dbNow+`)
-		RETURNING r.attempts, r.created_at`, args).Scan(&c.Attempts, &c.CreatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, ErrNotClaimed
-	}
+		RETURNING r.key, r.attempts, r.created_at`,
+		pgx.NamedArgs{"keys": keys, "kinds": kinds, "users": users, "channels": channels, "meetings": meetings, "days": days,
+			"expires": expires, "token": token, "lease": lease.Milliseconds(), "now": now})
 	if err != nil {
-		return c, fmt.Errorf("store: unable to claim delivery: %w", err)
+		return nil, fmt.Errorf("store: unable to claim deliveries: %w", err)
 	}
-	// Every attempt before this one may have reached Mattermost: a crash
-	// leaves the lease set, and a timed-out request may still have posted.
-	c.Uncertain = c.Attempts > 1
-	return c, nil
+	defer rows.Close()
+	for rows.Next() {
+		c := Claim{Token: token}
+		if err := rows.Scan(&c.Key, &c.Attempts, &c.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: unable to claim deliveries: %w", err)
+		}
+		// Every attempt before this one may have reached Mattermost: a crash
+		// leaves the lease set, and a timed-out request may still have posted.
+		c.Uncertain = c.Attempts > 1
+		out[c.Key] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to claim deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// Sent is a posted delivery to record: its claim, the post, and the due
+// items the post showed (a digest), whose cases are audited with it.
+type Sent struct {
+	Claim  Claim
+	PostID string
+	// Audit are the due items of a digest: one audit row reminder.digest
+	// per team and recipient naming their cases (as AuditDigest writes it),
+	// written in the same statement as the record, and only if the claim
+	// was still held.
+	Audit []kim.DueItem
 }
 
 // MarkDelivered records the post of a claimed delivery (status sent, at now;
 // nil: the database's now()); it reports false when the claim was lost and
 // someone else settled it.
 func (s *Store) MarkDelivered(ctx context.Context, c Claim, postID string, now *time.Time) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `
-		UPDATE reminder_deliveries SET status = 'sent', post_id = @post, sent_at = `+dbNow+`, claimed_until = NULL, next_attempt = NULL,
-			last_error = NULL
-		WHERE key = @key AND status = 'claimed' AND claimed_by = @token`,
-		pgx.NamedArgs{"key": c.Key, "token": c.Token, "post": postID, "now": now})
-	if err != nil {
-		return false, fmt.Errorf("store: unable to mark delivery sent: %w", err)
+	held, err := s.RecordSent(ctx, []Sent{{Claim: c, PostID: postID}}, now)
+	return held[c.Key], err
+}
+
+// RecordSent records posted deliveries as MarkDelivered does, with the audit
+// rows of their items, all in one statement (one commit). It returns, by key,
+// whether the claim was still held (and so recorded); a delivery whose claim
+// was lost writes neither record nor audit row.
+func (s *Store) RecordSent(ctx context.Context, sent []Sent, now *time.Time) (map[string]bool, error) {
+	keys, tokens, posts := make([]string, len(sent)), make([]string, len(sent)), make([]string, len(sent))
+	for i, x := range sent {
+		keys[i], tokens[i], posts[i] = x.Claim.Key, x.Claim.Token, x.PostID
 	}
-	return tag.RowsAffected() == 1, nil
+	out := make(map[string]bool, len(sent))
+	if len(sent) == 0 {
+		return out, nil
+	}
+	args := auditArrays(sent)
+	args["keys"], args["tokens"], args["posts"], args["now"] = keys, tokens, posts, now
+	rows, err := s.pool.Query(ctx, `
+		WITH done AS (
+			UPDATE reminder_deliveries r SET status = 'sent', post_id = x.post, sent_at = `+dbNow+`, claimed_until = NULL,
+				next_attempt = NULL, last_error = NULL
+			FROM unnest(@keys::text[], @tokens::text[], @posts::text[]) AS x(key, token, post)
+			WHERE r.key = x.key AND r.status = 'claimed' AND r.claimed_by = x.token
+			RETURNING r.key
+		), audit AS (`+auditSent+`
+		)
+		SELECT key FROM done`, args)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to mark deliveries sent: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("store: unable to mark deliveries sent: %w", err)
+		}
+		out[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to mark deliveries sent: %w", err)
+	}
+	return out, nil
 }
 
 // MarkFound records a post found for a delivery whose claim may be stale
-// (crash recovery): status sent, whatever the claim.
-func (s *Store) MarkFound(ctx context.Context, key, postID string, now *time.Time) error {
+// (crash recovery): status sent, whatever the claim, with the audit rows of
+// the due items the post showed (see Sent.Audit) if it changed the record.
+func (s *Store) MarkFound(ctx context.Context, key, postID string, audit []kim.DueItem, now *time.Time) error {
+	a := auditArrays([]Sent{{Claim: Claim{Key: key}, Audit: audit}})
+	a["key"], a["post"], a["now"] = key, postID, now
 	_, err := s.pool.Exec(ctx, `
-		UPDATE reminder_deliveries SET status = 'sent', post_id = @post, sent_at = `+dbNow+`, claimed_until = NULL, next_attempt = NULL
-		WHERE key = @key AND status IN ('claimed', 'expired')`, pgx.NamedArgs{"key": key, "post": postID, "now": now})
+		WITH done AS (
+			UPDATE reminder_deliveries SET status = 'sent', post_id = @post, sent_at = `+dbNow+`, claimed_until = NULL, next_attempt = NULL
+			WHERE key = @key AND status IN ('claimed', 'expired')
+			RETURNING key
+		)`+auditSent, a)
 	if err != nil {
 		return fmt.Errorf("store: unable to mark delivery found: %w", err)
 	}
 	return nil
+}
+
+// auditSent is the statement part that writes the audit rows of the
+// deliveries the CTE done returned (their keys), from auditArrays.
+const auditSent = `
+	INSERT INTO audit_log (team_id, actor_id, action, case_ids)
+	SELECT t, a, 'reminder.digest', array_agg(DISTINCT c ORDER BY c)
+	FROM unnest(@akeys::text[], @ateams::text[], @aactors::text[], @acases::bigint[]) AS y(key, t, a, c)
+	WHERE y.key IN (SELECT key FROM done)
+	GROUP BY y.key, t, a ORDER BY y.key, t, a`
+
+// auditArrays are the parameters of auditSent: one element per case of an
+// item of a delivery.
+func auditArrays(sent []Sent) pgx.NamedArgs {
+	var keys, teams, actors []string
+	var cases []int64
+	for _, x := range sent {
+		for _, it := range x.Audit {
+			if it.CaseID != 0 {
+				keys, teams, actors, cases = append(keys, x.Claim.Key), append(teams, it.TeamID), append(actors, it.RecipientID), append(cases, it.CaseID)
+			}
+		}
+	}
+	return pgx.NamedArgs{"akeys": keys, "ateams": teams, "aactors": actors, "acases": cases}
 }
 
 // MarkEmpty settles a claimed delivery with nothing to send.

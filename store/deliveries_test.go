@@ -202,7 +202,7 @@ func TestExpireDelivery(t *testing.T) {
 	if err != nil || len(st) != 3 || st["digest:u1:never"] != want["digest:u1:never"] || st[held.Key] != "claimed" || st[stale.Key] != "expired" {
 		t.Fatalf("statuses %v %v", st, err)
 	}
-	if err := s.MarkFound(ctx, stale.Key, "post-x", at(time.Minute)); err != nil {
+	if err := s.MarkFound(ctx, stale.Key, "post-x", nil, at(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if rec, _ := s.Delivery(ctx, stale.Key, nil); rec.Status != store.DeliverySent || rec.PostID != "post-x" {

@@ -25,7 +25,10 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,6 +60,7 @@ func benchmark() error {
 	rounds := flag.Int("rounds", 6, "measured rounds (one kimbot pass and one do-nothing pass each), after one warm-up round")
 	workers := flag.Int("workers", 4, "posts at a time of the do-nothing bot (kimbot's pass posts 4 digests at a time)")
 	fresh := flag.Bool("fresh", false, "a new reminder service per pass, as `kimbot remind --now` has (no cached DM channels)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the last kimbot pass (this process: kimbot's side) to the file")
 	bin := flag.String("kimbot", "", "kimbot binary for migrate and provision (empty: build the release binary)")
 	flag.Parse()
 	env := func(name string) string {
@@ -200,13 +204,21 @@ func benchmark() error {
 	// The passes: working days from six weeks ahead on (both dates of every case are overdue then).
 	day := reminders.NextWorkday(today.AddDays(42))
 	svc := newService()
-	kimbotPass := func(day kim.Date) (time.Duration, error) {
+	var profile *os.File
+	kimbotPass := func(day kim.Date, cpu map[string]float64) (time.Duration, error) {
 		if *fresh {
 			svc = newService()
 		}
-		start := time.Now()
+		if profile != nil {
+			if err := pprof.StartCPUProfile(profile); err != nil {
+				return 0, err
+			}
+			defer pprof.StopCPUProfile()
+		}
+		before, start := cpuSeconds(), time.Now()
 		rep, err := svc.RunPass(ctx, time.Date(day.Y, time.Month(day.M), day.D, 9, 0, 0, 0, kim.Berlin))
 		d := time.Since(start)
+		addCPU(cpu, before)
 		if err != nil {
 			return d, err
 		}
@@ -215,12 +227,12 @@ func benchmark() error {
 		}
 		return d, nil
 	}
-	noopPass := func(day kim.Date) (time.Duration, error) {
+	noopPass := func(day kim.Date, cpu map[string]float64) (time.Duration, error) {
 		posts, err := digestPosts(ctx, s, messenger, team.Id, coaches, day)
 		if err != nil {
 			return 0, err
 		}
-		start := time.Now()
+		before, start := cpuSeconds(), time.Now()
 		err = parallel(*workers, len(coaches), func(i int) error {
 			ch, _, err := noop.CreateDirectChannel(ctx, nb.UserId, coaches[i].id)
 			if err != nil {
@@ -233,14 +245,16 @@ func benchmark() error {
 			}
 			return nil
 		})
-		return time.Since(start), err
+		d := time.Since(start)
+		addCPU(cpu, before)
+		return d, err
 	}
 
 	// Warm-up: both bots' DM channels exist, caches and prepared statements are filled.
-	if _, err := kimbotPass(day); err != nil {
+	if _, err := kimbotPass(day, map[string]float64{}); err != nil {
 		return err
 	}
-	if _, err := noopPass(day); err != nil {
+	if _, err := noopPass(day, map[string]float64{}); err != nil {
 		return err
 	}
 	load0 := loadAverage()
@@ -248,18 +262,25 @@ func benchmark() error {
 	fmt.Println("|---|---|---|---|---|---|")
 	var kt, nt2 []time.Duration
 	var ratios []float64
+	cpuK, cpuN := map[string]float64{}, map[string]float64{}
 	for r := range *rounds {
 		day = reminders.NextWorkday(day.AddDays(1))
+		if r == *rounds-1 && *cpuProfile != "" {
+			if profile, err = os.Create(*cpuProfile); err != nil {
+				return err
+			}
+			defer profile.Close()
+		}
 		var dk, dn time.Duration
 		first := "kimbot"
 		if r%2 == 0 {
-			if dk, err = kimbotPass(day); err == nil {
-				dn, err = noopPass(day)
+			if dk, err = kimbotPass(day, cpuK); err == nil {
+				dn, err = noopPass(day, cpuN)
 			}
 		} else {
 			first = "do-nothing"
-			if dn, err = noopPass(day); err == nil {
-				dk, err = kimbotPass(day)
+			if dn, err = noopPass(day, cpuN); err == nil {
+				dk, err = kimbotPass(day, cpuK)
 			}
 		}
 		if err != nil {
@@ -278,6 +299,18 @@ func benchmark() error {
 	fmt.Printf("kimbot %.2f s a pass (%.1f ms a digest), do-nothing bot %.2f s (%.1f ms a digest): ratio %.2f (of the sums), %.2f (median of the rounds)\n",
 		sk.Seconds()/float64(len(kt)), ms(sk)/float64(len(kt)*len(coaches)), sn.Seconds()/float64(len(kt)), ms(sn)/float64(len(kt)*len(coaches)),
 		float64(sk)/float64(sn), ratios[len(ratios)/2])
+	self := filepath.Base(os.Args[0])
+	if len(self) > 15 {
+		self = self[:15]
+	}
+	per := func(cpu map[string]float64) string {
+		var parts []string
+		for _, p := range []struct{ name, comm string }{{"Mattermost", "mattermost"}, {"Postgres", "postgres"}, {"Redis", "redis-server"}, {"this process", self}} {
+			parts = append(parts, fmt.Sprintf("%s %.0f", p.name, 1000*cpu[p.comm]/float64(len(kt))))
+		}
+		return strings.Join(parts, ", ")
+	}
+	fmt.Printf("CPU ms a pass: kimbot's pass: %s; do-nothing bot: %s\n", per(cpuK), per(cpuN))
 
 	// Exactly once: every coach's DM channel with kimbot holds one digest per pass.
 	want := *rounds + 1
@@ -363,6 +396,41 @@ func parallel(w, n int, f func(i int) error) error {
 		return err
 	}
 	return nil
+}
+
+// addCPU adds the CPU time used since before to cpu.
+func addCPU(cpu, before map[string]float64) {
+	for k, v := range cpuSeconds() {
+		cpu[k] += v - before[k]
+	}
+}
+
+// cpuSeconds returns the CPU time (user and system) of all processes by
+// command name (as /proc/<pid>/stat names them).
+func cpuSeconds() map[string]float64 {
+	out := map[string]float64{}
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		if _, err := strconv.Atoi(d.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		open, end := strings.IndexByte(string(b), '('), strings.LastIndexByte(string(b), ')')
+		if open < 0 || end < open {
+			continue
+		}
+		f := strings.Fields(string(b)[end+1:])
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseFloat(f[11], 64)
+		sy, _ := strconv.ParseFloat(f[12], 64)
+		out[string(b)[open+1:end]] += (u + sy) / 100 // USER_HZ
+	}
+	return out
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
