@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -231,5 +232,79 @@ func TestDeliveryConstraints(t *testing.T) {
 	}
 	if rec, _ := s.Delivery(ctx, ch.Key, nil); rec.Target.ChannelID != "chan-1" || rec.Kind != "agenda-post" {
 		t.Fatalf("record %+v", rec)
+	}
+}
+
+// Claims in one statement: new keys and run-out leases are claimed (a key
+// given twice once), held and settled ones are not; records of posts are
+// written, with one audit row per digest and team, only where the claim is
+// still held.
+func TestClaimAndRecordBatch(t *testing.T) {
+	s := deliveryStore(t)
+	ctx := context.Background()
+	d := func(day int) store.NewDelivery {
+		x := newDelivery(fmt.Sprintf("digest:u1:2026-12-%02d", day))
+		x.Day = kim.Date{Y: 2026, M: 12, D: day}
+		return x
+	}
+	held, err := s.ClaimDelivery(ctx, d(1), "other", time.Hour, at(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := s.ClaimDelivery(ctx, d(2), "dead", time.Second, at(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	settled, err := s.ClaimDelivery(ctx, d(3), "done", time.Second, at(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.MarkDelivered(ctx, settled, "post-3", at(0)); !ok || err != nil {
+		t.Fatalf("mark sent: %v %v", ok, err)
+	}
+	claims, err := s.ClaimDeliveries(ctx, []store.NewDelivery{d(1), d(2), d(3), d(4), d(5), d(4)}, "batch", time.Minute, at(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(claims) != 3 || claims[d(2).Key].Attempts != 2 || !claims[d(2).Key].Uncertain || claims[d(4).Key].Attempts != 1 ||
+		claims[d(4).Key].Uncertain || claims[d(5).Key].Token != "batch" {
+		t.Fatalf("claims %+v", claims)
+	}
+	item := func(team string, c int64) kim.DueItem {
+		return kim.DueItem{Kind: kim.ItemMonitoring, TeamID: team, CaseID: c, RecipientID: "u1"}
+	}
+	lost := stale // the dead replica's claim, taken over by the batch
+	recorded, err := s.RecordSent(ctx, []store.Sent{
+		{Claim: claims[d(4).Key], PostID: "post-4", Audit: []kim.DueItem{item("t1", 41), item("t1", 42), item("t2", 43), {Kind: kim.ItemAction}}},
+		{Claim: claims[d(5).Key], PostID: "post-5", Audit: []kim.DueItem{item("t1", 51)}},
+		{Claim: lost, PostID: "post-2", Audit: []kim.DueItem{item("t1", 21)}},
+		{Claim: held, PostID: "post-1"},
+	}, at(3*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recorded) != 3 || !recorded[d(4).Key] || !recorded[d(5).Key] || recorded[d(2).Key] || !recorded[d(1).Key] {
+		t.Fatalf("recorded %v", recorded)
+	}
+	if rec, _ := s.Delivery(ctx, d(2).Key, nil); rec.Status != store.DeliveryClaimed || rec.PostID != "" {
+		t.Fatalf("the lost claim was recorded: %+v", rec)
+	}
+	if rec, _ := s.Delivery(ctx, d(4).Key, nil); rec.Status != store.DeliverySent || rec.PostID != "post-4" || rec.ClaimedUntil != nil {
+		t.Fatalf("record %+v", rec)
+	}
+	rows, err := s.Pool().Query(ctx, `SELECT team_id, array_to_string(case_ids, ',') FROM audit_log WHERE action = 'reminder.digest' ORDER BY 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var team, cases string
+		if err := rows.Scan(&team, &cases); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, team+":"+cases)
+	}
+	if fmt.Sprint(got) != "[t1:41,42 t2:43 t1:51]" {
+		t.Fatalf("audit rows %v", got)
 	}
 }
