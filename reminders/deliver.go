@@ -120,7 +120,8 @@ const (
 //     with a lease (claimed_until) in one conditional upsert, so only one
 //     replica at a time may send it, and a crashed replica's claim runs out.
 //   - Redis holds a lock per key for the length of the lease, so replicas
-//     rarely even race for the row. When Redis is unreachable the Deliverer
+//     rarely even race for the row (Deliver; DeliverAll, which claims many
+//     keys in one statement, relies on the Postgres claims alone). When Redis is unreachable the Deliverer
 //     goes on with the Postgres claims alone (and retries Redis later).
 //   - The post carries the key in its props. Before a delivery that was
 //     attempted before is sent again, the target is searched for a post with
