@@ -78,7 +78,7 @@ func (d *Deliverer) DeliverAll(ctx context.Context, now time.Time, xs []Delivery
 		claims, err := d.Deliveries.ClaimDeliveries(ctx, nds, d.replica()+"/"+token(), d.lease(), d.clock().NowOrNil())
 		at := d.clock().Now()
 		if err != nil {
-			d.Log.Warn("reminders: unable to claim deliveries, will retry", "n", len(batch), "err", err)
+			d.Log.Warn("reminders: unable to claim deliveries, will retry", "deliveries", len(batch), "err", err)
 		}
 		var missing []Delivery
 		for _, x := range batch {
