@@ -80,6 +80,19 @@ func TestCaseReferenceGrows(t *testing.T) {
 	w.ok("anna", "show k-2026-10000", "K-2026-10000 · EF")
 	w.ok("anna", "contact K-2026-10001 phone Hallo", "K-2026-10001")
 	w.want("teamA", "anna", "show K-2026-1000000", kim.EINVALID, "kein Aktenzeichen")
+	// The list sorts by year and number, not as text.
+	w.ok("anna", "close K-2026-10001 other")
+	for _, filter := range []string{"", " alle"} {
+		list := w.ok("anna", "faelle"+filter).Text
+		last := -1
+		for _, ref := range []string{"K-2026-0001 ", "K-2026-9999 ", "K-2026-10000 "} {
+			i := strings.Index(list, ref)
+			if i < 0 || i < last {
+				t.Fatalf("faelle%s: %s is not after the reference before it:\n%s", filter, ref, list)
+			}
+			last = i
+		}
+	}
 }
 
 // With the database down, the answer names the database.

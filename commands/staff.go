@@ -100,9 +100,17 @@ func (r *Runner) adminTransfer(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	res, prev, err := r.svc.Store.AdminTransfer(r.ctx, r.Actor(), a.Str("case"), to.ID)
+	st := r.svc.Store
+	if !a.Has("confirm") {
+		st = st.DryRun() // as the handover: say what would happen first
+	}
+	res, prev, err := st.AdminTransfer(r.ctx, r.Actor(), a.Str("case"), to.ID)
 	if err != nil {
 		return Reply{}, r.namedTarget(err, to)
+	}
+	if !a.Has("confirm") {
+		return Reply{Text: r.T("staff.transfer_confirm", map[string]any{"Ref": res.Moved[0], "User": to.Username, "Prev": prev,
+			"Line": r.confirmLine()})}, nil
 	}
 	text := r.T("staff.transferred", map[string]any{"Ref": res.Moved[0], "User": to.Username, "Prev": prev})
 	text += r.notify(map[string]func(string) string{to.ID: r.casesDM(res.Moved, prev, res.TeamName)}, map[string]string{to.ID: to.Username})

@@ -141,8 +141,13 @@ func TestAdminTransfer(t *testing.T) {
 	if w.snapshot() != before {
 		t.Fatal("refused transfers changed the database")
 	}
-	w.ok("root", "admin uebergeben k-2026-0001 @ben", "Fall **K-2026-0001** gehört jetzt @ben (bisher @anna)")
-	w.ok("root", "admin transfer K-2026-0002 @ben", "K-2026-0002")
+	w.ok("root", "admin uebergeben k-2026-0001 @ben", "Fall **K-2026-0001** (bisher @anna) ginge an @ben", "Noch ist nichts geändert",
+		"/kim admin uebergeben k-2026-0001 @ben bestaetigen")
+	if w.snapshot() != before || w.owner("K-2026-0001") != "id-anna" {
+		t.Fatal("an unconfirmed transfer changed the database")
+	}
+	w.ok("root", "admin uebergeben k-2026-0001 @ben bestätigen", "Fall **K-2026-0001** gehört jetzt @ben (bisher @anna)")
+	w.ok("root", "admin transfer K-2026-0002 @ben confirm", "K-2026-0002")
 	if w.owner("K-2026-0001") != "id-ben" || w.owner("K-2026-0002") != "id-ben" {
 		t.Fatal("not transferred")
 	}

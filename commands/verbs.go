@@ -423,9 +423,9 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			"/kim admin rolle @anna keine uebergabe=@ben bestaetigen"},
 	}, {
 		Name: "transfer", Alias: "uebergeben",
-		Params:   []Param{caseParam, {Name: "user", Alias: "person", Kind: User}},
+		Params:   []Param{caseParam, {Name: "user", Alias: "person", Kind: User}, confirmParam},
 		Run:      (*Runner).adminTransfer, // commands/staff.go
-		Examples: []string{"/kim admin transfer K-2026-0042 @ben", "/kim admin uebergeben K-2026-0042 @ben"},
+		Examples: []string{"/kim admin transfer K-2026-0042 @ben", "/kim admin uebergeben K-2026-0042 @ben bestaetigen"},
 	}, {
 		Name: "handover", Alias: "uebergabe",
 		Params: []Param{

@@ -64,8 +64,11 @@ func TestStaffHandover(t *testing.T) {
 		t.Fatalf("an unconfirmed handover sent %d DMs or wrote audit rows", n)
 	}
 
-	// One case.
-	admin.kimOK(t, fmt.Sprintf("admin uebergeben %s %s", k1, neu.mention()), "Fall **"+k1+"** gehört jetzt "+neu.mention()+" (bisher "+alt.mention()+")")
+	// One case: asked first, as the handover.
+	admin.kimOK(t, fmt.Sprintf("admin uebergeben %s %s", k1, neu.mention()), "Fall **"+k1+"** (bisher "+alt.mention()+") ginge an "+neu.mention(),
+		"Noch ist nichts geändert")
+	alt.kimOK(t, "zeige "+k1, k1+" · A. B.")
+	admin.kimOK(t, fmt.Sprintf("admin uebergeben %s %s bestaetigen", k1, neu.mention()), "Fall **"+k1+"** gehört jetzt "+neu.mention()+" (bisher "+alt.mention()+")")
 	if dm := neu.lastDM(t, 1); !strings.Contains(dm, "einen Fall von "+alt.mention()+" übergeben: "+k1) || strings.Contains(dm, "A. B.") {
 		t.Errorf("DM to the new coach: %s", dm)
 	}

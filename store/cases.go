@@ -152,7 +152,9 @@ const (
 	FilterAll    CaseFilter = "all"
 )
 
-// Cases returns the cases the actor owns or holds as deputy, by reference.
+// Cases returns the cases the actor owns or holds as deputy, open ones
+// first, by their next date, then by year and number of the reference
+// (K-2026-9999 before K-2026-10000).
 // FilterDue returns open cases with a monitoring or assessment date on or
 // before today.
 func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int) ([]kim.Case, error) {
@@ -171,7 +173,8 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 	b := &pgx.Batch{}
 	who := queueCaller(b, a)
 	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND `+cond+`
-		ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST, c.ref LIMIT @limit`, args).
+		ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST,
+			split_part(c.ref, '-', 2), length(c.ref), c.ref LIMIT @limit`, args).
 		Query(func(rows pgx.Rows) (err error) {
 			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) {
 				c, err := s.scanCase(r)
