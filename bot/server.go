@@ -320,7 +320,9 @@ func (s *Server) validToken(ctx context.Context, teamID, token string) bool {
 	if check() {
 		return true
 	}
-	if known {
+	// teamID "": the header's token is no team's (checked before the body is
+	// read), which is what a regenerated token looks like, too.
+	if known || teamID == "" {
 		s.Log.Warn("bot: slash command refused: its token is not the one kimbot keeps for the team; if the command's "+
 			"token was regenerated in Mattermost, run `kimbot provision` (every replica takes the new token within 10 s)",
 			"team", teamID)

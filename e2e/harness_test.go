@@ -551,8 +551,9 @@ func remindNow(t testing.TB, at time.Time) string {
 }
 
 // startReplica starts another `kimbot serve` on the shared database (a second replica behind
-// the same load balancer, in production terms), stopped when the test ends.
-func startReplica(t testing.TB) *devstack.Process {
+// the same load balancer, in production terms), stopped when the test ends; it returns the
+// process and its base URL.
+func startReplica(t testing.TB) (*devstack.Process, string) {
 	t.Helper()
 	port, err := devstack.FreePort()
 	if err != nil {
@@ -571,7 +572,7 @@ func startReplica(t testing.TB) *devstack.Process {
 			t.Logf("replica output:\n%s", devstack.Tail(p.Output(), 100))
 		}
 	})
-	return p
+	return p, "http://" + addr
 }
 
 // restartServe stops the shared `kimbot serve` — with SIGKILL if crash, else SIGTERM (and then
