@@ -1,8 +1,8 @@
 package commands
 
-// The case-management cycle of SPEC §3: contacts, assessments, the
-// Rechtskreiswechsel, dates by hand, closure, reopening, transfer and
-// barriers. Goals, referrals, consent, absences and the admin verbs of the
+// The case-management cycle of SPEC §3: contacts, assessments, dates by
+// hand, closure, reopening, transfer and barriers (the Rechtskreiswechsel
+// is in transitions.go). Goals, referrals, consent, absences and the admin verbs of the
 // cycle live in the other casework_*.go files.
 
 import (
@@ -75,20 +75,6 @@ func (r *Runner) assess(a *Args) (Reply, error) {
 			render.Table(r.Heads("head.field", "assess.head_before", "assess.head_now", "assess.head_change"), rows)
 	}
 	return Reply{Text: text + "\n" + r.T("assess.next", map[string]any{"Date": c.NextAssessment}) + "\n" + r.caseLine(c)}, nil
-}
-
-// domain records a Rechtskreiswechsel.
-func (r *Runner) domain(a *Args) (Reply, error) {
-	since := r.dayOr(a, "since")
-	c, from, err := r.svc.Store.ChangeDomain(r.ctx, r.Actor(), a.Str("case"), a.Str("domain"), since)
-	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "domain.same" {
-		return Reply{}, kim.Errorf(e.Code, e.Key, map[string]any{"Ref": e.Args["Ref"], "Domain": r.Name("legal", a.Str("domain"))})
-	}
-	if err != nil {
-		return Reply{}, err
-	}
-	return Reply{Text: r.T("domain.saved", map[string]any{"Ref": c.Ref, "From": r.Name("legal", from), "To": r.Name("legal", c.Domain), "Date": since}) +
-		"\n" + r.caseLine(c)}, nil
 }
 
 // due sets the next monitoring or (re-)assessment date by hand.

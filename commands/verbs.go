@@ -231,11 +231,13 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim consent K-2026-0042 grant jobcenter form=written", "/kim einwilligung K-2026-0042 erteilen jugendamt form=muendlich date=20.11.2026",
 		"/kim consent K-2026-0042 revoke jobcenter", "/kim einwilligung K-2026-0042 widerrufen verarbeitung", "/kim einwilligung K-2026-0042 widerrufen verarbeitung bestaetigen"},
 }, {
+	// Open steps of an earlier change: asked first (commands/transitions.go).
 	Name: "domain", Alias: "rechtskreis", Roles: coach,
-	Params:   []Param{caseParam, domainParam},
-	Options:  []Param{{Name: "since", Alias: "seit", Kind: Date, Optional: true}},
-	Run:      (*Runner).domain,
-	Examples: []string{"/kim domain K-2026-0042 SGB2 since=01.11.2026", "/kim rechtskreis K-2026-0042 SGB III seit=01.11.2026"},
+	Params:  []Param{caseParam, domainParam, domainOpenParam},
+	Options: []Param{{Name: "since", Alias: "seit", Kind: Date, Optional: true}},
+	Run:     (*Runner).domain,
+	Examples: []string{"/kim domain K-2026-0042 SGB2 since=01.11.2026", "/kim rechtskreis K-2026-0042 SGB III seit=01.11.2026",
+		"/kim rechtskreis K-2026-0042 AsylbLG bestaetigen", "/kim rechtskreis K-2026-0042 SGB XII behalten"},
 }, {
 	Name: "due", Alias: "termin", Roles: coach,
 	Params: []Param{
@@ -480,6 +482,39 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			Name: "list", Alias: "liste",
 			Run:      (*Runner).topicList,
 			Examples: []string{"/kim admin topic list", "/kim admin thema liste"},
+		}},
+	}, {
+		// Everybody with a role reads the templates; admins keep them
+		// (commands/transitions.go).
+		Name: "transition", Alias: "uebergang", Roles: anyRole, Subs: []*Verb{{
+			Name: "list", Alias: "liste",
+			Params: []Param{optional(domainAs("from", "von")),
+				optional(domainAs("to", "nach"))},
+			Run:      (*Runner).transitionList,
+			Examples: []string{"/kim admin transition list", "/kim admin uebergang liste AsylbLG SGB2"},
+		}, {
+			Name: "add", Alias: "neu", Roles: admin,
+			Params: []Param{domainAs("from", "von"), domainAs("to", "nach"),
+				{Name: "text", Kind: Text, Max: kim.MaxStepText}},
+			Options: []Param{{Name: "partner", Kind: Word, Max: 40, Optional: true},
+				{Name: "days", Alias: "tage", Kind: Int, Min: 0, Max: kim.MaxStepOffset, Optional: true}},
+			Run: (*Runner).transitionAdd,
+			Examples: []string{"/kim admin transition add AsylbLG SGB2 \"Bankkonto für Leistungen klären\" days=7",
+				"/kim admin uebergang neu SGB2 SGB3 \"Bewerbungsunterlagen aktualisieren\" partner=arbeitsagentur tage=14"},
+		}, {
+			Name: "edit", Alias: "aendern", Roles: admin,
+			Params: []Param{domainAs("from", "von"), domainAs("to", "nach"),
+				{Name: "n", Kind: Int, Min: 1, Max: kim.MaxSteps}, {Name: "text", Kind: Text, Max: kim.MaxStepText, Optional: true}},
+			Options: []Param{{Name: "partner", Kind: Word, Max: 40, Optional: true},
+				{Name: "days", Alias: "tage", Kind: Int, Min: 0, Max: kim.MaxStepOffset, Optional: true}},
+			Run: (*Runner).transitionEdit,
+			Examples: []string{"/kim admin transition edit AsylbLG SGB2 1 days=3",
+				"/kim admin uebergang ändern AsylbLG SGB2 7 \"Kindergeld bei der Familienkasse beantragen\" partner=keiner tage=21"},
+		}, {
+			Name: "remove", Alias: "entfernen", Roles: admin,
+			Params:   []Param{domainAs("from", "von"), domainAs("to", "nach"), {Name: "n", Kind: Int, Min: 1, Max: kim.MaxSteps}},
+			Run:      (*Runner).transitionRemove,
+			Examples: []string{"/kim admin transition remove SGB2 SGB12 3", "/kim admin uebergang entfernen AsylbLG SGB12 2"},
 		}},
 	}, {
 		Name: "audit", Alias: "protokoll",

@@ -239,6 +239,9 @@ type Card struct {
 	Contacts    []Contact // newest first, at most CardContacts
 	// ContactCount is the number of all contacts of the case.
 	ContactCount int
+	// Transitions are the case's Rechtskreiswechsel that have steps, oldest
+	// first.
+	Transitions []CaseTransition
 }
 
 // CardContacts is how many of the latest contacts the case card shows;

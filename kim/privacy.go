@@ -88,6 +88,20 @@ type ExportDomain struct {
 	From  string `json:"from"`
 	To    string `json:"to"`
 	Since string `json:"since"`
+	// Steps are the transition steps the change created.
+	Steps []ExportStep `json:"steps,omitempty"`
+	// ChangeID links the steps to their change while the export is read.
+	ChangeID int64 `json:"-"`
+}
+
+// ExportStep is one transition step of a Rechtskreiswechsel.
+type ExportStep struct {
+	N        int    `json:"number"`
+	Text     string `json:"text"`
+	Partner  string `json:"partner,omitempty"`
+	Due      string `json:"due"`
+	Status   string `json:"status"`
+	ClosedOn string `json:"closed_on,omitempty"`
 }
 
 // ExportBarrier is one barrier recorded in the case.

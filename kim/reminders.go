@@ -17,6 +17,7 @@ const (
 	ItemFollowup     ItemKind = "followup"     // referrals.followup_on without outcome
 	ItemGoal         ItemKind = "goal"         // goals.due_on of an open goal
 	ItemAction       ItemKind = "action"       // actions.due_on of an open meeting action item
+	ItemTransition   ItemKind = "transition"   // transition_steps.due_on of an open step of a Rechtskreiswechsel
 )
 
 // Buttons of reminder items.
@@ -61,6 +62,7 @@ var ItemSpecs = []ItemSpec{
 	{Kind: ItemMonitoring, Case: true, Verbs: caseVerbs, Text: "remind.item.monitoring", Done: "remind.done.monitoring"},
 	{Kind: ItemFollowup, Case: true, Verbs: caseVerbs, Text: "remind.item.followup", Done: "remind.done.followup"},
 	{Kind: ItemGoal, Case: true, Verbs: caseVerbs, Text: "remind.item.goal", LabelField: true, Done: "remind.done.goal"},
+	{Kind: ItemTransition, Case: true, Verbs: caseVerbs, Text: "remind.item.transition", Done: "remind.done.transition"},
 	{Kind: ItemAction, Group: "remind.group.actions", Verbs: []string{VerbDone, VerbSnooze}, Text: "remind.item.action",
 		Done: "remind.done.action"},
 }
@@ -90,13 +92,19 @@ type DueItem struct {
 	TeamName string
 	CaseID   int64  // 0 for action items
 	CaseRef  string // "" for action items
-	// N is the referral, goal or action number; 0 for monitoring and assessments.
+	// N is the referral, goal, transition step or action number; 0 for
+	// monitoring and assessments.
 	N int
-	// Label is the partner name of a follow-up, the life field of a goal or
-	// the text of an action item; "" otherwise.
+	// Label is the partner name of a follow-up or a transition step, the
+	// life field of a goal or the text of an action item; "" otherwise.
 	Label string
+	// PartnerKey is the partner of a transition step and Consent whether
+	// the case has consent for it (the digest offers the referral or names
+	// the missing consent); "" and false otherwise.
+	PartnerKey string
+	Consent    bool
 	// Pseudonym is the case's pseudonym ("" for action items); Text is a
-	// goal's text ("" otherwise).
+	// goal's or a transition step's text ("" otherwise).
 	Pseudonym   string
 	Text        string
 	OwnerID     string

@@ -95,6 +95,13 @@ type ReferralRow struct {
 type DomainChangeRow struct {
 	From, To string
 	Count    Count
+	// MedianDays is the median number of days from the change until its
+	// last step was done, over the changes of the period whose steps were
+	// all done by the as-of day.
+	MedianDays Stat
+	// Overdue is the steps of this pair that were due before the as-of day
+	// and still open on it (in cases open then), whenever the change was.
+	Overdue Count
 }
 
 // BarrierRow counts the barriers of one partner or topic.

@@ -311,6 +311,20 @@ func ItemText(lang string, day kim.Date, it kim.DueItem) string {
 	return "**" + what + "** – " + since
 }
 
+// stepHint is the line under a transition step tied to a partner: the
+// referral to make, or the consent it still needs (as /kim refer refuses
+// without it).
+func stepHint(lang string, it kim.DueItem) string {
+	if it.Kind != kim.ItemTransition || it.PartnerKey == "" {
+		return ""
+	}
+	data := map[string]any{"Ref": it.CaseRef, "Key": it.PartnerKey, "Partner": oneLine(it.Label, 80)}
+	if !it.Consent {
+		return "\n" + messages.T(lang, "remind.transition.consent", data)
+	}
+	return "\n" + messages.T(lang, "remind.transition.refer", data)
+}
+
 // oneLine makes a text of a digest line one line of at most n characters.
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
@@ -360,7 +374,7 @@ func RenderDigest(lang string, day kim.Date, items []kim.DueItem) kim.Message {
 			break
 		}
 		spec, _, _ := kim.ItemSpecOf(it.Kind)
-		b := kim.Block{Text: ItemText(lang, day, it), Color: "#ffbc1f"}
+		b := kim.Block{Text: ItemText(lang, day, it) + stepHint(lang, it), Color: "#ffbc1f"}
 		if it.Due.Before(day) {
 			b.Color = "#d24b4e"
 		}

@@ -73,6 +73,7 @@ func (v View) Card(card kim.Card) string {
 			b.WriteString(h + "\n")
 		}
 	}
+	b.WriteString(v.transitions(c, card.Transitions, card.Consents))
 	if len(card.Contacts) > 0 {
 		fmt.Fprintf(&b, "\n%s\n%s\n", v.T("card.contacts", map[string]any{"N": len(card.Contacts), "Total": card.ContactCount, "Ref": c.Ref}),
 			v.ContactTable(card.Contacts))

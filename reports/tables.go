@@ -339,9 +339,11 @@ func referralTable(d kim.ReportData, lang string) Table {
 
 func domainTable(d kim.ReportData, lang string) Table {
 	t := func(id string) string { return messages.T(lang, id, nil) }
-	tab := Table{Key: "domains", Title: t("report.section.domains"), Head: []string{t("report.head.change"), t("report.head.value")}}
+	tab := Table{Key: "domains", Title: t("report.section.domains"), Head: []string{t("report.head.change"), t("report.head.value"),
+		t("report.col.steps_median"), t("report.col.steps_overdue")}}
 	for _, x := range d.DomainChanges {
-		tab.Rows = append(tab.Rows, Row{Label: messages.T(lang, "legal."+x.From, nil) + " → " + messages.T(lang, "legal."+x.To, nil), Cells: []Cell{countCell(x.Count)}})
+		tab.Rows = append(tab.Rows, Row{Label: messages.T(lang, "legal."+x.From, nil) + " → " + messages.T(lang, "legal."+x.To, nil),
+			Cells: []Cell{countCell(x.Count), statCell(x.MedianDays, KindStat), countCell(x.Overdue)}})
 	}
 	return tab
 }

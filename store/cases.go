@@ -272,6 +272,10 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 	queue(b, `SELECT count(*) FROM contacts WHERE case_id = `+visible, args).QueryRow(func(row pgx.Row) error {
 		return keep(row.Scan(&card.ContactCount))
 	})
+	queue(b, caseTransitionsQuery(visible), args).Query(func(rows pgx.Rows) (err error) {
+		card.Transitions, err = scanCaseTransitions(rows)
+		return keep(err)
+	})
 	if !s.dry {
 		queue(b, `INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
 			SELECT @team, @actor, 'case.read', c.id, c.ref FROM cases c WHERE `+caseAccess+` AND c.ref = @ref`, args)

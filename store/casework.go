@@ -1,9 +1,10 @@
 package store
 
 // The case-management cycle (SPEC §2–§3): helpers every case write shares,
-// and the writes on the case row itself (Rechtskreiswechsel, dates by hand,
+// and the writes on the case row itself (dates by hand,
 // closure, reopening, transfer). Contacts, assessments, goals, referrals,
-// consents, barriers, absences and partners have their own casework_*.go.
+// consents, barriers, absences and partners have their own casework_*.go;
+// the Rechtskreiswechsel and its steps are in transitions.go.
 // Each write locks the case, lets a rule of package kim decide, and writes
 // what the rule returns.
 
@@ -124,30 +125,6 @@ func (s *Store) CheckCase(ctx context.Context, a kim.Actor, ref, action string) 
 		return audit(ctx, tx, a, action, c.ID, c.Ref)
 	})
 	return c, wrap("unable to read case", err)
-}
-
-// ChangeDomain records a Rechtskreiswechsel of the case to domain since the
-// given day and returns the case and the previous domain.
-func (s *Store) ChangeDomain(ctx context.Context, a kim.Actor, ref, domain string, since kim.Date) (kim.Case, string, error) {
-	var from string
-	c, err := s.caseWrite(ctx, a, ref, "domain.change", "unable to change legal domain", func(tx pgx.Tx, c kim.Case) error {
-		from = c.Domain
-		var last pgtypeDate
-		if err := tx.QueryRow(ctx, `SELECT max(since) FROM domain_changes WHERE case_id = $1`, c.ID).Scan(&last); err != nil {
-			return err
-		}
-		changed, err := kim.ChangeDomain(c, domain, since, dateOf(&last), a.Today)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO domain_changes (case_id, from_domain, to_domain, since, created_by) VALUES ($1, $2, $3, $4, $5)`,
-			c.ID, from, changed.Domain, since.UTC(), a.UserID); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE cases SET legal_domain = $2 WHERE id = $1`, c.ID, changed.Domain)
-		return err
-	})
-	return c, from, err
 }
 
 // SetDue sets the next monitoring ("monitoring") or assessment

@@ -54,6 +54,11 @@ func eraseCases(ctx context.Context, tx pgx.Tx, ids []int64) error {
 	if _, err := tx.Exec(ctx, `UPDATE barriers SET topic = NULL WHERE case_id = ANY($1) AND topic IS NOT NULL`, ids); err != nil {
 		return err
 	}
+	// Transition steps hold a team template's text, no coach's; it goes
+	// with the case all the same (dates, partners and states stay).
+	if _, err := tx.Exec(ctx, `UPDATE transition_steps SET text = '' WHERE case_id = ANY($1) AND text <> ''`, ids); err != nil {
+		return err
+	}
 	for _, q := range erasure {
 		if _, err := tx.Exec(ctx, q, ids); err != nil {
 			return err
@@ -238,11 +243,24 @@ func (s *Store) exportRows(ctx context.Context, tx pgx.Tx, id int64, x *kim.Expo
 			}
 			return err
 		}},
-		{`SELECT from_domain, to_domain, since FROM domain_changes WHERE case_id = $1 ORDER BY since, id`, func(r pgx.Rows) error {
+		{`SELECT id, from_domain, to_domain, since FROM domain_changes WHERE case_id = $1 ORDER BY since, id`, func(r pgx.Rows) error {
 			var k kim.ExportDomain
-			err := r.Scan(&k.From, &k.To, &d1)
+			err := r.Scan(&k.ChangeID, &k.From, &k.To, &d1)
 			k.Since = isoDate(dateOf(&d1))
 			x.Domains = append(x.Domains, k)
+			return err
+		}},
+		{`SELECT s.change_id, s.n, s.text, coalesce(p.name, ''), s.due_on, s.status, s.closed_on
+			FROM transition_steps s LEFT JOIN partners p ON p.id = s.partner_id WHERE s.case_id = $1 ORDER BY s.change_id, s.pos`, func(r pgx.Rows) error {
+			var k kim.ExportStep
+			var change int64
+			err := r.Scan(&change, &k.N, &k.Text, &k.Partner, &d1, &k.Status, &d2)
+			k.Due, k.ClosedOn = isoDate(dateOf(&d1)), isoDate(dateOf(&d2))
+			for i := range x.Domains {
+				if x.Domains[i].ChangeID == change {
+					x.Domains[i].Steps = append(x.Domains[i].Steps, k)
+				}
+			}
 			return err
 		}},
 		{`SELECT b.recorded_on, coalesce(p.name, ''), coalesce(t.name, CASE WHEN p.id IS NULL THEN '` + otherTopic + `' END, ''), b.text_enc

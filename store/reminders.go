@@ -129,6 +129,7 @@ type itemTx struct {
 //	followup        the follow-up was made: the referral keeps its outcome, the date is cleared
 //	goal            the goal is reached (status done), as /kim goal done
 //	action          the action item is done (done_on = today)
+//	transition      the step of the Rechtskreiswechsel is done (status done, closed_on = today)
 //
 // Case dates are read per routed owner from the (team, owner, date)
 // indexes; follow-ups and goals once from their due-date indexes and matched
@@ -174,6 +175,18 @@ var itemKinds = map[kim.ItemKind]itemKind{
 			FROM goals_due d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.due_on <= r.day
 			WHERE r.coach`,
 		change: changeGoal,
+	},
+	kim.ItemTransition: {
+		with: `steps_due AS MATERIALIZED (
+			SELECT c.team_id, c.id, c.ref, c.owner_id, s.n, coalesce(p.name, '') AS name, s.due_on, c.pseudonym_enc,
+				convert_to(s.text, 'UTF8') AS text
+			FROM transition_steps s JOIN cases c ON c.id = s.case_id LEFT JOIN partners p ON p.id = s.partner_id
+			WHERE s.status = 'open' AND s.due_on <= @last AND c.closed_on IS NULL)`,
+		due: `r.team_id, r.team_name, d.id, d.ref, d.n, d.name, d.owner_id, r.owner_name, r.recipient_id, d.due_on,
+				d.pseudonym_enc, d.text
+			FROM steps_due d JOIN r ON r.owner_id = d.owner_id AND r.team_id = d.team_id AND d.due_on <= r.day
+			WHERE r.coach`,
+		change: changeStep,
 	},
 	kim.ItemAction: {
 		due: `r.team_id, r.team_name, 0, '', a.n, a.text, a.owner_id, r.owner_name, r.recipient_id, a.due_on,
@@ -261,14 +274,64 @@ func (s *Store) DueItems(ctx context.Context, routes []Route) ([]kim.DueItem, er
 			return it, err
 		}
 		it.Kind, it.Due = kim.ItemKind(kind), kim.DateOf(due.Time)
-		it.Pseudonym, it.Text = s.open(pseud, CasePseudonym), clip200(s.open(text, GoalText))
+		it.Pseudonym = s.open(pseud, CasePseudonym)
+		if it.Kind == kim.ItemTransition {
+			it.Text = clip200(string(text)) // a team template's text, not sealed
+		} else {
+			it.Text = clip200(s.open(text, GoalText))
+		}
 		it.Label = clip200(it.Label)
 		return it, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read due items: %w", err)
 	}
+	if err := s.stepPartners(ctx, out); err != nil {
+		return nil, fmt.Errorf("store: unable to read due items: %w", err)
+	}
 	return out, nil
+}
+
+// stepPartners sets the partner key of the due transition steps that have
+// a partner, and whether their case has consent for it, in one query.
+func (s *Store) stepPartners(ctx context.Context, items []kim.DueItem) error {
+	var cases []int64
+	var ns []int32
+	at := map[[2]int64][]int{}
+	for i, it := range items {
+		if it.Kind == kim.ItemTransition && it.Label != "" {
+			k := [2]int64{it.CaseID, int64(it.N)}
+			if at[k] == nil {
+				cases, ns = append(cases, it.CaseID), append(ns, int32(it.N))
+			}
+			at[k] = append(at[k], i)
+		}
+	}
+	if len(cases) == 0 {
+		return nil
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT s.case_id, s.n, p.key, EXISTS (SELECT 1 FROM consents k WHERE k.case_id = s.case_id AND k.partner_id = s.partner_id
+			AND k.scope = 'partner' AND k.revoked_on IS NULL)
+		FROM unnest($1::bigint[], $2::int[]) AS x(c, n) JOIN transition_steps s ON s.case_id = x.c AND s.n = x.n
+			JOIN partners p ON p.id = s.partner_id`, cases, ns)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int32
+		var key string
+		var consent bool
+		if err := rows.Scan(&id, &n, &key, &consent); err != nil {
+			return err
+		}
+		for _, i := range at[[2]int64{id, int64(n)}] {
+			items[i].PartnerKey, items[i].Consent = key, consent
+		}
+	}
+	return rows.Err()
 }
 
 // clip200 shortens a text of a digest item to 200 characters.
@@ -484,5 +547,31 @@ func changeAction(ctx context.Context, tx pgx.Tx, x *itemTx) error {
 		_, err = tx.Exec(ctx, `UPDATE actions SET due_on = $2 WHERE id = $1`, it.ID, ch.Until.UTC())
 		x.next = ch.Until.Ptr()
 	}
+	return err
+}
+
+// changeStep: done closes the transition step with today's day, snooze
+// moves its due date.
+func changeStep(ctx context.Context, tx pgx.Tx, x *itemTx) error {
+	var id int64
+	var due pgtypeDate
+	var status string
+	err := tx.QueryRow(ctx, `SELECT id, due_on, status FROM transition_steps WHERE case_id = $1 AND n = $2 FOR UPDATE`,
+		x.c.ID, x.ch.Item.N).Scan(&id, &due, &status)
+	if err == pgx.ErrNoRows || (err == nil && status != kim.StepOpen) {
+		return errItemGone
+	}
+	if err != nil {
+		return err
+	}
+	if d := dateOf(&due); d == nil || *d != x.ch.Expected {
+		return errItemChanged
+	}
+	if x.ch.Done {
+		_, err = tx.Exec(ctx, `UPDATE transition_steps SET status = 'done', closed_on = $2 WHERE id = $1`, id, x.a.Today.UTC())
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE transition_steps SET due_on = $2 WHERE id = $1`, id, x.ch.Until.UTC())
+	x.next = x.ch.Until.Ptr()
 	return err
 }

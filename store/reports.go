@@ -232,6 +232,42 @@ var reportSections = []reportSection{
 		}
 		return nil
 	}},
+	// Transition steps per change: the median days until all steps of a
+	// change of the period were done, and the steps overdue on the as-of
+	// day (of changes up to then, in cases open then).
+	{"transitions", `SELECT x.from_domain, x.to_domain,
+			percentile_cont(0.5) WITHIN GROUP (ORDER BY (t.last_closed - x.since)::float8)
+				FILTER (WHERE t.complete AND x.since BETWEEN @from AND @to),
+			count(DISTINCT x.case_id) FILTER (WHERE t.complete AND x.since BETWEEN @from AND @to),
+			coalesce(sum(t.overdue) FILTER (WHERE s.closed_on IS NULL OR s.closed_on > s.as_of), 0)::int8,
+			count(DISTINCT x.case_id) FILTER (WHERE t.overdue > 0 AND (s.closed_on IS NULL OR s.closed_on > s.as_of))
+		FROM domain_changes x JOIN sel s ON s.id = x.case_id
+		JOIN (SELECT st.change_id, bool_and(st.status = 'done' AND st.closed_on <= @as_of) AS complete, max(st.closed_on) AS last_closed,
+				count(*) FILTER (WHERE st.due_on < @as_of AND (st.closed_on IS NULL OR st.closed_on > @as_of)) AS overdue
+			FROM transition_steps st JOIN sel s2 ON s2.id = st.case_id GROUP BY st.change_id) t ON t.change_id = x.id
+		WHERE x.since <= @as_of
+		GROUP BY x.from_domain, x.to_domain`, func(b *reportBuild, r pgx.Rows) error {
+		var from, to string
+		var median *float64
+		var st kim.Stat
+		var over kim.Count
+		if err := r.Scan(&from, &to, &median, &st.Cases, &over.N, &over.Cases); err != nil {
+			return err
+		}
+		if median != nil {
+			st.Value = *median
+		}
+		for i := range b.d.DomainChanges {
+			if x := &b.d.DomainChanges[i]; x.From == from && x.To == to {
+				x.MedianDays, x.Overdue = st, over
+				return nil
+			}
+		}
+		if st.Cases > 0 || over.N > 0 {
+			b.d.DomainChanges = append(b.d.DomainChanges, kim.DomainChangeRow{From: from, To: to, MedianDays: st, Overdue: over})
+		}
+		return nil
+	}},
 	// Barriers per dimension and per partner or topic (a coach's own: of
 	// their cases).
 	{"barriers", `SELECT GROUPING(dim), coalesce(dim, ''), coalesce(label, ''), coalesce(topic, false),

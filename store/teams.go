@@ -47,7 +47,7 @@ func (s *Store) Installation(ctx context.Context, key string) (value, secretValu
 }
 
 // UpsertTeam records a provisioned team with its slash command and seeds the
-// default partners and barrier topics; returns whether anything changed.
+// default partners, barrier topics and transition templates; returns whether anything changed.
 func (s *Store) UpsertTeam(ctx context.Context, id, name, commandID, commandToken string) (changed bool, err error) {
 	err = s.tx(ctx, func(tx pgx.Tx) error {
 		var oldName, oldCmd string
@@ -82,6 +82,11 @@ func (s *Store) UpsertTeam(ctx context.Context, id, name, commandID, commandToke
 			changed = changed || tag.RowsAffected() > 0
 		}
 		seeded, e := seedTopics(ctx, tx, id)
+		changed = changed || seeded
+		if e != nil {
+			return e
+		}
+		seeded, e = seedTransitions(ctx, tx, id)
 		changed = changed || seeded
 		return e
 	})

@@ -1,0 +1,212 @@
+package commands
+
+// Lückenloser Rechtskreiswechsel: `/kim domain` with the steps of the
+// transition, and the admins' templates (`/kim admin transition`).
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/reminders"
+	"github.com/kimbot-nrw/kimbot/render"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// Words of the domain verb's last parameter: close the open steps of an
+// earlier change as no longer needed, or keep them.
+const (
+	openDrop = "confirm"
+	openKeep = "keep"
+)
+
+// domainOpenParam is the last parameter of /kim domain: what happens to
+// open steps of an earlier change (asked first when there are any).
+var domainOpenParam = Param{Name: "open", Kind: Choice, Choices: []string{openDrop, openKeep},
+	Aliases: map[string]string{"bestaetigen": openDrop, "behalten": openKeep}, Optional: true}
+
+// domainAs is the legal-domain parameter under another name (the two
+// domains of a transition template).
+func domainAs(name, alias string) Param {
+	p := domainParam
+	p.Name, p.Alias = name, alias
+	return p
+}
+
+// domain records a Rechtskreiswechsel and creates the steps of the team's
+// template for the pair. While steps of an earlier change are open it asks
+// first, on a dry run, whether they still apply: `bestaetigen` closes them
+// as no longer needed, `behalten` keeps them; without either nothing
+// changes.
+func (r *Runner) domain(a *Args) (Reply, error) {
+	ch := store.DomainChange{Ref: a.Str("case"), Domain: a.Str("domain"), Since: r.dayOr(a, "since"), Workday: reminders.NextWorkday}
+	switch a.Str("open") {
+	case openDrop:
+		ch.Open = store.OpenDrop
+	case openKeep:
+		ch.Open = store.OpenKeep
+	default:
+		ch.Open = store.OpenDrop
+		dry, err := r.svc.Store.DryRun().ChangeDomain(r.ctx, r.Actor(), ch)
+		if err != nil {
+			return Reply{}, r.domainErr(err)
+		}
+		if len(dry.Dropped) > 0 {
+			return Reply{Text: r.domainQuestion(dry)}, nil
+		}
+		ch.Open = store.OpenRefuse
+	}
+	res, err := r.svc.Store.ChangeDomain(r.ctx, r.Actor(), ch)
+	if err != nil {
+		return Reply{}, r.domainErr(err)
+	}
+	c := res.Case
+	text := r.T("domain.saved", map[string]any{"Ref": c.Ref, "From": r.Name("legal", res.From), "To": r.Name("legal", c.Domain), "Date": ch.Since})
+	if ch.Open == store.OpenDrop && len(res.Dropped) > 0 {
+		text += "\n" + r.T("domain.dropped", map[string]any{"N": len(res.Dropped), "Steps": stepNumbers(res.Dropped)})
+	}
+	if ch.Open == store.OpenKeep && len(res.Dropped) > 0 {
+		text += "\n" + r.T("domain.kept", map[string]any{"N": len(res.Dropped), "Steps": stepNumbers(res.Dropped)})
+	}
+	if len(res.Steps) > 0 {
+		text += "\n\n" + r.T("domain.steps", map[string]any{"N": len(res.Steps), "From": r.Name("legal", res.From), "To": r.Name("legal", c.Domain)}) + "\n" +
+			r.StepTable(c.Ref, res.Steps, res.Consents)
+	} else {
+		text += "\n" + r.T("domain.no_steps", map[string]any{"From": r.Name("legal", res.From), "To": r.Name("legal", c.Domain)})
+	}
+	return Reply{Text: text + "\n" + r.caseLine(c)}, nil
+}
+
+// domainErr names the domain of a refusal as people write it (SGB II).
+func (r *Runner) domainErr(err error) error {
+	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "domain.same" {
+		return kim.Errorf(e.Code, e.Key, map[string]any{"Ref": e.Args["Ref"], "Domain": r.Name("legal", fmt.Sprint(e.Args["Domain"]))})
+	}
+	return err
+}
+
+// domainQuestion asks whether the open steps of an earlier change still
+// apply; nothing has changed yet.
+func (r *Runner) domainQuestion(dry store.DomainChanged) string {
+	var list []string
+	for _, s := range dry.Dropped {
+		list = append(list, fmt.Sprintf("%d. %s (%s)", s.N, render.Clip(render.OneLine(s.Text), 80), r.Due(&s.Due)))
+	}
+	base := "/kim " + strings.Join(strings.Fields(r.req.Text), " ")
+	return r.T("domain.open_question", map[string]any{"Ref": dry.Case.Ref, "N": len(dry.Dropped), "To": r.Name("legal", dry.Case.Domain),
+		"Steps": "- " + strings.Join(list, "\n- "), "Drop": base + " " + r.T("confirm.word", nil), "Keep": base + " " + r.T("domain.keep_word", nil)})
+}
+
+// stepNumbers lists the numbers of steps: "3, 4, 7".
+func stepNumbers(steps []kim.CaseStep) string {
+	ns := make([]string, len(steps))
+	for i, s := range steps {
+		ns[i] = fmt.Sprint(s.N)
+	}
+	return strings.Join(ns, ", ")
+}
+
+// noPartner are the words that remove a template step's partner.
+var noPartner = map[string]bool{"none": true, "keiner": true, "kein": true, "-": true}
+
+// transitionList shows the team's templates: every pair, or one.
+func (r *Runner) transitionList(a *Args) (Reply, error) {
+	from, to := a.Str("from"), a.Str("to")
+	if from != "" && to == "" {
+		return Reply{}, usageErr("transition.pair_half", a.Verb, nil)
+	}
+	list, err := r.svc.Store.TransitionTemplates(r.ctx, r.Actor(), from, to)
+	if err != nil {
+		return Reply{}, err
+	}
+	var b strings.Builder
+	b.WriteString(r.T("transition.list", map[string]any{"N": len(list)}))
+	for _, t := range list {
+		fmt.Fprintf(&b, "\n\n%s\n", r.T("transition.pair", map[string]any{"From": r.Name("legal", t.From), "To": r.Name("legal", t.To), "N": len(t.Steps)}))
+		if len(t.Steps) == 0 {
+			b.WriteString(r.T("transition.pair_empty", nil))
+			continue
+		}
+		b.WriteString(r.templateTable(t.Steps))
+	}
+	b.WriteString("\n\n" + r.T("transition.list_footer", nil))
+	return Reply{Text: b.String()}, nil
+}
+
+// templateTable renders template steps: number, text, partner, offset and
+// whether it is kimbot's unchanged suggestion.
+func (r *Runner) templateTable(steps []kim.StepTemplate) string {
+	rows := make([][]string, len(steps))
+	for i, s := range steps {
+		partner, mark := "–", ""
+		if s.Partner.Key != "" {
+			partner = render.Cell(s.Partner.Name) + " (`" + s.Partner.Key + "`)"
+		}
+		if s.Suggested {
+			mark = r.T("transition.suggested", nil)
+		}
+		rows[i] = []string{fmt.Sprint(s.N), render.Cell(s.Text), partner, r.T("transition.days", map[string]any{"N": s.Days}), mark}
+	}
+	return render.Table(r.Heads("head.n", "step.head", "head.partner", "transition.head_days", "transition.head_source"), rows)
+}
+
+// templateAnswer is the answer to a change of a template step.
+func (r *Runner) templateAnswer(key, from, to string, st kim.StepTemplate) (Reply, error) {
+	return Reply{Text: r.T(key, map[string]any{"From": from, "To": to, "N": st.N}) + "\n" + r.templateTable([]kim.StepTemplate{st})}, nil
+}
+
+// transitionAdd appends a step to a pair's template.
+func (r *Runner) transitionAdd(a *Args) (Reply, error) {
+	days := 14
+	if a.Has("days") {
+		days = a.Int("days")
+	}
+	partner := a.Str("partner")
+	if noPartner[kim.Fold(partner)] {
+		partner = ""
+	}
+	st, err := r.svc.Store.AddTemplateStep(r.ctx, r.Actor(), a.Str("from"), a.Str("to"), a.Str("text"), partner, days)
+	if err != nil {
+		return Reply{}, err
+	}
+	return r.templateAnswer("transition.added", a.Str("from"), a.Str("to"), st)
+}
+
+// transitionEdit changes the text, partner or offset of a template step.
+func (r *Runner) transitionEdit(a *Args) (Reply, error) {
+	var e store.StepEdit
+	if a.Has("text") {
+		t := a.Str("text")
+		e.Text = &t
+	}
+	if a.Has("partner") {
+		p := a.Str("partner")
+		if noPartner[kim.Fold(p)] {
+			p = ""
+		}
+		e.Partner = &p
+	}
+	if a.Has("days") {
+		d := a.Int("days")
+		e.Days = &d
+	}
+	if e.Text == nil && e.Partner == nil && e.Days == nil {
+		return Reply{}, usageErr("transition.edit_nothing", a.Verb, nil)
+	}
+	st, err := r.svc.Store.EditTemplateStep(r.ctx, r.Actor(), a.Str("from"), a.Str("to"), a.Int("n"), e)
+	if err != nil {
+		return Reply{}, err
+	}
+	return r.templateAnswer("transition.edited", a.Str("from"), a.Str("to"), st)
+}
+
+// transitionRemove removes a step from a pair's template.
+func (r *Runner) transitionRemove(a *Args) (Reply, error) {
+	st, err := r.svc.Store.RemoveTemplateStep(r.ctx, r.Actor(), a.Str("from"), a.Str("to"), a.Int("n"))
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("transition.removed", map[string]any{"From": a.Str("from"), "To": a.Str("to"), "N": st.N,
+		"Text": render.Cell(st.Text)})}, nil
+}
