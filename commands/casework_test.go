@@ -15,7 +15,7 @@ func (w *world) snapshot() string {
 	w.t.Helper()
 	var parts []string
 	for _, table := range []string{"cases", "consents", "contacts", "assessments", "assessment_scores", "goals", "referrals",
-		"domain_changes", "barriers", "absences", "partners", "teams", "memberships", "audit_log"} {
+		"domain_changes", "transition_steps", "transition_templates", "barriers", "absences", "partners", "teams", "memberships", "audit_log"} {
 		var s string
 		if err := w.st.Pool().QueryRow(context.Background(),
 			`SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM `+table+` t`).Scan(&s); err != nil {

@@ -1,0 +1,127 @@
+package commands
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/store"
+)
+
+// A Rechtskreiswechsel AsylbLG → SGB II creates the team's steps with
+// their dates; done and snooze change exactly their step; an edited
+// template applies to the next change (a holiday moves to the next working
+// day); a change back asks first and closes the open steps only when
+// confirmed; the report counts the transition with its median.
+func TestTransitionSteps(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	const k = "K-2026-0001"
+	w.ok("anna", "open AB group=refugee domain=AsylbLG consent=yes", k)
+	w.ok("anna", "consent "+k+" grant jobcenter")
+	w.ok("anna", "rechtskreis "+k+" SGB2 since=23.11.2026", "AsylbLG → SGB2", "8 Schritte", "keine Rechtsberatung",
+		"Bürgergeld beim Jobcenter beantragen", "23.11.2026", "30.11.2026", "07.12.2026", "21.12.2026",
+		"Einwilligung fehlt", "/kim einwilligung "+k+" erteilen sozialamt", "/kim verweis "+k+" jobcenter")
+	if n := w.count(`SELECT count(*) FROM transition_steps WHERE status = 'open'`); n != 8 {
+		t.Fatalf("%d open steps, want 8", n)
+	}
+
+	a := kim.Actor{TeamID: "teamA", UserID: w.users["anna"].ID, Today: kim.DateOf(testNow)}
+	item := func(n int) kim.ItemRef { return kim.ItemRef{Kind: kim.ItemTransition, TeamID: "teamA", CaseRef: k, N: n} }
+	for _, ch := range []store.ItemChange{
+		{Item: item(1), Expected: kim.Date{Y: 2026, M: 11, D: 23}, Done: true},
+		{Item: item(2), Expected: kim.Date{Y: 2026, M: 11, D: 30}, Done: true},
+		{Item: item(3), Expected: kim.Date{Y: 2026, M: 12, D: 7}, Until: kim.Date{Y: 2026, M: 12, D: 14}},
+	} {
+		if _, err := w.st.ChangeItem(ctx, a, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A repeated press changes nothing.
+	if _, err := w.st.ChangeItem(ctx, a, store.ItemChange{Item: item(1), Expected: kim.Date{Y: 2026, M: 11, D: 23}, Done: true}); err == nil {
+		t.Error("a second done on step 1 was accepted")
+	}
+	if got := w.count(`SELECT count(*) FROM transition_steps WHERE status = 'done' AND closed_on = '2026-11-23' AND n IN (1, 2)`); got != 2 {
+		t.Errorf("%d steps done, want 2", got)
+	}
+	if got := w.count(`SELECT count(*) FROM transition_steps WHERE n = 3 AND status = 'open' AND due_on = '2026-12-14'`); got != 1 {
+		t.Error("step 3 was not moved to 14.12.2026")
+	}
+	if got := w.count(`SELECT count(*) FROM transition_steps WHERE n > 3 AND status = 'open' AND due_on IN ('2026-12-07', '2026-12-21')`); got != 5 {
+		t.Errorf("%d untouched steps, want 5", got)
+	}
+	w.ok("anna", "zeige "+k, "Rechtskreiswechsel AsylbLG → SGB2 seit 23.11.2026: 2 erledigt · 6 offen · 0 überfällig",
+		"erledigt 23.11.2026", "14.12.2026")
+
+	// Refusals: bad input, other people's cases and templates, roles.
+	w.want("teamA", "root", "admin uebergang neu AsylbLG SGB2 "+strings.Repeat("x", 201), kim.EINVALID)
+	w.want("teamA", "root", "admin uebergang neu AsylbLG AsylbLG Text", kim.EINVALID, "kein Rechtskreiswechsel")
+	w.want("teamA", "root", "admin uebergang neu AsylbLG SGB9 Text", kim.EINVALID)
+	w.want("teamA", "root", "admin uebergang aendern AsylbLG SGB2 1 tage=400", kim.EINVALID)
+	w.want("teamA", "root", "admin uebergang aendern AsylbLG SGB2 1 tage=-1", kim.EINVALID)
+	w.want("teamA", "root", "admin uebergang entfernen SGB3 SGB8 1", kim.ENOTFOUND, "keinen Schritt 1")
+	w.want("teamA", "root", "admin uebergang neu AsylbLG SGB2 Text partner=niemand", kim.EINVALID)
+	w.want("teamA", "anna", "admin uebergang neu AsylbLG SGB2 Text", kim.EFORBIDDEN)
+	w.want("teamA", "ben", "rechtskreis "+k+" SGB3", kim.ENOTFOUND)
+	w.want("teamB", "bea", "rechtskreis "+k+" SGB3", kim.ENOTFOUND)
+	if n := w.count(`SELECT count(*) FROM transition_templates WHERE team_id = 'teamA' AND from_domain = 'AsylbLG' AND to_domain = 'SGB2'`); n != 8 {
+		t.Fatalf("refused template changes changed the template: %d steps", n)
+	}
+
+	// The admin edits the template; the next change uses it. 23.11. + 32
+	// days is the 25.12. (a holiday): the step is due on Monday 28.12.
+	w.ok("root", "admin uebergang liste AsylbLG SGB2", "Bürgergeld", "Vorschlag", "keine Rechtsberatung")
+	w.ok("root", "admin übergang ändern AsylbLG SGB2 1 \"Bürgergeld beantragen (Jobcenter Nord)\" tage=32", "Jobcenter Nord", "32 Tage")
+	w.ok("root", "admin uebergang entfernen AsylbLG SGB2 8", "entfernt")
+	w.ok("root", "admin uebergang neu AsylbLG SGB2 \"Bankkonto klären\" tage=3", "Schritt 8")
+	w.ok("anna", "open CD group=refugee domain=AsylbLG consent=yes", "K-2026-0002")
+	rep := w.ok("anna", "rechtskreis K-2026-0002 SGB2 since=23.11.2026", "8 Schritte", "Bürgergeld beantragen (Jobcenter Nord)", "28.12.2026",
+		"Bankkonto klären", "26.11.2026")
+	if strings.Contains(rep.Text, "Auszug aus der Gemeinschaftsunterkunft") {
+		t.Error("the removed step was created")
+	}
+	// Steps already created keep the old text.
+	w.ok("anna", "zeige "+k, "Bürgergeld beim Jobcenter beantragen")
+
+	// A change back asks first and changes nothing; confirmed, it closes
+	// the six open steps as no longer needed.
+	before := w.snapshot()
+	w.ok("anna", "rechtskreis "+k+" AsylbLG", "6 Schritte", "nicht mehr nötig", "bestaetigen", "behalten", "Noch ist nichts geändert")
+	if after := w.snapshot(); after != before {
+		t.Fatal("the unconfirmed change back changed data")
+	}
+	w.ok("anna", "rechtskreis "+k+" AsylbLG bestätigen", "SGB2 → AsylbLG", "3, 4, 5, 6, 7, 8")
+	if got := w.count(`SELECT count(*) FROM transition_steps s JOIN cases c ON c.id = s.case_id WHERE c.ref = $1 AND s.status = 'dropped'`, k); got != 6 {
+		t.Errorf("%d steps dropped, want 6", got)
+	}
+	w.ok("anna", "zeige "+k, "nicht mehr nötig")
+	// Keeping them: the steps stay open.
+	w.ok("anna", "rechtskreis K-2026-0002 AsylbLG behalten", "bleiben offen")
+	if got := w.count(`SELECT count(*) FROM transition_steps s JOIN cases c ON c.id = s.case_id WHERE c.ref = 'K-2026-0002' AND s.status = 'open'`); got != 8 {
+		t.Errorf("%d steps open after keeping, want 8", got)
+	}
+
+	// The report: five transitions whose steps were all done 10 days after
+	// the change give a median of 10; the others stay below five cases.
+	for i := 3; i <= 7; i++ {
+		ref := "K-2026-000" + string(rune('0'+i))
+		w.ok("anna", "open P"+ref[len(ref)-1:]+" group=refugee domain=AsylbLG consent=yes", ref)
+		w.ok("anna", "rechtskreis "+ref+" SGB2 since=23.11.2026", "8 Schritte")
+	}
+	if _, err := w.st.Pool().Exec(ctx, `UPDATE transition_steps s SET status = 'done', closed_on = '2026-12-03'
+		FROM cases c WHERE c.id = s.case_id AND c.ref BETWEEN 'K-2026-0003' AND 'K-2026-0007'`); err != nil {
+		t.Fatal(err)
+	}
+	w.at(2026, 12, 31)
+	rep = w.ok("kora", "bericht 2026", "AsylbLG → SGB2", "Tage bis alle Schritte erledigt")
+	line := ""
+	for _, l := range strings.Split(rep.Text, "\n") {
+		if strings.Contains(l, "AsylbLG → SGB2") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "| 7 | 10,0 |") {
+		t.Errorf("report line %q, want 7 changes and a median of 10,0", line)
+	}
+}
