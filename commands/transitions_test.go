@@ -20,7 +20,7 @@ func TestTransitionSteps(t *testing.T) {
 	const k = "K-2026-0001"
 	w.ok("anna", "open AB group=refugee domain=AsylbLG consent=yes", k)
 	w.ok("anna", "consent "+k+" grant jobcenter")
-	w.ok("anna", "rechtskreis "+k+" SGB2 since=23.11.2026", "AsylbLG → SGB2", "8 Schritte", "keine Rechtsberatung",
+	w.ok("anna", "rechtskreis "+k+" SGB2 since=23.11.2026", "AsylbLG → SGB II", "8 Schritte", "keine Rechtsberatung",
 		"Bürgergeld beim Jobcenter beantragen", "23.11.2026", "30.11.2026", "07.12.2026", "21.12.2026",
 		"Einwilligung fehlt", "/kim einwilligung "+k+" erteilen sozialamt", "/kim verweis "+k+" jobcenter")
 	if n := w.count(`SELECT count(*) FROM transition_steps WHERE status = 'open'`); n != 8 {
@@ -28,7 +28,9 @@ func TestTransitionSteps(t *testing.T) {
 	}
 
 	a := kim.Actor{TeamID: "teamA", UserID: w.users["anna"].ID, Today: kim.DateOf(testNow)}
-	item := func(n int) kim.ItemRef { return kim.ItemRef{Kind: kim.ItemTransition, TeamID: "teamA", CaseRef: k, N: n} }
+	item := func(n int) kim.ItemRef {
+		return kim.ItemRef{Kind: kim.ItemTransition, TeamID: "teamA", CaseRef: k, N: n}
+	}
 	for _, ch := range []store.ItemChange{
 		{Item: item(1), Expected: kim.Date{Y: 2026, M: 11, D: 23}, Done: true},
 		{Item: item(2), Expected: kim.Date{Y: 2026, M: 11, D: 30}, Done: true},
@@ -51,7 +53,7 @@ func TestTransitionSteps(t *testing.T) {
 	if got := w.count(`SELECT count(*) FROM transition_steps WHERE n > 3 AND status = 'open' AND due_on IN ('2026-12-07', '2026-12-21')`); got != 5 {
 		t.Errorf("%d untouched steps, want 5", got)
 	}
-	w.ok("anna", "zeige "+k, "Rechtskreiswechsel AsylbLG → SGB2 seit 23.11.2026: 2 erledigt · 6 offen · 0 überfällig",
+	w.ok("anna", "zeige "+k, "Rechtskreiswechsel AsylbLG → SGB II seit 23.11.2026: 2 erledigt · 6 offen · 0 überfällig",
 		"erledigt 23.11.2026", "14.12.2026")
 
 	// Refusals: bad input, other people's cases and templates, roles.
@@ -91,7 +93,7 @@ func TestTransitionSteps(t *testing.T) {
 	if after := w.snapshot(); after != before {
 		t.Fatal("the unconfirmed change back changed data")
 	}
-	w.ok("anna", "rechtskreis "+k+" AsylbLG bestätigen", "SGB2 → AsylbLG", "3, 4, 5, 6, 7, 8")
+	w.ok("anna", "rechtskreis "+k+" AsylbLG bestätigen", "SGB II → AsylbLG", "3, 4, 5, 6, 7, 8")
 	if got := w.count(`SELECT count(*) FROM transition_steps s JOIN cases c ON c.id = s.case_id WHERE c.ref = $1 AND s.status = 'dropped'`, k); got != 6 {
 		t.Errorf("%d steps dropped, want 6", got)
 	}
@@ -114,10 +116,10 @@ func TestTransitionSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.at(2026, 12, 31)
-	rep = w.ok("kora", "bericht 2026", "AsylbLG → SGB2", "Tage bis alle Schritte erledigt")
+	rep = w.ok("kora", "bericht 2026", "AsylbLG → SGB II", "Tage bis alle Schritte erledigt")
 	line := ""
 	for _, l := range strings.Split(rep.Text, "\n") {
-		if strings.Contains(l, "AsylbLG → SGB2") {
+		if strings.Contains(l, "AsylbLG → SGB II") {
 			line = l
 		}
 	}
