@@ -148,8 +148,8 @@ func TestGermanChoices(t *testing.T) {
 		}
 	}
 	// Every option of the table has a German name, unless the word is the
-	// same in German (form=, format=, monitoring=, reassessment=).
-	same := map[string]bool{"form": true, "format": true, "monitoring": true, "reassessment": true}
+	// same in German (form=, format=, monitoring=, reassessment=, partner=).
+	same := map[string]bool{"form": true, "format": true, "monitoring": true, "reassessment": true, "partner": true}
 	for _, top := range Verbs() {
 		walk(top, func(v *Verb) {
 			for _, o := range v.Options {
@@ -241,7 +241,7 @@ func TestGermanUsageAndErrors(t *testing.T) {
 		{"anna", "kontakt " + k + " telefon minuten=viel Hallo", kim.EINVALID, []string{"minuten: „viel“ ist keine Zahl von 0 bis 1440"}, []string{"minutes"}},
 		// Help shows the German sub-commands and values.
 		{"anna", "hilfe ziel", "ok", []string{"**/kim ziel** (goal)", "`/kim ziel neu <fall> <Aufenthalt|Sprache|Arbeit|Bildung|Gesundheit|Wohnen|Familie|Finanzen|Teilhabe> <text> [faellig=<faellig>]`"}, nil},
-		{"anna", "hilfe rechtskreis", "ok", []string{"`/kim rechtskreis <fall> <AsylbLG|SGB II|SGB III|SGB VIII|SGB XII|keiner> [seit=<seit>]`"}, nil},
+		{"anna", "hilfe rechtskreis", "ok", []string{"`/kim rechtskreis <fall> <AsylbLG|SGB II|SGB III|SGB VIII|SGB XII|keiner> [<bestaetigen|behalten>] [seit=<seit>]`"}, nil},
 		{"anna", "hilfe einwilligung", "ok", []string{"`/kim einwilligung <fall> <erteilen|widerrufen> <partner>|verarbeitung [<bestaetigen>] [form=<schriftlich|mündlich>] [datum=<datum>]`"}, nil},
 		{"ben", "help goal", "ok", []string{"**/kim goal** (ziel)", "`/kim goal add <case> <residence|language|work|education|health|housing|family|finances|social> <text> [due=<due>]`"}, nil},
 		{"root", "hilfe bericht", "ok", []string{"[nach=<organisation|gruppe|rechtskreis|handlungsfeld|partner>] [format=<tabelle|csv|diagramm>]"}, nil},
