@@ -54,7 +54,7 @@ func TestTransitionSteps(t *testing.T) {
 		t.Errorf("%d untouched steps, want 5", got)
 	}
 	w.ok("anna", "zeige "+k, "Rechtskreiswechsel AsylbLG → SGB II seit 23.11.2026: 2 erledigt · 6 offen · 0 überfällig",
-		"erledigt 23.11.2026", "14.12.2026")
+		"14.12.2026", "und ein weiterer offener Schritt")
 
 	// Refusals: bad input, other people's cases and templates, roles.
 	w.want("teamA", "root", "admin uebergang neu AsylbLG SGB2 "+strings.Repeat("x", 201), kim.EINVALID)
@@ -84,7 +84,10 @@ func TestTransitionSteps(t *testing.T) {
 		t.Error("the removed step was created")
 	}
 	// Steps already created keep the old text.
-	w.ok("anna", "zeige "+k, "Bürgergeld beim Jobcenter beantragen")
+	if n := w.count(`SELECT count(*) FROM transition_steps s JOIN cases c ON c.id = s.case_id
+		WHERE c.ref = $1 AND s.n = 1 AND s.text LIKE 'Bürgergeld beim Jobcenter beantragen%'`, k); n != 1 {
+		t.Error("a step already created took the edited template's text")
+	}
 
 	// A change back asks first and changes nothing; confirmed, it closes
 	// the six open steps as no longer needed.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -25,6 +26,12 @@ func (v View) StepStatus(s kim.CaseStep) string {
 // partner (with a missing consent named), due day and state; below it the
 // lines that refer an open step's partner or record the missing consent.
 func (v View) StepTable(ref string, steps []kim.CaseStep, consents []kim.Consent) string {
+	return v.stepTable(ref, steps, consents, true)
+}
+
+// stepTable is StepTable, with the referral and consent lines below only
+// when hints is set.
+func (v View) stepTable(ref string, steps []kim.CaseStep, consents []kim.Consent, hints bool) string {
 	rows := make([][]string, len(steps))
 	var refer, missing []string
 	seen := map[string]bool{}
@@ -52,6 +59,9 @@ func (v View) StepTable(ref string, steps []kim.CaseStep, consents []kim.Consent
 		rows[i] = []string{fmt.Sprint(s.N), Cell(s.Text), partner, due, v.StepStatus(s)}
 	}
 	out := Table(v.Heads("head.n", "step.head", "head.partner", "head.due", "head.status"), rows)
+	if !hints {
+		return out
+	}
 	if len(refer) > 0 {
 		out += "\n" + v.T("step.refer", map[string]any{"Lines": strings.Join(refer, " · ")})
 	}
@@ -60,6 +70,9 @@ func (v View) StepTable(ref string, steps []kim.CaseStep, consents []kim.Consent
 	}
 	return out
 }
+
+// cardSteps is how many open steps the card shows.
+const cardSteps = 5
 
 // transitions is the card's section of the Rechtskreiswechsel with steps:
 // the newest with its steps, earlier ones as a line each.
@@ -70,11 +83,31 @@ func (v View) transitions(c kim.Case, list []kim.CaseTransition, consents []kim.
 	var b strings.Builder
 	line := func(t kim.CaseTransition) string {
 		done, open, overdue := t.Counts(v.Today)
+		dropped := len(t.Steps) - done - open
 		return v.T("card.transition", map[string]any{"From": v.Name("legal", t.From), "To": v.Name("legal", t.To), "Date": t.Since,
-			"Done": done, "Open": open, "Overdue": overdue, "N": len(t.Steps)})
+			"Done": done, "Open": open, "Overdue": overdue, "Dropped": dropped, "N": len(t.Steps)})
 	}
+	// The card fits a screen: the newest transition's next open steps
+	// (soonest first), the rest counted; done ones are in the count line.
 	last := list[len(list)-1]
-	fmt.Fprintf(&b, "\n**%s**\n%s\n", line(last), v.StepTable(c.Ref, last.Steps, consents))
+	var open []kim.CaseStep
+	for _, s := range last.Steps {
+		if s.Open() {
+			open = append(open, s)
+		}
+	}
+	slices.SortStableFunc(open, func(a, b kim.CaseStep) int { return a.Due.UTC().Compare(b.Due.UTC()) })
+	more := 0
+	if len(open) > cardSteps {
+		open, more = open[:cardSteps], len(open)-cardSteps
+	}
+	fmt.Fprintf(&b, "\n**%s**\n", line(last))
+	if len(open) > 0 {
+		b.WriteString(v.stepTable(c.Ref, open, consents, false) + "\n")
+	}
+	if more > 0 {
+		b.WriteString(v.T("card.transition_more", map[string]any{"N": more}) + "\n")
+	}
 	for i := len(list) - 2; i >= 0; i-- {
 		b.WriteString(v.T("card.transition_earlier", map[string]any{"Line": line(list[i])}) + "\n")
 	}
