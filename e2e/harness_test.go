@@ -341,7 +341,17 @@ func (e *teamEnv) newChannel(t testing.TB, name string, members ...*user) *model
 // grant runs `/kim admin role @user <role> [options…]` as the admin and returns the answer text.
 func (e *teamEnv) grant(t testing.TB, u *user, role string, options ...string) string {
 	t.Helper()
-	return e.Admin.kimText(t, strings.Join(append([]string{"admin", "role", u.mention(), role}, options...), " "))
+	line := strings.Join(append([]string{"admin", "role", u.mention(), role}, options...), " ")
+	// The admin is shared by the tests running in parallel and kimbot allows
+	// a user 60 commands a minute (a fixed window): a refused grant waits
+	// for the next window.
+	for deadline := time.Now().Add(70 * time.Second); ; {
+		text := e.Admin.kimText(t, line)
+		if !strings.Contains(text, "Zu viele Befehle") && !strings.Contains(text, "Too many commands") || time.Now().After(deadline) {
+			return text
+		}
+		time.Sleep(time.Second)
+	}
 }
 
 // remindNow runs `kimbot remind --now at` for this team's kimbot and returns its output.
