@@ -97,13 +97,14 @@ func (e *Exports) Clean(ctx context.Context) error {
 		}
 		n, err := e.Client.deleteExportPosts(ctx, x.UserID, x.Ref)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("bot: export posts of %s for user %s: %w", x.Ref, x.UserID, err))
+			errs = append(errs, fmt.Errorf("bot: export posts of an erased case for user %s: %w", x.UserID, err))
 			if x.Attempts+1 == cleanupAttempts {
+				// No case reference in logs: the row of export_cleanups names it.
 				e.Log.Error("bot: giving up deleting export posts from Mattermost; delete them by hand (README, Data-subject rights)",
-					"case", x.Ref, "user", x.UserID, "err", err)
+					"team", x.TeamID, "user", x.UserID, "err", err)
 			}
 		} else if n > 0 {
-			e.Log.Info("bot: deleted export posts of an erased case", "case", x.Ref, "posts", n)
+			e.Log.Info("bot: deleted export posts of an erased case", "user", x.UserID, "posts", n)
 		}
 		if err := e.Store.SettleExportCleanup(ctx, x, err == nil); err != nil {
 			errs = append(errs, err)
