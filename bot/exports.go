@@ -228,7 +228,7 @@ func (s *Server) exportForm(w http.ResponseWriter, r *http.Request) {
 	valid, err := s.Store.ExportLinkValid(r.Context(), id, userID, s.clock().Now())
 	if err != nil {
 		s.Log.Error("bot: export link", "err", err)
-		http.Error(w, messages.T("de", "err.unavailable", nil), http.StatusServiceUnavailable)
+		http.Error(w, messages.T("de", "err.unavailable", nil)+"\n"+messages.T("en", "err.unavailable", nil), http.StatusServiceUnavailable) // the reader's language is not known without the database
 		return
 	}
 	if !valid {
@@ -259,7 +259,7 @@ func (s *Server) exportFetch(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.Log.Error("bot: export fetch", "err", err)
-		http.Error(w, messages.T("de", "err.unavailable", nil), http.StatusServiceUnavailable)
+		http.Error(w, messages.T("de", "err.unavailable", nil)+"\n"+messages.T("en", "err.unavailable", nil), http.StatusServiceUnavailable) // the reader's language is not known without the database
 		return
 	}
 	x.ExportedAt = now.UTC().Format("2006-01-02T15:04:05Z")
