@@ -23,20 +23,7 @@ func (r *Runner) correctionStore(a *Args) *store.Store {
 
 // contactEdit corrects a contact: its note, kind, minutes or date.
 func (r *Runner) contactEdit(a *Args) (Reply, error) {
-	var ch store.ContactChange
-	if a.Has("note") {
-		s := a.Str("note")
-		ch.Note = &s
-	}
-	if a.Has("kind") {
-		s := a.Str("kind")
-		ch.Kind = &s
-	}
-	if a.Has("minutes") {
-		m := a.Int("minutes")
-		ch.Minutes = &m
-	}
-	ch.On = a.Date("date")
+	ch := store.ContactChange{Note: a.OptStr("note"), Kind: a.OptStr("kind"), Minutes: a.OptInt("minutes"), On: a.Date("date")}
 	c, k, err := r.svc.Store.EditContact(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), ch)
 	if err != nil {
 		return Reply{}, err

@@ -70,6 +70,25 @@ func (a *Args) Clock(name string) *TimeOfDay {
 // 0 when absent.
 func (a *Args) Int(name string) int { n, _ := a.values[name].(int); return n }
 
+// OptStr returns a pointer to a Word/Text/Choice value, nil when absent: the
+// fields a partial edit changes.
+func (a *Args) OptStr(name string) *string {
+	if !a.Has(name) {
+		return nil
+	}
+	s := a.Str(name)
+	return &s
+}
+
+// OptInt returns a pointer to an Int value, nil when absent.
+func (a *Args) OptInt(name string) *int {
+	if !a.Has(name) {
+		return nil
+	}
+	n := a.Int(name)
+	return &n
+}
+
 // Span returns a Duration value; ok is false when absent.
 func (a *Args) Span(name string) (kim.Span, bool) { s, ok := a.values[name].(kim.Span); return s, ok }
 

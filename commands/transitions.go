@@ -175,21 +175,9 @@ func (r *Runner) transitionAdd(a *Args) (Reply, error) {
 
 // transitionEdit changes the text, partner or offset of a template step.
 func (r *Runner) transitionEdit(a *Args) (Reply, error) {
-	var e store.StepEdit
-	if a.Has("text") {
-		t := a.Str("text")
-		e.Text = &t
-	}
-	if a.Has("partner") {
-		p := a.Str("partner")
-		if noPartner[kim.Fold(p)] {
-			p = ""
-		}
-		e.Partner = &p
-	}
-	if a.Has("days") {
-		d := a.Int("days")
-		e.Days = &d
+	e := store.StepEdit{Text: a.OptStr("text"), Partner: a.OptStr("partner"), Days: a.OptInt("days")}
+	if e.Partner != nil && noPartner[kim.Fold(*e.Partner)] {
+		*e.Partner = ""
 	}
 	if e.Text == nil && e.Partner == nil && e.Days == nil {
 		return Reply{}, usageErr("transition.edit_nothing", a.Verb, nil)
