@@ -70,8 +70,11 @@ func TestRegeneratedCommandToken(t *testing.T) {
 	if _, err := coach.run(t, "/kim hilfe"); err == nil {
 		t.Fatal("a command with the unprovisioned new token was answered")
 	}
-	if out := serveOutput(); !strings.Contains(out, "run `kimbot provision`") {
-		t.Fatalf("no log line names the step:\n%s", out)
+	// The process's output is read asynchronously: wait a moment for the line.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(serveOutput(), "run `kimbot provision`"); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line names the step:\n%s", serveOutput())
+		}
 	}
 
 	env.provision(t)
