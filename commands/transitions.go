@@ -6,9 +6,12 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/messages"
 	"github.com/kimbot-nrw/kimbot/reminders"
 	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
@@ -50,7 +53,7 @@ func (r *Runner) domain(a *Args) (Reply, error) {
 		ch.Open = store.OpenDrop
 		dry, err := r.svc.Store.DryRun().ChangeDomain(r.ctx, r.Actor(), ch)
 		if err != nil {
-			return Reply{}, r.domainErr(err)
+			return Reply{}, legalErr(err)
 		}
 		if len(dry.Dropped) > 0 {
 			return Reply{Text: r.domainQuestion(dry)}, nil
@@ -59,7 +62,7 @@ func (r *Runner) domain(a *Args) (Reply, error) {
 	}
 	res, err := r.svc.Store.ChangeDomain(r.ctx, r.Actor(), ch)
 	if err != nil {
-		return Reply{}, r.domainErr(err)
+		return Reply{}, legalErr(err)
 	}
 	c := res.Case
 	text := r.T("domain.saved", map[string]any{"Ref": c.Ref, "From": r.Name("legal", res.From), "To": r.Name("legal", c.Domain), "Date": ch.Since})
@@ -78,12 +81,33 @@ func (r *Runner) domain(a *Args) (Reply, error) {
 	return Reply{Text: text + "\n" + r.caseLine(c)}, nil
 }
 
-// domainErr names the domain of a refusal as people write it (SGB II).
-func (r *Runner) domainErr(err error) error {
-	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "domain.same" {
-		return kim.Errorf(e.Code, e.Key, map[string]any{"Ref": e.Args["Ref"], "Domain": r.Name("legal", fmt.Sprint(e.Args["Domain"]))})
+// legalErr names the legal domains of a refusal (its From, To and Domain)
+// as people write them, SGB II and keiner, not as kimbot keeps them (SGB2,
+// none), in the reader's language.
+func legalErr(err error) error {
+	e := (*kim.Error)(nil)
+	if !errors.As(err, &e) {
+		return err
 	}
-	return err
+	var args map[string]any
+	for _, k := range []string{"From", "To", "Domain"} {
+		if d, ok := e.Args[k].(string); ok && slices.Contains(kim.LegalDomains, d) {
+			if args == nil {
+				args = maps.Clone(e.Args)
+			}
+			args[k] = legalName(d)
+		}
+	}
+	if args == nil {
+		return err
+	}
+	return &kim.Error{Code: e.Code, Key: e.Key, Args: args, Err: e.Err}
+}
+
+// legalName is a legal domain's label (SGB II, keiner), rendered in the
+// reader's language.
+func legalName(d string) local {
+	return func(lang string) string { return messages.T(lang, "legal."+d, nil) }
 }
 
 // domainQuestion asks whether the open steps of an earlier change still
@@ -94,7 +118,8 @@ func (r *Runner) domainQuestion(dry store.DomainChanged) string {
 		list = append(list, fmt.Sprintf("%d. %s (%s)", s.N, render.Clip(render.OneLine(s.Text), 80), r.Due(&s.Due)))
 	}
 	base := "/kim " + strings.Join(strings.Fields(r.req.Text), " ")
-	return r.T("domain.open_question", map[string]any{"Ref": dry.Case.Ref, "N": len(dry.Dropped), "To": r.Name("legal", dry.Case.Domain),
+	return r.T("domain.open_question", map[string]any{"Ref": dry.Case.Ref, "N": len(dry.Dropped), "From": r.Name("legal", dry.From),
+		"To":    r.Name("legal", dry.Case.Domain),
 		"Steps": "- " + strings.Join(list, "\n- "), "Drop": base + " " + r.T("confirm.word", nil), "Keep": base + " " + r.T("domain.keep_word", nil)})
 }
 
@@ -118,7 +143,7 @@ func (r *Runner) transitionList(a *Args) (Reply, error) {
 	}
 	list, err := r.svc.Store.TransitionTemplates(r.ctx, r.Actor(), from, to)
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, legalErr(err)
 	}
 	var b strings.Builder
 	b.WriteString(r.T("transition.list", map[string]any{"N": len(list)}))
@@ -153,7 +178,8 @@ func (r *Runner) templateTable(steps []kim.StepTemplate) string {
 
 // templateAnswer is the answer to a change of a template step.
 func (r *Runner) templateAnswer(key, from, to string, st kim.StepTemplate) (Reply, error) {
-	return Reply{Text: r.T(key, map[string]any{"From": from, "To": to, "N": st.N}) + "\n" + r.templateTable([]kim.StepTemplate{st})}, nil
+	return Reply{Text: r.T(key, map[string]any{"From": r.Name("legal", from), "To": r.Name("legal", to), "N": st.N}) + "\n" +
+		r.templateTable([]kim.StepTemplate{st})}, nil
 }
 
 // transitionAdd appends a step to a pair's template.
@@ -168,7 +194,7 @@ func (r *Runner) transitionAdd(a *Args) (Reply, error) {
 	}
 	st, err := r.svc.Store.AddTemplateStep(r.ctx, r.Actor(), a.Str("from"), a.Str("to"), a.Str("text"), partner, days)
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, legalErr(err)
 	}
 	return r.templateAnswer("transition.added", a.Str("from"), a.Str("to"), st)
 }
@@ -184,7 +210,7 @@ func (r *Runner) transitionEdit(a *Args) (Reply, error) {
 	}
 	st, err := r.svc.Store.EditTemplateStep(r.ctx, r.Actor(), a.Str("from"), a.Str("to"), a.Int("n"), e)
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, legalErr(err)
 	}
 	return r.templateAnswer("transition.edited", a.Str("from"), a.Str("to"), st)
 }
@@ -193,8 +219,8 @@ func (r *Runner) transitionEdit(a *Args) (Reply, error) {
 func (r *Runner) transitionRemove(a *Args) (Reply, error) {
 	st, err := r.svc.Store.RemoveTemplateStep(r.ctx, r.Actor(), a.Str("from"), a.Str("to"), a.Int("n"))
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, legalErr(err)
 	}
-	return Reply{Text: r.T("transition.removed", map[string]any{"From": a.Str("from"), "To": a.Str("to"), "N": st.N,
+	return Reply{Text: r.T("transition.removed", map[string]any{"From": r.Name("legal", a.Str("from")), "To": r.Name("legal", a.Str("to")), "N": st.N,
 		"Text": render.Cell(st.Text)})}, nil
 }

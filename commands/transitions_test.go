@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -58,11 +59,13 @@ func TestTransitionSteps(t *testing.T) {
 
 	// Refusals: bad input, other people's cases and templates, roles.
 	w.want("teamA", "root", "admin uebergang neu AsylbLG SGB2 "+strings.Repeat("x", 201), kim.EINVALID)
-	w.want("teamA", "root", "admin uebergang neu AsylbLG AsylbLG Text", kim.EINVALID, "kein Rechtskreiswechsel")
+	w.want("teamA", "root", "admin uebergang neu AsylbLG AsylbLG Text", kim.EINVALID, "kein Rechtskreiswechsel",
+		"(AsylbLG, SGB II, SGB III, SGB VIII, SGB XII oder keiner)")
 	w.want("teamA", "root", "admin uebergang neu AsylbLG SGB9 Text", kim.EINVALID)
 	w.want("teamA", "root", "admin uebergang aendern AsylbLG SGB2 1 tage=400", kim.EINVALID)
 	w.want("teamA", "root", "admin uebergang aendern AsylbLG SGB2 1 tage=-1", kim.EINVALID)
-	w.want("teamA", "root", "admin uebergang entfernen SGB3 SGB8 1", kim.ENOTFOUND, "keinen Schritt 1")
+	w.want("teamA", "root", "admin uebergang entfernen SGB3 SGB8 1", kim.ENOTFOUND, "Die Vorlage SGB III → SGB VIII hat keinen Schritt 1.")
+	w.want("teamA", "root", "admin uebergang entfernen keiner SGB2 1", kim.ENOTFOUND, "Die Vorlage keiner → SGB II hat keinen Schritt 1.")
 	w.want("teamA", "root", "admin uebergang neu AsylbLG SGB2 Text partner=niemand", kim.EINVALID)
 	w.want("teamA", "anna", "admin uebergang neu AsylbLG SGB2 Text", kim.EFORBIDDEN)
 	w.want("teamA", "ben", "rechtskreis "+k+" SGB3", kim.ENOTFOUND)
@@ -73,10 +76,25 @@ func TestTransitionSteps(t *testing.T) {
 
 	// The admin edits the template; the next change uses it. 23.11. + 32
 	// days is the 25.12. (a holiday): the step is due on Monday 28.12.
-	w.ok("root", "admin uebergang liste AsylbLG SGB2", "Bürgergeld", "Vorschlag", "keine Rechtsberatung")
-	w.ok("root", "admin übergang ändern AsylbLG SGB2 1 \"Bürgergeld beantragen (Jobcenter Nord)\" tage=32", "Jobcenter Nord", "32 Tage")
-	w.ok("root", "admin uebergang entfernen AsylbLG SGB2 8", "entfernt")
-	w.ok("root", "admin uebergang neu AsylbLG SGB2 \"Bankkonto klären\" tage=3", "Schritt 8")
+	// Their answers name the domains as people write them (SGB II), never
+	// as kimbot keeps them (SGB2).
+	var answers []string
+	admin := func(line string, fragments ...string) {
+		t.Helper()
+		answers = append(answers, w.ok("root", line, fragments...).Text)
+	}
+	admin("admin uebergang liste AsylbLG SGB2", "**AsylbLG → SGB II** (8 Schritte)", "Bürgergeld", "Vorschlag", "keine Rechtsberatung")
+	admin("admin übergang ändern AsylbLG SGB II 1 \"Bürgergeld beantragen (Jobcenter Nord)\" tage=32",
+		"Schritt 1 der Vorlage AsylbLG → SGB II geändert", "Jobcenter Nord", "32 Tage")
+	admin("admin uebergang entfernen AsylbLG SGB2 8", "aus der Vorlage AsylbLG → SGB II entfernt")
+	admin("admin uebergang neu AsylbLG SGB2 \"Bankkonto klären\" tage=3", "Schritt 8 in die Vorlage AsylbLG → SGB II aufgenommen")
+	admin("admin uebergang neu SGB12 keiner \"Abmeldung beim Sozialamt\" partner=sozialamt", "Schritt 1 in die Vorlage SGB XII → keiner aufgenommen")
+	admin("admin uebergang entfernen SGB12 none 1", "aus der Vorlage SGB XII → keiner entfernt")
+	for _, a := range answers {
+		if m := regexp.MustCompile(`SGB\d|\bnone\b`).FindString(a); m != "" {
+			t.Errorf("a template answer shows the key %q:\n%s", m, a)
+		}
+	}
 	w.ok("anna", "open CD group=refugee domain=AsylbLG consent=yes", "K-2026-0002")
 	rep := w.ok("anna", "rechtskreis K-2026-0002 SGB2 since=23.11.2026", "8 Schritte", "Bürgergeld beantragen (Jobcenter Nord)", "28.12.2026",
 		"Bankkonto klären", "26.11.2026")
@@ -92,7 +110,8 @@ func TestTransitionSteps(t *testing.T) {
 	// A change back asks first and changes nothing; confirmed, it closes
 	// the six open steps as no longer needed.
 	before := w.snapshot()
-	w.ok("anna", "rechtskreis "+k+" AsylbLG", "6 Schritte", "nicht mehr nötig", "bestaetigen", "behalten", "Noch ist nichts geändert")
+	w.ok("anna", "rechtskreis "+k+" AsylbLG", "6 Schritte", "Gelten sie nach dem Wechsel SGB II → AsylbLG noch?", "nicht mehr nötig",
+		"bestaetigen", "behalten", "Noch ist nichts geändert")
 	if after := w.snapshot(); after != before {
 		t.Fatal("the unconfirmed change back changed data")
 	}

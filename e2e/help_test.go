@@ -28,7 +28,8 @@ func TestHelpFitsRoleAsPeople(t *testing.T) {
 			[]string{"/kim meeting", "/kim agenda", "/kim admin role", "/kim admin defaults"}},
 		{coord, []string{"(your role: coordinator)", "`/kim meeting <new|list|show> …`", "`/kim agenda <add|post|edit|delete> …`",
 			"`/kim admin partner list`"}, []string{"/kim open", "/kim show", "/kim contact", "/kim goal", "/kim admin role"}},
-		{admin, []string{"(your role: admin)", "`/kim admin <", "`/kim meeting <new|list|show> …`"},
+		{admin, []string{"(your role: admin)", "`/kim admin <", "`/kim meeting <new|list|show> …`",
+			"administration: roles, handovers, team settings, partners, topics, transition templates for changes of legal domain, audit log"},
 			[]string{"/kim open", "/kim show", "/kim contact", "/kim goal"}},
 	} {
 		text := tc.who.kimOK(t, "help", tc.want...)
