@@ -140,13 +140,14 @@ func (r *Runner) meetingList(a *Args) (Reply, error) {
 			"meeting.head.items", "meeting.head.posted", "meeting.head.actions"), rows)}, nil
 }
 
-// meetingShow shows a meeting with its agenda, the barrier preview and its actions.
+// meetingShow shows a meeting with its agenda, the barrier preview, where
+// transitions stall and its actions.
 func (r *Runner) meetingShow(a *Args) (Reply, error) {
 	m, err := r.svc.Store.Meeting(r.ctx, r.req.TeamID, a.Int("meeting"))
 	if err != nil {
 		return Reply{}, err
 	}
-	sum, err := r.svc.Store.BarrierSummary(r.ctx, m)
+	sum, err := r.svc.Store.BarrierSummary(r.ctx, m, r.Today)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -164,6 +165,7 @@ func (r *Runner) meetingShow(a *Args) (Reply, error) {
 		fmt.Fprintf(&b, "%d. %s\n", it.Position, render.OneLine(it.Text))
 	}
 	fmt.Fprintf(&b, "\n**%s**\n%s\n", r.T("agenda.barriers_title", nil), r.barrierPreview(sum))
+	fmt.Fprintf(&b, "\n**%s**\n%s\n", r.T("agenda.stalls_title", nil), render.Stalls(r.Lang, sum))
 	if len(m.Actions) > 0 {
 		rows := make([][]string, len(m.Actions))
 		for i, x := range m.Actions {
@@ -228,7 +230,7 @@ func (r *Runner) agendaPost(a *Args) (Reply, error) {
 	if _, err := chs.Channel(r.ctx, r.req.TeamID, "", m.ChannelID); err != nil {
 		return Reply{}, err
 	}
-	sum, err := r.svc.Store.BarrierSummary(r.ctx, m)
+	sum, err := r.svc.Store.BarrierSummary(r.ctx, m, r.Today)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -147,5 +148,98 @@ func TestTransitionSteps(t *testing.T) {
 	}
 	if !strings.Contains(line, "| 7 | 10,0 |") {
 		t.Errorf("report line %q, want 7 changes and a median of 10,0", line)
+	}
+}
+
+// The agenda's Strukturhinweise show where transitions stall: per template
+// step and partner, in how many open cases of the team the step is overdue
+// on the day of the post; a step overdue in fewer than five cases is not
+// named (small numbers suppressed); nothing of a case is shown (no
+// reference, no pseudonym, not even one an admin wrote into a template).
+// Done steps, closed cases, steps not yet due and another team's cases do
+// not count.
+func TestAgendaTransitionStalls(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	chs := newChannels("netz")
+	w.svc.Channels = chs
+	names := []string{"Amira", "Bilal", "Chiara", "Dawit", "Elif", "Farid", "Goran", "Zora"}
+	// No transition yet: the section says so.
+	w.ok("kora", "meeting new 2026-12-10 14:00 Netzwerk channel=~netz", "**M-1**")
+	w.ok("kora", "meeting show M-1", "Rechtskreiswechsel: wo Übergänge stocken", "Stand 23.11.2026: Kein Schritt")
+
+	w.ok("root", `admin uebergang neu AsylbLG SGB2 "Termin mit Zora beim Jobcenter abstimmen" partner=jobcenter tage=0`, "Schritt 9")
+	for i, name := range names[:7] {
+		ref := fmt.Sprintf("K-2026-%04d", i+1)
+		w.ok("anna", "open "+name+" group=refugee domain=AsylbLG consent=yes", ref)
+		w.ok("anna", "rechtskreis "+ref+" SGB2 since=23.11.2026", "9 Schritte")
+	}
+	w.ok("anna", "open Zora group=refugee domain=SGB2 consent=yes", "K-2026-0008")
+	w.ok("anna", "rechtskreis K-2026-0008 SGB III since=23.11.2026", "4 Schritte")
+	w.want("teamB", "bea", "open Yara group=refugee domain=AsylbLG consent=yes", "ok")
+	w.want("teamB", "bea", "rechtskreis K-2026-0001 SGB II since=23.11.2026", "ok", "8 Schritte")
+	a := kim.Actor{TeamID: "teamA", UserID: w.users["anna"].ID, Today: kim.DateOf(testNow)}
+	if _, err := w.st.ChangeItem(ctx, a, store.ItemChange{Item: kim.ItemRef{Kind: kim.ItemTransition, TeamID: "teamA", CaseRef: "K-2026-0001", N: 1},
+		Expected: kim.Date{Y: 2026, M: 11, D: 23}, Done: true}); err != nil {
+		t.Fatal(err)
+	}
+	w.ok("anna", "abschliessen K-2026-0007 verzogen")
+
+	// On Tuesday 08.12.2026 the steps due 23.11., 30.11. and 07.12. are
+	// overdue; those due 21.12. are not.
+	w.at(2026, 12, 8)
+	w.ok("kora", "agenda post M-1", "~netz")
+	post := chs.last("ch-netz")
+	rows := map[string]string{}
+	for _, l := range strings.Split(post, "\n") {
+		if strings.HasPrefix(l, "| ") && strings.Contains(l, " → ") {
+			cells := strings.Split(strings.Trim(l, "| "), " | ")
+			rows[cells[0]+" · "+strings.ReplaceAll(cells[1], `\`, "")] = cells[2] + " | " + cells[3]
+		}
+	}
+	want := map[string]string{
+		"AsylbLG → SGB II · Bürgergeld beim Jobcenter beantragen (Leistung ab dem Monat der Antragstellung)": "Jobcenter | 5",
+		"AsylbLG → SGB II · AsylbLG-Leistungen beim Sozialamt beenden (Abmeldung, keine Doppelzahlung)":      "Sozialamt | 6",
+		"AsylbLG → SGB II · Gesetzliche Krankenversicherung: Mitgliedschaft bei einer Krankenkasse anmelden": "– | 6",
+		"AsylbLG → SGB II · Aufenthaltserlaubnis bei der Ausländerbehörde beantragen":                        "Ausländerbehörde | 6",
+		"AsylbLG → SGB II · Wohnsitzauflage (§ 12a AufenthG) prüfen":                                         "Ausländerbehörde | 6",
+		"AsylbLG → SGB II · Termin mit […] beim Jobcenter abstimmen":                                         "Jobcenter | 6",
+	}
+	for step, cells := range want {
+		if got, ok := rows[step]; !ok || got != cells {
+			t.Errorf("stall row %q: %q, want %q", step, got, cells)
+		}
+	}
+	if len(rows) != len(want) {
+		t.Errorf("%d stall rows, want %d (the steps of SGB II → SGB III, overdue in one case, not named):\n%s", len(rows), len(want), post)
+	}
+	for _, want := range []string{"**Rechtskreiswechsel: wo Übergänge stocken**", "Stand 08.12.2026",
+		"| Wechsel | Schritt | Partner | Fälle |", "Schritte, die in weniger als 5 Fällen überfällig sind, werden nicht einzeln genannt.",
+		"where changes of legal domain stall"} {
+		if !strings.Contains(post, want) {
+			t.Errorf("agenda post lacks %q:\n%s", want, post)
+		}
+	}
+	// Rows in order: most cases first.
+	if i, j := strings.Index(post, "| Sozialamt | 6 |"), strings.Index(post, "| Jobcenter | 5 |"); i < 0 || j < i {
+		t.Errorf("rows not ordered by cases:\n%s", post)
+	}
+	for _, leak := range append([]string{"K-2026", "@anna", "Kindergeld", "Gemeinschaftsunterkunft", "SGB III", "Arbeitslos"}, names...) {
+		if strings.Contains(post, leak) {
+			t.Errorf("agenda post holds %q:\n%s", leak, post)
+		}
+	}
+	// The coordinator's preview shows what the network sees.
+	w.ok("kora", "meeting show M-1", "Stand 08.12.2026", "| Jobcenter | 5 |", "nicht einzeln genannt")
+
+	// Only small numbers: no step is named. Five of the six cases close.
+	for i := 2; i <= 6; i++ {
+		w.ok("anna", fmt.Sprintf("abschliessen K-2026-%04d verzogen", i))
+	}
+	w.ok("kora", "agenda post M-1", "~netz")
+	post = chs.last("ch-netz")
+	if !strings.Contains(post, "Stand 08.12.2026: Überfällige Schritte beim Rechtskreiswechsel gibt es nur in weniger als 5 Fällen je Schritt") ||
+		strings.Contains(post, "| Wechsel |") || strings.Contains(post, "Sozialamt") {
+		t.Errorf("agenda with small numbers only:\n%s", post)
 	}
 }

@@ -103,6 +103,10 @@ type BarrierSummary struct {
 	Groups []BarrierGroup
 	// LastID is the id of the newest barrier in the summary (0 for none).
 	LastID int64
+	// Stalls are the transition steps overdue on day StallsOn in the team's
+	// open cases, by template step, the most cases first.
+	Stalls   []StepStall
+	StallsOn Date
 }
 
 // AgendaChanged reports whether the agenda of m with the summary differs

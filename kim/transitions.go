@@ -197,3 +197,14 @@ var DefaultTransitions = []DefaultTransition{
 		{"Unterkunftskosten klären, Auszug aus der Gemeinschaftsunterkunft planen", "sozialamt", 28},
 	}},
 }
+
+// StepStall is where transitions stall (the agenda's Strukturhinweise): the
+// steps of one template step of a pair, by its text and partner, that are
+// overdue in the team's open cases. It holds only the admins' step text,
+// the partner's name and counts, never a case.
+type StepStall struct {
+	From, To string
+	Text     string
+	Partner  string // the partner's name; "" for none
+	Count    Count  // overdue steps and the distinct cases behind them
+}

@@ -44,8 +44,9 @@ type MeetingSource interface {
 	UpcomingMeetings(ctx context.Context, from, until time.Time) ([]store.AgendaMeeting, error)
 	// Meeting returns meeting n of a team with its agenda.
 	Meeting(ctx context.Context, teamID string, n int) (kim.Meeting, error)
-	// BarrierSummary returns the barriers the agenda of m shows.
-	BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierSummary, error)
+	// BarrierSummary returns the barriers the agenda of m shows, and where
+	// transitions stall on day today.
+	BarrierSummary(ctx context.Context, m kim.Meeting, today kim.Date) (kim.BarrierSummary, error)
 	// AgendaPosted records that the agenda of a meeting was posted.
 	AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time, items int, lastBarrier int64) error
 }
@@ -102,6 +103,7 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 		}
 		var posted kim.Meeting
 		var sum kim.BarrierSummary
+		today := kim.DateOf(p.Now.In(m.Location()))
 		o, err := p.Deliver(ctx, Delivery{
 			Key:       key,
 			Kind:      agendaPostKind,
@@ -114,7 +116,7 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 				if posted, err = p.Meetings.Meeting(ctx, m.TeamID, m.N); err != nil {
 					return kim.Message{}, err
 				}
-				if sum, err = p.Meetings.BarrierSummary(ctx, posted); err != nil {
+				if sum, err = p.Meetings.BarrierSummary(ctx, posted, today); err != nil {
 					return kim.Message{}, err
 				}
 				if !kim.AgendaChanged(posted, sum) {
@@ -123,13 +125,13 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 				return kim.Message{Text: render.Agenda(posted, sum)}, nil
 			},
 			OnSent: func(ctx context.Context, postID string) error {
-				a := kim.Actor{TeamID: m.TeamID, UserID: agendaActor, Today: kim.DateOf(p.Now.In(m.Location()))}
+				a := kim.Actor{TeamID: m.TeamID, UserID: agendaActor, Today: today}
 				if posted.ID == 0 { // found after a crash: record what stands now
 					var err error
 					if posted, err = p.Meetings.Meeting(ctx, m.TeamID, m.N); err != nil {
 						return err
 					}
-					if sum, err = p.Meetings.BarrierSummary(ctx, posted); err != nil {
+					if sum, err = p.Meetings.BarrierSummary(ctx, posted, today); err != nil {
 						return err
 					}
 				}

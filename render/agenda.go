@@ -8,6 +8,7 @@ import (
 	"github.com/kimbot-nrw/kimbot/inert"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/reports"
 )
 
 // maxPost is below Mattermost's post limit of 16 383 characters.
@@ -38,7 +39,8 @@ func GroupLabel(lang string, g kim.BarrierGroup) string {
 // Agenda is the agenda post of a meeting for its channel: German first
 // (the network's working language), one English line after it. It names
 // the barriers by partner or topic with counts and the texts coaches wrote
-// for the network, never a case reference or a pseudonym. Every text that
+// for the network, and where transitions stall (Stalls), never a case
+// reference or a pseudonym. Every text that
 // comes from people is inert (package inert): no mention, image or link.
 func Agenda(m kim.Meeting, sum kim.BarrierSummary) string {
 	de := func(id string, data map[string]any) string { return messages.T("de", id, data) }
@@ -85,9 +87,11 @@ func Agenda(m kim.Meeting, sum kim.BarrierSummary) string {
 				}
 			}
 		}
+		fmt.Fprintf(&b, "\n**%s**\n%s\n", de("agenda.stalls_title", nil), Stalls("de", sum))
 		n := len(m.Items)
 		fmt.Fprintf(&b, "\n---\n_%s_", messages.T("en", "agenda.post.english", map[string]any{
-			"Title": inert.Inline(OneLine(m.Title)), "When": MeetingTime("en", m), "Items": n, "Barriers": sum.Total}))
+			"Title": inert.Inline(OneLine(m.Title)), "When": MeetingTime("en", m), "Items": n, "Barriers": sum.Total,
+			"Stalls": len(sum.Stalls)}))
 		return b.String()
 	}
 	text := head(true)
@@ -98,4 +102,54 @@ func Agenda(m kim.Meeting, sum kim.BarrierSummary) string {
 		text = Clip(text, maxPost)
 	}
 	return text
+}
+
+// maxStalls is how many template steps the stall table lists.
+const maxStalls = 10
+
+// Stalls is where transitions stall, in lang: the template steps overdue in
+// the team's open cases with the number of cases, the most first. A step
+// overdue in fewer than reports.MinCases cases is not named at all (the
+// post goes to the whole network, whose partners may know the one person a
+// small figure is about); one line says that there are such steps. It
+// shows only the pair, the admins' step text, the partner's name and
+// counts, each inert; never a case.
+func Stalls(lang string, sum kim.BarrierSummary) string {
+	t := func(id string, data map[string]any) string { return messages.T(lang, id, data) }
+	var shown []kim.StepStall
+	small := false
+	for _, x := range sum.Stalls {
+		if (reports.Cell{N: float64(x.Count.Cases), Cases: x.Count.Cases}).Hidden() {
+			small = true
+			continue
+		}
+		shown = append(shown, x)
+	}
+	data := map[string]any{"Date": sum.StallsOn, "Min": reports.MinCases}
+	switch {
+	case len(sum.Stalls) == 0:
+		return t("agenda.stalls_none", data)
+	case len(shown) == 0:
+		return t("agenda.stalls_only_small", data)
+	}
+	var b strings.Builder
+	b.WriteString(t("agenda.stalls_intro", data) + "\n\n")
+	b.WriteString("| " + t("agenda.stalls_head.pair", nil) + " | " + t("agenda.stalls_head.step", nil) + " | " +
+		t("agenda.stalls_head.partner", nil) + " | " + t("agenda.stalls_head.cases", nil) + " |\n| --- | --- | --- | ---: |")
+	for i, x := range shown {
+		if i == maxStalls {
+			b.WriteString("\n\n" + t("agenda.stalls_more", map[string]any{"N": len(shown) - maxStalls}))
+			break
+		}
+		partner := "–"
+		if x.Partner != "" {
+			partner = inert.Inline(Clip(OneLine(x.Partner), 60))
+		}
+		fmt.Fprintf(&b, "\n| %s → %s | %s | %s | %d |", t("legal."+x.From, nil), t("legal."+x.To, nil),
+			inert.Inline(Clip(OneLine(x.Text), 120)), partner, x.Count.Cases)
+	}
+	if small {
+		b.WriteString("\n\n" + t("agenda.stalls_small", data))
+	}
+	return b.String()
 }

@@ -125,7 +125,7 @@ func TestBarrierLifecycle(t *testing.T) {
 	}
 	summary := func() kim.BarrierSummary {
 		t.Helper()
-		sum, err := s.BarrierSummary(ctx, m)
+		sum, err := s.BarrierSummary(ctx, m, a.Today)
 		if err != nil {
 			t.Fatal(err)
 		}

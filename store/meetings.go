@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/mask"
 )
 
 // Limits of meetings.
@@ -208,10 +210,11 @@ func barrierWindow(ctx context.Context, tx pgx.Tx, m kim.Meeting) (since *time.T
 // BarrierSummary returns the team's confirmed barriers recorded from the day
 // of the meeting before m up to m's day, grouped by partner or topic, with
 // their texts masked again with the pseudonyms of all the team's cases (a
-// case opened since may have one that a text holds). It never returns which
-// case a barrier came from.
-func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierSummary, error) {
-	sum := kim.BarrierSummary{Until: m.Day()}
+// case opened since may have one that a text holds), and where transitions
+// stall on day today (transitionStalls). It never returns which case a
+// barrier or a step came from.
+func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting, today kim.Date) (kim.BarrierSummary, error) {
+	sum := kim.BarrierSummary{Until: m.Day(), StallsOn: today}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		since, until, err := barrierWindow(ctx, tx, m)
 		if err != nil {
@@ -293,9 +296,36 @@ func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting) (kim.BarrierS
 			}
 			return strings.ToLower(sum.Groups[i].Label()) < strings.ToLower(sum.Groups[j].Label())
 		})
-		return nil
+		sum.Stalls, err = transitionStalls(ctx, tx, m.TeamID, today, masker)
+		return err
 	})
 	return sum, wrap("unable to summarise barriers", err)
+}
+
+// transitionStalls returns the transition steps overdue on day today in the
+// team's open cases, counted per pair, step text and partner, the most
+// cases first: only the text of the admins' template (masked with the
+// team's pseudonyms all the same), the partner's name and counts, never a
+// case. Steps closed as done or no longer needed, and those of closed or
+// erased cases, do not count.
+func transitionStalls(ctx context.Context, tx pgx.Tx, teamID string, today kim.Date, masker *mask.Masker) ([]kim.StepStall, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT d.from_domain, d.to_domain, s.text, coalesce(p.name, ''), count(*), count(DISTINCT s.case_id)
+		FROM transition_steps s JOIN cases c ON c.id = s.case_id JOIN domain_changes d ON d.id = s.change_id
+			LEFT JOIN partners p ON p.id = s.partner_id
+		WHERE c.team_id = $1 AND c.closed_on IS NULL AND s.status = 'open' AND s.due_on < $2 AND s.text <> ''
+		GROUP BY d.from_domain, d.to_domain, s.text, p.name
+		ORDER BY 6 DESC, 5 DESC, `+fmt.Sprintf(domainOrder, "d.from_domain")+`, `+fmt.Sprintf(domainOrder, "d.to_domain")+`, min(s.pos), s.text`,
+		teamID, today.UTC())
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.StepStall, error) {
+		var x kim.StepStall
+		err := r.Scan(&x.From, &x.To, &x.Text, &x.Partner, &x.Count.N, &x.Count.Cases)
+		x.Text = masker.Mask(x.Text).Text
+		return x, err
+	})
 }
 
 const actionColumns = `x.id, x.n, m.n, x.owner_id, coalesce(u.username, ''), x.text, x.due_on, x.done_on`
