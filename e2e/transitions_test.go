@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/kimbot-nrw/kimbot/devstack"
+	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/reminders"
 )
 
@@ -60,4 +63,158 @@ func TestTransitionThroughMattermost(t *testing.T) {
 	if done != 2 || moved != 1 || untouched != 5 {
 		t.Errorf("steps done %d (want 2), step 3 moved %d (want 1), others untouched %d (want 5)", done, moved, untouched)
 	}
+}
+
+// An admin edits the AsylbLG → SGB II template through Mattermost and the next changes use the
+// edited steps; the network meeting's agenda, read from its channel, shows where these steps
+// stall (per step and partner, counts of five cases or more only, no case); done on every step of five cases through
+// the digest gives the report's median; a change back while steps are open asks first, changes
+// nothing unconfirmed, and closes the open steps as "nicht mehr nötig" only after bestaetigen.
+func TestTransitionTemplateAgendaReportThroughMattermost(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t, withOwnKimbot()) // its reminder pass must touch no other test's team
+	admin := env.newUser(t, "verwaltung", "de")
+	coach := env.newUser(t, "coach", "de")
+	coord := env.newUser(t, "koordination", "de")
+	env.grant(t, admin, "admin")
+	env.grant(t, coach, "coach", "org=Caritas")
+	env.grant(t, coord, "coordinator")
+	netz := env.newChannel(t, "netzwerk", coord)
+	today := remToday()
+
+	// The admin edits the template: step 1 changed, steps 3 to 8 removed, one added. The
+	// answers name the domains as people write them.
+	admin.kimOK(t, "admin uebergang liste AsylbLG SGB II", "**AsylbLG → SGB II** (8 Schritte)", "Vorschlag (ungeprüft)")
+	admin.kimOK(t, `admin übergang ändern AsylbLG SGB II 1 "Bürgergeld beim Jobcenter Nord beantragen" tage=2`,
+		"Schritt 1 der Vorlage AsylbLG → SGB II geändert", "Jobcenter Nord", "2 Tage")
+	for i := 0; i < 6; i++ {
+		admin.kimOK(t, "admin uebergang entfernen AsylbLG SGB II 3", "aus der Vorlage AsylbLG → SGB II entfernt")
+	}
+	admin.kimOK(t, `admin uebergang neu AsylbLG SGB II "Bankkonto für die Leistungen klären" tage=3`,
+		"Schritt 3 in die Vorlage AsylbLG → SGB II aufgenommen")
+	admin.kimOK(t, "admin uebergang liste AsylbLG SGB II", "(3 Schritte)", "Bürgergeld beim Jobcenter Nord beantragen",
+		"AsylbLG-Leistungen beim Sozialamt beenden", "Bankkonto für die Leistungen klären")
+
+	// Five cases change AsylbLG → SGB II, 8 to 16 days ago (within this year, so that the
+	// report of this year holds them); each change brings the three edited steps.
+	names := []string{"Amira", "Bilal", "Chiara", "Dawit", "Elif"}
+	var refs []string
+	var since []kim.Date
+	for i, name := range names {
+		d := today.AddDays(-8 - 2*i)
+		if d.Y != today.Y {
+			d = kim.Date{Y: today.Y, M: 1, D: 1}
+		}
+		ref := caseRefRE.FindString(coach.kimOK(t, fmt.Sprintf(`neu %s gruppe=geflüchtete rechtskreis=AsylbLG einwilligung=ja datum=%s`, name, d.German())))
+		text := coach.kimOK(t, "rechtskreis "+ref+" SGB II seit="+d.German(), "AsylbLG → SGB II", "3 Schritte",
+			"Bürgergeld beim Jobcenter Nord beantragen", reminders.NextWorkday(d.AddDays(2)).German(),
+			"Bankkonto für die Leistungen klären", reminders.NextWorkday(d.AddDays(3)).German())
+		if strings.Contains(text, "Gesetzliche Krankenversicherung") {
+			t.Errorf("a step removed from the template was created:\n%s", text)
+		}
+		refs, since = append(refs, ref), append(since, d)
+	}
+
+	// The agenda in the network's channel: per step and partner the number of cases in which
+	// it is overdue today, and nothing of a case.
+	day := meetingDay(2)
+	coord.kimOK(t, fmt.Sprintf("treffen neu %s 14:00 Netzwerktreffen kanal=~%s", day.German(), netz.Name), "**M-1**")
+	coord.kimOK(t, "tagesordnung posten M-1", "~"+netz.Name)
+	posts := coord.botPosts(t, netz.Id)
+	if len(posts) != 1 {
+		t.Fatalf("%d bot posts in ~%s, want 1:\n%s", len(posts), netz.Name, postsText(posts))
+	}
+	post := posts[0].Message
+	for _, step := range []struct {
+		text, partner string
+		days          int
+	}{
+		{"Bürgergeld beim Jobcenter Nord beantragen", "Jobcenter", 2},
+		{"AsylbLG-Leistungen beim Sozialamt beenden", "Sozialamt", 7},
+		{"Bankkonto für die Leistungen klären", "–", 3},
+	} {
+		n := 0
+		for _, d := range since {
+			if reminders.NextWorkday(d.AddDays(step.days)).Before(today) {
+				n++
+			}
+		}
+		line := ""
+		for _, l := range strings.Split(post, "\n") {
+			if strings.HasPrefix(l, "| AsylbLG → SGB II | "+step.text) {
+				line = l
+			}
+		}
+		// A step overdue in fewer than five cases is not named.
+		if want := fmt.Sprintf("| %s | %d |", step.partner, n); n >= 5 && !strings.HasSuffix(line, want) || n < 5 && line != "" {
+			t.Errorf("stall row of %q: %q, want it to end in %q (%d cases; none under 5):\n%s", step.text, line, want, n, post)
+		}
+	}
+	for _, want := range []string{"**Rechtskreiswechsel: wo Übergänge stocken**", "Stand " + today.German(), "| Wechsel | Schritt | Partner | Fälle |"} {
+		if !strings.Contains(post, want) {
+			t.Errorf("agenda post lacks %q:\n%s", want, post)
+		}
+	}
+	noCaseData(t, post, refs, names)
+	t.Logf("agenda post:\n%s", devstack.Tail(post, 20))
+
+	// Done on every step of the five cases through the digest of a later working day.
+	env.remindNow(t, remAt(reminders.NextWorkday(today.AddDays(5)), 8, 0))
+	p := coach.remExpect(t, 1)[0]
+	for _, ref := range refs {
+		for n := 1; n <= 3; n++ {
+			p = coach.press(t, p, remItem(t, p, ref, fmt.Sprintf("Übergangsschritt %d:", n), "done").Id)
+		}
+	}
+	db := env.kimbotDB(t)
+	var done int
+	if err := db.QueryRow(ctxT(t), `SELECT count(*) FROM transition_steps s JOIN cases c ON c.id = s.case_id
+		WHERE c.team_id = $1 AND c.ref = ANY($2) AND s.status = 'done' AND s.closed_on = $3::date`,
+		env.Team.Id, refs, today.String()).Scan(&done); err != nil {
+		t.Fatal(err)
+	}
+	if done != 15 {
+		t.Fatalf("%d steps done today, want 15", done)
+	}
+
+	// A change back while steps are open asks first and changes nothing.
+	six := caseRefRE.FindString(coach.kimOK(t, `neu Farid gruppe=geflüchtete rechtskreis=AsylbLG einwilligung=ja`))
+	coach.kimOK(t, "rechtskreis "+six+" SGB II", "3 Schritte")
+	state := func() (domain string, open, dropped, changes int) {
+		t.Helper()
+		if err := db.QueryRow(ctxT(t), `SELECT c.legal_domain,
+				(SELECT count(*) FROM transition_steps s WHERE s.case_id = c.id AND s.status = 'open'),
+				(SELECT count(*) FROM transition_steps s WHERE s.case_id = c.id AND s.status = 'dropped' AND s.closed_on = $3::date),
+				(SELECT count(*) FROM domain_changes d WHERE d.case_id = c.id)
+			FROM cases c WHERE c.team_id = $1 AND c.ref = $2`, env.Team.Id, six, today.String()).Scan(&domain, &open, &dropped, &changes); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	coach.kimOK(t, "rechtskreis "+six+" AsylbLG", "noch 3 Schritte des letzten Rechtskreiswechsels offen",
+		"Gelten sie nach dem Wechsel SGB II → AsylbLG noch?", "Noch ist nichts geändert", "`/kim rechtskreis "+six+" AsylbLG bestaetigen`")
+	if d, open, dropped, changes := state(); d != "SGB2" || open != 3 || dropped != 0 || changes != 1 {
+		t.Fatalf("the unconfirmed change back changed the case: domain %s, %d open, %d dropped, %d changes", d, open, dropped, changes)
+	}
+	coach.kimOK(t, "zeige "+six, "Rechtskreiswechsel AsylbLG → SGB II seit "+today.German()+": 0 erledigt · 3 offen")
+	coach.kimOK(t, "rechtskreis "+six+" AsylbLG bestätigen", "SGB II → AsylbLG", "Die offenen Schritte 1, 2, 3 des früheren Wechsels sind als „nicht mehr nötig“ geschlossen")
+	if d, open, dropped, changes := state(); d != "AsylbLG" || open != 0 || dropped != 3 || changes != 2 {
+		t.Errorf("the confirmed change back: domain %s, %d open, %d dropped today (want 3), %d changes", d, open, dropped, changes)
+	}
+	coach.kimOK(t, "zeige "+six, "3 nicht mehr nötig")
+
+	// The report of the year counts six changes AsylbLG → SGB II, with the median days until
+	// all steps were done over the five complete ones, and no overdue step.
+	days := make([]int, len(since))
+	for i, d := range since {
+		days[i] = d.DaysUntil(today)
+	}
+	slices.Sort(days)
+	rep := coord.kimOK(t, fmt.Sprintf("bericht %d", today.Y), "Tage bis alle Schritte erledigt (Median)")
+	for _, want := range []string{fmt.Sprintf("| AsylbLG → SGB II | 6 | %d,0 | 0 |", days[2]), "| SGB II → AsylbLG | <5 Fälle |"} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("report lacks %q:\n%s", want, rep)
+		}
+	}
+	t.Logf("report:\n%s", devstack.Tail(rep, 30))
 }
