@@ -11,7 +11,10 @@ import (
 // team keeps their kimbot role in the database, but their button presses are
 // refused (buttons.go) and the digest pass leaves the team out of their digest
 // (reminders.Members). Slash commands and dialog submissions need no check:
-// Mattermost takes them only from members of the team.
+// Mattermost takes them only from members of the team. A user deactivated in
+// Mattermost stays a member of their teams there, but counts as none: they
+// get no digests and no agenda reminders (TeamMembers), and cannot log in to
+// press or type anything.
 
 // membersBatch is how many user ids one request of TeamMembers asks about.
 const membersBatch = 200
@@ -29,8 +32,9 @@ func (c *Client) TeamMember(ctx context.Context, teamID, userID string) (bool, e
 	return m.DeleteAt == 0, nil
 }
 
-// TeamMembers returns which of the users are members of the team in
-// Mattermost, one request per 200 users. It implements reminders.Members.
+// TeamMembers returns which of the users are active members of the team in
+// Mattermost (not removed from it, not deactivated), two requests per 200
+// users. It implements reminders.Members.
 func (c *Client) TeamMembers(ctx context.Context, teamID string, userIDs []string) (map[string]bool, error) {
 	out := make(map[string]bool, len(userIDs))
 	for start := 0; start < len(userIDs); start += membersBatch {
@@ -39,9 +43,22 @@ func (c *Client) TeamMembers(ctx context.Context, teamID string, userIDs []strin
 		if err != nil {
 			return nil, apiErr("team members by ids", resp, err)
 		}
+		var members []string
 		for _, m := range list {
 			if m != nil && m.DeleteAt == 0 {
-				out[m.UserId] = true
+				members = append(members, m.UserId)
+			}
+		}
+		if len(members) == 0 {
+			continue
+		}
+		users, resp, err := c.api.GetUsersByIds(ctx, members)
+		if err != nil {
+			return nil, apiErr("users by ids", resp, err)
+		}
+		for _, u := range users {
+			if u != nil && u.DeleteAt == 0 {
+				out[u.Id] = true
 			}
 		}
 	}

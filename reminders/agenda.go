@@ -3,7 +3,8 @@ package reminders
 // The coordinators' jobs of the reminder pass (SPEC §4): the automatic
 // agenda post at 09:00 a team-set number of working days before each meeting
 // (agenda_lead_workdays, default 2), and a DM to the meeting's creator at
-// 09:00 on the working day before the meeting while its agenda is empty.
+// 09:00 on the working day before the meeting while its agenda is empty
+// (not to a creator who has left the team or was deactivated in Mattermost).
 // Both go through the Deliverer, so each happens once.
 
 import (
@@ -170,9 +171,31 @@ func agendaFailed(ctx context.Context, p *Pass, x store.AgendaMeeting, id, reaso
 		Day:       kim.DateOf(p.Now.In(m.Location())),
 		MeetingID: m.ID,
 		Expires:   m.StartsAt.Add(agendaLookback),
-		Message: kim.Message{Text: messages.T(lang, id, map[string]any{"Title": m.Title, "Ref": m.Ref(),
-			"When": render.MeetingTime(lang, m), "Channel": m.ChannelName, "Reason": inert.Inline(clipReason(reason))})},
+		Build: func(ctx context.Context) (kim.Message, error) {
+			if !p.member(ctx, m.TeamID, m.CreatedBy) {
+				return kim.Message{}, nil
+			}
+			return kim.Message{Text: messages.T(lang, id, map[string]any{"Title": m.Title, "Ref": m.Ref(),
+				"When": render.MeetingTime(lang, m), "Channel": m.ChannelName, "Reason": inert.Inline(clipReason(reason))})}, nil
+		},
 	})
+}
+
+// member reports whether the user is still an active member of the team in
+// Mattermost, for a DM about the team's meetings: a coordinator removed from
+// the team (or deactivated) gets none, and the delivery is settled as empty.
+// Without Members, or when Mattermost does not answer (the DM would fail as
+// well and be retried), it says yes.
+func (p *Pass) member(ctx context.Context, teamID, userID string) bool {
+	if p.svc.Members == nil {
+		return true
+	}
+	in, err := p.svc.Members.TeamMembers(ctx, teamID, []string{userID})
+	if err != nil {
+		p.Log.Warn("reminders: unable to check team membership; the DM goes out unchecked", "err", err)
+		return true
+	}
+	return in[userID]
 }
 
 // clipReason keeps a reason short enough for a DM.
@@ -184,7 +207,8 @@ func clipReason(s string) string {
 }
 
 // agendaReminders reminds the creator of each meeting whose agenda is still
-// empty on the working day before it.
+// empty on the working day before it, while they are an active member of the
+// meeting's team.
 func agendaReminders(ctx context.Context, p *Pass) error {
 	list, err := p.Meetings.UpcomingMeetings(ctx, p.Now, p.Now.Add(agendaHorizon))
 	if err != nil {
@@ -205,7 +229,7 @@ func agendaReminders(ctx context.Context, p *Pass) error {
 			Expires:   m.StartsAt,
 			Build: func(ctx context.Context) (kim.Message, error) {
 				cur, err := p.Meetings.Meeting(ctx, m.TeamID, m.N)
-				if err != nil || len(cur.Items) > 0 {
+				if err != nil || len(cur.Items) > 0 || !p.member(ctx, m.TeamID, m.CreatedBy) {
 					return kim.Message{}, err
 				}
 				return kim.Message{Text: messages.T(lang, "agenda.reminder", map[string]any{

@@ -3,7 +3,10 @@ package reminders_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/reminders"
@@ -59,4 +62,39 @@ func TestDigestRemovedMember(t *testing.T) {
 	m.down = true
 	w.pass(berlin(12, 8, 8, 0))
 	w.expectPosts("anna", 1)
+}
+
+// A coordinator removed from the team (or deactivated: bot.Client.TeamMembers
+// counts them out alike) gets no empty-agenda reminder; the delivery is
+// settled as empty, so later passes do not ask again. Another coordinator's
+// meeting the same day is reminded.
+func TestAgendaReminderRemovedCreator(t *testing.T) {
+	w := newPassWorld(t)
+	m := &fakeMembers{removed: map[string]bool{"t1/kora": true}}
+	w.svc.Members = m
+	created := time.Date(2026, 11, 23, 10, 0, 0, 0, kim.Berlin)
+	var meetings []kim.Meeting
+	for _, by := range []string{"kora", "anna"} {
+		x, err := w.s.CreateMeeting(w.ctx, kim.Actor{TeamID: "t1", UserID: by}, kim.Meeting{Title: "Treffen von " + by,
+			StartsAt: berlin(12, 3, 14, 0), ChannelID: "ch-netz", ChannelName: "netz", CreatedAt: created})
+		if err != nil {
+			t.Fatal(err)
+		}
+		meetings = append(meetings, x)
+	}
+	w.pass(berlin(12, 2, 9, 0)) // the working day before: both agendas are empty
+	w.pass(berlin(12, 2, 9, 1))
+	w.expectPosts("kora", 0)
+	if dm := w.expectPosts("anna", 1)[0]; !strings.Contains(text(dm), "Treffen von anna") {
+		t.Errorf("anna's reminder: %s", text(dm))
+	}
+	key := fmt.Sprintf("agenda-reminder:%d", meetings[0].ID)
+	if rec, err := w.s.Delivery(w.ctx, key, nil); err != nil || rec.Status != "empty" {
+		t.Errorf("the removed coordinator's reminder: %+v %v", rec, err)
+	}
+	calls := m.calls
+	w.pass(berlin(12, 2, 10, 0))
+	if m.calls != calls {
+		t.Errorf("a later pass asked again: %d requests", m.calls-calls)
+	}
 }
