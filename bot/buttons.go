@@ -10,6 +10,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/kimbot-nrw/kimbot/commands"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
 )
@@ -97,8 +98,14 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 	}
 	res := s.Buttons.Press(ctx, kim.Press{
 		UserID: req.UserId, PostID: req.PostId, ChannelID: req.ChannelId, ActionID: actionID,
-		Verb: verb, TeamID: teamID, Fields: fields[pressFields:], Signed: signed,
+		Verb: verb, TeamID: teamID, Fields: fields[pressFields:], Signed: signed, TriggerID: req.TriggerId,
 	})
+	if res.Form != nil {
+		text := s.openItemForm(ctx, lang, req, actionID, teamID, key, *res.Form)
+		s.Log.Info("button press", "verb", verb, "form", res.Form.Verb, "ms", time.Since(start).Milliseconds())
+		writeJSON(w, &model.PostActionIntegrationResponse{EphemeralText: text, SkipSlackParsing: true})
+		return
+	}
 	out := &model.PostActionIntegrationResponse{EphemeralText: res.Ephemeral, SkipSlackParsing: true}
 	if res.Status != "" {
 		up, err := s.settledPost(post, actionID, userID, key, res)
@@ -110,6 +117,57 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Log.Info("button press", "verb", verb, "settled", res.Status != "", "ms", time.Since(start).Milliseconds())
 	writeJSON(w, out)
+}
+
+// openItemForm opens the form a digest item's "done" stands for (an
+// assessment, a contact) with the press's trigger id, as `/kim <verb> <case>`
+// would, and returns the presser's answer. The commands check the caller's
+// role, the case and that the item's date is still the button's; the dialog
+// is bound to the button, so that saving it settles the item in the post
+// (dialogSubmit). Nothing changes until then.
+func (s *Server) openItemForm(ctx context.Context, lang string, req model.PostActionIntegrationRequest, actionID, teamID, key string, f kim.ItemForm) string {
+	failed := messages.T(lang, "remind.form_failed."+f.Verb, map[string]any{"Ref": f.CaseRef})
+	if req.TriggerId == "" {
+		return failed
+	}
+	reply := s.run(ctx, req.UserId, commands.Request{TeamID: teamID, ChannelID: req.ChannelId, TriggerID: req.TriggerId,
+		Text: f.Verb + " " + f.CaseRef, Item: &f})
+	commandsTotal.WithLabelValues("button "+reply.Verb, reply.Outcome).Inc()
+	if reply.Dialog == nil {
+		return reply.Text
+	}
+	if err := s.openDialog(ctx, req.TriggerId, req.UserId, teamID, reply.Dialog, req.PostId, actionID, key); err != nil {
+		s.Log.Error("bot: unable to open the form of a digest item", "err", err)
+		return failed
+	}
+	return messages.T(lang, "remind.form_opened", nil)
+}
+
+// settleFormItem settles the digest item whose button opened a form once the
+// form was saved: the item's buttons go (but "open"), a status line says what
+// was recorded. A post that has changed since (the item snoozed, the post
+// gone) stays as it is.
+func (s *Server) settleFormItem(ctx context.Context, lang, userID, callbackID, postID, actionID, key string) {
+	post, resp, err := s.Bot.api.GetPost(ctx, postID, "")
+	if err != nil {
+		s.Log.Warn("bot: unable to read the digest of a saved form", "err", apiErr("get post", resp, err))
+		return
+	}
+	postKey, _ := post.GetProp(DeliveryProp).(string)
+	if post.UserId != s.Bot.BotID || post.DeleteAt != 0 || post.GetAction(actionID) == nil || postKey != key {
+		return
+	}
+	form, _, _ := strings.Cut(callbackID, " ")
+	up, err := s.settledPost(post, actionID, userID, key, kim.PressResult{
+		Status: messages.T(lang, "remind.status.saved."+form, nil), Keep: []string{kim.VerbOpen}})
+	if err == nil {
+		if _, resp, err = s.Bot.api.UpdatePost(ctx, post.Id, up); err != nil {
+			err = apiErr("update post", resp, err)
+		}
+	}
+	if err != nil {
+		s.Log.Warn("bot: unable to settle the digest item of a saved form", "err", err)
+	}
 }
 
 // postButtons reads ButtonsProp of a post: action id → verb, team, fields.

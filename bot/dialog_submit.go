@@ -25,6 +25,13 @@ import (
 // submitter's. A state is good for one successful submission (within its
 // hour); refused input may be corrected and sent again. The answer of a successful submission
 // goes to the user ephemerally through the slash command's response_url.
+//
+// A dialog opened by a digest's "done" button has no response_url: its
+// answer comes as a DM from the bot. Its state is bound to the button as
+// well (post id, action id, delivery key), and saving it settles the item
+// in the digest (settleFormItem). The web client submits with the team it
+// shows, which for a DM may be another of the user's teams: the state's team
+// counts then, once Mattermost confirms the user is still its member.
 
 // dialogReplyTTL is how long the response_url of a slash command that opened
 // a dialog is kept (Mattermost accepts it for 30 minutes).
@@ -89,11 +96,13 @@ func (s *Server) dialogSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fields, mac, st := checkState(s.Store.Keys(), req.State, s.clock().Now())
-	if st == stateForged || len(fields) != 4 || fields[0] != "dialog" || fields[1] != req.CallbackId ||
-		fields[2] != req.UserId || fields[3] != req.TeamId {
+	button := len(fields) == 7 // "dialog", callback, user, team, post, action, delivery key
+	if st == stateForged || (len(fields) != 4 && !button) || fields[0] != "dialog" || fields[1] != req.CallbackId ||
+		fields[2] != req.UserId || (fields[3] != req.TeamId && !button) {
 		s.refuse(w, r, "dialog", "signature", http.StatusUnauthorized)
 		return
 	}
+	teamID := fields[3]
 	if req.Cancelled {
 		writeJSON(w, &model.SubmitDialogResponse{})
 		return
@@ -115,6 +124,20 @@ func (s *Server) dialogSubmit(w http.ResponseWriter, r *http.Request) {
 		s.Log.Error("bot: unable to resolve dialog submitter", "err", err)
 		general(kim.EUNAVAILABLE, s.unreachable(err))
 		return
+	}
+	if teamID != req.TeamId {
+		// Mattermost checked the membership of the team the client sent.
+		member, err := s.Bot.TeamMember(ctx, teamID, req.UserId)
+		switch {
+		case err != nil:
+			s.Log.Error("bot: unable to check the submitter's team membership", "err", err)
+			general(kim.EUNAVAILABLE, "remind.button_unavailable")
+			return
+		case !member:
+			refusedTotal.WithLabelValues("dialog", "member").Inc()
+			general(kim.EFORBIDDEN, "staff.button_not_member")
+			return
+		}
 	}
 	if ok, err := s.Redis.Allow(ctx, "cmd:"+u.ID, 60, time.Minute); err == nil && !ok {
 		general(kim.ERATELIMITED, "err.rate_limited")
@@ -140,7 +163,7 @@ func (s *Server) dialogSubmit(w http.ResponseWriter, r *http.Request) {
 		general(kim.ECONFLICT, "dialog.used")
 		return
 	}
-	ans := s.Commands.SubmitDialog(ctx, commands.Request{TeamID: req.TeamId, ChannelID: req.ChannelId, User: u},
+	ans := s.Commands.SubmitDialog(ctx, commands.Request{TeamID: teamID, ChannelID: req.ChannelId, User: u},
 		req.CallbackId, submissionValues(req.Submission))
 	commandsTotal.WithLabelValues(ans.Verb, ans.Outcome).Inc()
 	commandSeconds.Observe(time.Since(start).Seconds())
@@ -151,6 +174,9 @@ func (s *Server) dialogSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.Redis.PutShort(ctx, doneKey, []byte("1"), 2*time.Hour); err != nil {
 		s.Log.Warn("bot: unable to mark dialog as used", "err", err)
+	}
+	if button {
+		s.settleFormItem(ctx, lang, u.ID, req.CallbackId, fields[4], fields[5], fields[6])
 	}
 	s.deliverDialogAnswer(ctx, u.ID, req.CallbackId, ans.Text)
 	writeJSON(w, &model.SubmitDialogResponse{})

@@ -41,8 +41,10 @@ func VerifyFields(keys *secret.Keys, signed string, now time.Time) ([]string, bo
 	return parts[:len(parts)-1], true
 }
 
-// openDialog opens a dialog for the user with a state signed for them.
-func (s *Server) openDialog(ctx context.Context, triggerID, userID, teamID string, d *commands.Dialog) error {
+// openDialog opens a dialog for the user with a state signed for them. A
+// dialog opened by a digest button is bound to the button (post id, action
+// id, delivery key; see dialogSubmit): its state carries them as well.
+func (s *Server) openDialog(ctx context.Context, triggerID, userID, teamID string, d *commands.Dialog, button ...string) error {
 	els := make([]model.DialogElement, len(d.Elements))
 	for i, e := range d.Elements {
 		el := model.DialogElement{DisplayName: e.Label, Name: e.Name, Type: e.Type, Optional: e.Optional,
@@ -62,7 +64,7 @@ func (s *Server) openDialog(ctx context.Context, triggerID, userID, teamID strin
 		URL:       s.PublicURL + DialogPath,
 		Dialog: model.Dialog{
 			CallbackId: d.CallbackID, Title: d.Title, SubmitLabel: d.SubmitLabel, Elements: els,
-			State: SignFields(s.Store.Keys(), s.clock().Now(), time.Hour, "dialog", d.CallbackID, userID, teamID),
+			State: SignFields(s.Store.Keys(), s.clock().Now(), time.Hour, append([]string{"dialog", d.CallbackID, userID, teamID}, button...)...),
 		},
 	}
 	resp, err := s.Bot.api.OpenInteractiveDialog(ctx, req)

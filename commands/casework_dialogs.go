@@ -1,24 +1,29 @@
 package commands
 
 // Interactive dialogs for what coaches do most: opening a case (`/kim open`
-// without arguments), logging a contact and making a referral (`/kim
-// contact <case>` / `/kim refer <case>` without more). A submission is turned
+// without arguments), logging a contact, assessing and making a referral
+// (`/kim contact <case>` / `/kim assess <case>` / `/kim refer <case>` without
+// more; the first two also open from a digest's "done" button, see
+// Request.Item). A submission is turned
 // into the command line the user could have typed and runs through the same
 // parser and handler, so validation is identical; errors come back per field.
 
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
 )
 
-// Callback ids of the dialogs; contact and refer carry the case: "contact K-2026-0042".
+// Callback ids of the dialogs; contact, assess and refer carry the case: "contact K-2026-0042".
 const (
 	DialogOpen    = "open"
 	DialogContact = "contact"
+	DialogAssess  = "assess"
 	DialogRefer   = "refer"
 )
 
@@ -65,10 +70,35 @@ func (r *Runner) domainOptions() []Option {
 	return out
 }
 
+// formCase checks, before a form of case ref opens, that the caller may
+// write the case (audited as case.form). A form opened by a digest button
+// (Request.Item) needs the item's date to be still the button's, as the
+// button itself would: otherwise the press changes nothing.
+func (r *Runner) formCase(ref string) error {
+	c, err := r.svc.Store.CheckCase(r.ctx, r.Actor(), ref, "case.form")
+	it := r.req.Item
+	if it == nil {
+		return err
+	}
+	if code := kim.ErrorCode(err); code == kim.ENOTFOUND || code == kim.ECONFLICT {
+		return kim.Errorf(kim.ENOTFOUND, "remind.item_gone", nil) // not the caller's (any more), or closed
+	} else if err != nil {
+		return err
+	}
+	cur := c.NextAssessment
+	if it.Kind == kim.ItemMonitoring {
+		cur = c.NextMonitoring
+	}
+	if cur == nil || *cur != it.Due {
+		return kim.Errorf(kim.ECONFLICT, "remind.item_changed", nil)
+	}
+	return nil
+}
+
 // contactDialog is the form of `/kim contact <case>`.
 func (r *Runner) contactDialog(a *Args) (Reply, error) {
 	ref := a.Str("case")
-	if _, err := r.svc.Store.CheckCase(r.ctx, r.Actor(), ref, "case.form"); err != nil {
+	if err := r.formCase(ref); err != nil {
 		return Reply{}, err
 	}
 	kinds := make([]Option, len(kim.ContactKinds))
@@ -87,10 +117,38 @@ func (r *Runner) contactDialog(a *Args) (Reply, error) {
 	}}, nil
 }
 
+// assessDialog is the form of `/kim assess <case>`: a score per life field
+// (each optional, at least one), a note and the day.
+func (r *Runner) assessDialog(a *Args) (Reply, error) {
+	ref := a.Str("case")
+	if err := r.formCase(ref); err != nil {
+		return Reply{}, err
+	}
+	scores := make([]Option, 5)
+	for i := range scores {
+		scores[i] = Option{Text: r.T("dialog.assess.score", map[string]any{"N": i + 1}), Value: strconv.Itoa(i + 1)}
+	}
+	var els []Element
+	for i, f := range kim.LifeFields {
+		e := Element{Name: string(f), Label: r.Name("field", string(f)), Type: "select", Options: scores, Optional: true}
+		if i == 0 {
+			e.Help = r.T("dialog.assess.help", nil)
+		}
+		els = append(els, e)
+	}
+	els = append(els,
+		Element{Name: "note", Label: r.T("head.note", nil), Type: "textarea", MaxLen: MaxText, Optional: true},
+		Element{Name: "date", Label: r.T("dialog.date", nil), Type: "text", MaxLen: 10, Optional: true, Help: r.T("dialog.date_help", nil)})
+	return Reply{Dialog: &Dialog{
+		CallbackID: DialogAssess + " " + ref, Title: r.T("dialog.assess.title", map[string]any{"Ref": ref}),
+		SubmitLabel: r.T("dialog.save", nil), Elements: els,
+	}}, nil
+}
+
 // referDialog is the form of `/kim refer <case>`.
 func (r *Runner) referDialog(a *Args) (Reply, error) {
 	ref := a.Str("case")
-	if _, err := r.svc.Store.CheckCase(r.ctx, r.Actor(), ref, "case.form"); err != nil {
+	if err := r.formCase(ref); err != nil {
 		return Reply{}, err
 	}
 	partners, err := r.svc.Store.Partners(r.ctx, r.req.TeamID)
@@ -115,6 +173,8 @@ func (r *Runner) referDialog(a *Args) (Reply, error) {
 // dialogSpec says how a dialog's values become a command line.
 type dialogSpec struct {
 	required []string // elements that must not be empty
+	oneOf    []string // elements of which at least one must be set
+	noneKey  string   // the general error when none of oneOf is
 	texts    []string // free-text elements checked to come back unchanged
 	fields   []string // all elements
 	build    func(b *lineBuilder, ref string, v map[string]string)
@@ -155,6 +215,21 @@ var dialogSpecs = map[string]dialogSpec{
 			b.arg("note", v["note"])
 		},
 	},
+	DialogAssess: {
+		oneOf:   lifeFieldNames(),
+		noneKey: "dialog.assess.no_scores",
+		texts:   []string{"note"},
+		fields:  append(lifeFieldNames(), "note", "date"),
+		build: func(b *lineBuilder, ref string, v map[string]string) {
+			b.word("assess")
+			b.word(ref)
+			for _, f := range kim.LifeFields {
+				b.opt(string(f), v[string(f)])
+			}
+			b.opt("note", v["note"])
+			b.opt("date", v["date"])
+		},
+	},
 	DialogRefer: {
 		required: []string{"partner", "reason"},
 		texts:    []string{"reason"},
@@ -167,6 +242,16 @@ var dialogSpecs = map[string]dialogSpec{
 			b.opt("followup", v["followup"])
 		},
 	},
+}
+
+// lifeFieldNames returns the names of the life fields (the assessment
+// form's elements).
+func lifeFieldNames() []string {
+	out := make([]string, len(kim.LifeFields))
+	for i, f := range kim.LifeFields {
+		out[i] = string(f)
+	}
+	return out
 }
 
 // lineBuilder assembles a command line from dialog values, quoting each.
@@ -233,6 +318,9 @@ func (s *Service) SubmitDialog(ctx context.Context, req Request, callbackID stri
 		if strings.TrimSpace(values[f]) == "" {
 			return DialogAnswer{Errors: map[string]string{f: r.T("dialog.required", nil)}, Verb: ans.Verb, Outcome: kim.EINVALID}
 		}
+	}
+	if len(spec.oneOf) > 0 && !slices.ContainsFunc(spec.oneOf, func(f string) bool { return strings.TrimSpace(values[f]) != "" }) {
+		return DialogAnswer{Error: r.T(spec.noneKey, nil), Verb: ans.Verb, Outcome: kim.EINVALID}
 	}
 	// A free text that reads like an option of the verb would be taken for one.
 	for _, f := range spec.texts {

@@ -34,7 +34,7 @@ func TestDialogLabelsFit(t *testing.T) {
 	w.ok("anna", "open AB group=eu consent=yes")
 	w.ok("root", "admin role @ben coach")
 	for _, user := range []string{"anna", "ben"} { // de, en
-		for _, line := range []string{"open", "contact K-2026-0001", "refer K-2026-0001"} {
+		for _, line := range []string{"open", "contact K-2026-0001", "refer K-2026-0001", "assess K-2026-0001"} {
 			if user == "ben" && line != "open" {
 				continue // anna's case
 			}
@@ -181,4 +181,107 @@ func TestContactAndReferDialogs(t *testing.T) {
 		t.Fatalf("refer submission: %+v", ans)
 	}
 	w.ok("anna", "show K-2026-0001", "Hausbesuch", "Wohnung „angesehen“ zweite Zeile", "Jobcenter")
+}
+
+// The assessment form: a score per life field (optional each, at least
+// one), a note and the day; its submission is `/kim assess` as typed, with
+// the same refusals per field, and a saved one sets the next re-assessment.
+func TestAssessDialog(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=eu consent=yes")
+	rep := w.exec("teamA", "anna", "einschaetzung k-2026-0001", "trigger")
+	d := rep.Dialog
+	if d == nil || d.CallbackID != "assess K-2026-0001" || len(d.Elements) != len(kim.LifeFields)+2 {
+		t.Fatalf("assessment form: %+v", rep)
+	}
+	if e := d.Elements[1]; e.Name != "language" || e.Label != "Sprache" || !e.Optional || len(e.Options) != 5 ||
+		e.Options[0] != (Option{"1 – akuter Bedarf", "1"}) || e.Options[4] != (Option{"5 – Ressource", "5"}) {
+		t.Fatalf("language element: %+v", e)
+	}
+	// Without a trigger id (no form possible) the scores are missing, as before.
+	if rep := w.run("teamA", "anna", "assess K-2026-0001"); rep.Dialog != nil || !strings.Contains(rep.Text, "Es fehlt") {
+		t.Fatalf("bare assess without a trigger: %+v", rep)
+	}
+	if rep := w.exec("teamA", "kora", "assess K-2026-0001", "trigger"); rep.Dialog != nil || rep.Outcome != kim.EFORBIDDEN {
+		t.Fatalf("a coordinator got the assessment form: %+v", rep)
+	}
+
+	before := w.snapshot()
+	cb := "assess K-2026-0001"
+	for _, tc := range []struct {
+		values      map[string]string
+		field, want string // field "" for a general error
+	}{
+		{map[string]string{"note": "nichts bewertet"}, "", "mindestens ein Handlungsfeld"},
+		{map[string]string{"language": "7"}, "language", "1 (akuter Bedarf) bis 5"},
+		{map[string]string{"language": "2", "date": "24.12.2026"}, "date", "in der Zukunft"},
+		{map[string]string{"language": "2", "note": `"“”»«`}, "note", "Anführungszeichen"},
+	} {
+		ans := w.submit("teamA", "anna", cb, tc.values)
+		got := ans.Error
+		if tc.field != "" {
+			got = ans.Errors[tc.field]
+		}
+		if ans.OK() || !strings.Contains(got, tc.want) {
+			t.Errorf("%v: %+v, want %q on %q", tc.values, ans, tc.want, tc.field)
+		}
+	}
+	if ans := w.submit("teamA", "ben", cb, map[string]string{"language": "2"}); ans.OK() || !strings.Contains(ans.Error, "No case K-2026-0001") {
+		t.Fatalf("other coach: %+v", ans)
+	}
+	if w.snapshot() != before {
+		t.Fatal("refused submissions changed the database")
+	}
+	ans := w.submit("teamA", "anna", cb, map[string]string{"language": "2", "work": "1", "health": "", "note": "Kurs „A2“ läuft, work=1 heißt Minijob"})
+	if !ans.OK() || !strings.Contains(ans.Text, "Einschätzung von **K-2026-0001** gespeichert (23.11.2026)") ||
+		!strings.Contains(ans.Text, "| Sprache | 2 |") || !strings.Contains(ans.Text, "| Arbeit | 1 |") || strings.Contains(ans.Text, "Gesundheit") ||
+		!strings.Contains(ans.Text, "Nächstes Re-Assessment: 23.05.2027") {
+		t.Fatalf("assessment submission: %+v", ans)
+	}
+	card, err := w.st.Card(context.Background(), kim.Actor{TeamID: "teamA", UserID: w.users["anna"].ID, Today: kim.DateOf(testNow)}, "K-2026-0001")
+	if err != nil || len(card.Assessments) != 1 || card.Assessments[0].Note != "Kurs „A2“ läuft, work=1 heißt Minijob" ||
+		len(card.Assessments[0].Scores) != 2 || card.Assessments[0].Scores[kim.LifeField("work")] != 1 {
+		t.Fatalf("the saved assessment: %+v %v", card.Assessments, err)
+	}
+}
+
+// A digest's "done" opens the form of its item (Request.Item) only for the
+// case's owner and while the item's date is still the button's.
+func TestItemForm(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=eu consent=yes") // assessment due 07.12., monitoring 21.12.
+	form := func(user, verb string, kind kim.ItemKind, due kim.Date) Reply {
+		t.Helper()
+		u, err := w.st.User(context.Background(), w.users[user].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.svc.Execute(context.Background(), Request{TeamID: "teamA", User: u, TriggerID: "trigger", Text: verb + " K-2026-0001",
+			Item: &kim.ItemForm{Verb: verb, Kind: kind, CaseRef: "K-2026-0001", Due: due}})
+	}
+	assessDue, monitoringDue := kim.Date{Y: 2026, M: 12, D: 7}, kim.Date{Y: 2026, M: 12, D: 21}
+	if rep := form("anna", "assess", kim.ItemAssessment, assessDue); rep.Dialog == nil || rep.Dialog.CallbackID != "assess K-2026-0001" {
+		t.Fatalf("assessment item: %+v", rep)
+	}
+	if rep := form("anna", "contact", kim.ItemMonitoring, monitoringDue); rep.Dialog == nil || rep.Dialog.CallbackID != "contact K-2026-0001" {
+		t.Fatalf("monitoring item: %+v", rep)
+	}
+	if rep := form("anna", "contact", kim.ItemMonitoring, assessDue); rep.Dialog != nil || !strings.Contains(rep.Text, "inzwischen geändert") {
+		t.Fatalf("a stale monitoring item: %+v", rep)
+	}
+	if rep := form("ben", "assess", kim.ItemAssessment, assessDue); rep.Dialog != nil || !strings.Contains(rep.Text, "does not exist for you") {
+		t.Fatalf("another coach's item: %+v", rep)
+	}
+	// Once assessed, the button made for 07.12. is stale.
+	w.ok("anna", "assess K-2026-0001 language=3", "23.05.2027")
+	if rep := form("anna", "assess", kim.ItemReassessment, assessDue); rep.Dialog != nil || rep.Outcome != kim.ECONFLICT {
+		t.Fatalf("a stale assessment item: %+v", rep)
+	}
+	if rep := form("anna", "assess", kim.ItemReassessment, kim.Date{Y: 2027, M: 5, D: 23}); rep.Dialog == nil {
+		t.Fatalf("the re-assessment item: %+v", rep)
+	}
+	w.ok("anna", "close K-2026-0001 other")
+	if rep := form("anna", "contact", kim.ItemMonitoring, monitoringDue); rep.Dialog != nil || !strings.Contains(rep.Text, "gibt es für Sie nicht") {
+		t.Fatalf("an item of a closed case: %+v", rep)
+	}
 }

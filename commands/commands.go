@@ -51,6 +51,10 @@ type Request struct {
 	// kimbot's own settings of the user are read with the command.
 	User kim.User
 	Text string
+	// Item is set when a digest's "done" button opens a form (Text is then
+	// the form's bare command): the form opens only while the item's date
+	// is still the one the button was made for (Runner.formCase).
+	Item *kim.ItemForm
 }
 
 // Reply is what the caller gets: an ephemeral text, and optionally a dialog

@@ -136,9 +136,10 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		noteParam,
 		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
 	},
-	Run: (*Runner).assess,
+	Run:  (*Runner).assess,
+	Bare: (*Runner).assessDialog, BareArgs: 1, BareDialog: true, // commands/casework_dialogs.go
 	Examples: []string{"/kim assess K-2026-0042 language=2 work=1 housing=3 note=\"Sprachkurs B1 läuft\"",
-		"/kim einschaetzung K-2026-0042 sprache=3 arbeit=2 wohnen=4 datum=20.11.2026"},
+		"/kim einschaetzung K-2026-0042 sprache=3 arbeit=2 wohnen=4 datum=20.11.2026", "/kim einschaetzung K-2026-0042"},
 	Subs: []*Verb{{ // commands/corrections.go; the number is the one the card shows
 		Name: "delete", Alias: "loeschen",
 		Params:   []Param{caseParam, nParam, confirmParam},

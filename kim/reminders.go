@@ -52,20 +52,31 @@ type ItemSpec struct {
 	// Done is the message key of the answer to "done"; it gets Ref, N and
 	// Date (the item's next date, if it has one).
 	Done string
+	// Form is the /kim verb whose form (dialog) "done" opens instead of
+	// settling the item at once: the item's date moves only when what the
+	// item asks for is recorded through the form (an assessment with its
+	// scores, a contact). "" settles the item on the press.
+	Form string
 }
 
 // ItemSpecs defines every kind, in the order a digest shows them within a
 // case.
 var ItemSpecs = []ItemSpec{
-	{Kind: ItemAssessment, Case: true, Verbs: caseVerbs, Text: "remind.item.assessment", Done: "remind.done.assessment"},
-	{Kind: ItemReassessment, Case: true, Verbs: caseVerbs, Text: "remind.item.reassessment", Done: "remind.done.assessment"},
-	{Kind: ItemMonitoring, Case: true, Verbs: caseVerbs, Text: "remind.item.monitoring", Done: "remind.done.monitoring"},
+	{Kind: ItemAssessment, Case: true, Verbs: caseVerbs, Text: "remind.item.assessment", Form: FormAssess},
+	{Kind: ItemReassessment, Case: true, Verbs: caseVerbs, Text: "remind.item.reassessment", Form: FormAssess},
+	{Kind: ItemMonitoring, Case: true, Verbs: caseVerbs, Text: "remind.item.monitoring", Form: FormContact},
 	{Kind: ItemFollowup, Case: true, Verbs: caseVerbs, Text: "remind.item.followup", Done: "remind.done.followup"},
 	{Kind: ItemGoal, Case: true, Verbs: caseVerbs, Text: "remind.item.goal", LabelField: true, Done: "remind.done.goal"},
 	{Kind: ItemTransition, Case: true, Verbs: caseVerbs, Text: "remind.item.transition", Done: "remind.done.transition"},
 	{Kind: ItemAction, Group: "remind.group.actions", Verbs: []string{VerbDone, VerbSnooze}, Text: "remind.item.action",
 		Done: "remind.done.action"},
 }
+
+// Forms that "done" opens (the /kim verbs whose dialogs they are).
+const (
+	FormAssess  = "assess"
+	FormContact = "contact"
+)
 
 // caseVerbs are the buttons of a case's date.
 var caseVerbs = []string{VerbDone, VerbSnooze, VerbOpen}
@@ -193,6 +204,8 @@ type Press struct {
 	// Signed is the verified signed context; equal presses have equal values
 	// (an idempotency key).
 	Signed string
+	// TriggerID is Mattermost's trigger id of the press (opens a dialog).
+	TriggerID string
 }
 
 // PressResult is the answer to a press: a short text only the presser sees,
@@ -202,6 +215,19 @@ type PressResult struct {
 	Ephemeral string
 	Status    string
 	Keep      []string
+	// Form, when set, is the form the bot opens instead (ItemSpec.Form); the
+	// item stays as it is until the form is saved.
+	Form *ItemForm
+}
+
+// ItemForm is the form a digest item's "done" opens: the /kim verb of the
+// form, and the item it is for with the due date its button was made for
+// (the form is refused if the date has changed since).
+type ItemForm struct {
+	Verb    string // FormAssess or FormContact
+	Kind    ItemKind
+	CaseRef string
+	Due     Date
 }
 
 // PostRefused is a post Mattermost answered with a refusal (a 4xx other than

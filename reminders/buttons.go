@@ -48,7 +48,8 @@ func parseItem(teamID string, f []string) (kim.ItemRef, kim.Date, kim.ItemSpec, 
 // signature, the post and that the presser is the digest's recipient). It
 // checks kimbot's own permissions (owner, or deputy today) and changes the
 // item only if its date is still the one the button was made for, so a
-// repeated or stale press changes nothing.
+// repeated or stale press changes nothing. "Done" on a kind with a form
+// (kim.ItemSpec.Form) changes nothing and names the form to open instead.
 func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 	lang := "de"
 	u, err := s.Items.User(ctx, p.UserID)
@@ -80,6 +81,14 @@ func (s *Service) Press(ctx context.Context, p kim.Press) kim.PressResult {
 			return fail(err)
 		}
 		return kim.PressResult{Ephemeral: render.View{Lang: lang, Today: today}.Card(card)}
+	}
+
+	// "Done" on an item that asks for a record (an assessment, a contact)
+	// opens its form: the bot does, with the press's trigger id, after the
+	// commands have checked the case and that the item's date is still the
+	// button's. Nothing changes here, and a later press may open it again.
+	if p.Verb == kim.VerbDone && spec.Form != "" {
+		return kim.PressResult{Form: &kim.ItemForm{Verb: spec.Form, Kind: item.Kind, CaseRef: item.CaseRef, Due: due}}
 	}
 
 	// A Redis idempotency key stops concurrent and repeated presses early;

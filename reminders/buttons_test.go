@@ -26,7 +26,18 @@ func TestItemSpecs(t *testing.T) {
 		if got, rank, ok := kim.ItemSpecOf(spec.Kind); !ok || rank != i || got.Kind != spec.Kind {
 			t.Errorf("ItemSpecOf(%s) = %+v %d %v", spec.Kind, got, rank, ok)
 		}
-		keys := []string{spec.Text, spec.Done}
+		keys := []string{spec.Text}
+		switch spec.Form {
+		case "":
+			keys = append(keys, spec.Done)
+		case kim.FormAssess, kim.FormContact:
+			keys = append(keys, "remind.status.saved."+spec.Form, "remind.form_failed."+spec.Form)
+			if spec.Done != "" || !spec.Case {
+				t.Errorf("%s: a form and a done text %q (case %v)", spec.Kind, spec.Done, spec.Case)
+			}
+		default:
+			t.Errorf("%s: unknown form %q", spec.Kind, spec.Form)
+		}
 		if !spec.Case {
 			keys = append(keys, spec.Group)
 		}
@@ -87,19 +98,27 @@ func TestPressByKind(t *testing.T) {
 	if res := press(kim.VerbOpen, "goal", "K-2026-0001", "2", "2026-12-01"); !strings.Contains(res.Ephemeral, "K-2026-0001") || res.Status != "" {
 		t.Fatalf("open: %+v", res)
 	}
+	// Done on a (re-)assessment or a monitoring date names its form and changes nothing.
+	for kind, form := range map[string]string{"reassessment": kim.FormAssess, "assessment": kim.FormAssess, "monitoring": kim.FormContact} {
+		res := press(kim.VerbDone, kind, "K-2026-0001", "0", "2026-12-01")
+		want := kim.ItemForm{Verb: form, Kind: kim.ItemKind(kind), CaseRef: "K-2026-0001", Due: kim.Date{Y: 2026, M: 12, D: 1}}
+		if res.Form == nil || *res.Form != want || res.Status != "" || res.Ephemeral != "" || len(items.changes) != 0 {
+			t.Fatalf("done on %s: %+v (changes %+v)", kind, res, items.changes)
+		}
+	}
 	next := kim.Date{Y: 2027, M: 6, D: 7}
 	items.next = &next
-	res := press(kim.VerbDone, "reassessment", "K-2026-0001", "0", "2026-12-01")
-	if want := messages.T("de", "remind.done.assessment", map[string]any{"Ref": "K-2026-0001", "Date": "07.06.2027"}); res.Ephemeral != want ||
-		!strings.Contains(res.Status, "07.06.2027") || len(res.Keep) != 1 || res.Keep[0] != kim.VerbOpen {
-		t.Fatalf("done on a re-assessment: %+v", res)
+	res := press(kim.VerbDone, "goal", "K-2026-0001", "2", "2026-12-01")
+	if want := messages.T("de", "remind.done.goal", map[string]any{"Ref": "K-2026-0001", "N": 2, "Date": "07.06.2027"}); res.Ephemeral != want ||
+		!strings.Contains(res.Status, "07.06.2027") || len(res.Keep) != 1 || res.Keep[0] != kim.VerbOpen || res.Form != nil {
+		t.Fatalf("done on a goal: %+v", res)
 	}
 	clock.Set(time.Date(2026, 12, 9, 9, 0, 0, 0, kim.Berlin))
 	items.next = nil
 	press(kim.VerbSnooze, "action", "", "4", "2026-12-04")
 	want := store.ItemChange{Item: kim.ItemRef{Kind: kim.ItemAction, TeamID: "t1", N: 4}, Expected: kim.Date{Y: 2026, M: 12, D: 4},
 		Until: kim.Date{Y: 2026, M: 12, D: 16}}
-	if len(items.changes) != 2 || items.changes[0].Item.Kind != kim.ItemReassessment || !items.changes[0].Done || items.changes[1] != want {
+	if len(items.changes) != 2 || items.changes[0].Item.Kind != kim.ItemGoal || !items.changes[0].Done || items.changes[1] != want {
 		t.Fatalf("changes %+v", items.changes)
 	}
 }
