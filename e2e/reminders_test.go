@@ -12,6 +12,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -190,12 +191,16 @@ func TestReminderDigest(t *testing.T) {
 		coach.kimOK(t, "show "+k1, "Monitoring "+until)
 	})
 
-	t.Run("done", func(t *testing.T) {
-		coach.listen(t)
-		coach.press(t, dm, remItem(t, dm, k2, "Ersteinschätzung", "done").Id)
+	t.Run("done opens the assessment form", func(t *testing.T) {
+		// The press alone moved the date six months with no scores, once: now it opens the form.
+		d := coach.pressForm(t, dm, remItem(t, dm, k2, "Ersteinschätzung", "done").Id)
+		if d.Dialog.CallbackId != "assess "+k2 {
+			t.Fatalf("the press opened %q", d.Dialog.CallbackId)
+		}
+		coach.kimOK(t, "zeige "+k2, "Einschätzung "+firstAssessment.German())
+		coach.submitFormIn(t, d, dm.ChannelId, map[string]any{"language": "2", "work": "1"})
 		next := today.AddMonths(6).German()
-		coach.waitEphemeral(t, "nächste Einschätzung am "+next)
-		coach.kimOK(t, "zeige "+k2, "Einschätzung "+next)
+		coach.kimOK(t, "zeige "+k2, "Einschätzung "+next, "| Sprache | 2 |", "| Arbeit | 1 |")
 	})
 
 	t.Run("open card", func(t *testing.T) {
@@ -265,18 +270,24 @@ func TestReminderDigest(t *testing.T) {
 	t.Run("stale press from an older digest", func(t *testing.T) {
 		next := reminders.NextWorkday(day.AddDays(1))
 		env.remindNow(t, remAt(next, 8, 0))
-		dms := coach.remExpect(t, 2)
-		fresh := dms[1]
+		dms := coach.remExpect(t, 3) // the first digest, the answer to the assessment form, this one
+		fresh := dms[2]
 		if !strings.Contains(devstack.PostText(fresh), "Tagesübersicht für "+next.German()) {
 			t.Fatalf("second digest:\n%s", devstack.PostText(fresh))
 		}
-		coach.listen(t)
-		coach.press(t, fresh, remItem(t, fresh, k1, "Ersteinschätzung", "done").Id)
+		d := coach.pressForm(t, fresh, remItem(t, fresh, k1, "Ersteinschätzung", "done").Id)
+		coach.submitFormIn(t, d, fresh.ChannelId, map[string]any{"housing": "4"})
 		done := today.AddMonths(6).German()
-		coach.waitEphemeral(t, "nächste Einschätzung am "+done)
-		// The same item in yesterday's digest: its date has changed since; nothing happens.
+		coach.kimOK(t, "show "+k1, "Einschätzung "+done)
+		// The same item in yesterday's digest: its date has changed since; no form opens.
+		ev := coach.listen(t)
 		coach.press(t, dm, remItem(t, dm, k1, "Ersteinschätzung", "done").Id)
 		coach.waitEphemeral(t, "inzwischen geändert")
+		ctx, cancel := context.WithTimeout(ctxT(t), 2*time.Second)
+		defer cancel()
+		if d, err := ev.WaitDialog(ctx); err == nil {
+			t.Errorf("a stale press opened a form: %+v", d.Dialog)
+		}
 		coach.kimOK(t, "show "+k1, "Einschätzung "+done)
 	})
 }

@@ -129,10 +129,30 @@ func TestPrompt(t *testing.T) {
 		}
 	}
 
-	// Pressing "Erledigt": kimbot's answer comes only over the WebSocket, the post changes.
+	// Pressing "Erledigt" on the first assessment opens the assessment form (kimbot's answer to
+	// the press comes only over the WebSocket); the item is done once the form is saved, and
+	// kimbot answers that in the DM.
 	typeLine("press 1")
 	pos = scr.wait(t, done, pos, "coach presses [Erledigt]", time.Minute)
-	pos = scr.wait(t, done, pos, "(only coach sees this)\n    ✅", time.Minute)
+	pressed := pos // the dialog and the answer to the press arrive in either order
+	pos = max(scr.wait(t, done, pressed, `form "Assessment K-`, time.Minute),
+		scr.wait(t, done, pressed, "(only coach sees this)\n    📝 Formular geöffnet", time.Minute))
+	for _, step := range []struct{ question, answer string }{
+		{"Aufenthalt [1-5]: ", ""}, {"Sprache [1-5]: ", "2"}, {"Arbeit [1-5]: ", "1"},
+		{"Bildung/Ausbildung [1-5]: ", ""}, {"Gesundheit [1-5]: ", ""}, {"Wohnen [1-5]: ", ""},
+		{"Familie/Kinder [1-5]: ", ""}, {"Finanzen/Leistungen [1-5]: ", ""}, {"soziale Teilhabe [1-5]: ", ""},
+		{"Notiz: ", ""}, {"Datum: ", ""},
+		{"[Speichern] as coach", ""},
+		{"submitted; kimbot answers over the WebSocket:", ""},
+	} {
+		pos = scr.wait(t, done, pos, step.question, time.Minute)
+		if strings.HasSuffix(step.question, ": ") {
+			typeLine(step.answer)
+		}
+	}
+	typeLine("dms")
+	pos = scr.wait(t, done, pos, "erledigt – Einschätzung gespeichert", time.Minute)
+	pos = scr.wait(t, done, pos, "gespeichert (", time.Minute)
 
 	// The same day again sends nothing: a day's digest goes out once.
 	typeLine("remind " + at.Format("2006-01-02 15:04"))

@@ -1,0 +1,155 @@
+package e2e
+
+// "Erledigt" in a digest means what it says (issue 9, point 6): on a monitoring date it opens
+// the contact form, on a (re-)assessment the assessment form, through the trigger id Mattermost
+// sends with the press; the date moves only when the form is saved.
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/kimbot-nrw/kimbot/devstack"
+)
+
+// pressForm presses a button that opens a form and returns the dialog Mattermost tells the user's
+// client to open (over the WebSocket). The press's own answer says the form is open and claims
+// nothing done.
+func (u *user) pressForm(t testing.TB, post *model.Post, actionID string) *model.OpenDialogRequest {
+	t.Helper()
+	ev := u.listen(t)
+	seen := len(ev.Ephemeral())
+	u.press(t, post, actionID)
+	ctx, cancel := context.WithTimeout(ctxT(t), 15*time.Second)
+	defer cancel()
+	d, err := ev.WaitDialog(ctx)
+	if err != nil {
+		t.Fatalf("the press opened no form: %v; answers:\n%s", err, postsText(ev.Ephemeral()[seen:]))
+	}
+	for len(ev.Ephemeral()) == seen && ctx.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+	}
+	answers := ev.Ephemeral()[seen:]
+	if len(answers) != 1 || !strings.Contains(answers[0].Message, "Formular geöffnet") ||
+		strings.Contains(answers[0].Message, "✅") || strings.Contains(strings.ToLower(answers[0].Message), "erledigt") {
+		t.Fatalf("the answer to the press:\n%s", postsText(answers))
+	}
+	return d
+}
+
+// submitFormIn submits a form opened in channelID (the DM of a digest) with the values, failing
+// on any error the form shows.
+func (u *user) submitFormIn(t testing.TB, d *model.OpenDialogRequest, channelID string, values map[string]any) {
+	t.Helper()
+	resp, err := u.SubmitDialog(ctxT(t), d, channelID, u.env.Team.Id, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Error != "" || len(resp.Errors) > 0 {
+		t.Fatalf("form %s refused %v: %q %v", d.Dialog.CallbackId, values, resp.Error, resp.Errors)
+	}
+}
+
+// TestReminderDoneForms: a case with its monitoring and re-assessment due on the digest's day.
+// "Erledigt" on the monitoring item opens the contact form and leaves the date (the press alone
+// moved it by 28 days before); a second press opens the form again; saving it records the contact,
+// moves the monitoring date to 28 days after the contact and settles the item in the digest. The
+// re-assessment item opens the assessment form with a score per life field; saving records the
+// scores and moves the date six months. Refused input in the form changes nothing.
+func TestReminderDoneForms(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t, withOwnKimbot())
+	coach := env.newUser(t, "coach", "de")
+	env.grant(t, coach, "coach", "org=Caritas")
+	today, day := remToday(), remDay()
+	k := coach.remOpen(t, "R. S.")
+	coach.kimOK(t, "einschaetzung "+k+" sprache=2 arbeit=1", "Einschätzung von **"+k+"**")
+	coach.kimOK(t, "termin "+k+" monitoring "+day.String(), k)
+	coach.kimOK(t, "termin "+k+" reassessment "+day.String(), k)
+	due := "Als Nächstes: Monitoring " + day.German() + " · Einschätzung " + day.German()
+	coach.kimOK(t, "zeige "+k, due)
+
+	env.remindNow(t, remAt(day, 8, 0))
+	dm := coach.remExpect(t, 1)[0]
+	text := devstack.PostText(dm)
+	if !strings.Contains(text, "**Monitoring-Kontakt** – heute fällig") || !strings.Contains(text, "**Re-Assessment** – heute fällig") {
+		t.Fatalf("digest:\n%s", text)
+	}
+
+	// Monitoring: the contact form.
+	done := remItem(t, dm, k, "Monitoring-Kontakt", "done").Id
+	d := coach.pressForm(t, dm, done)
+	if d.Dialog.CallbackId != "contact "+k || !strings.Contains(d.Dialog.Title, k) {
+		t.Fatalf("the monitoring item opened %q (%q)", d.Dialog.CallbackId, d.Dialog.Title)
+	}
+	coach.kimOK(t, "zeige "+k, due) // nothing moved on the press
+	if p, _, err := coach.GetPost(ctxT(t), dm.Id, ""); err != nil || devstack.PostText(p) != text {
+		t.Fatalf("the press changed the digest (%v):\n%s", err, devstack.PostText(p))
+	}
+	d = coach.pressForm(t, dm, done) // closed without saving: the button opens it again
+	resp, err := coach.SubmitDialog(ctxT(t), d, dm.ChannelId, env.Team.Id, map[string]any{"kind": "phone", "note": ""})
+	if err != nil || resp.Errors["note"] == "" {
+		t.Fatalf("a contact without a note: %+v %v", resp, err)
+	}
+	coach.kimOK(t, "zeige "+k, due)
+	coach.submitFormIn(t, d, dm.ChannelId, map[string]any{"kind": "phone", "minutes": "20", "note": "Telefonat wegen Kita-Platz"})
+	monitoring := today.AddDays(28).German()
+	coach.kimOK(t, "zeige "+k, "Als Nächstes: Monitoring "+monitoring+" · Einschätzung "+day.German(), "Telefon")
+	answer := coach.waitBotDMs(t, 2)[1]
+	if !strings.Contains(answer.Message, k) || !strings.Contains(answer.Message, monitoring) {
+		t.Errorf("the answer to the saved contact:\n%s", answer.Message)
+	}
+	p, _, err := coach.GetPost(ctxT(t), dm.Id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := remAttachment(p, "Monitoring-Kontakt")
+	if a == nil || !strings.Contains(a.Text, "erledigt – Kontakt gespeichert") || len(a.Actions) != 1 || !strings.HasPrefix(a.Actions[0].Id, "open") {
+		t.Fatalf("the digest does not show the saved contact:\n%s", devstack.PostText(p))
+	}
+	if a := remAttachment(p, "Re-Assessment"); a == nil || len(a.Actions) != 3 {
+		t.Fatalf("the re-assessment item changed as well:\n%s", devstack.PostText(p))
+	}
+
+	// Re-assessment: the assessment form, a score per life field.
+	d = coach.pressForm(t, p, remItem(t, p, k, "Re-Assessment", "done").Id)
+	if d.Dialog.CallbackId != "assess "+k {
+		t.Fatalf("the re-assessment item opened %q", d.Dialog.CallbackId)
+	}
+	labels := map[string]string{}
+	for _, e := range d.Dialog.Elements {
+		labels[e.Name] = e.DisplayName
+		if e.Type == "select" && (len(e.Options) != 5 || e.Options[0].Text != "1 – akuter Bedarf") {
+			t.Errorf("element %s: %+v", e.Name, e.Options)
+		}
+	}
+	for name, label := range map[string]string{"language": "Sprache", "work": "Arbeit", "housing": "Wohnen", "residence": "Aufenthalt", "social": "soziale Teilhabe"} {
+		if labels[name] != label {
+			t.Errorf("the form has %q for %s, want %q (all: %v)", labels[name], name, label, labels)
+		}
+	}
+	coach.kimOK(t, "zeige "+k, "Einschätzung "+day.German())
+	if resp, err := coach.SubmitDialog(ctxT(t), d, dm.ChannelId, env.Team.Id, map[string]any{"note": "ohne Werte"}); err != nil || resp.Error == "" {
+		t.Fatalf("an assessment without scores: %+v %v", resp, err)
+	}
+	coach.submitFormIn(t, d, dm.ChannelId, map[string]any{"language": "3", "work": "2", "housing": "4"})
+	reassessment := today.AddMonths(6).German()
+	coach.kimOK(t, "zeige "+k, "Einschätzung "+reassessment, "| Sprache | 3 |", "| Arbeit | 2 |", "| Wohnen | 4 |")
+	answer = coach.waitBotDMs(t, 3)[2]
+	if !strings.Contains(answer.Message, "Re-Assessment 2 von **"+k+"**") || !strings.Contains(answer.Message, reassessment) {
+		t.Errorf("the answer to the saved assessment:\n%s", answer.Message)
+	}
+	p, _, err = coach.GetPost(ctxT(t), dm.Id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := remAttachment(p, "Re-Assessment"); a == nil || !strings.Contains(a.Text, "erledigt – Einschätzung gespeichert") || len(a.Actions) != 1 {
+		t.Fatalf("the digest does not show the saved assessment:\n%s", devstack.PostText(p))
+	}
+	// The card button that stays still works (signed again with the update).
+	coach.press(t, p, remItem(t, p, k, "Re-Assessment", "open").Id)
+	coach.waitEphemeral(t, k+" · R. S.")
+}
