@@ -3,14 +3,17 @@ package e2e
 // End-to-end tests of staff changes (issue 9, point 7): an admin hands a case, or every open
 // case of a coach who leaves, to another coach; a role change is refused while the coach owns
 // open cases, or hands them over in the same step; a deputy who loses the coach role ends the
-// deputyship; a user removed from the Mattermost team loses buttons and digests at once.
+// deputyship; a user removed from the Mattermost team loses buttons and digests at once, and so
+// does a user deactivated there; a coordinator who has left gets no agenda reminders.
 
 import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kimbot-nrw/kimbot/devstack"
+	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/reminders"
 )
 
@@ -209,4 +212,72 @@ func TestStaffTeamRemoval(t *testing.T) {
 		"Ein Fall von "+gone.mention()+" gehört jetzt "+stays.mention()+": "+kg)
 	env.Admin.kimOK(t, fmt.Sprintf("admin rolle %s keine", gone.mention()), gone.mention()+" hat jetzt keine kimbot-Rolle mehr")
 	stays.kimOK(t, "zeige "+kg, kg+" · K. L.")
+}
+
+// TestStaffDeactivated: a coach deactivated in Mattermost stays a member of the team there, but
+// gets no digest from the next pass on, while the other coach still gets theirs.
+func TestStaffDeactivated(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t, withOwnKimbot())
+	gone := env.newUser(t, "gone", "de")
+	stays := env.newUser(t, "stays", "de")
+	env.grant(t, gone, "coach")
+	env.grant(t, stays, "coach")
+	gone.remOpen(t, "K. L.")
+	stays.remOpen(t, "M. N.")
+	day := remDay()
+
+	env.remindNow(t, remAt(day, 8, 0))
+	dm := gone.remExpect(t, 1)[0] // a digest while active
+	stays.remExpect(t, 1)
+
+	ctx := ctxT(t)
+	if _, err := stack.admin.UpdateUserActive(ctx, gone.UserID(), false); err != nil {
+		t.Fatal(err)
+	}
+	if m, _, err := stack.admin.GetTeamMember(ctx, env.Team.Id, gone.UserID(), ""); err != nil || m.DeleteAt != 0 {
+		t.Fatalf("the deactivated coach is no team member in Mattermost any more (%v): the test proves nothing", err)
+	}
+	next := reminders.NextWorkday(day.AddDays(1))
+	out := env.remindNow(t, remAt(next, 8, 0))
+	stays.remExpect(t, 2)
+	time.Sleep(time.Second) // a digest to the deactivated coach would arrive now
+	posts, err := stack.admin.ChannelPosts(ctx, dm.ChannelId)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(posts) != 1 {
+		t.Fatalf("the deactivated coach's DM has %d posts, want the first digest only:\n%s\nremind: %s", len(posts), postsText(posts), out)
+	}
+}
+
+// TestStaffCoordinatorRemoved: a coordinator removed from the Mattermost team gets no reminder of
+// the empty agenda of the meeting they made; the other coordinator's meeting that day is reminded.
+func TestStaffCoordinatorRemoved(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t, withOwnKimbot())
+	gone := env.newUser(t, "gone", "de")
+	stays := env.newUser(t, "stays", "de")
+	env.grant(t, gone, "coordinator")
+	env.grant(t, stays, "coordinator")
+	netz := env.newChannel(t, "netzwerk", gone, stays)
+	day := meetingDay(2)
+	gone.kimOK(t, fmt.Sprintf("treffen neu %s 10:00 Lenkungsgruppe channel=~%s", day.German(), netz.Name), "**M-1**")
+	stays.kimOK(t, fmt.Sprintf("treffen neu %s 14:00 Netzwerktreffen channel=~%s", day.German(), netz.Name), "**M-2**")
+	goneBefore, staysBefore := len(gone.botDMs(t)), len(stays.botDMs(t))
+
+	if _, err := stack.admin.RemoveTeamMember(ctxT(t), env.Team.Id, gone.UserID()); err != nil {
+		t.Fatal(err)
+	}
+	at := reminders.AgendaReminderTime(kim.Meeting{StartsAt: time.Date(day.Y, time.Month(day.M), day.D, 10, 0, 0, 0, kim.Berlin)})
+	env.remindNow(t, at)
+	env.remindNow(t, at.Add(time.Minute))
+	dms := stays.waitBotDMs(t, staysBefore+1)
+	if len(dms) != staysBefore+1 || !strings.Contains(dms[len(dms)-1].Message, "Netzwerktreffen** (M-2)") {
+		t.Fatalf("the other coordinator's reminder:\n%s", postsText(dms))
+	}
+	time.Sleep(time.Second)
+	if after := gone.botDMs(t); len(after) != goneBefore {
+		t.Fatalf("the removed coordinator got %d DMs:\n%s", len(after)-goneBefore, postsText(after))
+	}
 }
