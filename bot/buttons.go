@@ -98,7 +98,7 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 	}
 	res := s.Buttons.Press(ctx, kim.Press{
 		UserID: req.UserId, PostID: req.PostId, ChannelID: req.ChannelId, ActionID: actionID,
-		Verb: verb, TeamID: teamID, Fields: fields[pressFields:], Signed: signed, TriggerID: req.TriggerId,
+		Verb: verb, TeamID: teamID, Fields: fields[pressFields:], Signed: signed,
 	})
 	if res.Form != nil {
 		text := s.openItemForm(ctx, lang, req, actionID, teamID, key, *res.Form)

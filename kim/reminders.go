@@ -204,8 +204,6 @@ type Press struct {
 	// Signed is the verified signed context; equal presses have equal values
 	// (an idempotency key).
 	Signed string
-	// TriggerID is Mattermost's trigger id of the press (opens a dialog).
-	TriggerID string
 }
 
 // PressResult is the answer to a press: a short text only the presser sees,

@@ -122,7 +122,9 @@ type itemTx struct {
 	next *kim.Date
 }
 
-// itemKinds holds every kind's dates. What done means per kind:
+// itemKinds holds every kind's dates. What done means per kind (the digest's
+// "done" on monitoring and (re)assessment dates opens the contact or
+// assessment form instead, kim.ItemSpec.Form, whose save moves the date):
 //
 //	monitoring      the contact took place: next date = today + the team's monitoring interval
 //	(re)assessment  it was carried out: next date = today + the team's re-assessment interval
