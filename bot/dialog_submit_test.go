@@ -88,6 +88,14 @@ func TestDialogSubmitRefusals(t *testing.T) {
 		"foreign key": {req(func(r *model.SubmitDialogRequest) {
 			r.State = SignFields(testKeys(t), time.Now(), time.Hour, "dialog", "open", "u1", "t1")
 		}), http.StatusUnauthorized},
+		"digest form, other user": {req(func(r *model.SubmitDialogRequest) {
+			r.State = SignFields(keys, time.Now(), time.Hour, "dialog", "open", "u1", "t1", "post1", "done0", "digest:u1:2026-12-07")
+			r.UserId = "u2"
+		}), http.StatusUnauthorized},
+		"digest form, fields missing": {req(func(r *model.SubmitDialogRequest) {
+			r.State = SignFields(keys, time.Now(), time.Hour, "dialog", "open", "u1", "t1", "post1")
+			r.TeamId = "t2"
+		}), http.StatusUnauthorized},
 		"button context": {req(func(r *model.SubmitDialogRequest) {
 			r.State = SignFields(keys, time.Now(), time.Hour, "btn", "open", "u1", "t1")
 		}), http.StatusUnauthorized},

@@ -29,13 +29,26 @@ func (u *user) pressForm(t testing.TB, post *model.Post, actionID string) *model
 	if err != nil {
 		t.Fatalf("the press opened no form: %v; answers:\n%s", err, postsText(ev.Ephemeral()[seen:]))
 	}
-	for len(ev.Ephemeral()) == seen && ctx.Err() == nil {
+	// Answers to earlier slash commands may still arrive over the WebSocket meanwhile.
+	opened := func() (n int) {
+		for _, p := range ev.Ephemeral()[seen:] {
+			if strings.Contains(p.Message, "Formular geöffnet") {
+				n++
+			}
+		}
+		return n
+	}
+	for opened() == 0 && ctx.Err() == nil {
 		time.Sleep(100 * time.Millisecond)
 	}
 	answers := ev.Ephemeral()[seen:]
-	if len(answers) != 1 || !strings.Contains(answers[0].Message, "Formular geöffnet") ||
-		strings.Contains(answers[0].Message, "✅") || strings.Contains(strings.ToLower(answers[0].Message), "erledigt") {
+	if opened() != 1 {
 		t.Fatalf("the answer to the press:\n%s", postsText(answers))
+	}
+	for _, p := range answers {
+		if strings.Contains(p.Message, "✅") || strings.Contains(p.Message, "Erledigt –") {
+			t.Fatalf("the press claims the item done before the form is saved:\n%s", postsText(answers))
+		}
 	}
 	return d
 }
@@ -152,4 +165,48 @@ func TestReminderDoneForms(t *testing.T) {
 	// The card button that stays still works (signed again with the update).
 	coach.press(t, p, remItem(t, p, k, "Re-Assessment", "open").Id)
 	coach.waitEphemeral(t, k+" · R. S.")
+}
+
+// TestReminderFormOtherTeam: the web client submits a dialog with the team it shows, which for the
+// DM with kimbot may be another of the coach's teams. A form from a digest counts for the digest's
+// team while the coach is a member of it, and is refused, changing nothing, once they have left it.
+func TestReminderFormOtherTeam(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t, withOwnKimbot())
+	coach := env.newUser(t, "coach", "de")
+	env.grant(t, coach, "coach")
+	ctx := ctxT(t)
+	other, err := stack.admin.NewTeam(ctx, env.suffix+"-zweites-team", "Zweites Team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.admin.AddToTeam(ctx, other.Id, coach.UserID()); err != nil {
+		t.Fatal(err)
+	}
+	k1 := coach.remOpen(t, "T. U.")
+	k2 := coach.remOpen(t, "V. W.")
+	first := remToday().AddDays(14).German()
+
+	env.remindNow(t, remAt(remDay(), 8, 0))
+	dm := coach.remExpect(t, 1)[0]
+	d := coach.pressForm(t, dm, remItem(t, dm, k1, "Ersteinschätzung", "done").Id)
+	resp, err := coach.SubmitDialog(ctx, d, dm.ChannelId, other.Id, map[string]any{"language": "2"})
+	if err != nil || resp.Error != "" || len(resp.Errors) > 0 {
+		t.Fatalf("the form submitted with another of the coach's teams: %+v %v", resp, err)
+	}
+	coach.kimOK(t, "zeige "+k1, "Einschätzung "+remToday().AddMonths(6).German(), "| Sprache | 2 |")
+
+	// A form opened while a member, submitted after leaving the team: refused.
+	d = coach.pressForm(t, dm, remItem(t, dm, k2, "Ersteinschätzung", "done").Id)
+	if _, err := stack.admin.RemoveTeamMember(ctx, env.Team.Id, coach.UserID()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = coach.SubmitDialog(ctx, d, dm.ChannelId, other.Id, map[string]any{"language": "4"})
+	if err != nil || !strings.Contains(resp.Error, "nicht mehr Mitglied") {
+		t.Fatalf("a form of a team the coach has left: %+v %v", resp, err)
+	}
+	if err := stack.admin.AddToTeam(ctx, env.Team.Id, coach.UserID()); err != nil {
+		t.Fatal(err)
+	}
+	coach.kimOK(t, "zeige "+k2, "Einschätzung "+first)
 }
