@@ -51,6 +51,19 @@ func (r *Runner) assess(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	var text string
+	if prev == nil {
+		text = r.T("assess.saved_first", map[string]any{"Ref": c.Ref, "Date": cur.On})
+	} else {
+		text = r.T("assess.saved_again", map[string]any{"Ref": c.Ref, "Seq": cur.Seq, "Date": cur.On, "Prev": prev.On})
+	}
+	return Reply{Text: text + "\n" + r.scoreTable(prev, cur) + "\n" + r.T("assess.next", map[string]any{"Date": c.NextAssessment}) +
+		"\n" + r.caseLine(c)}, nil
+}
+
+// scoreTable shows the scores of assessment cur, with the score before, now
+// and the change per field when there is an assessment before it (prev).
+func (r *Runner) scoreTable(prev *kim.Assessment, cur kim.Assessment) string {
 	var rows [][]string
 	for _, ch := range kim.Changes(prev, cur) {
 		row := []string{r.Name("field", string(ch.Field))}
@@ -65,16 +78,10 @@ func (r *Runner) assess(a *Args) (Reply, error) {
 		}
 		rows = append(rows, row)
 	}
-	var text string
 	if prev == nil {
-		text = r.T("assess.saved_first", map[string]any{"Ref": c.Ref, "Date": cur.On}) + "\n" +
-			render.Table(r.Heads("head.field", "assess.head_score"), rows)
-	} else {
-		text = r.T("assess.saved_again", map[string]any{"Ref": c.Ref, "Seq": cur.Seq, "Date": cur.On,
-			"Prev": prev.On}) + "\n" +
-			render.Table(r.Heads("head.field", "assess.head_before", "assess.head_now", "assess.head_change"), rows)
+		return render.Table(r.Heads("head.field", "assess.head_score"), rows)
 	}
-	return Reply{Text: text + "\n" + r.T("assess.next", map[string]any{"Date": c.NextAssessment}) + "\n" + r.caseLine(c)}, nil
+	return render.Table(r.Heads("head.field", "assess.head_before", "assess.head_now", "assess.head_change"), rows)
 }
 
 // due sets the next monitoring or (re-)assessment date by hand.

@@ -1,7 +1,7 @@
 package commands
 
 // Corrections (issue 9, point 4): `/kim kontakt ändern|löschen`,
-// `/kim einschaetzung löschen`, `/kim ziel ändern|löschen`, addressed by the
+// `/kim einschaetzung ändern|löschen`, `/kim ziel ändern|löschen`, addressed by the
 // number the card and the lists show. One grammar for every record kind, as
 // for barriers: <verb> ändern <case> <n> …, <verb> löschen <case> <n>
 // [bestätigen]. Deleting says first exactly what would be deleted and which
@@ -45,6 +45,24 @@ func (r *Runner) contactDelete(a *Args) (Reply, error) {
 		return Reply{Text: r.T("contact.delete_confirm", data)}, nil
 	}
 	return Reply{Text: r.T("contact.deleted", data) + "\n" + r.caseLine(c)}, nil
+}
+
+// assessEdit corrects an assessment: scores per field, its date, its note.
+// The answer shows its scores against the assessment before it, as a
+// re-assessment does.
+func (r *Runner) assessEdit(a *Args) (Reply, error) {
+	ch := store.AssessmentChange{Scores: a.Scores(), Note: a.OptStr("note"), On: a.Date("date")}
+	c, x, prev, err := r.svc.Store.EditAssessment(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), ch)
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": c.Ref, "N": x.Seq, "Date": x.On}
+	key := "assessment.edited_first"
+	if prev != nil {
+		key, data["Prev"], data["PrevN"] = "assessment.edited", prev.On, prev.Seq
+	}
+	return Reply{Text: r.T(key, data) + "\n" + r.scoreTable(prev, x) + "\n" +
+		r.T("assess.next", map[string]any{"Date": c.NextAssessment}) + "\n" + r.caseLine(c)}, nil
 }
 
 // assessDelete deletes an assessment once confirmed.

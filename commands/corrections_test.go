@@ -167,3 +167,200 @@ func TestMeetingCorrections(t *testing.T) {
 		}
 	}
 }
+
+// An assessment corrected (issue 9, point 4): its scores per field, its day
+// within the rules of recording (not before the intake or the assessment
+// before it, not after the one after it, not in the future), its note. The
+// answer shows the change against the assessment before it; the card's
+// latest score per field and its change, and the next re-assessment (only
+// when the latest assessment moves) are computed again; each correction is
+// audited without content; refusals change nothing.
+func TestAssessmentCorrection(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB group=refugee consent=ja datum=02.11.2026", "K-2026-0001")
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=2 arbeit=1 datum=05.11.2026", "05.05.2027")
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=3 datum=15.11.2026", "Re-Assessment 2", "15.05.2027")
+	next := func() string {
+		var s string
+		if err := w.st.Pool().QueryRow(t.Context(), `SELECT to_char(next_assessment, 'DD.MM.YYYY') FROM cases WHERE ref = 'K-2026-0001'`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	snap := w.snapshot()
+	w.want("teamA", "anna", "einschaetzung aendern K-2026-0001 2", kim.EINVALID, "Was soll sich an Einschätzung 2 von **K-2026-0001** ändern?")
+	w.want("teamA", "anna", "einschaetzung aendern K-2026-0001 2 datum=01.11.2026", kim.EINVALID, "01.11.2026")
+	w.want("teamA", "anna", "einschaetzung aendern K-2026-0001 2 datum=04.11.2026", kim.EINVALID, "vor der letzten Einschätzung am 05.11.2026")
+	w.want("teamA", "anna", "einschaetzung aendern K-2026-0001 1 datum=16.11.2026", kim.EINVALID,
+		"liegt nach Einschätzung 2 vom 15.11.2026", "nicht hinter die folgende")
+	w.want("teamA", "anna", "einschaetzung aendern K-2026-0001 2 datum=24.11.2026", kim.EINVALID, "24.11.2026")
+	w.want("teamA", "anna", "einschaetzung aendern K-2026-0001 2 sprache=6", kim.EINVALID, "Sprache")
+	w.want("teamA", "anna", "einschaetzung aendern K-2026-0001 2 zauber=3", kim.EINVALID, "zauber")
+	w.want("teamA", "anna", "einschaetzung aendern K-2026-0001 9 sprache=3", kim.ENOTFOUND, "keine Einschätzung 9")
+	w.want("teamA", "ben", "assess edit K-2026-0001 2 language=4", kim.ENOTFOUND, "K-2026-0001")
+	w.want("teamA", "kora", "einschaetzung aendern K-2026-0001 2 sprache=4", kim.EFORBIDDEN)
+	if w.snapshot() != snap {
+		t.Fatal("a refused correction changed something")
+	}
+
+	// The latest assessment: scores changed and added, its day moved.
+	w.ok("anna", "einschätzung ändern K-2026-0001 2 sprache=4 wohnen=3 datum=18.11.2026",
+		"Einschätzung 2 von **K-2026-0001** korrigiert (18.11.2026); Veränderung seit Einschätzung 1 vom 05.11.2026:",
+		"| Sprache | 2 | 4 | +2 ↑ |", "| Wohnen | – | 3 | neu |", "Nächstes Re-Assessment: 18.05.2027", "Einschätzung: 18.05.2027")
+	if got := next(); got != "18.05.2027" {
+		t.Errorf("next re-assessment after moving the latest: %s", got)
+	}
+	w.ok("anna", "zeige K-2026-0001", "zuletzt Re-Assessment 2 vom 18.11.2026", "| Sprache | 4 | 18.11.2026 | +2 ↑ |",
+		"| Arbeit | 1 | 05.11.2026 | – |", "| Wohnen | 3 | 18.11.2026 | – |")
+
+	// An earlier one: the change shown for the later one follows; the next
+	// re-assessment stays with the latest.
+	w.ok("anna", "einschaetzung aendern K-2026-0001 1 sprache=1 arbeit=2 datum=10.11.2026 notiz=\"mit Dolmetscherin\"",
+		"Einschätzung 1 von **K-2026-0001** korrigiert (10.11.2026):", "| Sprache | 1 |", "| Arbeit | 2 |", "Nächstes Re-Assessment: 18.05.2027")
+	if got := next(); got != "18.05.2027" {
+		t.Errorf("next re-assessment after correcting an earlier one: %s", got)
+	}
+	w.ok("anna", "zeige K-2026-0001", "| Sprache | 4 | 18.11.2026 | +3 ↑ |", "| Arbeit | 2 | 10.11.2026 | – |")
+	var note []byte
+	if err := w.st.Pool().QueryRow(t.Context(), `SELECT note_enc FROM assessments WHERE seq = 1`).Scan(&note); err != nil || len(note) == 0 {
+		t.Errorf("the note was not kept (sealed): %v", err)
+	}
+	if n := w.count(`SELECT count(*) FROM assessment_scores`); n != 4 {
+		t.Errorf("scores: %d, want 4", n)
+	}
+
+	// English, another coach's own case.
+	w.want("teamA", "ben", "open XY group=eu consent=yes", "ok", "K-2026-0002")
+	w.want("teamA", "ben", "assess K-2026-0002 language=2", "ok")
+	w.want("teamA", "ben", "assess edit K-2026-0002 1 language=3", "ok", "Assessment 1 of **K-2026-0002** corrected (2026-11-23):", "| language | 3 |")
+
+	if got := w.count(`SELECT count(*) FROM audit_log l JOIN cases c ON c.id = l.case_id
+		WHERE l.action = 'assessment.edit' AND l.actor_id = 'id-anna' AND l.case_ref = 'K-2026-0001' AND c.ref = 'K-2026-0001'`); got != 2 {
+		t.Errorf("audit rows assessment.edit: %d, want 2", got)
+	}
+	w.ok("root", "admin protokoll K-2026-0001", "Einschätzung korrigiert")
+	w.ok("anna", "hilfe einschaetzung", "/kim einschaetzung aendern <fall> <nr>", "einschätzung ändern K-2026-0042 2 sprache=3")
+}
+
+// Numbers of a case's contacts, assessments, goals and barriers, and of a
+// team's action items, are never given twice: after the newest is deleted
+// the next record gets a new number, so "Kontakt 2" in an audit row or a
+// note never comes to mean another contact (migration 00016).
+func TestRecordNumbersNeverReused(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB group=refugee consent=ja datum=02.11.2026", "K-2026-0001")
+	numbers := func(sql string) string {
+		t.Helper()
+		var s string
+		if err := w.st.Pool().QueryRow(t.Context(), `SELECT coalesce(string_agg(x::text, ',' ORDER BY x), '') FROM (`+sql+`) q(x)`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	w.ok("anna", "kontakt K-2026-0001 telefon datum=10.11.2026 erster Anruf")
+	w.ok("anna", "kontakt K-2026-0001 telefon datum=12.11.2026 zweiter Anruf")
+	w.ok("anna", "kontakt loeschen K-2026-0001 2 bestaetigen", "Kontakt 2")
+	w.ok("anna", "kontakt K-2026-0001 hausbesuch datum=20.11.2026 Wohnung besichtigt")
+	w.ok("anna", "kontakte K-2026-0001", "| 3 | 20.11.2026 | Hausbesuch |", "| 1 | 10.11.2026 | Telefon |")
+	if got := numbers(`SELECT n FROM contacts`); got != "1,3" {
+		t.Errorf("contact numbers: %s, want 1,3", got)
+	}
+	w.want("teamA", "anna", "kontakt loeschen K-2026-0001 2 bestaetigen", kim.ENOTFOUND, "keinen Kontakt 2")
+
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=2 datum=05.11.2026")
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=3 datum=15.11.2026", "Re-Assessment 2")
+	w.ok("anna", "einschaetzung loeschen K-2026-0001 2 bestaetigen", "Einschätzung 2")
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=4 datum=20.11.2026", "Re-Assessment 3 von **K-2026-0001**", "| Sprache | 2 | 4 | +2 ↑ |")
+	w.ok("anna", "einschaetzung loeschen K-2026-0001 1 bestaetigen", "Einschätzung 1")
+	w.ok("anna", "zeige K-2026-0001", "zuletzt Ersteinschätzung (Nr. 3) vom 20.11.2026")
+	if got := numbers(`SELECT seq FROM assessments`); got != "3" {
+		t.Errorf("assessment numbers: %s, want 3", got)
+	}
+
+	w.ok("anna", "ziel neu K-2026-0001 arbeit Praktikum finden", "Ziel 1")
+	w.ok("anna", "ziel neu K-2026-0001 sprache B1-Kurs", "Ziel 2")
+	w.ok("anna", "ziel loeschen K-2026-0001 2 bestaetigen", "Ziel 2")
+	w.ok("anna", "ziel neu K-2026-0001 wohnen Wohnung finden", "Ziel 3 von **K-2026-0001**")
+	if got := numbers(`SELECT n FROM goals`); got != "1,3" {
+		t.Errorf("goal numbers: %s, want 1,3", got)
+	}
+
+	w.ok("anna", "hindernis K-2026-0001 wohnen Keine Wohnungen unter der Mietobergrenze", "Strukturhinweis 1")
+	w.ok("anna", "hindernis loeschen K-2026-0001 1")
+	w.ok("anna", "hindernis K-2026-0001 jobcenter Termine erst nach acht Wochen", "Strukturhinweis 2")
+	if got := numbers(`SELECT n FROM barriers`); got != "2" {
+		t.Errorf("barrier numbers: %s, want 2", got)
+	}
+
+	// Referrals are never deleted; they count on.
+	w.ok("anna", "einwilligung K-2026-0001 erteilen jobcenter")
+	w.ok("anna", "verweis K-2026-0001 jobcenter Antrag auf Bürgergeld", "Verweis 1")
+
+	// Action items of the team.
+	w.svc.Channels = newChannels("netz", "town-square")
+	w.ok("kora", "treffen neu 03.12.2026 14:00 Netzwerktreffen channel=~netz", "M-1")
+	w.ok("kora", "aufgabe neu M-1 @ben Termin vereinbaren", "A-1")
+	w.ok("kora", "aufgabe loeschen A-1 bestaetigen", "A-1")
+	w.ok("kora", "aufgabe neu M-1 @ben Wohnungsmarkt-Daten besorgen", "**A-2**")
+	w.want("teamA", "kora", "aufgabe erledigt A-1", kim.ENOTFOUND, "A-1")
+
+	// Another case and another team count on their own.
+	w.ok("anna", "neu CD group=eu consent=ja", "K-2026-0002")
+	w.ok("anna", "ziel neu K-2026-0002 arbeit Bewerbung", "Ziel 1 von **K-2026-0002**")
+	w.want("teamB", "bea", "open XY group=other consent=yes", "ok", "K-2026-0001")
+	w.want("teamB", "bea", "kontakt K-2026-0001 telefon Anruf", "ok")
+	if got := numbers(`SELECT k.n FROM contacts k JOIN cases c ON c.id = k.case_id WHERE c.team_id = 'teamB'`); got != "1" {
+		t.Errorf("contact numbers of another team's case: %s, want 1", got)
+	}
+}
+
+// A next monitoring or re-assessment date set by hand (/kim termin) stays
+// when a contact or an assessment is deleted or its day corrected, unless
+// the latest that remains is then on or after that date (what it asked for
+// has happened); a new contact or assessment replaces it as before.
+func TestManualDateSurvivesCorrection(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB group=refugee consent=ja datum=02.11.2026", "K-2026-0001")
+	w.ok("anna", "kontakt K-2026-0001 telefon datum=10.11.2026 erster Anruf", "08.12.2026")
+	w.ok("anna", "kontakt K-2026-0001 hausbesuch datum=20.11.2026 Wohnung besichtigt", "18.12.2026")
+	dates := func() string {
+		var s string
+		if err := w.st.Pool().QueryRow(t.Context(), `SELECT to_char(next_monitoring, 'DD.MM.YYYY') || ' ' || to_char(next_assessment, 'DD.MM.YYYY')
+			FROM cases WHERE ref = 'K-2026-0001'`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	w.ok("anna", "termin K-2026-0001 monitoring 15.01.2027", "15.01.2027")
+	w.ok("anna", "kontakt löschen K-2026-0001 2", "Das nächste Monitoring wäre dann am 15.01.2027")
+	w.ok("anna", "kontakt löschen K-2026-0001 2 bestätigen", "Monitoring: 15.01.2027")
+	w.ok("anna", "kontakt ändern K-2026-0001 1 datum=12.11.2026", "Monitoring: 15.01.2027")
+	if got := dates(); got != "15.01.2027 16.11.2026" {
+		t.Errorf("dates after corrections under a date by hand: %s", got)
+	}
+
+	// A contact corrected to a day on or after the date by hand: the
+	// monitoring it asked for has happened, the date is computed again.
+	w.ok("anna", "termin K-2026-0001 monitoring 25.11.2026", "25.11.2026")
+	w.at(2026, 11, 27)
+	w.ok("anna", "kontakt ändern K-2026-0001 1 datum=26.11.2026", "Monitoring: 24.12.2026")
+	// A new contact replaces a date by hand, and a later correction does not bring it back.
+	w.ok("anna", "termin K-2026-0001 monitoring 15.01.2027", "15.01.2027")
+	w.ok("anna", "kontakt K-2026-0001 telefon Rückruf", "25.12.2026")
+	w.ok("anna", "kontakt loeschen K-2026-0001 3 bestaetigen", "Monitoring: 24.12.2026")
+
+	// Re-assessment dates by hand alike.
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=2 datum=20.11.2026", "20.05.2027")
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=3 datum=25.11.2026", "25.05.2027")
+	w.ok("anna", "termin K-2026-0001 einschaetzung 01.03.2027", "01.03.2027")
+	w.ok("anna", "einschaetzung loeschen K-2026-0001 2 bestaetigen", "Einschätzung: 01.03.2027")
+	w.ok("anna", "einschaetzung aendern K-2026-0001 1 datum=22.11.2026", "Nächstes Re-Assessment: 01.03.2027")
+	if got := dates(); got != "24.12.2026 01.03.2027" {
+		t.Errorf("dates after assessment corrections under a date by hand: %s", got)
+	}
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=4", "27.05.2027")
+	w.ok("anna", "einschaetzung loeschen K-2026-0001 3 bestaetigen", "Einschätzung: 22.05.2027")
+}

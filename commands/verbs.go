@@ -141,6 +141,15 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim assess K-2026-0042 language=2 work=1 housing=3 note=\"Sprachkurs B1 läuft\"",
 		"/kim einschaetzung K-2026-0042 sprache=3 arbeit=2 wohnen=4 datum=20.11.2026", "/kim einschaetzung K-2026-0042"},
 	Subs: []*Verb{{ // commands/corrections.go; the number is the one the card shows
+		Name: "edit", Alias: "aendern",
+		Params: []Param{caseParam, nParam, {Name: "scores", Kind: Scores, Optional: true}},
+		Options: []Param{
+			noteParam,
+			{Name: "date", Alias: "datum", Kind: Date, Optional: true},
+		},
+		Run:      (*Runner).assessEdit,
+		Examples: []string{"/kim assess edit K-2026-0042 2 language=3 work=2", "/kim einschätzung ändern K-2026-0042 2 sprache=3 datum=19.11.2026"},
+	}, {
 		Name: "delete", Alias: "loeschen",
 		Params:   []Param{caseParam, nParam, confirmParam},
 		Run:      (*Runner).assessDelete,

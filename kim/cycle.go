@@ -135,8 +135,18 @@ func LogContact(c Case, k Contact, latest *Date, set TeamSettings, today Date) (
 	return set.NextMonitoring(last), nil
 }
 
+// KeepsByHand reports whether a next date set by hand (byHand; nil: none)
+// stands after a contact or an assessment was corrected or deleted: the
+// case's date (current) is still that one, and the latest contact or
+// assessment that remains (latest; nil: none) lies before it, so what the
+// date asks for is still to come. Otherwise the date is computed again.
+func KeepsByHand(current, byHand, latest *Date) bool {
+	return byHand != nil && current != nil && *current == *byHand && (latest == nil || latest.Before(*byHand))
+}
+
 // NewAssessment checks assessment x of case c after prev (nil: x is the
-// first) and returns it numbered, with the next re-assessment date.
+// first) and returns it with the next re-assessment date. Its number is the
+// store's: one more than any the case has given.
 func NewAssessment(c Case, prev *Assessment, x Assessment, set TeamSettings, today Date) (Assessment, Date, error) {
 	if len(x.Scores) == 0 {
 		return x, Date{}, Errorf(EINVALID, "assess.no_scores", map[string]any{"Field": "scores"})
@@ -144,14 +154,50 @@ func NewAssessment(c Case, prev *Assessment, x Assessment, set TeamSettings, tod
 	if err := CheckPastDay("date", x.On, c, today); err != nil {
 		return x, Date{}, err
 	}
-	x.Seq = 1
 	if prev != nil {
 		if err := checkNotBefore("assess.before_last", "date", x.On, "Last", prev.On); err != nil {
 			return x, Date{}, err
 		}
-		x.Seq = prev.Seq + 1
 	}
 	return x, set.NextReassessment(x.On), nil
+}
+
+// CorrectAssessment checks a correction of assessment x of case c, which
+// lies between prev and next (nil: none), and returns x changed: scores
+// replaced or added per field, the note when note is not nil, the day when
+// on is not nil — within the rules of recording (not in the future, not
+// before the intake, not before prev) and not after next, so the
+// assessments stay in the order of their numbers.
+func CorrectAssessment(c Case, prev, next *Assessment, x Assessment, scores map[LifeField]int, note *string, on *Date, today Date) (Assessment, error) {
+	if len(scores) == 0 && note == nil && on == nil {
+		return x, Errorf(EINVALID, "assessment.nothing", map[string]any{"Ref": c.Ref, "N": x.Seq})
+	}
+	if on != nil {
+		if err := CheckPastDay("date", *on, c, today); err != nil {
+			return x, err
+		}
+		if prev != nil {
+			if err := checkNotBefore("assess.before_last", "date", *on, "Last", prev.On); err != nil {
+				return x, err
+			}
+		}
+		if next != nil && on.After(next.On) {
+			return x, Errorf(EINVALID, "assess.after_next", map[string]any{"Field": "date", "Date": *on, "N": next.Seq, "Next": next.On})
+		}
+		x.On = *on
+	}
+	merged := make(map[LifeField]int, len(x.Scores)+len(scores))
+	for f, n := range x.Scores {
+		merged[f] = n
+	}
+	for f, n := range scores {
+		merged[f] = n
+	}
+	x.Scores = merged
+	if note != nil {
+		x.Note = *note
+	}
+	return x, nil
 }
 
 // HasConsent reports whether consents hold an unrevoked consent for the
@@ -185,18 +231,18 @@ func Revoke(k Consent, on Date) (Consent, error) {
 	return k, nil
 }
 
-// NewGoal checks goal g, to be the case's goal number n, and returns it
-// open.
-func NewGoal(g Goal, n int, today Date) (Goal, error) {
+// NewGoal checks goal g, to be added to the have goals of the case, and
+// returns it open (its number is the store's: never one given before).
+func NewGoal(g Goal, have int, today Date) (Goal, error) {
 	if g.Due != nil {
 		if err := CheckFutureDay("due", *g.Due, today); err != nil {
 			return g, err
 		}
 	}
-	if n > MaxGoals {
+	if have >= MaxGoals {
 		return g, Errorf(ECONFLICT, "goal.too_many", map[string]any{"Max": MaxGoals})
 	}
-	g.N, g.Status = n, "open"
+	g.Status = "open"
 	return g, nil
 }
 

@@ -225,22 +225,21 @@ func TestNewAssessment(t *testing.T) {
 		prev *Assessment
 		x    Assessment
 		want string
-		seq  int
 		next Date
 	}{
-		{"first", nil, Assessment{On: Date{2026, 11, 20}, Scores: scores}, "", 1, Date{2027, 5, 20}},
-		{"re-assessment", prev, Assessment{On: Date{2026, 10, 1}, Scores: scores}, "", 3, Date{2027, 4, 1}},
-		{"no scores", nil, Assessment{On: cycleToday}, "invalid assess.no_scores", 0, Date{}},
-		{"in the future", nil, Assessment{On: cycleToday.AddDays(1), Scores: scores}, "invalid casework.date_future", 0, Date{}},
-		{"before the case", nil, Assessment{On: Date{2026, 8, 31}, Scores: scores}, "invalid casework.date_before_open", 0, Date{}},
-		{"before the last", prev, Assessment{On: Date{2026, 9, 30}, Scores: scores}, "invalid assess.before_last", 0, Date{}},
+		{"first", nil, Assessment{On: Date{2026, 11, 20}, Scores: scores}, "", Date{2027, 5, 20}},
+		{"re-assessment", prev, Assessment{On: Date{2026, 10, 1}, Scores: scores}, "", Date{2027, 4, 1}},
+		{"no scores", nil, Assessment{On: cycleToday}, "invalid assess.no_scores", Date{}},
+		{"in the future", nil, Assessment{On: cycleToday.AddDays(1), Scores: scores}, "invalid casework.date_future", Date{}},
+		{"before the case", nil, Assessment{On: Date{2026, 8, 31}, Scores: scores}, "invalid casework.date_before_open", Date{}},
+		{"before the last", prev, Assessment{On: Date{2026, 9, 30}, Scores: scores}, "invalid assess.before_last", Date{}},
 	} {
 		x, next, err := NewAssessment(openCase(), tc.prev, tc.x, cycleSet, cycleToday)
 		if refusal(err) != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, refusal(err), tc.want)
 			continue
 		}
-		if err == nil && (x.Seq != tc.seq || next != tc.next || x.On != tc.x.On) {
+		if err == nil && (x.Seq != tc.x.Seq || next != tc.next || x.On != tc.x.On) {
 			t.Errorf("%s: seq %d next %s", tc.name, x.Seq, next)
 		}
 	}
@@ -291,21 +290,21 @@ func TestNewGoal(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		due  *Date
-		n    int
+		have int
 		want string
 	}{
-		{"no due date", nil, 1, ""},
-		{"due date", Date{2027, 6, 30}.Ptr(), 3, ""},
-		{"the last one allowed", nil, MaxGoals, ""},
-		{"too many", nil, MaxGoals + 1, "conflict goal.too_many"},
-		{"due in the past", cycleToday.AddDays(-1).Ptr(), 1, "invalid casework.date_past"},
-		{"due too far ahead", LatestAhead(cycleToday).AddDays(1).Ptr(), 1, "invalid casework.date_far"},
+		{"no due date", nil, 0, ""},
+		{"due date", Date{2027, 6, 30}.Ptr(), 2, ""},
+		{"the last one allowed", nil, MaxGoals - 1, ""},
+		{"too many", nil, MaxGoals, "conflict goal.too_many"},
+		{"due in the past", cycleToday.AddDays(-1).Ptr(), 0, "invalid casework.date_past"},
+		{"due too far ahead", LatestAhead(cycleToday).AddDays(1).Ptr(), 0, "invalid casework.date_far"},
 	} {
-		g, err := NewGoal(Goal{Field: "work", Text: "Praktikum", Due: tc.due}, tc.n, cycleToday)
+		g, err := NewGoal(Goal{Field: "work", Text: "Praktikum", Due: tc.due}, tc.have, cycleToday)
 		if refusal(err) != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, refusal(err), tc.want)
 		}
-		if err == nil && (g.N != tc.n || !g.Open() || g.Text != "Praktikum") {
+		if err == nil && (!g.Open() || g.Text != "Praktikum") {
 			t.Errorf("%s: %+v", tc.name, g)
 		}
 	}

@@ -35,6 +35,8 @@ func (v View) Card(card kim.Card) string {
 	}
 	fmt.Fprintf(&b, "%s: %s\n", v.T("card.consent", nil), strings.Join(consents, "; "))
 	if n := len(card.Assessments); n > 0 {
+		// The latest is the first when it is the only one (numbers are never
+		// given twice, so the first of a case need not be number 1).
 		latest := card.Assessments[n-1]
 		rows := [][]string{}
 		for _, f := range kim.LatestScores(card.Assessments) {
@@ -44,7 +46,7 @@ func (v View) Card(card kim.Card) string {
 			}
 			rows = append(rows, []string{v.Name("field", string(f.Field)), fmt.Sprint(f.Score), f.On.Format(v.Lang), change})
 		}
-		fmt.Fprintf(&b, "\n%s\n%s\n", v.T("card.scores", map[string]any{"Seq": latest.Seq, "Date": latest.On}),
+		fmt.Fprintf(&b, "\n%s\n%s\n", v.T("card.scores", map[string]any{"Seq": latest.Seq, "First": n == 1, "Date": latest.On}),
 			Table(v.Heads("head.field", "head.score", "head.scored_on", "head.change"), rows))
 	}
 	if len(card.Goals) > 0 {

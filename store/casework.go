@@ -135,8 +135,12 @@ func (s *Store) SetDue(ctx context.Context, a kim.Actor, ref, which string, on k
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = @monitoring, next_assessment = @assessment WHERE id = @id`,
-			pgx.StrictNamedArgs{"id": c.ID, "monitoring": dateArg(c.NextMonitoring), "assessment": dateArg(c.NextAssessment)})
+		// The date by hand is kept also in its own column: a correction of
+		// a contact or an assessment leaves it (store/casework_corrections.go).
+		_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = @monitoring, next_assessment = @assessment,
+			monitoring_by_hand = CASE WHEN @which = 'monitoring' THEN @monitoring ELSE monitoring_by_hand END,
+			assessment_by_hand = CASE WHEN @which = 'assessment' THEN @assessment ELSE assessment_by_hand END WHERE id = @id`,
+			pgx.StrictNamedArgs{"id": c.ID, "which": which, "monitoring": dateArg(c.NextMonitoring), "assessment": dateArg(c.NextAssessment)})
 		return err
 	})
 }

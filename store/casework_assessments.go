@@ -10,7 +10,8 @@ import (
 
 // AddAssessment records an assessment of the case (the first, or a
 // re-assessment), moves the next re-assessment date to the team's interval
-// after it, and returns the case with the previous and the new assessment.
+// after it (a date set by hand with it), and returns the case with the
+// previous and the new assessment.
 func (s *Store) AddAssessment(ctx context.Context, a kim.Actor, ref string, x kim.Assessment) (kim.Case, *kim.Assessment, kim.Assessment, error) {
 	var prev *kim.Assessment
 	var cur kim.Assessment
@@ -30,8 +31,13 @@ func (s *Store) AddAssessment(ctx context.Context, a kim.Actor, ref string, x ki
 		if cur, next, err = kim.NewAssessment(c, prev, x, set, a.Today); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO assessments (case_id, seq, assessed_on, note_enc, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			c.ID, cur.Seq, cur.On.UTC(), s.seal(cur.Note, AssessmentNote), a.UserID).Scan(&cur.ID); err != nil {
+		// The next number of the case's counter: a deleted assessment's
+		// number is never given again (migration 00016).
+		if err := tx.QueryRow(ctx, `WITH k AS (UPDATE cases SET last_assessment_n = greatest(last_assessment_n,
+				(SELECT coalesce(max(seq), 0) FROM assessments WHERE case_id = $1)) + 1 WHERE id = $1 RETURNING last_assessment_n)
+			INSERT INTO assessments (case_id, seq, assessed_on, note_enc, created_by)
+			SELECT $1, k.last_assessment_n, $2, $3, $4 FROM k RETURNING id, seq`,
+			c.ID, cur.On.UTC(), s.seal(cur.Note, AssessmentNote), a.UserID).Scan(&cur.ID, &cur.Seq); err != nil {
 			return err
 		}
 		for f, n := range cur.Scores {
@@ -39,7 +45,7 @@ func (s *Store) AddAssessment(ctx context.Context, a kim.Actor, ref string, x ki
 				return err
 			}
 		}
-		_, err = tx.Exec(ctx, `UPDATE cases SET next_assessment = $2 WHERE id = $1`, c.ID, next.UTC())
+		_, err = tx.Exec(ctx, `UPDATE cases SET next_assessment = $2, assessment_by_hand = NULL WHERE id = $1`, c.ID, next.UTC())
 		return err
 	})
 	return c, prev, cur, err

@@ -65,7 +65,7 @@ func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.C
 		out.NextMonitoring, out.Phase = &next, kim.PhaseOf(facts)
 		w.Queue(`INSERT INTO contacts (case_id, kind, minutes, contact_on, note_enc, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
 			c.ID, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, ContactNote), a.UserID)
-		w.Queue(`UPDATE cases SET next_monitoring = $2, phase = $3, updated_at = now() WHERE id = $1`, c.ID, next.UTC(), out.Phase)
+		w.Queue(`UPDATE cases SET next_monitoring = $2, monitoring_by_hand = NULL, phase = $3, updated_at = now() WHERE id = $1`, c.ID, next.UTC(), out.Phase)
 		queueAudit(w, a, "contact.add", c.ID, c.Ref)
 		return nil
 	})

@@ -5,8 +5,10 @@ package store
 // the card, the contact list and the goal list show. A change that moves a
 // date recomputes it from what remains: the next monitoring from the latest
 // contact (or the intake), the next re-assessment from the latest
-// assessment (or the first assessment as for a new case). Each change is
-// audited like every case write (what kind, which case, who, when).
+// assessment (or the first assessment as for a new case); a date set by
+// hand stays unless the latest record that remains lies on or after it
+// (kim.KeepsByHand). Each change is audited like every case write (what
+// kind, which case, who, when).
 
 import (
 	"context"
@@ -44,21 +46,51 @@ func (s *Store) contactFor(ctx context.Context, tx pgx.Tx, c kim.Case, n int) (k
 }
 
 // remonitor sets the next monitoring date of case c to the team's interval
-// after its latest contact, or after the intake when it has none.
+// after its latest contact, or after the intake when it has none; a date
+// set by hand stays while kim.KeepsByHand says so.
 func remonitor(ctx context.Context, tx pgx.Tx, a kim.Actor, c kim.Case) error {
 	set, err := teamSettings(ctx, tx, a.TeamID)
 	if err != nil {
 		return err
 	}
-	var latest pgtypeDate
-	if err := tx.QueryRow(ctx, `SELECT max(contact_on) FROM contacts WHERE case_id = $1`, c.ID).Scan(&latest); err != nil {
+	var latest, byHand pgtypeDate
+	if err := tx.QueryRow(ctx, `SELECT (SELECT max(contact_on) FROM contacts WHERE case_id = $1), monitoring_by_hand FROM cases WHERE id = $1`,
+		c.ID).Scan(&latest, &byHand); err != nil {
 		return err
+	}
+	if kim.KeepsByHand(c.NextMonitoring, dateOf(&byHand), dateOf(&latest)) {
+		return nil
 	}
 	from := c.OpenedOn
 	if d := dateOf(&latest); d != nil {
 		from = *d
 	}
-	_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = $2 WHERE id = $1`, c.ID, set.NextMonitoring(from).UTC())
+	_, err = tx.Exec(ctx, `UPDATE cases SET next_monitoring = $2, monitoring_by_hand = NULL WHERE id = $1`, c.ID, set.NextMonitoring(from).UTC())
+	return err
+}
+
+// reassess sets the next re-assessment date of case c to the team's
+// interval after its latest assessment, or the first assessment's date as
+// for a case opened on its intake day when none remains; a date set by hand
+// stays while kim.KeepsByHand says so.
+func reassess(ctx context.Context, tx pgx.Tx, a kim.Actor, c kim.Case) error {
+	set, err := teamSettings(ctx, tx, a.TeamID)
+	if err != nil {
+		return err
+	}
+	var latest, byHand pgtypeDate
+	if err := tx.QueryRow(ctx, `SELECT (SELECT max(assessed_on) FROM assessments WHERE case_id = $1), assessment_by_hand FROM cases WHERE id = $1`,
+		c.ID).Scan(&latest, &byHand); err != nil {
+		return err
+	}
+	if kim.KeepsByHand(c.NextAssessment, dateOf(&byHand), dateOf(&latest)) {
+		return nil
+	}
+	next := set.FirstAssessment(c.OpenedOn)
+	if d := dateOf(&latest); d != nil {
+		next = set.NextReassessment(*d)
+	}
+	_, err = tx.Exec(ctx, `UPDATE cases SET next_assessment = $2, assessment_by_hand = NULL WHERE id = $1`, c.ID, next.UTC())
 	return err
 }
 
@@ -123,44 +155,105 @@ func (s *Store) DeleteContact(ctx context.Context, a kim.Actor, ref string, n in
 	return c, k, err
 }
 
+// assessmentFor returns assessment number seq of case c (locked) with its
+// scores, and the assessments before and after it (nil: none); ENOTFOUND
+// when there is no such assessment.
+func (s *Store) assessmentFor(ctx context.Context, tx pgx.Tx, c kim.Case, seq int) (x kim.Assessment, prev, next *kim.Assessment, err error) {
+	var on pgtypeDate
+	var enc []byte
+	err = tx.QueryRow(ctx, `SELECT a.id, a.seq, a.assessed_on, a.note_enc,
+			coalesce((SELECT json_object_agg(sc.field, sc.score) FROM assessment_scores sc WHERE sc.assessment_id = a.id), '{}')
+		FROM assessments a WHERE a.case_id = $1 AND a.seq = $2 FOR UPDATE`, c.ID, seq).Scan(&x.ID, &x.Seq, &on, &enc, &x.Scores)
+	if err == pgx.ErrNoRows {
+		return x, nil, nil, kim.Errorf(kim.ENOTFOUND, "assessment.not_found", map[string]any{"Ref": c.Ref, "N": seq, "Field": "n"})
+	}
+	if err != nil {
+		return x, nil, nil, err
+	}
+	x.On, x.Note = kim.DateOf(on.Time), s.open(enc, AssessmentNote)
+	neighbour := func(sql string) (*kim.Assessment, error) {
+		rows, err := tx.Query(ctx, `SELECT a.id, a.seq, a.assessed_on, a.note_enc,
+				coalesce((SELECT json_object_agg(sc.field, sc.score) FROM assessment_scores sc WHERE sc.assessment_id = a.id), '{}')
+			FROM assessments a WHERE a.case_id = $1 AND `+sql+` LIMIT 1`, c.ID, seq)
+		if err != nil {
+			return nil, err
+		}
+		found, err := pgx.CollectRows(rows, s.scanAssessment)
+		if err != nil || len(found) == 0 {
+			return nil, err
+		}
+		return &found[0], nil
+	}
+	if prev, err = neighbour(`a.seq < $2 ORDER BY a.seq DESC`); err != nil {
+		return x, nil, nil, err
+	}
+	next, err = neighbour(`a.seq > $2 ORDER BY a.seq`)
+	return x, prev, next, err
+}
+
+// AssessmentChange is what a correction of an assessment changes: scores
+// per field (replaced or added), and the note and the day when not nil.
+type AssessmentChange struct {
+	Scores map[kim.LifeField]int
+	Note   *string
+	On     *kim.Date
+}
+
+// EditAssessment corrects assessment number seq of the case (kim.CorrectAssessment
+// says what may change) and returns the case, the assessment as it is now and
+// the one before it (nil: none). A new day of the latest assessment moves the
+// next re-assessment; the card's latest score per field and the change per
+// field are computed from the assessments as they are.
+func (s *Store) EditAssessment(ctx context.Context, a kim.Actor, ref string, seq int, ch AssessmentChange) (kim.Case, kim.Assessment, *kim.Assessment, error) {
+	var x kim.Assessment
+	var prev *kim.Assessment
+	c, err := s.caseWrite(ctx, a, ref, "assessment.edit", "unable to change assessment", func(tx pgx.Tx, c kim.Case) error {
+		var next *kim.Assessment
+		var err error
+		if x, prev, next, err = s.assessmentFor(ctx, tx, c, seq); err != nil {
+			return err
+		}
+		if x, err = kim.CorrectAssessment(c, prev, next, x, ch.Scores, ch.Note, ch.On, a.Today); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE assessments SET assessed_on = $2, note_enc = $3 WHERE id = $1`,
+			x.ID, x.On.UTC(), s.seal(x.Note, AssessmentNote)); err != nil {
+			return err
+		}
+		for f, n := range ch.Scores {
+			if _, err := tx.Exec(ctx, `INSERT INTO assessment_scores (assessment_id, field, score) VALUES ($1, $2, $3)
+				ON CONFLICT (assessment_id, field) DO UPDATE SET score = EXCLUDED.score`, x.ID, string(f), n); err != nil {
+				return err
+			}
+		}
+		if ch.On != nil && next == nil {
+			return reassess(ctx, tx, a, c)
+		}
+		return nil
+	})
+	return c, x, prev, err
+}
+
 // DeleteAssessment deletes assessment number seq of the case (its scores
 // with it) and recomputes the next re-assessment date from the latest
 // assessment that remains, or the first assessment's date as for a case
-// opened on its intake day when none remains. The card's latest score per
-// field is computed from what remains.
+// opened on its intake day when none remains (a date set by hand stays
+// while kim.KeepsByHand says so). The card's latest score per field is
+// computed from what remains.
 func (s *Store) DeleteAssessment(ctx context.Context, a kim.Actor, ref string, seq int) (kim.Case, kim.Assessment, error) {
 	var x kim.Assessment
 	c, err := s.caseWrite(ctx, a, ref, "assessment.delete", "unable to delete assessment", func(tx pgx.Tx, c kim.Case) error {
-		var on pgtypeDate
-		err := tx.QueryRow(ctx, `SELECT id, seq, assessed_on FROM assessments WHERE case_id = $1 AND seq = $2 FOR UPDATE`, c.ID, seq).
-			Scan(&x.ID, &x.Seq, &on)
-		if err == pgx.ErrNoRows {
-			return kim.Errorf(kim.ENOTFOUND, "assessment.not_found", map[string]any{"Ref": c.Ref, "N": seq, "Field": "n"})
-		}
-		if err != nil {
+		var err error
+		if x, _, _, err = s.assessmentFor(ctx, tx, c, seq); err != nil {
 			return err
 		}
-		x.On = kim.DateOf(on.Time)
 		if _, err := tx.Exec(ctx, `DELETE FROM assessment_scores WHERE assessment_id = $1`, x.ID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM assessments WHERE id = $1`, x.ID); err != nil {
 			return err
 		}
-		set, err := teamSettings(ctx, tx, a.TeamID)
-		if err != nil {
-			return err
-		}
-		var latest pgtypeDate
-		if err := tx.QueryRow(ctx, `SELECT max(assessed_on) FROM assessments WHERE case_id = $1`, c.ID).Scan(&latest); err != nil {
-			return err
-		}
-		next := set.FirstAssessment(c.OpenedOn)
-		if d := dateOf(&latest); d != nil {
-			next = set.NextReassessment(*d)
-		}
-		_, err = tx.Exec(ctx, `UPDATE cases SET next_assessment = $2 WHERE id = $1`, c.ID, next.UTC())
-		return err
+		return reassess(ctx, tx, a, c)
 	})
 	return c, x, err
 }

@@ -9,20 +9,25 @@ import (
 )
 
 // AddGoal adds a goal to the Integrationsvereinbarung of the case and
-// returns the case and the goal with its number.
+// returns the case and the goal with its number, one more than any the case
+// has given (a deleted goal's number stays unused).
 func (s *Store) AddGoal(ctx context.Context, a kim.Actor, ref string, g kim.Goal) (kim.Case, kim.Goal, error) {
 	c, err := s.caseWrite(ctx, a, ref, "goal.add", "unable to add goal", func(tx pgx.Tx, c kim.Case) error {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(n), 0) + 1 FROM goals WHERE case_id = $1`, c.ID).Scan(&n); err != nil {
+		var have int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM goals WHERE case_id = $1`, c.ID).Scan(&have); err != nil {
 			return err
 		}
 		var err error
-		if g, err = kim.NewGoal(g, n, a.Today); err != nil {
+		if g, err = kim.NewGoal(g, have, a.Today); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO goals (case_id, n, field, text_enc, due_on, created_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			c.ID, g.N, string(g.Field), s.seal(g.Text, GoalText), dateArg(g.Due), a.Today.UTC(), a.UserID)
-		return err
+		// The next number of the case's counter: a deleted goal's number is
+		// never given again (migration 00016).
+		return tx.QueryRow(ctx, `WITH k AS (UPDATE cases SET last_goal_n = greatest(last_goal_n,
+				(SELECT coalesce(max(n), 0) FROM goals WHERE case_id = $1)) + 1 WHERE id = $1 RETURNING last_goal_n)
+			INSERT INTO goals (case_id, n, field, text_enc, due_on, created_on, created_by)
+			SELECT $1, k.last_goal_n, $2, $3, $4, $5, $6 FROM k RETURNING n`,
+			c.ID, string(g.Field), s.seal(g.Text, GoalText), dateArg(g.Due), a.Today.UTC(), a.UserID).Scan(&g.N)
 	})
 	return c, g, err
 }

@@ -341,7 +341,8 @@ func scanAction(r pgx.Row) (kim.ActionItem, error) {
 }
 
 // AddAction records a follow-up task of meeting M-n for owner (a user kimbot
-// knows), numbered A-n per team, and returns it.
+// knows), numbered A-n per team (a deleted action's number is never given
+// again), and returns it.
 func (s *Store) AddAction(ctx context.Context, a kim.Actor, meetingN int, ownerID, text string, due kim.Date) (kim.ActionItem, error) {
 	var x kim.ActionItem
 	err := s.tx(ctx, func(tx pgx.Tx) error {
@@ -353,9 +354,13 @@ func (s *Store) AddAction(ctx context.Context, a kim.Actor, meetingN int, ownerI
 			return err
 		}
 		var id int64
+		// The next number of the team's counter: a deleted action's number
+		// is never given again (migration 00016).
 		if err := tx.QueryRow(ctx, `
+			WITH k AS (UPDATE teams SET last_action_n = greatest(last_action_n,
+				(SELECT coalesce(max(n), 0) FROM actions WHERE team_id = $1)) + 1 WHERE id = $1 RETURNING last_action_n)
 			INSERT INTO actions (team_id, n, meeting_id, owner_id, text, due_on, created_by)
-			SELECT $1, coalesce(max(n), 0) + 1, $2, $3, $4, $5, $6 FROM actions WHERE team_id = $1
+			SELECT $1, k.last_action_n, $2, $3, $4, $5, $6 FROM k
 			RETURNING id`, a.TeamID, m.ID, ownerID, text, due.UTC(), a.UserID).Scan(&id); err != nil {
 			return err
 		}

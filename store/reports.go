@@ -104,12 +104,14 @@ var reportSections = []reportSection{
 		x.Contacts, x.Minutes = kim.Count{N: n, Cases: cases}, kim.Count{N: minutes, Cases: cases}
 		return nil
 	}},
-	// Assessments (seq 1) and re-assessments.
+	// Assessments (the first of a case: none with a lower number remains;
+	// numbers are never given twice, so they may have gaps) and re-assessments.
 	{"assessments", `SELECT s.dim,
-			count(*) FILTER (WHERE a.seq = 1), count(DISTINCT a.case_id) FILTER (WHERE a.seq = 1),
-			count(*) FILTER (WHERE a.seq > 1), count(DISTINCT a.case_id) FILTER (WHERE a.seq > 1)
-		FROM assessments a JOIN sel s ON s.id = a.case_id
-		WHERE a.assessed_on BETWEEN @from AND @to GROUP BY s.dim`, func(b *reportBuild, r pgx.Rows) error {
+			count(*) FILTER (WHERE a.first), count(DISTINCT a.case_id) FILTER (WHERE a.first),
+			count(*) FILTER (WHERE NOT a.first), count(DISTINCT a.case_id) FILTER (WHERE NOT a.first)
+		FROM (SELECT a.case_id, NOT EXISTS (SELECT FROM assessments e WHERE e.case_id = a.case_id AND e.seq < a.seq) AS first
+			FROM assessments a WHERE a.assessed_on BETWEEN @from AND @to) a
+		JOIN sel s ON s.id = a.case_id GROUP BY s.dim`, func(b *reportBuild, r pgx.Rows) error {
 		var dim string
 		var n1, c1, n2, c2 int64
 		if err := r.Scan(&dim, &n1, &c1, &n2, &c2); err != nil {
@@ -145,13 +147,15 @@ var reportSections = []reportSection{
 		x.GoalsSet, x.GoalsDone = set, done
 		return nil
 	}},
-	// Mean change per life field at re-assessments against the assessment before.
+	// Mean change per life field at re-assessments against the assessment
+	// before (the one with the next lower number that remains).
 	{"score change", `SELECT sc.field, avg(sc.score - pv.score)::float8, count(DISTINCT a.case_id)
 		FROM assessments a JOIN sel s ON s.id = a.case_id
+		JOIN LATERAL (SELECT ap.id FROM assessments ap WHERE ap.case_id = a.case_id AND ap.seq < a.seq
+			ORDER BY ap.seq DESC LIMIT 1) ap ON true
 		JOIN assessment_scores sc ON sc.assessment_id = a.id
-		JOIN assessments ap ON ap.case_id = a.case_id AND ap.seq = a.seq - 1
 		JOIN assessment_scores pv ON pv.assessment_id = ap.id AND pv.field = sc.field
-		WHERE a.seq > 1 AND a.assessed_on BETWEEN @from AND @to
+		WHERE a.assessed_on BETWEEN @from AND @to
 		GROUP BY sc.field`, func(b *reportBuild, r pgx.Rows) error {
 		var field string
 		var st kim.Stat
