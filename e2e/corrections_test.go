@@ -7,7 +7,7 @@ import (
 )
 
 // TestCorrections (issue 9, point 4): through Mattermost, a coach corrects and deletes a contact,
-// deletes assessments and changes and deletes a goal of their case. A delete first says exactly what
+// deletes and corrects assessments and changes and deletes a goal of their case. A delete first says exactly what
 // would go and which date would move, and nothing changes until it is confirmed; the next monitoring
 // and re-assessment dates are recomputed from what remains; each change leaves an audit row (kind,
 // case, actor; the log has no content) that the admin's protocol names in German; another coach and
@@ -82,6 +82,25 @@ func TestCorrections(t *testing.T) {
 		"Einschätzung: "+a1.AddMonths(6).German())
 	coach.kimOK(t, "zeige "+ref, "| Sprache | 2 | "+a1.German())
 
+	// Correcting an assessment: its scores and day within the rules of recording; the next
+	// re-assessment, the card's latest score per field and the change per field follow. The new
+	// re-assessment gets number 3: the deleted one's number is not given again.
+	coach.kimOK(t, "einschaetzung "+ref+" sprache=3 date="+a2.German(), "Re-Assessment 3 von **"+ref+"**", a2.AddMonths(6).German())
+	before = dates()
+	other.kimOK(t, "einschaetzung aendern "+ref+" 3 sprache=5", "Keinen Fall "+ref)
+	coach.kimOK(t, "einschätzung ändern "+ref+" 3 datum="+a1.AddDays(-1).German(), "vor der letzten Einschätzung am "+a1.German())
+	coach.kimOK(t, "einschätzung ändern "+ref+" 1 datum="+a2.AddDays(1).German(), "liegt nach Einschätzung 3 vom "+a2.German())
+	coach.kimOK(t, "einschätzung ändern "+ref+" 3", "Was soll sich an Einschätzung 3")
+	if got := dates(); got != before || audits("assessment.edit") != 0 {
+		t.Fatalf("refused corrections changed the case: %s, was %s", got, before)
+	}
+	a3 := today.AddDays(-4)
+	coach.kimOK(t, "einschätzung ändern "+ref+" 3 sprache=4 wohnen=2 datum="+a3.German(),
+		"Einschätzung 3 von **"+ref+"** korrigiert ("+a3.German()+"); Veränderung seit Einschätzung 1 vom "+a1.German(),
+		"| Sprache | 2 | 4 | +2 ↑ |", "| Wohnen | – | 2 | neu |", "Nächstes Re-Assessment: "+a3.AddMonths(6).German())
+	coach.kimOK(t, "zeige "+ref, "zuletzt Re-Assessment 3 vom "+a3.German(), "| Sprache | 4 | "+a3.German()+" | +2 ↑ |",
+		"| Arbeit | 1 | "+a1.German()+" | – |", "Einschätzung "+a3.AddMonths(6).German())
+
 	// Goals.
 	coach.kimOK(t, "ziel neu "+ref+" arbeit Praktikum finden", "Ziel 1")
 	coach.kimOK(t, "ziel ändern "+ref+" 1 Praktikum im Handwerk finden", "Ziel 1 von **"+ref+"** geändert")
@@ -92,16 +111,18 @@ func TestCorrections(t *testing.T) {
 		t.Fatalf("nothing confirmed, yet the case changed: %s, was %s", got, before)
 	}
 	coach.kimOK(t, "ziel löschen "+ref+" 1 bestätigen", "Ziel 1 von **"+ref+"** gelöscht")
-	if got := dates(); !strings.HasSuffix(got, " 1 0") {
+	if got := dates(); !strings.HasSuffix(got, " 2 0") {
 		t.Errorf("after the deletes: %s", got)
 	}
 
-	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 1, "goal.edit": 1, "goal.delete": 1} {
+	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 1, "assessment.edit": 1, "goal.edit": 1,
+		"goal.delete": 1} {
 		if got := audits(action); got != n {
 			t.Errorf("audit rows %s by the coach on %s: %d, want %d", action, ref, got, n)
 		}
 	}
-	env.Admin.kimOK(t, "admin protokoll "+ref, "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Ziel geändert", "Ziel gelöscht")
+	env.Admin.kimOK(t, "admin protokoll "+ref, "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Einschätzung korrigiert",
+		"Ziel geändert", "Ziel gelöscht")
 }
 
 // TestMeetingCorrections (issue 9, point 4): through Mattermost, a coordinator changes and deletes
