@@ -96,6 +96,9 @@ func legalErr(err error) error {
 				args = maps.Clone(e.Args)
 			}
 			args[k] = legalName(d)
+			if d == "none" {
+				args["None"] = true // "hat keinen Rechtskreis", not "im Rechtskreis keiner"
+			}
 		}
 	}
 	if args == nil {

@@ -71,6 +71,8 @@ func TestTransitionSteps(t *testing.T) {
 	w.want("teamA", "anna", "admin uebergang neu AsylbLG SGB2 Text", kim.EFORBIDDEN)
 	w.want("teamA", "ben", "rechtskreis "+k+" SGB3", kim.ENOTFOUND)
 	w.want("teamB", "bea", "rechtskreis "+k+" SGB3", kim.ENOTFOUND)
+	w.want("teamB", "bea", "open KL group=eu domain=keiner consent=yes", "ok", k)
+	w.want("teamB", "bea", "rechtskreis "+k+" keiner", kim.ECONFLICT, "Fall "+k+" hat schon keinen Rechtskreis.")
 	if n := w.count(`SELECT count(*) FROM transition_templates WHERE team_id = 'teamA' AND from_domain = 'AsylbLG' AND to_domain = 'SGB2'`); n != 8 {
 		t.Fatalf("refused template changes changed the template: %d steps", n)
 	}
