@@ -76,9 +76,11 @@ func TestTransitionTemplateAgendaReportThroughMattermost(t *testing.T) {
 	admin := env.newUser(t, "verwaltung", "de")
 	coach := env.newUser(t, "coach", "de")
 	coord := env.newUser(t, "koordination", "de")
+	// The shared admin grants one role; the team's own admin the others (the shared admin's
+	// commands are rate limited across the tests running in parallel).
 	env.grant(t, admin, "admin")
-	env.grant(t, coach, "coach", "org=Caritas")
-	env.grant(t, coord, "coordinator")
+	admin.kimOK(t, "admin rolle "+coach.mention()+" coach organisation=Caritas", coach.mention())
+	admin.kimOK(t, "admin rolle "+coord.mention()+" koordination", coord.mention())
 	netz := env.newChannel(t, "netzwerk", coord)
 	today := remToday()
 
