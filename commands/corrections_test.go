@@ -221,7 +221,8 @@ func TestAssessmentCorrection(t *testing.T) {
 	if got := next(); got != "18.05.2027" {
 		t.Errorf("next re-assessment after correcting an earlier one: %s", got)
 	}
-	w.ok("anna", "zeige K-2026-0001", "| Sprache | 4 | 18.11.2026 | +3 ↑ |", "| Arbeit | 2 | 10.11.2026 | – |")
+	w.ok("anna", "zeige K-2026-0001", "| Sprache | 4 | 18.11.2026 | +3 ↑ |", "| Arbeit | 2 | 10.11.2026 | – |",
+		"Einschätzungen: Nr. 1 vom 10.11.2026 · Nr. 2 vom 18.11.2026")
 	var note []byte
 	if err := w.st.Pool().QueryRow(t.Context(), `SELECT note_enc FROM assessments WHERE seq = 1`).Scan(&note); err != nil || len(note) == 0 {
 		t.Errorf("the note was not kept (sealed): %v", err)
@@ -234,6 +235,10 @@ func TestAssessmentCorrection(t *testing.T) {
 	w.want("teamA", "ben", "open XY group=eu consent=yes", "ok", "K-2026-0002")
 	w.want("teamA", "ben", "assess K-2026-0002 language=2", "ok")
 	w.want("teamA", "ben", "assess edit K-2026-0002 1 language=3", "ok", "Assessment 1 of **K-2026-0002** corrected (2026-11-23):", "| language | 3 |")
+	for i := 0; i < 5; i++ {
+		w.want("teamA", "ben", "assess K-2026-0002 work=2", "ok")
+	}
+	w.want("teamA", "ben", "show K-2026-0002", "ok", "Assessments: … (1 earlier), no. 2 of 2026-11-23 · no. 3 of 2026-11-23", "no. 6 of 2026-11-23")
 
 	if got := w.count(`SELECT count(*) FROM audit_log l JOIN cases c ON c.id = l.case_id
 		WHERE l.action = 'assessment.edit' AND l.actor_id = 'id-anna' AND l.case_ref = 'K-2026-0001' AND c.ref = 'K-2026-0001'`); got != 2 {

@@ -7,6 +7,9 @@ import (
 	"github.com/kimbot-nrw/kimbot/kim"
 )
 
+// cardAssessments is how many assessments the card lists by number.
+const cardAssessments = 5
+
 // Card renders the case card as /kim show answers it: one screen,
 // sections only when filled.
 func (v View) Card(card kim.Card) string {
@@ -48,6 +51,16 @@ func (v View) Card(card kim.Card) string {
 		}
 		fmt.Fprintf(&b, "\n%s\n%s\n", v.T("card.scores", map[string]any{"Seq": latest.Seq, "First": n == 1, "Date": latest.On}),
 			Table(v.Heads("head.field", "head.score", "head.scored_on", "head.change"), rows))
+		if n > 1 {
+			// The numbers to correct or delete one by (they may have gaps):
+			// the latest few, oldest first.
+			from := max(0, n-cardAssessments)
+			list := make([]string, 0, n-from)
+			for _, x := range card.Assessments[from:] {
+				list = append(list, v.T("card.assessment", map[string]any{"N": x.Seq, "Date": x.On}))
+			}
+			fmt.Fprintf(&b, "%s\n", v.T("card.assessments", map[string]any{"List": strings.Join(list, " · "), "More": from}))
+		}
 	}
 	if len(card.Goals) > 0 {
 		rows := make([][]string, len(card.Goals))
