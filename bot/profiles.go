@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"hash/fnv"
 	"log/slog"
 	"sync"
 	"time"
@@ -14,23 +16,38 @@ import (
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
-// How long a profile of Mattermost is used: younger than ProfileFresh as it
-// is; up to ProfileMaxAge while a background request refreshes it; never
-// older. A change in Mattermost (locale, time zone, system admin) therefore
-// reaches kimbot's answers at the latest ProfileMaxAge after it was made,
-// and for a user who keeps typing commands with the first command more than
-// ProfileFresh after it (whose refresh the next command sees).
+// How long a profile of Mattermost is used: while it is fresh as it is; up
+// to ProfileMaxAge while a background request refreshes it; never older. A
+// profile is fresh for ProfileFresh less up to ProfileJitter of it, an
+// amount that differs from profile to profile and from one fetch to the
+// next, so that profiles fetched together (after a restart, or the first
+// commands of a morning) do not all turn stale at the same moment and send
+// a burst of requests to Mattermost. A change in Mattermost (locale, time
+// zone, system admin) therefore reaches kimbot's answers at the latest
+// ProfileMaxAge after it was made, and for a user who keeps typing commands
+// with the first command more than ProfileFresh after it (whose refresh the
+// next command sees).
 const (
 	ProfileFresh  = 30 * time.Second
+	ProfileJitter = 0.5
 	ProfileMaxAge = 5 * time.Minute
 	// profilesLocalMax bounds the in-process layer.
 	profilesLocalMax = 20000
+	// profileRefreshers bounds the background refreshes under way at once;
+	// a stale profile found while all are busy is used as it is, and a
+	// later command of the user refreshes it.
+	profileRefreshers = 8
 )
 
 var profileLookups = promauto.NewCounterVec(prometheus.CounterOpts{
 	Name: "kimbot_profile_lookups_total",
 	Help: "Profiles of callers by where they came from: local, redis, stale (refreshed in the background), mattermost (the caller waited).",
 }, []string{"source"})
+
+var profileRefreshesSkipped = promauto.NewCounter(prometheus.CounterOpts{
+	Name: "kimbot_profile_refreshes_skipped_total",
+	Help: "Stale profiles used without starting a refresh because every background refresher was busy.",
+})
 
 // UserLookup is what the profile cache asks when it has nothing fresh: a
 // Mattermost user by id.
@@ -53,7 +70,7 @@ type Profiles struct {
 
 	mu         sync.Mutex
 	local      map[string]profileEntry
-	refreshing map[string]bool
+	refreshing map[string]bool // users whose refresh is under way (at most profileRefreshers)
 	background sync.WaitGroup
 	warnedAt   time.Time
 }
@@ -69,8 +86,19 @@ func NewProfiles(lookup UserLookup, r *store.Redis, log *slog.Logger) *Profiles 
 	return &Profiles{Lookup: lookup, Redis: r, Log: log, Clock: time.Now}
 }
 
-func (p *Profiles) fresh() time.Duration  { return orDefault(p.Fresh, ProfileFresh) }
 func (p *Profiles) maxAge() time.Duration { return orDefault(p.MaxAge, ProfileMaxAge) }
+
+// isFresh reports whether e is still fresh at now: younger than Fresh less
+// its jitter, a fraction of ProfileJitter of Fresh taken from a hash of the
+// user and the time of the fetch (so every replica agrees on it).
+func (p *Profiles) isFresh(e profileEntry, now time.Time) bool {
+	fresh := orDefault(p.Fresh, ProfileFresh)
+	h := fnv.New64a()
+	h.Write([]byte(e.User.ID))
+	binary.Write(h, binary.LittleEndian, e.At.UnixNano())
+	jitter := time.Duration(float64(fresh) * ProfileJitter * float64(h.Sum64()%1024) / 1024)
+	return now.Sub(e.At) < fresh-jitter
+}
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d > 0 {
@@ -86,14 +114,14 @@ func orDefault(d, def time.Duration) time.Duration {
 func (p *Profiles) Get(ctx context.Context, id string) (kim.User, error) {
 	now := p.Clock()
 	e, ok := p.localEntry(id)
-	if ok && now.Sub(e.At) < p.fresh() {
+	if ok && p.isFresh(e, now) {
 		profileLookups.WithLabelValues("local").Inc()
 		return e.User, nil
 	}
 	if r, found := p.remote(ctx, id); found && (!ok || r.At.After(e.At)) {
 		e, ok = r, true
 		p.keepLocal(id, e)
-		if now.Sub(e.At) < p.fresh() {
+		if p.isFresh(e, now) {
 			profileLookups.WithLabelValues("redis").Inc()
 			return e.User, nil
 		}
@@ -124,11 +152,18 @@ func (p *Profiles) fetch(ctx context.Context, id string) (kim.User, error) {
 	return u, nil
 }
 
-// refresh fetches the profile in the background, once at a time per user.
+// refresh fetches the profile in the background, once at a time per user
+// and at most profileRefreshers at a time in all; it does nothing when
+// those are busy.
 func (p *Profiles) refresh(id string) {
 	p.mu.Lock()
 	if p.refreshing[id] {
 		p.mu.Unlock()
+		return
+	}
+	if len(p.refreshing) >= profileRefreshers {
+		p.mu.Unlock()
+		profileRefreshesSkipped.Inc()
 		return
 	}
 	if p.refreshing == nil {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -106,8 +107,8 @@ func TestProfilesHitAndSharedByReplicas(t *testing.T) {
 	if n := mm.count(); n != 1 {
 		t.Fatalf("%d requests to Mattermost for three commands, want 1", n)
 	}
-	clock.advance(ProfileFresh - time.Second)
-	if u, err := two.Get(ctx, "u1"); err != nil || u.Username != "anna" { // another replica: from Redis
+	clock.advance(time.Duration(float64(ProfileFresh)*(1-ProfileJitter)) - time.Second) // fresh whatever its jitter
+	if u, err := two.Get(ctx, "u1"); err != nil || u.Username != "anna" {               // another replica: from Redis
 		t.Fatalf("second replica: %+v, %v", u, err)
 	}
 	if n := mm.count(); n != 1 {
@@ -206,5 +207,121 @@ func TestProfilesAndCommandsWithRedisDown(t *testing.T) {
 	}
 	if u, err := st.User(ctx, "u1"); err != nil || u.Locale != "de" {
 		t.Fatalf("the command did not bring the users row up to date: %+v, %v", u, err)
+	}
+}
+
+// Profiles fetched at the same moment turn stale at different moments
+// between ProfileFresh×(1−ProfileJitter) and ProfileFresh, so their
+// refreshes do not reach Mattermost in one burst; every replica agrees on
+// the moment of each.
+func TestProfilesFreshnessJittered(t *testing.T) {
+	r := testenv.Redis(t)
+	mm, clock := anna()
+	const n = 200
+	for i := range n {
+		mm.users[fmt.Sprintf("j%d", i)] = kim.User{ID: fmt.Sprintf("j%d", i), Username: fmt.Sprintf("user%d", i)}
+	}
+	ctx := context.Background()
+	p, replica := newProfiles(mm, r, clock), newProfiles(mm, r, clock)
+	for i := range n {
+		if _, err := p.Get(ctx, fmt.Sprintf("j%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	minFresh := time.Duration(float64(ProfileFresh) * (1 - ProfileJitter))
+	staleAt := map[int]int{} // second after the fetch → profiles that turned stale then
+	refreshed := map[string]bool{}
+	for s := 0; s <= int(ProfileFresh/time.Second); s++ {
+		if s > 0 {
+			clock.advance(time.Second)
+		}
+		for i := range n {
+			id := fmt.Sprintf("j%d", i)
+			if refreshed[id] {
+				continue
+			}
+			e, _ := p.localEntry(id)
+			if fresh, other := p.isFresh(e, clock.now()), replica.isFresh(e, clock.now()); fresh != other {
+				t.Fatalf("the replicas disagree whether %s is fresh %d s after the fetch", id, s)
+			} else if !fresh {
+				staleAt[s]++
+				refreshed[id] = true
+			}
+		}
+	}
+	if len(refreshed) != n {
+		t.Fatalf("%d of %d profiles stale after ProfileFresh", len(refreshed), n)
+	}
+	most := 0
+	for s, k := range staleAt {
+		if time.Duration(s)*time.Second < minFresh {
+			t.Fatalf("%d profiles stale %d s after the fetch, before %s", k, s, minFresh)
+		}
+		most = max(most, k)
+	}
+	if len(staleAt) < 10 || most > n/5 {
+		t.Fatalf("profiles turned stale in %d distinct seconds, at most %d in one (%v): not spread", len(staleAt), most, staleAt)
+	}
+}
+
+// While profileRefreshers background refreshes wait for Mattermost, a
+// further stale profile is used as it is without a request of its own (no
+// pile of goroutines and connections when Mattermost is slow); a later
+// command refreshes it once a refresher is free.
+func TestProfilesRefreshesBounded(t *testing.T) {
+	r := testenv.Redis(t)
+	mm, clock := anna()
+	const n = 3 * profileRefreshers
+	for i := range n {
+		mm.users[fmt.Sprintf("b%d", i)] = kim.User{ID: fmt.Sprintf("b%d", i), Username: fmt.Sprintf("user%d", i), Locale: "de"}
+	}
+	ctx := context.Background()
+	p := newProfiles(mm, r, clock)
+	for i := range n {
+		if _, err := p.Get(ctx, fmt.Sprintf("b%d", i)); err != nil {
+			t.Fatal(err)
+		}
+		mm.set(kim.User{ID: fmt.Sprintf("b%d", i), Username: fmt.Sprintf("user%d", i), Locale: "en"})
+	}
+	clock.advance(ProfileFresh)
+	mm.mu.Lock()
+	mm.gate = make(chan struct{})
+	mm.mu.Unlock()
+	for i := range n {
+		if u, err := p.Get(ctx, fmt.Sprintf("b%d", i)); err != nil || u.Locale != "de" {
+			t.Fatalf("stale get while Mattermost is slow: %+v, %v", u, err)
+		}
+	}
+	waitFor(t, func() bool { return mm.count() == n+profileRefreshers })
+	time.Sleep(50 * time.Millisecond)
+	if got := mm.count() - n; got != profileRefreshers {
+		t.Fatalf("%d refreshes under way for %d stale profiles, want %d", got, n, profileRefreshers)
+	}
+	close(mm.gate)
+	p.wait()
+	mm.mu.Lock()
+	mm.gate = nil
+	mm.mu.Unlock()
+	for i := range n {
+		p.Get(ctx, fmt.Sprintf("b%d", i))
+		p.wait()
+	}
+	if got := mm.count() - n; got != n {
+		t.Fatalf("%d refreshes in all, want one per profile (%d)", got, n)
+	}
+	for i := range n {
+		if u, _ := p.Get(ctx, fmt.Sprintf("b%d", i)); u.Locale != "en" {
+			t.Fatalf("profile b%d not refreshed: %+v", i, u)
+		}
+	}
+}
+
+// waitFor polls cond for up to five seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached within 5 s")
+		}
 	}
 }
