@@ -7,6 +7,7 @@ package commands
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -62,6 +63,22 @@ type Param struct {
 	Alone    bool
 	Optional bool
 	Min, Max int // Int bounds; for Text and Word the maximum length (0: default)
+
+	// known keeps accepted() once made (withWords; nil: made on each lookup).
+	known *acceptedWords
+}
+
+// acceptedWords is a parameter's accepted(), made on its first lookup.
+type acceptedWords struct {
+	once sync.Once
+	m    map[string]string
+}
+
+// withWords returns p with its accepted words kept once made; the verb
+// table's parameters get it from link.
+func withWords(p Param) Param {
+	p.known = &acceptedWords{}
+	return p
 }
 
 // Verb is one node of the /kim command tree: a verb, or a sub-verb at any
@@ -379,19 +396,30 @@ func (p Param) accepted() map[string]string {
 // umlauts or transcribed, with spaces or hyphens or neither (SGB II, sgb-2,
 // SGB2).
 func (p Param) lookup(raw string) (string, bool) {
-	k, ok := p.accepted()[squash(raw)]
+	known := p.known
+	if known == nil {
+		known = &acceptedWords{}
+	}
+	known.once.Do(func() { known.m = p.accepted() })
+	k, ok := known.m[squash(raw)]
 	return k, ok
 }
 
 // squash is the form words are compared in: folded, without spaces and
 // hyphens.
-func squash(s string) string {
-	return strings.NewReplacer(" ", "", "-", "", "\u00a0", "").Replace(kim.Fold(s))
-}
+func squash(s string) string { return unspaced.Replace(kim.Fold(s)) }
+
+var unspaced = strings.NewReplacer(" ", "", "-", "", "\u00a0", "")
 
 // link sets the parents in the tree below v and refuses a name or alias
 // used twice among siblings; it returns v.
 func link(v *Verb) *Verb {
+	for i := range v.Params {
+		v.Params[i] = withWords(v.Params[i])
+	}
+	for i := range v.Options {
+		v.Options[i] = withWords(v.Options[i])
+	}
 	seen := map[string]bool{}
 	for _, s := range v.Subs {
 		for _, k := range []string{s.Name, s.Alias} {

@@ -40,7 +40,7 @@ var (
 // Parameters of the same meaning in several verbs.
 var (
 	caseParam   = Param{Name: "case", Alias: "fall", Kind: CaseRef}
-	fieldParam  = Param{Name: "field", Alias: "feld", Kind: Choice, Choices: fieldChoices(), De: fieldDe, Aliases: fieldAliases, Label: "field"}
+	fieldParam  = withWords(Param{Name: "field", Alias: "feld", Kind: Choice, Choices: fieldChoices(), De: fieldDe, Aliases: fieldAliases, Label: "field"})
 	groupParam  = Param{Name: "group", Alias: "gruppe", Kind: Choice, Choices: kim.TargetGroups, De: groupDe, Aliases: groupAliases, Label: "group"}
 	domainParam = Param{Name: "domain", Alias: "rechtskreis", Kind: Choice, Choices: kim.LegalDomains, De: domainDe, Aliases: domainAliases, Label: "legal"}
 	formParam   = Param{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, De: formDe, Label: "form", Optional: true}
