@@ -14,13 +14,18 @@ import (
 // and returns kimbot's own settings of the user, their role and
 // organisation in the team, and whether the row was written. The outer
 // SELECT sees the row as it was before the statement; a new row comes from
-// the RETURNING of the insert.
+// the RETURNING of the insert. A row that already matches is not even
+// tried for an insert: INSERT … ON CONFLICT DO UPDATE … WHERE locks the
+// conflicting row (a write to its page and the WAL) also when the WHERE
+// leaves it as it is.
 const callerQuery = `
 	WITH p AS (SELECT @id::text AS id, @username::text AS username, @locale::text AS locale,
 			@timezone::text AS timezone, @sysadmin::boolean AS sysadmin),
 	up AS (
 		INSERT INTO users (id, username, locale, timezone, sysadmin)
 		SELECT id, username, locale, timezone, sysadmin FROM p
+		WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = p.id
+			AND (u.username, u.locale, u.timezone, u.sysadmin) IS NOT DISTINCT FROM (p.username, p.locale, p.timezone, p.sysadmin))
 		ON CONFLICT (id) DO UPDATE SET username = excluded.username, locale = excluded.locale,
 			timezone = excluded.timezone, sysadmin = excluded.sysadmin, updated_at = now()
 		WHERE (users.username, users.locale, users.timezone, users.sysadmin)

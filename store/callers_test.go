@@ -10,11 +10,12 @@ import (
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
-// xmin returns the transaction id that last wrote the users row of id.
+// xmin returns the transaction ids that last wrote (xmin) and locked (xmax)
+// the users row of id.
 func xmin(t *testing.T, s *store.Store, id string) string {
 	t.Helper()
 	var x string
-	if err := s.Pool().QueryRow(context.Background(), `SELECT xmin::text FROM users WHERE id = $1`, id).Scan(&x); err != nil {
+	if err := s.Pool().QueryRow(context.Background(), `SELECT xmin::text || '/' || xmax::text FROM users WHERE id = $1`, id).Scan(&x); err != nil {
 		t.Fatal(err)
 	}
 	return x
@@ -49,7 +50,7 @@ func TestCallerWritesUsersRowOnlyWhenChanged(t *testing.T) {
 		}
 	}
 	if after := xmin(t, s, "u1"); after != before {
-		t.Fatalf("an unchanged profile wrote the users row (xmin %s → %s)", before, after)
+		t.Fatalf("an unchanged profile wrote or locked the users row (xmin/xmax %s → %s)", before, after)
 	}
 	admin := profile
 	admin.SysAdmin, admin.Locale = true, "en"
