@@ -60,6 +60,14 @@ type Server struct {
 	// Clock signs and checks the expiry of button contexts and dialog
 	// states (nil: kim.SystemClock).
 	Clock kim.Clock
+	// MaxInFlight bounds the slash commands executed at once (0:
+	// DefaultMaxInFlight). A command that finds no free place within
+	// BusyWait is answered "busy, try again" at once: under overload
+	// kimbot answers quickly instead of queueing requests without bound.
+	MaxInFlight int
+
+	inflightOnce sync.Once
+	inflight     chan struct{}
 
 	mu         sync.RWMutex
 	tokens     map[string]string // team id → command token
@@ -126,6 +134,42 @@ const maxBody = 64 << 10
 // gets kimbot's own answer, never Mattermost's generic "returned response".
 const maxCommandBody = 1 << 20
 
+// DefaultMaxInFlight is the number of slash commands executed at once
+// unless Server.MaxInFlight says otherwise: enough to keep a pool of 32
+// connections busy while others run their Go part.
+const DefaultMaxInFlight = 64
+
+// BusyWait is how long a slash command waits for a place among the
+// commands executed at once before it is answered "busy".
+const BusyWait = time.Second
+
+// enter waits up to BusyWait for a place among the commands executed at
+// once; ok is false when none became free. The caller calls leave.
+func (s *Server) enter(ctx context.Context) (leave func(), ok bool) {
+	s.inflightOnce.Do(func() {
+		n := s.MaxInFlight
+		if n <= 0 {
+			n = DefaultMaxInFlight
+		}
+		s.inflight = make(chan struct{}, n)
+	})
+	leave = func() { <-s.inflight }
+	select {
+	case s.inflight <- struct{}{}:
+		return leave, true
+	default:
+	}
+	t := time.NewTimer(BusyWait)
+	defer t.Stop()
+	select {
+	case s.inflight <- struct{}{}:
+		return leave, true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return nil, false
+}
+
 // command answers a slash command after verifying its token.
 func (s *Server) command(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -168,6 +212,15 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, "command", "token", http.StatusUnauthorized)
 		return
 	}
+	leave, ok := s.enter(r.Context())
+	if !ok {
+		// Who sent it is not known yet (that costs a lookup): German and English.
+		refusedTotal.WithLabelValues("command", "busy").Inc()
+		writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral,
+			Text: messages.T("de", "err.busy", nil), SkipSlackParsing: true})
+		return
+	}
+	defer leave()
 	ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
 	defer cancel()
 	userID := r.PostForm.Get("user_id")

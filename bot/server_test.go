@@ -8,12 +8,16 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/kimbot-nrw/kimbot/commands"
 	"github.com/kimbot-nrw/kimbot/internal/testenv"
+	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
@@ -155,5 +159,57 @@ func TestCommandDatabaseDownBeforeTokens(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); rec.Code != http.StatusOK || err != nil ||
 		!strings.Contains(resp.Text, "Die Datenbank von kimbot antwortet gerade nicht") {
 		t.Fatalf("database down before any token was read: %d %q", rec.Code, rec.Body.String())
+	}
+}
+
+// While MaxInFlight commands are executing, a further command waits at most
+// BusyWait for a place and is then answered at once that kimbot is busy
+// (nothing ran); once a place is free, commands run again.
+func TestCommandBusyWhenAllPlacesTaken(t *testing.T) {
+	ctx := context.Background()
+	st := testenv.Store(t)
+	if _, err := st.UpsertTeam(ctx, "t1", "team-one", "c1", "tok"); err != nil {
+		t.Fatal(err)
+	}
+	mm := &mattermostUsers{users: map[string]kim.User{
+		"u1": {ID: "u1", Username: "anna", Locale: "de"}, "u2": {ID: "u2", Username: "ben", Locale: "de"}}}
+	svc := &commands.Service{Store: st, Clock: time.Now, Log: quiet}
+	s := &Server{Store: st, Redis: testenv.Redis(t), Commands: svc, Log: quiet, MaxInFlight: 1,
+		Profiles: NewProfiles(mm, nil, quiet)}
+	h := s.Handler()
+	command := func(user string) string {
+		body := url.Values{"team_id": {"t1"}, "user_id": {user}, "channel_id": {"ch"}, "text": {"hilfe"}, "token": {"tok"}}.Encode()
+		req := httptest.NewRequest(http.MethodPost, CommandPath, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Token tok")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var resp model.CommandResponse
+		if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &resp) != nil {
+			t.Errorf("%s: HTTP %d %s", user, rec.Code, rec.Body)
+		}
+		return resp.Text
+	}
+	mm.gate = make(chan struct{}) // anna's command waits for her profile from Mattermost
+	first := make(chan string)
+	go func() { first <- command("u1") }()
+	waitFor(t, func() bool { return mm.count() == 1 })
+	start := time.Now()
+	busy := command("u2")
+	if !strings.Contains(busy, "ausgelastet") || !strings.Contains(busy, "busy") {
+		t.Fatalf("a command while the only place is taken: %q, want the busy answer", busy)
+	}
+	if d := time.Since(start); d < BusyWait || d > BusyWait+2*time.Second {
+		t.Fatalf("the busy answer came after %s, want after about %s", d, BusyWait)
+	}
+	if n := mm.count(); n != 1 {
+		t.Fatalf("the refused command asked Mattermost (%d requests)", n)
+	}
+	close(mm.gate)
+	if text := <-first; !strings.Contains(text, "/kim") {
+		t.Fatalf("the command that held the place: %q", text)
+	}
+	if text := command("u2"); strings.Contains(text, "ausgelastet") || !strings.Contains(text, "/kim") {
+		t.Fatalf("a command once the place is free: %q", text)
 	}
 }

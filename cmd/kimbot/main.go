@@ -65,6 +65,8 @@ type config struct {
 	// MaxConns is KIMBOT_DATABASE_MAX_CONNS (0: pool_max_conns of the URL,
 	// else store.DefaultMaxConns).
 	MaxConns int
+	// MaxInFlight is KIMBOT_MAX_INFLIGHT (0: bot.DefaultMaxInFlight).
+	MaxInFlight int
 }
 
 // loadConfig reads the environment; need names the variables the command requires.
@@ -103,6 +105,13 @@ func loadConfig(need ...string) (config, error) {
 			return c, fmt.Errorf("KIMBOT_DATABASE_MAX_CONNS=%q is not a number of connections from 1 to 1000", v)
 		}
 		c.MaxConns = n
+	}
+	if v := get("KIMBOT_MAX_INFLIGHT", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			return c, fmt.Errorf("KIMBOT_MAX_INFLIGHT=%q is not a number of commands from 1 to 100000", v)
+		}
+		c.MaxInFlight = n
 	}
 	keys, err := secret.ParseKeys(os.Getenv("KIMBOT_ENCRYPTION_KEY"), os.Getenv("KIMBOT_OLD_ENCRYPTION_KEY"))
 	if err != nil {
@@ -219,12 +228,17 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer a.close()
+	stopPprof, err := startPprof(strings.TrimSpace(os.Getenv("KIMBOT_PPROF_ADDR")), log)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
 	clock := newClock(h) // the one clock of commands, buttons, dialogs and reminders
 	exports := &bot.Exports{Client: a.bot, Store: a.store, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Log: log}
 	svc := &commands.Service{Store: a.store, Dir: a.bot, Clock: clock.Now, Log: log,
 		Channels: a.bot, Files: a.bot, Notify: a.bot, Exports: exports, AgendaPostTime: reminders.AgendaPostTime}
 	srv := &bot.Server{Store: a.store, Redis: a.redis, Bot: a.bot, Commands: svc, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"),
-		Clock: clock, Log: log, Profiles: bot.NewProfiles(a.bot, a.redis, log)}
+		Clock: clock, Log: log, Profiles: bot.NewProfiles(a.bot, a.redis, log), MaxInFlight: a.cfg.MaxInFlight}
 	stopScheduler, err := startScheduler(ctx, a, srv, clock, h, log)
 	if err != nil {
 		return err
