@@ -24,12 +24,9 @@ import (
 	"log"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +34,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/kimbot-nrw/kimbot/bench/internal/proctree"
 	"github.com/kimbot-nrw/kimbot/bot"
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -73,7 +71,7 @@ func benchmark() error {
 	}
 	pgAdmin, redisURL := env("KIMBOT_TEST_DATABASE_URL"), env("KIMBOT_TEST_REDIS_URL")
 	ctx := context.Background()
-	findRoots(pgAdmin, redisURL)
+	tree = proctree.Find(pgAdmin, redisURL)
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	mm, err := devstack.StartMattermost(ctx, devstack.MattermostConfig{
@@ -217,7 +215,7 @@ func benchmark() error {
 			}
 			defer pprof.StopCPUProfile()
 		}
-		before, start := procs(), time.Now()
+		before, start := proctree.Snapshot(), time.Now()
 		rep, err := svc.RunPass(ctx, time.Date(day.Y, time.Month(day.M), day.D, 9, 0, 0, 0, kim.Berlin))
 		d := time.Since(start)
 		addCPU(cpu, before)
@@ -234,7 +232,7 @@ func benchmark() error {
 		if err != nil {
 			return 0, err
 		}
-		before, start := procs(), time.Now()
+		before, start := proctree.Snapshot(), time.Now()
 		err = parallel(*workers, len(coaches), func(i int) error {
 			ch, _, err := noop.CreateDirectChannel(ctx, nb.UserId, coaches[i].id)
 			if err != nil {
@@ -308,10 +306,7 @@ func benchmark() error {
 	fmt.Printf("kimbot %.2f s a pass (%.1f ms a digest), do-nothing bot %.2f s (%.1f ms a digest): ratio %.2f (of the sums), %.2f (median of the rounds)\n",
 		sk.Seconds()/float64(len(kt)), ms(sk)/float64(len(kt)*len(coaches)), sn.Seconds()/float64(len(kt)), ms(sn)/float64(len(kt)*len(coaches)),
 		float64(sk)/float64(sn), ratios[len(ratios)/2])
-	self := filepath.Base(os.Args[0])
-	if len(self) > 15 {
-		self = self[:15]
-	}
+	self := proctree.Self()
 	per := func(cpu map[string]float64) string {
 		var parts []string
 		for _, p := range []struct{ name, comm string }{{"Mattermost", "mattermost"}, {"Postgres", "postgres"}, {"Redis", "redis-server"}, {"this process", self}} {
@@ -409,91 +404,14 @@ func parallel(w, n int, f func(i int) error) error {
 
 // addCPU adds the CPU time that this run's processes used since before to
 // cpu, by command name.
-func addCPU(cpu map[string]float64, before map[int]proc) {
-	after := procs()
-	for pid, p := range after {
-		if !ours(after, pid) {
-			continue
-		}
-		cpu[p.comm] += p.cpu - before[pid].cpu
+func addCPU(cpu map[string]float64, before map[int]proctree.Proc) {
+	for comm, sec := range tree.Since(before) {
+		cpu[comm] += sec
 	}
 }
 
-// roots are the processes whose trees are this run's: this process (with
-// the Mattermost server it started), the Postgres server and the Redis
-// server of bench/run.
-var roots = map[int]bool{}
-
-// findRoots finds the Postgres and Redis servers listening on the ports of
-// the URLs (by their command lines).
-func findRoots(pgURL, redisURL string) {
-	roots[os.Getpid()] = true
-	port := func(u string) string {
-		if x, err := url.Parse(u); err == nil {
-			return x.Port()
-		}
-		return "?"
-	}
-	pg, rd := "-p "+port(pgURL)+" ", "127.0.0.1:"+port(redisURL)
-	for pid, p := range procs() {
-		switch {
-		case p.comm == "postgres" && strings.Contains(p.cmdline, pg), p.comm == "redis-server" && strings.Contains(p.cmdline, rd):
-			roots[pid] = true
-		}
-	}
-}
-
-// ours reports whether pid descends from one of the roots.
-func ours(all map[int]proc, pid int) bool {
-	for range 64 {
-		if roots[pid] {
-			return true
-		}
-		p, ok := all[pid]
-		if !ok || p.ppid <= 1 {
-			return false
-		}
-		pid = p.ppid
-	}
-	return false
-}
-
-type proc struct {
-	comm, cmdline string
-	ppid          int
-	cpu           float64 // seconds of user and system time
-}
-
-// procs returns every process by pid (as /proc/<pid>/stat has them).
-func procs() map[int]proc {
-	out := map[int]proc{}
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + d.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		open, end := strings.IndexByte(string(b), '('), strings.LastIndexByte(string(b), ')')
-		if open < 0 || end < open {
-			continue
-		}
-		f := strings.Fields(string(b)[end+1:])
-		if len(f) < 13 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(f[1])
-		u, _ := strconv.ParseFloat(f[11], 64)
-		sy, _ := strconv.ParseFloat(f[12], 64)
-		cmd, _ := os.ReadFile("/proc/" + d.Name() + "/cmdline")
-		out[pid] = proc{comm: string(b)[open+1 : end], cmdline: strings.ReplaceAll(string(cmd), "\x00", " ") + " ", ppid: ppid,
-			cpu: (u + sy) / 100} // USER_HZ
-	}
-	return out
-}
+// tree is this run's processes (proctree.Find).
+var tree *proctree.Tree
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 

@@ -34,6 +34,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/kimbot-nrw/kimbot/bench/internal/proctree"
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/secret"
@@ -54,6 +55,7 @@ func main() {
 	duration := flag.Duration("duration", 30*time.Second, "length of each step")
 	maxConns := flag.String("max-conns", "", "KIMBOT_DATABASE_MAX_CONNS for kimbot (empty: its default)")
 	bin := flag.String("kimbot", "", "kimbot binary (empty: build the release binary)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of kimbot during each step to this path prefix (PREFIX-RATE.pprof; go tool pprof reads it)")
 	flag.Parse()
 	if *db == "" || *redisURL == "" {
 		log.Fatal("load: -db and -redis (or KIMBOT_TEST_DATABASE_URL and KIMBOT_TEST_REDIS_URL) are required")
@@ -89,28 +91,46 @@ func main() {
 	}
 	port, err := devstack.FreePort()
 	check(err)
+	pprofAddr := ""
+	if *cpuProfile != "" {
+		pp, err := devstack.FreePort()
+		check(err)
+		pprofAddr = fmt.Sprintf("127.0.0.1:%d", pp)
+	}
 	cfg := devstack.KimbotConfig{MattermostURL: mm.URL, DatabaseURL: dbURL, RedisURL: *redisURL,
 		ListenAddr: fmt.Sprintf("127.0.0.1:%d", port), EncryptionKey: key}
 	k := devstack.Kimbot{Bin: *bin, Env: cfg.Env()}.With(
 		"KIMBOT_REMINDER_SCHEDULE", "0 3 1 1 *", // no reminder pass during the run
-		"KIMBOT_DATABASE_MAX_CONNS", *maxConns)
+		"KIMBOT_DATABASE_MAX_CONNS", *maxConns,
+		"KIMBOT_PPROF_ADDR", pprofAddr)
 	serve, err := k.Serve(ctx)
 	check(err)
 	defer serve.Stop(15 * time.Second)
 
-	d := &driver{url: k.BaseURL() + "/mattermost/command", users: users, pid: serve.Pid(),
+	d := &driver{url: k.BaseURL() + "/mattermost/command", users: users, pid: serve.Pid(), tree: proctree.Find(*db, *redisURL),
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 0}}}
 	fmt.Printf("%d coaches, %d cases, KIMBOT_DATABASE_MAX_CONNS=%q, %s per step, mix show/cases/contact\n",
 		*coaches, *cases, *maxConns, *duration)
 	d.warm()
-	fmt.Println("| rate/s | sent | errors | p50 ms | p99 ms | max ms | kimbot RSS MB (max) | requests to Mattermost | load average (1 min, before → after) |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| rate/s | sent | errors | p50 ms | p99 ms | max ms | kimbot RSS MB (max) | requests to Mattermost | CPU ms a command: kimbot, Postgres, Redis, driver | load average (1 min, before → after) |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range steps {
 		before := profileRequests.Load()
+		var profiled chan error
+		if pprofAddr != "" {
+			profiled = make(chan error, 1)
+			go func() { profiled <- cpuProfileTo(fmt.Sprintf("%s-%d.pprof", *cpuProfile, r), pprofAddr, *duration) }()
+		}
 		res := d.step(r, *duration)
-		fmt.Printf("| %d | %d | %d | %.2f | %.2f | %.1f | %.0f | %d | %s → %s |\n", r, res.sent, res.errors,
+		if profiled != nil {
+			if err := <-profiled; err != nil {
+				fmt.Fprintln(os.Stderr, "load: CPU profile:", err)
+			}
+		}
+		per := func(comm string) float64 { return 1000 * res.cpu[comm] / float64(res.sent) }
+		fmt.Printf("| %d | %d | %d | %.2f | %.2f | %.1f | %.0f | %d | %.2f, %.2f, %.2f, %.2f | %s → %s |\n", r, res.sent, res.errors,
 			ms(res.quantile(0.5)), ms(res.quantile(0.99)), ms(res.quantile(1)), res.rssMB, profileRequests.Load()-before,
-			res.loadBefore, res.loadAfter)
+			per("kimbot"), per("postgres"), per("redis-server"), per(proctree.Self()), res.loadBefore, res.loadAfter)
 		if res.errors > 0 {
 			fmt.Fprintf(os.Stderr, "load: %d/s: first error: %s\n", r, res.firstError)
 		}
@@ -236,6 +256,7 @@ type driver struct {
 	url    string
 	users  []*coach
 	pid    int
+	tree   *proctree.Tree // kimbot (a child of this process), Postgres, Redis
 	client *http.Client
 	seq    atomic.Int64
 }
@@ -318,6 +339,7 @@ type result struct {
 	sent, errors          int
 	latencies             []time.Duration
 	rssMB                 float64
+	cpu                   map[string]float64 // CPU seconds by command name (proctree)
 	firstError            string
 	loadBefore, loadAfter string
 }
@@ -334,6 +356,7 @@ func (r *result) quantile(q float64) time.Duration {
 // loop), and waits for all answers.
 func (d *driver) step(rate int, dur time.Duration) *result {
 	res := &result{loadBefore: loadAverage()}
+	cpu0 := proctree.Snapshot()
 	n := int(dur.Seconds() * float64(rate))
 	lat := make([]time.Duration, n)
 	var errs atomic.Int64
@@ -373,6 +396,7 @@ func (d *driver) step(rate int, dur time.Duration) *result {
 		}()
 	}
 	wg.Wait()
+	res.cpu = d.tree.Since(cpu0)
 	close(stopRSS)
 	res.rssMB = <-rss
 	res.sent, res.errors, res.latencies = n, int(errs.Load()), lat
@@ -382,6 +406,28 @@ func (d *driver) step(rate int, dur time.Duration) *result {
 	slices.Sort(res.latencies)
 	res.loadAfter = loadAverage()
 	return res
+}
+
+// cpuProfileTo writes a CPU profile of kimbot (its KIMBOT_PPROF_ADDR) over
+// the length of a step to path.
+func cpuProfileTo(path, addr string, d time.Duration) error {
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, max(1, int(d.Seconds()))))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // rssMB returns the resident set of process pid in MB (0 if unknown).
