@@ -13,11 +13,14 @@ import (
 // caseAccess is the WHERE condition that limits a case query (alias c) to
 // the actor's team (@team) and to the cases the actor (@actor) owns or holds
 // as deputy on day @today, as long as the actor is a coach of the team. Its
-// parameters come from accessArgs.
+// parameters come from accessArgs. The owners are a list (the actor and
+// whoever the actor stands in for), so that a list of cases reads them
+// from the index on (team_id, owner_id); a condition "owner is the actor OR
+// an absence exists" read every case of the team.
 const caseAccess = `c.team_id = @team
 	AND EXISTS (SELECT 1 FROM memberships m WHERE m.team_id = c.team_id AND m.user_id = @actor AND m.role = 'coach')
-	AND (c.owner_id = @actor OR EXISTS (SELECT 1 FROM absences a WHERE a.team_id = c.team_id AND a.user_id = c.owner_id
-		AND a.deputy_id = @actor AND @today::date BETWEEN a.starts_on AND a.ends_on))`
+	AND c.owner_id IN (SELECT @actor::text UNION ALL SELECT a.user_id FROM absences a WHERE a.team_id = @team
+		AND a.deputy_id = @actor AND @today::date BETWEEN a.starts_on AND a.ends_on)`
 
 // accessArgs returns the parameters of caseAccess for actor a together with
 // the query's own (which must not reuse team, actor or today).
