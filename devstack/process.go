@@ -129,12 +129,15 @@ type tailBuffer struct {
 
 func newTailBuffer(max int) *tailBuffer { return &tailBuffer{max: max} }
 
+// Write appends p; the buffer drops what is older than the last max bytes
+// only once it holds twice that, so that a chatty process (a log line per
+// request under a load driver) does not cost a copy of max bytes per line.
 func (b *tailBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.buf = append(b.buf, p...)
-	if over := len(b.buf) - b.max; over > 0 {
-		b.buf = append(b.buf[:0], b.buf[over:]...)
+	if len(b.buf) > 2*b.max {
+		b.buf = append(b.buf[:0], b.buf[len(b.buf)-b.max:]...)
 	}
 	return len(p), nil
 }
@@ -142,7 +145,7 @@ func (b *tailBuffer) Write(p []byte) (int, error) {
 func (b *tailBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return string(b.buf)
+	return string(b.buf[max(0, len(b.buf)-b.max):])
 }
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
