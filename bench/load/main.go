@@ -25,6 +25,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,7 +56,7 @@ func main() {
 	duration := flag.Duration("duration", 30*time.Second, "length of each step")
 	maxConns := flag.String("max-conns", "", "KIMBOT_DATABASE_MAX_CONNS for kimbot (empty: its default)")
 	bin := flag.String("kimbot", "", "kimbot binary (empty: build the release binary)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of kimbot during each step to this path prefix (PREFIX-RATE.pprof; go tool pprof reads it)")
+	cpuProfile := flag.String("cpuprofile", "", "write CPU profiles of kimbot and of this driver during each step to PREFIX-RATE.pprof and PREFIX-driver-RATE.pprof (go tool pprof reads them)")
 	flag.Parse()
 	if *db == "" || *redisURL == "" {
 		log.Fatal("load: -db and -redis (or KIMBOT_TEST_DATABASE_URL and KIMBOT_TEST_REDIS_URL) are required")
@@ -120,9 +121,14 @@ func main() {
 		if pprofAddr != "" {
 			profiled = make(chan error, 1)
 			go func() { profiled <- cpuProfileTo(fmt.Sprintf("%s-%d.pprof", *cpuProfile, r), pprofAddr, *duration) }()
+			f, err := os.Create(fmt.Sprintf("%s-driver-%d.pprof", *cpuProfile, r))
+			check(err)
+			check(pprof.StartCPUProfile(f))
+			defer f.Close()
 		}
 		res := d.step(r, *duration)
 		if profiled != nil {
+			pprof.StopCPUProfile()
 			if err := <-profiled; err != nil {
 				fmt.Fprintln(os.Stderr, "load: CPU profile:", err)
 			}
