@@ -41,13 +41,8 @@ const (
 
 var profileLookups = promauto.NewCounterVec(prometheus.CounterOpts{
 	Name: "kimbot_profile_lookups_total",
-	Help: "Profiles of callers by where they came from: local, redis, stale (refreshed in the background), mattermost (the caller waited).",
+	Help: "Profiles of callers by where they came from: local, redis, stale (refreshed in the background), stale_busy (used without a refresh: every refresher was busy), mattermost (the caller waited).",
 }, []string{"source"})
-
-var profileRefreshesSkipped = promauto.NewCounter(prometheus.CounterOpts{
-	Name: "kimbot_profile_refreshes_skipped_total",
-	Help: "Stale profiles used without starting a refresh because every background refresher was busy.",
-})
 
 // UserLookup is what the profile cache asks when it has nothing fresh: a
 // Mattermost user by id.
@@ -127,8 +122,11 @@ func (p *Profiles) Get(ctx context.Context, id string) (kim.User, error) {
 		}
 	}
 	if ok && now.Sub(e.At) < p.maxAge() {
-		profileLookups.WithLabelValues("stale").Inc()
-		p.refresh(id)
+		if p.refresh(id) {
+			profileLookups.WithLabelValues("stale").Inc()
+		} else {
+			profileLookups.WithLabelValues("stale_busy").Inc()
+		}
 		return e.User, nil
 	}
 	profileLookups.WithLabelValues("mattermost").Inc()
@@ -153,18 +151,17 @@ func (p *Profiles) fetch(ctx context.Context, id string) (kim.User, error) {
 }
 
 // refresh fetches the profile in the background, once at a time per user
-// and at most profileRefreshers at a time in all; it does nothing when
-// those are busy.
-func (p *Profiles) refresh(id string) {
+// and at most profileRefreshers at a time in all; it does nothing and
+// returns false when those are busy with other users.
+func (p *Profiles) refresh(id string) bool {
 	p.mu.Lock()
 	if p.refreshing[id] {
 		p.mu.Unlock()
-		return
+		return true
 	}
 	if len(p.refreshing) >= profileRefreshers {
 		p.mu.Unlock()
-		profileRefreshesSkipped.Inc()
-		return
+		return false
 	}
 	if p.refreshing == nil {
 		p.refreshing = map[string]bool{}
@@ -185,6 +182,7 @@ func (p *Profiles) refresh(id string) {
 			p.warn("bot: unable to refresh a profile", err)
 		}
 	}()
+	return true
 }
 
 // wait returns once the background refreshes started so far are done (tests).
