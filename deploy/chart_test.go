@@ -470,6 +470,8 @@ var notDeployed = map[string]bool{
 	// Set only during a key rotation (docs/OPERATIONS.md): commented out in
 	// kimbot.env.example, through extraEnv in the chart.
 	"KIMBOT_OLD_ENCRYPTION_KEY": true,
+	// Go's profiles on a loopback address, for measuring (BENCHMARKS.md).
+	"KIMBOT_PPROF_ADDR": true,
 }
 
 // kimbotEnvVars returns the KIMBOT_* variables that cmd/kimbot reads, test hooks (KIMBOT_TEST_*) aside.

@@ -55,6 +55,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   value: {{ .Values.logLevel | quote }}
 - name: KIMBOT_DATABASE_MAX_CONNS
   value: {{ .Values.databaseMaxConns | quote }}
+- name: KIMBOT_MAX_INFLIGHT
+  value: {{ .Values.maxInFlight | quote }}
 {{- with .Values.reminders.schedule }}
 - name: KIMBOT_REMINDER_SCHEDULE
   value: {{ . | quote }}
