@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"image/png"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kimbot-nrw/kimbot/internal/testenv"
 )
 
 // files stands in for Mattermost's file upload into a DM.
@@ -44,9 +47,11 @@ func TestReportCommand(t *testing.T) {
 
 	w.mustSay("teamA", "kora", "report", "Bericht 2026 · Team", "| Neue Fälle | 9 |", "| Offene Fälle am 23.11.2026 | 8 |",
 		"| – verzogen | <5 Fälle |", "| Abgeschlossene Fälle | <5 Fälle |")
-	w.mustSay("teamA", "kora", "bericht 2026-Q4 by=group", "Nach Zielgruppe: Fälle", "| Geflüchtete | 6 | 5 | <5 Fälle |",
+	// 9 new cases, 8 open: the refugees' 6 and 5 would reveal the three and
+	// the three open of the EU citizens, so they are withheld.
+	w.mustSay("teamA", "kora", "bericht 2026-Q4 by=group", "Nach Zielgruppe: Fälle", "| Geflüchtete | • | • | <5 Fälle |",
 		"| Unionsbürger*innen | <5 Fälle | <5 Fälle | 0 |")
-	w.mustSay("teamA", "kora", "report 2026-11 by=org", "| Caritas | 6 |", "| DRK | <5 Fälle |")
+	w.mustSay("teamA", "kora", "report 2026-11 by=org", "| Caritas | • |", "| DRK | <5 Fälle |")
 	// A coach sees their own figures only.
 	w.mustSay("teamA", "anna", "report", "Bericht 2026 · eigene Fälle", "| Neue Fälle | 6 |", "| Offene Fälle am 23.11.2026 | 5 |")
 	w.mustSay("teamA", "ben", "report 2026", "Report 2026 · own cases", "| New cases | <5 cases |", "| Open cases on 2026-11-23 | <5 cases |")
@@ -97,6 +102,68 @@ func TestReportCommand(t *testing.T) {
 	w.svc.Files = nil
 	if rep := w.run("teamA", "kora", "report format=csv"); rep.Outcome != "unavailable" {
 		t.Errorf("without file upload: %+v", rep)
+	}
+}
+
+// The differencing leak through /kim: 7 Rechtskreiswechsel, 6 of anna's
+// cases AsylbLG → SGB II and one of ben's SGB II → AsylbLG; 7 referrals, 6
+// to the Jobcenter (accepted), 1 to the Sozialamt. Neither the table nor the
+// CSV lets the one be worked out as 7 - 6, nor by=org as 7 new cases - 6.
+func TestReportWithholdsWhatDifferencingReveals(t *testing.T) {
+	w := newWorld(t)
+	fs := &files{}
+	w.svc.Files = fs
+	for i := 1; i <= 7; i++ {
+		user, domain, to, partner := "anna", "AsylbLG", "SGB2", "jobcenter"
+		if i == 7 {
+			user, domain, to, partner = "ben", "SGB2", "AsylbLG", "sozialamt"
+		}
+		ref := fmt.Sprintf("K-2026-%04d", i)
+		w.mustSay("teamA", user, fmt.Sprintf("open P%d group=refugee domain=%s consent=yes", i, domain), ref)
+		w.mustSay("teamA", user, "domain "+ref+" "+to)
+		w.mustSay("teamA", user, "consent "+ref+" grant "+partner)
+		w.mustSay("teamA", user, "refer "+ref+" "+partner+" Antrag")
+		w.mustSay("teamA", user, "outcome "+ref+" 1 accepted")
+	}
+	md := w.mustSay("teamA", "kora", "bericht 2026", "| Rechtskreiswechsel | 7 |", "| Verweise | 7 |", "| SGB II → AsylbLG | <5 Fälle |")
+	tabs := testenv.ReportTables(md)
+	overview := tabs["Kennzahlen"].Rows
+	for _, g := range []struct {
+		what, total string
+		parts       []string
+	}{
+		{"changes per pair", overview["Rechtskreiswechsel"][0], tabs["Rechtskreiswechsel"].Column(0)},
+		{"referrals per partner", overview["Verweise"][0], tabs["Verweise nach Partner"].Column(0)},
+		{"the Jobcenter's outcomes", tabs["Verweise nach Partner"].Rows["Jobcenter"][0], tabs["Verweise nach Partner"].Rows["Jobcenter"][1:6]},
+	} {
+		if len(g.parts) < 2 || testenv.Revealed(g.total, g.parts) {
+			t.Errorf("%s: %s with %q reveals the hidden figure:\n%s", g.what, g.total, g.parts, md)
+		}
+	}
+	byOrg := testenv.ReportTables(w.mustSay("teamA", "kora", "bericht 2026 nach=organisation", "| DRK | <5 Fälle |"))
+	if parts := byOrg["Nach Organisation: Fälle"].Column(0); len(parts) != 2 || testenv.Revealed(overview["Neue Fälle"][0], parts) {
+		t.Errorf("new cases by organisation %q with %s in all", parts, overview["Neue Fälle"][0])
+	}
+	// The CSV shows the same figures.
+	w.mustSay("teamA", "kora", "bericht 2026 format=csv", "kimbot-bericht-2026.csv")
+	rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(fs.sent[0].data, []byte("\ufeff"))))
+	rd.Comma = ';'
+	recs, err := rd.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total string
+	var pairs []string
+	for _, r := range recs[1:] {
+		switch {
+		case r[2] == "Kennzahlen" && r[3] == "Rechtskreiswechsel":
+			total = r[5]
+		case r[2] == "Rechtskreiswechsel" && r[4] == "Anzahl":
+			pairs = append(pairs, r[5])
+		}
+	}
+	if total != "7" || len(pairs) != 2 || testenv.Revealed(total, pairs) {
+		t.Errorf("CSV: %s changes with pairs %q", total, pairs)
 	}
 }
 

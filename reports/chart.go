@@ -206,8 +206,9 @@ func tableChart(tab Table, title, valueLabel string, n int) Chart {
 	return c
 }
 
-// partnerChart shows referrals and barriers per partner.
-func partnerChart(d kim.ReportData, lang string) Chart {
+// partnerChart shows referrals and barriers per partner, with the cells of
+// their tables (suppressed alike).
+func partnerChart(referrals, barriers Table, lang string, d kim.ReportData) Chart {
 	c := Chart{Title: chartTitle(lang, messages.T(lang, "report.chart.partners", nil), d), ValueLabel: messages.T(lang, "report.chart.n", nil)}
 	index := map[string]int{}
 	refs := Series{Name: messages.T(lang, "report.col.referrals", nil)}
@@ -221,15 +222,11 @@ func partnerChart(d kim.ReportData, lang string) Chart {
 		refs.Cells, bars.Cells = append(refs.Cells, Cell{}), append(bars.Cells, Cell{})
 		return index[name]
 	}
-	for _, r := range d.Referrals {
-		refs.Cells[add(r.Name)] = countCell(r.Total)
+	for _, r := range referrals.Rows {
+		refs.Cells[add(r.Label)] = r.Cells[0]
 	}
-	for _, b := range d.Barriers {
-		label := b.Label
-		if b.Topic {
-			label = messages.T(lang, "report.topic", map[string]any{"Topic": b.Label})
-		}
-		bars.Cells[add(label)] = countCell(b.Count)
+	for _, b := range barriers.Rows {
+		bars.Cells[add(b.Label)] = b.Cells[0]
 	}
 	c.Series = []Series{refs, bars}
 	return c

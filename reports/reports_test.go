@@ -107,6 +107,59 @@ func TestSecondarySuppression(t *testing.T) {
 	}
 }
 
+// A withheld total is itself hidden: when its parts would all be shown,
+// one of them is withheld too (a partner's referrals withheld for the
+// overview's total, with all its outcomes shown, would add up again).
+func TestSecondarySuppressionCascades(t *testing.T) {
+	c := func(n int64) *Cell { return &Cell{N: float64(n), Cases: n} }
+	grand, jc, other := c(7), c(6), c(1)
+	accepted, pending := c(5), c(1)
+	groups := []sumGroup{{grand, []*Cell{jc, other}}, {jc, []*Cell{accepted, pending, c(0)}}}
+	protectAll(groups)
+	if got := strings.Join([]string{grand.Text("de"), jc.Text("de"), other.Text("de"), accepted.Text("de"), pending.Text("de")}, " "); got != "7 • <5 Fälle 5 <5 Fälle" {
+		t.Errorf("with a small outcome: %q", got)
+	}
+	grand, jc, other, accepted = c(7), c(6), c(1), c(6)
+	protectAll([]sumGroup{{grand, []*Cell{jc, other}}, {jc, []*Cell{accepted, c(0)}}})
+	if got := strings.Join([]string{grand.Text("de"), jc.Text("de"), other.Text("de"), accepted.Text("de")}, " "); got != "7 • <5 Fälle •" {
+		t.Errorf("with all outcomes shown: %q (6 accepted would give the 6 referrals, and 7 - 6 the one)", got)
+	}
+}
+
+// A median beside a suppressed count is suppressed, whatever its own
+// number of cases; beside a withheld count it stays (it tells nothing about
+// the hidden figure).
+func TestMedianOfSuppressedGroup(t *testing.T) {
+	d := sample("")
+	d.Rows[0].DomainChanges = kim.Count{N: 12, Cases: 11}
+	d.DomainChanges = []kim.DomainChangeRow{
+		{From: "AsylbLG", To: "SGB2", Count: kim.Count{N: 3, Cases: 3}, MedianDays: kim.Stat{Value: 9, Cases: 6}, Overdue: kim.Count{N: 7, Cases: 6}},
+		{From: "SGB2", To: "SGB3", Count: kim.Count{N: 9, Cases: 8}, MedianDays: kim.Stat{Value: 20, Cases: 7}},
+	}
+	d.Referrals[1].MedianDays = kim.Stat{Value: 40, Cases: 5}
+	md := Build(d, "de").Markdown(func(s string) string { return s })
+	for _, want := range []string{"| AsylbLG → SGB II | <5 Fälle | <5 Fälle | 7 |", "| SGB II → SGB III | • | 20,0 | 0 |",
+		"| Ausländerbehörde | <5 Fälle | 0 | 0 | <5 Fälle | 0 | 0 | <5 Fälle |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// The partner chart shows the figures as the tables do, withheld ones too.
+func TestPartnerChartWithholds(t *testing.T) {
+	r := Build(sample(kim.ByPartner), "de")
+	var got []string
+	for _, s := range r.Chart.Series {
+		for i, c := range s.Cells {
+			got = append(got, r.Chart.Categories[i]+"="+c.Text("de"))
+		}
+	}
+	if strings.Join(got, " ") != "Jobcenter=• Ausländerbehörde=<5 Fälle Thema: Wohnraum=0 Jobcenter=0 Ausländerbehörde=• Thema: Wohnraum=<5 Fälle" {
+		t.Errorf("partner chart %q", got)
+	}
+}
+
 // sample is a small team report with cells on both sides of the threshold.
 func sample(by string) kim.ReportData {
 	c := func(n, cases int64) kim.Count { return kim.Count{N: n, Cases: cases} }
@@ -152,24 +205,26 @@ func TestMarkdownSuppressesSmallCells(t *testing.T) {
 		"| – verzogen | <5 Fälle |",
 		"| – zurückgezogen | <5 Fälle |",
 		"| Kontaktminuten | 21400 |",
-		"| Jobcenter | 30 | 10 | <5 Fälle | 9 | 0 | • | 12,5 |",                 // 8 completed would reveal the 3 rejected
+		// 51 referrals: the Jobcenter's 30 would reveal the Ausländerbehörde's
+		// <5; withheld, its row has two unknowns (total and the 3 rejected).
+		"| Jobcenter | • | 10 | <5 Fälle | 9 | 0 | 8 | 12,5 |",
 		"| Ausländerbehörde | <5 Fälle | 0 | 0 | <5 Fälle | 0 | 0 | <5 Fälle |", // median over 3 cases suppressed
 		"| AsylbLG → SGB II | <5 Fälle |",
 		"| Thema: Wohnraum | <5 Fälle |",
-		"| Ausländerbehörde | 6 |",
+		"| Ausländerbehörde | • |", // 9 barriers - 6 would reveal the topic's 3
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
 		}
 	}
-	for _, leak := range []string{"| 3 |", "| 2 |", "40,0", "| 4 |"} {
+	for _, leak := range []string{"| 3 |", "| 2 |", "40,0", "| 4 |", "| Ausländerbehörde | 6 |", "| Jobcenter | 30 |"} {
 		if strings.Contains(md, leak) {
 			t.Errorf("markdown shows a small figure %q:\n%s", leak, md)
 		}
 	}
 	by := Build(sample(kim.ByOrg), "en").Markdown(func(s string) string { return s })
 	// Three narrow tables instead of one of 13 columns.
-	for _, want := range []string{"**By organisation: cases**", "| Caritas | 30 | 25 | 8 |", "| DRK | 12 | 10 | <5 cases |",
+	for _, want := range []string{"**By organisation: cases**", "| Caritas | 30 | 25 | • |", "| DRK | • | 10 | <5 cases |",
 		"| no organisation | <5 cases | 0 | 0 |", "**By organisation: contacts and assessments**", "| DRK | 210 |",
 		"**By organisation: goals, referrals and notes**"} {
 		if !strings.Contains(by, want) {

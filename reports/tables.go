@@ -41,9 +41,12 @@ type Cell struct {
 	N     float64
 	Cases int64
 	Kind  Kind
-	// hidden is set by secondary suppression (a total that would reveal a
-	// suppressed part).
+	// hidden is set by secondary suppression (a figure that, with the
+	// others shown, would reveal a suppressed one).
 	hidden bool
+	// small marks a median or mean of a group whose count is suppressed:
+	// shown as Suppressed whatever its own number of cases.
+	small bool
 }
 
 // countCell returns the cell of a count.
@@ -52,9 +55,13 @@ func countCell(c kim.Count) Cell { return Cell{N: float64(c.N), Cases: c.Cases} 
 // statCell returns the cell of a median or mean.
 func statCell(s kim.Stat, k Kind) Cell { return Cell{N: s.Value, Cases: s.Cases, Kind: k} }
 
+// primary reports whether the cell is shown as Suppressed: it rests on 1 to
+// MinCases-1 cases (or is the median of such a group).
+func (c Cell) primary() bool { return !c.Empty() && (c.small || (c.Cases > 0 && c.Cases < MinCases)) }
+
 // Hidden reports whether the cell must not be shown: it rests on 1 to
 // MinCases-1 cases, or it would reveal such a cell.
-func (c Cell) Hidden() bool { return c.hidden || (c.Cases > 0 && c.Cases < MinCases) }
+func (c Cell) Hidden() bool { return c.hidden || c.primary() }
 
 // Empty reports whether the cell has no value (a median over no case).
 func (c Cell) Empty() bool { return c.Kind != KindCount && c.Cases == 0 }
@@ -64,7 +71,7 @@ func (c Cell) Text(lang string) string {
 	switch {
 	case c.Empty():
 		return "–"
-	case c.Cases > 0 && c.Cases < MinCases:
+	case c.primary():
 		return Suppressed(lang)
 	case c.hidden:
 		return Withheld
@@ -89,40 +96,81 @@ func (c Cell) Value() float64 {
 	return c.N
 }
 
-// protect applies secondary suppression to parts that add up to a shown
-// total: when exactly one part is hidden, the total minus the others would
-// reveal it, so the smallest other non-zero part is hidden as well (or the
-// total, when there is no such part).
-func protect(total *Cell, parts ...*Cell) {
-	if total.Hidden() {
-		return
-	}
-	hidden := 0
-	for _, p := range parts {
-		if p.Hidden() {
-			hidden++
+// sumGroup is a figure shown with the parts it is the sum of: a total of
+// the overview with its breakdown (per close reason, partner, life field,
+// pair of legal domains, partner or topic, organisation, target group or
+// legal domain), or a partner's referrals with their outcomes. The total
+// may be a figure of another report (by=org shows the parts of the
+// overview's totals).
+type sumGroup struct {
+	total *Cell
+	parts []*Cell
+}
+
+// protect applies secondary suppression to one total and its parts.
+func protect(total *Cell, parts ...*Cell) { protectAll([]sumGroup{{total, parts}}) }
+
+// protectAll applies secondary suppression to every group until none leaks:
+// a group with exactly one hidden figure (a part or the total) would
+// reveal it by difference, so its smallest other shown part with cases is
+// withheld as well (or the total, when it has no such part). A withheld
+// figure may be a part or the total of another group (a partner's
+// referrals are a part of the overview's and the total of its outcomes),
+// so this runs until nothing changes. The report's groups form a tree (no
+// figure is broken down two ways in one table, no table crosses two
+// breakdowns), and for a tree "no group with exactly one hidden figure"
+// means no hidden figure follows from the shown ones.
+func protectAll(groups []sumGroup) {
+	for changed := true; changed; {
+		changed = false
+		for _, g := range groups {
+			hidden := 0
+			if g.total.Hidden() {
+				hidden++
+			}
+			for _, p := range g.parts {
+				if p.Hidden() {
+					hidden++
+				}
+			}
+			if hidden != 1 {
+				continue
+			}
+			var smallest *Cell
+			for _, p := range g.parts {
+				if !p.Hidden() && p.Cases > 0 && (smallest == nil || p.N < smallest.N) {
+					smallest = p
+				}
+			}
+			switch {
+			case smallest != nil:
+				smallest.hidden = true
+			case !g.total.Hidden() && g.total.Cases > 0:
+				g.total.hidden = true
+			default:
+				continue
+			}
+			changed = true
 		}
 	}
-	if hidden != 1 {
-		return
+}
+
+// suppressWith shows a median or mean of a group as Suppressed when the
+// group's count is (a median over fewer cases than its group is never
+// shown beside a suppressed count).
+func (c *Cell) suppressWith(count Cell) {
+	if count.primary() && !c.Empty() {
+		c.small = true
 	}
-	var smallest *Cell
-	for _, p := range parts {
-		if !p.Hidden() && p.N > 0 && (smallest == nil || p.N < smallest.N) {
-			smallest = p
-		}
-	}
-	if smallest == nil {
-		total.hidden = true
-		return
-	}
-	smallest.hidden = true
 }
 
 // Row is one line of a table.
 type Row struct {
 	Label string
 	Cells []Cell
+	// key names the figure of an overview row (new, closed, referrals, …,
+	// reason.<reason>), which the by=org|group|domain columns break down.
+	key string
 }
 
 // Table is one section of a report.
@@ -146,7 +194,12 @@ type Report struct {
 	Chart      Chart
 }
 
-// Build makes the tables and the chart of a report in lang.
+// Build makes the tables and the chart of a report in lang. Every report
+// makes all of the tables its figures may be compared with (the overview's
+// totals, the breakdowns), applies secondary suppression to them together,
+// and then shows those of its by=: so each figure is withheld alike in every
+// report of the same period and scope, and no two reports together reveal
+// one.
 func Build(d kim.ReportData, lang string) Report {
 	t := func(id string, data map[string]any) string { return messages.T(lang, id, data) }
 	scope := t("report.scope.own", nil)
@@ -160,23 +213,83 @@ func Build(d kim.ReportData, lang string) Report {
 		Subtitle: t("report.subtitle", map[string]any{"From": d.Period.From.Format(lang), "To": d.Period.To.Format(lang),
 			"AsOf": d.AsOf.Format(lang), "Min": MinCases}),
 	}
+	overview, fields, referrals, domains, barriers := overviewTable(d, lang), fieldTable(d, lang), referralTable(d, lang),
+		domainTable(d, lang), barrierTable(d, lang)
+	var by []Table
+	if d.By == kim.ByOrg || d.By == kim.ByGroup || d.By == kim.ByDomain {
+		by = byTables(d, lang)
+	}
+	suppress(overview, fields, referrals, domains, barriers, by)
 	switch d.By {
 	case kim.ByOrg, kim.ByGroup, kim.ByDomain:
-		r.Tables = byTables(d, lang)
+		r.Tables = by
 		r.Chart = tableChart(r.Tables[0], chartTitle(lang, messages.T(lang, "report.section.by."+d.By, nil), d),
 			messages.T(lang, "report.chart.n_cases", nil), 3) // new, open, closed
 	case kim.ByField:
-		r.Tables = []Table{fieldTable(d, lang)}
+		r.Tables = []Table{fields}
 		r.Chart = tableChart(r.Tables[0], chartTitle(lang, messages.T(lang, "report.section.fields", nil), d),
 			messages.T(lang, "report.chart.n_goals", nil), 2) // set, achieved
 	case kim.ByPartner:
-		r.Tables = []Table{referralTable(d, lang), barrierTable(d, lang)}
-		r.Chart = partnerChart(d, lang)
+		r.Tables = []Table{referrals, barriers}
+		r.Chart = partnerChart(referrals, barriers, lang, d)
 	default:
-		r.Tables = []Table{overviewTable(d, lang), fieldTable(d, lang), referralTable(d, lang), domainTable(d, lang), barrierTable(d, lang)}
-		r.Chart = overviewChart(r.Tables[0], lang, d)
+		r.Tables = []Table{overview, fields, referrals, domains, barriers}
+		r.Chart = overviewChart(overview, lang, d)
 	}
 	return r
+}
+
+// suppress applies secondary suppression to the tables of a report (by
+// holds the by=org|group|domain tables, if any): every breakdown of a figure
+// of the overview, and each partner's outcomes, is a group of parts with
+// their total (see protectAll). A median beside a count shown as
+// Suppressed is suppressed too.
+func suppress(overview, fields, referrals, domains, barriers Table, by []Table) {
+	figure := map[string]*Cell{}
+	for i := range overview.Rows {
+		figure[overview.Rows[i].key] = &overview.Rows[i].Cells[0]
+	}
+	column := func(tab Table, col int) []*Cell {
+		out := make([]*Cell, len(tab.Rows))
+		for i := range tab.Rows {
+			out[i] = &tab.Rows[i].Cells[col]
+		}
+		return out
+	}
+	var reasons []*Cell
+	for _, reason := range kim.CloseReasons {
+		reasons = append(reasons, figure["reason."+reason])
+	}
+	groups := []sumGroup{
+		{figure["closed"], reasons},
+		{figure["goals_set"], column(fields, 0)},
+		{figure["goals_done"], column(fields, 1)},
+		{figure["referrals"], column(referrals, 0)},
+		{figure["domain_changes"], column(domains, 0)},
+		{figure["barriers"], column(barriers, 0)},
+	}
+	for i := range referrals.Rows {
+		row := referrals.Rows[i].Cells
+		outcomes := make([]*Cell, len(kim.ReferralOutcomes))
+		for j := range kim.ReferralOutcomes {
+			outcomes[j] = &row[1+j]
+		}
+		groups = append(groups, sumGroup{&row[0], outcomes})
+	}
+	for p, tab := range by {
+		for j, c := range byParts[p].cols {
+			groups = append(groups, sumGroup{figure[strings.TrimPrefix(c.key, "report.col.")], column(tab, j)})
+		}
+	}
+	protectAll(groups)
+	for i := range referrals.Rows {
+		row := referrals.Rows[i].Cells
+		row[len(row)-1].suppressWith(row[0])
+	}
+	for i := range domains.Rows {
+		row := domains.Rows[i].Cells
+		row[1].suppressWith(row[0])
+	}
 }
 
 // total sums the case rows (a report without by= has exactly one).
@@ -199,22 +312,17 @@ func overviewTable(d kim.ReportData, lang string) Table {
 	t := func(id string, data map[string]any) string { return messages.T(lang, id, data) }
 	x := total(d)
 	tab := Table{Key: "overview", Title: t("report.section.overview", nil), Head: []string{t("report.head.figure", nil), t("report.head.value", nil)}}
-	add := func(label string, c Cell) *Cell {
-		tab.Rows = append(tab.Rows, Row{Label: label, Cells: []Cell{c}})
-		return &tab.Rows[len(tab.Rows)-1].Cells[0]
+	add := func(key, label string, c Cell) {
+		tab.Rows = append(tab.Rows, Row{Label: label, Cells: []Cell{c}, key: key})
 	}
-	add(t("report.new", nil), countCell(x.New))
-	add(t("report.open", map[string]any{"AsOf": d.AsOf.Format(lang)}), countCell(x.Open))
-	closedAt := len(tab.Rows)
-	add(t("report.closed", nil), countCell(x.Closed))
+	add("new", t("report.new", nil), countCell(x.New))
+	add("open", t("report.open", map[string]any{"AsOf": d.AsOf.Format(lang)}), countCell(x.Open))
+	add("closed", t("report.closed", nil), countCell(x.Closed))
 	for _, reason := range kim.CloseReasons {
-		add("– "+messages.T(lang, "reason."+reason, nil), countCell(x.ClosedBy[reason]))
+		add("reason."+reason, "– "+messages.T(lang, "reason."+reason, nil), countCell(x.ClosedBy[reason]))
 	}
-	parts := make([]*Cell, len(kim.CloseReasons))
-	for i := range kim.CloseReasons {
-		parts[i] = &tab.Rows[closedAt+1+i].Cells[0]
-	}
-	protect(&tab.Rows[closedAt].Cells[0], parts...)
+	// Without by= there is one row; with it the rows' cases add up to the
+	// team's (each case has one organisation, group and domain).
 	sum := func(f func(kim.CaseRow) kim.Count) Cell {
 		var c kim.Count
 		for _, r := range d.Rows {
@@ -222,15 +330,10 @@ func overviewTable(d kim.ReportData, lang string) Table {
 		}
 		return countCell(c)
 	}
-	add(t("report.contacts", nil), sum(func(r kim.CaseRow) kim.Count { return r.Contacts }))
-	add(t("report.minutes", nil), sum(func(r kim.CaseRow) kim.Count { return r.Minutes }))
-	add(t("report.assessments", nil), sum(func(r kim.CaseRow) kim.Count { return r.Assessments }))
-	add(t("report.reassessments", nil), sum(func(r kim.CaseRow) kim.Count { return r.Reassessments }))
-	add(t("report.goals_set", nil), sum(func(r kim.CaseRow) kim.Count { return r.GoalsSet }))
-	add(t("report.goals_done", nil), sum(func(r kim.CaseRow) kim.Count { return r.GoalsDone }))
-	add(t("report.referrals", nil), sum(func(r kim.CaseRow) kim.Count { return r.Referrals }))
-	add(t("report.domain_changes", nil), sum(func(r kim.CaseRow) kim.Count { return r.DomainChanges }))
-	add(t("report.barriers", nil), sum(func(r kim.CaseRow) kim.Count { return r.Barriers }))
+	for _, key := range []string{"contacts", "minutes", "assessments", "reassessments", "goals_set", "goals_done", "referrals",
+		"domain_changes", "barriers"} {
+		add(key, t("report."+key, nil), sum(byColumns[key]))
+	}
 	return tab
 }
 
@@ -238,6 +341,17 @@ func overviewTable(d kim.ReportData, lang string) Table {
 type byColumn struct {
 	key string
 	get func(kim.CaseRow) kim.Count
+}
+
+// byColumns are the figures of a case row by the key of their overview row.
+var byColumns = map[string]func(kim.CaseRow) kim.Count{}
+
+func init() {
+	for _, part := range byParts {
+		for _, c := range part.cols {
+			byColumns[strings.TrimPrefix(c.key, "report.col.")] = c.get
+		}
+	}
 }
 
 // byParts are the tables of a by=org|group|domain report, each a few
@@ -327,11 +441,6 @@ func referralTable(d kim.ReportData, lang string) Table {
 			row.Cells = append(row.Cells, countCell(r.ByOutcome[o]))
 		}
 		row.Cells = append(row.Cells, statCell(r.MedianDays, KindStat))
-		parts := make([]*Cell, len(kim.ReferralOutcomes))
-		for i := range kim.ReferralOutcomes {
-			parts[i] = &row.Cells[1+i]
-		}
-		protect(&row.Cells[0], parts...)
 		tab.Rows = append(tab.Rows, row)
 	}
 	return tab

@@ -155,3 +155,145 @@ func TestReportSmallCellsSuppressed(t *testing.T) {
 		t.Fatalf("three new cases are not suppressed:\n%s", md)
 	}
 }
+
+// The differencing leak: 7 Rechtskreiswechsel in the overview, 6 AsylbLG →
+// SGB II and 1 SGB II → AsylbLG in the table of changes; 7 minus 6 would
+// reveal the one that is shown as "<5 Fälle". The same shape (7 = 6 + 1) in
+// every breakdown of the report: referrals per partner (and the Jobcenter's
+// 6, all accepted, per outcome), barriers per partner or topic, goals per
+// life field, and the overview's figures per organisation, target group
+// and legal domain. In no report of the period, by no dimension, does a
+// total and its parts, as shown, leave exactly one figure unknown; the
+// hidden 1 is nowhere to be worked out.
+func TestReportWithholdsWhatDifferencingReveals(t *testing.T) {
+	s := testenv.Store(t)
+	ctx := context.Background()
+	orgs := map[string]string{"anna": "Caritas", "ben": "DRK"}
+	base := seedFixture(t, s, 3, benchToday, []teamFixture{{team: "t1", coaches: orgs}}, fixtureSize{})
+	fx := &fixture{partners: base.partners, partnerName: base.partnerName, orgs: base.orgs}
+	on, out := kim.Date{Y: 2026, M: 3, D: 2}, kim.Date{Y: 2026, M: 3, D: 20}
+	for i := int64(1); i <= 7; i++ {
+		owner, group, field, partner, from, to := "anna", "refugee", kim.LifeField("language"), "jobcenter", "AsylbLG", "SGB2"
+		b := fxBarrier{id: i, team: "t1", caseID: i, partner: "jobcenter", on: on}
+		if i == 7 {
+			owner, group, field, partner, from, to = "ben", "eu", "work", "sozialamt", "SGB2", "AsylbLG"
+			b.partner, b.topic = "", "Wohnen"
+		}
+		fx.cases = append(fx.cases, &fxCase{id: i, team: "t1", owner: owner, org: orgs[owner], group: group, domain: to, opened: on})
+		fx.contacts = append(fx.contacts, fxContact{caseID: i, on: on, minutes: 30})
+		fx.assessments = append(fx.assessments, fxAssessment{id: i, caseID: i, seq: 1, on: on})
+		fx.goals = append(fx.goals, fxGoal{caseID: i, n: 1, field: field, created: on})
+		fx.referrals = append(fx.referrals, fxReferral{caseID: i, n: 1, partner: partner, on: on, outcome: "accepted", outcomeOn: &out})
+		fx.changes = append(fx.changes, fxChange{caseID: i, from: from, to: to, since: on})
+		fx.barriers = append(fx.barriers, b)
+	}
+	fx.insert(t, s)
+	// Each change's step done after 10 days; the first case has a second
+	// step, overdue (so its change is not complete).
+	if _, err := s.Pool().Exec(ctx, `INSERT INTO transition_steps (case_id, change_id, n, pos, text, due_on, status, closed_on)
+		SELECT case_id, id, 1, 1, 'Schritt', since + 7, 'done', since + 10 FROM domain_changes
+		UNION ALL SELECT case_id, id, 2, 2, 'Schritt', since + 7, 'open', NULL FROM domain_changes WHERE case_id = 1`); err != nil {
+		t.Fatal(err)
+	}
+
+	p, _ := reports.ParsePeriod("2026", benchToday)
+	a := kim.Actor{TeamID: "t1", UserID: "kora", Today: benchToday}
+	report := func(t *testing.T, by string) map[string]testenv.ReportTable {
+		t.Helper()
+		d, err := s.Report(ctx, store.ReportQuery{Actor: a, Period: p, By: by})
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := reports.Build(d, "de").Markdown(func(s string) string { return s })
+		t.Logf("by=%s:\n%s", by, md)
+		return testenv.ReportTables(md)
+	}
+	main := report(t, "")
+	overview := main["Kennzahlen"].Rows
+	figure := func(label string) string {
+		if v, ok := overview[label]; ok {
+			return v[0]
+		}
+		return "(the overview lacks " + label + ")"
+	}
+	// Sanity: the situation is the leaking one.
+	for _, label := range []string{"Neue Fälle", "Rechtskreiswechsel", "Verweise", "Strukturhinweise", "Ziele vereinbart", "Kontakte"} {
+		if figure(label) != "7" {
+			t.Fatalf("%s = %q, want 7", label, figure(label))
+		}
+	}
+	if got := main["Rechtskreiswechsel"].Rows["SGB II → AsylbLG"]; len(got) == 0 || got[0] != "<5 Fälle" {
+		t.Fatalf("SGB II → AsylbLG = %q, want <5 Fälle", got)
+	}
+	check := func(t *testing.T, what, total string, parts []string) {
+		t.Helper()
+		if len(parts) < 2 {
+			t.Fatalf("%s: %d parts: %q", what, len(parts), parts)
+		}
+		if testenv.Revealed(total, parts) {
+			t.Errorf("%s: %s with %q reveals the hidden figure by difference", what, total, parts)
+		}
+	}
+	t.Run("transitions", func(t *testing.T) {
+		check(t, "changes per pair", figure("Rechtskreiswechsel"), main["Rechtskreiswechsel"].Column(0))
+		// The six keep their median (over the five complete, it tells nothing
+		// of the one); the one's median is "<5 Fälle".
+		if got := fmt.Sprint(main["Rechtskreiswechsel"].Rows["AsylbLG → SGB II"]); got != "[• 10,0 <5 Fälle]" {
+			t.Errorf("AsylbLG → SGB II = %s, want its count withheld, its median shown", got)
+		}
+		if got := fmt.Sprint(main["Rechtskreiswechsel"].Rows["SGB II → AsylbLG"]); got != "[<5 Fälle <5 Fälle 0]" {
+			t.Errorf("SGB II → AsylbLG = %s, want all suppressed", got)
+		}
+	})
+	t.Run("referrals", func(t *testing.T) {
+		check(t, "referrals per partner", figure("Verweise"), main["Verweise nach Partner"].Column(0))
+		// The Jobcenter's 6, withheld, would follow from its 6 accepted.
+		for partner, cells := range main["Verweise nach Partner"].Rows {
+			check(t, "outcomes of "+partner, cells[0], cells[1:len(cells)-1])
+		}
+	})
+	t.Run("barriers", func(t *testing.T) {
+		check(t, "barriers per partner or topic", figure("Strukturhinweise"), main["Strukturhinweise nach Partner oder Thema"].Column(0))
+	})
+	t.Run("fields", func(t *testing.T) {
+		check(t, "goals agreed per field", figure("Ziele vereinbart"), main["Ziele nach Handlungsfeld"].Column(0))
+	})
+	// by=field and by=partner show those tables withheld alike.
+	for by, titles := range map[string][]string{kim.ByField: {"Ziele nach Handlungsfeld"},
+		kim.ByPartner: {"Verweise nach Partner", "Strukturhinweise nach Partner oder Thema"}} {
+		r := report(t, by)
+		for _, title := range titles {
+			if fmt.Sprint(r[title]) != fmt.Sprint(main[title]) {
+				t.Errorf("by=%s: %s is %v, without by= %v", by, title, r[title], main[title])
+			}
+		}
+	}
+	// Each figure of the overview per organisation, target group and legal
+	// domain (each splits 6 + 1).
+	for by, title := range map[string]string{kim.ByOrg: "Nach Organisation", kim.ByGroup: "Nach Zielgruppe", kim.ByDomain: "Nach Rechtskreis"} {
+		t.Run("by="+by, func(t *testing.T) {
+			r := report(t, by)
+			n := 0
+			for _, part := range []string{"Fälle", "Kontakte und Einschätzungen", "Ziele, Verweise und Hinweise"} {
+				tab, ok := r[title+": "+part]
+				if !ok {
+					t.Fatalf("by=%s lacks %s", by, title+": "+part)
+				}
+				for col, head := range tab.Head[1:] {
+					label := map[string]string{"Neu": "Neue Fälle", "Offen": "Offene Fälle am 23.11.2026", "Abgeschlossen": "Abgeschlossene Fälle",
+						"Kontakte": "Kontakte", "Minuten": "Kontaktminuten", "Einschätzungen": "Ersteinschätzungen", "Re-Assessments": "Re-Assessments",
+						"Ziele vereinbart": "Ziele vereinbart", "Ziele erreicht": "Ziele erreicht", "Verweise": "Verweise",
+						"Rechtskreiswechsel": "Rechtskreiswechsel", "Strukturhinweise": "Strukturhinweise"}[head]
+					if label == "" {
+						t.Fatalf("by=%s: column %q has no overview figure", by, head)
+					}
+					check(t, fmt.Sprintf("by=%s %s", by, head), figure(label), tab.Column(col))
+					n++
+				}
+			}
+			if n != 12 {
+				t.Errorf("by=%s: %d columns checked, want 12", by, n)
+			}
+		})
+	}
+}
