@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kimbot-nrw/kimbot/devstack"
 )
 
 // TestLimitsAsPeople: through Mattermost, a text's limit counts characters (2 000 umlauts, typed
@@ -174,4 +176,31 @@ func (p *tcpProxy) resume(t *testing.T) {
 		t.Fatalf("proxy: listen again on %s: %v", p.addr, err)
 	}
 	p.serve(ln)
+}
+
+// TestRateLimitAsPerson: kimbot allows a user 60 commands a minute; the 61st within one window
+// gets the catalogue's refusal, exactly the text the harness recognises (isRateLimited) when it
+// retries the shared admin's commands, and a user of one's own sees it unchanged.
+func TestRateLimitAsPerson(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t)
+	coach := env.newUser(t, "eilig", "en")
+	for i := 1; ; i++ {
+		resp := coach.kim(t, "help")
+		if isRateLimited(resp) {
+			if resp.Text != "Too many commands in a short time. Please wait a moment." {
+				t.Errorf("refusal %q, want the English catalogue text", resp.Text)
+			}
+			if i < 61 {
+				t.Fatalf("refused at command %d, want at least 60 allowed in a window", i)
+			}
+			return
+		}
+		if text := devstack.ResponseText(resp); !strings.Contains(text, "/kim") {
+			t.Fatalf("command %d: answer lacks help:\n%s", i, text)
+		}
+		if i == 125 { // two full windows
+			t.Fatal("125 commands without a rate-limit refusal")
+		}
+	}
 }
