@@ -76,6 +76,12 @@ func (r *Runner) domainOptions() []Option {
 // button itself would: otherwise the press changes nothing.
 func (r *Runner) formCase(ref string) error {
 	c, err := r.svc.Store.CheckCase(r.ctx, r.Actor(), ref, "case.form")
+	return r.formItem(c, err)
+}
+
+// formItem finishes formCase's check on the case c (or err) that the form's
+// read returned.
+func (r *Runner) formItem(c kim.Case, err error) error {
 	it := r.req.Item
 	if it == nil {
 		return err
@@ -118,11 +124,18 @@ func (r *Runner) contactDialog(a *Args) (Reply, error) {
 }
 
 // assessDialog is the form of `/kim assess <case>`: a score per life field
-// (each optional, at least one), a note and the day.
+// (each optional, at least one, its latest score and day in its help), a
+// note and the day. The scores are the caller's read of the case, checked
+// as formCase checks and audited (store.AssessForm).
 func (r *Runner) assessDialog(a *Args) (Reply, error) {
 	ref := a.Str("case")
-	if err := r.formCase(ref); err != nil {
+	c, past, err := r.svc.Store.AssessForm(r.ctx, r.Actor(), ref)
+	if err := r.formItem(c, err); err != nil {
 		return Reply{}, err
+	}
+	latest := map[kim.LifeField]kim.FieldScore{}
+	for _, f := range kim.LatestScores(past) {
+		latest[f.Field] = f
 	}
 	scores := make([]Option, 5)
 	for i := range scores {
@@ -131,9 +144,14 @@ func (r *Runner) assessDialog(a *Args) (Reply, error) {
 	var els []Element
 	for i, f := range kim.LifeFields {
 		e := Element{Name: string(f), Label: r.Name("field", string(f)), Type: "select", Options: scores, Optional: true}
-		if i == 0 {
-			e.Help = r.T("dialog.assess.help", nil)
+		var help []string
+		if s, ok := latest[f]; ok {
+			help = append(help, r.T("dialog.assess.latest", map[string]any{"Score": s.Score, "Date": s.On}))
 		}
+		if i == 0 {
+			help = append(help, r.T("dialog.assess.help", nil))
+		}
+		e.Help = strings.Join(help, " ")
 		els = append(els, e)
 	}
 	els = append(els,

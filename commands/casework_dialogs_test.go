@@ -245,6 +245,87 @@ func TestAssessDialog(t *testing.T) {
 	}
 }
 
+// The assessment form shows each life field's latest score and its day in
+// the field's help (nothing for a field never scored), in the reader's
+// language and within Mattermost's limits; the scores are the owner's read,
+// audited, and nobody else's form opens or reads them.
+func TestAssessDialogLatestScores(t *testing.T) {
+	w := newWorld(t)
+	w.at(2026, 6, 1)
+	w.ok("anna", "open AB group=eu consent=yes")
+	w.ok("ben", "open CD group=eu consent=yes")
+	help := func(user, ref string) map[string]string {
+		t.Helper()
+		rep := w.exec("teamA", user, "assess "+ref, "trigger")
+		if rep.Dialog == nil {
+			t.Fatalf("%s: no assessment form for %s: %+v", user, ref, rep)
+		}
+		out := map[string]string{}
+		for _, e := range rep.Dialog.Elements {
+			if len(e.Help) > 150 {
+				t.Errorf("%s: help of %s is %d bytes: %q", user, e.Name, len(e.Help), e.Help)
+			}
+			out[e.Name] = e.Help
+		}
+		return out
+	}
+	general := "Nur die Felder wählen, die Sie eingeschätzt haben; die übrigen bleiben unverändert."
+	if h := help("anna", "K-2026-0001"); h["residence"] != general || h["language"] != "" || h["work"] != "" {
+		t.Fatalf("never assessed: %q", h)
+	}
+
+	w.at(2026, 6, 2)
+	w.ok("anna", "assess K-2026-0001 residence=5 language=3 work=2")
+	w.ok("ben", "assess K-2026-0002 residence=5 language=5 work=5 education=5 health=5 housing=5 family=5 finances=5 social=5")
+	w.at(2026, 9, 15)
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=4")
+	w.at(2026, 11, 23)
+	audited := func(action string) int {
+		return w.count(`SELECT count(*) FROM audit_log WHERE case_ref = 'K-2026-0001' AND action = $1`, action)
+	}
+	reads, forms := audited("assessment.list"), audited("case.form")
+	h := help("anna", "K-2026-0001")
+	for field, want := range map[string]string{
+		"residence": "Zuletzt 5 am 02.06.2026. " + general,
+		"language":  "Zuletzt 4 am 15.09.2026.", // the re-assessment
+		"work":      "Zuletzt 2 am 02.06.2026.", // left unscored by it: the earlier score and day
+		"health":    "",
+		"note":      "",
+	} {
+		if h[field] != want {
+			t.Errorf("help of %s: %q, want %q", field, h[field], want)
+		}
+	}
+	if audited("assessment.list") != reads+1 || audited("case.form") != forms+1 {
+		t.Errorf("the form's read is not audited: assessment.list %d → %d, case.form %d → %d",
+			reads, audited("assessment.list"), forms, audited("case.form"))
+	}
+
+	// English, and the longest help (every field scored 5, the first with the general help).
+	if h := help("ben", "K-2026-0002"); h["residence"] != "Last 5 on 2026-06-02. Choose only the fields you assessed; the others stay as they were." ||
+		h["social"] != "Last 5 on 2026-06-02." {
+		t.Errorf("English help: %q", h)
+	}
+	w.ok("anna", "assess K-2026-0001 residence=5 language=5 work=5 education=5 health=5 housing=5 family=5 finances=5 social=5")
+	help("anna", "K-2026-0001") // checks the limit
+
+	// Nobody else opens the form, reads the scores or leaves a read in the log.
+	reads = audited("assessment.list")
+	for _, user := range []string{"ben", "kora", "nobody"} {
+		if rep := w.exec("teamA", user, "assess K-2026-0001", "trigger"); rep.Dialog != nil || strings.Contains(rep.Text, "5") && strings.Contains(rep.Text, "2026") {
+			t.Errorf("%s got the form or scores of anna's case: %+v", user, rep)
+		}
+	}
+	if u, err := w.st.User(context.Background(), w.users["bea"].ID); err != nil {
+		t.Fatal(err)
+	} else if rep := w.svc.Execute(context.Background(), Request{TeamID: "teamB", User: u, Text: "assess K-2026-0001", TriggerID: "trigger"}); rep.Dialog != nil {
+		t.Errorf("another team's coach got a form: %+v", rep)
+	}
+	if audited("assessment.list") != reads {
+		t.Errorf("refused forms audited a read of the scores")
+	}
+}
+
 // A digest's "done" opens the form of its item (Request.Item) only for the
 // case's owner and while the item's date is still the button's.
 func TestItemForm(t *testing.T) {

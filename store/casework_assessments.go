@@ -50,3 +50,28 @@ func (s *Store) AddAssessment(ctx context.Context, a kim.Actor, ref string, x ki
 	})
 	return c, prev, cur, err
 }
+
+// AssessForm confirms, as CheckCase does, that the actor may work on the
+// open case ref before its assessment form opens, and returns the case with
+// its assessments (oldest first, the latest maxAssessments, as the card
+// reads them), so that the form can show each field's latest score. It
+// audits the form (case.form) and the read of the assessments
+// (assessment.list).
+func (s *Store) AssessForm(ctx context.Context, a kim.Actor, ref string) (kim.Case, []kim.Assessment, error) {
+	var c kim.Case
+	var xs []kim.Assessment
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if c, err = s.writable(ctx, tx, a, ref); err != nil {
+			return err
+		}
+		if xs, err = s.assessments(ctx, tx, c.ID, maxAssessments); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, "case.form", c.ID, c.Ref); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "assessment.list", c.ID, c.Ref)
+	})
+	return c, xs, wrap("unable to read assessments", err)
+}
