@@ -108,7 +108,7 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 	}
 	out := &model.PostActionIntegrationResponse{EphemeralText: res.Ephemeral, SkipSlackParsing: true}
 	if res.Status != "" {
-		up, err := s.settledPost(post, actionID, userID, key, res)
+		up, err := s.settledPost(post, actionID, userID, key, res, false)
 		if err != nil {
 			s.Log.Error("bot: unable to update the pressed post", "err", err)
 		} else {
@@ -145,8 +145,9 @@ func (s *Server) openItemForm(ctx context.Context, lang string, req model.PostAc
 
 // settleFormItem settles the digest item whose button opened a form once the
 // form was saved: the item's buttons go (but "open"), a status line says what
-// was recorded. A post that has changed since (the item snoozed, the post
-// gone) stays as it is.
+// was recorded. An item snoozed while its form was open is settled as saved
+// all the same, its snooze line replaced: the saved record decides its date
+// now. A post that has changed otherwise since (the post gone) stays as it is.
 func (s *Server) settleFormItem(ctx context.Context, lang, userID, callbackID, postID, actionID, key string) {
 	post, resp, err := s.Bot.api.GetPost(ctx, postID, "")
 	if err != nil {
@@ -154,12 +155,22 @@ func (s *Server) settleFormItem(ctx context.Context, lang, userID, callbackID, p
 		return
 	}
 	postKey, _ := post.GetProp(DeliveryProp).(string)
-	if post.UserId != s.Bot.BotID || post.DeleteAt != 0 || post.GetAction(actionID) == nil || postKey != key {
+	if post.UserId != s.Bot.BotID || post.DeleteAt != 0 || postKey != key {
 		return
+	}
+	replace := false
+	if post.GetAction(actionID) == nil {
+		// Snoozed meanwhile: the item kept only its "open" button (the
+		// digest numbers an item's buttons alike: done3, snooze3, open3).
+		open := kim.VerbOpen + strings.TrimPrefix(actionID, kim.VerbDone)
+		if open == kim.VerbOpen+actionID || !snoozedItem(post, open) {
+			return
+		}
+		actionID, replace = open, true
 	}
 	form, _, _ := strings.Cut(callbackID, " ")
 	up, err := s.settledPost(post, actionID, userID, key, kim.PressResult{
-		Status: messages.T(lang, "remind.status.saved."+form, nil), Keep: []string{kim.VerbOpen}})
+		Status: messages.T(lang, "remind.status.saved."+form, nil), Keep: []string{kim.VerbOpen}}, replace)
 	if err == nil {
 		if _, resp, err = s.Bot.api.UpdatePost(ctx, post.Id, up); err != nil {
 			err = apiErr("update post", resp, err)
@@ -169,6 +180,33 @@ func (s *Server) settleFormItem(ctx context.Context, lang, userID, callbackID, p
 		s.Log.Warn("bot: unable to settle the digest item of a saved form", "err", err)
 	}
 }
+
+// snoozedItem reports whether the item of post whose attachment holds the
+// button actionID was settled by a snooze: its last line is the snooze status
+// (remind.status.snoozed, in any language).
+func snoozedItem(post *model.Post, actionID string) bool {
+	for _, a := range post.Attachments() {
+		if !slices.ContainsFunc(a.Actions, func(x *model.PostAction) bool { return x != nil && x.Id == actionID }) {
+			continue
+		}
+		last := a.Text[strings.LastIndexByte(a.Text, '\n')+1:]
+		return slices.ContainsFunc(snoozedPrefixes, func(p string) bool { return p != "" && strings.HasPrefix(last, p) })
+	}
+	return false
+}
+
+// snoozedPrefixes are the snooze status lines up to their date, per language.
+var snoozedPrefixes = func() []string {
+	var out []string
+	mark := kim.Date{Y: 1999, M: 12, D: 31}
+	for _, lang := range messages.Languages {
+		text := messages.T(lang, "remind.status.snoozed", map[string]any{"Date": mark})
+		if i := strings.Index(text, mark.Format(lang)); i > 0 {
+			out = append(out, text[:i])
+		}
+	}
+	return out
+}()
 
 // postButtons reads ButtonsProp of a post: action id → verb, team, fields.
 func postButtons(p *model.Post) map[string][]string {
@@ -187,16 +225,20 @@ func postButtons(p *model.Post) map[string][]string {
 }
 
 // settledPost returns the post with the pressed item settled: the status line
-// is added to the item's attachment and its buttons go, except those whose
-// verb the handler keeps; every remaining button is signed again (Mattermost
-// gave the post out without its integrations, and an update replaces them).
-func (s *Server) settledPost(post *model.Post, actionID, userID, key string, res kim.PressResult) (*model.Post, error) {
+// is added to the item's attachment (replacing its last line, an earlier
+// status, if replace) and its buttons go, except those whose verb the handler
+// keeps; every remaining button is signed again (Mattermost gave the post out
+// without its integrations, and an update replaces them).
+func (s *Server) settledPost(post *model.Post, actionID, userID, key string, res kim.PressResult, replace bool) (*model.Post, error) {
 	specs := postButtons(post)
 	atts := post.Attachments()
 	now := s.clock().Now()
 	for _, a := range atts {
 		if !slices.ContainsFunc(a.Actions, func(x *model.PostAction) bool { return x != nil && x.Id == actionID }) {
 			continue
+		}
+		if replace {
+			a.Text = a.Text[:max(strings.LastIndexByte(a.Text, '\n'), 0)]
 		}
 		a.Text = strings.TrimSpace(a.Text + "\n" + res.Status)
 		a.Color = "#3db887"

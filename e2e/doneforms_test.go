@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -132,9 +133,9 @@ func TestReminderDoneForms(t *testing.T) {
 	if d.Dialog.CallbackId != "assess "+k {
 		t.Fatalf("the re-assessment item opened %q", d.Dialog.CallbackId)
 	}
-	labels := map[string]string{}
+	labels, help := map[string]string{}, map[string]string{}
 	for _, e := range d.Dialog.Elements {
-		labels[e.Name] = e.DisplayName
+		labels[e.Name], help[e.Name] = e.DisplayName, e.HelpText
 		if e.Type == "select" && (len(e.Options) != 5 || e.Options[0].Text != "1 – akuter Bedarf") {
 			t.Errorf("element %s: %+v", e.Name, e.Options)
 		}
@@ -142,6 +143,14 @@ func TestReminderDoneForms(t *testing.T) {
 	for name, label := range map[string]string{"language": "Sprache", "work": "Arbeit", "housing": "Wohnen", "residence": "Aufenthalt", "social": "soziale Teilhabe"} {
 		if labels[name] != label {
 			t.Errorf("the form has %q for %s, want %q (all: %v)", labels[name], name, label, labels)
+		}
+	}
+	// Each field's help shows its latest score and day; a field never scored shows none.
+	scored := "Zuletzt %d am " + today.German() + "."
+	for name, want := range map[string]string{"language": fmt.Sprintf(scored, 2), "work": fmt.Sprintf(scored, 1), "housing": "",
+		"residence": "Nur die Felder wählen, die Sie eingeschätzt haben; die übrigen bleiben unverändert."} {
+		if help[name] != want {
+			t.Errorf("the form's help for %s is %q, want %q", name, help[name], want)
 		}
 	}
 	coach.kimOK(t, "zeige "+k, "Einschätzung "+day.German())
@@ -209,4 +218,38 @@ func TestReminderFormOtherTeam(t *testing.T) {
 		t.Fatal(err)
 	}
 	coach.kimOK(t, "zeige "+k2, "Einschätzung "+first)
+}
+
+// TestReminderFormSnoozedMeanwhile: a coach opens an item's form from the digest, snoozes the item
+// while the form is open, then saves the form: the digest settles the item as saved (the snooze
+// line replaced, only "open" left), as the saved assessment decides its date now.
+func TestReminderFormSnoozedMeanwhile(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t, withOwnKimbot())
+	coach := env.newUser(t, "coach", "de")
+	env.grant(t, coach, "coach")
+	k := coach.remOpen(t, "X. Y.")
+	env.remindNow(t, remAt(remDay(), 8, 0))
+	dm := coach.remExpect(t, 1)[0]
+	d := coach.pressForm(t, dm, remItem(t, dm, k, "Ersteinschätzung", "done").Id)
+	p := coach.press(t, dm, remItem(t, dm, k, "Ersteinschätzung", "snooze").Id)
+	if a := remAttachment(p, "Ersteinschätzung"); a == nil || !strings.Contains(a.Text, "verschoben auf") {
+		t.Fatalf("the snoozed item:\n%s", devstack.PostText(p))
+	}
+	coach.submitFormIn(t, d, dm.ChannelId, map[string]any{"language": "2"})
+	coach.kimOK(t, "zeige "+k, "Einschätzung "+remToday().AddMonths(6).German(), "| Sprache | 2 |")
+	coach.waitBotDMs(t, 2) // the answer to the saved form comes after the digest is settled
+	p, _, err := coach.GetPost(ctxT(t), dm.Id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := remAttachment(p, "Ersteinschätzung")
+	if a == nil || !strings.Contains(a.Text, "erledigt – Einschätzung gespeichert") || strings.Contains(a.Text, "verschoben") ||
+		len(a.Actions) != 1 || !strings.HasPrefix(a.Actions[0].Id, "open") {
+		t.Fatalf("the digest does not show the saved assessment:\n%s", devstack.PostText(p))
+	}
+	// The card button that stays still works (signed again with the update).
+	coach.listen(t)
+	coach.press(t, p, a.Actions[0].Id)
+	coach.waitEphemeral(t, k+" · X. Y.")
 }

@@ -15,11 +15,12 @@ import (
 // Mattermost pushed it over the user's WebSocket, and the values go back through
 // POST /api/v4/actions/dialogs/submit.
 type form struct {
-	user   string
-	req    *model.OpenDialogRequest
-	values map[string]any
-	todo   []int             // indexes of the elements still to ask, in order
-	errors map[string]string // what the integration said about each element last time
+	user       string
+	req        *model.OpenDialogRequest
+	values     map[string]any
+	todo       []int             // indexes of the elements still to ask, in order
+	errors     map[string]string // what the integration said about each element last time
+	fromButton bool              // opened by a digest button: kimbot answers the saved form in a DM
 }
 
 // cancelWord closes a form without submitting it.

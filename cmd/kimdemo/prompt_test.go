@@ -143,7 +143,7 @@ func TestPrompt(t *testing.T) {
 		{"Familie/Kinder [1-5]: ", ""}, {"Finanzen/Leistungen [1-5]: ", ""}, {"soziale Teilhabe [1-5]: ", ""},
 		{"Notiz: ", ""}, {"Datum: ", ""},
 		{"[Speichern] as coach", ""},
-		{"submitted; kimbot answers over the WebSocket:", ""},
+		{"submitted; kimbot answers in a direct message (dms shows it)", ""},
 	} {
 		pos = scr.wait(t, done, pos, step.question, time.Minute)
 		if strings.HasSuffix(step.question, ": ") {

@@ -36,6 +36,9 @@ type shell struct {
 	// shown counts the answers printed from a slash command's REST response by user and text:
 	// Mattermost sends each also as an ephemeral post over the WebSocket, which is then skipped.
 	shown map[string]int
+	// pressed says, per user, whether their last action was a button press (not a slash
+	// command): a form that opens then is a digest item's, answered in a DM.
+	pressed map[string]bool
 }
 
 // userEvent is an event from the WebSocket of one demo user.
@@ -52,7 +55,7 @@ type button struct {
 func newShell(ctx context.Context, out io.Writer, teamID, channelID string, users map[string]*devstack.Client, kimbot devstack.Kimbot) *shell {
 	return &shell{
 		ctx: ctx, out: out, teamID: teamID, channelID: channelID, users: users, kimbot: kimbot,
-		events: make(chan userEvent), shown: map[string]int{},
+		events: make(chan userEvent), shown: map[string]int{}, pressed: map[string]bool{},
 	}
 }
 
@@ -116,6 +119,7 @@ func (s *shell) exec(user, line string) (string, error) {
 	ctx, cancel := context.WithTimeout(s.ctx, 45*time.Second)
 	defer cancel()
 	fmt.Fprintf(s.out, "\n  %s> %s\n", user, line)
+	s.pressed[user] = false
 	resp, err := s.users[user].ExecuteCommand(ctx, s.teamID, s.channelID, line)
 	if err != nil {
 		return "", err
@@ -161,6 +165,7 @@ func (s *shell) event(e userEvent) bool {
 	switch {
 	case e.ev.Dialog != nil:
 		f := newForm(e.user, e.ev.Dialog)
+		f.fromButton = s.pressed[e.user]
 		if s.form != nil {
 			s.queue = append(s.queue, f)
 			fmt.Fprintf(s.out, "\n  (kimbot opened another form, %q; it follows this one)\n", e.ev.Dialog.Dialog.Title)
@@ -267,6 +272,9 @@ func (s *shell) submit() {
 	switch {
 	case err != nil:
 		fmt.Fprintln(s.out, "  error:", err)
+	case resp.Error == "" && len(resp.Errors) == 0 && f.fromButton:
+		// A digest's form has no slash command to answer through.
+		fmt.Fprintln(s.out, "  submitted; kimbot answers in a direct message (dms shows it)")
 	case resp.Error == "" && len(resp.Errors) == 0:
 		fmt.Fprintln(s.out, "  submitted; kimbot answers over the WebSocket:")
 	default:
@@ -371,6 +379,7 @@ func (s *shell) press(args []string) {
 	defer cancel()
 	c := s.users[b.user]
 	fmt.Fprintf(s.out, "  %s presses [%s]\n", b.user, b.label)
+	s.pressed[b.user] = true
 	if err := c.PressButton(ctx, b.postID, b.actionID); err != nil {
 		fmt.Fprintln(s.out, "  error:", err)
 		return
