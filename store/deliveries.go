@@ -199,7 +199,9 @@ func (s *Store) MarkDelivered(ctx context.Context, c Claim, postID string, now *
 // RecordSent records posted deliveries as MarkDelivered does, with the audit
 // rows of their items, all in one statement (one commit). It returns, by key,
 // whether the claim was still held (and so recorded); a delivery whose claim
-// was lost writes neither record nor audit row.
+// was lost writes neither record nor audit row. The rows are locked in key
+// order, the order ClaimDeliveries takes them in: another replica's claim of
+// an overlapping batch waits instead of deadlocking with the record.
 func (s *Store) RecordSent(ctx context.Context, sent []Sent, now *time.Time) (map[string]bool, error) {
 	keys, tokens, posts := make([]string, len(sent)), make([]string, len(sent)), make([]string, len(sent))
 	for i, x := range sent {
@@ -212,11 +214,18 @@ func (s *Store) RecordSent(ctx context.Context, sent []Sent, now *time.Time) (ma
 	args := auditArrays(sent)
 	args["keys"], args["tokens"], args["posts"], args["now"] = keys, tokens, posts, now
 	rows, err := s.pool.Query(ctx, `
-		WITH done AS (
-			UPDATE reminder_deliveries r SET status = 'sent', post_id = x.post, sent_at = `+dbNow+`, claimed_until = NULL,
+		WITH held AS (
+			SELECT r.key, x.post
+			FROM reminder_deliveries r JOIN unnest(@keys::text[], @tokens::text[], @posts::text[]) AS x(key, token, post)
+				ON r.key = x.key
+			WHERE r.status = 'claimed' AND r.claimed_by = x.token
+			ORDER BY r.key
+			FOR UPDATE OF r
+		), done AS (
+			UPDATE reminder_deliveries r SET status = 'sent', post_id = h.post, sent_at = `+dbNow+`, claimed_until = NULL,
 				next_attempt = NULL, last_error = NULL
-			FROM unnest(@keys::text[], @tokens::text[], @posts::text[]) AS x(key, token, post)
-			WHERE r.key = x.key AND r.status = 'claimed' AND r.claimed_by = x.token
+			FROM held h
+			WHERE r.key = h.key
 			RETURNING r.key
 		), audit AS (`+auditSent+`
 		)
