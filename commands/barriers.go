@@ -5,7 +5,8 @@ package commands
 // pseudonyms of all the team's cases), shows the coach exactly what the
 // network will see and what it replaced, and keeps it once the coach
 // confirms (as /kim loeschen confirms: a second command). The coach changes
-// or deletes it until an agenda that showed it was posted. Admins keep the
+// (text, partner or topic) or deletes it until an agenda that showed it was
+// posted; a delete asks first, as every delete does (commands/corrections.go). Admins keep the
 // team's topic list.
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/mask"
 	"github.com/kimbot-nrw/kimbot/render"
+	"github.com/kimbot-nrw/kimbot/store"
 )
 
 // barrier keeps a barrier of a case as a draft and shows it as the network
@@ -28,9 +30,11 @@ func (r *Runner) barrier(a *Args) (Reply, error) {
 	return Reply{Text: r.barrierDraft(c, b, m)}, nil
 }
 
-// barrierEdit replaces the text of a barrier and shows it again.
+// barrierEdit corrects the text, the partner or topic of a barrier, or
+// both, and shows it again.
 func (r *Runner) barrierEdit(a *Args) (Reply, error) {
-	c, b, m, err := r.svc.Store.EditBarrier(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), a.Str("text"))
+	ch := store.BarrierChange{Text: a.OptStr("text"), About: a.OptStr("about")}
+	c, b, m, err := r.svc.Store.EditBarrier(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), ch)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -83,13 +87,20 @@ func (r *Runner) barrierConfirm(a *Args) (Reply, error) {
 	return Reply{Text: r.T("barrier.confirmed", map[string]any{"Ref": c.Ref, "N": b.N, "Group": inert.Inline(r.barrierGroup(b))})}, nil
 }
 
-// barrierDelete deletes a barrier that no agenda post has shown.
+// barrierDelete deletes a barrier that no agenda post has shown, once
+// confirmed: first it says what would be deleted and changes nothing.
 func (r *Runner) barrierDelete(a *Args) (Reply, error) {
-	c, b, err := r.svc.Store.DeleteBarrier(r.ctx, r.Actor(), a.Str("case"), a.Int("n"))
+	c, b, err := r.correctionStore(a).DeleteBarrier(r.ctx, r.Actor(), a.Str("case"), a.Int("n"))
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("barrier.deleted", map[string]any{"Ref": c.Ref, "N": b.N})}, nil
+	data := map[string]any{"Ref": c.Ref, "N": b.N, "Group": inert.Inline(r.barrierGroup(b)), "Draft": b.Draft,
+		"Text": inert.Inline(render.Clip(render.OneLine(b.Text), 80))}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("barrier.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("barrier.deleted", data)}, nil
 }
 
 // barrierList lists the barriers of a case with their state.

@@ -293,7 +293,7 @@ func TestRecordNumbersNeverReused(t *testing.T) {
 	}
 
 	w.ok("anna", "hindernis K-2026-0001 wohnen Keine Wohnungen unter der Mietobergrenze", "Strukturhinweis 1")
-	w.ok("anna", "hindernis loeschen K-2026-0001 1")
+	w.ok("anna", "hindernis loeschen K-2026-0001 1 bestaetigen", "ist gelöscht")
 	w.ok("anna", "hindernis K-2026-0001 jobcenter Termine erst nach acht Wochen", "Strukturhinweis 2")
 	if got := numbers(`SELECT n FROM barriers`); got != "2" {
 		t.Errorf("barrier numbers: %s, want 2", got)

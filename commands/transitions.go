@@ -218,12 +218,18 @@ func (r *Runner) transitionEdit(a *Args) (Reply, error) {
 	return r.templateAnswer("transition.edited", a.Str("from"), a.Str("to"), st)
 }
 
-// transitionRemove removes a step from a pair's template.
+// transitionRemove removes a step from a pair's template once confirmed:
+// first it says which step would go and changes nothing (its text and place
+// cannot be brought back).
 func (r *Runner) transitionRemove(a *Args) (Reply, error) {
-	st, err := r.svc.Store.RemoveTemplateStep(r.ctx, r.Actor(), a.Str("from"), a.Str("to"), a.Int("n"))
+	st, err := r.correctionStore(a).RemoveTemplateStep(r.ctx, r.Actor(), a.Str("from"), a.Str("to"), a.Int("n"))
 	if err != nil {
 		return Reply{}, legalErr(err)
 	}
-	return Reply{Text: r.T("transition.removed", map[string]any{"From": r.Name("legal", a.Str("from")), "To": r.Name("legal", a.Str("to")), "N": st.N,
-		"Text": render.Cell(st.Text)})}, nil
+	data := map[string]any{"From": r.Name("legal", a.Str("from")), "To": r.Name("legal", a.Str("to")), "N": st.N, "Text": render.Cell(st.Text)}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("transition.remove_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("transition.removed", data)}, nil
 }

@@ -89,10 +89,20 @@ func TestTransitionSteps(t *testing.T) {
 	admin("admin uebergang liste AsylbLG SGB2", "**AsylbLG → SGB II** (8 Schritte)", "Bürgergeld", "Vorschlag", "keine Rechtsberatung")
 	admin("admin übergang ändern AsylbLG SGB II 1 \"Bürgergeld beantragen (Jobcenter Nord)\" tage=32",
 		"Schritt 1 der Vorlage AsylbLG → SGB II geändert", "Jobcenter Nord", "32 Tage")
-	admin("admin uebergang entfernen AsylbLG SGB2 8", "aus der Vorlage AsylbLG → SGB II entfernt")
+	// Removing a step asks first and changes nothing until confirmed.
+	snap := w.snapshot()
+	admin("admin uebergang entfernen AsylbLG SGB2 8", "Entfernt würde Schritt 8 („", "aus der Vorlage AsylbLG → SGB II", "Noch ist nichts geändert",
+		"`/kim admin uebergang entfernen AsylbLG SGB2 8 bestaetigen`")
+	if w.snapshot() != snap || w.count(`SELECT count(*) FROM audit_log WHERE action = 'transition.template.remove'`) != 0 {
+		t.Fatal("a removal that was not confirmed changed something")
+	}
+	admin("admin uebergang entfernen AsylbLG SGB2 8 bestätigen", "aus der Vorlage AsylbLG → SGB II entfernt")
+	if n := w.count(`SELECT count(*) FROM transition_templates WHERE team_id = 'teamA' AND from_domain = 'AsylbLG' AND to_domain = 'SGB2'`); n != 7 {
+		t.Fatalf("after the confirmed removal: %d steps, want 7", n)
+	}
 	admin("admin uebergang neu AsylbLG SGB2 \"Bankkonto klären\" tage=3", "Schritt 8 in die Vorlage AsylbLG → SGB II aufgenommen")
 	admin("admin uebergang neu SGB12 keiner \"Abmeldung beim Sozialamt\" partner=sozialamt", "Schritt 1 in die Vorlage SGB XII → keiner aufgenommen")
-	admin("admin uebergang entfernen SGB12 none 1", "aus der Vorlage SGB XII → keiner entfernt")
+	admin("admin uebergang entfernen SGB12 none 1 bestaetigen", "aus der Vorlage SGB XII → keiner entfernt")
 	for _, a := range answers {
 		if m := regexp.MustCompile(`SGB\d|\bnone\b`).FindString(a); m != "" {
 			t.Errorf("a template answer shows the key %q:\n%s", m, a)

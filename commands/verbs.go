@@ -292,15 +292,17 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).barrierConfirm,
 		Examples: []string{"/kim barrier confirm K-2026-0042 1", "/kim hindernis bestätigen K-2026-0042 1"},
 	}, {
-		Name: "edit", Alias: "aendern",
-		Params:   []Param{caseParam, nParam, {Name: "text", Kind: Text}},
-		Run:      (*Runner).barrierEdit,
-		Examples: []string{"/kim barrier edit K-2026-0042 1 \"Termine erst nach 10 Wochen\"", "/kim hindernis ändern K-2026-0042 1 Rückruf dauert drei Wochen"},
+		Name: "edit", Alias: "aendern", // the text, the partner or topic, or both
+		Params:  []Param{caseParam, nParam, {Name: "text", Kind: Text, Optional: true}},
+		Options: []Param{{Name: "about", Alias: "bezug", Kind: Word, Max: 80, Optional: true}},
+		Run:     (*Runner).barrierEdit,
+		Examples: []string{"/kim barrier edit K-2026-0042 1 \"Termine erst nach 10 Wochen\"", "/kim hindernis ändern K-2026-0042 1 Rückruf dauert drei Wochen",
+			"/kim barrier edit K-2026-0042 1 about=auslaenderbehoerde", "/kim hindernis ändern K-2026-0042 1 bezug=Wohnen Keine Wohnungen unter der Mietobergrenze"},
 	}, {
 		Name: "delete", Alias: "loeschen",
-		Params:   []Param{caseParam, nParam},
+		Params:   []Param{caseParam, nParam, confirmParam},
 		Run:      (*Runner).barrierDelete,
-		Examples: []string{"/kim barrier delete K-2026-0042 1", "/kim hindernis löschen K-2026-0042 1"},
+		Examples: []string{"/kim barrier delete K-2026-0042 1", "/kim hindernis löschen K-2026-0042 1 bestätigen"},
 	}, {
 		Name: "list", Alias: "liste",
 		Params:   []Param{caseParam},
@@ -522,9 +524,9 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 				"/kim admin uebergang ändern AsylbLG SGB II 7 \"Kindergeld bei der Familienkasse beantragen\" partner=keiner tage=21"},
 		}, {
 			Name: "remove", Alias: "entfernen", Roles: admin,
-			Params:   []Param{domainAs("from", "von"), domainAs("to", "nach"), {Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: kim.MaxSteps}},
+			Params:   []Param{domainAs("from", "von"), domainAs("to", "nach"), {Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: kim.MaxSteps}, confirmParam},
 			Run:      (*Runner).transitionRemove,
-			Examples: []string{"/kim admin transition remove SGB2 SGB12 3", "/kim admin uebergang entfernen AsylbLG SGB XII 2"},
+			Examples: []string{"/kim admin transition remove SGB2 SGB12 3", "/kim admin uebergang entfernen AsylbLG SGB XII 2 bestätigen"},
 		}},
 	}, {
 		Name: "audit", Alias: "protokoll",

@@ -7,7 +7,8 @@ import (
 )
 
 // TestCorrections (issue 9, point 4): through Mattermost, a coach corrects and deletes a contact,
-// deletes and corrects assessments and changes and deletes a goal of their case. A delete first says exactly what
+// deletes and corrects assessments, changes and deletes a goal and corrects (partner or topic) and
+// deletes a barrier of their case. A delete first says exactly what
 // would go and which date would move, and nothing changes until it is confirmed; the next monitoring
 // and re-assessment dates are recomputed from what remains; each change leaves an audit row (kind,
 // case, actor; the log has no content) that the admin's protocol names in German; another coach and
@@ -115,14 +116,47 @@ func TestCorrections(t *testing.T) {
 		t.Errorf("after the deletes: %s", got)
 	}
 
+	// Barriers: a correction changes the partner or topic as well; a delete asks first, with
+	// nothing changed (not even the audit log), and deletes once confirmed.
+	barriers := func() string {
+		t.Helper()
+		var s string
+		if err := db.QueryRow(ctxT(t), `SELECT coalesce(string_agg(b.n || ':' || coalesce(p.key, '') || coalesce(tp.key, '') || ':' || b.draft, ',' ORDER BY b.n), '')
+			FROM barriers b JOIN cases c ON c.id = b.case_id LEFT JOIN partners p ON p.id = b.partner_id
+			LEFT JOIN barrier_topics tp ON tp.id = b.topic_id WHERE c.ref = $1 AND c.team_id = $2`, ref, env.Team.Id).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	coach.kimOK(t, "hindernis "+ref+" jobcenter Termine erst nach acht Wochen", "So sieht das Netzwerk Strukturhinweis 1", "unter Jobcenter")
+	coach.kimOK(t, "hindernis bestätigen "+ref+" 1", "ist gespeichert")
+	coach.kimOK(t, "hindernis ändern "+ref+" 1 bezug=Ausländerbehörde", "unter Ausländerbehörde", "„Termine erst nach acht Wochen“",
+		"Noch nicht für das Netzwerk gespeichert")
+	coach.kimOK(t, "hindernis ändern "+ref+" 1 bezug=Frau-K Wartezeit", "weder ein Partner noch ein Thema")
+	coach.kimOK(t, "hindernis bestaetigen "+ref+" 1", "(Ausländerbehörde) ist gespeichert")
+	if got := barriers(); got != "1:auslaenderbehoerde:false" {
+		t.Fatalf("barrier after the correction: %s", got)
+	}
+	coach.kimOK(t, "hindernis löschen "+ref+" 1", "Gelöscht würde Strukturhinweis 1 von **"+ref+"** (unter Ausländerbehörde): „Termine erst nach acht Wochen“",
+		"Noch ist nichts geändert", "/kim hindernis löschen "+ref+" 1 bestaetigen")
+	other.kimOK(t, "hindernis loeschen "+ref+" 1 bestaetigen", "Keinen Fall "+ref)
+	if got := barriers(); got != "1:auslaenderbehoerde:false" || audits("barrier.delete") != 0 {
+		t.Fatalf("nothing confirmed, yet the barrier changed: %s, %d audit rows", got, audits("barrier.delete"))
+	}
+	coach.kimOK(t, "hindernis loeschen "+ref+" 1 bestätigen", "Strukturhinweis 1 von "+ref+" ist gelöscht")
+	if got := barriers(); got != "" {
+		t.Errorf("after the confirmed delete: %s", got)
+	}
+	coach.kimOK(t, "hindernis liste "+ref, "keine Strukturhinweise")
+
 	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 1, "assessment.edit": 1, "goal.edit": 1,
-		"goal.delete": 1} {
+		"goal.delete": 1, "barrier.edit": 1, "barrier.delete": 1} {
 		if got := audits(action); got != n {
 			t.Errorf("audit rows %s by the coach on %s: %d, want %d", action, ref, got, n)
 		}
 	}
 	env.Admin.kimOK(t, "admin protokoll "+ref, "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Einschätzung korrigiert",
-		"Ziel geändert", "Ziel gelöscht")
+		"Ziel geändert", "Ziel gelöscht", "Strukturhinweis geändert", "Strukturhinweis gelöscht")
 }
 
 // TestMeetingCorrections (issue 9, point 4): through Mattermost, a coordinator changes and deletes

@@ -89,8 +89,10 @@ func TestTransitionTemplateAgendaReportThroughMattermost(t *testing.T) {
 	admin.kimOK(t, "admin uebergang liste AsylbLG SGB II", "**AsylbLG → SGB II** (8 Schritte)", "Vorschlag (ungeprüft)")
 	admin.kimOK(t, `admin übergang ändern AsylbLG SGB II 1 "Bürgergeld beim Jobcenter Nord beantragen" tage=2`,
 		"Schritt 1 der Vorlage AsylbLG → SGB II geändert", "Jobcenter Nord", "2 Tage")
+	admin.kimOK(t, "admin uebergang entfernen AsylbLG SGB II 3", "Entfernt würde Schritt 3", "Noch ist nichts geändert")
+	admin.kimOK(t, "admin uebergang liste AsylbLG SGB II", "(8 Schritte)")
 	for i := 0; i < 6; i++ {
-		admin.kimOK(t, "admin uebergang entfernen AsylbLG SGB II 3", "aus der Vorlage AsylbLG → SGB II entfernt")
+		admin.kimOK(t, "admin uebergang entfernen AsylbLG SGB II 3 bestätigen", "aus der Vorlage AsylbLG → SGB II entfernt")
 	}
 	admin.kimOK(t, `admin uebergang neu AsylbLG SGB II "Bankkonto für die Leistungen klären" tage=3`,
 		"Schritt 3 in die Vorlage AsylbLG → SGB II aufgenommen")

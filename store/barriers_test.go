@@ -161,7 +161,8 @@ func TestBarrierLifecycle(t *testing.T) {
 	}
 
 	// Changed (a draft again) and deleted until posted.
-	if _, b2, _, err = s.EditBarrier(ctx, a, mine.Ref, 2, "Keine Wohnungen unter der Mietobergrenze"); err != nil || !b2.Draft {
+	newText := "Keine Wohnungen unter der Mietobergrenze"
+	if _, b2, _, err = s.EditBarrier(ctx, a, mine.Ref, 2, store.BarrierChange{Text: &newText}); err != nil || !b2.Draft || b2.Group() != "Wohnen" {
 		t.Fatalf("edit: %+v %v", b2, err)
 	}
 	if sum := summary(); sum.Total != 1 {
@@ -169,8 +170,61 @@ func TestBarrierLifecycle(t *testing.T) {
 	}
 	s.ConfirmBarrier(ctx, a, mine.Ref, 2)
 	_, b3, _, _ := s.DraftBarrier(ctx, a, mine.Ref, "sonstiges", "Dolmetscher fehlen")
-	if _, _, err := s.DeleteBarrier(ctx, a, mine.Ref, b3.N); err != nil {
-		t.Fatal(err)
+
+	// The partner or topic changes as it is recorded (a partner or a topic
+	// of the team, as people type them); the text stays unless given.
+	group := func() string {
+		t.Helper()
+		var g string
+		if err := s.Pool().QueryRow(ctx, `SELECT coalesce(p.key, '') || '/' || coalesce(t.key, '') || '/' || b.draft FROM barriers b
+			LEFT JOIN partners p ON p.id = b.partner_id LEFT JOIN barrier_topics t ON t.id = b.topic_id
+			WHERE b.case_id = $1 AND b.n = $2`, mine.ID, b3.N).Scan(&g); err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	about := "AUSLÄNDERBEHOERDE"
+	if _, x, r, err := s.EditBarrier(ctx, a, mine.Ref, b3.N, store.BarrierChange{About: &about}); err != nil || x.Group() != "Ausländerbehörde" ||
+		x.Text != "Dolmetscher fehlen" || r.Text != "Dolmetscher fehlen" || !x.Draft {
+		t.Fatalf("partner changed: %+v %v", x, err)
+	} else if g := group(); g != "auslaenderbehoerde//true" {
+		t.Errorf("stored group after the partner change: %s", g)
+	}
+	about, newText = "Kurse", "Dolmetscher für Mohamed fehlen"
+	if _, x, r, err := s.EditBarrier(ctx, a, mine.Ref, b3.N, store.BarrierChange{About: &about, Text: &newText}); err != nil ||
+		x.Group() != "Sprache und Kurse" || x.Text != "Dolmetscher für […] fehlen" || r.Count(mask.Pseudonym) != 1 {
+		t.Fatalf("topic and text changed: %+v %v", x, err)
+	} else if g := group(); g != "/sprache/true" {
+		t.Errorf("stored group after the topic change: %s", g)
+	}
+	for _, ch := range []store.BarrierChange{{About: ptr("Mohamed")}, {About: ptr("mobil")}, {}, {About: ptr("jobcenter"), Text: ptr("Mohamed")}} {
+		if _, _, _, err := s.EditBarrier(ctx, a, mine.Ref, b3.N, ch); kim.ErrorCode(err) != kim.EINVALID {
+			t.Errorf("change %+v: %v", ch, err)
+		}
+	}
+	if g := group(); g != "/sprache/true" {
+		t.Errorf("a refused change changed the group: %s", g)
+	}
+	if _, _, _, err := s.EditBarrier(ctx, ben, mine.Ref, b3.N, store.BarrierChange{About: ptr("jobcenter")}); kim.ErrorCode(err) != kim.ENOTFOUND {
+		t.Errorf("another coach changes the group: %v", err)
+	}
+
+	// A delete as a dry run (what /kim hindernis löschen answers before it
+	// is confirmed) changes nothing and leaves no audit row.
+	audits := func() int {
+		t.Helper()
+		var n int
+		s.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'barrier.delete' AND case_id = $1`, mine.ID).Scan(&n)
+		return n
+	}
+	if _, x, err := s.DryRun().DeleteBarrier(ctx, a, mine.Ref, b3.N); err != nil || x.N != b3.N || x.Group() != "Sprache und Kurse" {
+		t.Fatalf("dry run: %+v %v", x, err)
+	}
+	if g := group(); g != "/sprache/true" || audits() != 0 {
+		t.Fatalf("a dry run deleted: %s, %d audit rows", g, audits())
+	}
+	if _, _, err := s.DeleteBarrier(ctx, a, mine.Ref, b3.N); err != nil || audits() != 1 {
+		t.Fatal(err, audits())
 	}
 	if _, _, err := s.DeleteBarrier(ctx, a, mine.Ref, b3.N); kim.ErrorCode(err) != kim.ENOTFOUND {
 		t.Errorf("delete twice: %v", err)
@@ -179,7 +233,10 @@ func TestBarrierLifecycle(t *testing.T) {
 	if err := s.AgendaPosted(ctx, a, m.ID, "post1", day.Add(-48*time.Hour), 0, sum.LastID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := s.EditBarrier(ctx, a, mine.Ref, 1, "neu"); kim.ErrorCode(err) != kim.ECONFLICT {
+	if _, _, _, err := s.EditBarrier(ctx, a, mine.Ref, 1, store.BarrierChange{Text: ptr("neu")}); kim.ErrorCode(err) != kim.ECONFLICT {
+		t.Errorf("edit after the agenda post: %v", err)
+	}
+	if _, _, _, err := s.EditBarrier(ctx, a, mine.Ref, 1, store.BarrierChange{About: ptr("wohnen")}); kim.ErrorCode(err) != kim.ECONFLICT {
 		t.Errorf("edit after the agenda post: %v", err)
 	}
 	if _, _, err := s.DeleteBarrier(ctx, a, mine.Ref, 2); kim.ErrorCode(err) != kim.ECONFLICT {
@@ -229,3 +286,5 @@ func hasGroup(sum kim.BarrierSummary, label string) bool {
 	}
 	return false
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -218,9 +218,17 @@ func (s *Store) ConfirmBarrier(ctx context.Context, a kim.Actor, ref string, n i
 	return c, b, err
 }
 
-// EditBarrier replaces the text of barrier n of the case (masked again; a
-// draft again until confirmed) unless an agenda post has shown it.
-func (s *Store) EditBarrier(ctx context.Context, a kim.Actor, ref string, n int, text string) (kim.Case, kim.Barrier, mask.Result, error) {
+// BarrierChange is a correction of a barrier: a new text, a new group (a
+// partner or a topic, as DraftBarrier takes it), or both; nil leaves it.
+type BarrierChange struct {
+	Text, About *string
+}
+
+// EditBarrier corrects barrier n of the case — its text (masked again), its
+// partner or topic (found as for a new barrier), or both — unless an agenda
+// post has shown it; it is a draft again until confirmed. It returns the
+// barrier as it is now and what the masking of a new text replaced.
+func (s *Store) EditBarrier(ctx context.Context, a kim.Actor, ref string, n int, ch BarrierChange) (kim.Case, kim.Barrier, mask.Result, error) {
 	var b kim.Barrier
 	var r mask.Result
 	c, err := s.caseWrite(ctx, a, ref, "barrier.edit", "unable to change barrier", func(tx pgx.Tx, c kim.Case) error {
@@ -231,12 +239,33 @@ func (s *Store) EditBarrier(ctx context.Context, a kim.Actor, ref string, n int,
 		if err := changeable(c, b); err != nil {
 			return err
 		}
-		if r, err = s.maskBarrier(ctx, tx, a.TeamID, text); err != nil {
-			return err
+		if ch.Text == nil && ch.About == nil {
+			return kim.Errorf(kim.EINVALID, "barrier.nothing", map[string]any{"Ref": c.Ref, "N": n})
 		}
-		b.Text, b.Draft = r.Text, true
-		_, err = tx.Exec(ctx, `UPDATE barriers SET text_enc = $3, draft = true, updated_at = now() WHERE case_id = $1 AND n = $2`,
-			c.ID, n, s.seal(r.Text, BarrierText))
+		if ch.About != nil {
+			if b.Partner, b.Topic, err = group(ctx, tx, a.TeamID, *ch.About); err != nil {
+				return err
+			}
+		}
+		r = mask.Result{Text: b.Text}
+		var enc []byte // nil: the text stays
+		if ch.Text != nil {
+			if r, err = s.maskBarrier(ctx, tx, a.TeamID, *ch.Text); err != nil {
+				return err
+			}
+			b.Text, enc = r.Text, s.seal(r.Text, BarrierText)
+		}
+		var partnerID, topicID *int64
+		if b.Partner.ID != 0 {
+			partnerID = &b.Partner.ID
+		} else if b.Topic.ID != 0 {
+			topicID = &b.Topic.ID
+		}
+		b.Draft = true
+		// A free topic of the previous release goes once a group is set.
+		_, err = tx.Exec(ctx, `UPDATE barriers SET text_enc = coalesce($3, text_enc), partner_id = $4, topic_id = $5,
+			topic = CASE WHEN $4::bigint IS NULL AND $5::bigint IS NULL THEN topic END, draft = true, updated_at = now()
+			WHERE case_id = $1 AND n = $2`, c.ID, n, enc, partnerID, topicID)
 		return err
 	})
 	return c, b, r, err

@@ -297,3 +297,78 @@ func TestReportWithholdsWhatDifferencingReveals(t *testing.T) {
 		})
 	}
 }
+
+// Assessment numbers have gaps once one is deleted (a number is never given
+// again). The report counts the earliest remaining assessment of a case as
+// its first and compares each re-assessment with the next lower number that
+// remains — never with number n−1 or number 1 as such.
+func TestReportAssessmentNumberGaps(t *testing.T) {
+	s, a := setup(t)
+	ctx := context.Background()
+	opened := a.Today.AddDays(-40)
+	assess := func(ref string, daysAgo int, scores map[kim.LifeField]int) {
+		t.Helper()
+		if _, _, _, err := s.AddAssessment(ctx, a, ref, kim.Assessment{On: a.Today.AddDays(-daysAgo), Scores: scores}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// x: 1, 2, 3 with 2 deleted (3 is compared with 1); y: 1, 2, 3 with 1
+	// deleted (2 is the first, 3 is compared with 2).
+	x, err := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none", OpenedOn: &opened})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "CD", Group: "eu", Domain: "none", OpenedOn: &opened})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assess(x.Ref, 30, map[kim.LifeField]int{"language": 2, "work": 1})
+	assess(x.Ref, 20, map[kim.LifeField]int{"language": 5, "work": 5})
+	assess(x.Ref, 10, map[kim.LifeField]int{"language": 3, "work": 2})
+	assess(y.Ref, 30, map[kim.LifeField]int{"language": 2, "housing": 1})
+	assess(y.Ref, 20, map[kim.LifeField]int{"language": 4, "housing": 3})
+	assess(y.Ref, 10, map[kim.LifeField]int{"language": 1})
+	if _, _, err := s.DeleteAssessment(ctx, a, x.Ref, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.DeleteAssessment(ctx, a, y.Ref, 1); err != nil {
+		t.Fatal(err)
+	}
+	var seqs string
+	s.Pool().QueryRow(ctx, `SELECT string_agg(c.ref || '#' || a.seq, ',' ORDER BY c.ref, a.seq) FROM assessments a JOIN cases c ON c.id = a.case_id`).Scan(&seqs)
+	if seqs != x.Ref+"#1,"+x.Ref+"#3,"+y.Ref+"#2,"+y.Ref+"#3" {
+		t.Fatalf("assessment numbers: %s", seqs)
+	}
+
+	p, err := reports.ParsePeriod("2026", a.Today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.Report(ctx, store.ReportQuery{Actor: a, Period: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Rows) != 1 {
+		t.Fatalf("rows: %+v", d.Rows)
+	}
+	// First assessments: x#1 and y#2; re-assessments: x#3 and y#3.
+	if r := d.Rows[0]; r.Assessments != (kim.Count{N: 2, Cases: 2}) || r.Reassessments != (kim.Count{N: 2, Cases: 2}) {
+		t.Errorf("first assessments %+v, re-assessments %+v; want 2 of 2 cases each", r.Assessments, r.Reassessments)
+	}
+	// Language: x 2→3 (+1), y 4→1 (−3): mean −1 over 2 cases. Work: x 1→2
+	// (+1), not against the deleted 5. Housing: y#3 has no housing score.
+	want := map[kim.LifeField]kim.Stat{"language": {Value: -1, Cases: 2}, "work": {Value: 1, Cases: 1}, "housing": {}}
+	for _, f := range d.Fields {
+		w, ok := want[f.Field]
+		if !ok {
+			continue
+		}
+		delete(want, f.Field)
+		if f.Change.Cases != w.Cases || math.Abs(f.Change.Value-w.Value) > 1e-9 {
+			t.Errorf("change of %s: %+v, want %+v", f.Field, f.Change, w)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("fields missing from the report: %v", want)
+	}
+}
