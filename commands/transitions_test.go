@@ -91,8 +91,8 @@ func TestTransitionSteps(t *testing.T) {
 		"Schritt 1 der Vorlage AsylbLG → SGB II geändert", "Jobcenter Nord", "32 Tage")
 	// Removing a step asks first and changes nothing until confirmed.
 	snap := w.snapshot()
-	admin("admin uebergang entfernen AsylbLG SGB2 8", "Entfernt würde Schritt 8 („", "aus der Vorlage AsylbLG → SGB II", "Noch ist nichts geändert",
-		"`/kim admin uebergang entfernen AsylbLG SGB2 8 bestaetigen`")
+	admin("admin uebergang entfernen AsylbLG SGB II 8", "Entfernt würde Schritt 8 („", "aus der Vorlage AsylbLG → SGB II", "Noch ist nichts geändert",
+		"`/kim admin uebergang entfernen AsylbLG SGB II 8 bestaetigen`")
 	if w.snapshot() != snap || w.count(`SELECT count(*) FROM audit_log WHERE action = 'transition.template.remove'`) != 0 {
 		t.Fatal("a removal that was not confirmed changed something")
 	}

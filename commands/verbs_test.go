@@ -70,7 +70,7 @@ func TestVerbTable(t *testing.T) {
 		{"anna", "einwilligung " + k + " erteilen Verarbeitung", kim.ECONFLICT, []string{"Verarbeitung ist für K-2026-0001 schon erfasst"}, nil},
 		// The administration's line names all of it, the transition templates too.
 		{"root", "hilfe", "ok", []string{"Verwaltung: Rollen, Übergaben, Vorgaben des Teams, Partner, Themen, Übergangsvorlagen zum Rechtskreiswechsel, Protokoll"}, nil},
-		{"root", "hilfe admin", "ok", []string{"`/kim admin uebergang liste AsylbLG SGB II`", "SGB XII|keiner> <nr>`"}, []string{"liste AsylbLG SGB2"}},
+		{"root", "hilfe admin", "ok", []string{"`/kim admin uebergang liste AsylbLG SGB II`", "SGB XII|keiner> <nr> [<bestaetigen>]`"}, []string{"liste AsylbLG SGB2"}},
 		// Roles of a sub-verb's sub-verb.
 		{"kora", "admin partner list", "ok", []string{"`jmd`"}, nil},
 		{"ben", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"`/kim admin partner add` is only for admins"}, nil},
