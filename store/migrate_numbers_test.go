@@ -4,9 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/kimbot-nrw/kimbot/internal/testenv"
 	"github.com/kimbot-nrw/kimbot/kim"
-	"github.com/kimbot-nrw/kimbot/secret"
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
@@ -18,30 +16,7 @@ import (
 // rolling upgrade.
 func TestMigrationRecordNumbers(t *testing.T) {
 	ctx := context.Background()
-	keys, err := secret.ParseKey(secret.NewKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, testenv.NewDatabase(t), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.MigrateTo(ctx, 15); err != nil {
-		t.Fatal(err)
-	}
-	exec := func(sql string, args ...any) {
-		t.Helper()
-		if _, err := s.Pool().Exec(ctx, sql, args...); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
-	exec(`INSERT INTO teams (id, name) VALUES ('t1', 'one')`)
-	exec(`INSERT INTO users (id, username) VALUES ('u1', 'anna')`)
-	exec(`INSERT INTO partners (team_id, key, name) VALUES ('t1', 'jobcenter', 'Jobcenter')`)
-	for _, ref := range []string{"K-2026-0001", "K-2026-0002"} {
-		exec(`INSERT INTO cases (team_id, ref, owner_id, target_group, legal_domain, phase, opened_on) VALUES ('t1', $1, 'u1', 'eu', 'none', 'intake', '2026-11-01')`, ref)
-	}
+	s, exec := previousRelease(t, 15)
 	one := `(SELECT id FROM cases WHERE ref = 'K-2026-0001')`
 	for _, on := range []string{"2026-11-02", "2026-11-03", "2026-11-04"} {
 		exec(`INSERT INTO contacts (case_id, kind, contact_on, created_by) VALUES (`+one+`, 'phone', $1, 'u1')`, on)

@@ -17,30 +17,7 @@ import (
 // does during a rolling upgrade) gets the next one.
 func TestMigrationRecord(t *testing.T) {
 	ctx := context.Background()
-	keys, err := secret.ParseKey(secret.NewKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, testenv.NewDatabase(t), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.MigrateTo(ctx, 5); err != nil {
-		t.Fatal(err)
-	}
-	exec := func(sql string, args ...any) {
-		t.Helper()
-		if _, err := s.Pool().Exec(ctx, sql, args...); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
-	exec(`INSERT INTO teams (id, name) VALUES ('t1', 'one')`)
-	exec(`INSERT INTO users (id, username) VALUES ('u1', 'anna')`)
-	exec(`INSERT INTO partners (team_id, key, name) VALUES ('t1', 'jobcenter', 'Jobcenter')`)
-	for _, ref := range []string{"K-2026-0001", "K-2026-0002"} {
-		exec(`INSERT INTO cases (team_id, ref, owner_id, target_group, legal_domain, phase, opened_on) VALUES ('t1', $1, 'u1', 'eu', 'none', 'intake', '2026-11-01')`, ref)
-	}
+	s, exec := previousRelease(t, 5)
 	exec(`INSERT INTO referrals (case_id, n, partner_id, referred_on, outcome, outcome_on, outcome_note_enc, created_by)
 		SELECT c.id, 1, p.id, '2026-11-02', 'accepted', '2026-11-05', $1, 'u1' FROM cases c, partners p WHERE c.ref = 'K-2026-0001'`,
 		s.Seal("bewilligt", store.ReferralNote))
@@ -73,4 +50,38 @@ func TestMigrationRecord(t *testing.T) {
 	if len(ns) != 3 || ns[0] != 3 || ns[1] != 1 || ns[2] != 2 {
 		t.Fatalf("contact numbers (newest first): %v", ns)
 	}
+}
+
+// previousRelease returns a store migrated only to version, as a database of
+// an earlier release stands, holding team t1, user u1, partner jobcenter and
+// the cases K-2026-0001 and K-2026-0002 (written with SQL of that version),
+// and a helper that runs a statement on it.
+func previousRelease(t *testing.T, version int64) (*store.Store, func(sql string, args ...any)) {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := secret.ParseKey(secret.NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, testenv.NewDatabase(t), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if err := s.MigrateTo(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := s.Pool().Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	exec(`INSERT INTO teams (id, name) VALUES ('t1', 'one')`)
+	exec(`INSERT INTO users (id, username) VALUES ('u1', 'anna')`)
+	exec(`INSERT INTO partners (team_id, key, name) VALUES ('t1', 'jobcenter', 'Jobcenter')`)
+	for _, ref := range []string{"K-2026-0001", "K-2026-0002"} {
+		exec(`INSERT INTO cases (team_id, ref, owner_id, target_group, legal_domain, phase, opened_on) VALUES ('t1', $1, 'u1', 'eu', 'none', 'intake', '2026-11-01')`, ref)
+	}
+	return s, exec
 }
