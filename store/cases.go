@@ -155,18 +155,29 @@ const (
 	FilterAll    CaseFilter = "all"
 )
 
+// caseFilters are the conditions of the case filters.
+var caseFilters = map[CaseFilter]string{
+	FilterOpen:   `c.closed_on IS NULL`,
+	FilterClosed: `c.closed_on IS NOT NULL`,
+	FilterDue:    `c.closed_on IS NULL AND (c.next_monitoring <= @today OR c.next_assessment <= @today)`,
+	FilterAll:    `true`,
+}
+
+// casesQuery selects the cases of @team that caseAccess lets @actor see and
+// cond admits, in the order of Cases, at most @limit.
+func casesQuery(cond string) string {
+	return `SELECT ` + caseColumns + ` FROM ` + caseFrom + ` WHERE ` + caseAccess + ` AND ` + cond + `
+		ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST,
+			split_part(c.ref, '-', 2), length(c.ref), c.ref LIMIT @limit`
+}
+
 // Cases returns the cases the actor owns or holds as deputy, open ones
 // first, by their next date, then by year and number of the reference
 // (K-2026-9999 before K-2026-10000).
 // FilterDue returns open cases with a monitoring or assessment date on or
 // before today.
 func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int) ([]kim.Case, error) {
-	cond := map[CaseFilter]string{
-		FilterOpen:   `c.closed_on IS NULL`,
-		FilterClosed: `c.closed_on IS NOT NULL`,
-		FilterDue:    `c.closed_on IS NULL AND (c.next_monitoring <= @today OR c.next_assessment <= @today)`,
-		FilterAll:    `true`,
-	}[f]
+	cond := caseFilters[f]
 	if cond == "" {
 		return nil, fmt.Errorf("store: unknown case filter %q", f)
 	}
@@ -175,9 +186,7 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 	args := accessArgs(a, pgx.StrictNamedArgs{"limit": limit})
 	b := &pgx.Batch{}
 	who := queueCaller(b, a)
-	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND `+cond+`
-		ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST,
-			split_part(c.ref, '-', 2), length(c.ref), c.ref LIMIT @limit`, args).
+	queue(b, casesQuery(cond), args).
 		Query(func(rows pgx.Rows) (err error) {
 			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) {
 				c, err := s.scanCase(r)
