@@ -214,24 +214,25 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 }
 
 // Card returns the case card of a case visible to the actor and audits the
-// read, in one round trip: a batch (one implicit transaction) of the case
-// row, the parts of the card and the audit row, each restricted by
-// caseAccess, after the resolution of a pending caller (kim.Caller).
+// read, in one round trip: a batch (one implicit transaction) that, after
+// the resolution of a pending caller (kim.Caller), finds the case through
+// caseAccess once and keeps its id for the transaction (cardCase), then
+// reads the case row and the parts of the card and writes the audit row by
+// that id. A case the actor may not see leaves the id empty: every later
+// statement reads and writes nothing.
 func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, error) {
 	var card kim.Card
 	found := false
 	scan := &scanErr{}
 	keep := scan.keep
 	ref = NormalizeRef(ref)
-	args := accessArgs(a, pgx.StrictNamedArgs{"ref": ref})
-	more := func(extra pgx.StrictNamedArgs) pgx.StrictNamedArgs {
-		extra["ref"] = ref
-		return accessArgs(a, extra)
-	}
-	visible := `(SELECT c.id FROM cases c WHERE ` + caseAccess + ` AND c.ref = @ref)`
+	none := pgx.StrictNamedArgs{} // the statements after the first read the id it kept
 	b := &pgx.Batch{}
 	who := queueCaller(b, a)
-	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE `+caseAccess+` AND c.ref = @ref`, args).QueryRow(func(row pgx.Row) error {
+	queue(b, `SELECT set_config('`+cardCaseSetting+`', coalesce((SELECT c.id FROM cases c WHERE `+caseAccess+` AND c.ref = @ref)::text, ''), true)`,
+		accessArgs(a, pgx.StrictNamedArgs{"ref": ref}))
+	visible := cardCase
+	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE c.id = `+visible, none).QueryRow(func(row pgx.Row) error {
 		c, err := s.scanCase(row)
 		if err == pgx.ErrNoRows {
 			return nil
@@ -240,15 +241,15 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 		card.Case.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today) // a due assessment changes the phase by time alone
 		return keep(err)
 	})
-	queue(b, consentsQuery(visible), args).Query(func(rows pgx.Rows) (err error) {
+	queue(b, consentsQuery(visible), none).Query(func(rows pgx.Rows) (err error) {
 		card.Consents, err = pgx.CollectRows(rows, scanConsent)
 		return keep(err)
 	})
-	queue(b, assessmentsQuery(visible), more(pgx.StrictNamedArgs{"n": maxAssessments})).Query(func(rows pgx.Rows) (err error) {
+	queue(b, assessmentsQuery(visible), pgx.StrictNamedArgs{"n": maxAssessments}).Query(func(rows pgx.Rows) (err error) {
 		card.Assessments, err = pgx.CollectRows(rows, s.scanAssessment)
 		return keep(err)
 	})
-	queue(b, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = `+visible+` ORDER BY n`, args).Query(func(rows pgx.Rows) (err error) {
+	queue(b, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = `+visible+` ORDER BY n`, none).Query(func(rows pgx.Rows) (err error) {
 		card.Goals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Goal, error) {
 			var g kim.Goal
 			var enc []byte
@@ -262,7 +263,7 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 	queue(b, `
 		SELECT r.id, r.n, p.id, p.key, p.name, coalesce(p.legal_domain, ''), r.reason_enc, r.referred_on, r.followup_on, r.outcome,
 			r.outcome_on, r.outcome_note_enc
-		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = `+visible+` ORDER BY r.n`, args).Query(func(rows pgx.Rows) (err error) {
+		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = `+visible+` ORDER BY r.n`, none).Query(func(rows pgx.Rows) (err error) {
 		card.Referrals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Referral, error) {
 			var f kim.Referral
 			var reason, note []byte
@@ -274,23 +275,24 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 		})
 		return keep(err)
 	})
-	queue(b, outcomeHistoryQuery(visible), args).Query(func(rows pgx.Rows) error {
+	queue(b, outcomeHistoryQuery(visible), none).Query(func(rows pgx.Rows) error {
 		return keep(s.scanOutcomeHistory(rows, card.Referrals)) // the referrals came before
 	})
-	queue(b, contactsQuery(visible), more(pgx.StrictNamedArgs{"offset": 0, "limit": kim.CardContacts})).Query(func(rows pgx.Rows) (err error) {
+	queue(b, contactsQuery(visible), pgx.StrictNamedArgs{"offset": 0, "limit": kim.CardContacts}).Query(func(rows pgx.Rows) (err error) {
 		card.Contacts, err = pgx.CollectRows(rows, s.scanContact)
 		return keep(err)
 	})
-	queue(b, `SELECT count(*) FROM contacts WHERE case_id = `+visible, args).QueryRow(func(row pgx.Row) error {
+	queue(b, `SELECT count(*) FROM contacts WHERE case_id = `+visible, none).QueryRow(func(row pgx.Row) error {
 		return keep(row.Scan(&card.ContactCount))
 	})
-	queue(b, caseTransitionsQuery(visible), args).Query(func(rows pgx.Rows) (err error) {
+	queue(b, caseTransitionsQuery(visible), none).Query(func(rows pgx.Rows) (err error) {
 		card.Transitions, err = scanCaseTransitions(rows)
 		return keep(err)
 	})
 	if !s.dry {
 		queue(b, `INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
-			SELECT @team, @actor, 'case.read', c.id, c.ref FROM cases c WHERE `+caseAccess+` AND c.ref = @ref`, args)
+			SELECT @team, @actor, 'case.read', c.id, c.ref FROM cases c WHERE c.id = `+visible,
+			pgx.StrictNamedArgs{"team": a.TeamID, "actor": a.UserID})
 	}
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return card, fmt.Errorf("store: unable to read case: %w", err)
@@ -306,6 +308,15 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 	}
 	return card, nil
 }
+
+// cardCaseSetting holds, for the transaction of a Card batch only, the id
+// of the case it reads ('' when the actor may not see it); cardCase is
+// that id in SQL (NULL for '', so no row matches). set_config(…, true)
+// ends with the transaction, so no later batch on the connection sees it.
+const (
+	cardCaseSetting = "kimbot.card_case"
+	cardCase        = `nullif(current_setting('` + cardCaseSetting + `'), '')::bigint`
+)
 
 // maxAssessments bounds the assessments a card reads (one every six months
 // makes two a year).

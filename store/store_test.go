@@ -133,6 +133,38 @@ func TestDeputyAccess(t *testing.T) {
 	}
 }
 
+// TestCardCaseStaysInItsBatch: a card finds its case through caseAccess
+// once and keeps the id for its own transaction; on the same connection the
+// next card of someone who may not see that case reads and audits nothing.
+func TestCardCaseStaysInItsBatch(t *testing.T) {
+	s, anna := setup(t, store.MaxConns(1))
+	ctx := context.Background()
+	s.SyncUser(ctx, kim.User{ID: "u2", Username: "ben"})
+	s.SetRole(ctx, "t1", "u2", kim.RoleCoach, "", "admin")
+	c, err := s.OpenCase(ctx, anna, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ben := kim.Actor{TeamID: "t1", UserID: "u2", Today: anna.Today}
+	for i, who := range []kim.Actor{anna, ben, anna, ben} {
+		card, err := s.Card(ctx, who, c.Ref)
+		if who == anna && (err != nil || card.Case.Ref != c.Ref) {
+			t.Fatalf("read %d: anna's own card: %v", i, err)
+		}
+		if who == ben && (kim.ErrorCode(err) != kim.ENOTFOUND || card.Case.Ref != "") {
+			t.Fatalf("read %d: ben read anna's case right after her: %+v, %v", i, card.Case, err)
+		}
+	}
+	var annas, bens int
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE actor_id = 'u1'), count(*) FILTER (WHERE actor_id = 'u2')
+		FROM audit_log WHERE action = 'case.read' AND case_id = $1`, c.ID).Scan(&annas, &bens); err != nil {
+		t.Fatal(err)
+	}
+	if annas != 2 || bens != 0 {
+		t.Fatalf("audit rows of the reads: anna %d (want 2), ben %d (want 0)", annas, bens)
+	}
+}
+
 func TestRedisLockRateLimitOnce(t *testing.T) {
 	r := testenv.Redis(t)
 	ctx := context.Background()
