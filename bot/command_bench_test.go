@@ -71,3 +71,72 @@ func BenchmarkCommandShow(b *testing.B) {
 		n++
 	}
 }
+
+// BenchmarkShowParts measures the parts of a steady-state `/kim show` on
+// their own, so that the handler's figure can be split: the rate limit in
+// Redis, the card's batch with its audit row, and as floors an empty round
+// trip to Postgres and a commit of one audit row.
+func BenchmarkShowParts(b *testing.B) {
+	ctx := context.Background()
+	st := testenv.Store(b)
+	rd := testenv.Redis(b)
+	if _, err := st.UpsertTeam(ctx, "t1", "team-one", "c1", "tok"); err != nil {
+		b.Fatal(err)
+	}
+	today := kim.DateOf(time.Now().In(kim.Berlin))
+	u := kim.User{ID: "u1", Username: "coach1", Locale: "de"}
+	if _, err := st.SyncUser(ctx, u); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.SetRole(ctx, "t1", u.ID, kim.RoleCoach, "Caritas", "admin"); err != nil {
+		b.Fatal(err)
+	}
+	a := kim.Actor{TeamID: "t1", UserID: u.ID, Today: today}
+	c, err := st.OpenCase(ctx, a, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("redis-allow", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			n++
+			if _, err := rd.Allow(ctx, fmt.Sprintf("bench:%d", n%1000), 1<<30, time.Minute); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("postgres-select-1", func(b *testing.B) {
+		for b.Loop() {
+			var one int
+			if err := st.Pool().QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("postgres-audit-commit", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := st.Pool().Exec(ctx, `INSERT INTO audit_log (team_id, actor_id, action) VALUES ('t1', 'u1', 'bench')`); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("card-without-audit", func(b *testing.B) { // a dry run reads the card and writes nothing
+		dry := st.DryRun()
+		for b.Loop() {
+			ca := a
+			ca.Caller = &kim.Caller{Profile: u}
+			if _, err := dry.Card(ctx, ca, c.Ref); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("card", func(b *testing.B) {
+		for b.Loop() {
+			ca := a
+			ca.Caller = &kim.Caller{Profile: u}
+			if _, err := st.Card(ctx, ca, c.Ref); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -35,6 +35,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/kimbot-nrw/kimbot/bench/internal/profile"
 	"github.com/kimbot-nrw/kimbot/bench/internal/proctree"
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -120,7 +121,7 @@ func main() {
 		var profiled chan error
 		if pprofAddr != "" {
 			profiled = make(chan error, 1)
-			go func() { profiled <- cpuProfileTo(fmt.Sprintf("%s-%d.pprof", *cpuProfile, r), pprofAddr, *duration) }()
+			go func() { profiled <- profile.CPUTo(fmt.Sprintf("%s-%d.pprof", *cpuProfile, r), pprofAddr, *duration) }()
 			f, err := os.Create(fmt.Sprintf("%s-driver-%d.pprof", *cpuProfile, r))
 			check(err)
 			check(pprof.StartCPUProfile(f))
@@ -420,28 +421,6 @@ func (d *driver) step(rate int, dur time.Duration) *result {
 	slices.Sort(res.latencies)
 	res.loadAfter = loadAverage()
 	return res
-}
-
-// cpuProfileTo writes a CPU profile of kimbot (its KIMBOT_PPROF_ADDR) over
-// the length of a step to path.
-func cpuProfileTo(path, addr string, d time.Duration) error {
-	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, max(1, int(d.Seconds()))))
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, resp.Body); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // rssMB returns the resident set of process pid in MB (0 if unknown).

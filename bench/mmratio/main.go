@@ -29,6 +29,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/kimbot-nrw/kimbot/bench/internal/profile"
 	"github.com/kimbot-nrw/kimbot/devstack"
 )
 
@@ -44,6 +45,7 @@ func benchmark() error {
 	n := flag.Int("n", 1500, "measured rounds (one /kim show, one /noop and one /echo each)")
 	coaches := flag.Int("coaches", 40, "coaches taking turns (kimbot allows each 60 commands a minute)")
 	bin := flag.String("kimbot", "", "kimbot binary (empty: build the release binary)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of kimbot over the measured rounds to this file (go tool pprof reads it)")
 	flag.Parse()
 	env := func(name string) string {
 		v := os.Getenv(name)
@@ -99,6 +101,15 @@ func benchmark() error {
 	k := devstack.Kimbot{Bin: *bin, Env: devstack.KimbotConfig{MattermostURL: mm.URL, AdminToken: admin.AuthToken,
 		Teams: []string{team.Name}, DatabaseURL: dbURL, RedisURL: redisURL, ListenAddr: fmt.Sprintf("127.0.0.1:%d", port),
 		EncryptionKey: devstack.NewEncryptionKey()}.Env()}.With("KIMBOT_REMINDER_SCHEDULE", "0 3 1 1 *")
+	pprofAddr := ""
+	if *cpuProfile != "" {
+		pp, err := devstack.FreePort()
+		if err != nil {
+			return err
+		}
+		pprofAddr = fmt.Sprintf("127.0.0.1:%d", pp)
+		k = k.With("KIMBOT_PPROF_ADDR", pprofAddr)
+	}
 	for _, cmd := range []string{"migrate", "provision"} {
 		_, err := k.Run(ctx, cmd)
 		if err != nil {
@@ -185,13 +196,18 @@ func benchmark() error {
 			}
 		}
 	}
+	statements := profile.ResetStatements(ctx, dbURL)
 	before := kimbotSeconds(k.BaseURL())
+	pace := time.Minute / time.Duration(45**coaches)
+	profiled := make(chan error, 1)
+	if pprofAddr != "" {
+		go func() { profiled <- profile.CPUTo(*cpuProfile, pprofAddr, time.Duration(*n)*pace) }()
+	}
 
 	// Interleaved rounds, the order rotating, paced so that no coach runs
 	// more than 45 kimbot commands a minute.
 	lat := map[string][]time.Duration{}
 	var ratios []float64
-	pace := time.Minute / time.Duration(45**coaches)
 	start := time.Now()
 	load0 := loadAverage()
 	for i := range *n {
@@ -225,6 +241,19 @@ func benchmark() error {
 	if after.count > before.count {
 		fmt.Printf("inside kimbot (kimbot_command_duration_seconds): %.2f ms a command on average\n",
 			1000*(after.sum-before.sum)/(after.count-before.count))
+	}
+	if statements {
+		t, err := profile.Statements(ctx, dbURL, 15, float64(*n))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("kimbot's statements during the rounds (pg_stat_statements, execution only):\n%s", t)
+	}
+	if pprofAddr != "" {
+		if err := <-profiled; err != nil {
+			return fmt.Errorf("kimbot CPU profile: %w", err)
+		}
+		fmt.Printf("kimbot CPU profile of the rounds: %s\n", *cpuProfile)
 	}
 	return nil
 }
