@@ -310,8 +310,8 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 }
 
 // cardCaseSetting holds, for the transaction of a Card batch only, the id
-// of the case it reads ('' when the actor may not see it); cardCase is
-// that id in SQL (NULL for '', so no row matches). set_config(…, true)
+// of the case it reads (empty when the actor may not see it); cardCase is
+// that id in SQL (NULL when empty, so no row matches). set_config(…, true)
 // ends with the transaction, so no later batch on the connection sees it.
 const (
 	cardCaseSetting = "kimbot.card_case"

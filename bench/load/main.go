@@ -35,8 +35,8 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
-	"github.com/kimbot-nrw/kimbot/bench/internal/profile"
 	"github.com/kimbot-nrw/kimbot/bench/internal/proctree"
+	"github.com/kimbot-nrw/kimbot/bench/internal/profile"
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/secret"

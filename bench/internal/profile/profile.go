@@ -37,7 +37,6 @@ func CPUTo(path, addr string, d time.Duration) error {
 	return f.Close()
 }
 
-
 // ResetStatements empties pg_stat_statements for the database at url,
 // creating the extension there first; false when the server does not load
 // it (bench/run loads it: shared_preload_libraries).
