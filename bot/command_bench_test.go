@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/kimbot-nrw/kimbot/commands"
 	"github.com/kimbot-nrw/kimbot/internal/testenv"
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -120,6 +122,24 @@ func BenchmarkShowParts(b *testing.B) {
 			}
 		}
 	})
+	batch := func(audit bool) func(b *testing.B) {
+		return func(b *testing.B) {
+			for b.Loop() {
+				q := &pgx.Batch{}
+				for range 11 {
+					q.Queue("SELECT 1")
+				}
+				if audit {
+					q.Queue(`INSERT INTO audit_log (team_id, actor_id, action) VALUES ('t1', 'u1', 'bench')`)
+				}
+				if err := st.Pool().SendBatch(ctx, q).Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.Run("batch-11-selects", batch(false))
+	b.Run("batch-11-selects-and-audit", batch(true))
 	b.Run("card-without-audit", func(b *testing.B) { // a dry run reads the card and writes nothing
 		dry := st.DryRun()
 		for b.Loop() {

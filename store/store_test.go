@@ -165,6 +165,37 @@ func TestCardCaseStaysInItsBatch(t *testing.T) {
 	}
 }
 
+// TestCardWritesNothingToTheCase: reading a card writes its audit row and
+// leaves the case row as it was — no row lock (a foreign key from the audit
+// row to the case locked it FOR KEY SHARE on every read: a page and WAL
+// write per /kim show, migration 00017).
+func TestCardWritesNothingToTheCase(t *testing.T) {
+	s, anna := setup(t)
+	ctx := context.Background()
+	c, err := s.OpenCase(ctx, anna, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := func() (xmax string) {
+		if err := s.Pool().QueryRow(ctx, `SELECT xmax::text FROM cases WHERE id = $1`, c.ID).Scan(&xmax); err != nil {
+			t.Fatal(err)
+		}
+		return xmax
+	}
+	before := row()
+	if _, err := s.Card(ctx, anna, c.Ref); err != nil {
+		t.Fatal(err)
+	}
+	if after := row(); after != before {
+		t.Errorf("the case row's xmax went from %s to %s: reading the card locked it", before, after)
+	}
+	var reads int
+	s.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'case.read' AND case_id = $1`, c.ID).Scan(&reads)
+	if reads != 1 {
+		t.Errorf("%d audit rows for one read", reads)
+	}
+}
+
 func TestRedisLockRateLimitOnce(t *testing.T) {
 	r := testenv.Redis(t)
 	ctx := context.Background()
