@@ -45,6 +45,7 @@ func benchmark() error {
 	n := flag.Int("n", 1500, "measured rounds (one /kim show, one /noop and one /echo each)")
 	coaches := flag.Int("coaches", 40, "coaches taking turns (kimbot allows each 60 commands a minute)")
 	bin := flag.String("kimbot", "", "kimbot binary (empty: build the release binary)")
+	kimbotPG := flag.String("kimbot-postgres", "", "admin URL of a Postgres for kimbot's database (empty: the one Mattermost uses, KIMBOT_TEST_DATABASE_URL)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of kimbot over the measured rounds to this file (go tool pprof reads it)")
 	flag.Parse()
 	env := func(name string) string {
@@ -89,11 +90,15 @@ func benchmark() error {
 			return err
 		}
 	}
-	dbURL, err := devstack.CreateDatabase(ctx, pgAdmin, "kimbot_mmratio")
+	kimbotAdmin := pgAdmin
+	if *kimbotPG != "" {
+		kimbotAdmin = *kimbotPG
+	}
+	dbURL, err := devstack.CreateDatabase(ctx, kimbotAdmin, "kimbot_mmratio")
 	if err != nil {
 		return err
 	}
-	defer devstack.DropDatabase(context.Background(), pgAdmin, dbURL)
+	defer devstack.DropDatabase(context.Background(), kimbotAdmin, dbURL)
 	port, err := devstack.FreePort()
 	if err != nil {
 		return err
