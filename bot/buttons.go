@@ -130,7 +130,7 @@ func (s *Server) openItemForm(ctx context.Context, lang string, req model.PostAc
 	if req.TriggerId == "" {
 		return failed
 	}
-	reply := s.run(ctx, req.UserId, commands.Request{TeamID: teamID, ChannelID: req.ChannelId, TriggerID: req.TriggerId,
+	reply := s.run(ctx, nil, req.UserId, commands.Request{TeamID: teamID, ChannelID: req.ChannelId, TriggerID: req.TriggerId,
 		Text: f.Verb + " " + f.CaseRef, Item: &f})
 	commandsTotal.WithLabelValues("button "+reply.Verb, reply.Outcome).Inc()
 	if reply.Dialog == nil {

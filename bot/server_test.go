@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kimbot-nrw/kimbot/commands"
 	"github.com/kimbot-nrw/kimbot/internal/testenv"
@@ -211,5 +212,62 @@ func TestCommandBusyWhenAllPlacesTaken(t *testing.T) {
 	}
 	if text := command("u2"); strings.Contains(text, "ausgelastet") || !strings.Contains(text, "/kim") {
 		t.Fatalf("a command once the place is free: %q", text)
+	}
+}
+
+// TestCommandPhasesTimed: kimbot_command_phase_seconds takes each phase of
+// a slash command once, and a slow phase shows where it is — here the
+// caller's profile, which Mattermost answers only after 80 ms.
+func TestCommandPhasesTimed(t *testing.T) {
+	ctx := context.Background()
+	st := testenv.Store(t)
+	if _, err := st.UpsertTeam(ctx, "t1", "team-one", "c1", "tok"); err != nil {
+		t.Fatal(err)
+	}
+	mm := &mattermostUsers{users: map[string]kim.User{"u1": {ID: "u1", Username: "anna", Locale: "de"}}}
+	svc := &commands.Service{Store: st, Clock: time.Now, Log: quiet}
+	s := &Server{Store: st, Redis: testenv.Redis(t), Commands: svc, Log: quiet, Profiles: NewProfiles(mm, nil, quiet)}
+	phases := []string{"request", "caller", "rate_limit", "execute", "answer"}
+	read := func() map[string][2]float64 { // phase → count, sum
+		out := map[string][2]float64{}
+		families, err := prometheus.DefaultGatherer.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range families {
+			if f.GetName() != "kimbot_command_phase_seconds" {
+				continue
+			}
+			for _, m := range f.GetMetric() {
+				h := m.GetHistogram()
+				out[m.GetLabel()[0].GetValue()] = [2]float64{float64(h.GetSampleCount()), h.GetSampleSum()}
+			}
+		}
+		return out
+	}
+	before := read()
+	mm.gate = make(chan struct{})
+	time.AfterFunc(80*time.Millisecond, func() { close(mm.gate) })
+	body := url.Values{"team_id": {"t1"}, "user_id": {"u1"}, "channel_id": {"ch"}, "text": {"hilfe"}, "token": {"tok"}}.Encode()
+	req := httptest.NewRequest(http.MethodPost, CommandPath, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Token tok")
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "/kim") {
+		t.Fatalf("hilfe: HTTP %d %s", rec.Code, rec.Body)
+	}
+	after := read()
+	for _, p := range phases {
+		n, sum := after[p][0]-before[p][0], after[p][1]-before[p][1]
+		if n != 1 {
+			t.Errorf("phase %s observed %v times, want once", p, n)
+		}
+		if p == "caller" && sum < 0.07 {
+			t.Errorf("the caller phase took %.3f s; the profile alone took about 80 ms", sum)
+		}
+		if p != "caller" && sum >= 0.07 {
+			t.Errorf("phase %s took %.3f s: the profile's 80 ms counted there", p, sum)
+		}
 	}
 }

@@ -253,8 +253,14 @@ func benchmark() error {
 	fmt.Printf("ratio /kim show ÷ /noop: %.2f (of the medians), %.2f (median of the rounds' ratios)\n",
 		ms(q(lat["/kim show"], 0.5))/ms(q(lat["/noop"], 0.5)), ratios[len(ratios)/2])
 	if after.count > before.count {
+		per := after.count - before.count
 		fmt.Printf("inside kimbot (kimbot_command_duration_seconds): %.2f ms a command on average\n",
-			1000*(after.sum-before.sum)/(after.count-before.count))
+			1000*(after.sum-before.sum)/per)
+		fmt.Print("phases (kimbot_command_phase_seconds), ms a command:")
+		for _, p := range []string{"request", "caller", "rate_limit", "execute", "answer"} {
+			fmt.Printf(" %s %.2f", p, 1000*(after.phases[p]-before.phases[p])/per)
+		}
+		fmt.Println()
 	}
 	if statements {
 		t, err := profile.Statements(ctx, dbURL, 15, float64(*n))
@@ -292,11 +298,14 @@ func (n *noopIntegration) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(&model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: "ok"})
 }
 
-type histogram struct{ sum, count float64 }
+type histogram struct {
+	sum, count float64
+	phases     map[string]float64 // phase → seconds (kimbot_command_phase_seconds_sum)
+}
 
 // kimbotSeconds reads kimbot's command duration histogram from /metrics.
 func kimbotSeconds(base string) histogram {
-	var h histogram
+	h := histogram{phases: map[string]float64{}}
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {
 		return h
@@ -314,6 +323,9 @@ func kimbotSeconds(base string) histogram {
 			h.sum = v
 		case "kimbot_command_duration_seconds_count":
 			h.count = v
+		}
+		if p, ok := strings.CutPrefix(f[0], `kimbot_command_phase_seconds_sum{phase="`); ok {
+			h.phases[strings.TrimSuffix(p, `"}`)] = v
 		}
 	}
 	return h
