@@ -150,13 +150,45 @@ func BenchmarkShowParts(b *testing.B) {
 			}
 		}
 	})
+	card := func() {
+		ca := a
+		ca.Caller = &kim.Caller{Profile: u}
+		if _, err := st.Card(ctx, ca, c.Ref); err != nil {
+			b.Fatal(err)
+		}
+	}
 	b.Run("card", func(b *testing.B) {
 		for b.Loop() {
-			ca := a
-			ca.Caller = &kim.Caller{Profile: u}
-			if _, err := st.Card(ctx, ca, c.Ref); err != nil {
-				b.Fatal(err)
-			}
+			card()
 		}
 	})
+	// The same after 30 ms with nothing to do, as commands come in through
+	// Mattermost one at a time: the sleep is not timed, the waking up is.
+	afterIdle := func(fn func()) func(b *testing.B) {
+		return func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				time.Sleep(30 * time.Millisecond)
+				b.StartTimer()
+				fn()
+			}
+		}
+	}
+	b.Run("redis-allow-after-idle", afterIdle(func() {
+		if _, err := rd.Allow(ctx, "bench:idle", 1<<30, time.Minute); err != nil {
+			b.Fatal(err)
+		}
+	}))
+	b.Run("postgres-select-1-after-idle", afterIdle(func() {
+		var one int
+		if err := st.Pool().QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+			b.Fatal(err)
+		}
+	}))
+	b.Run("postgres-audit-commit-after-idle", afterIdle(func() {
+		if _, err := st.Pool().Exec(ctx, `INSERT INTO audit_log (team_id, actor_id, action) VALUES ('t1', 'u1', 'bench')`); err != nil {
+			b.Fatal(err)
+		}
+	}))
+	b.Run("card-after-idle", afterIdle(card))
 }
