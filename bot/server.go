@@ -276,7 +276,8 @@ func lap(h prometheus.Observer, mark *time.Time) {
 
 // run takes the caller's profile from the cache, applies the rate limit
 // and executes the command, which reads kimbot's settings of the caller
-// with its own first round trip to the database.
+// with its own first round trip to the database; with a mark it times
+// each of the three as a phase (lap).
 func (s *Server) run(ctx context.Context, mark *time.Time, userID string, req commands.Request) commands.Reply {
 	u, err := s.profile(ctx, userID)
 	lap(phaseCaller, mark)
