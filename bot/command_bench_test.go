@@ -35,18 +35,9 @@ func BenchmarkCommandShow(b *testing.B) {
 	bodies := make([]string, coaches)
 	refs := make([]string, coaches)
 	for i := range coaches {
-		u := kim.User{ID: fmt.Sprintf("u%d", i), Username: fmt.Sprintf("coach%d", i), Locale: "de"}
+		a, c := seedCoach(b, st, i, today)
+		u := a.Caller.Profile
 		mm.users[u.ID] = u
-		if _, err := st.SyncUser(ctx, u); err != nil {
-			b.Fatal(err)
-		}
-		if err := st.SetRole(ctx, "t1", u.ID, kim.RoleCoach, "Caritas", "admin"); err != nil {
-			b.Fatal(err)
-		}
-		c, err := st.OpenCase(ctx, kim.Actor{TeamID: "t1", UserID: u.ID, Today: today}, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
-		if err != nil {
-			b.Fatal(err)
-		}
 		refs[i] = c.Ref
 		bodies[i] = url.Values{"team_id": {"t1"}, "user_id": {u.ID}, "channel_id": {"ch"}, "text": {"show " + c.Ref}, "token": {"tok"}}.Encode()
 	}
@@ -74,10 +65,33 @@ func BenchmarkCommandShow(b *testing.B) {
 	}
 }
 
+// seedCoach makes coach number i of team t1 (a kimbot user with the coach
+// role) with one open case, and returns the coach as an actor with a
+// pending caller, and the case.
+func seedCoach(b *testing.B, st *store.Store, i int, today kim.Date) (kim.Actor, kim.Case) {
+	ctx := context.Background()
+	u := kim.User{ID: fmt.Sprintf("u%d", i), Username: fmt.Sprintf("coach%d", i), Locale: "de"}
+	if _, err := st.SyncUser(ctx, u); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.SetRole(ctx, "t1", u.ID, kim.RoleCoach, "Caritas", "admin"); err != nil {
+		b.Fatal(err)
+	}
+	a := kim.Actor{TeamID: "t1", UserID: u.ID, Today: today, Caller: &kim.Caller{Profile: u}}
+	c, err := st.OpenCase(ctx, a, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return a, c
+}
+
 // BenchmarkShowParts measures the parts of a steady-state `/kim show` on
 // their own, so that the handler's figure can be split: the rate limit in
-// Redis, the card's batch with its audit row, and as floors an empty round
-// trip to Postgres and a commit of one audit row.
+// Redis, the card's batch with and without its audit row, and as floors an
+// empty round trip to Postgres, a batch of empty statements and a commit of
+// one audit row. Each part runs back to back and, as "…-after-idle", after
+// 30 ms with nothing to do, as commands come in through Mattermost one at
+// a time: the sleep is not timed, the waking up is.
 func BenchmarkShowParts(b *testing.B) {
 	ctx := context.Background()
 	st := testenv.Store(b)
@@ -85,110 +99,75 @@ func BenchmarkShowParts(b *testing.B) {
 	if _, err := st.UpsertTeam(ctx, "t1", "team-one", "c1", "tok"); err != nil {
 		b.Fatal(err)
 	}
-	today := kim.DateOf(time.Now().In(kim.Berlin))
-	u := kim.User{ID: "u1", Username: "coach1", Locale: "de"}
-	if _, err := st.SyncUser(ctx, u); err != nil {
-		b.Fatal(err)
-	}
-	if err := st.SetRole(ctx, "t1", u.ID, kim.RoleCoach, "Caritas", "admin"); err != nil {
-		b.Fatal(err)
-	}
-	a := kim.Actor{TeamID: "t1", UserID: u.ID, Today: today}
-	c, err := st.OpenCase(ctx, a, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Run("redis-allow", func(b *testing.B) {
-		n := 0
-		for b.Loop() {
-			n++
-			if _, err := rd.Allow(ctx, fmt.Sprintf("bench:%d", n%1000), 1<<30, time.Minute); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("postgres-select-1", func(b *testing.B) {
-		for b.Loop() {
-			var one int
-			if err := st.Pool().QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("postgres-audit-commit", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := st.Pool().Exec(ctx, `INSERT INTO audit_log (team_id, actor_id, action) VALUES ('t1', 'u1', 'bench')`); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	batch := func(audit bool) func(b *testing.B) {
-		return func(b *testing.B) {
-			for b.Loop() {
-				q := &pgx.Batch{}
-				for range 11 {
-					q.Queue("SELECT 1")
-				}
-				if audit {
-					q.Queue(`INSERT INTO audit_log (team_id, actor_id, action) VALUES ('t1', 'u1', 'bench')`)
-				}
-				if err := st.Pool().SendBatch(ctx, q).Close(); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-	}
-	b.Run("batch-11-selects", batch(false))
-	b.Run("batch-11-selects-and-audit", batch(true))
-	b.Run("card-without-audit", func(b *testing.B) { // a dry run reads the card and writes nothing
-		dry := st.DryRun()
-		for b.Loop() {
-			ca := a
-			ca.Caller = &kim.Caller{Profile: u}
-			if _, err := dry.Card(ctx, ca, c.Ref); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	card := func() {
-		ca := a
-		ca.Caller = &kim.Caller{Profile: u}
-		if _, err := st.Card(ctx, ca, c.Ref); err != nil {
+	coach, c := seedCoach(b, st, 1, kim.DateOf(time.Now().In(kim.Berlin)))
+	check := func(err error) {
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.Run("card", func(b *testing.B) {
-		for b.Loop() {
-			card()
+	const auditRow = `INSERT INTO audit_log (team_id, actor_id, action) VALUES ('t1', 'u1', 'bench')`
+	batch := func(audit bool) func() {
+		return func() {
+			q := &pgx.Batch{}
+			for range 11 {
+				q.Queue("SELECT 1")
+			}
+			if audit {
+				q.Queue(auditRow)
+			}
+			check(st.Pool().SendBatch(ctx, q).Close())
 		}
-	})
-	// The same after 30 ms with nothing to do, as commands come in through
-	// Mattermost one at a time: the sleep is not timed, the waking up is.
-	afterIdle := func(fn func()) func(b *testing.B) {
-		return func(b *testing.B) {
+	}
+	card := func(st *store.Store) func() {
+		return func() {
+			a := coach
+			a.Caller = &kim.Caller{Profile: coach.Caller.Profile}
+			_, err := st.Card(ctx, a, c.Ref)
+			check(err)
+		}
+	}
+	n := 0
+	parts := []struct {
+		name string
+		run  func()
+		idle bool // also measured after idle
+	}{
+		{"redis-allow", func() {
+			n++
+			_, err := rd.Allow(ctx, fmt.Sprintf("bench:%d", n%1000), 1<<30, time.Minute)
+			check(err)
+		}, true},
+		{"postgres-select-1", func() {
+			var one int
+			check(st.Pool().QueryRow(ctx, "SELECT 1").Scan(&one))
+		}, true},
+		{"postgres-audit-commit", func() {
+			_, err := st.Pool().Exec(ctx, auditRow)
+			check(err)
+		}, true},
+		{"batch-11-selects", batch(false), false},
+		{"batch-11-selects-and-audit", batch(true), false},
+		{"card-without-audit", card(st.DryRun()), false}, // a dry run reads the card and writes nothing
+		{"card", card(st), true},
+	}
+	for _, p := range parts {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				p.run()
+			}
+		})
+	}
+	for _, p := range parts {
+		if !p.idle {
+			continue
+		}
+		b.Run(p.name+"-after-idle", func(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
 				time.Sleep(30 * time.Millisecond)
 				b.StartTimer()
-				fn()
+				p.run()
 			}
-		}
+		})
 	}
-	b.Run("redis-allow-after-idle", afterIdle(func() {
-		if _, err := rd.Allow(ctx, "bench:idle", 1<<30, time.Minute); err != nil {
-			b.Fatal(err)
-		}
-	}))
-	b.Run("postgres-select-1-after-idle", afterIdle(func() {
-		var one int
-		if err := st.Pool().QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
-			b.Fatal(err)
-		}
-	}))
-	b.Run("postgres-audit-commit-after-idle", afterIdle(func() {
-		if _, err := st.Pool().Exec(ctx, `INSERT INTO audit_log (team_id, actor_id, action) VALUES ('t1', 'u1', 'bench')`); err != nil {
-			b.Fatal(err)
-		}
-	}))
-	b.Run("card-after-idle", afterIdle(card))
 }
