@@ -41,6 +41,7 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/store"
 )
 
 // botUsername is the username of kimbot's bot account.
@@ -402,7 +403,7 @@ func (u *user) kim(t testing.TB, args string) *model.CommandResponse {
 			return resp
 		}
 		limited++
-		wait := time.Until(time.Now().Truncate(time.Minute).Add(time.Minute + 200*time.Millisecond))
+		wait := time.Until(store.RateWindowEnd(time.Now(), time.Minute).Add(200 * time.Millisecond))
 		t.Logf("/kim %s as the shared admin: rate limited, retrying in %s", clipArgs(args), wait.Round(time.Second))
 		time.Sleep(wait)
 	}

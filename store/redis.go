@@ -113,6 +113,12 @@ func (r *Redis) Allow(ctx context.Context, key string, limit int, window time.Du
 	return n <= int64(limit), nil
 }
 
+// RateWindowEnd is when the window of Allow (of length window) that holds t
+// ends: an event Allow refused at t is counted afresh from then on.
+func RateWindowEnd(t time.Time, window time.Duration) time.Time {
+	return time.Unix(0, (t.UnixNano()/int64(window)+1)*int64(window))
+}
+
 // Once records key for ttl and reports whether this is its first use
 // (an idempotency key).
 func (r *Redis) Once(ctx context.Context, key string, ttl time.Duration) (bool, error) {

@@ -216,6 +216,16 @@ func TestRedisLockRateLimitOnce(t *testing.T) {
 			t.Fatalf("event %d allowed=%v err=%v", i, ok, err)
 		}
 	}
+	if ok, _ := r.Allow(ctx, "u2", 1, time.Second); !ok {
+		t.Fatal("u2's first event refused")
+	}
+	if ok, _ := r.Allow(ctx, "u2", 1, time.Second); ok {
+		t.Fatal("u2's second event in the same second allowed")
+	}
+	time.Sleep(time.Until(store.RateWindowEnd(time.Now(), time.Second)))
+	if ok, _ := r.Allow(ctx, "u2", 1, time.Second); !ok {
+		t.Fatal("u2 refused once the window ended (RateWindowEnd)")
+	}
 	if first, _ := r.Once(ctx, "press-1", time.Minute); !first {
 		t.Fatal("first use refused")
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/kimbot-nrw/kimbot/bench/internal/profile"
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/store"
 )
 
 var caseRef = regexp.MustCompile(`K-\d{4}-\d{4,6}`)
@@ -171,7 +172,7 @@ func benchmark() error {
 			}
 			// The admin's 60 commands a minute are used up (more than 60
 			// coaches): wait for the next minute's window.
-			time.Sleep(time.Until(time.Now().Truncate(time.Minute).Add(time.Minute + time.Second)))
+			time.Sleep(time.Until(store.RateWindowEnd(time.Now(), time.Minute).Add(time.Second)))
 		}
 		r, err := c.ExecuteCommand(ctx, team.Id, channel, "/kim open P"+strconv.Itoa(i)+" group=eu consent=yes")
 		if err != nil {
