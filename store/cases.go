@@ -231,8 +231,7 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 	who := queueCaller(b, a)
 	queue(b, `SELECT set_config('`+cardCaseSetting+`', coalesce((SELECT c.id FROM cases c WHERE `+caseAccess+` AND c.ref = @ref)::text, ''), true)`,
 		accessArgs(a, pgx.StrictNamedArgs{"ref": ref}))
-	visible := cardCase
-	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE c.id = `+visible, none).QueryRow(func(row pgx.Row) error {
+	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE c.id = `+cardCase, none).QueryRow(func(row pgx.Row) error {
 		c, err := s.scanCase(row)
 		if err == pgx.ErrNoRows {
 			return nil
@@ -241,15 +240,15 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 		card.Case.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today) // a due assessment changes the phase by time alone
 		return keep(err)
 	})
-	queue(b, consentsQuery(visible), none).Query(func(rows pgx.Rows) (err error) {
+	queue(b, consentsQuery(cardCase), none).Query(func(rows pgx.Rows) (err error) {
 		card.Consents, err = pgx.CollectRows(rows, scanConsent)
 		return keep(err)
 	})
-	queue(b, assessmentsQuery(visible), pgx.StrictNamedArgs{"n": maxAssessments}).Query(func(rows pgx.Rows) (err error) {
+	queue(b, assessmentsQuery(cardCase), pgx.StrictNamedArgs{"n": maxAssessments}).Query(func(rows pgx.Rows) (err error) {
 		card.Assessments, err = pgx.CollectRows(rows, s.scanAssessment)
 		return keep(err)
 	})
-	queue(b, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = `+visible+` ORDER BY n`, none).Query(func(rows pgx.Rows) (err error) {
+	queue(b, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = `+cardCase+` ORDER BY n`, none).Query(func(rows pgx.Rows) (err error) {
 		card.Goals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Goal, error) {
 			var g kim.Goal
 			var enc []byte
@@ -263,7 +262,7 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 	queue(b, `
 		SELECT r.id, r.n, p.id, p.key, p.name, coalesce(p.legal_domain, ''), r.reason_enc, r.referred_on, r.followup_on, r.outcome,
 			r.outcome_on, r.outcome_note_enc
-		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = `+visible+` ORDER BY r.n`, none).Query(func(rows pgx.Rows) (err error) {
+		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = `+cardCase+` ORDER BY r.n`, none).Query(func(rows pgx.Rows) (err error) {
 		card.Referrals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Referral, error) {
 			var f kim.Referral
 			var reason, note []byte
@@ -275,23 +274,23 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 		})
 		return keep(err)
 	})
-	queue(b, outcomeHistoryQuery(visible), none).Query(func(rows pgx.Rows) error {
+	queue(b, outcomeHistoryQuery(cardCase), none).Query(func(rows pgx.Rows) error {
 		return keep(s.scanOutcomeHistory(rows, card.Referrals)) // the referrals came before
 	})
-	queue(b, contactsQuery(visible), pgx.StrictNamedArgs{"offset": 0, "limit": kim.CardContacts}).Query(func(rows pgx.Rows) (err error) {
+	queue(b, contactsQuery(cardCase), pgx.StrictNamedArgs{"offset": 0, "limit": kim.CardContacts}).Query(func(rows pgx.Rows) (err error) {
 		card.Contacts, err = pgx.CollectRows(rows, s.scanContact)
 		return keep(err)
 	})
-	queue(b, `SELECT count(*) FROM contacts WHERE case_id = `+visible, none).QueryRow(func(row pgx.Row) error {
+	queue(b, `SELECT count(*) FROM contacts WHERE case_id = `+cardCase, none).QueryRow(func(row pgx.Row) error {
 		return keep(row.Scan(&card.ContactCount))
 	})
-	queue(b, caseTransitionsQuery(visible), none).Query(func(rows pgx.Rows) (err error) {
+	queue(b, caseTransitionsQuery(cardCase), none).Query(func(rows pgx.Rows) (err error) {
 		card.Transitions, err = scanCaseTransitions(rows)
 		return keep(err)
 	})
 	if !s.dry {
 		queue(b, `INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
-			SELECT @team, @actor, 'case.read', c.id, c.ref FROM cases c WHERE c.id = `+visible,
+			SELECT @team, @actor, 'case.read', c.id, c.ref FROM cases c WHERE c.id = `+cardCase,
 			pgx.StrictNamedArgs{"team": a.TeamID, "actor": a.UserID})
 	}
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
