@@ -23,7 +23,9 @@ func (w *world) runAs(team string, p kim.User, line string) Reply {
 
 // A command makes one round trip to Postgres, two when it writes (the
 // second carries the commit): the caller's settings and role are read in
-// the first, with the command's own work.
+// the first, with the command's own work. A card's audit row goes beside
+// its reads on a connection of its own (store.Card), which this pool of one
+// connection takes in turn: two.
 func TestCommandRoundTrips(t *testing.T) {
 	var trips testenv.RoundTrips
 	w := newWorld(t, trips.Option())
@@ -33,8 +35,8 @@ func TestCommandRoundTrips(t *testing.T) {
 		max  int
 		want string
 	}{
-		{"show K-2026-0001", 1, "K-2026-0001 · AB"},
-		{"zeige K-2026-0001", 1, "K-2026-0001 · AB"},
+		{"show K-2026-0001", 2, "K-2026-0001 · AB"},
+		{"zeige K-2026-0001", 2, "K-2026-0001 · AB"},
 		{"cases", 1, "K-2026-0001"},
 		{"faelle faellig", 1, "Nichts fällig"},
 		{"contact K-2026-0001 phone minutes=20 Termin vorbereitet", 2, "K-2026-0001"},

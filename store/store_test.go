@@ -196,6 +196,104 @@ func TestCardWritesNothingToTheCase(t *testing.T) {
 	}
 }
 
+// TestCardAuditsBesideItsReads: a card's audit row is written beside its
+// reads, not after them (the reads are done while the row waits), the card
+// comes back only once the row is committed, and a read whose access ends
+// while its audit row waits shows nothing and leaves no row.
+func TestCardAuditsBesideItsReads(t *testing.T) {
+	s, anna := setup(t)
+	ctx := context.Background()
+	c, err := s.OpenCase(ctx, anna, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Card(ctx, anna, c.Ref); err != nil { // prepares the statements
+		t.Fatal(err)
+	}
+	reads := func() (n int) {
+		if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'case.read' AND case_id = $1`, c.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	type result struct {
+		card kim.Card
+		err  error
+	}
+	// read holds back inserts into the audit log, starts a card and returns
+	// once its reads are done and its audit row waits, with a release that
+	// lets the row in and returns what the card returned.
+	read := func() (release func() result) {
+		tx, err := s.Pool().Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { tx.Rollback(ctx) }) // lets a waiting card end when the test fails
+		if _, err := tx.Exec(ctx, `LOCK TABLE audit_log IN SHARE MODE`); err != nil {
+			t.Fatal(err)
+		}
+		var since time.Time
+		if err := tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&since); err != nil {
+			t.Fatal(err)
+		}
+		poll, err := s.Pool().Acquire(ctx) // taken before the card, so never the card's connection
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer poll.Release()
+		done := make(chan result, 1)
+		go func() {
+			card, err := s.Card(ctx, anna, c.Ref)
+			done <- result{card, err}
+		}()
+		// The reads are done when a connection other than poll went idle since the lock.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			var waiting, readsDone bool
+			if err := poll.QueryRow(ctx, `SELECT
+				EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+					AND query LIKE 'INSERT INTO ' || 'audit_log%'),
+				EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle'
+					AND state_change > $1 AND pid <> pg_backend_pid())`, since).Scan(&waiting, &readsDone); err != nil {
+				t.Fatal(err)
+			}
+			if waiting && readsDone {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after 10 s: audit row waiting %v, reads done %v (the reads wait for the audit row)", waiting, readsDone)
+			}
+		}
+		select {
+		case r := <-done:
+			t.Fatalf("the card came back while its audit row waited: %+v", r)
+		default:
+		}
+		return func() result {
+			if err := tx.Rollback(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return <-done
+		}
+	}
+	before := reads()
+	if r := read()(); r.err != nil || r.card.Case.Ref != c.Ref {
+		t.Fatalf("card after its audit row: %+v, %v", r.card.Case, r.err)
+	}
+	if n := reads(); n != before+1 {
+		t.Fatalf("%d audit rows for one read", n-before)
+	}
+	release := read()
+	if _, err := s.Pool().Exec(ctx, `UPDATE memberships SET role = 'coordinator' WHERE team_id = 't1' AND user_id = 'u1'`); err != nil {
+		t.Fatal(err)
+	}
+	if r := release(); kim.ErrorCode(r.err) != kim.ENOTFOUND || r.card.Case.Ref != "" {
+		t.Fatalf("a read whose access ended before its audit row: %+v, %v", r.card.Case, r.err)
+	}
+	if n := reads(); n != before+1 {
+		t.Fatalf("the refused read left %d audit rows", n-before-1)
+	}
+}
+
 func TestRedisLockRateLimitOnce(t *testing.T) {
 	r := testenv.Redis(t)
 	ctx := context.Background()
