@@ -98,17 +98,35 @@ func (l *Lock) Unlock(ctx context.Context) error {
 	return unlockScript.Run(ctx, l.r.c, []string{l.key}, l.token).Err()
 }
 
-var allowScript = redis.NewScript(`local n = redis.call("incr", KEYS[1])
-if n == 1 then redis.call("pexpire", KEYS[1], ARGV[1]) end
+// countScript adds ARGV[2] to a rate-limit count and starts its expiry when
+// it creates it (Redis.Allow and Limiter).
+var countScript = redis.NewScript(`local n = redis.call("incrby", KEYS[1], ARGV[2])
+if n == tonumber(ARGV[2]) then redis.call("pexpire", KEYS[1], ARGV[1]) end
 return n`)
+
+// rateKey is the key of the count of key in window number win.
+func (r *Redis) rateKey(key string, win int64) string {
+	return fmt.Sprintf("%srate:%s:%d", r.prefix, key, win)
+}
+
+// count adds n to the count at k, which expires a window after it began,
+// and returns the new count.
+func (r *Redis) count(ctx context.Context, k string, window time.Duration, n int64) (int64, error) {
+	c, err := countScript.Run(ctx, r.c, []string{k}, window.Milliseconds(), n).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("store: rate limit: %w", err)
+	}
+	return c, nil
+}
 
 // Allow counts one event for key in a fixed window and reports whether it is
 // within limit (one round trip: the count and its expiry in one script).
+// Limiter counts in the same windows and keys without a round trip for most
+// events.
 func (r *Redis) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
-	k := fmt.Sprintf("%srate:%s:%d", r.prefix, key, time.Now().UnixNano()/int64(window))
-	n, err := allowScript.Run(ctx, r.c, []string{k}, window.Milliseconds()).Int64()
+	n, err := r.count(ctx, r.rateKey(key, time.Now().UnixNano()/int64(window)), window, 1)
 	if err != nil {
-		return true, fmt.Errorf("store: rate limit: %w", err)
+		return true, err
 	}
 	return n <= int64(limit), nil
 }
