@@ -42,8 +42,9 @@ func BenchmarkCommandShow(b *testing.B) {
 		bodies[i] = url.Values{"team_id": {"t1"}, "user_id": {u.ID}, "channel_id": {"ch"}, "text": {"show " + c.Ref}, "token": {"tok"}}.Encode()
 	}
 	svc := &commands.Service{Store: st, Clock: time.Now, Log: quiet}
-	s := &Server{Store: st, Redis: testenv.Redis(b), Commands: svc, Log: quiet,
-		Profiles: NewProfiles(mm, testenv.Redis(b), quiet)}
+	r := testenv.Redis(b)
+	s := &Server{Store: st, Redis: r, RateLimit: rateLimit(b, r), Commands: svc, Log: quiet,
+		Profiles: NewProfiles(mm, r, quiet)}
 	h := s.Handler()
 	show := func(i int) {
 		req := httptest.NewRequest(http.MethodPost, CommandPath, strings.NewReader(bodies[i]))
@@ -87,7 +88,8 @@ func seedCoach(b *testing.B, st *store.Store, i int, today kim.Date) (kim.Actor,
 
 // BenchmarkShowParts measures the parts of a steady-state `/kim show` on
 // their own, so that the handler's figure can be split: the rate limit in
-// Redis, the card's batch with and without its audit row, and as floors an
+// Redis (Redis.Allow, what every command paid before store.Limiter) and as
+// the Limiter counts it, the card's batch with and without its audit row, and as floors an
 // empty round trip to Postgres, a batch of empty statements and a commit of
 // one audit row. Each part runs back to back and, as "…-after-idle", after
 // 30 ms with nothing to do, as commands come in through Mattermost one at
@@ -126,6 +128,8 @@ func BenchmarkShowParts(b *testing.B) {
 			check(err)
 		}
 	}
+	lim := store.NewLimiter(rd, 1<<30, time.Hour, quiet)
+	defer lim.Close()
 	n := 0
 	parts := []struct {
 		name string
@@ -137,6 +141,7 @@ func BenchmarkShowParts(b *testing.B) {
 			_, err := rd.Allow(ctx, fmt.Sprintf("bench:%d", n%1000), 1<<30, time.Minute)
 			check(err)
 		}, true},
+		{"limiter-allow", func() { lim.Allow(ctx, "bench") }, true}, // all but the first counted locally
 		{"postgres-select-1", func() {
 			var one int
 			check(st.Pool().QueryRow(ctx, "SELECT 1").Scan(&one))

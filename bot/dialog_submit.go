@@ -139,11 +139,9 @@ func (s *Server) dialogSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if ok, err := s.Redis.Allow(ctx, "cmd:"+u.ID, 60, time.Minute); err == nil && !ok {
+	if !s.RateLimit.Allow(ctx, "cmd:"+u.ID) {
 		general(kim.ERATELIMITED, "err.rate_limited")
 		return
-	} else if err != nil {
-		s.Log.Warn("bot: rate limit unavailable, allowing", "err", err)
 	}
 	// One successful submission per state: a lock against concurrent
 	// doubles, and a mark once it succeeded.

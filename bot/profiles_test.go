@@ -200,7 +200,7 @@ func TestProfilesAndCommandsWithRedisDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := &commands.Service{Store: st, Clock: clock.now, Log: quiet}
-	s := &Server{Store: st, Redis: r, Commands: svc, Profiles: p, Log: quiet}
+	s := &Server{Store: st, Redis: r, RateLimit: rateLimit(t, r), Commands: svc, Profiles: p, Log: quiet}
 	rep := s.run(ctx, nil, "u1", commands.Request{TeamID: "t1", Text: "cases"})
 	if rep.Outcome != "ok" || !strings.Contains(rep.Text, "keine offenen Fälle") && !strings.Contains(rep.Text, "Fälle") {
 		t.Fatalf("cases with Redis down: %+v", rep)

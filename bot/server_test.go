@@ -34,6 +34,14 @@ func closedPort(t *testing.T) string {
 	return addr
 }
 
+// rateLimit is the rate limit of a test's Server, closed at its end.
+func rateLimit(t testing.TB, r *store.Redis) *store.Limiter {
+	t.Helper()
+	l := NewRateLimit(r, quiet)
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
 func get(t *testing.T, h http.Handler, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
@@ -175,7 +183,8 @@ func TestCommandBusyWhenAllPlacesTaken(t *testing.T) {
 	mm := &mattermostUsers{users: map[string]kim.User{
 		"u1": {ID: "u1", Username: "anna", Locale: "de"}, "u2": {ID: "u2", Username: "ben", Locale: "de"}}}
 	svc := &commands.Service{Store: st, Clock: time.Now, Log: quiet}
-	s := &Server{Store: st, Redis: testenv.Redis(t), Commands: svc, Log: quiet, MaxInFlight: 1,
+	r := testenv.Redis(t)
+	s := &Server{Store: st, Redis: r, RateLimit: rateLimit(t, r), Commands: svc, Log: quiet, MaxInFlight: 1,
 		Profiles: NewProfiles(mm, nil, quiet)}
 	h := s.Handler()
 	command := func(user string) string {
@@ -226,7 +235,8 @@ func TestCommandPhasesTimed(t *testing.T) {
 	}
 	mm := &mattermostUsers{users: map[string]kim.User{"u1": {ID: "u1", Username: "anna", Locale: "de"}}}
 	svc := &commands.Service{Store: st, Clock: time.Now, Log: quiet}
-	s := &Server{Store: st, Redis: testenv.Redis(t), Commands: svc, Log: quiet, Profiles: NewProfiles(mm, nil, quiet)}
+	r := testenv.Redis(t)
+	s := &Server{Store: st, Redis: r, RateLimit: rateLimit(t, r), Commands: svc, Log: quiet, Profiles: NewProfiles(mm, nil, quiet)}
 	phases := []string{"request", "caller", "rate_limit", "execute", "answer"}
 	read := func() map[string][2]float64 { // phase → count, sum
 		out := map[string][2]float64{}
@@ -269,5 +279,40 @@ func TestCommandPhasesTimed(t *testing.T) {
 		if p != "caller" && sum >= 0.07 {
 			t.Errorf("phase %s took %.3f s: the profile's 80 ms counted there", p, sum)
 		}
+	}
+}
+
+// A user's commands over the rate limit are refused with the catalogue's
+// text, also while Redis is down (the replica counts on its own), and
+// another user's are not.
+func TestCommandRateLimit(t *testing.T) {
+	ctx := context.Background()
+	st := testenv.Store(t)
+	if _, err := st.UpsertTeam(ctx, "t1", "team-one", "c1", "tok"); err != nil {
+		t.Fatal(err)
+	}
+	mm := &mattermostUsers{users: map[string]kim.User{
+		"u1": {ID: "u1", Username: "anna", Locale: "de"}, "u2": {ID: "u2", Username: "ben", Locale: "de"}}}
+	svc := &commands.Service{Store: st, Clock: time.Now, Log: quiet}
+	at := time.Date(2026, 3, 2, 9, 0, 10, 0, time.UTC) // one window for the whole test
+	for _, redis := range []struct {
+		name string
+		r    *store.Redis
+	}{{"with Redis", testenv.Redis(t)}, {"Redis down", downRedis(t)}} {
+		limit := store.NewLimiter(redis.r, 3, time.Minute, quiet, store.LimiterClock(func() time.Time { return at }))
+		s := &Server{Store: st, Redis: redis.r, RateLimit: limit, Commands: svc, Log: quiet, Profiles: NewProfiles(mm, nil, quiet)}
+		for i := 1; i <= 4; i++ {
+			rep := s.run(ctx, nil, "u1", commands.Request{TeamID: "t1", Text: "hilfe"})
+			if limited := rep.Outcome == kim.ERATELIMITED; limited != (i == 4) {
+				t.Fatalf("%s: command %d: %+v", redis.name, i, rep)
+			}
+			if i == 4 && !strings.Contains(rep.Text, "Zu viele Befehle") {
+				t.Errorf("%s: refusal %q", redis.name, rep.Text)
+			}
+		}
+		if rep := s.run(ctx, nil, "u2", commands.Request{TeamID: "t1", Text: "hilfe"}); rep.Outcome == kim.ERATELIMITED {
+			t.Errorf("%s: another user refused", redis.name)
+		}
+		limit.Close()
 	}
 }

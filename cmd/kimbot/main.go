@@ -237,8 +237,11 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	exports := &bot.Exports{Client: a.bot, Store: a.store, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Log: log}
 	svc := &commands.Service{Store: a.store, Dir: a.bot, Clock: clock.Now, Log: log,
 		Channels: a.bot, Files: a.bot, Notify: a.bot, Exports: exports, AgendaPostTime: reminders.AgendaPostTime}
-	srv := &bot.Server{Store: a.store, Redis: a.redis, Bot: a.bot, Commands: svc, PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"),
-		Clock: clock, Log: log, Profiles: bot.NewProfiles(a.bot, a.redis, log), MaxInFlight: a.cfg.MaxInFlight}
+	rateLimit := bot.NewRateLimit(a.redis, log)
+	defer rateLimit.Close() // after the HTTP server's shutdown, before a.close closes Redis
+	srv := &bot.Server{Store: a.store, Redis: a.redis, RateLimit: rateLimit, Bot: a.bot, Commands: svc,
+		PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Clock: clock, Log: log, Profiles: bot.NewProfiles(a.bot, a.redis, log),
+		MaxInFlight: a.cfg.MaxInFlight}
 	stopScheduler, err := startScheduler(ctx, a, srv, clock, h, log)
 	if err != nil {
 		return err
