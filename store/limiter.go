@@ -23,7 +23,8 @@ const DefaultLimiterSync = 50 * time.Millisecond
 // shared count. Every later event is counted and decided here, from the count
 // last learnt from Redis and the local events not yet pushed; every sync
 // interval a background loop pushes the local counts of all keys in one
-// pipeline (INCRBY) and learns the new shared counts from the replies.
+// pipeline (INCRBY) and learns the new shared counts from the replies; a key
+// without new local events is read (GET) only once it is at half the limit.
 //
 // With one replica the limit is exact. With several, a replica learns the
 // others' events only at its next sync, so a key can get up to the events
@@ -151,7 +152,9 @@ func (l *Limiter) Sync(ctx context.Context) error {
 		switch {
 		case c.win < win:
 			delete(l.counts, k)
-		case c.ready:
+		case c.ready && (c.pending > 0 || 2*c.total() >= l.limit):
+			// A key without new events is only read again near the limit,
+			// where the other replicas' events decide; each push learns it too.
 			c.inflight, c.pending = c.pending, 0
 			batch = append(batch, item{k, c, c.inflight})
 		}

@@ -101,23 +101,26 @@ func TestLimiterTwoReplicas(t *testing.T) {
 	if err := a.Sync(ctx); err != nil { // Redis 5
 		t.Fatal(err)
 	}
-	if err := b.Sync(ctx); err != nil { // B learns 5
+	if !b.Allow(ctx, "u1") { // B 3: below half the limit B learns only with a push
+		t.Fatal("B: second event refused")
+	}
+	if err := b.Sync(ctx); err != nil { // Redis 6, B learns 6
 		t.Fatal(err)
 	}
-	if got := allowN(b, "u1", 6); got != 5 {
-		t.Fatalf("B: %d of 6 allowed, want 5 (A 4 + B 1 + 5 = the limit 10)", got)
+	if got := allowN(b, "u1", 6); got != 4 {
+		t.Fatalf("B: %d of 6 allowed, want 4 (A 4 + B 2 + 4 = the limit 10)", got)
 	}
-	if err := b.Sync(ctx); err != nil { // Redis 11
+	if err := b.Sync(ctx); err != nil { // Redis 12
 		t.Fatal(err)
 	}
-	if err := a.Sync(ctx); err != nil {
+	if err := a.Sync(ctx); err != nil { // A at half the limit reads the shared count
 		t.Fatal(err)
 	}
 	if a.Allow(ctx, "u1") {
 		t.Fatal("A allowed an event after B's sync showed the limit reached")
 	}
-	if n := rateCount(t, r, "u1", clock.Now()); n != 11 {
-		t.Fatalf("Redis counts %d, want 11 (A 4 + B 7)", n)
+	if n := rateCount(t, r, "u1", clock.Now()); n != 12 {
+		t.Fatalf("Redis counts %d, want 12 (A 4 + B 8)", n)
 	}
 }
 
