@@ -42,6 +42,19 @@ func rateLimit(t testing.TB, r *store.Redis) *store.Limiter {
 	return l
 }
 
+// annaAndBen is team t1 (token tok) in a test store, a Mattermost with the
+// users anna (u1) and ben (u2), and the command service on that store.
+func annaAndBen(t *testing.T) (*store.Store, *mattermostUsers, *commands.Service) {
+	t.Helper()
+	st := testenv.Store(t)
+	if _, err := st.UpsertTeam(context.Background(), "t1", "team-one", "c1", "tok"); err != nil {
+		t.Fatal(err)
+	}
+	mm := &mattermostUsers{users: map[string]kim.User{
+		"u1": {ID: "u1", Username: "anna", Locale: "de"}, "u2": {ID: "u2", Username: "ben", Locale: "de"}}}
+	return st, mm, &commands.Service{Store: st, Clock: time.Now, Log: quiet}
+}
+
 func get(t *testing.T, h http.Handler, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
@@ -175,14 +188,7 @@ func TestCommandDatabaseDownBeforeTokens(t *testing.T) {
 // BusyWait for a place and is then answered at once that kimbot is busy
 // (nothing ran); once a place is free, commands run again.
 func TestCommandBusyWhenAllPlacesTaken(t *testing.T) {
-	ctx := context.Background()
-	st := testenv.Store(t)
-	if _, err := st.UpsertTeam(ctx, "t1", "team-one", "c1", "tok"); err != nil {
-		t.Fatal(err)
-	}
-	mm := &mattermostUsers{users: map[string]kim.User{
-		"u1": {ID: "u1", Username: "anna", Locale: "de"}, "u2": {ID: "u2", Username: "ben", Locale: "de"}}}
-	svc := &commands.Service{Store: st, Clock: time.Now, Log: quiet}
+	st, mm, svc := annaAndBen(t)
 	r := testenv.Redis(t)
 	s := &Server{Store: st, Redis: r, RateLimit: rateLimit(t, r), Commands: svc, Log: quiet, MaxInFlight: 1,
 		Profiles: NewProfiles(mm, nil, quiet)}
@@ -287,19 +293,14 @@ func TestCommandPhasesTimed(t *testing.T) {
 // another user's are not.
 func TestCommandRateLimit(t *testing.T) {
 	ctx := context.Background()
-	st := testenv.Store(t)
-	if _, err := st.UpsertTeam(ctx, "t1", "team-one", "c1", "tok"); err != nil {
-		t.Fatal(err)
-	}
-	mm := &mattermostUsers{users: map[string]kim.User{
-		"u1": {ID: "u1", Username: "anna", Locale: "de"}, "u2": {ID: "u2", Username: "ben", Locale: "de"}}}
-	svc := &commands.Service{Store: st, Clock: time.Now, Log: quiet}
+	st, mm, svc := annaAndBen(t)
 	at := time.Date(2026, 3, 2, 9, 0, 10, 0, time.UTC) // one window for the whole test
 	for _, redis := range []struct {
 		name string
 		r    *store.Redis
 	}{{"with Redis", testenv.Redis(t)}, {"Redis down", downRedis(t)}} {
 		limit := store.NewLimiter(redis.r, 3, time.Minute, quiet, store.LimiterClock(func() time.Time { return at }))
+		t.Cleanup(func() { limit.Close() })
 		s := &Server{Store: st, Redis: redis.r, RateLimit: limit, Commands: svc, Log: quiet, Profiles: NewProfiles(mm, nil, quiet)}
 		for i := 1; i <= 4; i++ {
 			rep := s.run(ctx, nil, "u1", commands.Request{TeamID: "t1", Text: "hilfe"})

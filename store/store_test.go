@@ -189,11 +189,18 @@ func TestCardWritesNothingToTheCase(t *testing.T) {
 	if after := row(); after != before {
 		t.Errorf("the case row's xmax went from %s to %s: reading the card locked it", before, after)
 	}
-	var reads int
-	s.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'case.read' AND case_id = $1`, c.ID).Scan(&reads)
-	if reads != 1 {
+	if reads := caseReads(t, s, c.ID); reads != 1 {
 		t.Errorf("%d audit rows for one read", reads)
 	}
+}
+
+// caseReads counts the audit rows of card reads of case id.
+func caseReads(t *testing.T, s *store.Store, id int64) (n int) {
+	t.Helper()
+	if err := s.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'case.read' AND case_id = $1`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // TestCardAuditsBesideItsReads: a card's audit row is written beside its
@@ -210,12 +217,7 @@ func TestCardAuditsBesideItsReads(t *testing.T) {
 	if _, err := s.Card(ctx, anna, c.Ref); err != nil { // prepares the statements
 		t.Fatal(err)
 	}
-	reads := func() (n int) {
-		if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'case.read' AND case_id = $1`, c.ID).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	reads := func() int { return caseReads(t, s, c.ID) }
 	type result struct {
 		card kim.Card
 		err  error
