@@ -351,7 +351,7 @@ func (s *Service) SubmitDialog(ctx context.Context, req Request, callbackID stri
 	if b.bad != "" {
 		return DialogAnswer{Errors: map[string]string{b.bad: r.T("dialog.quotes", nil)}, Verb: ans.Verb, Outcome: kim.EINVALID}
 	}
-	a, err := parse(strings.Join(b.parts, " "), false) // a submission never opens another dialog
+	a, err := parse(strings.Join(b.parts, " "), false, r.Today) // a submission never opens another dialog
 	if err != nil {
 		return s.dialogFail(r, err, spec)
 	}

@@ -123,7 +123,7 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 		}
 	}()
 	r := s.pendingRunner(ctx, req)
-	a, err := parse(req.Text, req.TriggerID != "")
+	a, err := parse(req.Text, req.TriggerID != "", r.Today)
 	if err != nil {
 		if e := r.resolve(); e != nil {
 			return s.fail(r, e)

@@ -5,6 +5,7 @@
 package commands
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -54,6 +55,9 @@ type Param struct {
 	// Or are words accepted instead of a value of Kind (a date or "off");
 	// Args.Word returns the one given.
 	Or []string
+	// Also are further names of an option (folded), accepted as typed and
+	// never shown: bis= for faellig=.
+	Also []string
 	// Aliases are other accepted words (folded) → a choice or an Or word;
 	// German readers see the first (in sort order) of an Or word's.
 	Aliases map[string]string
@@ -84,8 +88,15 @@ func withWords(p Param) Param {
 // Verb is one node of the /kim command tree: a verb, or a sub-verb at any
 // depth (`admin partner add`).
 type Verb struct {
-	Name    string
-	Alias   string // German alias
+	Name  string
+	Alias string // German alias
+	// Also are further words accepted for the verb (folded), never shown:
+	// what people type for it besides its name and alias (ziel erledigt).
+	Also []string
+	// Default is the sub-verb meant when the word after the verb is none of
+	// its sub-verbs but the default's first parameter (`/kim ziel
+	// K-2026-0042 Arbeit …` is `ziel neu`); "" for none.
+	Default string
 	Params  []Param
 	Options []Param
 	Subs    []*Verb
@@ -138,7 +149,7 @@ func (v *Verb) top() *Verb {
 func (v *Verb) sub(word string) *Verb {
 	w := kim.Fold(word)
 	for _, s := range v.Subs {
-		if s.Name == w || (s.Alias != "" && s.Alias == w) {
+		if s.Name == w || (s.Alias != "" && s.Alias == w) || slices.Contains(s.Also, w) {
 			return s
 		}
 	}
@@ -422,7 +433,7 @@ func link(v *Verb) *Verb {
 	}
 	seen := map[string]bool{}
 	for _, s := range v.Subs {
-		for _, k := range []string{s.Name, s.Alias} {
+		for _, k := range append([]string{s.Name, s.Alias}, s.Also...) {
 			if k == "" {
 				continue
 			}

@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -155,11 +156,15 @@ var optionRE = regexp.MustCompile(`^(\pL[\pL-]*)=(.*)$`)
 
 // Parse turns the text after /kim into a verb and typed arguments. Errors are
 // application errors that name what was wrong and carry the verb's usage.
-func Parse(text string) (*Args, error) { return parse(text, true) }
+// Relative dates (heute, gestern) are read against today in Europe/Berlin.
+func Parse(text string) (*Args, error) {
+	return parse(text, true, kim.DateOf(time.Now().In(kim.Berlin)))
+}
 
 // parse is Parse; dialogs says whether a bare form that opens a dialog may
-// be chosen (a slash command has a trigger id, a dialog's submission not).
-func parse(text string, dialogs bool) (*Args, error) {
+// be chosen (a slash command has a trigger id, a dialog's submission not);
+// today is the caller's day, which relative dates count from.
+func parse(text string, dialogs bool, today kim.Date) (*Args, error) {
 	if !utf8.ValidString(text) {
 		return nil, usageErr("err.bad_encoding", nil, nil)
 	}
@@ -167,7 +172,7 @@ func parse(text string, dialogs bool) (*Args, error) {
 	if n := utf8.RuneCountInString(text); n > MaxInputSize {
 		return nil, usageErr("err.input_too_long", nil, map[string]any{"Max": MaxInputSize, "Len": n})
 	}
-	a, err := parseLine(text, dialogs)
+	a, err := parseLine(text, dialogs, today)
 	if e, ok := err.(*kim.Error); err != nil && (!ok || e.Key != "err.control_char") {
 		// A control character outside a text (in a verb, a reference, a
 		// choice) is answered as such, not as the value it spoiled.
@@ -179,7 +184,7 @@ func parse(text string, dialogs bool) (*Args, error) {
 }
 
 // parseLine parses a valid, composed line of at most MaxInputSize characters.
-func parseLine(text string, dialogs bool) (*Args, error) {
+func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 	toks, err := tokenize(text)
 	if err != nil {
 		return nil, err
@@ -197,6 +202,10 @@ func parseLine(text string, dialogs bool) (*Args, error) {
 			v, toks = s, toks[1:]
 			continue
 		}
+		if d := v.defaultFor(toks, today); d != nil {
+			v = d
+			continue
+		}
 		switch {
 		case v == kimVerbs:
 			return nil, usageErr("err.unknown_verb", nil, map[string]any{"Verb": render.Clip(toks[0].text, 30)})
@@ -208,12 +217,68 @@ func parseLine(text string, dialogs bool) (*Args, error) {
 		}
 		break
 	}
-	return v.parseArgs(toks, dialogs)
+	return v.parseArgs(toks, dialogs, today)
+}
+
+// defaultFor returns v's default sub-verb when toks begin with a value of
+// its first parameter; nil otherwise.
+func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
+	d := v.sub(v.Default)
+	if v.Default == "" || d == nil || len(d.Params) == 0 || len(toks) == 0 || toks[0].quoted {
+		return nil
+	}
+	if _, err := convert(d.Params[0], toks[0].text, d, today); err != nil {
+		return nil
+	}
+	return d
+}
+
+// trailingOptions turns options typed at the end of the line without their
+// "=" (seit 01.11.2026, faellig 30.6.27, minuten 20) into name=value
+// tokens: a pair of unquoted words whose first names an option of v that
+// takes a date, a number, a duration or a time of day and whose second is
+// such a value. Only the end of the line is read so, never a word inside a
+// text ("seit 2 Wochen krank" stays a note).
+func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
+	var opts []token
+	for len(toks) >= 2 {
+		name, val := toks[len(toks)-2], toks[len(toks)-1]
+		if name.quoted || val.quoted || strings.Contains(name.text, "=") || strings.Contains(val.text, "=") {
+			break
+		}
+		o := v.option(kim.Fold(name.text))
+		if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Duration && o.Kind != Clock) {
+			break
+		}
+		if _, err := convert(*o, val.text, v, today); err != nil {
+			break
+		}
+		opts = append(opts, token{text: name.text + "=" + val.text})
+		toks = toks[:len(toks)-2]
+	}
+	return append(toks[:len(toks):len(toks)], opts...)
+}
+
+// choiceOption returns the option of kind Choice, not given yet, that raw
+// is a value of (mündlich for form=); nil when there is none. A word that
+// no positional parameter takes at its place is read as such an option.
+func (v *Verb) choiceOption(a *Args, raw string) *Param {
+	for i := range v.Options {
+		o := &v.Options[i]
+		if o.Kind != Choice || a.Has(o.Name) {
+			continue
+		}
+		if _, ok := o.lookup(raw); ok {
+			return o
+		}
+	}
+	return nil
 }
 
 // parseArgs reads the parameters and options of v.
-func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
+func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, error) {
 	a := &Args{Verb: v, values: map[string]any{}}
+	toks = v.trailingOptions(toks, today)
 	var positional []token
 	var options []string // as typed, for err.extra
 	var scoresParam *Param
@@ -238,7 +303,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 				ti++
 				val += " " + toks[ti].text
 			}
-			x, err := convert(*o, val, v)
+			x, err := convert(*o, val, v, today)
 			if err != nil {
 				return nil, err
 			}
@@ -277,6 +342,24 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 			continue
 		}
 		raw := positional[0].text
+		for p.Kind == Choice && p.Optional && len(positional) > 0 && !positional[0].quoted {
+			if _, ok := p.lookup(raw); ok {
+				break
+			}
+			o := v.choiceOption(a, raw)
+			if o == nil {
+				break
+			}
+			x, _ := convert(*o, raw, v, today)
+			a.values[o.Name] = x
+			options = append(options, raw)
+			if positional = positional[1:]; len(positional) > 0 {
+				raw = positional[0].text
+			}
+		}
+		if len(positional) == 0 {
+			continue
+		}
 		if p.Kind == Text {
 			words := make([]string, len(positional))
 			for i, t := range positional {
@@ -288,7 +371,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 		} else {
 			positional = positional[1:]
 		}
-		x, err := convert(p, raw, v)
+		x, err := convert(p, raw, v, today)
 		if err != nil {
 			return nil, err
 		}
@@ -307,6 +390,16 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 			return a, nil
 		}
 	}
+	for len(positional) > 0 && !positional[0].quoted {
+		o := v.choiceOption(a, positional[0].text)
+		if o == nil {
+			break
+		}
+		x, _ := convert(*o, positional[0].text, v, today)
+		a.values[o.Name] = x
+		options = append(options, positional[0].text)
+		positional = positional[1:]
+	}
 	if len(positional) > 0 {
 		return nil, usageErr("err.extra", v, map[string]any{"Token": render.Clip(positional[0].text, 30)})
 	}
@@ -323,7 +416,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool) (*Args, error) {
 
 func (v *Verb) option(name string) *Param {
 	for i := range v.Options {
-		if v.Options[i].Name == name || (v.Options[i].Alias != "" && v.Options[i].Alias == name) {
+		if v.Options[i].Name == name || (v.Options[i].Alias != "" && v.Options[i].Alias == name) || slices.Contains(v.Options[i].Also, name) {
 			return &v.Options[i]
 		}
 	}
@@ -366,7 +459,7 @@ func (a *Args) addScore(field, val string, v *Verb) error {
 }
 
 var (
-	caseRefRE = regexp.MustCompile(`^(?i)K-\d{4}-\d{4,6}$`) // K-2026-0042 … K-2026-10000 and on
+	caseRefRE = regexp.MustCompile(`^(?i)K-?(\d{4})-(\d{1,6})$`) // K-2026-0042 … K-2026-10000 and on; see normalCaseRef
 	meetingRE = regexp.MustCompile(`^(?i)M-(\d{1,6})$`)
 	actionRE  = regexp.MustCompile(`^(?i)A-(\d{1,6})$`)
 	userRE    = regexp.MustCompile(`^@?([a-z0-9][a-z0-9._-]{0,63})$`)
@@ -376,7 +469,7 @@ var (
 )
 
 // convert checks one raw value against its parameter.
-func convert(p Param, raw string, v *Verb) (any, error) {
+func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 	bad := func(key string, extra map[string]any) error {
 		data := map[string]any{"Name": p.named(false), "Value": render.Clip(raw, 30)}
 		for k, x := range extra {
@@ -409,10 +502,11 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 		}
 		return raw, nil
 	case CaseRef:
-		if !caseRefRE.MatchString(raw) {
+		ref, ok := normalCaseRef(raw)
+		if !ok {
 			return nil, bad("err.bad_case_ref", nil)
 		}
-		return strings.ToUpper(raw), nil
+		return ref, nil
 	case Choice:
 		if known {
 			return w, nil
@@ -421,7 +515,7 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 			return strings.Join(p.shown(lang), ", ")
 		})})
 	case Date:
-		d, ok := ParseDate(raw)
+		d, ok := parseDateFrom(raw, today)
 		if !ok {
 			return nil, bad("err.bad_date", nil)
 		}
@@ -485,10 +579,26 @@ func convert(p Param, raw string, v *Verb) (any, error) {
 	return nil, bad("err.bad_value", nil)
 }
 
-var dateForms = []string{"2006-01-02", "02.01.2006", "2.1.2006"}
+// normalCaseRef returns a case reference as kimbot writes it: the number
+// with at least four digits, so K-2026-42, k-2026-0042 and K2026-42 all name
+// K-2026-0042 (references are given as K-<year>-<number, four digits or
+// more>, so no two of them differ only in leading zeros).
+func normalCaseRef(raw string) (string, bool) {
+	m := caseRefRE.FindStringSubmatch(raw)
+	if m == nil {
+		return "", false
+	}
+	n, _ := strconv.Atoi(m[2])
+	return fmt.Sprintf("K-%s-%04d", m[1], n), true
+}
 
-// ParseDate reads YYYY-MM-DD or DD.MM.YYYY; impossible days (31.02.) and
-// years outside 2000–2099 are refused.
+// dateForms are the forms of ParseDate: ISO, German with four digits of
+// the year, German with two (30.6.27).
+var dateForms = []string{"2006-01-02", "2.1.2006", "2.1.06"}
+
+// ParseDate reads YYYY-MM-DD or DD.MM.YYYY, day and month with one digit
+// or two, the year also with two (30.6.27 is 30.06.2027); impossible days
+// (31.02.) and years outside 2000–2099 are refused.
 func ParseDate(s string) (kim.Date, bool) {
 	for _, f := range dateForms {
 		t, err := time.Parse(f, s)
@@ -497,6 +607,22 @@ func ParseDate(s string) (kim.Date, bool) {
 		}
 	}
 	return kim.Date{}, false
+}
+
+// relativeDays are the words for a day near today, folded, as days from
+// today.
+var relativeDays = map[string]int{
+	"vorgestern": -2, "gestern": -1, "heute": 0, "morgen": 1, "uebermorgen": 2,
+	"yesterday": -1, "today": 0, "tomorrow": 1,
+}
+
+// parseDateFrom is ParseDate, and also reads the words of relativeDays
+// against today (gestern, heute, morgen).
+func parseDateFrom(s string, today kim.Date) (kim.Date, bool) {
+	if n, ok := relativeDays[kim.Fold(s)]; ok && !today.IsZero() {
+		return today.AddDays(n), true
+	}
+	return ParseDate(s)
 }
 
 // fieldList lists the life fields for an error, in the reader's language.

@@ -3,6 +3,7 @@ package commands
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
@@ -45,6 +46,38 @@ func TestParseAccepts(t *testing.T) {
 			y, _ := a.Span("retention")
 			return x == kim.Span{N: 3, Unit: 'w'} && y == kim.Span{N: 12, Unit: 'm'}
 		}},
+		// what coaches type for a sub-verb besides its name and alias
+		{"ziel erledigt K-2026-42 1", "goal done", func(a *Args) bool { return a.Str("case") == "K-2026-0042" && a.Int("n") == 1 }},
+		{"ziel geschafft K-2026-0042 2", "goal done", func(a *Args) bool { return a.Int("n") == 2 }},
+		{"kontakt korrigieren K-2026-0042 3 minuten=45", "contact edit", func(a *Args) bool { return *a.OptInt("minutes") == 45 }},
+		{"ziel bearbeiten K-2026-0042 1 B2-Kurs", "goal edit", func(a *Args) bool { return a.Str("text") == "B2-Kurs" }},
+		{"kontakt entfernen K-2026-0042 3", "contact delete", func(a *Args) bool { return !a.Has("confirm") }},
+		{"hindernis entfernen K-2026-0042 1", "barrier delete", func(a *Args) bool { return a.Int("n") == 1 }},
+		// a verb's default sub-verb when a case or meeting follows it
+		{"ziel K-2026-42 Wohnung eigene Wohnung finden bis 31.3.27", "goal add", func(a *Args) bool {
+			return a.Str("field") == "housing" && a.Str("text") == "eigene Wohnung finden" && a.Date("due").String() == "2027-03-31"
+		}},
+		{"tagesordnung M-3 Wohnungsmarkt", "agenda add", func(a *Args) bool { return a.Int("meeting") == 3 && a.Str("text") == "Wohnungsmarkt" }},
+		{"treffen 10.12.2026 14:00 Netzwerk", "meeting new", func(a *Args) bool { return a.Str("title") == "Netzwerk" }},
+		{"aufgabe M-3 @anna Liste schicken bis 18.12.2026", "action add", func(a *Args) bool {
+			return a.Str("text") == "Liste schicken" && a.Date("due").String() == "2026-12-18"
+		}},
+		// options typed at the end without their "="
+		{"rechtskreis K-2026-0042 SGB 2 seit 1.11.2026", "domain", func(a *Args) bool {
+			return a.Str("domain") == "SGB2" && a.Date("since").String() == "2026-11-01"
+		}},
+		{"kontakt K-2026-0042 telefon Termin verschoben minuten 20 datum gestern", "contact", func(a *Args) bool {
+			return a.Str("note") == "Termin verschoben" && a.Int("minutes") == 20 && *a.Date("date") == today().AddDays(-1)
+		}},
+		{"kontakt K-2026-0042 telefon seit 2 Wochen krank", "contact", func(a *Args) bool { return a.Str("note") == "seit 2 Wochen krank" }},
+		{"kontakt K-2026-0042 telefon Termin datum 12.12.", "contact", func(a *Args) bool { return a.Str("note") == "Termin datum 12.12." && !a.Has("date") }},
+		{"kontakt K-2026-0042 telefon Termin minuten 20 Uhr", "contact", func(a *Args) bool { return a.Str("note") == "Termin minuten 20 Uhr" }},
+		{`ziel neu K-2026-0042 Arbeit "Praktikum bis 31.3.27"`, "goal add", func(a *Args) bool { return a.Str("text") == "Praktikum bis 31.3.27" && !a.Has("due") }},
+		// a value of a choice option where no positional parameter takes it
+		{"einwilligung K-2026-0042 erteilen jobcenter mündlich", "consent", func(a *Args) bool {
+			return a.Str("form") == "oral" && !a.Has("confirm")
+		}},
+		{"einwilligung K-2026-0042 widerrufen verarbeitung bestätigen", "consent", func(a *Args) bool { return a.Str("confirm") == "confirm" && !a.Has("form") }},
 	} {
 		a, err := Parse(tc.line)
 		if err != nil {
@@ -86,13 +119,15 @@ func TestParseRefuses(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
-	for s, want := range map[string]string{"2026-11-23": "2026-11-23", "23.11.2026": "2026-11-23", "1.2.2027": "2027-02-01"} {
+	for s, want := range map[string]string{"2026-11-23": "2026-11-23", "23.11.2026": "2026-11-23", "1.2.2027": "2027-02-01",
+		"30.6.27": "2027-06-30", "30.06.27": "2027-06-30", "01.12.00": "2000-12-01"} {
 		d, ok := ParseDate(s)
 		if !ok || d.String() != want {
 			t.Errorf("ParseDate(%q) = %v, %v", s, d, ok)
 		}
 	}
-	for _, s := range []string{"31.02.2026", "2026-02-30", "2026-13-01", "1899-01-01", "3026-01-01", "morgen", "23/11/2026"} {
+	for _, s := range []string{"31.02.2026", "2026-02-30", "2026-13-01", "1899-01-01", "3026-01-01", "morgen", "23/11/2026",
+		"30.6.", "30.6.270", "31.2.27", "1.1.99"} {
 		if _, ok := ParseDate(s); ok {
 			t.Errorf("ParseDate(%q) accepted", s)
 		}
@@ -121,8 +156,28 @@ func TestConvertKinds(t *testing.T) {
 		{Param{Kind: Period}, "2026-13", nil, false},
 		{Param{Kind: Int, Min: 0, Max: 1440}, "1441", nil, false},
 		{Param{Kind: Channel}, "~netzwerk-treffen", "netzwerk-treffen", true},
+		// dates near the caller's today (31.12.2026 here), in words
+		{Param{Kind: Date}, "heute", kim.Date{Y: 2026, M: 12, D: 31}, true},
+		{Param{Kind: Date}, "Gestern", kim.Date{Y: 2026, M: 12, D: 30}, true},
+		{Param{Kind: Date}, "vorgestern", kim.Date{Y: 2026, M: 12, D: 29}, true},
+		{Param{Kind: Date}, "morgen", kim.Date{Y: 2027, M: 1, D: 1}, true},
+		{Param{Kind: Date}, "übermorgen", kim.Date{Y: 2027, M: 1, D: 2}, true},
+		{Param{Kind: Date}, "uebermorgen", kim.Date{Y: 2027, M: 1, D: 2}, true},
+		{Param{Kind: Date}, "tomorrow", kim.Date{Y: 2027, M: 1, D: 1}, true},
+		{Param{Kind: Date}, "nächste woche", nil, false},
+		// case references as people shorten them
+		{Param{Kind: CaseRef}, "K-2026-0042", "K-2026-0042", true},
+		{Param{Kind: CaseRef}, "k-2026-42", "K-2026-0042", true},
+		{Param{Kind: CaseRef}, "K2026-42", "K-2026-0042", true},
+		{Param{Kind: CaseRef}, "K-2026-1", "K-2026-0001", true},
+		{Param{Kind: CaseRef}, "K-2026-10000", "K-2026-10000", true},
+		{Param{Kind: CaseRef}, "K-2026-010000", "K-2026-10000", true},
+		{Param{Kind: CaseRef}, "K-26-42", nil, false},
+		{Param{Kind: CaseRef}, "K-2026-", nil, false},
+		{Param{Kind: CaseRef}, "K-2026-1234567", nil, false},
+		{Param{Kind: CaseRef}, "2026-0042", nil, false},
 	} {
-		got, err := convert(tc.p, tc.raw, v)
+		got, err := convert(tc.p, tc.raw, v, kim.Date{Y: 2026, M: 12, D: 31})
 		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
 			t.Errorf("convert(%v, %q) = %v, %v", tc.p.Kind, tc.raw, got, err)
 		}
@@ -166,3 +221,6 @@ func TestHelpCoversEveryVerb(t *testing.T) {
 		}
 	}
 }
+
+// today is the day Parse reads relative dates against.
+func today() kim.Date { return kim.DateOf(time.Now().In(kim.Berlin)) }

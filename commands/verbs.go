@@ -16,25 +16,36 @@ var (
 // count when they are compared (SGB II, sgb-2, SGB2).
 var (
 	kindDe         = []string{"persoenlich", "telefon", "video", "nachricht", "hausbesuch"} // kim.ContactKinds
-	kindAliases    = map[string]string{"telefonisch": "phone", "videoanruf": "video", "mail": "message", "e-mail": "message"}
+	kindAliases    = map[string]string{"telefonisch": "phone", "anruf": "phone", "videoanruf": "video", "videocall": "video", "mail": "message", "e-mail": "message", "sms": "message", "whatsapp": "message", "brief": "message"}
 	closeDe        = []string{"ziele erreicht", "verzogen", "zurueckgezogen", "uebergeben", "anderes"} // kim.CloseReasons
-	closeAliases   = map[string]string{"anderer grund": "other", "sonstiges": "other"}
+	closeAliases   = map[string]string{"anderer grund": "other", "sonstiges": "other", "erreicht": "goals-met", "ziel erreicht": "goals-met", "umgezogen": "moved", "weggezogen": "moved", "abgebrochen": "withdrawn", "abgegeben": "transferred"}
 	dueAliases     = map[string]string{"assessment": "reassessment", "wiedervorlage": "monitoring"}
 	outcomeDe      = []string{"angenommen", "abgelehnt", "offen", "nicht erschienen", "abgeschlossen"} // kim.ReferralOutcomes
-	outcomeAliases = map[string]string{"erledigt": "completed"}
+	outcomeAliases = map[string]string{"erledigt": "completed", "nicht gekommen": "no-show"}
 	formDe         = []string{"schriftlich", "muendlich"}
 	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "faellig": "due", "alle": "all"}
 	offAliases     = map[string]string{"aus": "off"}
 	roleDe         = []string{"coach", "koordination", "admin", "keine"}
 	roleAliases    = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
 	fieldDe        = []string{"aufenthalt", "sprache", "arbeit", "bildung", "gesundheit", "wohnen", "familie", "finanzen", "teilhabe"} // kim.LifeFields
-	fieldAliases   = map[string]string{"ausbildung": "education", "kinder": "family", "leistungen": "finances", "soziales": "social"}
-	groupDe        = []string{"gefluechtete", "unionsbuerger", "drittstaatsangehoerige", "sonstige"} // kim.TargetGroups
-	groupAliases   = map[string]string{"unionsbuergerinnen": "eu", "drittstaaten": "third-country", "andere": "other"}
-	domainDe       = []string{"asylblg", "sgb ii", "sgb iii", "sgb viii", "sgb xii", "keiner"} // kim.LegalDomains
-	domainAliases  = map[string]string{"kein": "none", "keine": "none", "ohne": "none"}
-	byDe           = []string{"organisation", "gruppe", "rechtskreis", "handlungsfeld", "partner"} // kim.ReportBys
-	byAliases      = map[string]string{"zielgruppe": "group", "feld": "field", "organization": "org"}
+	fieldAliases   = map[string]string{"ausbildung": "education", "schule": "education", "kinder": "family", "leistungen": "finances", "geld": "finances",
+		"schulden": "finances", "soziales": "social", "wohnung": "housing", "deutsch": "language", "sprachkurs": "language", "beruf": "work",
+		"job": "work", "arbeitsmarkt": "work", "aufenthaltsstatus": "residence", "aufenthaltsrecht": "residence"}
+	groupDe       = []string{"gefluechtete", "unionsbuerger", "drittstaatsangehoerige", "sonstige"} // kim.TargetGroups
+	groupAliases  = map[string]string{"unionsbuergerinnen": "eu", "drittstaaten": "third-country", "andere": "other"}
+	domainDe      = []string{"asylblg", "sgb ii", "sgb iii", "sgb viii", "sgb xii", "keiner"} // kim.LegalDomains
+	domainAliases = map[string]string{"kein": "none", "keine": "none", "ohne": "none",
+		// the benefits practitioners name instead of their book
+		"buergergeld": "SGB2", "alg ii": "SGB2", "alg 2": "SGB2", "hartz iv": "SGB2", "alg i": "SGB3", "alg 1": "SGB3",
+		"jugendhilfe": "SGB8", "sozialhilfe": "SGB12", "asylbewerberleistungen": "AsylbLG"}
+	byDe      = []string{"organisation", "gruppe", "rechtskreis", "handlungsfeld", "partner"} // kim.ReportBys
+	byAliases = map[string]string{"zielgruppe": "group", "feld": "field", "organization": "org"}
+)
+
+// Words typed for the correcting sub-verbs besides aendern and loeschen.
+var (
+	editAlso   = []string{"korrigieren", "bearbeiten"}
+	deleteAlso = []string{"entfernen"}
 )
 
 // Parameters of the same meaning in several verbs.
@@ -113,7 +124,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim contact K-2026-0042 phone minutes=20 \"Termin beim Jobcenter vorbereitet\"",
 		"/kim kontakt K-2026-0042 Hausbesuch datum=20.11.2026 minuten=45 Wohnung besichtigt", "/kim contact K-2026-0042"},
 	Subs: []*Verb{{ // commands/corrections.go; the number is the one /kim kontakte shows
-		Name: "edit", Alias: "aendern",
+		Name: "edit", Alias: "aendern", Also: editAlso,
 		Params: []Param{caseParam, nParam, optional(Param{Name: "note", Alias: "notiz", Kind: Text})},
 		Options: []Param{
 			{Name: "kind", Alias: "art", Kind: Choice, Choices: kim.ContactKinds, De: kindDe, Aliases: kindAliases, Label: "kind", Optional: true},
@@ -124,7 +135,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim contact edit K-2026-0042 3 \"Termin beim Jobcenter am 04.12.\"",
 			"/kim kontakt ändern K-2026-0042 3 datum=19.11.2026 minuten=45"},
 	}, {
-		Name: "delete", Alias: "loeschen",
+		Name: "delete", Alias: "loeschen", Also: deleteAlso,
 		Params:   []Param{caseParam, nParam, confirmParam},
 		Run:      (*Runner).contactDelete,
 		Examples: []string{"/kim contact delete K-2026-0042 3", "/kim kontakt löschen K-2026-0042 3 bestätigen"},
@@ -141,7 +152,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim assess K-2026-0042 language=2 work=1 housing=3 note=\"Sprachkurs B1 läuft\"",
 		"/kim einschaetzung K-2026-0042 sprache=3 arbeit=2 wohnen=4 datum=20.11.2026", "/kim einschaetzung K-2026-0042"},
 	Subs: []*Verb{{ // commands/corrections.go; the number is the one the card shows
-		Name: "edit", Alias: "aendern",
+		Name: "edit", Alias: "aendern", Also: editAlso,
 		Params: []Param{caseParam, nParam, {Name: "scores", Kind: Scores, Optional: true}},
 		Options: []Param{
 			noteParam,
@@ -150,24 +161,24 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).assessEdit,
 		Examples: []string{"/kim assess edit K-2026-0042 2 language=3 work=2", "/kim einschätzung ändern K-2026-0042 2 sprache=3 datum=19.11.2026"},
 	}, {
-		Name: "delete", Alias: "loeschen",
+		Name: "delete", Alias: "loeschen", Also: deleteAlso,
 		Params:   []Param{caseParam, nParam, confirmParam},
 		Run:      (*Runner).assessDelete,
 		Examples: []string{"/kim assess delete K-2026-0042 2", "/kim einschätzung löschen K-2026-0042 2 bestätigen"},
 	}},
 }, {
-	Name: "goal", Alias: "ziel", Roles: coach, Subs: []*Verb{{
+	Name: "goal", Alias: "ziel", Default: "add", Roles: coach, Subs: []*Verb{{
 		Name: "add", Alias: "neu",
 		Params: []Param{
 			caseParam,
 			fieldParam,
 			{Name: "text", Kind: Text},
 		},
-		Options:  []Param{{Name: "due", Alias: "faellig", Kind: Date, Optional: true}},
+		Options:  []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Optional: true}},
 		Run:      (*Runner).goalAdd,
 		Examples: []string{"/kim goal add K-2026-0042 language \"B1-Kurs abschließen\" due=30.06.2027", "/kim ziel neu K-2026-0042 Arbeit Praktikum finden fällig=31.03.2027"},
 	}, {
-		Name: "done", Alias: "erreicht",
+		Name: "done", Alias: "erreicht", Also: []string{"erledigt", "geschafft"},
 		Params:   []Param{caseParam, nParam},
 		Run:      (*Runner).goalDone,
 		Examples: []string{"/kim goal done K-2026-0042 1", "/kim ziel erreicht K-2026-0042 2"},
@@ -177,12 +188,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).goalDrop,
 		Examples: []string{"/kim goal drop K-2026-0042 2", "/kim ziel verwerfen K-2026-0042 1"},
 	}, {
-		Name: "edit", Alias: "aendern", // commands/corrections.go
+		Name: "edit", Alias: "aendern", Also: editAlso, // commands/corrections.go
 		Params:   []Param{caseParam, nParam, {Name: "text", Kind: Text}},
 		Run:      (*Runner).goalEdit,
 		Examples: []string{"/kim goal edit K-2026-0042 1 \"B2-Kurs abschließen\"", "/kim ziel ändern K-2026-0042 1 Praktikum im Handwerk finden"},
 	}, {
-		Name: "delete", Alias: "loeschen",
+		Name: "delete", Alias: "loeschen", Also: deleteAlso,
 		Params:   []Param{caseParam, nParam, confirmParam},
 		Run:      (*Runner).goalDelete,
 		Examples: []string{"/kim goal delete K-2026-0042 2", "/kim ziel löschen K-2026-0042 2 bestätigen"},
@@ -210,7 +221,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).outcome,
 	Examples: []string{"/kim outcome K-2026-0042 1 accepted \"Termin am 02.12.\"", "/kim ergebnis K-2026-0042 2 nicht erschienen"},
 	Subs: []*Verb{{ // commands/corrections.go: the latest outcome of the referral
-		Name: "edit", Alias: "aendern",
+		Name: "edit", Alias: "aendern", Also: editAlso,
 		Params: []Param{
 			caseParam,
 			nParam,
@@ -220,7 +231,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).outcomeEdit,
 		Examples: []string{"/kim outcome edit K-2026-0042 1 rejected \"kein Termin frei\"", "/kim ergebnis ändern K-2026-0042 1 angenommen \"Termin am 03.12.\""},
 	}, {
-		Name: "delete", Alias: "loeschen",
+		Name: "delete", Alias: "loeschen", Also: deleteAlso,
 		Params:   []Param{caseParam, nParam, confirmParam},
 		Run:      (*Runner).outcomeDelete,
 		Examples: []string{"/kim outcome delete K-2026-0042 1", "/kim ergebnis löschen K-2026-0042 1 bestätigen"},
@@ -292,14 +303,14 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).barrierConfirm,
 		Examples: []string{"/kim barrier confirm K-2026-0042 1", "/kim hindernis bestätigen K-2026-0042 1"},
 	}, {
-		Name: "edit", Alias: "aendern", // the text, the partner or topic, or both
+		Name: "edit", Alias: "aendern", Also: editAlso, // the text, the partner or topic, or both
 		Params:  []Param{caseParam, nParam, {Name: "text", Kind: Text, Optional: true}},
 		Options: []Param{{Name: "about", Alias: "bezug", Kind: Word, Max: 80, Optional: true}},
 		Run:     (*Runner).barrierEdit,
 		Examples: []string{"/kim barrier edit K-2026-0042 1 \"Termine erst nach 10 Wochen\"", "/kim hindernis ändern K-2026-0042 1 Rückruf dauert drei Wochen",
 			"/kim barrier edit K-2026-0042 1 about=auslaenderbehoerde", "/kim hindernis ändern K-2026-0042 1 bezug=Wohnen Keine Wohnungen unter der Mietobergrenze"},
 	}, {
-		Name: "delete", Alias: "loeschen",
+		Name: "delete", Alias: "loeschen", Also: deleteAlso,
 		Params:   []Param{caseParam, nParam, confirmParam},
 		Run:      (*Runner).barrierDelete,
 		Examples: []string{"/kim barrier delete K-2026-0042 1", "/kim hindernis löschen K-2026-0042 1 bestätigen"},
@@ -324,12 +335,13 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "settings", Alias: "einstellungen",
 	Options: []Param{
 		{Name: "digest", Alias: "uebersicht", Kind: Clock, Or: []string{"off"}, Aliases: offAliases, Optional: true},
-		{Name: "lang", Alias: "sprache", Kind: Choice, Choices: []string{"de", "en"}, Optional: true},
+		{Name: "lang", Alias: "sprache", Kind: Choice, Choices: []string{"de", "en"}, Optional: true,
+			Aliases: map[string]string{"deutsch": "de", "german": "de", "englisch": "en", "english": "en"}},
 	},
 	Run:      (*Runner).settings,
 	Examples: []string{"/kim settings", "/kim settings digest=07:30", "/kim einstellungen übersicht=aus sprache=de", "/kim settings lang=en"},
 }, {
-	Name: "meeting", Alias: "treffen", Roles: coordination, Subs: []*Verb{{
+	Name: "meeting", Alias: "treffen", Default: "new", Roles: coordination, Subs: []*Verb{{
 		Name: "new", Alias: "neu",
 		Params: []Param{
 			{Name: "date", Alias: "datum", Kind: Date},
@@ -351,7 +363,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim meeting show M-3", "/kim treffen zeige m-3"},
 	}},
 }, {
-	Name: "agenda", Alias: "tagesordnung", Roles: coordination, Subs: []*Verb{{
+	Name: "agenda", Alias: "tagesordnung", Default: "add", Roles: coordination, Subs: []*Verb{{
 		Name: "add", Alias: "neu",
 		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "text", Kind: Text, Max: maxAgendaText}},
 		Run:      (*Runner).agendaAdd,
@@ -362,21 +374,21 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).agendaPost,
 		Examples: []string{"/kim agenda post M-3", "/kim tagesordnung posten M-3"},
 	}, {
-		Name: "edit", Alias: "aendern", // until the meeting begins
+		Name: "edit", Alias: "aendern", Also: editAlso, // until the meeting begins
 		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, nParam, {Name: "text", Kind: Text, Max: maxAgendaText}},
 		Run:      (*Runner).agendaEdit,
 		Examples: []string{"/kim agenda edit M-3 2 Wartezeiten im Jobcenter", "/kim tagesordnung ändern M-3 1 \"Bericht der Lenkungsgruppe (kurz)\""},
 	}, {
-		Name: "delete", Alias: "loeschen",
+		Name: "delete", Alias: "loeschen", Also: deleteAlso,
 		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, nParam, confirmParam},
 		Run:      (*Runner).agendaDelete,
 		Examples: []string{"/kim agenda delete M-3 2", "/kim tagesordnung löschen M-3 2 bestätigen"},
 	}},
 }, {
-	Name: "action", Alias: "aufgabe", Subs: []*Verb{{
+	Name: "action", Alias: "aufgabe", Default: "add", Subs: []*Verb{{
 		Name: "add", Alias: "neu", Roles: coordination,
 		Params:  []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "owner", Alias: "verantwortlich", Kind: User}, {Name: "text", Kind: Text, Max: maxActionText}},
-		Options: []Param{{Name: "due", Alias: "faellig", Kind: Date, Optional: true}},
+		Options: []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Optional: true}},
 		Run:     (*Runner).actionAdd,
 		Examples: []string{"/kim action add M-3 @lena \"Termin mit der Ausländerbehörde vereinbaren\" due=2026-12-18",
 			"/kim aufgabe neu M-3 @jonas Wohnungsmarkt-Daten besorgen fällig=18.12.2026"},
@@ -388,13 +400,13 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).actionDone,
 		Examples: []string{"/kim action done A-7", "/kim aufgabe erledigt a-7"},
 	}, {
-		Name: "edit", Alias: "aendern", Roles: coordination,
+		Name: "edit", Alias: "aendern", Also: editAlso, Roles: coordination,
 		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}, {Name: "text", Kind: Text, Max: maxActionText, Optional: true}},
-		Options:  []Param{{Name: "due", Alias: "faellig", Kind: Date, Optional: true}},
+		Options:  []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Optional: true}},
 		Run:      (*Runner).actionEdit,
 		Examples: []string{"/kim action edit A-7 due=2027-01-15", "/kim aufgabe ändern A-7 \"Termin mit der Ausländerbehörde und dem Jobcenter\""},
 	}, {
-		Name: "delete", Alias: "loeschen", Roles: coordination,
+		Name: "delete", Alias: "loeschen", Also: deleteAlso, Roles: coordination,
 		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}, confirmParam},
 		Run:      (*Runner).actionDelete,
 		Examples: []string{"/kim action delete A-7", "/kim aufgabe löschen A-7 bestätigen"},
@@ -514,7 +526,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			Examples: []string{"/kim admin transition add AsylbLG SGB2 \"Bankkonto für Leistungen klären\" days=7",
 				"/kim admin uebergang neu SGB II SGB III \"Bewerbungsunterlagen aktualisieren\" partner=arbeitsagentur tage=14"},
 		}, {
-			Name: "edit", Alias: "aendern", Roles: admin,
+			Name: "edit", Alias: "aendern", Also: editAlso, Roles: admin,
 			Params: []Param{domainAs("from", "von"), domainAs("to", "nach"),
 				{Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: kim.MaxSteps}, {Name: "text", Kind: Text, Max: kim.MaxStepText, Optional: true}},
 			Options: []Param{{Name: "partner", Kind: Word, Max: 40, Optional: true},

@@ -109,6 +109,9 @@ func TestTableWordsFolded(t *testing.T) {
 		for _, p := range ps {
 			check(v.Path()+" "+p.Name, p.Name)
 			check(v.Path()+" "+p.Name, p.Alias)
+			for _, w := range p.Also {
+				check(v.Path()+" "+p.Name, w)
+			}
 			for k := range p.Aliases {
 				check(v.Path()+" "+p.Name+" value", k)
 			}
@@ -121,6 +124,9 @@ func TestTableWordsFolded(t *testing.T) {
 		walk(top, func(v *Verb) {
 			check(v.Path(), v.Name)
 			check(v.Path(), v.Alias)
+			for _, w := range v.Also {
+				check(v.Path(), w)
+			}
 			params(v, v.Params)
 			params(v, v.Options)
 		})

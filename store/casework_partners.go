@@ -41,8 +41,9 @@ func (s *Store) AddPartner(ctx context.Context, a kim.Actor, p kim.Partner) (kim
 	return p, wrap("unable to add partner", err)
 }
 
-// partnerByKey returns the team's partner with the key; an EINVALID error
-// naming the known keys when there is none.
+// partnerByKey returns the team's partner with the key, or with the name,
+// compared folded (Ausländerbehörde, auslaenderbehoerde, JOBCENTER); an
+// EINVALID error naming the known keys when there is none.
 func partnerByKey(ctx context.Context, tx pgx.Tx, teamID, key string) (kim.Partner, error) {
 	rows, err := tx.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 ORDER BY key`, teamID)
 	if err != nil {
@@ -52,9 +53,15 @@ func partnerByKey(ctx context.Context, tx pgx.Tx, teamID, key string) (kim.Partn
 	if err != nil {
 		return kim.Partner{}, err
 	}
+	w := kim.Fold(key)
+	for _, p := range all {
+		if kim.Fold(p.Key) == w {
+			return p, nil
+		}
+	}
 	keys := make([]string, len(all))
 	for i, p := range all {
-		if strings.EqualFold(p.Key, key) {
+		if kim.Fold(p.Name) == w {
 			return p, nil
 		}
 		keys[i] = p.Key
