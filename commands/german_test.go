@@ -264,10 +264,10 @@ func TestGermanUsageAndErrors(t *testing.T) {
 		{"anna", "abwesend aus vertretung=@ben", kim.EINVALID, []string{"`/kim abwesend aus`"}, []string{"off"}},
 		{"anna", "kontakt " + k + " telefon minuten=viel Hallo", kim.EINVALID, []string{"minuten: „viel“ ist keine Zahl von 0 bis 1440"}, []string{"minutes"}},
 		// Help shows the German sub-commands and values.
-		{"anna", "hilfe ziel", "ok", []string{"**/kim ziel** (goal)", "`/kim ziel neu <fall> <Aufenthalt|Sprache|Arbeit|Bildung|Gesundheit|Wohnen|Familie|Finanzen|Teilhabe> <text> [faellig=<faellig>]`"}, nil},
-		{"anna", "hilfe rechtskreis", "ok", []string{"`/kim rechtskreis <fall> <AsylbLG|SGB II|SGB III|SGB VIII|SGB XII|keiner> [<bestaetigen|behalten>] [seit=<seit>]`"}, nil},
+		{"anna", "hilfe ziel", "ok", []string{"**/kim ziel** (goal)", "`/kim ziel neu <fall> <Aufenthalt|Sprache|Arbeit|Bildung|Gesundheit|Wohnen|Familie|Finanzen|Teilhabe> <text> [faellig=<datum>]`"}, nil},
+		{"anna", "hilfe rechtskreis", "ok", []string{"`/kim rechtskreis <fall> <AsylbLG|SGB II|SGB III|SGB VIII|SGB XII|keiner> [<bestaetigen|behalten>] [seit=<datum>]`"}, nil},
 		{"anna", "hilfe einwilligung", "ok", []string{"`/kim einwilligung <fall> <erteilen|widerrufen> <partner>|verarbeitung [<bestaetigen>] [form=<schriftlich|mündlich>] [datum=<datum>]`"}, nil},
-		{"ben", "help goal", "ok", []string{"**/kim goal** (ziel)", "`/kim goal add <case> <residence|language|work|education|health|housing|family|finances|social> <text> [due=<due>]`"}, nil},
+		{"ben", "help goal", "ok", []string{"**/kim goal** (ziel)", "`/kim goal add <case> <residence|language|work|education|health|housing|family|finances|social> <text> [due=<date>]`"}, nil},
 		{"root", "hilfe bericht", "ok", []string{"[nach=<organisation|gruppe|rechtskreis|handlungsfeld|partner>] [format=<tabelle|csv|diagramm>]"}, nil},
 		{"root", "hilfe admin", "ok", []string{"`/kim admin rolle <person> <Coach|Koordination|Admin|keine> [<bestaetigen>]"}, nil},
 		// Answers in German labels.

@@ -183,7 +183,7 @@ func (f local) Local(lang string) string { return f(lang) }
 
 // Usage returns the full form of the verb in lang, e.g.
 // "/kim goal add <case> <field> <text> [due=<date>]" or
-// "/kim ziel neu <fall> <Aufenthalt|…> <text> [faellig=<faellig>]", or its
+// "/kim ziel neu <fall> <Aufenthalt|…> <text> [faellig=<datum>]", or its
 // sub-verbs.
 func (v *Verb) Usage(lang string) string {
 	if v.Run == nil && len(v.Subs) > 0 {
@@ -236,7 +236,7 @@ func (v *Verb) form(n int, word string, options bool, lang string) string {
 	}
 	if options {
 		for _, o := range v.Options {
-			parts = append(parts, o.wrap(o.label(lang)+"=<"+o.placeholder(lang)+">"+o.words(lang)))
+			parts = append(parts, o.wrap(o.label(lang)+"=<"+o.valueHint(lang)+">"+o.words(lang)))
 		}
 	}
 	return strings.Join(parts, " ")
@@ -277,6 +277,21 @@ func (p Param) placeholder(lang string) string {
 		return scoresPlaceholder(lang)
 	}
 	return p.label(lang)
+}
+
+// valueHint is the placeholder of an option's value: what to type for a
+// date or a time of day (seit=<datum>, uebersicht=<HH:MM>), else as for a
+// positional parameter.
+func (p Param) valueHint(lang string) string {
+	switch {
+	case p.Kind == Date && lang == "de":
+		return "datum"
+	case p.Kind == Date:
+		return "date"
+	case p.Kind == Clock:
+		return "HH:MM"
+	}
+	return p.placeholder(lang)
 }
 
 // scoresPlaceholder is the form of the field=score pairs in lang.

@@ -26,7 +26,7 @@ const (
 
 // domainOpenParam is the last parameter of /kim domain: what happens to
 // open steps of an earlier change (asked first when there are any).
-var domainOpenParam = Param{Name: "open", Kind: Choice, Choices: []string{openDrop, openKeep},
+var domainOpenParam = Param{Name: "open", Alias: "schritte", Kind: Choice, Choices: []string{openDrop, openKeep},
 	Aliases: map[string]string{"bestaetigen": openDrop, "behalten": openKeep}, Optional: true}
 
 // domainAs is the legal-domain parameter under another name (the two

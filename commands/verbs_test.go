@@ -66,7 +66,7 @@ func TestVerbTable(t *testing.T) {
 		{"ben", "away 2026-12-10 off", kim.EINVALID, []string{"to: “off” is not a valid date"}, nil},
 		{"ben", "settings digest=off", "ok", []string{"Daily digest off"}, nil},
 		{"ben", "settings digest=7:05", "ok", []string{"Daily digest 07:05"}, nil},
-		{"ben", "settings digest=soon", kim.EINVALID, []string{"digest: “soon” is not a time", "[digest=<digest>|off]"}, nil},
+		{"ben", "settings digest=soon", kim.EINVALID, []string{"digest: “soon” is not a time", "[digest=<HH:MM>|off]"}, nil},
 		{"anna", "einwilligung " + k + " erteilen Verarbeitung", kim.ECONFLICT, []string{"Verarbeitung ist für K-2026-0001 schon erfasst"}, nil},
 		// The administration's line names all of it, the transition templates too.
 		{"root", "hilfe", "ok", []string{"Verwaltung: Rollen, Übergaben, Vorgaben des Teams, Partner, Themen, Übergangsvorlagen zum Rechtskreiswechsel, Protokoll"}, nil},

@@ -84,3 +84,29 @@ func TestGermanInput(t *testing.T) {
 		"`/kim contact <case> <in-person|phone|video|message|home-visit> <note>")
 	english.kimOK(t, "domain "+eref+" SGB9", "choose: AsylbLG, SGB2, SGB3, SGB8, SGB12, none")
 }
+
+// TestCoachesShorthand: through Mattermost, a coach types as coaches write: the case number
+// without its zeros, "gestern" for the date and an option without "=" at the end, the partner
+// by its German name, the consent form without "form=", a goal without "neu". Each is stored
+// as meant, and the card shows it.
+func TestCoachesShorthand(t *testing.T) {
+	t.Parallel()
+	env := newTeamEnv(t)
+	coach := env.newUser(t, "coach", "de")
+	env.grant(t, coach, "coach", "org=Caritas")
+
+	ref := caseRefRE.FindString(coach.kimOK(t, "neu AB gruppe=Geflüchtete einwilligung=ja datum vorgestern", "ist angelegt"))
+	if ref == "" {
+		t.Fatal("no case reference")
+	}
+	year, number, _ := strings.Cut(strings.TrimPrefix(ref, "K-"), "-")
+	short := "k-" + year + "-" + strings.TrimLeft(number, "0") // K-2026-0001 as k-2026-1
+	yesterday := remToday().AddDays(-1).German()
+	coach.kimOK(t, "kontakt "+short+" Telefon Termin abgesprochen datum gestern minuten 15",
+		"Kontakt zu **"+ref+"** gespeichert: Telefon, "+yesterday+", 15 Minuten.")
+	coach.kimOK(t, "einwilligung "+short+" erteilen Ausländerbehörde mündlich", "Ausländerbehörde (mündlich")
+	coach.kimOK(t, "verweis "+short+" Ausländerbehörde Aufenthaltstitel verlängern", "an Ausländerbehörde gespeichert")
+	coach.kimOK(t, "ziel "+short+" Wohnung eigene Wohnung finden bis "+remDay().German(), "(Wohnen): eigene Wohnung finden – bis "+remDay().German())
+	coach.kimOK(t, "zeige "+short, "| "+yesterday+" | Telefon | 15 | Termin abgesprochen |", "| 1 | Ausländerbehörde |",
+		"| 1 | Wohnen | eigene Wohnung finden | "+remDay().German()+" | offen |")
+}
