@@ -290,6 +290,17 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 	for ti := 0; ti < len(toks); ti++ {
 		t := toks[ti]
 		m := optionRE.FindStringSubmatch(t.text)
+		if scoresParam != nil && !t.quoted && m == nil && ti+1 < len(toks) && !toks[ti+1].quoted {
+			// Scores typed without "=": Sprache 2 Arbeit 1.
+			if _, ok := fieldParam.lookup(t.text); ok && scoreRE.MatchString(toks[ti+1].text) {
+				if err := a.addScore(t.text, toks[ti+1].text, v); err != nil {
+					return nil, err
+				}
+				options = append(options, t.text+"="+toks[ti+1].text)
+				ti++
+				continue
+			}
+		}
 		if t.quoted && !strings.Contains(t.text, "=") || m == nil {
 			positional = append(positional, t)
 			continue
@@ -459,6 +470,7 @@ func (a *Args) addScore(field, val string, v *Verb) error {
 }
 
 var (
+	scoreRE   = regexp.MustCompile(`^\d$`)
 	caseRefRE = regexp.MustCompile(`^(?i)K-?(\d{4})-(\d{1,6})$`) // K-2026-0042 … K-2026-10000 and on; see normalCaseRef
 	meetingRE = regexp.MustCompile(`^(?i)M-(\d{1,6})$`)
 	actionRE  = regexp.MustCompile(`^(?i)A-(\d{1,6})$`)

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,9 @@ func TestParseAccepts(t *testing.T) {
 		{"aufgabe M-3 @anna Liste schicken bis 18.12.2026", "action add", func(a *Args) bool {
 			return a.Str("text") == "Liste schicken" && a.Date("due").String() == "2026-12-18"
 		}},
+		{"einschätzung K-2026-0042 Sprache 2 Arbeit 1 wohnen=3", "assess", func(a *Args) bool {
+			return fmt.Sprint(a.Scores()) == "map[housing:3 language:2 work:1]"
+		}},
 		// options typed at the end without their "="
 		{"rechtskreis K-2026-0042 SGB 2 seit 1.11.2026", "domain", func(a *Args) bool {
 			return a.Str("domain") == "SGB2" && a.Date("since").String() == "2026-11-01"
@@ -109,6 +113,8 @@ func TestParseRefuses(t *testing.T) {
 		{"admin crown @x", "err.unknown_sub"},
 		{"admin role anna coach", "err.bad_user"},
 		{"admin role @anna king", "err.bad_choice"},
+		{"einschätzung K-2026-0042 Sprache 7", "err.bad_score"},
+		{"einschätzung K-2026-0042 Sprache 2 Sprache 3", "err.duplicate_option"},
 		{strings.Repeat("a", MaxInputSize+1), "err.input_too_long"},
 	} {
 		_, err := Parse(tc.line)
