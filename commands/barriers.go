@@ -56,11 +56,22 @@ func (r *Runner) barrierDraft(c kim.Case, b kim.Barrier, m mask.Result) string {
 	var lines []string
 	lines = append(lines, r.T("barrier.preview", map[string]any{"Ref": c.Ref, "N": b.N,
 		"Group": inert.Inline(r.barrierGroup(b)), "Text": inert.Inline(render.Clip(render.OneLine(b.Text), 200))}))
-	var sure, unsure []string
+	lines = append(lines, r.maskNotes(m, "barrier.unsure")...)
+	if n := len([]rune(render.OneLine(b.Text))); n > 200 {
+		lines = append(lines, r.T("barrier.clipped", map[string]any{"N": n}))
+	}
+	lines = append(lines, r.T("barrier.confirm_hint", map[string]any{"Ref": c.Ref, "N": b.N}))
+	return strings.Join(lines, "\n")
+}
+
+// maskNotes says what the masking replaced, and in the message unsure
+// what it was not sure of (also replaced); none when it replaced nothing.
+func (r *Runner) maskNotes(m mask.Result, unsure string) []string {
+	var lines, sure, maybe []string
 	for _, x := range m.Replaced {
 		frag := "„" + inert.Inline(render.Clip(x.Text, 60)) + "“"
 		if x.Kind == mask.Unsure {
-			unsure = append(unsure, frag)
+			maybe = append(maybe, frag)
 		} else {
 			sure = append(sure, frag+" ("+r.T("mask.kind."+string(x.Kind), nil)+")")
 		}
@@ -68,14 +79,10 @@ func (r *Runner) barrierDraft(c kim.Case, b kim.Barrier, m mask.Result) string {
 	if len(sure) > 0 {
 		lines = append(lines, r.T("barrier.replaced", map[string]any{"Parts": strings.Join(sure, ", ")}))
 	}
-	if len(unsure) > 0 {
-		lines = append(lines, r.T("barrier.unsure", map[string]any{"Parts": strings.Join(unsure, ", ")}))
+	if len(maybe) > 0 {
+		lines = append(lines, r.T(unsure, map[string]any{"Parts": strings.Join(maybe, ", ")}))
 	}
-	if n := len([]rune(render.OneLine(b.Text))); n > 200 {
-		lines = append(lines, r.T("barrier.clipped", map[string]any{"N": n}))
-	}
-	lines = append(lines, r.T("barrier.confirm_hint", map[string]any{"Ref": c.Ref, "N": b.N}))
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // barrierConfirm keeps a draft for the network.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kimbot-nrw/kimbot/inert"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
 )
@@ -105,13 +106,37 @@ func (r *Runner) meetingNew(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	title, notes, err := r.forNetwork(a.Str("title"), maxMeetingTitle)
+	if err != nil {
+		return Reply{}, err
+	}
 	m, err := r.svc.Store.CreateMeeting(r.ctx, r.Actor(), kim.Meeting{
-		Title: a.Str("title"), StartsAt: start, ChannelID: ch.ID, ChannelName: ch.Name, CreatedAt: r.now})
+		Title: title, StartsAt: start, ChannelID: ch.ID, ChannelName: ch.Name, CreatedAt: r.now})
 	if err != nil {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("meeting.created", map[string]any{"Ref": m.Ref(), "Title": render.Cell(m.Title),
-		"When": render.MeetingTime(r.Lang, m), "Channel": m.ChannelName}) + "\n" + r.autoPostLine(m)}, nil
+		"When": render.MeetingTime(r.Lang, m), "Channel": m.ChannelName}) + notes + "\n" + r.autoPostLine(m)}, nil
+}
+
+// forNetwork returns a coordinator's text for a meeting's channel (a title,
+// an agenda item) masked as barriers are, clipped to max characters, and,
+// when the masking replaced something, the lines that show the text as the
+// channel will and say what was replaced. It is kept so: what the
+// coordinator sees on the agenda is what the network sees (the post masks
+// it again with the pseudonyms as they are then).
+func (r *Runner) forNetwork(text string, max int) (string, string, error) {
+	text = render.OneLine(text)
+	m, err := r.svc.Store.Mask(r.ctx, r.req.TeamID, text)
+	if err != nil {
+		return "", "", err
+	}
+	if len(m.Replaced) == 0 {
+		return text, "", nil
+	}
+	out := render.Clip(m.Text, max-1)
+	lines := append([]string{r.T("agenda.as_posted", map[string]any{"Text": inert.Inline(out)})}, r.maskNotes(m, "agenda.unsure")...)
+	return out, "\n" + strings.Join(lines, "\n"), nil
 }
 
 // meetingList lists the coming meetings and the last ones.
@@ -200,11 +225,15 @@ func (r *Runner) barrierPreview(sum kim.BarrierSummary) string {
 
 // agendaAdd appends an item to a meeting's agenda.
 func (r *Runner) agendaAdd(a *Args) (Reply, error) {
-	m, err := r.svc.Store.AddAgendaItem(r.ctx, r.Actor(), a.Int("meeting"), render.OneLine(a.Str("text")), r.now)
+	item, notes, err := r.forNetwork(a.Str("text"), maxAgendaText)
 	if err != nil {
 		return Reply{}, err
 	}
-	text := r.T("agenda.added", map[string]any{"Ref": m.Ref(), "N": len(m.Items), "Title": render.Cell(m.Title)})
+	m, err := r.svc.Store.AddAgendaItem(r.ctx, r.Actor(), a.Int("meeting"), item, r.now)
+	if err != nil {
+		return Reply{}, err
+	}
+	text := r.T("agenda.added", map[string]any{"Ref": m.Ref(), "N": len(m.Items), "Title": render.Cell(m.Title)}) + notes
 	if m.AgendaPostedAt != nil {
 		text += "\n" + r.T("agenda.repost_hint", map[string]any{"Ref": m.Ref()})
 	} else if line := r.autoPostLine(m); line != "" {
@@ -304,11 +333,15 @@ func (r *Runner) actionDone(a *Args) (Reply, error) {
 // agendaEdit replaces the text of an agenda item (commands/corrections.go
 // has the case records' corrections).
 func (r *Runner) agendaEdit(a *Args) (Reply, error) {
-	m, it, err := r.svc.Store.EditAgendaItem(r.ctx, r.Actor(), a.Int("meeting"), a.Int("n"), render.OneLine(a.Str("text")), r.now)
+	item, notes, err := r.forNetwork(a.Str("text"), maxAgendaText)
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("agenda.edited", map[string]any{"Ref": m.Ref(), "N": it.Position, "Text": render.Cell(it.Text)}) + r.agendaHint(m)}, nil
+	m, it, err := r.svc.Store.EditAgendaItem(r.ctx, r.Actor(), a.Int("meeting"), a.Int("n"), item, r.now)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("agenda.edited", map[string]any{"Ref": m.Ref(), "N": it.Position, "Text": render.Cell(it.Text)}) + notes + r.agendaHint(m)}, nil
 }
 
 // agendaDelete deletes an agenda item once confirmed.

@@ -230,3 +230,44 @@ func TestMeetingTimeZone(t *testing.T) {
 		t.Errorf("starts at %s, want %s", starts, want)
 	}
 }
+
+// A coordinator's texts reach the channel as a barrier's do: the title and
+// the items are masked when typed (the answer shows what the channel will
+// show and what was replaced; the agenda keeps it so) and again when posted,
+// with the pseudonyms of cases opened since.
+func TestAgendaTextsMasked(t *testing.T) {
+	w := newWorld(t)
+	chs := newChannels("netz")
+	w.svc.Channels = chs
+	w.mustSay("teamA", "anna", "open Yilmaz group=refugee consent=yes", "K-2026-0001")
+
+	w.mustSay("teamA", "kora", "treffen neu 03.12.2026 14:00 Fallbesprechung Frau Yilmaz channel=~netz",
+		"„Fallbesprechung Frau […]“", "Im Kanal steht: „Fallbesprechung Frau […]“", "„Yilmaz“")
+	w.mustSay("teamA", "kora", "tagesordnung M-1 Fall K-2026-0001 von Herrn Demir besprechen",
+		"Punkt 1", "Im Kanal steht: „Fall […] von Herrn […] besprechen“", "„K-2026-0001“ (Fallnummer)", "„Demir“ (Name)")
+	w.mustSay("teamA", "kora", "tagesordnung neu M-1 Wohnraum für Großfamilien", "Punkt 2")
+	w.mustSay("teamA", "kora", "tagesordnung neu M-1 Rückmeldung an Zora geben", "Punkt 3")
+	w.mustSay("teamA", "kora", "tagesordnung aendern M-1 2 Wohnraum für Familie Okafor", "Im Kanal steht: „Wohnraum für Familie […]“")
+	if n := w.count(`SELECT count(*) FROM agenda_items WHERE text ~ 'K-2026|Demir|Okafor'`); n != 0 {
+		t.Errorf("%d agenda items kept a name or a reference", n)
+	}
+	if n := w.count(`SELECT count(*) FROM meetings WHERE title ~ 'Yilmaz'`); n != 0 {
+		t.Error("the meeting title kept the name")
+	}
+
+	// A case opened since with the pseudonym an item holds: the post masks it.
+	w.mustSay("teamA", "ben", "open Zora group=eu consent=yes", "K-2026-0002")
+	w.mustSay("teamA", "kora", "agenda post M-1", "~netz")
+	post := chs.last("ch-netz")
+	for _, want := range []string{"Fallbesprechung Frau […] (M-1)", "1. Fall […] von Herrn […] besprechen", "2. Wohnraum für Familie […]",
+		"3. Rückmeldung an […] geben"} {
+		if !strings.Contains(post, want) {
+			t.Errorf("agenda post lacks %q:\n%s", want, post)
+		}
+	}
+	for _, leak := range []string{"Yilmaz", "Demir", "Okafor", "Zora", "K-2026"} {
+		if strings.Contains(post, leak) {
+			t.Errorf("agenda post leaks %q:\n%s", leak, post)
+		}
+	}
+}

@@ -135,6 +135,9 @@ func TestMeetingAgenda(t *testing.T) {
 	coach2.kimOK(t, `barrier `+ref2+` jobcenter "Rückruf dauert drei Wochen"`)
 	coach2.kimOK(t, "barrier confirm "+ref2+" 3")
 	coord.kimOK(t, `tagesordnung neu M-1 "Wohnraum für Geflüchtete"`, "Punkt 2")
+	// A coordinator's item that names a case and a person reaches the channel masked.
+	coord.kimOK(t, "tagesordnung neu M-1 Rückmeldung zu "+ref2+" an Jovan und Frau Petrović", "Punkt 3",
+		"Im Kanal steht: „Rückmeldung zu […] an […] und Frau […]“")
 	out := env.remindNow(t, due.Add(-time.Minute))
 	if n := len(coord.botPosts(t, netz.Id)); n != 1 {
 		t.Fatalf("agenda posted before its time (%s): %d posts\n%s", due, n, out)
@@ -148,6 +151,7 @@ func TestMeetingAgenda(t *testing.T) {
 	auto := posts[1].Message
 	for _, want := range []string{
 		"Tagesordnung: Netzwerktreffen Integration (M-1)", "1. Wartezeiten beim Jobcenter", "2. Wohnraum für Geflüchtete",
+		"3. Rückmeldung zu […] an […] und Frau […]",
 		"Strukturhinweise aus dem Case Management", "5 Hinweise von Coaches",
 		"| Jobcenter | 3 |", "| Ausländerbehörde | 1 |", "| Thema: Wohnen | 1 |",
 	} {
@@ -155,7 +159,7 @@ func TestMeetingAgenda(t *testing.T) {
 			t.Errorf("automatic agenda post lacks %q:\n%s", want, auto)
 		}
 	}
-	noCaseData(t, auto, refs, pseudonyms)
+	noCaseData(t, auto, refs, append(pseudonyms, "Petrović"))
 	for _, p := range posts {
 		if len(p.FileIds) > 0 || p.RootId != "" {
 			t.Errorf("agenda post %s is not one plain message: %+v", p.Id, p)

@@ -107,6 +107,12 @@ type BarrierSummary struct {
 	// open cases, by template step, the most cases first.
 	Stalls   []StepStall
 	StallsOn Date
+	// Title and Items are the meeting's title and agenda items as the
+	// network sees them, masked like the barrier texts with the pseudonyms
+	// of all the team's cases as they are now: the agenda post shows these,
+	// never the meeting's own.
+	Title string
+	Items []AgendaItem
 }
 
 // AgendaChanged reports whether the agenda of m with the summary differs

@@ -40,18 +40,20 @@ func GroupLabel(lang string, g kim.BarrierGroup) string {
 // (the network's working language), one English line after it. It names
 // the barriers by partner or topic with counts and the texts coaches wrote
 // for the network, and where transitions stall (Stalls), never a case
-// reference or a pseudonym. Every text that
-// comes from people is inert (package inert): no mention, image or link.
+// reference or a pseudonym. Of m it shows only the time and M-n: the title
+// and the items come masked from sum (store.BarrierSummary). Every text
+// that comes from people is inert (package inert): no mention, image or
+// link.
 func Agenda(m kim.Meeting, sum kim.BarrierSummary) string {
 	de := func(id string, data map[string]any) string { return messages.T("de", id, data) }
 	head := func(withTexts bool) string {
 		var b strings.Builder
-		fmt.Fprintf(&b, "#### %s\n**%s**\n\n", de("agenda.post.title", map[string]any{"Title": inert.Inline(OneLine(m.Title)), "Ref": m.Ref()}),
+		fmt.Fprintf(&b, "#### %s\n**%s**\n\n", de("agenda.post.title", map[string]any{"Title": inert.Inline(OneLine(sum.Title)), "Ref": m.Ref()}),
 			MeetingTime("de", m))
-		if len(m.Items) == 0 {
+		if len(sum.Items) == 0 {
 			b.WriteString("_" + de("agenda.post.no_items", nil) + "_\n")
 		}
-		for _, it := range m.Items {
+		for _, it := range sum.Items {
 			fmt.Fprintf(&b, "%d. %s\n", it.Position, inert.Inline(OneLine(it.Text)))
 		}
 		fmt.Fprintf(&b, "\n##### %s\n", de("agenda.barriers_title", nil))
@@ -88,9 +90,9 @@ func Agenda(m kim.Meeting, sum kim.BarrierSummary) string {
 			}
 		}
 		fmt.Fprintf(&b, "\n**%s**\n%s\n", de("agenda.stalls_title", nil), Stalls("de", sum))
-		n := len(m.Items)
+		n := len(sum.Items)
 		fmt.Fprintf(&b, "\n---\n_%s_", messages.T("en", "agenda.post.english", map[string]any{
-			"Title": inert.Inline(OneLine(m.Title)), "When": MeetingTime("en", m), "Items": n, "Barriers": sum.Total,
+			"Title": inert.Inline(OneLine(sum.Title)), "When": MeetingTime("en", m), "Items": n, "Barriers": sum.Total,
 			"Stalls": len(sum.Stalls)}))
 		return b.String()
 	}

@@ -207,9 +207,10 @@ func barrierWindow(ctx context.Context, tx pgx.Tx, m kim.Meeting) (since *time.T
 	return since, m.Day().UTC(), err
 }
 
-// BarrierSummary returns the team's confirmed barriers recorded from the day
-// of the meeting before m up to m's day, grouped by partner or topic, with
-// their texts masked again with the pseudonyms of all the team's cases (a
+// BarrierSummary returns what the agenda post of m shows besides its time:
+// m's title and items, and the team's confirmed barriers recorded from the
+// day of the meeting before m up to m's day, grouped by partner or topic,
+// every text masked again with the pseudonyms of all the team's cases (a
 // case opened since may have one that a text holds), and where transitions
 // stall on day today (transitionStalls). It never returns which case a
 // barrier or a step came from.
@@ -227,6 +228,13 @@ func (s *Store) BarrierSummary(ctx context.Context, m kim.Meeting, today kim.Dat
 		masker, err := s.teamMasker(ctx, tx, m.TeamID)
 		if err != nil {
 			return err
+		}
+		// The coordinators' texts too: stored masked, masked again with the
+		// pseudonyms as they are now (a case opened since).
+		sum.Title = masker.Mask(m.Title).Text
+		for _, it := range m.Items {
+			it.Text = masker.Mask(it.Text).Text
+			sum.Items = append(sum.Items, it)
 		}
 		rows, err := tx.Query(ctx, `
 			SELECT b.id, coalesce(p.name, ''), coalesce(t.name, ''), b.text_enc
