@@ -379,6 +379,8 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			raw, positional = strings.Join(words, " "), nil
 		} else if len(positional) > 1 && joins(p, raw, positional[1]) { // SGB II, nicht erschienen
 			raw, positional = raw+" "+positional[1].text, positional[2:]
+		} else if len(positional) > 2 && joins(p, raw+" "+positional[1].text, positional[2]) { // nicht mehr nötig
+			raw, positional = raw+" "+positional[1].text+" "+positional[2].text, positional[3:]
 		} else {
 			positional = positional[1:]
 		}
@@ -435,7 +437,8 @@ func (v *Verb) option(name string) *Param {
 }
 
 // joins reports whether a Choice value is typed as two words (SGB II):
-// the first alone is no choice, both together are.
+// the first alone is no choice, both together are. Three words (nicht mehr
+// nötig) are the first two joined with the third.
 func joins(p Param, first string, next token) bool {
 	if p.Kind != Choice || next.quoted || strings.Contains(next.text, "=") {
 		return false

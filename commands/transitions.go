@@ -233,3 +233,25 @@ func (r *Runner) transitionRemove(a *Args) (Reply, error) {
 	}
 	return Reply{Text: r.T("transition.removed", data)}, nil
 }
+
+// step checks a transition step off (done, the default), opens it again or
+// closes it as no longer needed.
+func (r *Runner) step(a *Args) (Reply, error) {
+	status := a.Str("status")
+	if status == "" {
+		status = kim.StepDone
+	}
+	on := r.Today
+	if d := a.Date("date"); d != nil {
+		on = *d
+	}
+	c, set, err := r.svc.Store.SetStep(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), status, on)
+	if err != nil {
+		return Reply{}, err
+	}
+	st := set.Step
+	text := r.T("step.set."+status, map[string]any{"Ref": c.Ref, "N": st.N, "Text": render.Cell(st.Text), "Date": st.ClosedOn, "Due": st.Due})
+	progress := r.T("step.progress", map[string]any{"From": r.Name("legal", set.From), "To": r.Name("legal", set.To),
+		"Since": set.Since, "Done": set.Done, "Open": set.Open, "Overdue": set.Overdue})
+	return Reply{Text: text + "\n" + progress + "\n" + r.caseLine(c)}, nil
+}

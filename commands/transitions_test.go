@@ -257,3 +257,45 @@ func TestAgendaTransitionStalls(t *testing.T) {
 		t.Errorf("agenda with small numbers only:\n%s", post)
 	}
 }
+
+// A coach checks a step off when it is done, not only from the digest on its
+// day: done (today or an earlier day since the change), open again after a
+// slip, closed as no longer needed; each exactly that step, audited, and
+// refused without change when it makes no sense.
+func TestStepByHand(t *testing.T) {
+	w := newWorld(t) // 23.11.2026
+	const k = "K-2026-0001"
+	w.ok("anna", "open AB group=refugee domain=AsylbLG consent=yes datum=16.11.2026", k)
+	w.ok("anna", "rechtskreis "+k+" SGB2 seit=18.11.2026", "8 Schritte")
+
+	w.ok("anna", "schritt K-2026-1 6", "Schritt 6 von **"+k+"** erledigt am 23.11.2026: Integrationskurs",
+		"AsylbLG → SGB II seit 18.11.2026: 1 erledigt · 7 offen · 1 überfällig") // step 1 was due 18.11.
+	w.ok("anna", "schritt "+k+" 1 erledigt datum gestern", "Schritt 1 von **"+k+"** erledigt am 22.11.2026", "2 erledigt · 6 offen · 0 überfällig")
+	w.ok("anna", "schritt "+k+" 6 offen", "Schritt 6 von **"+k+"** ist wieder offen, fällig am 16.12.2026")
+	w.ok("anna", "step "+k+" 7 nicht mehr nötig", "als nicht mehr nötig geschlossen: Kindergeld")
+	if got := w.count(`SELECT count(*) FROM transition_steps WHERE (n = 1 AND status = 'done' AND closed_on = '2026-11-22')
+		OR (n = 6 AND status = 'open' AND closed_on IS NULL) OR (n = 7 AND status = 'dropped' AND closed_on = '2026-11-23')
+		OR (n NOT IN (1, 6, 7) AND status = 'open')`); got != 8 {
+		t.Errorf("%d steps as set, want 8", got)
+	}
+	if got := w.count(`SELECT count(*) FROM audit_log WHERE action LIKE 'transition.step.%'`); got != 4 {
+		t.Errorf("%d audit rows of steps, want 4", got)
+	}
+	w.ok("anna", "zeige "+k, "1 erledigt · 6 offen · 0 überfällig")
+
+	before := w.snapshot()
+	for _, tc := range []struct{ line, outcome, want string }{
+		{"schritt " + k + " 1", kim.ECONFLICT, "schon erledigt (22.11.2026)"},
+		{"schritt " + k + " 2 offen", kim.ECONFLICT, "schon offen"},
+		{"schritt " + k + " 9", kim.ENOTFOUND, "keinen Schritt 9"},
+		{"schritt " + k + " 2 datum=17.11.2026", kim.EINVALID, "vor dem Rechtskreiswechsel am 18.11.2026"},
+		{"schritt " + k + " 2 datum=morgen", kim.EINVALID, "oder nach heute"},
+		{"schritt " + k + " 2 vielleicht", kim.EINVALID, "erledigt, offen, nicht mehr nötig"},
+	} {
+		w.want("teamA", "anna", tc.line, tc.outcome, tc.want)
+	}
+	w.want("teamA", "ben", "schritt "+k+" 2", kim.ENOTFOUND) // not ben's case
+	if w.snapshot() != before {
+		t.Fatal("a refused step command changed the database")
+	}
+}

@@ -260,6 +260,16 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim domain K-2026-0042 SGB2 since=01.11.2026", "/kim rechtskreis K-2026-0042 SGB III seit=01.11.2026",
 		"/kim rechtskreis K-2026-0042 AsylbLG bestaetigen", "/kim rechtskreis K-2026-0042 SGB XII behalten"},
 }, {
+	// A step of a Rechtskreiswechsel checked off by hand (commands/transitions.go).
+	Name: "step", Alias: "schritt", Roles: coach,
+	Params: []Param{caseParam, nParam, {Name: "status", Kind: Choice, Choices: []string{kim.StepDone, kim.StepOpen, kim.StepDropped},
+		De: []string{"erledigt", "offen", "nicht mehr noetig"}, Label: "step.word", Optional: true,
+		Aliases: map[string]string{"done": kim.StepDone, "geschafft": kim.StepDone, "wieder offen": kim.StepOpen, "oeffnen": kim.StepOpen,
+			"unnoetig": kim.StepDropped, "entfaellt": kim.StepDropped, "nicht noetig": kim.StepDropped, "no longer needed": kim.StepDropped}}},
+	Options:  []Param{{Name: "date", Alias: "datum", Kind: Date, Optional: true}},
+	Run:      (*Runner).step,
+	Examples: []string{"/kim step K-2026-0042 1", "/kim schritt K-2026-0042 3 erledigt datum=gestern", "/kim schritt K-2026-0042 3 offen", "/kim schritt K-2026-0042 7 nicht nötig"},
+}, {
 	Name: "due", Alias: "termin", Roles: coach,
 	Params: []Param{
 		caseParam,

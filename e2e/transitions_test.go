@@ -63,6 +63,15 @@ func TestTransitionThroughMattermost(t *testing.T) {
 	if done != 2 || moved != 1 || untouched != 5 {
 		t.Errorf("steps done %d (want 2), step 3 moved %d (want 1), others untouched %d (want 5)", done, moved, untouched)
 	}
+
+	// A step checked off by hand before its day does not come in that day's digest.
+	coach.kimOK(t, "schritt "+k+" 6", "Schritt 6 von **"+k+"** erledigt am "+today.German(), "3 erledigt · 5 offen")
+	late := reminders.NextWorkday(today.AddDays(28))
+	env.remindNow(t, remAt(late, 8, 0))
+	posts := coach.remExpect(t, 2) // the digest of day 16 and this one
+	if digest := devstack.PostText(posts[len(posts)-1]); !strings.Contains(digest, "Übergangsschritt 7") || strings.Contains(digest, "Übergangsschritt 6") {
+		t.Errorf("the digest of %s after step 6 was done by hand:\n%s", late.German(), digest)
+	}
 }
 
 // An admin edits the AsylbLG → SGB II template through Mattermost and the next changes use the

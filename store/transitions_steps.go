@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// StepSet is a transition step after SetStep, with the state of its
+// Rechtskreiswechsel.
+type StepSet struct {
+	Step                kim.CaseStep
+	From, To            string
+	Done, Open, Overdue int // the steps of the change, overdue on the actor's today
+	Since               kim.Date
+}
+
+// stepActions are the audit actions of SetStep by the status it sets.
+var stepActions = map[string]string{kim.StepDone: "transition.step.done", kim.StepOpen: "transition.step.open", kim.StepDropped: "transition.step.drop"}
+
+// SetStep sets transition step n of the case to status: done on day on,
+// dropped ("nicht mehr nötig") on day on, or open again. The day lies
+// between the change and today. A step already in that status is refused,
+// and so is a step the case does not have.
+func (s *Store) SetStep(ctx context.Context, a kim.Actor, ref string, n int, status string, on kim.Date) (kim.Case, StepSet, error) {
+	var out StepSet
+	action := stepActions[status]
+	if action == "" {
+		return kim.Case{}, out, kim.Errorf(kim.EINVALID, "step.bad_status", nil)
+	}
+	c, err := s.caseWrite(ctx, a, ref, action, "unable to change step", func(tx pgx.Tx, c kim.Case) error {
+		var id, change int64
+		var due, closed, since pgtypeDate
+		st := &out.Step
+		err := tx.QueryRow(ctx, `
+			SELECT t.id, t.change_id, t.n, t.text, coalesce(p.id, 0), coalesce(p.key, ''), coalesce(p.name, ''), t.due_on, t.status, t.closed_on,
+				d.from_domain, d.to_domain, d.since
+			FROM transition_steps t JOIN domain_changes d ON d.id = t.change_id LEFT JOIN partners p ON p.id = t.partner_id
+			WHERE t.case_id = $1 AND t.n = $2 FOR UPDATE OF t`, c.ID, n).
+			Scan(&id, &change, &st.N, &st.Text, &st.Partner.ID, &st.Partner.Key, &st.Partner.Name, &due, &st.Status, &closed,
+				&out.From, &out.To, &since)
+		if err == pgx.ErrNoRows {
+			return kim.Errorf(kim.ENOTFOUND, "step.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
+		}
+		if err != nil {
+			return err
+		}
+		st.Due, st.ClosedOn, out.Since = kim.DateOf(due.Time), dateOf(&closed), kim.DateOf(since.Time)
+		if st.Status == status {
+			return kim.Errorf(kim.ECONFLICT, "step.already."+status, map[string]any{"Ref": c.Ref, "N": n, "Date": st.ClosedOn})
+		}
+		st.Status, st.ClosedOn = status, nil
+		if status != kim.StepOpen {
+			if on.Before(out.Since) || on.After(a.Today) {
+				return kim.Errorf(kim.EINVALID, "step.bad_date", map[string]any{"Date": on, "Since": out.Since, "Field": "date"})
+			}
+			st.ClosedOn = &on
+		}
+		if _, err := tx.Exec(ctx, `UPDATE transition_steps SET status = $2, closed_on = $3 WHERE id = $1`, id, status, dateArg(st.ClosedOn)); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `
+			SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'open'),
+				count(*) FILTER (WHERE status = 'open' AND due_on < $2)
+			FROM transition_steps WHERE change_id = $1`, change, a.Today.UTC()).Scan(&out.Done, &out.Open, &out.Overdue)
+	})
+	return c, out, err
+}
