@@ -45,7 +45,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "contact K-2026-0099 phone Hallo", kim.ENOTFOUND, []string{"Keinen Fall K-2026-0099"}},
 		{"anna", "contact 42 phone Hallo", kim.EINVALID, []string{"kein Aktenzeichen"}},
 		// assess
-		{"anna", "assess " + k, kim.EINVALID, []string{"Es fehlt: feld=1..5"}},
+		{"anna", "assess " + k, kim.EINVALID, []string{"Es fehlt: feld=1..5. Richtig"}},
 		{"anna", "assess " + k + " mood=3", kim.EINVALID, []string{"Unbekanntes Handlungsfeld „mood“", "Aufenthalt, Sprache, Arbeit, Bildung"}},
 		{"anna", "assess " + k + " language=7", kim.EINVALID, []string{"Sprache=7: Werte gehen von 1", "bis 5"}},
 		{"anna", "assess " + k + " language=0", kim.EINVALID, []string{"Sprache=0"}},
@@ -126,7 +126,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "away 2026-12-10 2027-12-31 deputy=@ben", kim.EINVALID, []string{"höchstens 366 Tage"}},
 		{"anna", "away 2026-12-10 2026-12-12 deputy=@kora", kim.EINVALID, []string{"Vertretung muss ein Coach"}},
 		{"anna", "away 2026-12-10 2026-12-12 deputy=@anna", kim.EINVALID, []string{"nicht selbst vertreten"}},
-		{"anna", "away 2026-12-10 2026-12-12", kim.EINVALID, []string{"Es fehlt: vertretung=…"}},
+		{"anna", "away 2026-12-10 2026-12-12", kim.EINVALID, []string{"Es fehlt: vertretung=<vertretung>."}},
 		{"anna", "away 2026-12-10", kim.EINVALID, []string{"Es fehlt: bis"}},
 		{"anna", "away 31.02.2027 01.03.2027 deputy=@ben", kim.EINVALID, []string{"von: „31.02.2027“ ist kein gültiges Datum"}},
 		{"anna", "away 2026-12-03 2026-12-04 deputy=@ben", kim.ECONFLICT, []string{"schon eine Abwesenheit"}},

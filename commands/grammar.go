@@ -263,7 +263,7 @@ func (p Param) label(lang string) string {
 func (p Param) named(option bool) local {
 	return func(lang string) string {
 		if option {
-			return p.label(lang) + "=…"
+			return p.label(lang) + "=<" + p.valueHint(lang) + ">"
 		}
 		return p.label(lang)
 	}
