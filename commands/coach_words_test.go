@@ -20,6 +20,8 @@ func TestCoachesOwnWords(t *testing.T) {
 		"Kontakt zu **K-2026-0001** gespeichert: Telefon, 22.11.2026, 20 Minuten.")
 	w.ok("anna", "einwilligung K-2026-1 erteilen Ausländerbehörde mündlich", "Ausländerbehörde (mündlich, 23.11.2026)")
 	w.ok("anna", "verweis K-2026-1 Ausländerbehörde Aufenthaltstitel verlängern", "Verweis 1 von **K-2026-0001** an Ausländerbehörde")
+	w.ok("anna", "einwilligung K-2026-1 erteilen Jugendmigrationsdienst schriftlich", "Jugendmigrationsdienst (JMD) (schriftlich")
+	w.want("teamA", "anna", "verweis K-2026-1 Agentur Beratung zur Arbeitssuche", kim.EFORBIDDEN, "Für Agentur für Arbeit ist in K-2026-0001 keine Einwilligung")
 	w.ok("anna", "ziel K-2026-1 Wohnung eigene Wohnung finden bis 31.3.27", "Ziel 1 von **K-2026-0001** (Wohnen): eigene Wohnung finden – bis 31.03.2027")
 	w.ok("anna", "ziel erledigt K-2026-1 1", "Ziel 1 von **K-2026-0001** erreicht")
 	w.ok("anna", "rechtskreis K-2026-1 Bürgergeld seit 17.11.2026", "keiner → SGB II seit 17.11.2026")

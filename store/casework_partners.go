@@ -42,7 +42,8 @@ func (s *Store) AddPartner(ctx context.Context, a kim.Actor, p kim.Partner) (kim
 }
 
 // partnerByKey returns the team's partner with the key, or with the name,
-// compared folded (Ausländerbehörde, auslaenderbehoerde, JOBCENTER); an
+// compared folded (Ausländerbehörde, auslaenderbehoerde, JOBCENTER), or the
+// one partner whose name has the word (of seven letters or more); an
 // EINVALID error naming the known keys when there is none.
 func partnerByKey(ctx context.Context, tx pgx.Tx, teamID, key string) (kim.Partner, error) {
 	rows, err := tx.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 ORDER BY key`, teamID)
@@ -65,6 +66,20 @@ func partnerByKey(ctx context.Context, tx pgx.Tx, teamID, key string) (kim.Partn
 			return p, nil
 		}
 		keys[i] = p.Key
+	}
+	// A long word of one partner's name alone (Jugendmigrationsdienst,
+	// Migrationsberatung, Agentur).
+	var found []kim.Partner
+	for _, p := range all {
+		for _, part := range strings.FieldsFunc(kim.Fold(p.Name), func(r rune) bool { return r == ' ' || r == '-' || r == '/' || r == '(' || r == ')' }) {
+			if len(part) >= 7 && part == w {
+				found = append(found, p)
+				break
+			}
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
 	}
 	return kim.Partner{}, kim.Errorf(kim.EINVALID, "partner.unknown", map[string]any{"Key": clipKey(key), "Keys": strings.Join(keys, ", "), "Field": "partner"})
 }
