@@ -64,7 +64,11 @@ type Param struct {
 	// Alone: an Or word given for this parameter is the whole command;
 	// nothing may follow it (`/kim away off`), and the parameters after it
 	// are not required.
-	Alone    bool
+	Alone bool
+	// Named: an option only ever taken as name=value, never from a bare
+	// value (Verb.choiceOption): consent is documented, not inferred from
+	// a "ja".
+	Named    bool
 	Optional bool
 	Min, Max int // Int bounds; for Text and Word the maximum length (0: default)
 

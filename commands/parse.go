@@ -265,7 +265,7 @@ func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
 func (v *Verb) choiceOption(a *Args, raw string) *Param {
 	for i := range v.Options {
 		o := &v.Options[i]
-		if o.Kind != Choice || a.Has(o.Name) {
+		if o.Kind != Choice || o.Named || a.Has(o.Name) {
 			continue
 		}
 		if _, ok := o.lookup(raw); ok {

@@ -81,6 +81,9 @@ func TestParseAccepts(t *testing.T) {
 		{"einwilligung K-2026-0042 erteilen jobcenter mündlich", "consent", func(a *Args) bool {
 			return a.Str("form") == "oral" && !a.Has("confirm")
 		}},
+		{"neu AB Geflüchtete einwilligung=ja mündlich", "open", func(a *Args) bool {
+			return a.Str("group") == "refugee" && a.Str("consent") == "yes" && a.Str("form") == "oral"
+		}},
 		{"einwilligung K-2026-0042 widerrufen verarbeitung bestätigen", "consent", func(a *Args) bool { return a.Str("confirm") == "confirm" && !a.Has("form") }},
 	} {
 		a, err := Parse(tc.line)
@@ -114,6 +117,7 @@ func TestParseRefuses(t *testing.T) {
 		{"admin role anna coach", "err.bad_user"},
 		{"admin role @anna king", "err.bad_choice"},
 		{"einschätzung K-2026-0042 Sprache 7", "err.bad_score"},
+		{"neu AB Geflüchtete ja", "err.extra"}, // consent is never read from a bare word
 		{"einschätzung K-2026-0042 Sprache 2 Sprache 3", "err.duplicate_option"},
 		{strings.Repeat("a", MaxInputSize+1), "err.input_too_long"},
 	} {

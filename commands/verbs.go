@@ -83,7 +83,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Options: []Param{
 		groupParam,
 		optional(domainParam),
-		{Name: "consent", Alias: "einwilligung", Kind: Choice, Choices: []string{"yes", "no"}, De: []string{"ja", "nein"}},
+		{Name: "consent", Alias: "einwilligung", Kind: Choice, Choices: []string{"yes", "no"}, De: []string{"ja", "nein"}, Named: true},
 		formParam,
 		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
 	},
