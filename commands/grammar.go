@@ -97,13 +97,14 @@ type Verb struct {
 	// Also are further words accepted for the verb (folded), never shown:
 	// what people type for it besides its name and alias (ziel erledigt).
 	Also []string
-	// Default is the sub-verb meant when the word after the verb is none of
-	// its sub-verbs but the default's first parameter (`/kim ziel
-	// K-2026-0042 Arbeit …` is `ziel neu`); "" for none.
-	Default string
-	Params  []Param
-	Options []Param
-	Subs    []*Verb
+	// Defaults are the sub-verbs meant, the first that fits, when the word
+	// after the verb is none of its sub-verbs but a value of that sub-verb's
+	// first parameter (`/kim ziel K-2026-0042 Arbeit …` is `ziel neu`,
+	// `/kim treffen M-3` is `treffen zeige`).
+	Defaults []string
+	Params   []Param
+	Options  []Param
+	Subs     []*Verb
 	// Roles that may run the verb; nil: those of the parent verb (nil at
 	// the top: everybody, with or without role).
 	Roles []kim.Role

@@ -220,17 +220,22 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 	return v.parseArgs(toks, dialogs, today)
 }
 
-// defaultFor returns v's default sub-verb when toks begin with a value of
-// its first parameter; nil otherwise.
+// defaultFor returns the first of v's default sub-verbs whose first
+// parameter takes the first of toks; nil when none does.
 func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
-	d := v.sub(v.Default)
-	if v.Default == "" || d == nil || len(d.Params) == 0 || len(toks) == 0 || toks[0].quoted {
+	if len(toks) == 0 || toks[0].quoted {
 		return nil
 	}
-	if _, err := convert(d.Params[0], toks[0].text, d, today); err != nil {
-		return nil
+	for _, name := range v.Defaults {
+		d := v.sub(name)
+		if d == nil || len(d.Params) == 0 {
+			continue
+		}
+		if _, err := convert(d.Params[0], toks[0].text, d, today); err == nil {
+			return d
+		}
 	}
-	return d
+	return nil
 }
 
 // trailingOptions turns options typed at the end of the line without their

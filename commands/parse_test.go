@@ -60,6 +60,7 @@ func TestParseAccepts(t *testing.T) {
 		}},
 		{"tagesordnung M-3 Wohnungsmarkt", "agenda add", func(a *Args) bool { return a.Int("meeting") == 3 && a.Str("text") == "Wohnungsmarkt" }},
 		{"treffen 10.12.2026 14:00 Netzwerk", "meeting new", func(a *Args) bool { return a.Str("title") == "Netzwerk" }},
+		{"treffen M-3", "meeting show", func(a *Args) bool { return a.Int("meeting") == 3 }},
 		{"aufgabe M-3 @anna Liste schicken bis 18.12.2026", "action add", func(a *Args) bool {
 			return a.Str("text") == "Liste schicken" && a.Date("due").String() == "2026-12-18"
 		}},

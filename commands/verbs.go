@@ -167,7 +167,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim assess delete K-2026-0042 2", "/kim einschätzung löschen K-2026-0042 2 bestätigen"},
 	}},
 }, {
-	Name: "goal", Alias: "ziel", Default: "add", Roles: coach, Subs: []*Verb{{
+	Name: "goal", Alias: "ziel", Defaults: []string{"add"}, Roles: coach, Subs: []*Verb{{
 		Name: "add", Alias: "neu",
 		Params: []Param{
 			caseParam,
@@ -351,7 +351,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).settings,
 	Examples: []string{"/kim settings", "/kim settings digest=07:30", "/kim einstellungen übersicht=aus sprache=de", "/kim settings lang=en"},
 }, {
-	Name: "meeting", Alias: "treffen", Default: "new", Roles: coordination, Subs: []*Verb{{
+	Name: "meeting", Alias: "treffen", Defaults: []string{"new", "show"}, Roles: coordination, Subs: []*Verb{{
 		Name: "new", Alias: "neu",
 		Params: []Param{
 			{Name: "date", Alias: "datum", Kind: Date},
@@ -373,7 +373,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim meeting show M-3", "/kim treffen zeige m-3"},
 	}},
 }, {
-	Name: "agenda", Alias: "tagesordnung", Default: "add", Roles: coordination, Subs: []*Verb{{
+	Name: "agenda", Alias: "tagesordnung", Defaults: []string{"add"}, Roles: coordination, Subs: []*Verb{{
 		Name: "add", Alias: "neu",
 		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "text", Kind: Text, Max: maxAgendaText}},
 		Run:      (*Runner).agendaAdd,
@@ -395,7 +395,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim agenda delete M-3 2", "/kim tagesordnung löschen M-3 2 bestätigen"},
 	}},
 }, {
-	Name: "action", Alias: "aufgabe", Default: "add", Subs: []*Verb{{
+	Name: "action", Alias: "aufgabe", Defaults: []string{"add"}, Subs: []*Verb{{
 		Name: "add", Alias: "neu", Roles: coordination,
 		Params:  []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "owner", Alias: "verantwortlich", Kind: User}, {Name: "text", Kind: Text, Max: maxActionText}},
 		Options: []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Optional: true}},
