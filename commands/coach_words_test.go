@@ -50,3 +50,42 @@ func TestCoachesOwnWords(t *testing.T) {
 		t.Fatal("a refused line changed the database")
 	}
 }
+
+// A coach names a case by its pseudonym where a reference goes — only one
+// of the cases they may see, only when exactly one has it, in any spelling
+// (ab, Frau Ue.); the lookup is audited for the case found. A pseudonym
+// that names none or several changes nothing and says so; a question before
+// an irreversible step confirms with the reference, never the pseudonym.
+func TestCaseByPseudonym(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB gruppe=eu einwilligung=ja", "K-2026-0001")
+	w.ok("anna", `neu "Frau Ü." gruppe=eu einwilligung=ja`, "K-2026-0002")
+	w.want("teamA", "ben", "neu AB gruppe=eu einwilligung=ja", "ok", "K-2026-0003")
+
+	w.ok("anna", "zeige ab", "#### K-2026-0001 · AB")
+	w.ok("anna", `kontakt "Frau Ue." telefon Anruf wegen Termin`, "Kontakt zu **K-2026-0002** gespeichert")
+	w.ok("ben", "zeige AB", "#### K-2026-0003 · AB") // his own, not anna's
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find' AND case_ref IN ('K-2026-0001', 'K-2026-0002', 'K-2026-0003')`); n != 3 {
+		t.Errorf("%d case.find audit rows, want 3", n)
+	}
+
+	w.ok("anna", "neu ab gruppe=eu einwilligung=ja", "K-2026-0004")
+	before := w.snapshot()
+	w.want("teamA", "anna", "zeige AB", kim.EINVALID, "mehrere Ihrer Fälle: K-2026-0001, K-2026-0004", "Aktenzeichen angeben")
+	w.want("teamA", "anna", "kontakt XY telefon Anruf", kim.ENOTFOUND, "weder ein Aktenzeichen (wie K-2026-0042) noch das Pseudonym eines Ihrer Fälle")
+	w.want("teamA", "ben", `zeige "Frau Ü."`, kim.ENOTFOUND, "is neither a case reference") // anna's case, not ben's
+	w.want("teamA", "kora", "zeige AB", kim.EFORBIDDEN)
+	w.want("teamA", "anna", "zeige 42", kim.EINVALID, "kein Aktenzeichen")
+	w.want("teamA", "anna", "ziel AB Arbeit Praktikum", kim.EINVALID, "gibt es hier nicht") // no guessed sub-verb for a pseudonym
+	if w.snapshot() != before {
+		t.Fatal("a refused pseudonym changed the database")
+	}
+
+	w.ok("anna", "neu Zed gruppe=eu einwilligung=ja", "K-2026-0005")
+	q := w.ok("anna", "loeschen zed", "Löschen von **K-2026-0005**", "`/kim loeschen K-2026-0005 bestaetigen`").Text
+	if strings.Contains(q, "loeschen zed bestaetigen") {
+		t.Errorf("the confirmation names the pseudonym:\n%s", q)
+	}
+	w.ok("anna", "loeschen K-2026-0005 bestaetigen", "K-2026-0005 sind gelöscht")
+	w.want("teamA", "anna", "zeige Zed", kim.ENOTFOUND) // an erased case has no pseudonym
+}

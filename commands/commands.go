@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
 	"github.com/kimbot-nrw/kimbot/render"
@@ -100,6 +102,9 @@ type Runner struct {
 	member kim.Member
 	caller *kim.Caller // resolved in the command's first round trip
 	now    time.Time
+	// pseudonym is what the caller typed for a case, pseudonymRef the case
+	// it named (findCases); "" when a reference was typed.
+	pseudonym, pseudonymRef string
 }
 
 // Actor returns the caller as the store's actor.
@@ -131,12 +136,14 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 		return s.fail(r, err)
 	}
 	verb = a.Verb.Path()
-	fold := folded[verb] && !a.Bare // commands/caller.go
+	fold := folded[verb] && !a.Bare && !a.hasCaseQuery() // commands/caller.go
 	if fold {
 		r.foldCheck(a.Verb)
 	} else if err := r.resolve(); err != nil {
 		return s.fail(r, err)
 	} else if err := r.allowed(a.Verb); err != nil {
+		return s.fail(r, err)
+	} else if err := r.findCases(a); err != nil {
 		return s.fail(r, err)
 	}
 	var rep Reply
@@ -270,5 +277,62 @@ func (s *Service) describe(r *Runner, err error) (text, code string) {
 // confirmLine is the command line that confirms the caller's irreversible
 // step: what they typed, followed by the confirming word of their language.
 func (r *Runner) confirmLine() string {
-	return "/kim " + strings.Join(strings.Fields(r.req.Text), " ") + " " + r.T("confirm.word", nil)
+	line := strings.Join(strings.Fields(r.req.Text), " ")
+	if r.pseudonym != "" {
+		line = r.lineWithRef()
+	}
+	return "/kim " + line + " " + r.T("confirm.word", nil)
+}
+
+// hasCaseQuery reports whether a pseudonym stands where a case goes.
+func (a *Args) hasCaseQuery() bool {
+	for _, v := range a.values {
+		if _, ok := v.(caseQuery); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// findCases replaces a pseudonym typed for a case by the reference of the
+// one case of the caller's it names (store.FindCase): /kim zeige AB. The
+// caller is resolved and allowed the verb by then.
+func (r *Runner) findCases(a *Args) error {
+	for name, v := range a.values {
+		q, ok := v.(caseQuery)
+		if !ok {
+			continue
+		}
+		ref, err := r.svc.Store.FindCase(r.ctx, r.Actor(), string(q))
+		if err != nil {
+			return err
+		}
+		a.values[name], r.pseudonym, r.pseudonymRef = ref, string(q), ref
+	}
+	return nil
+}
+
+// lineWithRef is the typed line with the case reference in place of the
+// pseudonym that named it, so that a confirmation names exactly the case
+// the question was about.
+func (r *Runner) lineWithRef() string {
+	toks, err := tokenize(norm.NFC.String(r.req.Text))
+	if err != nil {
+		return strings.Join(strings.Fields(r.req.Text), " ")
+	}
+	parts := make([]string, len(toks))
+	done := false
+	for i, t := range toks {
+		switch {
+		case !done && strings.TrimSpace(t.text) == r.pseudonym:
+			parts[i], done = r.pseudonymRef, true
+		case t.quoted && !strings.Contains(t.text, `"`):
+			parts[i] = `"` + t.text + `"`
+		case t.quoted:
+			parts[i] = "„" + t.text + "“"
+		default:
+			parts[i] = t.text
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -102,6 +102,14 @@ func (a *Args) Scores() map[kim.LifeField]int {
 // word is an Or word given instead of a value.
 type word string
 
+// caseQuery is a pseudonym typed where a case reference goes; the runner
+// replaces it with the reference of the one case it names (Runner.findCases)
+// before the verb runs. Args.Str never returns it.
+type caseQuery string
+
+// MaxPseudonym is the longest pseudonym /kim neu takes.
+const MaxPseudonym = 40
+
 // TimeOfDay is a Clock value.
 type TimeOfDay struct{ H, M int }
 
@@ -230,6 +238,9 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 		d := v.sub(name)
 		if d == nil || len(d.Params) == 0 {
 			continue
+		}
+		if _, ok := normalCaseRef(toks[0].text); d.Params[0].Kind == CaseRef && !ok {
+			continue // only a reference stands for the sub-verb, never a pseudonym
 		}
 		if _, err := convert(d.Params[0], toks[0].text, d, today); err == nil {
 			return d
@@ -478,6 +489,7 @@ func (a *Args) addScore(field, val string, v *Verb) error {
 }
 
 var (
+	refLikeRE = regexp.MustCompile(`^(?i)(K-?)?\d`) // a reference, if mistyped, or its number
 	scoreRE   = regexp.MustCompile(`^\d$`)
 	caseRefRE = regexp.MustCompile(`^(?i)K-?(\d{4})-(\d{1,6})$`) // K-2026-0042 … K-2026-10000 and on; see normalCaseRef
 	meetingRE = regexp.MustCompile(`^(?i)M-(\d{1,6})$`)
@@ -522,11 +534,18 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		}
 		return raw, nil
 	case CaseRef:
-		ref, ok := normalCaseRef(raw)
-		if !ok {
+		if ref, ok := normalCaseRef(raw); ok {
+			return ref, nil
+		}
+		// Not a reference: the pseudonym of one of the caller's cases,
+		// found by the runner (caseQuery), unless it is a reference mistyped.
+		if refLikeRE.MatchString(raw) || utf8.RuneCountInString(raw) > MaxPseudonym || strings.TrimSpace(raw) == "" {
 			return nil, bad("err.bad_case_ref", nil)
 		}
-		return ref, nil
+		if c, ok := kim.ControlChar(raw, false); ok {
+			return nil, bad("err.control_char", map[string]any{"Char": kim.CharName(c)})
+		}
+		return caseQuery(strings.TrimSpace(raw)), nil
 	case Choice:
 		if known {
 			return w, nil

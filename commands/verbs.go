@@ -79,7 +79,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim help", "/kim hilfe open", "/kim help goal"},
 }, {
 	Name: "open", Alias: "neu", Roles: coach,
-	Params: []Param{{Name: "pseudonym", Kind: Word, Max: 40}},
+	Params: []Param{{Name: "pseudonym", Kind: Word, Max: MaxPseudonym}},
 	Options: []Param{
 		groupParam,
 		optional(domainParam),

@@ -85,8 +85,8 @@ func TestGermanInput(t *testing.T) {
 	english.kimOK(t, "domain "+eref+" SGB9", "choose: AsylbLG, SGB2, SGB3, SGB8, SGB12, none")
 }
 
-// TestCoachesShorthand: through Mattermost, a coach types as coaches write: the case number
-// without its zeros, "gestern" for the date and an option without "=" at the end, the partner
+// TestCoachesShorthand: through Mattermost, a coach types as coaches write: the case by its
+// pseudonym or its number without its zeros, "gestern" for the date and an option without "=" at the end, the partner
 // by its German name, the consent form without "form=", a goal without "neu". Each is stored
 // as meant, and the card shows it.
 func TestCoachesShorthand(t *testing.T) {
@@ -107,6 +107,7 @@ func TestCoachesShorthand(t *testing.T) {
 	coach.kimOK(t, "einwilligung "+short+" erteilen Ausländerbehörde mündlich", "Ausländerbehörde (mündlich")
 	coach.kimOK(t, "verweis "+short+" Ausländerbehörde Aufenthaltstitel verlängern", "an Ausländerbehörde gespeichert")
 	coach.kimOK(t, "ziel "+short+" Wohnung eigene Wohnung finden bis "+remDay().German(), "(Wohnen): eigene Wohnung finden – bis "+remDay().German())
+	coach.kimOK(t, "zeige ab", "#### "+ref+" · AB") // the case by its pseudonym
 	coach.kimOK(t, "zeige "+short, "| "+yesterday+" | Telefon | 15 | Termin abgesprochen |", "| 1 | Ausländerbehörde |",
 		"| 1 | Wohnen | eigene Wohnung finden | "+remDay().German()+" | offen |")
 }

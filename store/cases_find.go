@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
+
+// FindCase returns the reference of the one case visible to the actor
+// (caseAccess: their own, and those they hold as deputy) whose pseudonym is
+// name, compared folded ("ab" finds AB, "Frau Ue." finds Frau Ü.), open or
+// closed; erased cases have none. No such case is ENOTFOUND, several are
+// EINVALID naming their references: a pseudonym is taken for a case only
+// when it names exactly one, so nothing is done to a case by a guess. The
+// case found is audited (case.find); a lookup that finds none or several
+// writes nothing.
+func (s *Store) FindCase(ctx context.Context, a kim.Actor, name string) (string, error) {
+	type found struct {
+		id  int64
+		ref string
+	}
+	var hits []found
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.ref, c.pseudonym_enc FROM cases c
+		WHERE `+caseAccess+` AND c.pseudonym_enc IS NOT NULL ORDER BY c.ref`, accessArgs(a, nil))
+	if err != nil {
+		return "", wrap("unable to find case", err)
+	}
+	w := kim.Fold(name)
+	var f found
+	var enc []byte
+	if _, err := pgx.ForEachRow(rows, []any{&f.id, &f.ref, &enc}, func() error {
+		if kim.Fold(s.open(enc, CasePseudonym)) == w {
+			hits = append(hits, f)
+		}
+		return nil
+	}); err != nil {
+		return "", wrap("unable to find case", err)
+	}
+	switch len(hits) {
+	case 0:
+		return "", kim.Errorf(kim.ENOTFOUND, "case.no_pseudonym", map[string]any{"Name": clipKey(name)})
+	case 1:
+	default:
+		refs := make([]string, len(hits))
+		for i, h := range hits {
+			refs[i] = h.ref
+		}
+		return "", kim.Errorf(kim.EINVALID, "case.pseudonym_ambiguous", map[string]any{"Name": clipKey(name), "Refs": joinRefs(refs)})
+	}
+	if !s.dry {
+		if _, err := s.pool.Exec(ctx, auditInsert, auditArgs(a, "case.find", hits[0].id, hits[0].ref)...); err != nil {
+			return "", fmt.Errorf("store: unable to write audit log: %w", err)
+		}
+	}
+	return hits[0].ref, nil
+}
+
+// joinRefs lists references for an answer, at most ten.
+func joinRefs(refs []string) string {
+	if len(refs) > 10 {
+		refs = append(refs[:10:10], "…")
+	}
+	return strings.Join(refs, ", ")
+}
