@@ -341,3 +341,39 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		t.Fatalf("second migrate applied %v, %v", applied, err)
 	}
 }
+
+// TestContactUpdatesTheCaseOnce: logging a contact writes the case row once
+// (its number, next date and phase in one statement), not once for the
+// number and once more for the date. A trigger of the test counts the
+// updates of the row.
+func TestContactUpdatesTheCaseOnce(t *testing.T) {
+	s, anna := setup(t)
+	ctx := context.Background()
+	c, err := s.OpenCase(ctx, anna, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range []string{
+		`CREATE TABLE case_updates (case_id bigint)`,
+		`CREATE FUNCTION count_case_update() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN INSERT INTO case_updates VALUES (NEW.id); RETURN NEW; END $$`,
+		`CREATE TRIGGER count_case_update AFTER UPDATE ON cases FOR EACH ROW EXECUTE FUNCTION count_case_update()`,
+	} {
+		if _, err := s.Pool().Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 2 {
+		if _, err := s.AddContact(ctx, anna, c.Ref, kim.Contact{Kind: "phone", Minutes: -1, On: anna.Today, Note: "Anruf"}); err != nil {
+			t.Fatal(err)
+		}
+		var updates, n int
+		if err := s.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM case_updates WHERE case_id = $1), (SELECT max(n) FROM contacts WHERE case_id = $1)`,
+			c.ID).Scan(&updates, &n); err != nil {
+			t.Fatal(err)
+		}
+		if updates != i+1 || n != i+1 {
+			t.Errorf("after contact %d: %d updates of the case row, contact number %d", i+1, updates, n)
+		}
+	}
+}
