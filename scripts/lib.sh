@@ -86,6 +86,22 @@ pg_start() {
 		start >/dev/null
 }
 
+# pg_start_any DATADIR starts Postgres as pg_start does on a free port, trying up to five ports
+# (another process may take one between the check and the start), and prints the port.
+pg_start_any() {
+	local data=$1 port attempt
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port)
+		if pg_start "$data" "$port"; then
+			echo "$port"
+			return 0
+		fi
+		log "Postgres did not start on port $port (attempt $attempt)"
+		tail -n 5 "$data/server.log" >&2 || true
+	done
+	return 1
+}
+
 # pg_stop DATADIR stops the cluster in DATADIR (fast mode), ignoring a cluster that is not running.
 pg_stop() {
 	local bin
@@ -111,6 +127,22 @@ redis_start() {
 	for i in $(seq 1 100); do
 		port_in_use "$port" && [ -s "$dir/redis.pid" ] && return 0
 		sleep 0.1
+	done
+	return 1
+}
+
+# redis_start_any DIR [ARGS…] starts Redis as redis_start does on a free port, trying up to five
+# ports, and prints the port.
+redis_start_any() {
+	local dir=$1 port attempt
+	shift
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port)
+		if redis_start "$dir" "$port" "$@"; then
+			echo "$port"
+			return 0
+		fi
+		log "Redis did not start on port $port (attempt $attempt)"
 	done
 	return 1
 }

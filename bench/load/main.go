@@ -62,6 +62,9 @@ func main() {
 	if *db == "" || *redisURL == "" {
 		log.Fatal("load: -db and -redis (or KIMBOT_TEST_DATABASE_URL and KIMBOT_TEST_REDIS_URL) are required")
 	}
+	if *coaches < 1 || *cases < *coaches {
+		log.Fatalf("load: %d cases over %d coaches: every coach needs a case (use fewer -coaches or more -cases)", *cases, *coaches)
+	}
 	var steps []int
 	for _, r := range strings.Split(*rates, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(r))
