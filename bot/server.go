@@ -44,11 +44,11 @@ var (
 			"caller (profile), rate_limit (counted locally; Redis for the first command of a user and minute), execute (the command with its database round trip), answer (the reply written).",
 		Buckets: prometheus.ExponentialBuckets(0.0001, 2.5, 12), // 0.1 ms … 2.4 s
 	}, []string{"phase"})
-	phaseRequest   = commandPhaseSeconds.WithLabelValues("request")
-	phaseCaller    = commandPhaseSeconds.WithLabelValues("caller")
-	phaseRateLimit = commandPhaseSeconds.WithLabelValues("rate_limit")
-	phaseExecute   = commandPhaseSeconds.WithLabelValues("execute")
-	phaseAnswer    = commandPhaseSeconds.WithLabelValues("answer")
+	phaseRequest   = commandPhaseSeconds.WithLabelValues(CommandPhases[0])
+	phaseCaller    = commandPhaseSeconds.WithLabelValues(CommandPhases[1])
+	phaseRateLimit = commandPhaseSeconds.WithLabelValues(CommandPhases[2])
+	phaseExecute   = commandPhaseSeconds.WithLabelValues(CommandPhases[3])
+	phaseAnswer    = commandPhaseSeconds.WithLabelValues(CommandPhases[4])
 	refusedTotal   = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "kimbot_refused_requests_total", Help: "Requests refused before reaching a handler, by endpoint and reason.",
 	}, []string{"endpoint", "reason"})
@@ -56,6 +56,10 @@ var (
 		Name: "kimbot_redis_up", Help: "1 when the last /readyz check reached Redis, 0 when it did not (kimbot runs degraded).",
 	})
 )
+
+// CommandPhases are the phases of kimbot_command_phase_seconds in the order
+// a slash command passes them.
+var CommandPhases = []string{"request", "caller", "rate_limit", "execute", "answer"}
 
 // Server is kimbot's HTTP endpoint.
 type Server struct {

@@ -243,7 +243,7 @@ func TestCommandPhasesTimed(t *testing.T) {
 	svc := &commands.Service{Store: st, Clock: time.Now, Log: quiet}
 	r := testenv.Redis(t)
 	s := &Server{Store: st, Redis: r, RateLimit: rateLimit(t, r), Commands: svc, Log: quiet, Profiles: NewProfiles(mm, nil, quiet)}
-	phases := []string{"request", "caller", "rate_limit", "execute", "answer"}
+	phases := CommandPhases
 	read := func() map[string][2]float64 { // phase → count, sum
 		out := map[string][2]float64{}
 		families, err := prometheus.DefaultGatherer.Gather()

@@ -30,6 +30,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/kimbot-nrw/kimbot/bench/internal/profile"
+	"github.com/kimbot-nrw/kimbot/bot"
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/messages"
 	"github.com/kimbot-nrw/kimbot/store"
@@ -258,7 +259,7 @@ func benchmark() error {
 		fmt.Printf("inside kimbot (kimbot_command_duration_seconds): %.2f ms a command on average\n",
 			1000*(after.sum-before.sum)/per)
 		fmt.Print("phases (kimbot_command_phase_seconds), ms a command:")
-		for _, p := range []string{"request", "caller", "rate_limit", "execute", "answer"} {
+		for _, p := range bot.CommandPhases {
 			fmt.Printf(" %s %.2f", p, 1000*(after.phases[p]-before.phases[p])/per)
 		}
 		fmt.Println()
