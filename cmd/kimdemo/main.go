@@ -391,8 +391,8 @@ func printSummary(w io.Writer, mmURL string, webapp bool, st *state, kimbotURL, 
 	fmt.Fprintf(w, `
  Try at the prompt below (you are %s; "help" lists everything):
    /kim neu                    opens kimbot's form for a new case; the prompt asks for each field
-   /kim kontakt AB Telefon Termin vereinbart datum gestern
-                               a contact for the tour case, named by its pseudonym, dated yesterday
+   /kim kontakt AB Telefon Termin vereinbart minuten 15
+                               a contact of 15 minutes for the tour case, named by its pseudonym
    remind %s     one reminder pass as if it were then: the digest kimbot sends
                                the coach (first assessment of the tour case due), with buttons
    press <n>                   presses button n of the messages shown last
