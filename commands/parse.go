@@ -291,6 +291,24 @@ func (v *Verb) choiceOption(a *Args, raw string) *Param {
 	return nil
 }
 
+// takeOptionWords reads the words at the front of positional that are
+// values of a choice option not given yet (choiceOption) as that option,
+// until one that keep claims for the parameter at hand, and returns the
+// rest; options gets the words as typed.
+func (v *Verb) takeOptionWords(a *Args, positional []token, keep func(string) bool, options *[]string, today kim.Date) []token {
+	for len(positional) > 0 && !positional[0].quoted && !keep(positional[0].text) {
+		o := v.choiceOption(a, positional[0].text)
+		if o == nil {
+			break
+		}
+		x, _ := convert(*o, positional[0].text, v, today)
+		a.values[o.Name] = x
+		*options = append(*options, positional[0].text)
+		positional = positional[1:]
+	}
+	return positional
+}
+
 // parseArgs reads the parameters and options of v.
 func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, error) {
 	a := &Args{Verb: v, values: map[string]any{}}
@@ -368,25 +386,13 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			}
 			continue
 		}
+		if p.Kind == Choice && p.Optional { // einwilligung … jobcenter mündlich [bestaetigen]
+			positional = v.takeOptionWords(a, positional, func(w string) bool { _, ok := p.lookup(w); return ok }, &options, today)
+			if len(positional) == 0 {
+				continue
+			}
+		}
 		raw := positional[0].text
-		for p.Kind == Choice && p.Optional && len(positional) > 0 && !positional[0].quoted {
-			if _, ok := p.lookup(raw); ok {
-				break
-			}
-			o := v.choiceOption(a, raw)
-			if o == nil {
-				break
-			}
-			x, _ := convert(*o, raw, v, today)
-			a.values[o.Name] = x
-			options = append(options, raw)
-			if positional = positional[1:]; len(positional) > 0 {
-				raw = positional[0].text
-			}
-		}
-		if len(positional) == 0 {
-			continue
-		}
 		if p.Kind == Text {
 			words := make([]string, len(positional))
 			for i, t := range positional {
@@ -419,16 +425,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			return a, nil
 		}
 	}
-	for len(positional) > 0 && !positional[0].quoted {
-		o := v.choiceOption(a, positional[0].text)
-		if o == nil {
-			break
-		}
-		x, _ := convert(*o, positional[0].text, v, today)
-		a.values[o.Name] = x
-		options = append(options, positional[0].text)
-		positional = positional[1:]
-	}
+	positional = v.takeOptionWords(a, positional, func(string) bool { return false }, &options, today)
 	if len(positional) > 0 {
 		return nil, usageErr("err.extra", v, map[string]any{"Token": render.Clip(positional[0].text, 30)})
 	}
