@@ -34,6 +34,9 @@ func TestCoachesOwnWords(t *testing.T) {
 			t.Errorf("card lacks %q:\n%s", want, card)
 		}
 	}
+	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
+	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
+	w.ok("anna", "abwesend 21.12. 2.1. vertretung=@ben", "21.12.2026", "02.01.2027")
 	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 1 {
 		t.Errorf("referrals to auslaenderbehoerde: %d", n)
 	}

@@ -65,6 +65,10 @@ type Param struct {
 	// nothing may follow it (`/kim away off`), and the parameters after it
 	// are not required.
 	Alone bool
+	// Ahead: a date typed without its year (5.1.) is the next such day from
+	// today on (a due date, an absence, a meeting); without Ahead it is the
+	// latest up to today (a contact, an intake, a consent).
+	Ahead bool
 	// Named: an option only ever taken as name=value, never from a bare
 	// value (Verb.choiceOption): consent is documented, not inferred from
 	// a "ja".

@@ -551,7 +551,7 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 			return strings.Join(p.shown(lang), ", ")
 		})})
 	case Date:
-		d, ok := parseDateFrom(raw, today)
+		d, ok := parseDateFrom(raw, today, p.Ahead)
 		if !ok {
 			return nil, bad("err.bad_date", nil)
 		}
@@ -652,14 +652,33 @@ var relativeDays = map[string]int{
 	"yesterday": -1, "today": 0, "tomorrow": 1,
 }
 
-// parseDateFrom is ParseDate, and also reads the words of relativeDays
-// against today (gestern, heute, morgen).
-func parseDateFrom(s string, today kim.Date) (kim.Date, bool) {
-	if n, ok := relativeDays[kim.Fold(s)]; ok && !today.IsZero() {
+// parseDateFrom is ParseDate, and also reads against today the words of
+// relativeDays (gestern, heute, morgen) and a day and month without the
+// year (30.6. or 30.6): the next such day from today on when ahead, else
+// the latest up to today. A day the year does not have (29.2.) is refused.
+func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
+	if today.IsZero() {
+		return ParseDate(s)
+	}
+	if n, ok := relativeDays[kim.Fold(s)]; ok {
 		return today.AddDays(n), true
+	}
+	if m := dayMonthRE.FindStringSubmatch(s); m != nil {
+		d, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		y := today.Y
+		if c := (kim.Date{Y: y, M: mo, D: d}); ahead && c.Before(today) {
+			y++
+		} else if !ahead && c.After(today) {
+			y--
+		}
+		return ParseDate(fmt.Sprintf("%d.%d.%d", d, mo, y))
 	}
 	return ParseDate(s)
 }
+
+// dayMonthRE is a date without its year: 30.6. or 30.6.
+var dayMonthRE = regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})\.?$`)
 
 // fieldList lists the life fields for an error, in the reader's language.
 func fieldList() local {

@@ -75,7 +75,8 @@ func TestParseAccepts(t *testing.T) {
 			return a.Str("note") == "Termin verschoben" && a.Int("minutes") == 20 && *a.Date("date") == today().AddDays(-1)
 		}},
 		{"kontakt K-2026-0042 telefon seit 2 Wochen krank", "contact", func(a *Args) bool { return a.Str("note") == "seit 2 Wochen krank" }},
-		{"kontakt K-2026-0042 telefon Termin datum 12.12.", "contact", func(a *Args) bool { return a.Str("note") == "Termin datum 12.12." && !a.Has("date") }},
+		{"kontakt K-2026-0042 telefon Termin datum 12.12.", "contact", func(a *Args) bool { return a.Str("note") == "Termin" && a.Has("date") }},
+		{"kontakt K-2026-0042 telefon Termin datum 12.12.x", "contact", func(a *Args) bool { return a.Str("note") == "Termin datum 12.12.x" && !a.Has("date") }},
 		{"kontakt K-2026-0042 telefon Termin minuten 20 Uhr", "contact", func(a *Args) bool { return a.Str("note") == "Termin minuten 20 Uhr" }},
 		{`ziel neu K-2026-0042 Arbeit "Praktikum bis 31.3.27"`, "goal add", func(a *Args) bool { return a.Str("text") == "Praktikum bis 31.3.27" && !a.Has("due") }},
 		// a value of a choice option where no positional parameter takes it
@@ -176,6 +177,15 @@ func TestConvertKinds(t *testing.T) {
 		{Param{Kind: Date}, "uebermorgen", kim.Date{Y: 2027, M: 1, D: 2}, true},
 		{Param{Kind: Date}, "tomorrow", kim.Date{Y: 2027, M: 1, D: 1}, true},
 		{Param{Kind: Date}, "nächste woche", nil, false},
+		// a day and month without the year: the latest up to today, or ahead the next from today on
+		{Param{Kind: Date}, "30.6.", kim.Date{Y: 2026, M: 6, D: 30}, true},
+		{Param{Kind: Date}, "31.12", kim.Date{Y: 2026, M: 12, D: 31}, true},
+		{Param{Kind: Date}, "1.1.", kim.Date{Y: 2026, M: 1, D: 1}, true},
+		{Param{Kind: Date, Ahead: true}, "5.1.", kim.Date{Y: 2027, M: 1, D: 5}, true},
+		{Param{Kind: Date, Ahead: true}, "31.12.", kim.Date{Y: 2026, M: 12, D: 31}, true},
+		{Param{Kind: Date, Ahead: true}, "29.2.", nil, false},
+		{Param{Kind: Date}, "32.1.", nil, false},
+		{Param{Kind: Date}, "1.13.", nil, false},
 		// case references as people shorten them
 		{Param{Kind: CaseRef}, "K-2026-0042", "K-2026-0042", true},
 		{Param{Kind: CaseRef}, "k-2026-42", "K-2026-0042", true},

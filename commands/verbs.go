@@ -174,7 +174,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			fieldParam,
 			{Name: "text", Kind: Text},
 		},
-		Options:  []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Optional: true}},
+		Options:  []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}},
 		Run:      (*Runner).goalAdd,
 		Examples: []string{"/kim goal add K-2026-0042 language \"B1-Kurs abschließen\" due=30.06.2027", "/kim ziel neu K-2026-0042 Arbeit Praktikum finden fällig=31.03.2027"},
 	}, {
@@ -274,7 +274,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Params: []Param{
 		caseParam,
 		{Name: "which", Alias: "termin", Kind: Choice, Choices: []string{"monitoring", "reassessment"}, De: []string{"monitoring", "einschaetzung"}, Aliases: dueAliases},
-		{Name: "date", Alias: "datum", Kind: Date},
+		{Name: "date", Alias: "datum", Kind: Date, Ahead: true},
 	},
 	Run:      (*Runner).due,
 	Examples: []string{"/kim due K-2026-0042 monitoring 2026-12-01", "/kim termin K-2026-0042 einschaetzung 15.01.2027"},
@@ -333,8 +333,8 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 }, {
 	Name: "away", Alias: "abwesend", Roles: coach,
 	Params: []Param{
-		{Name: "from", Alias: "von", Kind: Date, Or: []string{"off"}, Aliases: offAliases, Alone: true},
-		{Name: "to", Alias: "bis", Kind: Date},
+		{Name: "from", Alias: "von", Kind: Date, Ahead: true, Or: []string{"off"}, Aliases: offAliases, Alone: true},
+		{Name: "to", Alias: "bis", Kind: Date, Ahead: true},
 	},
 	Options: []Param{{Name: "deputy", Alias: "vertretung", Kind: User}},
 	Run:     (*Runner).away,
@@ -354,7 +354,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "meeting", Alias: "treffen", Defaults: []string{"new", "show"}, Roles: coordination, Subs: []*Verb{{
 		Name: "new", Alias: "neu",
 		Params: []Param{
-			{Name: "date", Alias: "datum", Kind: Date},
+			{Name: "date", Alias: "datum", Kind: Date, Ahead: true},
 			{Name: "time", Alias: "uhrzeit", Kind: Clock},
 			{Name: "title", Alias: "titel", Kind: Text, Max: maxMeetingTitle},
 		},
@@ -398,7 +398,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "action", Alias: "aufgabe", Defaults: []string{"add"}, Subs: []*Verb{{
 		Name: "add", Alias: "neu", Roles: coordination,
 		Params:  []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "owner", Alias: "verantwortlich", Kind: User}, {Name: "text", Kind: Text, Max: maxActionText}},
-		Options: []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Optional: true}},
+		Options: []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}},
 		Run:     (*Runner).actionAdd,
 		Examples: []string{"/kim action add M-3 @lena \"Termin mit der Ausländerbehörde vereinbaren\" due=2026-12-18",
 			"/kim aufgabe neu M-3 @jonas Wohnungsmarkt-Daten besorgen fällig=18.12.2026"},
@@ -412,7 +412,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	}, {
 		Name: "edit", Alias: "aendern", Also: editAlso, Roles: coordination,
 		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}, {Name: "text", Kind: Text, Max: maxActionText, Optional: true}},
-		Options:  []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Optional: true}},
+		Options:  []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}},
 		Run:      (*Runner).actionEdit,
 		Examples: []string{"/kim action edit A-7 due=2027-01-15", "/kim aufgabe ändern A-7 \"Termin mit der Ausländerbehörde und dem Jobcenter\""},
 	}, {
