@@ -8,6 +8,7 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
@@ -40,9 +41,17 @@ func (r *Runner) contact(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("contact.saved", map[string]any{"Ref": c.Ref, "Kind": r.Name("kind", k.Kind), "Date": k.On,
-		"Minutes": max(k.Minutes, 0)}) + "\n" + r.caseLine(c)}, nil
+	text := r.T("contact.saved", map[string]any{"Ref": c.Ref, "Kind": r.Name("kind", k.Kind), "Date": k.On, "Minutes": max(k.Minutes, 0)})
+	if m := noteMinutesRE.FindStringSubmatch(k.Note); m != nil && k.Minutes < 0 {
+		// "20min Termin …": the duration is only in the note; say how it counts.
+		text += "\n" + r.T("contact.minutes_in_note", map[string]any{"Ref": c.Ref, "N": m[1]})
+	}
+	return Reply{Text: text + "\n" + r.caseLine(c)}, nil
 }
+
+// noteMinutesRE is a duration at the start of a contact's note (20min,
+// 45 Minuten, 30 min.), which a coach may have meant as its minutes.
+var noteMinutesRE = regexp.MustCompile(`(?i)^\s*(\d{1,3})\s?(?:min\.?|minuten|minutes)(?:$|[\s,.;:])`)
 
 // assess records an assessment; a re-assessment shows the change per field.
 func (r *Runner) assess(a *Args) (Reply, error) {

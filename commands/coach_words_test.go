@@ -34,6 +34,13 @@ func TestCoachesOwnWords(t *testing.T) {
 			t.Errorf("card lacks %q:\n%s", want, card)
 		}
 	}
+	// A duration at the start of the note is only text; the answer says how it counts.
+	if rep := w.ok("anna", "kontakt K-2026-1 telefon 20min Rückruf wegen Termin", "Die Dauer steht nur in der Notiz", "`minuten=20`"); strings.Contains(rep.Text, "20 Minuten") {
+		t.Errorf("minutes counted from the note:\n%s", rep.Text)
+	}
+	if rep := w.ok("anna", "kontakt K-2026-1 telefon 20min Rückruf minuten 20", "20 Minuten"); strings.Contains(rep.Text, "nur in der Notiz") {
+		t.Errorf("the hint although the minutes were given:\n%s", rep.Text)
+	}
 	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
 	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
 	w.ok("anna", "abwesend 21.12. 2.1. vertretung=@ben", "21.12.2026", "02.01.2027")
