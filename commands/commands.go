@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -268,10 +270,24 @@ func (s *Service) describe(r *Runner, err error) (text, code string) {
 	err = s.explain(err)
 	var e *kim.Error
 	if errors.As(err, &e) && e.Code != kim.EINTERNAL {
-		return messages.T(lang, e.Key, e.Args), e.Code
+		return sentence(messages.T(lang, e.Key, e.Args)), e.Code
 	}
 	s.Log.Error("commands: internal error", "err", err)
 	return messages.T(lang, "err.internal", nil), kim.EINTERNAL
+}
+
+// sentence returns text with its first letter in upper case, as a sentence
+// begins: a refusal that starts with the parameter's name ("art: „fax“
+// geht nicht") reads "Art: …". A first word that is not a word alone
+// (language=7, form=) stays as typed, and kimbot keeps its lower-case name.
+func sentence(text string) string {
+	first, _, _ := strings.Cut(text, " ")
+	first = strings.TrimSuffix(first, ":")
+	r, n := utf8.DecodeRuneInString(text)
+	if !unicode.IsLower(r) || first == "kimbot" || strings.ContainsFunc(first, func(c rune) bool { return !unicode.IsLetter(c) }) {
+		return text
+	}
+	return string(unicode.ToUpper(r)) + text[n:]
 }
 
 // confirmLine is the command line that confirms the caller's irreversible

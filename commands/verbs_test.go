@@ -56,17 +56,17 @@ func TestVerbTable(t *testing.T) {
 		{"ben", "help", "ok", []string{"`/kim open <pseudonym> group=<refugee|eu|third-country|other>", "` · `/kim open` (neu)",
 			"`/kim away <from> <to> deputy=<deputy>` · `/kim away off` · `/kim away` (abwesend)"}, nil},
 		// A German reader is offered the German words, an English one the English.
-		{"anna", "cases maybe", kim.EINVALID, []string{"filter: „maybe“ geht nicht; möglich: offen, abgeschlossen, faellig, alle. Richtig: `/kim faelle [<offen|abgeschlossen|faellig|alle>]`"}, []string{"closed"}},
+		{"anna", "cases maybe", kim.EINVALID, []string{"Filter: „maybe“ geht nicht; möglich: offen, abgeschlossen, faellig, alle. Richtig: `/kim faelle [<offen|abgeschlossen|faellig|alle>]`"}, []string{"closed"}},
 		{"ben", "cases maybe", kim.EINVALID, []string{"choose: open, closed, due, all. Correct form: `/kim cases [<open|closed|due|all>]`"}, []string{"offen", "faellig"}},
 		{"anna", "help cases", "ok", []string{"`/kim faelle [<offen|abgeschlossen|faellig|alle>]`"}, []string{"closed"}},
 		{"anna", "faelle alle", "ok", []string{k}, nil},
 		// A date or the word off.
 		{"anna", "away aus", "ok", []string{"keine Abwesenheit eingetragen"}, nil},
 		{"ben", "away off deputy=@anna", kim.EINVALID, []string{"Too much given: “deputy=@anna”", "`/kim away off`"}, nil},
-		{"ben", "away 2026-12-10 off", kim.EINVALID, []string{"to: “off” is not a valid date"}, nil},
+		{"ben", "away 2026-12-10 off", kim.EINVALID, []string{"To: “off” is not a valid date"}, nil},
 		{"ben", "settings digest=off", "ok", []string{"Daily digest off"}, nil},
 		{"ben", "settings digest=7:05", "ok", []string{"Daily digest 07:05"}, nil},
-		{"ben", "settings digest=soon", kim.EINVALID, []string{"digest: “soon” is not a time", "[digest=<HH:MM>|off]"}, nil},
+		{"ben", "settings digest=soon", kim.EINVALID, []string{"Digest: “soon” is not a time", "[digest=<HH:MM>|off]"}, nil},
 		{"anna", "einwilligung " + k + " erteilen Verarbeitung", kim.ECONFLICT, []string{"Verarbeitung ist für K-2026-0001 schon erfasst"}, nil},
 		// The administration's line names all of it, the transition templates too.
 		{"root", "hilfe", "ok", []string{"Verwaltung: Rollen, Übergaben, Vorgaben des Teams, Partner, Themen, Übergangsvorlagen zum Rechtskreiswechsel, Protokoll"}, nil},

@@ -59,10 +59,10 @@ func TestGermanInput(t *testing.T) {
 	}
 	// Refusals list the German values and name the field in German.
 	for _, tc := range []struct{ line, want string }{
-		{"kontakt " + ref + " fax Hallo", "art: „fax“ geht nicht; möglich: persönlich, Telefon, Video, Nachricht, Hausbesuch. Richtig: `/kim kontakt <fall>"},
+		{"kontakt " + ref + " fax Hallo", "Art: „fax“ geht nicht; möglich: persönlich, Telefon, Video, Nachricht, Hausbesuch. Richtig: `/kim kontakt <fall>"},
 		{"rechtskreis " + ref + " SGB 9", "möglich: AsylbLG, SGB II, SGB III, SGB VIII, SGB XII, keiner"},
 		{"rechtskreis " + ref + " SGB II", "schon im Rechtskreis SGB II"},
-		{"neu AB gruppe=Marsianer einwilligung=ja", "gruppe: „Marsianer“ geht nicht; möglich: Geflüchtete, Unionsbürger, Drittstaatsangehörige, Sonstige"},
+		{"neu AB gruppe=Marsianer einwilligung=ja", "Gruppe: „Marsianer“ geht nicht; möglich: Geflüchtete, Unionsbürger, Drittstaatsangehörige, Sonstige"},
 		{"einschaetzung " + ref + " Laune=2", "Felder: Aufenthalt, Sprache, Arbeit, Bildung, Gesundheit, Wohnen, Familie, Finanzen, Teilhabe"},
 		{"kontakt " + ref + " Telefon", "Es fehlt: notiz"},
 		{"bericht nach=farbe", "möglich: organisation, gruppe, rechtskreis, handlungsfeld, partner"},
@@ -80,7 +80,7 @@ func TestGermanInput(t *testing.T) {
 	english.kimOK(t, "contact "+eref+" Hausbesuch visited", "home visit")
 	english.kimOK(t, "domain "+eref+" keiner", "SGB II → none")
 	english.kimOK(t, "show "+eref, "Legal domain: none", "processing (oral")
-	english.kimOK(t, "contact "+eref+" fax Hi", "kind: “fax” is not possible; choose: in-person, phone, video, message, home-visit",
+	english.kimOK(t, "contact "+eref+" fax Hi", "Kind: “fax” is not possible; choose: in-person, phone, video, message, home-visit",
 		"`/kim contact <case> <in-person|phone|video|message|home-visit> <note>")
 	english.kimOK(t, "domain "+eref+" SGB9", "choose: AsylbLG, SGB2, SGB3, SGB8, SGB12, none")
 }

@@ -30,12 +30,12 @@ func TestLimitsAsPeople(t *testing.T) {
 	coach.kimOK(t, "kontakt "+ref+" telefon "+strings.Repeat("ä", 2000), "Kontakt zu **"+ref+"** gespeichert")
 	coach.kimOK(t, "kontakt "+ref+" telefon "+strings.Repeat("a\u0308", 2000), "Kontakt zu **"+ref+"** gespeichert")
 	coach.kimOK(t, "kontakt "+ref+" telefon "+strings.Repeat("😀", 2000), "Kontakt zu **"+ref+"** gespeichert")
-	coach.kimOK(t, "kontakt "+ref+" telefon "+strings.Repeat("ä", 2001), "notiz ist zu lang (2001 Zeichen, höchstens 2000)")
+	coach.kimOK(t, "kontakt "+ref+" telefon "+strings.Repeat("ä", 2001), "Notiz ist zu lang (2001 Zeichen, höchstens 2000)")
 	// 12 000 umlauts are 72 KB as Mattermost posts them: more than kimbot reads of a request
 	// it does not know, but Mattermost's caller is known by the command token in the header.
 	long := "kontakt " + ref + " telefon " + strings.Repeat("ä", 12000)
 	coach.kimOK(t, long, fmt.Sprintf("Der Befehl ist zu lang: %d Zeichen, höchstens 8000", utf8.RuneCountInString(long)))
-	coach.kimOK(t, "kontakt "+ref+" telefon Termin\x00vereinbart", "notiz enthält ein Steuerzeichen (U+0000)")
+	coach.kimOK(t, "kontakt "+ref+" telefon Termin\x00vereinbart", "Notiz enthält ein Steuerzeichen (U+0000)")
 	coach.kimOK(t, "zeige "+ref+"\x1b", "Der Befehl enthält ein Steuerzeichen (U+001B)")
 
 	db := env.kimbotDB(t)
