@@ -56,6 +56,13 @@ func TestCoachesOwnWords(t *testing.T) {
 	w.want("teamA", "anna", "verweis K-2026-1 Ausländeramt Termin", kim.EINVALID, "auslaenderbehoerde")
 	w.want("teamA", "anna", "termin K-2026-1 monitoring nächste Woche", kim.EINVALID)
 	w.want("teamA", "anna", "zeige K-26-1", kim.EINVALID, "kein Aktenzeichen")
+	// A slip of a verb is answered with the verb it is near.
+	w.want("teamA", "anna", "kontak K-2026-1 telefon Anruf", kim.EINVALID, "Unbekannter Befehl „kontak“. Meinten Sie `/kim kontakt`?")
+	w.want("teamA", "anna", "ziel erledgt K-2026-1 1", kim.EINVALID, "Meinten Sie `/kim ziel erreicht`?")
+	w.want("teamA", "ben", "shwo K-2026-1", kim.EINVALID, "Did you mean `/kim show`?")
+	if rep := w.run("teamA", "anna", "xylophon K-2026-1"); strings.Contains(rep.Text, "Meinten Sie") {
+		t.Errorf("a suggestion for a word near no verb: %s", rep.Text)
+	}
 	if w.snapshot() != before {
 		t.Fatal("a refused line changed the database")
 	}

@@ -216,16 +216,72 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		}
 		switch {
 		case v == kimVerbs:
-			return nil, usageErr("err.unknown_verb", nil, map[string]any{"Verb": render.Clip(toks[0].text, 30)})
+			return nil, usageErr("err.unknown_verb", nil, map[string]any{"Verb": render.Clip(toks[0].text, 30), "Near": v.near(toks[0].text)})
 		case v.Run != nil:
 		case len(toks) == 0:
 			return nil, usageErr("err.missing_sub", v, nil)
 		default:
-			return nil, usageErr("err.unknown_sub", v, map[string]any{"Sub": render.Clip(toks[0].text, 30)})
+			return nil, usageErr("err.unknown_sub", v, map[string]any{"Sub": render.Clip(toks[0].text, 30), "Near": v.near(toks[0].text)})
 		}
 		break
 	}
 	return v.parseArgs(toks, dialogs, today)
+}
+
+// near returns the sub-verb of v that word is a slip of — its name, German
+// alias or another word of it within one typing error per four letters (kontak, zeig,
+// einschätzng) — as the reader of the answer types it; "" when none is.
+func (v *Verb) near(word string) local {
+	w := kim.Fold(word)
+	var best *Verb
+	bestD := 0
+	for _, s := range v.Subs {
+		if utf8.RuneCountInString(w) > 30 {
+			break // no verb is that long
+		}
+		for _, name := range append([]string{s.Name, s.Alias}, s.Also...) {
+			if name == "" {
+				continue
+			}
+			d := editDistance(w, name)
+			if d <= max(1, len([]rune(name))/4) && (best == nil || d < bestD) {
+				best, bestD = s, d
+			}
+		}
+	}
+	return func(lang string) string {
+		if best == nil {
+			return ""
+		}
+		return best.PathIn(lang)
+	}
+}
+
+// editDistance is the edit distance of a and b in runes, a swap of two
+// neighbours counting as one edit (shwo for show): optimal string alignment.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
 }
 
 // defaultFor returns the first of v's default sub-verbs whose first
