@@ -60,6 +60,11 @@ func TestCoachesOwnWords(t *testing.T) {
 	w.want("teamA", "anna", "kontak K-2026-1 telefon Anruf", kim.EINVALID, "Unbekannter Befehl „kontak“. Meinten Sie `/kim kontakt`?")
 	w.want("teamA", "anna", "ziel erledgt K-2026-1 1", kim.EINVALID, "Meinten Sie `/kim ziel erreicht`?")
 	w.want("teamA", "ben", "shwo K-2026-1", kim.EINVALID, "Did you mean `/kim show`?")
+	w.want("teamA", "anna", "hilfe kontackt", kim.EINVALID, "Meinten Sie `/kim kontakt`?")
+	w.ok("anna", "hilfe", "Statt des Aktenzeichens geht auch das Pseudonym")
+	if rep := w.run("teamA", "kora", "hilfe"); strings.Contains(rep.Text, "Pseudonym eines Ihrer Fälle") {
+		t.Errorf("a coordinator is told about pseudonyms of cases: %s", rep.Text)
+	}
 	if rep := w.run("teamA", "anna", "xylophon K-2026-1"); strings.Contains(rep.Text, "Meinten Sie") {
 		t.Errorf("a suggestion for a word near no verb: %s", rep.Text)
 	}

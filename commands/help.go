@@ -19,7 +19,7 @@ func (r *Runner) help(a *Args) (Reply, error) {
 	if name := a.Str("verb"); name != "" {
 		v := top.sub(name)
 		if v == nil {
-			return Reply{}, usageErr("err.unknown_verb", nil, map[string]any{"Verb": render.Clip(name, 30)})
+			return Reply{}, usageErr("err.unknown_verb", nil, map[string]any{"Verb": render.Clip(name, 30), "Near": top.near(name)})
 		}
 		return Reply{Text: r.verbHelp(v)}, nil
 	}
@@ -39,6 +39,9 @@ func (r *Runner) help(a *Args) (Reply, error) {
 		fmt.Fprintf(&b, "- %s%s — %s\n", usageLine(v, r.Lang), otherName(v, r.Lang), r.T("verb."+v.key(), nil))
 	}
 	b.WriteString("\n" + r.T("help.footer", nil))
+	if r.Role() == kim.RoleCoach {
+		b.WriteString(" " + r.T("help.footer_coach", nil))
+	}
 	return Reply{Text: b.String()}, nil
 }
 
