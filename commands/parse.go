@@ -306,27 +306,37 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 }
 
 // trailingOptions turns options typed at the end of the line without their
-// "=" (seit 01.11.2026, faellig 30.6.27, minuten 20) into name=value
-// tokens: a pair of unquoted words whose first names an option of v that
-// takes a date, a number, a duration or a time of day and whose second is
+// "=" (seit 01.11.2026, faellig 30.6.27, minuten 20, nach partner,
+// rechtskreis SGB II) into name=value tokens: unquoted words of which the
+// first names an option of v that takes a date, a number, a duration, a
+// time of day or a choice, and the rest (one word, or two for a choice) is
 // such a value. Only the end of the line is read so, never a word inside a
 // text ("seit 2 Wochen krank" stays a note).
 func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
 	var opts []token
-	for len(toks) >= 2 {
-		name, val := toks[len(toks)-2], toks[len(toks)-1]
-		if name.quoted || val.quoted || strings.Contains(name.text, "=") || strings.Contains(val.text, "=") {
-			break
-		}
+	plain := func(t token) bool { return !t.quoted && !strings.Contains(t.text, "=") }
+	takes := func(name token, val string, words int) bool {
 		o := v.option(kim.Fold(name.text))
-		if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Duration && o.Kind != Clock) {
-			break
+		if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Duration && o.Kind != Clock && o.Kind != Choice) ||
+			(words == 2 && o.Kind != Choice) {
+			return false
 		}
-		if _, err := convert(*o, val.text, v, today); err != nil {
-			break
+		_, err := convert(*o, val, v, today)
+		return err == nil
+	}
+	for len(toks) >= 2 {
+		n := len(toks)
+		name, last := toks[n-2], toks[n-1]
+		switch {
+		case plain(name) && plain(last) && takes(name, last.text, 1):
+			opts = append(opts, token{text: name.text + "=" + last.text})
+			toks = toks[:n-2]
+		case n >= 3 && plain(toks[n-3]) && plain(name) && plain(last) && takes(toks[n-3], name.text+" "+last.text, 2):
+			opts = append(opts, token{text: toks[n-3].text + "=" + name.text + " " + last.text})
+			toks = toks[:n-3]
+		default:
+			return append(toks[:n:n], opts...)
 		}
-		opts = append(opts, token{text: name.text + "=" + val.text})
-		toks = toks[:len(toks)-2]
 	}
 	return append(toks[:len(toks):len(toks)], opts...)
 }
@@ -442,8 +452,8 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			}
 			continue
 		}
-		if p.Kind == Choice && p.Optional { // einwilligung … jobcenter mündlich [bestaetigen]
-			positional = v.takeOptionWords(a, positional, func(w string) bool { _, ok := p.lookup(w); return ok }, &options, today)
+		if p.Optional && p.Kind != Text { // einwilligung … jobcenter mündlich [bestaetigen]; bericht csv
+			positional = v.takeOptionWords(a, positional, func(w string) bool { _, err := convert(p, w, v, today); return err == nil }, &options, today)
 			if len(positional) == 0 {
 				continue
 			}

@@ -86,6 +86,15 @@ func TestParseAccepts(t *testing.T) {
 		{"neu AB Geflüchtete einwilligung=ja mündlich", "open", func(a *Args) bool {
 			return a.Str("group") == "refugee" && a.Str("consent") == "yes" && a.Str("form") == "oral"
 		}},
+		{"bericht csv", "report", func(a *Args) bool { return a.Str("format") == "csv" && a.Period("period") == nil }},
+		{"bericht 2026 nach partner", "report", func(a *Args) bool { return a.Str("by") == "partner" && a.Period("period") != nil }},
+		{"neu AB gruppe eu einwilligung ja rechtskreis SGB II", "open", func(a *Args) bool {
+			return a.Str("group") == "eu" && a.Str("consent") == "yes" && a.Str("domain") == "SGB2" && a.Str("pseudonym") == "AB"
+		}},
+		{"einstellungen uebersicht aus sprache englisch", "settings", func(a *Args) bool { return a.Word("digest") == "off" && a.Str("lang") == "en" }},
+		{"einwilligung K-2026-0042 erteilen jobcenter form mündlich", "consent", func(a *Args) bool { return a.Str("form") == "oral" }},
+		{"ziel neu K-2026-0042 Arbeit Bewerbung nach Vorlage", "goal add", func(a *Args) bool { return a.Str("text") == "Bewerbung nach Vorlage" }},
+		{"bericht Diagramm handlungsfeld", "report", func(a *Args) bool { return a.Str("format") == "chart" && a.Str("by") == "field" }},
 		{"einwilligung K-2026-0042 widerrufen verarbeitung bestätigen", "consent", func(a *Args) bool { return a.Str("confirm") == "confirm" && !a.Has("form") }},
 	} {
 		a, err := Parse(tc.line)
