@@ -51,7 +51,7 @@ func (r *Runner) openDialog(*Args) (Reply, error) {
 	return Reply{Dialog: &Dialog{
 		CallbackID: DialogOpen, Title: r.T("dialog.open.title", nil), SubmitLabel: r.T("dialog.open.submit", nil),
 		Elements: []Element{
-			{Name: "pseudonym", Label: r.T("dialog.open.pseudonym", nil), Type: "text", MaxLen: 40, Help: r.T("dialog.open.pseudonym_help", nil)},
+			{Name: "pseudonym", Label: r.T("dialog.open.pseudonym", nil), Type: "text", MaxLen: MaxPseudonym, Help: r.T("dialog.open.pseudonym_help", nil)},
 			{Name: "group", Label: r.T("card.group", nil), Type: "select", Options: groups},
 			{Name: "domain", Label: r.T("card.domain", nil), Type: "select", Options: r.domainOptions(), Default: "none", Optional: true},
 			{Name: "form", Label: r.T("dialog.open.form", nil), Type: "select", Default: "written", Optional: true,

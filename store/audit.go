@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 )
@@ -23,8 +24,14 @@ type AuditEntry struct {
 // $5, its reference, may be empty).
 const auditInsert = `INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref) VALUES ($1, $2, $3, $4, nullif($5, ''))`
 
-// audit appends a row to the audit log inside tx. caseID may be 0.
-func audit(ctx context.Context, tx pgx.Tx, a kim.Actor, action string, caseID int64, ref string) error {
+// execer runs a statement: a transaction, or the pool for a row on its own.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// audit appends a row to the audit log inside tx (or on its own, given the
+// pool). caseID may be 0.
+func audit(ctx context.Context, tx execer, a kim.Actor, action string, caseID int64, ref string) error {
 	if _, err := tx.Exec(ctx, auditInsert, auditArgs(a, action, caseID, ref)...); err != nil {
 		return fmt.Errorf("store: unable to write audit log: %w", err)
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -52,8 +51,8 @@ func (s *Store) FindCase(ctx context.Context, a kim.Actor, name string) (string,
 		return "", kim.Errorf(kim.EINVALID, "case.pseudonym_ambiguous", map[string]any{"Name": clipKey(name), "Refs": joinRefs(refs)})
 	}
 	if !s.dry {
-		if _, err := s.pool.Exec(ctx, auditInsert, auditArgs(a, "case.find", hits[0].id, hits[0].ref)...); err != nil {
-			return "", fmt.Errorf("store: unable to write audit log: %w", err)
+		if err := audit(ctx, s.pool, a, "case.find", hits[0].id, hits[0].ref); err != nil {
+			return "", err
 		}
 	}
 	return hits[0].ref, nil

@@ -10,6 +10,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,19 @@ func (s *Store) Mask(ctx context.Context, teamID, text string) (mask.Result, err
 	return r, wrap("unable to mask text", err)
 }
 
+// nameHasWord reports whether the folded word w, of at least min bytes, is
+// one of the words of name (folded, split at spaces, hyphens, slashes and
+// parentheses): "kurse" of "Sprache und Kurse", "jugendmigrationsdienst"
+// of "Jugendmigrationsdienst (JMD)".
+func nameHasWord(name, w string, min int) bool {
+	if len(w) < min {
+		return false
+	}
+	return slices.Contains(strings.FieldsFunc(kim.Fold(name), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '/' || r == '(' || r == ')'
+	}), w)
+}
+
 // group resolves what a barrier is about: a partner of the directory or a
 // topic of the team's list, by key or name as people type them (any case,
 // ä or ae, ß or ss), or by a word of a topic's name (kurse, papiere). An
@@ -81,11 +95,8 @@ func group(ctx context.Context, tx pgx.Tx, teamID, about string) (kim.Partner, k
 	}
 	var found []kim.Topic
 	for _, t := range topics {
-		for _, part := range strings.FieldsFunc(kim.Fold(t.Name), func(r rune) bool { return r == ' ' || r == '-' || r == '/' }) {
-			if len(part) >= 4 && part == w {
-				found = append(found, t)
-				break
-			}
+		if nameHasWord(t.Name, w, 4) {
+			found = append(found, t)
 		}
 	}
 	if len(found) == 1 {

@@ -55,31 +55,24 @@ func partnerByKey(ctx context.Context, tx pgx.Tx, teamID, key string) (kim.Partn
 		return kim.Partner{}, err
 	}
 	w := kim.Fold(key)
-	for _, p := range all {
+	keys := make([]string, len(all))
+	var byName, byWord []kim.Partner
+	for i, p := range all {
 		if kim.Fold(p.Key) == w {
 			return p, nil
 		}
-	}
-	keys := make([]string, len(all))
-	for i, p := range all {
 		if kim.Fold(p.Name) == w {
-			return p, nil
+			byName = append(byName, p)
+		} else if nameHasWord(p.Name, w, 7) { // a long word of one partner's name alone (Jugendmigrationsdienst, Agentur)
+			byWord = append(byWord, p)
 		}
 		keys[i] = p.Key
 	}
-	// A long word of one partner's name alone (Jugendmigrationsdienst,
-	// Migrationsberatung, Agentur).
-	var found []kim.Partner
-	for _, p := range all {
-		for _, part := range strings.FieldsFunc(kim.Fold(p.Name), func(r rune) bool { return r == ' ' || r == '-' || r == '/' || r == '(' || r == ')' }) {
-			if len(part) >= 7 && part == w {
-				found = append(found, p)
-				break
-			}
-		}
+	if len(byName) > 0 {
+		return byName[0], nil
 	}
-	if len(found) == 1 {
-		return found[0], nil
+	if len(byWord) == 1 {
+		return byWord[0], nil
 	}
 	return kim.Partner{}, kim.Errorf(kim.EINVALID, "partner.unknown", map[string]any{"Key": clipKey(key), "Keys": strings.Join(keys, ", "), "Field": "partner"})
 }
