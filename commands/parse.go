@@ -442,7 +442,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 	for i, p := range v.Params[:n] {
 		if p.Kind == Scores {
 			if len(a.Scores()) == 0 && !p.Optional {
-				return nil, usageErr("err.missing", v, map[string]any{"Name": local(func(lang string) string { return fieldParam.label(lang) + "=1..5" })})
+				return nil, usageErr("err.missing", v, map[string]any{"Name": local(func(lang string) string { return strings.TrimSuffix(scoresPlaceholder(lang), " …") })})
 			}
 			continue
 		}
