@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -275,6 +276,20 @@ func (p Param) named(option bool) local {
 			return p.label(lang) + "=<" + p.valueHint(lang) + ">"
 		}
 		return p.label(lang)
+	}
+}
+
+// missing is how an answer names p when it is not given: a positional
+// parameter by its label as a noun (Es fehlt: Notiz), an option as it is
+// typed (Es fehlt: `vertretung=<vertretung>`).
+func (p Param) missing(option bool) local {
+	return func(lang string) string {
+		if option {
+			return "`" + p.named(true)(lang) + "`"
+		}
+		label := p.label(lang)
+		r, n := utf8.DecodeRuneInString(label)
+		return string(unicode.ToUpper(r)) + label[n:]
 	}
 }
 

@@ -170,7 +170,7 @@ func TestMeetingRefusals(t *testing.T) {
 		{"kora", "meeting new 2029-01-10 10:00 Fern channel=~netz", "zwei Jahre", kim.EINVALID},
 		{"kora", "meeting new 31.02.2027 10:00 X channel=~netz", "kein gültiges Datum", kim.EINVALID},
 		{"kora", "meeting new 2026-12-03 25:00 X channel=~netz", "keine Uhrzeit", kim.EINVALID},
-		{"kora", "meeting new 2026-12-03 14:00", "Es fehlt: titel", kim.EINVALID},
+		{"kora", "meeting new 2026-12-03 14:00", "Es fehlt: Titel", kim.EINVALID},
 		{"kora", "meeting new 2026-12-03 14:00 X channel=~geheim", "~geheim gibt es in diesem Team nicht", kim.ENOTFOUND},
 		{"kora", "meeting new 2026-12-03 14:00 X", "In diesem Kanal kann kimbot nicht posten", kim.EFORBIDDEN},
 		{"kora", "meeting new 2026-12-03 14:00 " + strings.Repeat("x", 201) + " channel=~netz", "zu lang", kim.EINVALID},

@@ -442,13 +442,13 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 	for i, p := range v.Params[:n] {
 		if p.Kind == Scores {
 			if len(a.Scores()) == 0 && !p.Optional {
-				return nil, usageErr("err.missing", v, map[string]any{"Name": local(func(lang string) string { return strings.TrimSuffix(scoresPlaceholder(lang), " …") })})
+				return nil, usageErr("err.missing", v, map[string]any{"Shown": local(func(lang string) string { return "`" + strings.TrimSuffix(scoresPlaceholder(lang), " …") + "`" })})
 			}
 			continue
 		}
 		if len(positional) == 0 {
 			if !p.Optional {
-				return nil, usageErr("err.missing", v, map[string]any{"Name": p.named(false)})
+				return nil, usageErr("err.missing", v, map[string]any{"Name": p.named(false), "Shown": p.missing(false)})
 			}
 			continue
 		}
@@ -500,7 +500,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 	}
 	for _, o := range v.Options {
 		if !o.Optional && !a.Has(o.Name) {
-			return nil, usageErr("err.missing", v, map[string]any{"Name": o.named(true)})
+			return nil, usageErr("err.missing", v, map[string]any{"Name": o.named(true), "Shown": o.missing(true)})
 		}
 	}
 	return a, nil
@@ -587,7 +587,7 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		}
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
-			return nil, bad("err.missing", nil)
+			return nil, bad("err.missing", map[string]any{"Shown": p.missing(false)})
 		}
 		if c, ok := kim.ControlChar(raw, p.Kind == Text); ok {
 			return nil, bad("err.control_char", map[string]any{"Char": kim.CharName(c)})

@@ -129,7 +129,7 @@ func TestFoundationRefusals(t *testing.T) {
 		{"teamA", "kora", "show K-2026-0001", "ist nur für Coaches", kim.EFORBIDDEN},
 		{"teamA", "kora", "open AB group=eu consent=yes", "ist nur für Coaches", kim.EFORBIDDEN},
 		{"teamA", "anna", "admin role @ben none", "ist nur für Admins", kim.EFORBIDDEN},
-		{"teamA", "anna", "open AB group=eu", "Es fehlt: einwilligung=<ja|nein>.", kim.EINVALID},
+		{"teamA", "anna", "open AB group=eu", "Es fehlt: `einwilligung=<ja|nein>`.", kim.EINVALID},
 		{"teamA", "anna", "open AB group=eu consent=no", "Einwilligung", kim.EINVALID},
 		{"teamA", "anna", "open AB group=alien consent=yes", "möglich: Geflüchtete, Unionsbürger, Drittstaatsangehörige, Sonstige", kim.EINVALID},
 		{"teamA", "anna", "show K-42", "kein Aktenzeichen", kim.EINVALID},

@@ -43,11 +43,11 @@ func TestVerbTable(t *testing.T) {
 		// Required parameters of a verb with a form are required in its
 		// usage; the bare form is a line of its own. German readers see the
 		// German verbs, names and values, English readers the English ones.
-		{"anna", "contact " + k, kim.EINVALID, []string{"Es fehlt: art",
+		{"anna", "contact " + k, kim.EINVALID, []string{"Es fehlt: Art",
 			"`/kim kontakt <fall> <persönlich|Telefon|Video|Nachricht|Hausbesuch> <notiz> [minuten=<minuten>] [datum=<datum>]`"}, []string{"in-person", "kind"}},
-		{"ben", "contact " + k, kim.EINVALID, []string{"Missing: kind",
+		{"ben", "contact " + k, kim.EINVALID, []string{"Missing: Kind",
 			"`/kim contact <case> <in-person|phone|video|message|home-visit> <note> [minutes=<minutes>] [date=<date>]`"}, []string{"persönlich"}},
-		{"anna", "refer " + k + " jmd", kim.EINVALID, []string{"Es fehlt: anlass", "`/kim verweis <fall> <partner> <anlass> [nachfassen=<nachfassen>]`"}, nil},
+		{"anna", "refer " + k + " jmd", kim.EINVALID, []string{"Es fehlt: Anlass", "`/kim verweis <fall> <partner> <anlass> [nachfassen=<nachfassen>]`"}, nil},
 		{"anna", "help contact", "ok", []string{"- `/kim kontakt <fall> <persönlich|Telefon|Video|Nachricht|Hausbesuch> <notiz> [minuten=<minuten>] [datum=<datum>]` · `/kim kontakt <fall>`"}, nil},
 		{"ben", "help contact", "ok", []string{"- `/kim contact <case> <in-person|phone|video|message|home-visit> <note> [minutes=<minutes>] [date=<date>]` · `/kim contact <case>`"}, nil},
 		{"anna", "help", "ok", []string{"`/kim neu <pseudonym> gruppe=<Geflüchtete|Unionsbürger|Drittstaatsangehörige|Sonstige>", "` · `/kim neu` (open)",

@@ -111,7 +111,7 @@ func TestFoundationAsPeople(t *testing.T) {
 		{foreign, "zeige " + ref, "Keinen Fall " + ref},
 		{coord, "zeige " + ref, "ist nur für Coaches"},
 		{coach, "admin role " + nobody.mention() + " coach", "ist nur für Admins"},
-		{coach, "neu XY group=eu", "Es fehlt: einwilligung=<ja|nein>."},
+		{coach, "neu XY group=eu", "Es fehlt: `einwilligung=<ja|nein>`."},
 		{coach, "neu XY group=aliens consent=ja", "möglich: Geflüchtete, Unionsbürger, Drittstaatsangehörige, Sonstige"},
 		{coach, "zeige 42", "kein Aktenzeichen"},
 		{colleague, "frobnicate", "Unknown command"},

@@ -64,7 +64,7 @@ func TestGermanInput(t *testing.T) {
 		{"rechtskreis " + ref + " SGB II", "schon im Rechtskreis SGB II"},
 		{"neu AB gruppe=Marsianer einwilligung=ja", "Gruppe: „Marsianer“ geht nicht; möglich: Geflüchtete, Unionsbürger, Drittstaatsangehörige, Sonstige"},
 		{"einschaetzung " + ref + " Laune=2", "Felder: Aufenthalt, Sprache, Arbeit, Bildung, Gesundheit, Wohnen, Familie, Finanzen, Teilhabe"},
-		{"kontakt " + ref + " Telefon", "Es fehlt: notiz"},
+		{"kontakt " + ref + " Telefon", "Es fehlt: Notiz"},
 		{"bericht nach=farbe", "möglich: organisation, gruppe, rechtskreis, handlungsfeld, partner"},
 	} {
 		coach.kimOK(t, tc.line, tc.want)
