@@ -20,7 +20,7 @@ func TestBarrierCommands(t *testing.T) {
 		"So sieht das Netzwerk Strukturhinweis 1 von K-2026-0001", "unter Thema: Wohnen",
 		"„[…] und […] Vermieter \\([…]\\) ＠channel `![x](https://evil.example/x.png)` Frau […] fragen“",
 		"„Mohameds“ (Pseudonym eines Falls)", "„Olenas“ (Pseudonym eines Falls)", "„K-2026-0002“ (Fallnummer)", "„A.“ (Name)",
-		"/kim hindernis bestaetigen K-2026-0001 1")
+		"/kim hindernis bestätigen K-2026-0001 1")
 	if strings.Contains(rep.Text, "@channel") {
 		t.Errorf("the preview mentions the channel:\n%s", rep.Text)
 	}
@@ -87,7 +87,7 @@ func TestBarrierCommands(t *testing.T) {
 	}
 	snap = w.snapshot()
 	w.ok("anna", "hindernis löschen K-2026-0001 2", "Gelöscht würde der Entwurf von Strukturhinweis 2 von **K-2026-0001** (unter Jobcenter): „Termine erst nach 8 Wochen“",
-		"Noch ist nichts geändert", "`/kim hindernis löschen K-2026-0001 2 bestaetigen`")
+		"Noch ist nichts geändert", "`/kim hindernis löschen K-2026-0001 2 bestätigen`")
 	w.ok("anna", "Hindernis Loeschen K-2026-0001 1", "Gelöscht würde Strukturhinweis 1 von **K-2026-0001** (unter Thema: Wohnen): „Vermieter antworten nicht“",
 		"Noch ist nichts geändert")
 	w.want("teamA", "ben", "hindernis löschen K-2026-0001 1 bestätigen", kim.ENOTFOUND, "K-2026-0001")
@@ -123,5 +123,5 @@ func TestBarrierCommands(t *testing.T) {
 	w.ok("root", "admin thema entfernen Mobilität", "`mobilitaet`", "aus der Liste")
 	w.want("teamA", "anna", "barrier K-2026-0001 mobilitaet Busse fahren selten", kim.EINVALID, "weder")
 	w.ok("anna", "barrier K-2026-0001 finanzen Bescheide kommen spät", "unter Thema: Finanzen und Leistungen")
-	w.ok("root", "help barrier", "/kim hindernis bestaetigen <fall> <nr>", "/kim hindernis aendern <fall> <nr> [<text>] [bezug=<bezug>]", "/kim hindernis loeschen <fall> <nr> [<bestaetigen>]")
+	w.ok("root", "help barrier", "/kim hindernis bestätigen <fall> <nr>", "/kim hindernis ändern <fall> <nr> [<text>] [bezug=<bezug>]", "/kim hindernis löschen <fall> <nr> [<bestätigen>]")
 }

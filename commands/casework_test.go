@@ -96,7 +96,7 @@ func TestCaseCycle(t *testing.T) {
 	w.ok("anna", "goal drop K-2026-0001 1", "verworfen", "Phase: Planung")
 	w.ok("anna", "goal add K-2026-0001 housing Wohnung suchen", "Ziel 3", "Phase: Monitoring")
 	w.ok("anna", "hindernis K-2026-0001 jobcenter \"Termine erst nach 8 Wochen\"", "So sieht das Netzwerk Strukturhinweis 1 von K-2026-0001",
-		"unter Jobcenter", "„Termine erst nach 8 Wochen“", "/kim hindernis bestaetigen K-2026-0001 1")
+		"unter Jobcenter", "„Termine erst nach 8 Wochen“", "/kim hindernis bestätigen K-2026-0001 1")
 	w.ok("anna", "hindernis bestätigen K-2026-0001 1", "Strukturhinweis 1 von K-2026-0001 (Jobcenter) ist gespeichert", "ohne Bezug")
 	w.ok("anna", "barrier K-2026-0001 Wohnen Keine Wohnungen unter der Mietobergrenze", "unter Thema: Wohnen")
 	w.ok("anna", "barrier confirm K-2026-0001 2", "(Thema: Wohnen) ist gespeichert")
@@ -121,7 +121,7 @@ func TestCaseCycle(t *testing.T) {
 
 	// English answers for an English coach.
 	w.ok("root", "admin role @ben coach")
-	w.ok("anna", "uebergeben K-2026-0001 @ben", "geht an @ben", "Noch ist nichts geändert", "`/kim uebergeben K-2026-0001 @ben bestaetigen`")
+	w.ok("anna", "uebergeben K-2026-0001 @ben", "geht an @ben", "Noch ist nichts geändert", "`/kim uebergeben K-2026-0001 @ben bestätigen`")
 	w.ok("anna", "show K-2026-0001", "Coach: @anna")
 	w.ok("anna", "uebergeben K-2026-0001 @ben bestaetigen", "gehört jetzt @ben")
 	w.want("teamA", "anna", "show K-2026-0001", kim.ENOTFOUND, "Keinen Fall K-2026-0001")

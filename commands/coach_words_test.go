@@ -104,7 +104,7 @@ func TestCaseByPseudonym(t *testing.T) {
 	}
 
 	w.ok("anna", "neu Zed gruppe=eu einwilligung=ja", "K-2026-0005")
-	q := w.ok("anna", "loeschen zed", "Löschen von **K-2026-0005**", "`/kim loeschen K-2026-0005 bestaetigen`").Text
+	q := w.ok("anna", "loeschen zed", "Löschen von **K-2026-0005**", "`/kim loeschen K-2026-0005 bestätigen`").Text
 	if strings.Contains(q, "loeschen zed bestaetigen") {
 		t.Errorf("the confirmation names the pseudonym:\n%s", q)
 	}

@@ -30,7 +30,7 @@ func TestCorrections(t *testing.T) {
 	snap := w.snapshot()
 	w.ok("anna", "kontakt löschen K-2026-0001 2", "Gelöscht würde Kontakt 2 von **K-2026-0001**", "Hausbesuch am 20.11.2026",
 		"Wohnung besichtigt", "nächste Monitoring wäre dann am 08.12.2026", "Noch ist nichts geändert",
-		"/kim kontakt löschen K-2026-0001 2 bestaetigen")
+		"/kim kontakt löschen K-2026-0001 2 bestätigen")
 	if w.snapshot() != snap {
 		t.Fatal("an unconfirmed delete changed something")
 	}
@@ -121,7 +121,7 @@ func TestCorrections(t *testing.T) {
 	}
 	w.ok("root", "admin protokoll K-2026-0001", "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Ziel geändert", "Ziel gelöscht",
 		"Verweisergebnis korrigiert", "Verweisergebnis gelöscht")
-	w.ok("anna", "hilfe kontakt", "/kim kontakt aendern <fall> <nr>", "/kim kontakt loeschen <fall> <nr>")
+	w.ok("anna", "hilfe kontakt", "/kim kontakt ändern <fall> <nr>", "/kim kontakt löschen <fall> <nr>")
 }
 
 // A coordinator corrects and deletes agenda items and action items: deletes
@@ -139,7 +139,7 @@ func TestMeetingCorrections(t *testing.T) {
 	w.want("teamA", "kora", "tagesordnung loeschen M-1 9", kim.ENOTFOUND, "keinen Tagesordnungspunkt 9")
 	before := w.count(`SELECT count(*) FROM agenda_items`)
 	w.ok("kora", "tagesordnung löschen M-1 1", "Gelöscht würde Punkt 1 der Tagesordnung von M-1: Wartezeiten Jobcenter", "rücken eine Nummer vor",
-		"Noch ist nichts geändert", "/kim tagesordnung löschen M-1 1 bestaetigen")
+		"Noch ist nichts geändert", "/kim tagesordnung löschen M-1 1 bestätigen")
 	if n := w.count(`SELECT count(*) FROM agenda_items`); n != before {
 		t.Fatalf("an unconfirmed delete changed the agenda: %d items", n)
 	}
@@ -245,7 +245,7 @@ func TestAssessmentCorrection(t *testing.T) {
 		t.Errorf("audit rows assessment.edit: %d, want 2", got)
 	}
 	w.ok("root", "admin protokoll K-2026-0001", "Einschätzung korrigiert")
-	w.ok("anna", "hilfe einschaetzung", "/kim einschaetzung aendern <fall> <nr>", "einschätzung ändern K-2026-0042 2 sprache=3")
+	w.ok("anna", "hilfe einschaetzung", "/kim einschätzung ändern <fall> <nr>", "einschätzung ändern K-2026-0042 2 sprache=3")
 }
 
 // Numbers of a case's contacts, assessments, goals and barriers, and of a

@@ -170,7 +170,7 @@ func (v *Verb) sub(word string) *Verb {
 // readers, its name otherwise.
 func (v *Verb) word(lang string) string {
 	if lang == "de" && v.Alias != "" {
-		return v.Alias
+		return german(v.Alias)
 	}
 	return v.Name
 }
@@ -193,7 +193,7 @@ func (f local) Local(lang string) string { return f(lang) }
 
 // Usage returns the full form of the verb in lang, e.g.
 // "/kim goal add <case> <field> <text> [due=<date>]" or
-// "/kim ziel neu <fall> <Aufenthalt|…> <text> [faellig=<datum>]", or its
+// "/kim ziel neu <fall> <Aufenthalt|…> <text> [fällig=<datum>]", or its
 // sub-verbs.
 func (v *Verb) Usage(lang string) string {
 	if v.Run == nil && len(v.Subs) > 0 {
@@ -263,7 +263,7 @@ func (p Param) wrap(s string) string {
 // readers, when it has one.
 func (p Param) label(lang string) string {
 	if lang == "de" && p.Alias != "" {
-		return p.Alias
+		return german(p.Alias)
 	}
 	return p.Name
 }
@@ -361,7 +361,7 @@ func (p Param) show(key, lang string) string {
 		return key
 	}
 	sort.Strings(aliases)
-	return aliases[0]
+	return german(aliases[0])
 }
 
 // shownOr returns the Or words as a reader of lang sees them.
@@ -403,6 +403,26 @@ func spelt(word, label string) string {
 				}
 			}
 		}
+	}
+	return german(word)
+}
+
+// spellings are the German spellings of the transcribed words of the
+// grammar (verbs, parameter names, choices without a catalogue label), for
+// what a German reader sees: usage lines, help, the commands kimbot asks to
+// type. The parser folds what is typed (kim.Fold), so both are accepted.
+var spellings = map[string]string{
+	"abschliessen": "abschließen", "aendern": "ändern", "bestaetigen": "bestätigen",
+	"einschaetzung": "einschätzung", "ersteinschaetzung": "ersteinschätzung", "faelle": "fälle",
+	"faellig": "fällig", "kuerzel": "kürzel", "loeschen": "löschen", "uebergabe": "übergabe",
+	"uebergang": "übergang", "uebergeben": "übergeben", "uebersicht": "übersicht",
+}
+
+// german returns the German spelling of a transcribed word of the grammar,
+// or the word itself.
+func german(word string) string {
+	if s, ok := spellings[word]; ok {
+		return s
 	}
 	return word
 }

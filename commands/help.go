@@ -92,7 +92,7 @@ func otherName(v *Verb, lang string) string {
 	if lang == "de" {
 		return " (" + v.Name + ")"
 	}
-	return " (" + v.Alias + ")"
+	return " (" + german(v.Alias) + ")"
 }
 
 // usageLine is every form of a verb in lang, each as code.

@@ -118,7 +118,7 @@ func TestTeamSettings(t *testing.T) {
 	w.ok("root", "admin vorgaben",
 		"**Vorgaben des Teams**",
 		"- Monitoring: alle 28 Tage nach dem letzten Kontakt (`monitoring=`)",
-		"- Ersteinschätzung: 14 Tage nach der Eröffnung (`ersteinschaetzung=`)",
+		"- Ersteinschätzung: 14 Tage nach der Eröffnung (`ersteinschätzung=`)",
 		"- Re-Assessment: 6 Monate nach der letzten Einschätzung (`reassessment=`)",
 		"- Nachfassen: 14 Tage nach einem Verweis (`nachfassen=`)",
 		"- Aufbewahrung: abgeschlossene Fälle werden 6 Monate nach dem Abschluss gelöscht (die anonyme Statistik bleibt) (`aufbewahrung=`)",
@@ -169,7 +169,7 @@ func TestTeamSettings(t *testing.T) {
 	}
 	before = w.snapshot()
 	w.ok("root", "admin vorgaben aufbewahrung=6m", "Mit 6 Monaten Aufbewahrung löscht kimbot", "von 2 abgeschlossenen Fällen endgültig",
-		"Noch ist nichts geändert", "`/kim admin vorgaben aufbewahrung=6m bestaetigen`")
+		"Noch ist nichts geändert", "`/kim admin vorgaben aufbewahrung=6m bestätigen`")
 	w.ok("root", "admin vorgaben aufbewahrung=7m vorlauf=5", "Gespeichert", "7 Monate") // keeps them: nothing to confirm
 	if w.snapshot() == before {
 		t.Fatalf("a retention that erases nothing was not saved")

@@ -59,11 +59,11 @@ func TestRoleChangeWithOpenCases(t *testing.T) {
 	w.ok("anna", "close K-2026-0003 moved")
 	before := w.snapshot()
 	w.want("teamA", "root", "admin rolle @anna keine", kim.ECONFLICT, "@anna hat noch 2 offene Fälle",
-		"`/kim admin uebergabe @anna @<coach>`", "`/kim admin rolle @anna keine uebergabe=@<coach>`")
-	w.want("teamA", "root", "admin role @anna coordinator", kim.ECONFLICT, "2 offene Fälle", "rolle @anna koordination uebergabe=")
+		"`/kim admin übergabe @anna @<coach>`", "`/kim admin rolle @anna keine übergabe=@<coach>`")
+	w.want("teamA", "root", "admin role @anna coordinator", kim.ECONFLICT, "2 offene Fälle", "rolle @anna koordination übergabe=")
 	w.want("teamA", "root", "admin rolle @anna keine uebergabe=@kora", kim.EINVALID, "@kora ist in diesem Team kein Coach")
 	w.want("teamA", "root", "admin rolle @anna keine uebergabe=@anna", kim.ECONFLICT, "dieselbe")
-	w.ok("root", "admin rolle @anna keine uebergabe=@ben", "K-2026-0001, K-2026-0002", "`/kim admin rolle @anna keine uebergabe=@ben bestaetigen`")
+	w.ok("root", "admin rolle @anna keine uebergabe=@ben", "K-2026-0001, K-2026-0002", "`/kim admin rolle @anna keine uebergabe=@ben bestätigen`")
 	if after := w.snapshot(); after != before {
 		t.Fatal("a refused or unconfirmed role change changed the database")
 	}
@@ -101,7 +101,7 @@ func TestHandover(t *testing.T) {
 	w.ok("ben", "open GH group=eu consent=yes")
 	delete(w.dir, "teamA/anna") // anna has left the team
 	before := w.snapshot()
-	w.ok("root", "admin uebergabe @anna @ben", "@anna hat 2 offene Fälle: K-2026-0001, K-2026-0002", "`/kim admin uebergabe @anna @ben bestaetigen`")
+	w.ok("root", "admin uebergabe @anna @ben", "@anna hat 2 offene Fälle: K-2026-0001, K-2026-0002", "`/kim admin uebergabe @anna @ben bestätigen`")
 	w.want("teamA", "root", "admin uebergabe @anna @kora", kim.EINVALID, "@kora ist in diesem Team kein Coach")
 	w.want("teamA", "root", "admin uebergabe @ben @ben", kim.ECONFLICT, "dieselbe")
 	w.want("teamA", "root", "admin uebergabe @ghost @ben", kim.ENOTFOUND, "@ghost ist kein Mitglied")
@@ -142,7 +142,7 @@ func TestAdminTransfer(t *testing.T) {
 		t.Fatal("refused transfers changed the database")
 	}
 	w.ok("root", "admin uebergeben k-2026-0001 @ben", "Fall **K-2026-0001** (bisher @anna) ginge an @ben", "Noch ist nichts geändert",
-		"/kim admin uebergeben k-2026-0001 @ben bestaetigen")
+		"/kim admin uebergeben k-2026-0001 @ben bestätigen")
 	if w.snapshot() != before || w.owner("K-2026-0001") != "id-anna" {
 		t.Fatal("an unconfirmed transfer changed the database")
 	}

@@ -92,7 +92,7 @@ func TestTransitionSteps(t *testing.T) {
 	// Removing a step asks first and changes nothing until confirmed.
 	snap := w.snapshot()
 	admin("admin uebergang entfernen AsylbLG SGB II 8", "Entfernt würde Schritt 8 („", "aus der Vorlage AsylbLG → SGB II", "Noch ist nichts geändert",
-		"`/kim admin uebergang entfernen AsylbLG SGB II 8 bestaetigen`")
+		"`/kim admin uebergang entfernen AsylbLG SGB II 8 bestätigen`")
 	if w.snapshot() != snap || w.count(`SELECT count(*) FROM audit_log WHERE action = 'transition.template.remove'`) != 0 {
 		t.Fatal("a removal that was not confirmed changed something")
 	}
@@ -124,7 +124,7 @@ func TestTransitionSteps(t *testing.T) {
 	// the six open steps as no longer needed.
 	before := w.snapshot()
 	w.ok("anna", "rechtskreis "+k+" AsylbLG", "6 Schritte", "Gelten sie nach dem Wechsel SGB II → AsylbLG noch?", "nicht mehr nötig",
-		"bestaetigen", "behalten", "Noch ist nichts geändert")
+		"bestätigen", "behalten", "Noch ist nichts geändert")
 	if after := w.snapshot(); after != before {
 		t.Fatal("the unconfirmed change back changed data")
 	}

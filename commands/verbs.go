@@ -96,7 +96,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "cases", Alias: "faelle", Roles: coach,
 	Params:   []Param{{Name: "filter", Kind: Choice, Optional: true, Choices: []string{"open", "closed", "due", "all"}, Aliases: filterAliases}},
 	Run:      (*Runner).cases,
-	Examples: []string{"/kim cases", "/kim faelle faellig", "/kim cases all"},
+	Examples: []string{"/kim cases", "/kim fälle fällig", "/kim cases all"},
 }, {
 	Name: "show", Alias: "zeige", Roles: coach,
 	Params:   []Param{caseParam},
@@ -150,7 +150,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:  (*Runner).assess,
 	Bare: (*Runner).assessDialog, BareArgs: 1, BareDialog: true, // commands/casework_dialogs.go
 	Examples: []string{"/kim assess K-2026-0042 language=2 work=1 housing=3 note=\"Sprachkurs B1 läuft\"",
-		"/kim einschaetzung K-2026-0042 sprache=3 arbeit=2 wohnen=4 datum=20.11.2026", "/kim einschaetzung K-2026-0042"},
+		"/kim einschätzung K-2026-0042 sprache=3 arbeit=2 wohnen=4 datum=20.11.2026", "/kim einschätzung K-2026-0042"},
 	Subs: []*Verb{{ // commands/corrections.go; the number is the one the card shows
 		Name: "edit", Alias: "aendern", Also: editAlso,
 		Params: []Param{caseParam, nParam, {Name: "scores", Kind: Scores, Optional: true}},
@@ -250,7 +250,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	},
 	Run: (*Runner).consent,
 	Examples: []string{"/kim consent K-2026-0042 grant jobcenter form=written", "/kim einwilligung K-2026-0042 erteilen jugendamt form=muendlich date=20.11.2026",
-		"/kim consent K-2026-0042 revoke jobcenter", "/kim einwilligung K-2026-0042 widerrufen verarbeitung", "/kim einwilligung K-2026-0042 widerrufen verarbeitung bestaetigen"},
+		"/kim consent K-2026-0042 revoke jobcenter", "/kim einwilligung K-2026-0042 widerrufen verarbeitung", "/kim einwilligung K-2026-0042 widerrufen verarbeitung bestätigen"},
 }, {
 	// Open steps of an earlier change: asked first (commands/transitions.go).
 	Name: "domain", Alias: "rechtskreis", Roles: coach,
@@ -258,7 +258,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Options: []Param{{Name: "since", Alias: "seit", Kind: Date, Optional: true}},
 	Run:     (*Runner).domain,
 	Examples: []string{"/kim domain K-2026-0042 SGB2 since=01.11.2026", "/kim rechtskreis K-2026-0042 SGB III seit=01.11.2026",
-		"/kim rechtskreis K-2026-0042 AsylbLG bestaetigen", "/kim rechtskreis K-2026-0042 SGB XII behalten"},
+		"/kim rechtskreis K-2026-0042 AsylbLG bestätigen", "/kim rechtskreis K-2026-0042 SGB XII behalten"},
 }, {
 	// A step of a Rechtskreiswechsel checked off by hand (commands/transitions.go).
 	Name: "step", Alias: "schritt", Roles: coach,
@@ -277,7 +277,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		{Name: "date", Alias: "datum", Kind: Date, Ahead: true},
 	},
 	Run:      (*Runner).due,
-	Examples: []string{"/kim due K-2026-0042 monitoring 2026-12-01", "/kim termin K-2026-0042 einschaetzung 15.01.2027"},
+	Examples: []string{"/kim due K-2026-0042 monitoring 2026-12-01", "/kim termin K-2026-0042 einschätzung 15.01.2027"},
 }, {
 	Name: "close", Alias: "abschliessen", Roles: coach,
 	Params: []Param{
@@ -286,7 +286,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		noteParam,
 	},
 	Run:      (*Runner).closeCase,
-	Examples: []string{"/kim close K-2026-0042 goals-met \"Arbeit gefunden, Wohnung stabil\"", "/kim abschliessen K-2026-0042 verzogen", "/kim abschließen K-2026-0042 Ziele erreicht Arbeit gefunden"},
+	Examples: []string{"/kim close K-2026-0042 goals-met \"Arbeit gefunden, Wohnung stabil\"", "/kim abschließen K-2026-0042 verzogen", "/kim abschließen K-2026-0042 Ziele erreicht Arbeit gefunden"},
 }, {
 	Name: "reopen", Alias: "wiederaufnehmen", Roles: coach,
 	Params:   []Param{caseParam},
@@ -296,7 +296,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "transfer", Alias: "uebergeben", Roles: coach,
 	Params:   []Param{caseParam, {Name: "user", Alias: "person", Kind: User}, confirmParam},
 	Run:      (*Runner).transfer,
-	Examples: []string{"/kim transfer K-2026-0042 @ben", "/kim uebergeben K-2026-0042 @ben bestaetigen"},
+	Examples: []string{"/kim transfer K-2026-0042 @ben", "/kim übergeben K-2026-0042 @ben bestätigen"},
 }, {
 	Name: "barrier", Alias: "hindernis", Roles: coach,
 	Params: []Param{
@@ -441,7 +441,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "erase", Alias: "loeschen", Roles: coach,
 	Params:   []Param{caseParam, confirmParam},
 	Run:      (*Runner).erase,
-	Examples: []string{"/kim erase K-2026-0042", "/kim erase K-2026-0042 confirm", "/kim loeschen K-2026-0042 bestaetigen"},
+	Examples: []string{"/kim erase K-2026-0042", "/kim erase K-2026-0042 confirm", "/kim löschen K-2026-0042 bestätigen"},
 }, {
 	Name: "admin", Roles: admin, Subs: []*Verb{{
 		Name: "role", Alias: "rolle",
@@ -456,12 +456,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		},
 		Run: (*Runner).adminRole, // commands/staff.go
 		Examples: []string{"/kim admin role @anna coach org=Caritas", "/kim admin role @lena coordinator", "/kim admin role @anna none",
-			"/kim admin rolle @anna keine uebergabe=@ben bestaetigen"},
+			"/kim admin rolle @anna keine übergabe=@ben bestätigen"},
 	}, {
 		Name: "transfer", Alias: "uebergeben",
 		Params:   []Param{caseParam, {Name: "user", Alias: "person", Kind: User}, confirmParam},
 		Run:      (*Runner).adminTransfer, // commands/staff.go
-		Examples: []string{"/kim admin transfer K-2026-0042 @ben", "/kim admin uebergeben K-2026-0042 @ben bestaetigen"},
+		Examples: []string{"/kim admin transfer K-2026-0042 @ben", "/kim admin übergeben K-2026-0042 @ben bestätigen"},
 	}, {
 		Name: "handover", Alias: "uebergabe",
 		Params: []Param{
@@ -470,7 +470,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			confirmParam,
 		},
 		Run:      (*Runner).adminHandover, // commands/staff.go
-		Examples: []string{"/kim admin handover @anna @ben", "/kim admin uebergabe @anna @ben bestaetigen"},
+		Examples: []string{"/kim admin handover @anna @ben", "/kim admin übergabe @anna @ben bestätigen"},
 	}, {
 		// Shortening the retention so that cases are erased asks first.
 		Name: "defaults", Alias: "vorgaben",
@@ -525,7 +525,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			Params: []Param{optional(domainAs("from", "von")),
 				optional(domainAs("to", "nach"))},
 			Run:      (*Runner).transitionList,
-			Examples: []string{"/kim admin transition list", "/kim admin uebergang liste AsylbLG SGB II"},
+			Examples: []string{"/kim admin transition list", "/kim admin übergang liste AsylbLG SGB II"},
 		}, {
 			Name: "add", Alias: "neu", Roles: admin,
 			Params: []Param{domainAs("from", "von"), domainAs("to", "nach"),
@@ -534,7 +534,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 				{Name: "days", Alias: "tage", Kind: Int, Min: 0, Max: kim.MaxStepOffset, Optional: true}},
 			Run: (*Runner).transitionAdd,
 			Examples: []string{"/kim admin transition add AsylbLG SGB2 \"Bankkonto für Leistungen klären\" days=7",
-				"/kim admin uebergang neu SGB II SGB III \"Bewerbungsunterlagen aktualisieren\" partner=arbeitsagentur tage=14"},
+				"/kim admin übergang neu SGB II SGB III \"Bewerbungsunterlagen aktualisieren\" partner=arbeitsagentur tage=14"},
 		}, {
 			Name: "edit", Alias: "aendern", Also: editAlso, Roles: admin,
 			Params: []Param{domainAs("from", "von"), domainAs("to", "nach"),
@@ -543,12 +543,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 				{Name: "days", Alias: "tage", Kind: Int, Min: 0, Max: kim.MaxStepOffset, Optional: true}},
 			Run: (*Runner).transitionEdit,
 			Examples: []string{"/kim admin transition edit AsylbLG SGB2 1 days=3",
-				"/kim admin uebergang ändern AsylbLG SGB II 7 \"Kindergeld bei der Familienkasse beantragen\" partner=keiner tage=21"},
+				"/kim admin übergang ändern AsylbLG SGB II 7 \"Kindergeld bei der Familienkasse beantragen\" partner=keiner tage=21"},
 		}, {
 			Name: "remove", Alias: "entfernen", Roles: admin,
 			Params:   []Param{domainAs("from", "von"), domainAs("to", "nach"), {Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: kim.MaxSteps}, confirmParam},
 			Run:      (*Runner).transitionRemove,
-			Examples: []string{"/kim admin transition remove SGB2 SGB12 3", "/kim admin uebergang entfernen AsylbLG SGB XII 2 bestätigen"},
+			Examples: []string{"/kim admin transition remove SGB2 SGB12 3", "/kim admin übergang entfernen AsylbLG SGB XII 2 bestätigen"},
 		}},
 	}, {
 		Name: "audit", Alias: "protokoll",

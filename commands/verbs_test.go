@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -56,9 +57,9 @@ func TestVerbTable(t *testing.T) {
 		{"ben", "help", "ok", []string{"`/kim open <pseudonym> group=<refugee|eu|third-country|other>", "` · `/kim open` (neu)",
 			"`/kim away <from> <to> deputy=<deputy>` · `/kim away off` · `/kim away` (abwesend)"}, nil},
 		// A German reader is offered the German words, an English one the English.
-		{"anna", "cases maybe", kim.EINVALID, []string{"Filter: „maybe“ geht nicht; möglich: offen, abgeschlossen, faellig, alle. Richtig: `/kim faelle [<offen|abgeschlossen|faellig|alle>]`"}, []string{"closed"}},
+		{"anna", "cases maybe", kim.EINVALID, []string{"Filter: „maybe“ geht nicht; möglich: offen, abgeschlossen, fällig, alle. Richtig: `/kim fälle [<offen|abgeschlossen|fällig|alle>]`"}, []string{"closed"}},
 		{"ben", "cases maybe", kim.EINVALID, []string{"choose: open, closed, due, all. Correct form: `/kim cases [<open|closed|due|all>]`"}, []string{"offen", "faellig"}},
-		{"anna", "help cases", "ok", []string{"`/kim faelle [<offen|abgeschlossen|faellig|alle>]`"}, []string{"closed"}},
+		{"anna", "help cases", "ok", []string{"`/kim fälle [<offen|abgeschlossen|fällig|alle>]`"}, []string{"closed"}},
 		{"anna", "faelle alle", "ok", []string{k}, nil},
 		// A date or the word off.
 		{"anna", "away aus", "ok", []string{"keine Abwesenheit eingetragen"}, nil},
@@ -70,7 +71,7 @@ func TestVerbTable(t *testing.T) {
 		{"anna", "einwilligung " + k + " erteilen Verarbeitung", kim.ECONFLICT, []string{"Verarbeitung ist für K-2026-0001 schon erfasst"}, nil},
 		// The administration's line names all of it, the transition templates too.
 		{"root", "hilfe", "ok", []string{"Verwaltung: Rollen, Übergaben, Vorgaben des Teams, Partner, Themen, Übergangsvorlagen zum Rechtskreiswechsel, Protokoll"}, nil},
-		{"root", "hilfe admin", "ok", []string{"`/kim admin uebergang liste AsylbLG SGB II`", "SGB XII|keiner> <nr> [<bestaetigen>]`"}, []string{"liste AsylbLG SGB2"}},
+		{"root", "hilfe admin", "ok", []string{"`/kim admin übergang liste AsylbLG SGB II`", "SGB XII|keiner> <nr> [<bestätigen>]`"}, []string{"liste AsylbLG SGB2"}},
 		// Roles of a sub-verb's sub-verb.
 		{"kora", "admin partner list", "ok", []string{"`jmd`"}, nil},
 		{"ben", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"`/kim admin partner add` is only for admins"}, nil},
@@ -130,5 +131,55 @@ func TestTableWordsFolded(t *testing.T) {
 			params(v, v.Params)
 			params(v, v.Options)
 		})
+	}
+}
+
+// TestGermanSpellings: what a German reader sees of the grammar (usage
+// lines, help) spells the words with umlauts and ß — ändern, not aendern —
+// and each spelling folds back to the word the parser matches. A new
+// transcribed word of the table must get its spelling (or be listed here
+// as one that is spelt so: Anlass, nachfassen).
+func TestGermanSpellings(t *testing.T) {
+	for folded, spelt := range spellings {
+		if kim.Fold(spelt) != folded || spelt == folded {
+			t.Errorf("spelling %q of %q: it folds to %q", spelt, folded, kim.Fold(spelt))
+		}
+	}
+	spelledSo := map[string]bool{"anlass": true, "nachfassen": true, "steuer": true, "neue": true}
+	transcribed := regexp.MustCompile(`ae|oe|ue|ss`)
+	seen := map[string]bool{}
+	words := func(v *Verb, ws ...string) {
+		for _, w := range ws {
+			if w != "" && transcribed.MatchString(w) && !spelledSo[w] && german(w) == w {
+				t.Errorf("%s: %q has no German spelling (spellings)", v.Path(), w)
+			}
+			seen[w] = true
+		}
+	}
+	for _, top := range Verbs() {
+		walk(top, func(v *Verb) {
+			words(v, v.Alias)
+			for _, ps := range [][]Param{v.Params, v.Options} {
+				for _, p := range ps {
+					words(v, p.Alias)
+					for i, w := range p.De {
+						if p.germanLabel(p.Choices[i]) == "" { // a labelled choice is shown by its label
+							words(v, w)
+						}
+					}
+				}
+			}
+			usage := v.Usage("de")
+			for folded := range spellings {
+				if regexp.MustCompile(`(^|[^a-zäöüß])` + folded + `($|[^a-z])`).MatchString(usage) {
+					t.Errorf("%s: the German usage shows %q: %s", v.Path(), folded, usage)
+				}
+			}
+		})
+	}
+	for folded := range spellings {
+		if !seen[folded] {
+			t.Errorf("spelling of %q: no verb, parameter or choice has that word", folded)
+		}
 	}
 }

@@ -100,7 +100,7 @@ func TestWording(t *testing.T) {
 	}{
 		// Suggested commands use the German option names and values.
 		{"anna", "neu XY gruppe=eu einwilligung=nein", []string{"einwilligung=ja angeben", "`/kim neu <pseudonym> gruppe="}, []string{"consent=yes"}},
-		{"anna", "einstellungen", []string{"`/kim einstellungen uebersicht=07:30 sprache=en` oder `uebersicht=aus`"}, []string{"digest="}},
+		{"anna", "einstellungen", []string{"`/kim einstellungen übersicht=07:30 sprache=en` oder `übersicht=aus`"}, []string{"digest="}},
 		{"anna", "abwesend", []string{"`/kim abwesend 21.12.2026 03.01.2027 vertretung=@name`"}, []string{"deputy="}},
 		{"kora", "treffen liste", []string{"`/kim treffen neu 03.12.2026 14:00 Netzwerktreffen kanal=~kanal`"}, []string{"channel=", "2026-12-03"}},
 		{"kora", "treffen neu 03.12.2026 14:00 Netzwerk kanal=~fehlt", nil, []string{"channel="}},

@@ -55,7 +55,7 @@ func TestCorrections(t *testing.T) {
 	before := dates()
 	coach.kimOK(t, "kontakt löschen "+ref+" 2", "Gelöscht würde Kontakt 2 von **"+ref+"**: Hausbesuch am "+c2.German(),
 		"Wohnung besichtigt", "nächste Monitoring wäre dann am "+c1.AddDays(28).German(), "Noch ist nichts geändert",
-		"/kim kontakt löschen "+ref+" 2 bestaetigen")
+		"/kim kontakt löschen "+ref+" 2 bestätigen")
 	other.kimOK(t, "kontakt loeschen "+ref+" 2 bestaetigen", "Keinen Fall "+ref)
 	coach.kimOK(t, "kontakt loeschen "+ref+" 7 bestaetigen", "keinen Kontakt 7")
 	coach.kimOK(t, "kontakt aendern "+ref+" 1 "+strings.Repeat("x", 5000), "zu lang")
@@ -138,7 +138,7 @@ func TestCorrections(t *testing.T) {
 		t.Fatalf("barrier after the correction: %s", got)
 	}
 	coach.kimOK(t, "hindernis löschen "+ref+" 1", "Gelöscht würde Strukturhinweis 1 von **"+ref+"** (unter Ausländerbehörde): „Termine erst nach acht Wochen“",
-		"Noch ist nichts geändert", "/kim hindernis löschen "+ref+" 1 bestaetigen")
+		"Noch ist nichts geändert", "/kim hindernis löschen "+ref+" 1 bestätigen")
 	other.kimOK(t, "hindernis loeschen "+ref+" 1 bestaetigen", "Keinen Fall "+ref)
 	if got := barriers(); got != "1:auslaenderbehoerde:false" || audits("barrier.delete") != 0 {
 		t.Fatalf("nothing confirmed, yet the barrier changed: %s, %d audit rows", got, audits("barrier.delete"))

@@ -151,7 +151,7 @@ func TestPrivacyExportErase(t *testing.T) {
 	_, pending := coach.exportLink(t, ref, 3)
 
 	// Without confirmation nothing happens.
-	coach.kimOK(t, "loeschen "+ref, "bestaetigen")
+	coach.kimOK(t, "loeschen "+ref, "bestätigen")
 	coach.kimOK(t, "zeige "+ref, "Frau Q.")
 	if code, _ := http.Get(pending); code == nil || code.StatusCode != http.StatusOK {
 		t.Fatalf("the dry run spent the link")

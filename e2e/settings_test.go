@@ -63,7 +63,7 @@ func TestTeamSettingsAsPeople(t *testing.T) {
 	env.remindNow(t, now)
 	coach.kimOK(t, "zeige "+ref, "Amira")
 	admin.kimOK(t, "admin vorgaben aufbewahrung=6m", "von 1 abgeschlossenen Fall endgültig", "Noch ist nichts geändert",
-		"`/kim admin vorgaben aufbewahrung=6m bestaetigen`")
+		"`/kim admin vorgaben aufbewahrung=6m bestätigen`")
 	env.remindNow(t, now.Add(time.Minute))
 	coach.kimOK(t, "zeige "+ref, "Amira")
 	admin.kimOK(t, "admin vorgaben aufbewahrung=6m bestaetigen", "Gespeichert", "6 Monate nach dem Abschluss")

@@ -58,7 +58,7 @@ func TestStaffHandover(t *testing.T) {
 	alt.kimOK(t, fmt.Sprintf("admin uebergabe %s %s", alt.mention(), neu.mention()), "ist nur für Admins")
 	admin.kimOK(t, fmt.Sprintf("admin uebergabe %s %s", alt.mention(), koord.mention()), koord.mention()+" ist in diesem Team kein Coach")
 	ask := admin.kimOK(t, fmt.Sprintf("admin uebergabe %s %s", alt.mention(), neu.mention()),
-		"hat 3 offene Fälle: "+k1+", "+k2+", "+k3, "bestaetigen")
+		"hat 3 offene Fälle: "+k1+", "+k2+", "+k3, "bestätigen")
 	if strings.Contains(ask, k4) {
 		t.Errorf("the closed case is offered for handover:\n%s", ask)
 	}
@@ -115,11 +115,11 @@ func TestStaffRoleChange(t *testing.T) {
 	admin := env.Admin
 
 	admin.kimOK(t, fmt.Sprintf("admin rolle %s keine", anna.mention()), anna.mention()+" hat noch 2 offene Fälle",
-		fmt.Sprintf("`/kim admin uebergabe %s @<coach>`", anna.mention()), fmt.Sprintf("`/kim admin rolle %s keine uebergabe=@<coach>`", anna.mention()))
+		fmt.Sprintf("`/kim admin übergabe %s @<coach>`", anna.mention()), fmt.Sprintf("`/kim admin rolle %s keine übergabe=@<coach>`", anna.mention()))
 	admin.kimOK(t, fmt.Sprintf("admin role %s coordinator", anna.mention()), "2 offene Fälle")
 	anna.kimOK(t, "zeige "+k1, k1) // still her coach role and her cases
 	admin.kimOK(t, fmt.Sprintf("admin rolle %s keine uebergabe=%s", anna.mention(), ben.mention()),
-		k1+", "+k2, fmt.Sprintf("`/kim admin rolle %s keine uebergabe=%s bestaetigen`", anna.mention(), ben.mention()))
+		k1+", "+k2, fmt.Sprintf("`/kim admin rolle %s keine uebergabe=%s bestätigen`", anna.mention(), ben.mention()))
 	anna.kimOK(t, "zeige "+k2, k2)
 	if len(ben.botDMs(t)) != 0 {
 		t.Fatal("a DM before the confirmation")

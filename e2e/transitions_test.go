@@ -205,7 +205,7 @@ func TestTransitionTemplateAgendaReportThroughMattermost(t *testing.T) {
 		return
 	}
 	coach.kimOK(t, "rechtskreis "+six+" AsylbLG", "noch 3 Schritte des letzten Rechtskreiswechsels offen",
-		"Gelten sie nach dem Wechsel SGB II → AsylbLG noch?", "Noch ist nichts geändert", "`/kim rechtskreis "+six+" AsylbLG bestaetigen`")
+		"Gelten sie nach dem Wechsel SGB II → AsylbLG noch?", "Noch ist nichts geändert", "`/kim rechtskreis "+six+" AsylbLG bestätigen`")
 	if d, open, dropped, changes := state(); d != "SGB2" || open != 3 || dropped != 0 || changes != 1 {
 		t.Fatalf("the unconfirmed change back changed the case: domain %s, %d open, %d dropped, %d changes", d, open, dropped, changes)
 	}

@@ -177,9 +177,9 @@ func TestIrreversibleStepsAsk(t *testing.T) {
 	outsider.kimOK(t, "einwilligung "+ref+" widerrufen verarbeitung", "Keinen Fall "+ref)
 	outsider.kimOK(t, "uebergeben "+ref+" "+outsider.mention(), "Keinen Fall "+ref)
 	coach.kimOK(t, "einwilligung "+ref+" widerrufen verarbeitung", "löscht **"+ref+"** sofort und endgültig", "Noch ist nichts geändert",
-		"`/kim einwilligung "+ref+" widerrufen verarbeitung bestaetigen`")
-	coach.kimOK(t, "loeschen "+ref, "nicht rückgängig", "`/kim loeschen "+ref+" bestaetigen`")
-	coach.kimOK(t, "uebergeben "+ref+" "+ben.mention(), "geht an "+ben.mention(), "`/kim uebergeben "+ref+" "+ben.mention()+" bestaetigen`")
+		"`/kim einwilligung "+ref+" widerrufen verarbeitung bestätigen`")
+	coach.kimOK(t, "loeschen "+ref, "nicht rückgängig", "`/kim loeschen "+ref+" bestätigen`")
+	coach.kimOK(t, "uebergeben "+ref+" "+ben.mention(), "geht an "+ben.mention(), "`/kim uebergeben "+ref+" "+ben.mention()+" bestätigen`")
 	coach.kimOK(t, "uebergeben "+ref+" "+env.Admin.mention(), "kein Coach") // refused in the preview already
 	if after := state(); after != before {
 		t.Fatalf("a preview changed the case: %s, then %s", before, after)

@@ -294,7 +294,7 @@ func run(ctx context.Context, o options, in io.Reader, out io.Writer) error {
 			return err
 		}
 	}
-	if err := sh.command(coachName, "/kim faelle"); err != nil {
+	if err := sh.command(coachName, "/kim fälle"); err != nil {
 		return err
 	}
 	if st.TourCase != "" {
