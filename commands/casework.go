@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
@@ -46,7 +47,23 @@ func (r *Runner) contact(a *Args) (Reply, error) {
 		// "20min Termin …": the duration is only in the note; say how it counts.
 		text += "\n" + r.T("contact.minutes_in_note", map[string]any{"Ref": c.Ref, "N": m[1]})
 	}
+	if w := noteDayWord(k.Note); w != "" && !a.Has("date") {
+		// "gestern angerufen": the day is only in the note; the contact is dated today.
+		text += "\n" + r.T("contact.day_in_note", map[string]any{"Ref": c.Ref, "Word": w, "Date": k.On})
+	}
 	return Reply{Text: text + "\n" + r.caseLine(c)}, nil
+}
+
+// noteDayWord returns the first word of a contact's note, lower-case, when
+// it names a day before today (gestern, vorgestern, yesterday), which a
+// coach may have meant as the contact's date; "" otherwise.
+func noteDayWord(note string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(note), " ")
+	first = strings.ToLower(strings.TrimRight(first, ",.;:"))
+	if n, ok := relativeDays[kim.Fold(first)]; ok && n < 0 {
+		return first
+	}
+	return ""
 }
 
 // noteMinutesRE is a duration at the start of a contact's note (20min,

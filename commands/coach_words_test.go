@@ -41,6 +41,16 @@ func TestCoachesOwnWords(t *testing.T) {
 	if rep := w.ok("anna", "kontakt K-2026-1 telefon 20min Rückruf minuten 20", "20 Minuten"); strings.Contains(rep.Text, "nur in der Notiz") {
 		t.Errorf("the hint although the minutes were given:\n%s", rep.Text)
 	}
+	// A day at the start of the note is only text too: the contact is dated today, the answer says how to date it.
+	if rep := w.ok("anna", "kontakt K-2026-1 telefon Gestern, Rückruf der Schule", "Telefon, 23.11.2026", "„gestern“ steht nur in der Notiz",
+		"`datum=gestern`", "`/kim kontakt ändern K-2026-0001 <nr> datum=gestern`"); strings.Contains(rep.Text, "22.11.2026") {
+		t.Errorf("the contact dated from the note:\n%s", rep.Text)
+	}
+	for _, line := range []string{"kontakt K-2026-1 telefon gestern Rückruf datum gestern", "kontakt K-2026-1 telefon Gesternabend besprochen"} {
+		if rep := w.ok("anna", line, "gespeichert"); strings.Contains(rep.Text, "nur in der Notiz") {
+			t.Errorf("%s: the hint although the date was given or the note has no day:\n%s", line, rep.Text)
+		}
+	}
 	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
 	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
 	w.ok("anna", "abwesend 21.12. 2.1. vertretung=@ben", "21.12.2026", "02.01.2027")
