@@ -41,6 +41,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "contact " + k + " phone " + huge, kim.EINVALID, []string{"zu lang: 20026 Zeichen, höchstens 8000"}},
 		{"anna", "contact " + k + " phone " + long, kim.EINVALID, []string{"Notiz ist zu lang (2001 Zeichen, höchstens 2000)"}},
 		{"anna", "contact " + k + " phone colour=red Hallo", kim.EINVALID, []string{"Unbekannte Option „colour=“"}},
+		{"anna", "contact " + k + " phone Größe=3 Hallo", kim.EINVALID, []string{"Unbekannte Option „Größe=“"}}, // as typed, not folded
 		{"anna", "contact K-2026-0002 phone Hallo", kim.ECONFLICT, []string{"K-2026-0002 ist abgeschlossen", "/kim wiederaufnehmen K-2026-0002"}},
 		{"anna", "contact K-2026-0099 phone Hallo", kim.ENOTFOUND, []string{"Keinen Fall K-2026-0099"}},
 		{"anna", "contact 42 phone Hallo", kim.EINVALID, []string{"kein Aktenzeichen"}},

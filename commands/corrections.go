@@ -79,13 +79,13 @@ func (r *Runner) assessDelete(a *Args) (Reply, error) {
 	return Reply{Text: r.T("assessment.deleted", data) + "\n" + r.caseLine(c)}, nil
 }
 
-// goalEdit replaces the text of a goal.
+// goalEdit changes the text or the due date of a goal.
 func (r *Runner) goalEdit(a *Args) (Reply, error) {
-	c, g, err := r.svc.Store.EditGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), a.Str("text"))
+	c, g, err := r.svc.Store.EditGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.GoalChange{Text: a.OptStr("text"), Due: a.Date("due")})
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("goal.edited", map[string]any{"Ref": c.Ref, "N": g.N, "Text": render.Cell(g.Text)})}, nil
+	return Reply{Text: r.T("goal.edited", map[string]any{"Ref": c.Ref, "N": g.N, "Text": render.Cell(g.Text), "Due": g.Due, "HasDue": g.Due != nil})}, nil
 }
 
 // goalDelete deletes a goal once confirmed.

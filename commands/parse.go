@@ -433,7 +433,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			positional = append(positional, t)
 			continue
 		}
-		return nil, usageErr("err.unknown_option", v, map[string]any{"Name": render.Clip(name, 30)})
+		return nil, usageErr("err.unknown_option", v, map[string]any{"Name": render.Clip(m[1], 30)})
 	}
 	n := len(v.Params)
 	if v.Bare != nil && (dialogs || !v.BareDialog) && len(positional) == v.BareArgs && len(options) == 0 {

@@ -272,16 +272,37 @@ func (s *Store) goalFor(ctx context.Context, tx pgx.Tx, c kim.Case, n int) (kim.
 	return g, err
 }
 
-// EditGoal replaces the text of goal n of the case.
-func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, text string) (kim.Case, kim.Goal, error) {
+// GoalChange is a correction of a goal: a new text, a new due date, or
+// both; nil leaves a part as it is.
+type GoalChange struct {
+	Text *string
+	Due  *kim.Date
+}
+
+// EditGoal changes the text or the due date of goal n of the case. A due
+// date must not lie before today (a goal's date is a plan).
+func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch GoalChange) (kim.Case, kim.Goal, error) {
 	var g kim.Goal
 	c, err := s.caseWrite(ctx, a, ref, "goal.edit", "unable to change goal", func(tx pgx.Tx, c kim.Case) error {
 		var err error
 		if g, err = s.goalFor(ctx, tx, c, n); err != nil {
 			return err
 		}
-		g.Text = text
-		_, err = tx.Exec(ctx, `UPDATE goals SET text_enc = $3 WHERE case_id = $1 AND n = $2`, c.ID, n, s.seal(text, GoalText))
+		if ch.Text == nil && ch.Due == nil {
+			return kim.Errorf(kim.EINVALID, "goal.nothing", map[string]any{"Ref": c.Ref, "N": n})
+		}
+		var text []byte
+		if ch.Text != nil {
+			g.Text, text = *ch.Text, s.seal(*ch.Text, GoalText)
+		}
+		if ch.Due != nil {
+			if err := kim.CheckFutureDay("due", *ch.Due, a.Today); err != nil {
+				return err
+			}
+			g.Due = ch.Due
+		}
+		_, err = tx.Exec(ctx, `UPDATE goals SET text_enc = coalesce($3, text_enc), due_on = coalesce($4, due_on) WHERE case_id = $1 AND n = $2`,
+			c.ID, n, text, dateArg(ch.Due))
 		return err
 	})
 	return c, g, err
