@@ -41,6 +41,16 @@ func TestCoachesOwnWords(t *testing.T) {
 	if rep := w.ok("anna", "kontakt K-2026-1 telefon 20min Rückruf minuten 20", "20 Minuten"); strings.Contains(rep.Text, "nur in der Notiz") {
 		t.Errorf("the hint although the minutes were given:\n%s", rep.Text)
 	}
+	// A follow-up in words at the end of the line: 2 Wochen, 10 Tage; inside the reason it stays text.
+	w.ok("anna", "verweis K-2026-1 Ausländerbehörde Termin zur Verlängerung nachfassen 10 Tage", "Verweis 2", "Nachfassen am 03.12.2026")
+	w.ok("anna", "verweis K-2026-1 Ausländerbehörde Unterlagen nachreichen nachfassen 2 Wochen", "Verweis 3", "Nachfassen am 07.12.2026")
+	w.ok("anna", "verweis K-2026-1 Ausländerbehörde seit 2 Wochen kein Termin", "Verweis 4")
+	card = w.ok("anna", "zeige K-2026-1").Text
+	for _, want := range []string{"| Termin zur Verlängerung | offen | 03.12.2026 |", "| Unterlagen nachreichen | offen | 07.12.2026 |", "| seit 2 Wochen kein Termin |"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("card lacks %q:\n%s", want, card)
+		}
+	}
 	// A day at the start of the note is only text too: the contact is dated today, the answer says how to date it.
 	if rep := w.ok("anna", "kontakt K-2026-1 telefon Gestern, Rückruf der Schule", "Telefon, 23.11.2026", "„gestern“ steht nur in der Notiz",
 		"`datum=gestern`", "`/kim kontakt ändern K-2026-0001 <nr> datum=gestern`"); strings.Contains(rep.Text, "22.11.2026") {
@@ -54,7 +64,7 @@ func TestCoachesOwnWords(t *testing.T) {
 	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
 	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
 	w.ok("anna", "abwesend 21.12. 2.1. vertretung=@ben", "21.12.2026", "02.01.2027")
-	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 1 {
+	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 4 { // the first and the three with follow-ups in words
 		t.Errorf("referrals to auslaenderbehoerde: %d", n)
 	}
 	if n := w.count(`SELECT count(*) FROM consents k JOIN partners p ON p.id = k.partner_id WHERE p.key = 'auslaenderbehoerde' AND k.form = 'oral'`); n != 1 {

@@ -141,7 +141,7 @@ func TestTeamSettings(t *testing.T) {
 	before := w.snapshot()
 	for _, tc := range []struct{ user, line, outcome, want string }{
 		{"root", "admin defaults retention=0m", kim.EINVALID, "Aufbewahrung: „0m“ ist keine Dauer"},
-		{"root", "admin defaults aufbewahrung=37m", kim.EINVALID, "Aufbewahrung: „37m“ ist keine Dauer wie 14d, 6w oder 3m (höchstens 3 Jahre)"},
+		{"root", "admin defaults aufbewahrung=37m", kim.EINVALID, "Aufbewahrung: „37m“ ist keine Dauer wie 14d (14 Tage), 6w (6 Wochen) oder 3m (3 Monate), höchstens 3 Jahre"},
 		{"root", "admin defaults retention=90d", kim.EINVALID, "Aufbewahrung in Monaten, 1m bis 36m"},
 		{"root", "admin defaults agenda=21", kim.EINVALID, "Vorlauf: „21“ ist keine Zahl von 0 bis 20"},
 		{"root", "admin defaults vorlauf=-1", kim.EINVALID, "keine Zahl von 0 bis 20"},

@@ -309,8 +309,8 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 // "=" (seit 01.11.2026, faellig 30.6.27, minuten 20, nach partner,
 // rechtskreis SGB II) into name=value tokens: unquoted words of which the
 // first names an option of v that takes a date, a number, a duration, a
-// time of day or a choice, and the rest (one word, or two for a choice) is
-// such a value. Only the end of the line is read so, never a word inside a
+// time of day or a choice, and the rest (one word, or two for a choice or a
+// duration: 2 Wochen) is such a value. Only the end of the line is read so, never a word inside a
 // text ("seit 2 Wochen krank" stays a note).
 func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
 	var opts []token
@@ -318,7 +318,7 @@ func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
 	takes := func(name token, val string, words int) bool {
 		o := v.option(kim.Fold(name.text))
 		if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Duration && o.Kind != Clock && o.Kind != Choice) ||
-			(words == 2 && o.Kind != Choice) {
+			(words == 2 && o.Kind != Choice && o.Kind != Duration) { // SGB II; 2 Wochen
 			return false
 		}
 		_, err := convert(*o, val, v, today)
@@ -560,7 +560,7 @@ var (
 	userRE    = regexp.MustCompile(`^@?([a-z0-9][a-z0-9._-]{0,63})$`)
 	channelRE = regexp.MustCompile(`^~?([a-z0-9][a-z0-9_-]{0,63})$`)
 	clockRE   = regexp.MustCompile(`^([01]?\d|2[0-3]):([0-5]\d)$`)
-	spanRE    = regexp.MustCompile(`^(\d{1,3})([dwmtDWM])$`)
+	spanRE    = regexp.MustCompile(`(?i)^(\d{1,3}) ?(d|w|m|t|tage?n?|wochen?|monate?n?|days?|weeks?|months?)$`) // 14d, 14 Tage, 2 Wochen, 3 months
 )
 
 // convert checks one raw value against its parameter.
