@@ -189,9 +189,9 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim goal drop K-2026-0042 2", "/kim ziel verwerfen K-2026-0042 1"},
 	}, {
 		Name: "edit", Alias: "aendern", Also: editAlso, // commands/corrections.go
-		Params:   []Param{caseParam, nParam, optional(Param{Name: "text", Kind: Text})},
-		Options:  []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}},
-		Run:      (*Runner).goalEdit,
+		Params:  []Param{caseParam, nParam, optional(Param{Name: "text", Kind: Text})},
+		Options: []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}},
+		Run:     (*Runner).goalEdit,
 		Examples: []string{"/kim goal edit K-2026-0042 1 \"B2-Kurs abschließen\"", "/kim ziel ändern K-2026-0042 1 Praktikum im Handwerk finden",
 			"/kim ziel ändern K-2026-0042 1 fällig=31.7."},
 	}, {
