@@ -328,7 +328,7 @@ func (s *Service) SubmitDialog(ctx context.Context, req Request, callbackID stri
 	}
 	kind, ref, _ := strings.Cut(callbackID, " ")
 	spec, ok := dialogSpecs[kind]
-	if !ok || (kind != DialogOpen && !caseRefRE.MatchString(ref)) {
+	if _, isRef := kim.ParseCaseRef(ref); !ok || (kind != DialogOpen && !isRef) {
 		return s.dialogFail(r, kim.Errorf(kim.EINVALID, "dialog.unknown", nil), spec)
 	}
 	ans.Verb = "dialog " + kind

@@ -235,10 +235,11 @@ func (v *Verb) near(word string) local {
 	w := kim.Fold(word)
 	var best *Verb
 	bestD := 0
-	for _, s := range v.Subs {
-		if utf8.RuneCountInString(w) > 30 {
-			break // no verb is that long
-		}
+	subs := v.Subs
+	if utf8.RuneCountInString(w) > 30 {
+		subs = nil // no verb is that long
+	}
+	for _, s := range subs {
 		for _, name := range append([]string{s.Name, s.Alias}, s.Also...) {
 			if name == "" {
 				continue
@@ -295,7 +296,7 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 		if d == nil || len(d.Params) == 0 {
 			continue
 		}
-		if _, ok := normalCaseRef(toks[0].text); d.Params[0].Kind == CaseRef && !ok {
+		if _, ok := kim.ParseCaseRef(toks[0].text); d.Params[0].Kind == CaseRef && !ok {
 			continue // only a reference stands for the sub-verb, never a pseudonym
 		}
 		if _, err := convert(d.Params[0], toks[0].text, d, today); err == nil {
@@ -554,7 +555,6 @@ func (a *Args) addScore(field, val string, v *Verb) error {
 var (
 	refLikeRE = regexp.MustCompile(`^(?i)(K-?)?\d`) // a reference, if mistyped, or its number
 	scoreRE   = regexp.MustCompile(`^\d$`)
-	caseRefRE = regexp.MustCompile(`^(?i)K-?(\d{4})-(\d{1,6})$`) // K-2026-0042 … K-2026-10000 and on; see normalCaseRef
 	meetingRE = regexp.MustCompile(`^(?i)M-(\d{1,6})$`)
 	actionRE  = regexp.MustCompile(`^(?i)A-(\d{1,6})$`)
 	userRE    = regexp.MustCompile(`^@?([a-z0-9][a-z0-9._-]{0,63})$`)
@@ -597,7 +597,7 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		}
 		return raw, nil
 	case CaseRef:
-		if ref, ok := normalCaseRef(raw); ok {
+		if ref, ok := kim.ParseCaseRef(raw); ok {
 			return ref, nil
 		}
 		// Not a reference: the pseudonym of one of the caller's cases,
@@ -679,19 +679,6 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		return p, nil
 	}
 	return nil, bad("err.bad_value", nil)
-}
-
-// normalCaseRef returns a case reference as kimbot writes it: the number
-// with at least four digits, so K-2026-42, k-2026-0042 and K2026-42 all name
-// K-2026-0042 (references are given as K-<year>-<number, four digits or
-// more>, so no two of them differ only in leading zeros).
-func normalCaseRef(raw string) (string, bool) {
-	m := caseRefRE.FindStringSubmatch(raw)
-	if m == nil {
-		return "", false
-	}
-	n, _ := strconv.Atoi(m[2])
-	return fmt.Sprintf("K-%s-%04d", m[1], n), true
 }
 
 // dateForms are the forms of ParseDate: ISO, German with four digits of

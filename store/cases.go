@@ -90,7 +90,7 @@ func (s *Store) OpenCase(ctx context.Context, a kim.Actor, in NewCase) (kim.Case
 		if err != nil {
 			return err
 		}
-		ref := fmt.Sprintf("K-%04d-%04d", opened.Y, seq) // K-2026-0042, K-2026-10000
+		ref := kim.CaseRef(opened.Y, seq)
 		var id int64
 		err = tx.QueryRow(ctx, `
 			INSERT INTO cases (team_id, ref, owner_id, organisation_id, pseudonym_enc, target_group, legal_domain, phase,
@@ -126,8 +126,15 @@ func (s *Store) OpenCase(ctx context.Context, a kim.Actor, in NewCase) (kim.Case
 	return c, nil
 }
 
-// NormalizeRef returns the canonical form of a case reference (upper case).
-func NormalizeRef(ref string) string { return strings.ToUpper(strings.TrimSpace(ref)) }
+// NormalizeRef returns a case reference as kimbot writes it
+// (kim.ParseCaseRef: k-2026-42 is K-2026-0042); what is no reference, in
+// upper case, which matches no case.
+func NormalizeRef(ref string) string {
+	if r, ok := kim.ParseCaseRef(ref); ok {
+		return r
+	}
+	return strings.ToUpper(strings.TrimSpace(ref))
+}
 
 // caseFor returns the case ref visible to the actor, locked for update when
 // lock is set; kim.ErrNotFound when it does not exist for the actor.
