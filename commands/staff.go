@@ -9,7 +9,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
@@ -21,9 +20,6 @@ type Notifier interface {
 	// SendDM posts message into the bot's direct channel with the user.
 	SendDM(ctx context.Context, userID, message string) (string, error)
 }
-
-// maxListedRefs is how many case references one answer or DM lists.
-const maxListedRefs = 50
 
 // staffUser resolves a user an admin names: a member of the team in
 // Mattermost or, when left is set, a user kimbot knows in the team who has
@@ -54,15 +50,6 @@ func (r *Runner) coachTarget(name string) (kim.User, error) {
 	return u, nil
 }
 
-// refList renders case references for an answer: comma-separated, at most
-// maxListedRefs, then how many more.
-func refList(lang string, refs []string) string {
-	if len(refs) <= maxListedRefs {
-		return strings.Join(refs, ", ")
-	}
-	return strings.Join(refs[:maxListedRefs], ", ") + " " + messages.T(lang, "staff.more_refs", map[string]any{"N": len(refs) - maxListedRefs})
-}
-
 // notify sends each user their DM in their language (text builds it) and
 // returns the line that names those who could not be told, or "".
 func (r *Runner) notify(dms map[string]func(lang string) string, names map[string]string) string {
@@ -90,7 +77,7 @@ func (r *Runner) notify(dms map[string]func(lang string) string, names map[strin
 func (r *Runner) casesDM(refs []string, from, team string) func(string) string {
 	return func(lang string) string {
 		return messages.T(lang, "staff.dm_cases", map[string]any{"Admin": r.req.User.Username, "From": from, "Team": team,
-			"N": len(refs), "Refs": refList(lang, refs)})
+			"N": len(refs), "Refs": messages.RefList(refs)})
 	}
 }
 
@@ -136,7 +123,7 @@ func (r *Runner) adminHandover(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, r.namedTarget(err, to)
 	}
-	data := map[string]any{"From": from.Username, "To": to.Username, "N": len(res.Moved), "Refs": refList(r.Lang, res.Moved),
+	data := map[string]any{"From": from.Username, "To": to.Username, "N": len(res.Moved), "Refs": messages.RefList(res.Moved),
 		"Line": r.confirmLine()}
 	if len(res.Moved) == 0 {
 		return Reply{Text: r.T("staff.handover_none", data)}, nil
@@ -188,7 +175,7 @@ func (r *Runner) adminRole(a *Args) (Reply, error) {
 			return Reply{}, r.namedTarget(err, to)
 		}
 		if len(prev.Moved) > 0 {
-			data["N"], data["Refs"], data["Line"] = len(prev.Moved), refList(r.Lang, prev.Moved), r.confirmLine()
+			data["N"], data["Refs"], data["Line"] = len(prev.Moved), messages.RefList(prev.Moved), r.confirmLine()
 			return Reply{Text: r.T("staff.role_confirm", data)}, nil
 		}
 	}
@@ -210,7 +197,7 @@ func (r *Runner) adminRole(a *Args) (Reply, error) {
 	names := map[string]string{}
 	if len(res.Moved) > 0 {
 		text += "\n" + r.T("staff.handed_over", map[string]any{"From": u.Username, "To": to.Username, "N": len(res.Moved),
-			"Refs": refList(r.Lang, res.Moved)})
+			"Refs": messages.RefList(res.Moved)})
 		dms[to.ID], names[to.ID] = r.casesDM(res.Moved, u.Username, res.TeamName), to.Username
 	}
 	if len(res.Ended) > 0 {

@@ -53,6 +53,21 @@ func load() *i18n.Bundle {
 // the language is known carries it, and T renders it.
 type Localized interface{ Local(lang string) string }
 
+// MaxListedRefs is how many case references one answer or DM lists.
+const MaxListedRefs = 50
+
+// RefList is case references for an answer: comma-separated, at most
+// MaxListedRefs, then how many more, in the reader's language.
+type RefList []string
+
+// Local renders the list in lang.
+func (refs RefList) Local(lang string) string {
+	if len(refs) <= MaxListedRefs {
+		return strings.Join(refs, ", ")
+	}
+	return strings.Join(refs[:MaxListedRefs], ", ") + " " + T(lang, "staff.more_refs", map[string]any{"N": len(refs) - MaxListedRefs})
+}
+
 // T returns the message id in lang ("de" or "en"), filled with data. Dates
 // in data (kim.Date, *kim.Date) are formatted for lang: DD.MM.YYYY in
 // German, YYYY-MM-DD in English, a nil *kim.Date as "–"; Localized values

@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -75,5 +76,19 @@ func TestOr(t *testing.T) {
 		if got := Or(tc.lang, tc.xs); got != tc.want {
 			t.Errorf("Or(%s, %q) = %q, want %q", tc.lang, tc.xs, got, tc.want)
 		}
+	}
+}
+
+func TestRefList(t *testing.T) {
+	refs := make([]string, MaxListedRefs+2)
+	for i := range refs {
+		refs[i] = fmt.Sprintf("K-2026-%04d", i+1)
+	}
+	if got := RefList(refs[:2]).Local("de"); got != "K-2026-0001, K-2026-0002" {
+		t.Errorf("two refs: %q", got)
+	}
+	de, en := RefList(refs).Local("de"), RefList(refs).Local("en")
+	if !strings.HasSuffix(de, "K-2026-0050 und 2 weitere") || !strings.HasSuffix(en, "K-2026-0050 and 2 more") || strings.Contains(de, "K-2026-0051") {
+		t.Errorf("52 refs: %q / %q", de, en)
 	}
 }

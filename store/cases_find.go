@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/messages"
 )
 
 // FindCase returns the reference of the one case visible to the actor
@@ -48,7 +48,7 @@ func (s *Store) FindCase(ctx context.Context, a kim.Actor, name string) (string,
 		for i, h := range hits {
 			refs[i] = h.ref
 		}
-		return "", kim.Errorf(kim.EINVALID, "case.pseudonym_ambiguous", map[string]any{"Name": clipKey(name), "Refs": joinRefs(refs)})
+		return "", kim.Errorf(kim.EINVALID, "case.pseudonym_ambiguous", map[string]any{"Name": clipKey(name), "Refs": messages.RefList(refs)})
 	}
 	if !s.dry {
 		if err := audit(ctx, s.pool, a, "case.find", hits[0].id, hits[0].ref); err != nil {
@@ -56,12 +56,4 @@ func (s *Store) FindCase(ctx context.Context, a kim.Actor, name string) (string,
 		}
 	}
 	return hits[0].ref, nil
-}
-
-// joinRefs lists references for an answer, at most ten.
-func joinRefs(refs []string) string {
-	if len(refs) > 10 {
-		refs = append(refs[:10:10], "…")
-	}
-	return strings.Join(refs, ", ")
 }
