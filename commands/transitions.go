@@ -241,11 +241,7 @@ func (r *Runner) step(a *Args) (Reply, error) {
 	if status == "" {
 		status = kim.StepDone
 	}
-	on := r.Today
-	if d := a.Date("date"); d != nil {
-		on = *d
-	}
-	c, set, err := r.svc.Store.SetStep(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), status, on)
+	c, set, err := r.svc.Store.SetStep(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), status, r.dayOr(a, "date"))
 	if err != nil {
 		return Reply{}, err
 	}

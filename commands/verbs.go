@@ -62,6 +62,10 @@ var (
 // optional returns p as an optional parameter.
 func optional(p Param) Param { p.Optional = true; return p }
 
+// dueOption is the due date of a goal or an action item: a plan, so a day
+// without its year is the next such day (fällig 30.6.), also typed bis=.
+var dueOption = Param{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}
+
 // confirmParam is the last parameter of a verb that cannot be undone: typed
 // without it, the verb checks everything, says what would happen and
 // changes nothing (Runner.confirmLine is the line that confirms).
@@ -174,7 +178,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			fieldParam,
 			{Name: "text", Kind: Text},
 		},
-		Options:  []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}},
+		Options:  []Param{dueOption},
 		Run:      (*Runner).goalAdd,
 		Examples: []string{"/kim goal add K-2026-0042 language \"B1-Kurs abschließen\" due=30.06.2027", "/kim ziel neu K-2026-0042 Arbeit Praktikum finden fällig=31.03.2027"},
 	}, {
@@ -190,7 +194,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	}, {
 		Name: "edit", Alias: "aendern", Also: editAlso, // commands/corrections.go
 		Params:  []Param{caseParam, nParam, optional(Param{Name: "text", Kind: Text})},
-		Options: []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}},
+		Options: []Param{dueOption},
 		Run:     (*Runner).goalEdit,
 		Examples: []string{"/kim goal edit K-2026-0042 1 \"B2-Kurs abschließen\"", "/kim ziel ändern K-2026-0042 1 Praktikum im Handwerk finden",
 			"/kim ziel ändern K-2026-0042 1 fällig=31.7."},
@@ -400,7 +404,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "action", Alias: "aufgabe", Defaults: []string{"add"}, Subs: []*Verb{{
 		Name: "add", Alias: "neu", Roles: coordination,
 		Params:  []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "owner", Alias: "verantwortlich", Kind: User}, {Name: "text", Kind: Text, Max: maxActionText}},
-		Options: []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}},
+		Options: []Param{dueOption},
 		Run:     (*Runner).actionAdd,
 		Examples: []string{"/kim action add M-3 @lena \"Termin mit der Ausländerbehörde vereinbaren\" due=2026-12-18",
 			"/kim aufgabe neu M-3 @jonas Wohnungsmarkt-Daten besorgen fällig=18.12.2026"},
@@ -414,7 +418,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	}, {
 		Name: "edit", Alias: "aendern", Also: editAlso, Roles: coordination,
 		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}, {Name: "text", Kind: Text, Max: maxActionText, Optional: true}},
-		Options:  []Param{{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}},
+		Options:  []Param{dueOption},
 		Run:      (*Runner).actionEdit,
 		Examples: []string{"/kim action edit A-7 due=2027-01-15", "/kim aufgabe ändern A-7 \"Termin mit der Ausländerbehörde und dem Jobcenter\""},
 	}, {
