@@ -377,3 +377,22 @@ func TestContactUpdatesTheCaseOnce(t *testing.T) {
 		}
 	}
 }
+
+// A reference reaches the store as typed or as kimbot writes it: k-2026-1
+// and K2026-0001 name K-2026-0001 in every read and write (NormalizeRef).
+func TestRefAsTyped(t *testing.T) {
+	s, a := setup(t)
+	ctx := context.Background()
+	c, err := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
+	if err != nil || c.Ref != "K-2026-0001" {
+		t.Fatalf("open: %v %v", c.Ref, err)
+	}
+	for _, ref := range []string{"k-2026-1", " K2026-0001 "} {
+		if card, err := s.Card(ctx, a, ref); err != nil || card.Case.Ref != "K-2026-0001" {
+			t.Errorf("Card(%q): %q, %v", ref, card.Case.Ref, err)
+		}
+	}
+	if _, err := s.AddContact(ctx, a, "k-2026-01", kim.Contact{Kind: "phone", Minutes: -1, On: a.Today, Note: "Anruf"}); err != nil {
+		t.Errorf("AddContact(k-2026-01): %v", err)
+	}
+}
