@@ -38,18 +38,18 @@ func (r *Runner) contact(a *Args) (Reply, error) {
 	if a.Has("minutes") {
 		k.Minutes = a.Int("minutes")
 	}
-	c, err := r.svc.Store.AddContact(r.ctx, r.Actor(), a.Str("case"), k)
+	c, n, err := r.svc.Store.AddContact(r.ctx, r.Actor(), a.Str("case"), k)
 	if err != nil {
 		return Reply{}, err
 	}
-	text := r.T("contact.saved", map[string]any{"Ref": c.Ref, "Kind": r.Name("kind", k.Kind), "Date": k.On, "Minutes": max(k.Minutes, 0)})
+	text := r.T("contact.saved", map[string]any{"Ref": c.Ref, "N": n, "Kind": r.Name("kind", k.Kind), "Date": k.On, "Minutes": max(k.Minutes, 0)})
 	if m := noteMinutesRE.FindStringSubmatch(k.Note); m != nil && k.Minutes < 0 {
 		// "20min Termin …": the duration is only in the note; say how it counts.
-		text += "\n" + r.T("contact.minutes_in_note", map[string]any{"Ref": c.Ref, "N": m[1]})
+		text += "\n" + r.T("contact.minutes_in_note", map[string]any{"Ref": c.Ref, "Contact": n, "N": m[1]})
 	}
 	if w := noteDayWord(k.Note); w != "" && !a.Has("date") {
 		// "gestern angerufen": the day is only in the note; the contact is dated today.
-		text += "\n" + r.T("contact.day_in_note", map[string]any{"Ref": c.Ref, "Word": w, "Date": k.On})
+		text += "\n" + r.T("contact.day_in_note", map[string]any{"Ref": c.Ref, "Contact": n, "Word": w, "Date": k.On})
 	}
 	return Reply{Text: text + "\n" + r.caseLine(c)}, nil
 }

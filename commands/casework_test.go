@@ -68,7 +68,7 @@ func TestCaseCycle(t *testing.T) {
 
 	w.at(2026, 11, 25)
 	w.ok("anna", "kontakt K-2026-0001 telefon minutes=20 Termin beim Jobcenter vorbereitet",
-		"Kontakt zu **K-2026-0001** gespeichert: Telefon, 25.11.2026, 20 Minuten.", "Monitoring: 23.12.2026", "Phase: Monitoring")
+		"Kontakt 1 zu **K-2026-0001** gespeichert: Telefon, 25.11.2026, 20 Minuten.", "Monitoring: 23.12.2026", "Phase: Monitoring")
 	// A contact logged for an earlier day does not move the date back.
 	w.ok("anna", "contact K-2026-0001 in-person date=24.11.2026 \"Erstgespräch nachgetragen\"", "24.11.2026", "Monitoring: 23.12.2026")
 

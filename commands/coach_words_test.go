@@ -17,7 +17,7 @@ func TestCoachesOwnWords(t *testing.T) {
 
 	w.ok("anna", "zeige K-2026-1", "K-2026-0001 · AB")
 	w.ok("anna", "kontakt k-2026-1 telefon Termin beim Jobcenter besprochen datum gestern minuten 20",
-		"Kontakt zu **K-2026-0001** gespeichert: Telefon, 22.11.2026, 20 Minuten.")
+		"Kontakt 1 zu **K-2026-0001** gespeichert: Telefon, 22.11.2026, 20 Minuten.")
 	w.ok("anna", "einwilligung K-2026-1 erteilen Ausländerbehörde mündlich", "Ausländerbehörde (mündlich, 23.11.2026)")
 	w.ok("anna", "verweis K-2026-1 Ausländerbehörde Aufenthaltstitel verlängern", "Verweis 1 von **K-2026-0001** an Ausländerbehörde")
 	w.ok("anna", "einwilligung K-2026-1 erteilen Jugendmigrationsdienst schriftlich", "Jugendmigrationsdienst (JMD) (schriftlich")
@@ -35,7 +35,8 @@ func TestCoachesOwnWords(t *testing.T) {
 		}
 	}
 	// A duration at the start of the note is only text; the answer says how it counts.
-	if rep := w.ok("anna", "kontakt K-2026-1 telefon 20min Rückruf wegen Termin", "Die Dauer steht nur in der Notiz", "`minuten=20`"); strings.Contains(rep.Text, "20 Minuten") {
+	if rep := w.ok("anna", "kontakt K-2026-1 telefon 20min Rückruf wegen Termin", "Kontakt 2 zu", "Die Dauer steht nur in der Notiz", "`minuten=20`",
+		"`/kim kontakt ändern K-2026-0001 2 minuten=20`"); strings.Contains(rep.Text, "20 Minuten") {
 		t.Errorf("minutes counted from the note:\n%s", rep.Text)
 	}
 	if rep := w.ok("anna", "kontakt K-2026-1 telefon 20min Rückruf minuten 20", "20 Minuten"); strings.Contains(rep.Text, "nur in der Notiz") {
@@ -52,17 +53,21 @@ func TestCoachesOwnWords(t *testing.T) {
 		}
 	}
 	// A day at the start of the note is only text too: the contact is dated today, the answer says how to date it.
-	if rep := w.ok("anna", "kontakt K-2026-1 telefon Gestern, Rückruf der Schule", "Telefon, 23.11.2026", "„gestern“ steht nur in der Notiz",
-		"`datum=gestern`", "`/kim kontakt ändern K-2026-0001 <nr> datum=gestern`"); strings.Contains(rep.Text, "22.11.2026") {
+	rep := w.ok("anna", "kontakt K-2026-1 telefon Gestern, Rückruf der Schule", "Kontakt 4 zu", "Telefon, 23.11.2026", "„gestern“ steht nur in der Notiz",
+		"`datum=gestern`", "`/kim kontakt ändern K-2026-0001 4 datum=gestern`")
+	if strings.Contains(rep.Text, "22.11.2026") {
 		t.Errorf("the contact dated from the note:\n%s", rep.Text)
 	}
+	// The correction it suggests, typed as shown, dates that very contact.
+	w.ok("anna", "kontakt ändern K-2026-0001 4 datum=gestern", "Kontakt 4 von **K-2026-0001** korrigiert: Telefon, 22.11.2026")
+	w.ok("anna", "kontakte K-2026-1", "22.11.2026", "Gestern, Rückruf der Schule")
 	for _, line := range []string{"kontakt K-2026-1 telefon gestern Rückruf datum gestern", "kontakt K-2026-1 telefon Gesternabend besprochen"} {
 		if rep := w.ok("anna", line, "gespeichert"); strings.Contains(rep.Text, "nur in der Notiz") {
 			t.Errorf("%s: the hint although the date was given or the note has no day:\n%s", line, rep.Text)
 		}
 	}
 	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
-	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
+	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt 7 zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
 	w.ok("anna", "abwesend 21.12. 2.1. vertretung=@ben", "21.12.2026", "02.01.2027")
 	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 4 { // the first and the three with follow-ups in words
 		t.Errorf("referrals to auslaenderbehoerde: %d", n)
@@ -105,7 +110,7 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.want("teamA", "ben", "neu AB gruppe=eu einwilligung=ja", "ok", "K-2026-0003")
 
 	w.ok("anna", "zeige ab", "#### K-2026-0001 · AB")
-	w.ok("anna", `kontakt "Frau Ue." telefon Anruf wegen Termin`, "Kontakt zu **K-2026-0002** gespeichert")
+	w.ok("anna", `kontakt "Frau Ue." telefon Anruf wegen Termin`, "Kontakt 1 zu **K-2026-0002** gespeichert")
 	w.ok("ben", "zeige AB", "#### K-2026-0003 · AB") // his own, not anna's
 	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find' AND case_ref IN ('K-2026-0001', 'K-2026-0002', 'K-2026-0003')`); n != 3 {
 		t.Errorf("%d case.find audit rows, want 3", n)

@@ -113,7 +113,7 @@ func TestCaseCycle(t *testing.T) {
 	if resp.Error != "" || len(resp.Errors) != 0 {
 		t.Fatalf("contact dialog submission: %+v", resp)
 	}
-	coach.waitEphemeral(t, "Kontakt zu **"+ref+"** gespeichert: Telefon")
+	coach.waitEphemeral(t, "Kontakt 1 zu **"+ref+"** gespeichert: Telefon")
 
 	// Rechtskreiswechsel.
 	coach.kimOK(t, "rechtskreis "+ref+" SGB2", "AsylbLG → SGB II")

@@ -103,7 +103,7 @@ func TestCoachesShorthand(t *testing.T) {
 	short := "k-" + year + "-" + strings.TrimLeft(number, "0") // K-2026-0001 as k-2026-1
 	yesterday := remToday().AddDays(-1).German()
 	coach.kimOK(t, "kontakt "+short+" Telefon Termin abgesprochen datum gestern minuten 15",
-		"Kontakt zu **"+ref+"** gespeichert: Telefon, "+yesterday+", 15 Minuten.")
+		"Kontakt 1 zu **"+ref+"** gespeichert: Telefon, "+yesterday+", 15 Minuten.")
 	coach.kimOK(t, "einwilligung "+short+" erteilen Ausländerbehörde mündlich", "Ausländerbehörde (mündlich")
 	coach.kimOK(t, "verweis "+short+" Ausländerbehörde Aufenthaltstitel verlängern", "an Ausländerbehörde gespeichert")
 	coach.kimOK(t, "ziel "+short+" Wohnung eigene Wohnung finden bis "+remDay().German(), "(Wohnen): eigene Wohnung finden – bis "+remDay().German())

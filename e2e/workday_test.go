@@ -35,7 +35,7 @@ func TestRecordKeepsEverything(t *testing.T) {
 	coach.kimOK(t, "einschaetzung "+ref+" language=2 work=1 housing=3", "Einschätzung von **"+ref+"**")
 	coach.kimOK(t, "einschaetzung "+ref+" work=2", "Re-Assessment 2")
 	for i := 1; i <= 12; i++ {
-		coach.kimOK(t, fmt.Sprintf("kontakt %s telefon minutes=%d Anruf %d", ref, i, i), "Kontakt zu **"+ref+"** gespeichert")
+		coach.kimOK(t, fmt.Sprintf("kontakt %s telefon minutes=%d Anruf %d", ref, i, i), fmt.Sprintf("Kontakt %d zu **%s** gespeichert", i, ref))
 	}
 	coach.kimOK(t, "ziel neu "+ref+" language \"B1-Kurs abschließen\" due="+day.German(), "Ziel 1")
 

@@ -106,7 +106,7 @@ func TestOneRoundTripPerCommand(t *testing.T) {
 		// this pool of one connection takes the two in turn).
 		{"show", 2, func(a kim.Actor) error { _, err := s.Card(ctx, a, c.Ref); return err }},
 		{"cases", 1, func(a kim.Actor) error { _, err := s.Cases(ctx, a, store.FilterOpen, 51); return err }},
-		{"contact", 2, func(a kim.Actor) error { _, err := s.AddContact(ctx, a, c.Ref, contact); return err }},
+		{"contact", 2, func(a kim.Actor) error { _, _, err := s.AddContact(ctx, a, c.Ref, contact); return err }},
 	}
 	for _, op := range ops {
 		if err := op.run(caller()); err != nil { // prepares the statements on the connection
@@ -175,7 +175,7 @@ func TestCallerCheckRefusesBeforeWriting(t *testing.T) {
 		t.Fatalf("cases: err = %v", err)
 	}
 	for _, who := range [][2]string{{"u2", "kora"}, {"u1", "anna-neu"}} {
-		if _, err := s.AddContact(ctx, actor(who[0], who[1]), c.Ref, kim.Contact{Kind: "phone", On: a.Today}); !errors.Is(err, refused) {
+		if _, _, err := s.AddContact(ctx, actor(who[0], who[1]), c.Ref, kim.Contact{Kind: "phone", On: a.Today}); !errors.Is(err, refused) {
 			t.Fatalf("contact as %s: err = %v", who[1], err)
 		}
 	}

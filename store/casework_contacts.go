@@ -8,17 +8,19 @@ import (
 	"github.com/kimbot-nrw/kimbot/kim"
 )
 
-// AddContact logs a contact of the case (minutes < 0: not given) and moves
-// the next monitoring date to the team's interval after the latest contact.
+// AddContact logs a contact of the case (minutes < 0: not given), moves the
+// next monitoring date to the team's interval after the latest contact, and
+// returns the case and the contact's number within it.
 // It takes two round trips (store/batch.go): the case locked, with the
 // team's defaults, the latest contact and the facts of its phase; then the
 // contact, the case's new date and phase and the audit row, with the commit.
-func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.Contact) (kim.Case, error) {
+func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.Contact) (kim.Case, int, error) {
 	ref = NormalizeRef(ref)
 	args := accessArgs(a, pgx.StrictNamedArgs{"ref": ref})
 	visible := `(SELECT c.id FROM cases c WHERE ` + caseAccess + ` AND c.ref = @ref)`
 	var c, out kim.Case
 	var found bool
+	var n int
 	var set kim.TeamSettings
 	var setErr error
 	var latest pgtypeDate
@@ -71,10 +73,11 @@ func (s *Store) AddContact(ctx context.Context, a kim.Actor, ref string, k kim.C
 				next_monitoring = $7, monitoring_by_hand = NULL, phase = $8, updated_at = now()
 				WHERE id = $1 RETURNING last_contact_n)
 			INSERT INTO contacts (case_id, n, kind, minutes, contact_on, note_enc, created_by)
-			SELECT $1, k.last_contact_n, $2, $3, $4, $5, $6 FROM k`,
-			c.ID, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, ContactNote), a.UserID, next.UTC(), out.Phase)
+			SELECT $1, k.last_contact_n, $2, $3, $4, $5, $6 FROM k RETURNING n`,
+			c.ID, k.Kind, minutes, k.On.UTC(), s.seal(k.Note, ContactNote), a.UserID, next.UTC(), out.Phase).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&n) })
 		queueAudit(w, a, "contact.add", c.ID, c.Ref)
 		return nil
 	})
-	return out, wrap("unable to log contact", err)
+	return out, n, wrap("unable to log contact", err)
 }

@@ -52,7 +52,7 @@ func TestMigrationRecordNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	exec(`INSERT INTO contacts (case_id, kind, contact_on, created_by) VALUES (` + one + `, 'video', '2026-11-10', 'u1')`)
-	if _, err := s.AddContact(ctx, a, "K-2026-0001", kim.Contact{Kind: "phone", Minutes: -1, On: a.Today}); err != nil {
+	if _, _, err := s.AddContact(ctx, a, "K-2026-0001", kim.Contact{Kind: "phone", Minutes: -1, On: a.Today}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.DeleteGoal(ctx, a, "K-2026-0001", 2); err != nil {

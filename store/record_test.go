@@ -77,7 +77,7 @@ func TestCardKeepsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 7; i++ {
-		if _, err := s.AddContact(ctx, b, c.Ref, kim.Contact{Kind: "phone", Minutes: i, On: first.AddDays(i % 4), Note: fmt.Sprint("Kontakt ", i)}); err != nil {
+		if _, _, err := s.AddContact(ctx, b, c.Ref, kim.Contact{Kind: "phone", Minutes: i, On: first.AddDays(i % 4), Note: fmt.Sprint("Kontakt ", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -364,7 +364,7 @@ func TestContactUpdatesTheCaseOnce(t *testing.T) {
 		}
 	}
 	for i := range 2 {
-		if _, err := s.AddContact(ctx, anna, c.Ref, kim.Contact{Kind: "phone", Minutes: -1, On: anna.Today, Note: "Anruf"}); err != nil {
+		if _, _, err := s.AddContact(ctx, anna, c.Ref, kim.Contact{Kind: "phone", Minutes: -1, On: anna.Today, Note: "Anruf"}); err != nil {
 			t.Fatal(err)
 		}
 		var updates, n int
@@ -392,7 +392,7 @@ func TestRefAsTyped(t *testing.T) {
 			t.Errorf("Card(%q): %q, %v", ref, card.Case.Ref, err)
 		}
 	}
-	if _, err := s.AddContact(ctx, a, "k-2026-01", kim.Contact{Kind: "phone", Minutes: -1, On: a.Today, Note: "Anruf"}); err != nil {
+	if _, _, err := s.AddContact(ctx, a, "k-2026-01", kim.Contact{Kind: "phone", Minutes: -1, On: a.Today, Note: "Anruf"}); err != nil {
 		t.Errorf("AddContact(k-2026-01): %v", err)
 	}
 }
