@@ -46,8 +46,12 @@ func TestCoachesOwnWords(t *testing.T) {
 	w.ok("anna", "verweis K-2026-1 Ausländerbehörde Termin zur Verlängerung nachfassen 10 Tage", "Verweis 2", "Nachfassen am 03.12.2026")
 	w.ok("anna", "verweis K-2026-1 Ausländerbehörde Unterlagen nachreichen nachfassen 2 Wochen", "Verweis 3", "Nachfassen am 07.12.2026")
 	w.ok("anna", "verweis K-2026-1 Ausländerbehörde seit 2 Wochen kein Termin", "Verweis 4")
+	// … and with its "=", in the middle of the line too.
+	w.ok("anna", "verweis K-2026-1 Ausländerbehörde nachfassen=2 Wochen Aufenthaltserlaubnis", "Verweis 5", "Nachfassen am 07.12.2026")
+	w.ok("anna", "verweis K-2026-1 Ausländerbehörde Fiktionsbescheinigung nachfassen=3 Tage", "Verweis 6", "Nachfassen am 26.11.2026")
 	card = w.ok("anna", "zeige K-2026-1").Text
-	for _, want := range []string{"| Termin zur Verlängerung | offen | 03.12.2026 |", "| Unterlagen nachreichen | offen | 07.12.2026 |", "| seit 2 Wochen kein Termin |"} {
+	for _, want := range []string{"| Termin zur Verlängerung | offen | 03.12.2026 |", "| Unterlagen nachreichen | offen | 07.12.2026 |", "| seit 2 Wochen kein Termin |",
+		"| Aufenthaltserlaubnis | offen | 07.12.2026 |", "| Fiktionsbescheinigung | offen | 26.11.2026 |"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("card lacks %q:\n%s", want, card)
 		}
@@ -69,7 +73,7 @@ func TestCoachesOwnWords(t *testing.T) {
 	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
 	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt 7 zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
 	w.ok("anna", "abwesend 21.12. 2.1. vertretung=@ben", "21.12.2026", "02.01.2027")
-	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 4 { // the first and the three with follow-ups in words
+	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 6 { // the first and the five with follow-ups in words
 		t.Errorf("referrals to auslaenderbehoerde: %d", n)
 	}
 	if n := w.count(`SELECT count(*) FROM consents k JOIN partners p ON p.id = k.partner_id WHERE p.key = 'auslaenderbehoerde' AND k.form = 'oral'`); n != 1 {

@@ -411,7 +411,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			if _, dup := a.values[o.Name]; dup {
 				return nil, usageErr("err.duplicate_option", v, map[string]any{"Name": o.named(false)})
 			}
-			if ti+1 < len(toks) && joins(*o, val, toks[ti+1]) { // rechtskreis=SGB II
+			if ti+1 < len(toks) && joins(*o, val, toks[ti+1]) { // rechtskreis=SGB II, nachfassen=2 Wochen
 				ti++
 				val += " " + toks[ti].text
 			}
@@ -516,18 +516,24 @@ func (v *Verb) option(name string) *Param {
 	return nil
 }
 
-// joins reports whether a Choice value is typed as two words (SGB II):
-// the first alone is no choice, both together are. Three words (nicht mehr
-// nötig) are the first two joined with the third.
+// joins reports whether a Choice value (SGB II) or a duration (2 Wochen)
+// is typed as two words: the first alone is no value, both together are.
+// Three words (nicht mehr nötig) are the first two joined with the third.
 func joins(p Param, first string, next token) bool {
-	if p.Kind != Choice || next.quoted || strings.Contains(next.text, "=") {
+	if next.quoted || strings.Contains(next.text, "=") {
 		return false
 	}
-	if _, ok := p.lookup(first); ok {
-		return false
+	switch p.Kind {
+	case Choice:
+		if _, ok := p.lookup(first); ok {
+			return false
+		}
+		_, ok := p.lookup(first + " " + next.text)
+		return ok
+	case Duration:
+		return !spanRE.MatchString(first) && spanRE.MatchString(first+" "+next.text)
 	}
-	_, ok := p.lookup(first + " " + next.text)
-	return ok
+	return false
 }
 
 func (a *Args) addScore(field, val string, v *Verb) error {

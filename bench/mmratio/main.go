@@ -18,9 +18,11 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
@@ -38,7 +40,15 @@ import (
 
 var caseRef = regexp.MustCompile(`K-\d{4}-\d{4,6}`)
 
+// noopEnv, set to "<addr> <token>", makes this binary the do-nothing
+// integration's own process: it serves /noop on addr and does nothing else.
+const noopEnv = "MMRATIO_NOOP"
+
 func main() {
+	if v := os.Getenv(noopEnv); v != "" {
+		addr, token, _ := strings.Cut(v, " ")
+		log.Fatal(http.ListenAndServe(addr, &noopIntegration{token: token}))
+	}
 	if err := benchmark(); err != nil {
 		log.Fatal("mmratio: ", err)
 	}
@@ -130,16 +140,42 @@ func benchmark() error {
 	}
 	defer serve.Stop(15 * time.Second)
 
-	// The do-nothing integration.
-	noop := &noopIntegration{}
-	srv := httptest.NewServer(noop)
-	defer srv.Close()
-	cmd, _, err := admin.CreateCommand(ctx, &model.Command{TeamId: team.Id, Trigger: "noop", Method: model.CommandMethodPost,
-		URL: srv.URL, DisplayName: "noop", Username: "noop"})
+	// The do-nothing integration, twice: /noop in a process of its own, as an
+	// integration is deployed (idle between its commands, as kimbot is), and
+	// /noopdriver inside this driver, whose process is busy with every command.
+	noopPort, err := devstack.FreePort()
 	if err != nil {
 		return err
 	}
-	noop.token = cmd.Token
+	noopAddr := fmt.Sprintf("127.0.0.1:%d", noopPort)
+	cmd, _, err := admin.CreateCommand(ctx, &model.Command{TeamId: team.Id, Trigger: "noop", Method: model.CommandMethodPost,
+		URL: "http://" + noopAddr, DisplayName: "noop", Username: "noop"})
+	if err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	child := exec.Command(self)
+	child.Env = append(os.Environ(), noopEnv+"="+noopAddr+" "+cmd.Token)
+	noopProc, err := devstack.StartProcess("noop", child, nil)
+	if err != nil {
+		return err
+	}
+	defer noopProc.Stop(5 * time.Second)
+	if err := waitListening(noopAddr, noopProc); err != nil {
+		return err
+	}
+	inDriver := &noopIntegration{}
+	srv := httptest.NewServer(inDriver)
+	defer srv.Close()
+	cmd, _, err = admin.CreateCommand(ctx, &model.Command{TeamId: team.Id, Trigger: "noopdriver", Method: model.CommandMethodPost,
+		URL: srv.URL, DisplayName: "noopdriver", Username: "noop"})
+	if err != nil {
+		return err
+	}
+	inDriver.token = cmd.Token
 
 	// Coaches, each with a case.
 	type coach struct {
@@ -186,13 +222,13 @@ func benchmark() error {
 		users[i].ref = ref
 	}
 
-	kinds := []string{"/kim show", "/noop", "/echo"}
+	kinds := []string{"/kim show", "/noop", "/noopdriver", "/echo"}
 	run := func(u coach, kind string) (time.Duration, error) {
 		line, want := kind, ""
 		switch kind {
 		case "/kim show":
 			line, want = "/kim show "+u.ref, u.ref+" · "
-		case "/noop":
+		case "/noop", "/noopdriver":
 			want = "ok"
 		case "/echo":
 			line = "/echo bench"
@@ -223,7 +259,7 @@ func benchmark() error {
 	// Interleaved rounds, the order rotating, paced so that no coach runs
 	// more than 45 kimbot commands a minute.
 	lat := map[string][]time.Duration{}
-	var ratios []float64
+	var ratios, ratiosDriver []float64
 	start := time.Now()
 	load0 := loadAverage()
 	for i := range *n {
@@ -240,6 +276,7 @@ func benchmark() error {
 			lat[kind] = append(lat[kind], d)
 		}
 		ratios = append(ratios, float64(got["/kim show"])/float64(got["/noop"]))
+		ratiosDriver = append(ratiosDriver, float64(got["/kim show"])/float64(got["/noopdriver"]))
 	}
 	after := kimbotSeconds(k.BaseURL())
 	fmt.Printf("%d rounds over %d coaches in %s, load average %s → %s (1 min)\n", *n, *coaches,
@@ -252,8 +289,11 @@ func benchmark() error {
 		fmt.Printf("| `%s` | %.2f | %.2f | %.2f |\n", kind, ms(q(l, 0.5)), ms(q(l, 0.9)), ms(q(l, 0.99)))
 	}
 	slices.Sort(ratios)
+	slices.Sort(ratiosDriver)
 	fmt.Printf("ratio /kim show ÷ /noop: %.2f (of the medians), %.2f (median of the rounds' ratios)\n",
 		ms(q(lat["/kim show"], 0.5))/ms(q(lat["/noop"], 0.5)), ratios[len(ratios)/2])
+	fmt.Printf("ratio /kim show ÷ /noopdriver (in the driver's process): %.2f (of the medians), %.2f (median of the rounds' ratios)\n",
+		ms(q(lat["/kim show"], 0.5))/ms(q(lat["/noopdriver"], 0.5)), ratiosDriver[len(ratiosDriver)/2])
 	if after.count > before.count {
 		per := after.count - before.count
 		fmt.Printf("inside kimbot (kimbot_command_duration_seconds): %.2f ms a command on average\n",
@@ -298,6 +338,21 @@ func (n *noopIntegration) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(&model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: "ok"})
+}
+
+// waitListening waits until something accepts connections on addr, for at
+// most ten seconds or until proc exits.
+func waitListening(addr string, proc *devstack.Process) error {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if proc.Exited() {
+			return fmt.Errorf("the noop process exited: %s", proc.Output())
+		}
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return nil
+		}
+	}
+	return fmt.Errorf("nothing listens on %s", addr)
 }
 
 type histogram struct {
