@@ -1,7 +1,8 @@
 // Command mmratio measures what kimbot adds to Mattermost's own speed: it
 // runs `/kim show <case>` through a real Mattermost server (started with
 // devstack) as coaches would, interleaved with a do-nothing Go slash-command
-// integration (/noop: it checks the token and answers "ok") and Mattermost's
+// integration (/noop: it checks the token and answers "ok", in a process of
+// its own; /noopdriver: the same inside this driver) and Mattermost's
 // built-in /echo, and reports each one's latency as the client sees it and
 // the ratio kimbot / do-nothing. Every answer is checked; the coaches keep
 // below kimbot's 60 commands per minute; the users it made are deactivated
@@ -55,7 +56,7 @@ func main() {
 }
 
 func benchmark() error {
-	n := flag.Int("n", 1500, "measured rounds (one /kim show, one /noop and one /echo each)")
+	n := flag.Int("n", 1500, "measured rounds (one /kim show, /noop, /noopdriver and /echo each)")
 	coaches := flag.Int("coaches", 40, "coaches taking turns (kimbot allows each 60 commands a minute)")
 	bin := flag.String("kimbot", "", "kimbot binary (empty: build the release binary)")
 	kimbotPG := flag.String("kimbot-postgres", "", "admin URL of a Postgres for kimbot's database (empty: the one Mattermost uses, KIMBOT_TEST_DATABASE_URL)")
