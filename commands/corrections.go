@@ -79,6 +79,18 @@ func (r *Runner) assessDelete(a *Args) (Reply, error) {
 	return Reply{Text: r.T("assessment.deleted", data) + "\n" + r.caseLine(c)}, nil
 }
 
+// caseEdit corrects a case's own data: pseudonym, target group, legal
+// domain at the opening, intake day.
+func (r *Runner) caseEdit(a *Args) (Reply, error) {
+	ch := store.CaseChange{Pseudonym: a.OptStr("pseudonym"), Group: a.OptStr("group"), Domain: a.OptStr("domain"), OpenedOn: a.Date("date")}
+	c, err := r.svc.Store.EditCase(r.ctx, r.Actor(), a.Str("case"), ch)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("case.edited", map[string]any{"Ref": c.Ref, "Pseudonym": render.Cell(c.Pseudonym),
+		"Group": r.Name("group", c.Group), "Domain": r.Name("legal", c.Domain), "Opened": c.OpenedOn}) + "\n" + r.caseLine(c)}, nil
+}
+
 // goalEdit changes the text or the due date of a goal.
 func (r *Runner) goalEdit(a *Args) (Reply, error) {
 	c, g, err := r.svc.Store.EditGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.GoalChange{Text: a.OptStr("text"), Due: a.Date("due")})

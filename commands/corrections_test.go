@@ -382,3 +382,45 @@ func TestManualDateSurvivesCorrection(t *testing.T) {
 	w.ok("anna", "einschaetzung K-2026-0001 sprache=4", "27.05.2027")
 	w.ok("anna", "einschaetzung loeschen K-2026-0001 3 bestaetigen", "Einschätzung: 22.05.2027")
 }
+
+// A case's own data corrected: pseudonym, target group, legal domain at the
+// opening, intake day (the first dates that count from it and the consent
+// given with the opening move along; a date set by hand stays). Refused,
+// with nothing changed: nothing to change, an intake after a recorded day,
+// in the future or too far back, the opening's legal domain once a
+// Rechtskreiswechsel is recorded, another coach's case.
+func TestCaseCorrection(t *testing.T) {
+	w := newWorld(t) // Monday 23.11.2026
+	w.ok("anna", "neu AB gruppe=eu einwilligung=ja", "K-2026-0001", "07.12.2026", "21.12.2026")
+	w.ok("anna", `fall ändern K-2026-1 pseudonym="A. B." gruppe=Geflüchtete`,
+		"Fall **K-2026-0001** korrigiert: A. B. · Zielgruppe: Geflüchtete · Rechtskreis: keiner · Aufnahme am 23.11.2026.")
+	w.ok("anna", `zeige "A. B."`, "K-2026-0001 · A. B.", "Zielgruppe: Geflüchtete")
+	w.ok("anna", "fall korrigieren K-2026-1 aufnahme=16.11.2026 rechtskreis=SGB II", "Rechtskreis: SGB II · Aufnahme am 16.11.2026",
+		"Monitoring: 14.12.2026", "Einschätzung: 30.11.2026")
+	w.ok("anna", "zeige K-2026-1", "Rechtskreis: SGB II", "Verarbeitung (schriftlich, 16.11.2026)", "Monitoring 14.12.2026 · Einschätzung 30.11.2026")
+	if n := w.count(`SELECT count(*) FROM domain_changes`) + w.count(`SELECT count(*) FROM transition_steps`); n != 0 {
+		t.Errorf("a corrected opening domain made %d Rechtskreiswechsel rows or steps", n)
+	}
+
+	// Refusals change nothing.
+	w.ok("anna", "kontakt K-2026-1 telefon datum=18.11.2026 Anruf", "18.11.2026")
+	w.ok("anna", "termin K-2026-1 einschätzung 10.12.2026", "10.12.2026")
+	snap := w.snapshot()
+	w.want("teamA", "anna", "fall ändern K-2026-1", kim.EINVALID, "Was soll sich an **K-2026-0001** ändern?", "`datum=`")
+	w.want("teamA", "anna", "fall ändern K-2026-1 datum=20.11.2026", kim.EINVALID, "kann nicht nach dem 18.11.2026 liegen")
+	w.want("teamA", "anna", "fall ändern K-2026-1 datum=01.08.2026", kim.EINVALID, "mehr als 90 Tage")
+	w.want("teamA", "anna", "fall ändern K-2026-1 datum=morgen", kim.EINVALID, "in der Zukunft")
+	w.want("teamA", "ben", "fall ändern K-2026-1 gruppe=eu", kim.ENOTFOUND, "K-2026-0001")
+	w.want("teamA", "kora", "fall ändern K-2026-1 gruppe=eu", kim.EFORBIDDEN)
+	if w.snapshot() != snap {
+		t.Fatal("a refused case correction changed something")
+	}
+	// An earlier intake: the monitoring counts from the contact, the date by hand stays.
+	w.ok("anna", "fall ändern K-2026-1 datum=10.11.2026", "Aufnahme am 10.11.2026", "Monitoring: 16.12.2026", "Einschätzung: 10.12.2026")
+	w.ok("anna", "rechtskreis K-2026-1 SGB3 seit 20.11.2026", "SGB II → SGB III")
+	w.want("teamA", "anna", "fall ändern K-2026-1 rechtskreis=SGB XII", kim.ECONFLICT, "schon ein Rechtskreiswechsel erfasst")
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.edit'`); n != 3 {
+		t.Errorf("case.edit audit rows: %d, want 3", n)
+	}
+	w.ok("anna", "help fall", "/kim fall ändern <fall>", "pseudonym=", "gruppe=", "datum=")
+}

@@ -107,6 +107,20 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).show,
 	Examples: []string{"/kim show K-2026-0042", "/kim zeige k-2026-0042"},
 }, {
+	Name: "case", Alias: "fall", Roles: coach, Subs: []*Verb{{ // commands/corrections.go
+		Name: "edit", Alias: "aendern", Also: editAlso,
+		Params: []Param{caseParam},
+		Options: []Param{
+			{Name: "pseudonym", Kind: Word, Max: MaxPseudonym, Optional: true},
+			optional(groupParam),
+			optional(domainParam),
+			{Name: "date", Alias: "datum", Kind: Date, Optional: true, Also: []string{"aufnahme", "intake"}},
+		},
+		Run: (*Runner).caseEdit,
+		Examples: []string{"/kim case edit K-2026-0042 pseudonym=\"M. K.\"", "/kim fall ändern K-2026-0042 gruppe=Unionsbürger",
+			"/kim fall ändern K-2026-0042 datum=25.11.2026"},
+	}},
+}, {
 	Name: "contacts", Alias: "kontakte", Roles: coach,
 	Params:   []Param{caseParam},
 	Options:  []Param{{Name: "page", Alias: "seite", Kind: Int, Min: 1, Max: 1000, Optional: true}},

@@ -68,6 +68,21 @@ func TestCorrections(t *testing.T) {
 	coach.kimOK(t, "kontakte "+ref, "| 1 | "+c2.German()+" | Telefon | 30 | Termin im Büro |")
 	coach.kimOK(t, "kontakt loeschen "+ref+" 1 bestaetigen", "gelöscht", "Monitoring: "+opened.AddDays(28).German())
 
+	// The case's own data: pseudonym, target group and intake day; the monitoring counts from the
+	// new intake (no contact is left), another coach finds nothing.
+	other.kimOK(t, "fall ändern "+ref+" gruppe=eu", "Keinen Fall "+ref)
+	coach.kimOK(t, "fall ändern "+ref+" datum="+today.AddDays(1).German(), "in der Zukunft")
+	if audits("case.edit") != 0 {
+		t.Fatal("a refused case correction was audited")
+	}
+	intake := opened.AddDays(-3)
+	coach.kimOK(t, `fall ändern `+ref+` pseudonym="Frau K." gruppe=Unionsbürger datum=`+intake.German(),
+		"Fall **"+ref+"** korrigiert: Frau K. · Zielgruppe: Unionsbürger", "Aufnahme am "+intake.German(), "Monitoring: "+intake.AddDays(28).German())
+	coach.kimOK(t, `zeige "Frau K."`, "#### "+ref+" · Frau K.", "Verarbeitung (schriftlich, "+intake.German()+")")
+	if audits("case.edit") != 1 {
+		t.Errorf("case.edit audit rows: %d, want 1", audits("case.edit"))
+	}
+
 	// Assessments: the next re-assessment and the card's scores from what remains.
 	a1, a2 := today.AddDays(-10), today.AddDays(-2)
 	coach.kimOK(t, "einschaetzung "+ref+" language=2 work=1 date="+a1.German(), a1.AddMonths(6).German())

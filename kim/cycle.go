@@ -46,6 +46,21 @@ func NewCase(set TeamSettings, opened, today Date) (Case, error) {
 		NextAssessment: set.FirstAssessment(opened).Ptr()}, nil
 }
 
+// MoveIntake returns case c with its intake day corrected to on, as
+// NewCase would take it (not in the future, not more than MaxBackdateDays
+// before today) and not after first, the earliest day already recorded in
+// the case (nil: none). Its dates are the store's to recompute.
+func MoveIntake(c Case, on Date, first *Date, today Date) (Case, error) {
+	if _, err := NewCase(TeamSettings{}, on, today); err != nil {
+		return c, err
+	}
+	if first != nil && on.After(*first) {
+		return c, Errorf(EINVALID, "case.intake_after_record", map[string]any{"Field": "date", "Ref": c.Ref, "Date": on, "First": *first})
+	}
+	c.OpenedOn = on
+	return c, nil
+}
+
 // Close returns case c closed on day today (never before it was opened)
 // with reason and note: phase closed, no next dates. A closed case is
 // refused.

@@ -272,6 +272,83 @@ func (s *Store) goalFor(ctx context.Context, tx pgx.Tx, c kim.Case, n int) (kim.
 	return g, err
 }
 
+// CaseChange is a correction of a case's own data: its pseudonym, target
+// group, legal domain at the opening, or intake day; nil leaves a part as
+// it is.
+type CaseChange struct {
+	Pseudonym *string
+	Group     *string
+	Domain    *string
+	OpenedOn  *kim.Date
+}
+
+// firstRecordQuery selects the earliest day recorded in case $1 other than
+// its opening and the consent to processing given with it ($2: the intake
+// day that consent is dated on).
+const firstRecordQuery = `SELECT least(
+		(SELECT min(contact_on) FROM contacts WHERE case_id = $1),
+		(SELECT min(assessed_on) FROM assessments WHERE case_id = $1),
+		(SELECT min(created_on) FROM goals WHERE case_id = $1),
+		(SELECT min(referred_on) FROM referrals WHERE case_id = $1),
+		(SELECT min(outcome_on) FROM referral_outcomes WHERE case_id = $1),
+		(SELECT min(since) FROM domain_changes WHERE case_id = $1),
+		(SELECT min(recorded_on) FROM barriers WHERE case_id = $1),
+		(SELECT min(granted_on) FROM consents WHERE case_id = $1 AND NOT (scope = 'processing' AND granted_on = $2)))`
+
+// EditCase corrects the case's own data and returns the case as it is now.
+// The legal domain at the opening changes only while no Rechtskreiswechsel
+// is recorded (that one has its own date and steps). A new intake day moves
+// the consent to processing recorded with the opening along, and the first
+// dates that count from the intake (monitoring without a contact, the
+// first assessment), unless they were set by hand.
+func (s *Store) EditCase(ctx context.Context, a kim.Actor, ref string, ch CaseChange) (kim.Case, error) {
+	return s.caseWrite(ctx, a, ref, "case.edit", "unable to correct case", func(tx pgx.Tx, c kim.Case) error {
+		if ch.Pseudonym == nil && ch.Group == nil && ch.Domain == nil && ch.OpenedOn == nil {
+			return kim.Errorf(kim.EINVALID, "case.nothing", map[string]any{"Ref": c.Ref})
+		}
+		if ch.Domain != nil && *ch.Domain != c.Domain {
+			var changes int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM domain_changes WHERE case_id = $1`, c.ID).Scan(&changes); err != nil {
+				return err
+			}
+			if changes > 0 {
+				return kim.Errorf(kim.ECONFLICT, "case.domain_changed", map[string]any{"Ref": c.Ref})
+			}
+		}
+		old := c.OpenedOn
+		if ch.OpenedOn != nil && *ch.OpenedOn != old {
+			var first pgtypeDate
+			if err := tx.QueryRow(ctx, firstRecordQuery, c.ID, old.UTC()).Scan(&first); err != nil {
+				return err
+			}
+			var err error
+			if c, err = kim.MoveIntake(c, *ch.OpenedOn, dateOf(&first), a.Today); err != nil {
+				return err
+			}
+		}
+		var pseudonym []byte
+		if ch.Pseudonym != nil {
+			pseudonym = s.seal(*ch.Pseudonym, CasePseudonym)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE cases SET pseudonym_enc = coalesce($2, pseudonym_enc), target_group = coalesce($3, target_group),
+				legal_domain = coalesce($4, legal_domain), opened_on = $5, updated_at = now() WHERE id = $1`,
+			c.ID, pseudonym, ch.Group, ch.Domain, c.OpenedOn.UTC()); err != nil {
+			return err
+		}
+		if c.OpenedOn == old {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE consents SET granted_on = $3 WHERE case_id = $1 AND scope = 'processing' AND granted_on = $2`,
+			c.ID, old.UTC(), c.OpenedOn.UTC()); err != nil {
+			return err
+		}
+		if err := remonitor(ctx, tx, a, c); err != nil {
+			return err
+		}
+		return reassess(ctx, tx, a, c)
+	})
+}
+
 // GoalChange is a correction of a goal: a new text, a new due date, or
 // both; nil leaves a part as it is.
 type GoalChange struct {
