@@ -126,6 +126,29 @@ func (r *Runner) domainQuestion(dry store.DomainChanged) string {
 		"Steps": "- " + strings.Join(list, "\n- "), "Drop": base + " " + r.T("confirm.word", nil), "Keep": base + " " + r.T("domain.keep_word", nil)})
 }
 
+// domainDelete deletes the case's latest Rechtskreiswechsel with its steps
+// once confirmed; first it says, on a dry run, what would go and what would
+// be open again.
+func (r *Runner) domainDelete(a *Args) (Reply, error) {
+	res, err := r.correctionStore(a).DeleteDomainChange(r.ctx, r.Actor(), a.Str("case"))
+	if err != nil {
+		return Reply{}, err
+	}
+	done := 0
+	for _, st := range res.Steps {
+		if st.Status == kim.StepDone {
+			done++
+		}
+	}
+	data := map[string]any{"Ref": res.Case.Ref, "From": r.Name("legal", res.From), "To": r.Name("legal", res.To), "Date": res.Since,
+		"N": len(res.Steps), "Done": done, "Reopened": len(res.Reopened), "ReopenedSteps": stepNumbers(res.Reopened)}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("domain.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("domain.deleted", data) + "\n" + r.caseLine(res.Case)}, nil
+}
+
 // stepNumbers lists the numbers of steps: "3, 4, 7".
 func stepNumbers(steps []kim.CaseStep) string {
 	ns := make([]string, len(steps))

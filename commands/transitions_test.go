@@ -299,3 +299,58 @@ func TestStepByHand(t *testing.T) {
 		t.Fatal("a refused step command changed the database")
 	}
 }
+
+// A Rechtskreiswechsel recorded by mistake is deleted, the latest first,
+// with its steps: asked first with nothing changed, then the case's legal
+// domain is the one before again and the steps the change had closed as no
+// longer needed are open again; step numbers are not given twice; other
+// coaches find nothing; each delete is audited.
+func TestDomainChangeDelete(t *testing.T) {
+	w := newWorld(t) // Monday 23.11.2026
+	const k = "K-2026-0001"
+	w.ok("anna", "neu AB gruppe=Geflüchtete rechtskreis=AsylbLG einwilligung=ja datum=16.11.2026", k)
+	w.ok("anna", "rechtskreis "+k+" SGB II seit 20.11.2026", "AsylbLG → SGB II", "8 Schritte")
+	w.ok("anna", "schritt "+k+" 1 erledigt", "erledigt")
+	w.ok("anna", "rechtskreis "+k+" SGB III bestätigen", "SGB II → SGB III", "Die offenen Schritte 2, 3, 4, 5, 6, 7, 8 des früheren Wechsels")
+	mistaken := w.count(`SELECT count(*) FROM transition_steps s JOIN domain_changes d ON d.id = s.change_id WHERE d.to_domain = 'SGB3'`)
+	if mistaken == 0 {
+		t.Fatal("the change to SGB III made no steps")
+	}
+
+	snap := w.snapshot()
+	w.ok("anna", "rechtskreis löschen "+k, "Gelöscht würde der Rechtskreiswechsel SGB II → SGB III seit 23.11.2026 von **"+k+"**",
+		"Der Rechtskreis wäre wieder SGB II", "die Schritte 2, 3, 4, 5, 6, 7, 8 des Wechsels davor", "Noch ist nichts geändert",
+		"`/kim rechtskreis löschen "+k+" bestätigen`")
+	w.want("teamA", "ben", "rechtskreis loeschen "+k+" bestaetigen", kim.ENOTFOUND, k)
+	w.want("teamA", "kora", "rechtskreis loeschen "+k+" bestaetigen", kim.EFORBIDDEN)
+	if w.snapshot() != snap {
+		t.Fatal("an unconfirmed or refused delete changed something")
+	}
+	w.ok("anna", "rechtskreis löschen "+k+" bestätigen", "Rechtskreiswechsel SGB II → SGB III seit 23.11.2026 von **"+k+"** gelöscht",
+		"Rechtskreis: SGB II.", "Wieder offen: Schritte 2, 3, 4, 5, 6, 7, 8.")
+	w.ok("anna", "zeige "+k, "Rechtskreis: SGB II", "Rechtskreiswechsel AsylbLG → SGB II seit 20.11.2026: 1 erledigt · 7 offen")
+	if n := w.count(`SELECT count(*) FROM transition_steps WHERE status = 'open' AND closed_on IS NULL AND dropped_by IS NULL`); n != 7 {
+		t.Errorf("%d open steps, want 7", n)
+	}
+	if n := w.count(`SELECT count(*) FROM domain_changes`); n != 1 {
+		t.Errorf("%d changes left, want 1", n)
+	}
+
+	// Recorded again: its steps count on after the deleted ones.
+	w.ok("anna", "rechtskreis "+k+" SGB III bestätigen", "SGB II → SGB III")
+	if n := w.count(`SELECT min(s.n) FROM transition_steps s JOIN domain_changes d ON d.id = s.change_id WHERE d.to_domain = 'SGB3'`); n != 9+mistaken {
+		t.Errorf("the new change's first step is %d, want %d (numbers of deleted steps given again)", n, 9+mistaken)
+	}
+	w.ok("anna", "rechtskreis löschen "+k+" bestätigen", "gelöscht", "Rechtskreis: SGB II.")
+	w.ok("anna", "rechtskreis löschen "+k, "AsylbLG → SGB II seit 20.11.2026", "mit seinen 8 Schritten (davon erledigt: 1)", "wieder AsylbLG")
+	w.ok("anna", "rechtskreis entfernen "+k+" bestätigen", "gelöscht", "Rechtskreis: AsylbLG.")
+	w.want("teamA", "anna", "rechtskreis löschen "+k, kim.ENOTFOUND, "Für **"+k+"** ist kein Rechtskreiswechsel erfasst.")
+	if n := w.count(`SELECT count(*) FROM transition_steps`) + w.count(`SELECT count(*) FROM domain_changes`); n != 0 {
+		t.Errorf("%d steps and changes left, want none", n)
+	}
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'domain.delete'`); n != 3 {
+		t.Errorf("domain.delete audit rows: %d, want 3", n)
+	}
+	// The opening's legal domain can be corrected again once no change is left.
+	w.ok("anna", "fall ändern "+k+" rechtskreis=SGB XII", "Rechtskreis: SGB XII")
+}

@@ -279,6 +279,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:     (*Runner).domain,
 	Examples: []string{"/kim domain K-2026-0042 SGB2 since=01.11.2026", "/kim rechtskreis K-2026-0042 SGB III seit=01.11.2026",
 		"/kim rechtskreis K-2026-0042 AsylbLG bestätigen", "/kim rechtskreis K-2026-0042 SGB XII behalten"},
+	Subs: []*Verb{{ // a change recorded by mistake: the latest, with its steps, asked first
+		Name: "delete", Alias: "loeschen", Also: deleteAlso,
+		Params:   []Param{caseParam, confirmParam},
+		Run:      (*Runner).domainDelete,
+		Examples: []string{"/kim domain delete K-2026-0042", "/kim rechtskreis löschen K-2026-0042 bestätigen"},
+	}},
 }, {
 	// A step of a Rechtskreiswechsel checked off by hand (commands/transitions.go).
 	Name: "step", Alias: "schritt", Roles: coach,

@@ -72,6 +72,16 @@ func TestTransitionThroughMattermost(t *testing.T) {
 	if digest := devstack.PostText(posts[len(posts)-1]); !strings.Contains(digest, "Übergangsschritt 7") || strings.Contains(digest, "Übergangsschritt 6") {
 		t.Errorf("the digest of %s after step 6 was done by hand:\n%s", late.German(), digest)
 	}
+
+	// A change recorded by mistake is deleted with its steps, after asking; the steps it closed as
+	// no longer needed are open again.
+	coach.kimOK(t, "rechtskreis "+k+" SGB III bestätigen", "SGB II → SGB III", "Die offenen Schritte 3, 4, 5, 7, 8 des früheren Wechsels")
+	coach.kimOK(t, "rechtskreis löschen "+k, "Gelöscht würde der Rechtskreiswechsel SGB II → SGB III", "Noch ist nichts geändert")
+	coach.kimOK(t, "zeige "+k, "Rechtskreis: SGB III")
+	coach.kimOK(t, "rechtskreis löschen "+k+" bestätigen", "gelöscht", "Rechtskreis: SGB II.", "Wieder offen: Schritte 3, 4, 5, 7, 8.")
+	if card := coach.kimOK(t, "zeige "+k, "Rechtskreis: SGB II", "3 erledigt · 5 offen"); strings.Contains(card, "SGB III") {
+		t.Errorf("the deleted change is still on the card:\n%s", card)
+	}
 }
 
 // An admin edits the AsylbLG → SGB II template through Mattermost and the next changes use the

@@ -570,7 +570,7 @@ func changeStep(ctx context.Context, tx pgx.Tx, x *itemTx) error {
 		return errItemChanged
 	}
 	if x.ch.Done {
-		_, err = tx.Exec(ctx, `UPDATE transition_steps SET status = 'done', closed_on = $2 WHERE id = $1`, id, x.a.Today.UTC())
+		_, err = tx.Exec(ctx, `UPDATE transition_steps SET status = 'done', closed_on = $2, dropped_by = NULL WHERE id = $1`, id, x.a.Today.UTC())
 		return err
 	}
 	_, err = tx.Exec(ctx, `UPDATE transition_steps SET due_on = $2 WHERE id = $1`, id, x.ch.Until.UTC())

@@ -237,8 +237,7 @@ func (s *Store) RemoveTemplateStep(ctx context.Context, a kim.Actor, from, to st
 
 // openSteps returns the open transition steps of case id in order, locked.
 func openSteps(ctx context.Context, tx pgx.Tx, caseID int64) ([]kim.CaseStep, error) {
-	rows, err := tx.Query(ctx, `SELECT s.n, s.text, coalesce(p.id, 0), coalesce(p.key, ''), coalesce(p.name, ''), s.due_on, s.status, s.closed_on
-		FROM transition_steps s LEFT JOIN partners p ON p.id = s.partner_id
+	rows, err := tx.Query(ctx, `SELECT `+stepColumns+` FROM transition_steps s LEFT JOIN partners p ON p.id = s.partner_id
 		WHERE s.case_id = $1 AND s.status = 'open' ORDER BY s.n FOR UPDATE OF s`, caseID)
 	if err != nil {
 		return nil, err
@@ -306,19 +305,20 @@ func (s *Store) ChangeDomain(ctx context.Context, a kim.Actor, ch DomainChange) 
 		if len(out.Dropped) > 0 && ch.Open == OpenRefuse {
 			return kim.Errorf(kim.ECONFLICT, "domain.open_steps", map[string]any{"Ref": c.Ref, "N": len(out.Dropped)})
 		}
+		var changeID int64
+		if err := tx.QueryRow(ctx, `INSERT INTO domain_changes (case_id, from_domain, to_domain, since, created_by) VALUES ($1, $2, $3, $4, $5)
+			RETURNING id`, c.ID, out.From, changed.Domain, ch.Since.UTC(), a.UserID).Scan(&changeID); err != nil {
+			return err
+		}
 		if len(out.Dropped) > 0 && ch.Open == OpenDrop {
-			if _, err := tx.Exec(ctx, `UPDATE transition_steps SET status = 'dropped', closed_on = $2 WHERE case_id = $1 AND status = 'open'`,
-				c.ID, a.Today.UTC()); err != nil {
+			// dropped_by: deleting this change opens them again.
+			if _, err := tx.Exec(ctx, `UPDATE transition_steps SET status = 'dropped', closed_on = $2, dropped_by = $3
+				WHERE case_id = $1 AND status = 'open'`, c.ID, a.Today.UTC(), changeID); err != nil {
 				return err
 			}
 			if err := audit(ctx, tx, a, "transition.drop", c.ID, c.Ref); err != nil {
 				return err
 			}
-		}
-		var changeID int64
-		if err := tx.QueryRow(ctx, `INSERT INTO domain_changes (case_id, from_domain, to_domain, since, created_by) VALUES ($1, $2, $3, $4, $5)
-			RETURNING id`, c.ID, out.From, changed.Domain, ch.Since.UTC(), a.UserID).Scan(&changeID); err != nil {
-			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE cases SET legal_domain = $2 WHERE id = $1`, c.ID, changed.Domain); err != nil {
 			return err
@@ -333,8 +333,12 @@ func (s *Store) ChangeDomain(ctx context.Context, a kim.Actor, ch DomainChange) 
 		if err != nil || len(tpl) == 0 {
 			return err
 		}
+		// Step numbers are never given twice, not even those of a deleted
+		// change (migration 00018).
 		var first int
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(n), 0) + 1 FROM transition_steps WHERE case_id = $1`, c.ID).Scan(&first); err != nil {
+		if err := tx.QueryRow(ctx, `UPDATE cases SET last_step_n = greatest(last_step_n,
+				(SELECT coalesce(max(n), 0) FROM transition_steps WHERE case_id = $1)) + $2
+			WHERE id = $1 RETURNING last_step_n - $2 + 1`, c.ID, len(tpl)).Scan(&first); err != nil {
 			return err
 		}
 		out.Steps = kim.NewSteps(tpl, ch.Since, first, ch.Workday)
@@ -352,6 +356,69 @@ func (s *Store) ChangeDomain(ctx context.Context, a kim.Actor, ch DomainChange) 
 			return err
 		}
 		return audit(ctx, tx, a, "transition.steps", c.ID, c.Ref)
+	})
+	out.Case = c
+	return out, err
+}
+
+// DomainUndone is a Rechtskreiswechsel deleted: the case as it is now, the
+// change, its steps (deleted with it) and the steps of the change before
+// that it had closed as no longer needed (open again).
+type DomainUndone struct {
+	Case     kim.Case
+	From, To string
+	Since    kim.Date
+	Steps    []kim.CaseStep
+	Reopened []kim.CaseStep
+}
+
+// stepColumns are the columns scanStep reads (alias s, partner p).
+const stepColumns = `s.n, s.text, coalesce(p.id, 0), coalesce(p.key, ''), coalesce(p.name, ''), s.due_on, s.status, s.closed_on`
+
+// DeleteDomainChange deletes the case's latest Rechtskreiswechsel (one
+// recorded by mistake) with its steps, done or not. The case's legal domain
+// is the one before it again, and the steps of the change before that it
+// closed as no longer needed are open again. Only the latest: an earlier
+// change is where a later one started from.
+func (s *Store) DeleteDomainChange(ctx context.Context, a kim.Actor, ref string) (DomainUndone, error) {
+	var out DomainUndone
+	c, err := s.caseWrite(ctx, a, ref, "domain.delete", "unable to delete legal domain change", func(tx pgx.Tx, c kim.Case) error {
+		var id int64
+		var since pgtypeDate
+		err := tx.QueryRow(ctx, `SELECT id, from_domain, to_domain, since FROM domain_changes WHERE case_id = $1
+			ORDER BY since DESC, id DESC LIMIT 1 FOR UPDATE`, c.ID).Scan(&id, &out.From, &out.To, &since)
+		if err == pgx.ErrNoRows {
+			return kim.Errorf(kim.ENOTFOUND, "domain.none", map[string]any{"Ref": c.Ref})
+		}
+		if err != nil {
+			return err
+		}
+		out.Since = kim.DateOf(since.Time)
+		rows, err := tx.Query(ctx, `SELECT `+stepColumns+` FROM transition_steps s LEFT JOIN partners p ON p.id = s.partner_id
+			WHERE s.change_id = $1 ORDER BY s.pos`, id)
+		if err != nil {
+			return err
+		}
+		if out.Steps, err = pgx.CollectRows(rows, scanStep); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `WITH s AS (UPDATE transition_steps SET status = 'open', closed_on = NULL, dropped_by = NULL
+				WHERE dropped_by = $1 AND status = 'dropped' RETURNING *)
+			SELECT `+stepColumns+` FROM s LEFT JOIN partners p ON p.id = s.partner_id ORDER BY s.n`, id)
+		if err != nil {
+			return err
+		}
+		if out.Reopened, err = pgx.CollectRows(rows, scanStep); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM transition_steps WHERE change_id = $1`, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM domain_changes WHERE id = $1`, id); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE cases SET legal_domain = $2 WHERE id = $1`, c.ID, out.From)
+		return err
 	})
 	out.Case = c
 	return out, err

@@ -58,7 +58,7 @@ func (s *Store) SetStep(ctx context.Context, a kim.Actor, ref string, n int, sta
 			}
 			st.ClosedOn = &on
 		}
-		if _, err := tx.Exec(ctx, `UPDATE transition_steps SET status = $2, closed_on = $3 WHERE id = $1`, id, status, dateArg(st.ClosedOn)); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE transition_steps SET status = $2, closed_on = $3, dropped_by = NULL WHERE id = $1`, id, status, dateArg(st.ClosedOn)); err != nil {
 			return err
 		}
 		return tx.QueryRow(ctx, `
