@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"regexp"
+
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
 )
@@ -12,9 +14,18 @@ func (r *Runner) goalAdd(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("goal.saved", map[string]any{"Ref": c.Ref, "N": g.N, "Field": r.Name("field", string(g.Field)),
-		"Text": render.Cell(g.Text), "Due": g.Due, "HasDue": g.Due != nil}) + "\n" + r.caseLine(c)}, nil
+	text := r.T("goal.saved", map[string]any{"Ref": c.Ref, "N": g.N, "Field": r.Name("field", string(g.Field)),
+		"Text": render.Cell(g.Text), "Due": g.Due, "HasDue": g.Due != nil})
+	if m := textDueRE.FindStringSubmatch(g.Text); m != nil && g.Due == nil {
+		// "… bis zum Sommer": a time in the text that is no date kimbot reads; the goal has no due date.
+		text += "\n" + r.T("goal.due_in_text", map[string]any{"Ref": c.Ref, "N": g.N, "Words": render.Cell(render.Clip(m[1], 40))})
+	}
+	return Reply{Text: text + "\n" + r.caseLine(c)}, nil
 }
+
+// textDueRE is a time at the end of a goal's text (bis zum Sommer, until
+// May), which a coach may have meant as its due date.
+var textDueRE = regexp.MustCompile(`(?i)(?:^|\s)((?:bis|until|by)\s+\S.*)$`)
 
 // goalDone marks a goal as reached.
 func (r *Runner) goalDone(a *Args) (Reply, error) { return r.goalClose(a, "done") }

@@ -70,6 +70,24 @@ func TestCoachesOwnWords(t *testing.T) {
 			t.Errorf("%s: the hint although the date was given or the note has no day:\n%s", line, rep.Text)
 		}
 	}
+	// Dates in words: Ende Januar, Mitte Februar 2027, Anfang Februar; a time in a goal's text
+	// that is no date stays text, and the answer says the goal has no due date.
+	w.ok("anna", "ziel K-2026-1 Gesundheit Termin beim Facharzt bis Ende Januar", "(Gesundheit): Termin beim Facharzt – bis 31.01.2027.")
+	w.ok("anna", "ziel K-2026-1 Sprache B1-Kurs anmelden fällig=Mitte Februar 2027", "B1-Kurs anmelden – bis 15.02.2027.")
+	if rep := w.ok("anna", "ziel K-2026-1 Arbeit Praktikum finden bis zum Sommer", "Ziel 4", "Praktikum finden bis zum Sommer.",
+		"„bis zum Sommer“ steht nur im Text", "`/kim ziel ändern K-2026-0001 4 fällig=<datum>`"); strings.Contains(rep.Text, "– bis") {
+		t.Errorf("a due date read from „bis zum Sommer“:\n%s", rep.Text)
+	}
+	w.ok("anna", "ziel ändern K-2026-1 4 fällig=Ende Juni", "Praktikum finden bis zum Sommer – bis 30.06.2027")
+	w.ok("ben", "abwesend Anfang Februar Ende Februar vertretung=@anna", "2027-02-01", "2027-02-28") // ben reads English
+	w.want("teamA", "anna", "ziel K-2026-1 Arbeit Bewerbung fällig=Ende Smarch", kim.EINVALID, "kein gültiges Datum")
+	// A note typed without its "=": the words after it, up to the next option.
+	w.ok("anna", "einschätzung K-2026-1 sprache 3 wohnen 2 notiz Kurs läuft, Prüfung im März datum gestern", "gespeichert (22.11.2026)", "| Wohnen | 2 |")
+	stored, err := w.st.Card(t.Context(), kim.Actor{TeamID: "teamA", UserID: w.users["anna"].ID, Today: kim.DateOf(testNow)}, "K-2026-0001")
+	if err != nil || len(stored.Assessments) == 0 || stored.Assessments[0].Note != "Kurs läuft, Prüfung im März" {
+		t.Errorf("the assessment's note: %+v %v", stored.Assessments, err)
+	}
+
 	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
 	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt 7 zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
 	w.ok("anna", "abwesend 21.12. 2.1. vertretung=@ben", "21.12.2026", "02.01.2027")

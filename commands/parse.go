@@ -310,8 +310,9 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 // "=" (seit 01.11.2026, faellig 30.6.27, minuten 20, nach partner,
 // rechtskreis SGB II) into name=value tokens: unquoted words of which the
 // first names an option of v that takes a date, a number, a duration, a
-// time of day or a choice, and the rest (one word, or two for a choice or a
-// duration: 2 Wochen) is such a value. Only the end of the line is read so, never a word inside a
+// time of day or a choice, and the rest (one word, two for a choice, a
+// duration or a date: 2 Wochen, Ende Januar; three for a date: Ende
+// Januar 2027) is such a value. Only the end of the line is read so, never a word inside a
 // text ("seit 2 Wochen krank" stays a note).
 func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
 	var opts []token
@@ -319,7 +320,8 @@ func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
 	takes := func(name token, val string, words int) bool {
 		o := v.option(kim.Fold(name.text))
 		if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Duration && o.Kind != Clock && o.Kind != Choice) ||
-			(words == 2 && o.Kind != Choice && o.Kind != Duration) { // SGB II; 2 Wochen
+			(words == 2 && o.Kind != Choice && o.Kind != Duration && o.Kind != Date) || // SGB II; 2 Wochen; Ende Januar
+			(words == 3 && o.Kind != Date) { // Ende Januar 2027
 			return false
 		}
 		_, err := convert(*o, val, v, today)
@@ -335,6 +337,10 @@ func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
 		case n >= 3 && plain(toks[n-3]) && plain(name) && plain(last) && takes(toks[n-3], name.text+" "+last.text, 2):
 			opts = append(opts, token{text: toks[n-3].text + "=" + name.text + " " + last.text})
 			toks = toks[:n-3]
+		case n >= 4 && plain(toks[n-4]) && plain(toks[n-3]) && plain(name) && plain(last) &&
+			takes(toks[n-4], toks[n-3].text+" "+name.text+" "+last.text, 3):
+			opts = append(opts, token{text: toks[n-4].text + "=" + toks[n-3].text + " " + name.text + " " + last.text})
+			toks = toks[:n-4]
 		default:
 			return append(toks[:n:n], opts...)
 		}
@@ -402,6 +408,28 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 				continue
 			}
 		}
+		if o := v.option(kim.Fold(t.text)); !t.quoted && m == nil && o != nil && o.Kind == Text && !a.Has(o.Name) && !v.takesText() {
+			// notiz Rücken, kann nicht heben: a text option typed without
+			// its "=" takes the words after it, up to the next option.
+			j := ti + 1
+			for j < len(toks) && !v.isOption(toks[j], scoresParam != nil) {
+				j++
+			}
+			if j > ti+1 {
+				words := make([]string, 0, j-ti-1)
+				for _, w := range toks[ti+1 : j] {
+					words = append(words, w.text)
+				}
+				x, err := convert(*o, strings.Join(words, " "), v, today)
+				if err != nil {
+					return nil, err
+				}
+				a.values[o.Name] = x
+				options = append(options, t.text+"=")
+				ti = j - 1
+				continue
+			}
+		}
 		if t.quoted && !strings.Contains(t.text, "=") || m == nil {
 			positional = append(positional, t)
 			continue
@@ -411,7 +439,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			if _, dup := a.values[o.Name]; dup {
 				return nil, usageErr("err.duplicate_option", v, map[string]any{"Name": o.named(false)})
 			}
-			if ti+1 < len(toks) && joins(*o, val, toks[ti+1]) { // rechtskreis=SGB II, nachfassen=2 Wochen
+			for ti+1 < len(toks) && joins(*o, val, toks[ti+1]) { // rechtskreis=SGB II, nachfassen=2 Wochen, fällig=Ende Januar 2027
 				ti++
 				val += " " + toks[ti].text
 			}
@@ -507,6 +535,25 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 	return a, nil
 }
 
+// takesText reports whether a positional parameter of v is a text.
+func (v *Verb) takesText() bool {
+	return slices.ContainsFunc(v.Params, func(p Param) bool { return p.Kind == Text })
+}
+
+// isOption reports whether t is typed as an option of v (name=value), or,
+// with scores, as a life field's score (wohnen=3).
+func (v *Verb) isOption(t token, scores bool) bool {
+	m := optionRE.FindStringSubmatch(t.text)
+	if t.quoted && !strings.Contains(t.text, "=") || m == nil {
+		return false
+	}
+	if v.option(kim.Fold(m[1])) != nil {
+		return true
+	}
+	_, field := fieldParam.lookup(m[1])
+	return scores && field
+}
+
 func (v *Verb) option(name string) *Param {
 	for i := range v.Options {
 		if v.Options[i].Name == name || (v.Options[i].Alias != "" && v.Options[i].Alias == name) || slices.Contains(v.Options[i].Also, name) {
@@ -516,9 +563,10 @@ func (v *Verb) option(name string) *Param {
 	return nil
 }
 
-// joins reports whether a Choice value (SGB II) or a duration (2 Wochen)
-// is typed as two words: the first alone is no value, both together are.
-// Three words (nicht mehr nötig) are the first two joined with the third.
+// joins reports whether a Choice value (SGB II), a duration (2 Wochen) or
+// a date (Ende Januar) is typed as two words: the first alone is no value,
+// both together are. Three words (nicht mehr nötig, Ende Januar 2027) are
+// the first two joined with the third.
 func joins(p Param, first string, next token) bool {
 	if next.quoted || strings.Contains(next.text, "=") {
 		return false
@@ -532,6 +580,8 @@ func joins(p Param, first string, next token) bool {
 		return ok
 	case Duration:
 		return !spanRE.MatchString(first) && spanRE.MatchString(first+" "+next.text)
+	case Date:
+		return dateJoins(first, next.text)
 	}
 	return false
 }
@@ -722,6 +772,9 @@ func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	if n, ok := relativeDays[kim.Fold(s)]; ok {
 		return today.AddDays(n), true
 	}
+	if d, ok := monthPhrase(s, today, ahead); ok {
+		return d, true
+	}
 	if m := dayMonthRE.FindStringSubmatch(s); m != nil {
 		d, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
@@ -735,6 +788,68 @@ func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	}
 	return ParseDate(s)
 }
+
+// monthPhraseRE is a day named by the part of a month, folded: Anfang
+// Januar (the 1st), Mitte Februar (the 15th), Ende März 2027 (the last),
+// also "Ende Feb." and in English (end of march).
+var monthPhraseRE = regexp.MustCompile(`^(anfang|mitte|ende|beginning of|mid|end of) ([a-z]+)\.?(?: (\d{4}))?$`)
+
+// months are the months' names and usual abbreviations, folded.
+var months = map[string]int{
+	"januar": 1, "jan": 1, "january": 1, "februar": 2, "feb": 2, "february": 2, "maerz": 3, "mrz": 3, "march": 3, "mar": 3,
+	"april": 4, "apr": 4, "mai": 5, "may": 5, "juni": 6, "jun": 6, "june": 6, "juli": 7, "jul": 7, "july": 7,
+	"august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "october": 10, "oct": 10,
+	"november": 11, "nov": 11, "dezember": 12, "dez": 12, "december": 12, "dec": 12,
+}
+
+// monthPhrase reads a day of monthPhraseRE; without the year it is the
+// next such day from today on when ahead, else the latest up to today.
+func monthPhrase(s string, today kim.Date, ahead bool) (kim.Date, bool) {
+	m := monthPhraseRE.FindStringSubmatch(strings.Join(strings.Fields(kim.Fold(s)), " "))
+	if m == nil {
+		return kim.Date{}, false
+	}
+	mo, ok := months[m[2]]
+	if !ok {
+		return kim.Date{}, false
+	}
+	day := func(y int) kim.Date {
+		switch m[1] {
+		case "anfang", "beginning of":
+			return kim.Date{Y: y, M: mo, D: 1}
+		case "mitte", "mid":
+			return kim.Date{Y: y, M: mo, D: 15}
+		}
+		return kim.DateOf(time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC))
+	}
+	if m[3] != "" {
+		y, _ := strconv.Atoi(m[3])
+		if y < 2000 || y > 2099 {
+			return kim.Date{}, false
+		}
+		return day(y), true
+	}
+	d := day(today.Y)
+	if ahead && d.Before(today) {
+		d = day(today.Y + 1)
+	} else if !ahead && d.After(today) {
+		d = day(today.Y - 1)
+	}
+	return d, true
+}
+
+// dateJoins reports whether a date is typed as more words than first:
+// Ende + Januar, Ende Januar + 2027.
+func dateJoins(first, next string) bool {
+	whole := kim.Fold(first + " " + next)
+	if !monthPhraseRE.MatchString(whole) {
+		return false
+	}
+	return !monthPhraseRE.MatchString(kim.Fold(first)) || yearRE.MatchString(next)
+}
+
+// yearRE is a year of four digits.
+var yearRE = regexp.MustCompile(`^\d{4}$`)
 
 // dayMonthRE is a date without its year: 30.6. or 30.6.
 var dayMonthRE = regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})\.?$`)

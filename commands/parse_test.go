@@ -254,3 +254,42 @@ func TestHelpCoversEveryVerb(t *testing.T) {
 
 // today is the day Parse reads relative dates against.
 func today() kim.Date { return kim.DateOf(time.Now().In(kim.Berlin)) }
+
+// Dates named by the part of a month, against Monday 23.11.2026: ahead the
+// next such day (a due date), else the latest up to today (a contact).
+func TestMonthPhrases(t *testing.T) {
+	today := kim.Date{Y: 2026, M: 11, D: 23}
+	for _, c := range []struct {
+		in    string
+		ahead bool
+		want  string // "" : no date
+	}{
+		{"Ende Januar", true, "2027-01-31"},
+		{"ende januar", false, "2026-01-31"},
+		{"Mitte November", true, "2027-11-15"},
+		{"Mitte November", false, "2026-11-15"},
+		{"Ende November", true, "2026-11-30"},
+		{"Anfang März", true, "2027-03-01"},
+		{"Anfang Maerz", true, "2027-03-01"},
+		{"Ende Feb.", true, "2027-02-28"},
+		{"Ende Februar 2028", true, "2028-02-29"},
+		{"end of march", true, "2027-03-31"},
+		{"Ende  Dez", true, "2026-12-31"},
+		{"Ende Smarch", true, ""},
+		{"Ende Januar 1999", true, ""},
+		{"Ende", true, ""},
+	} {
+		d, ok := parseDateFrom(c.in, today, c.ahead)
+		if got := map[bool]string{true: d.String(), false: ""}[ok]; got != c.want {
+			t.Errorf("%q (ahead %v) = %q, want %q", c.in, c.ahead, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		first, next string
+		want        bool
+	}{{"Ende", "Januar", true}, {"Ende Januar", "2027", true}, {"Ende Januar", "Termin", false}, {"bis", "Januar", false}, {"30.1.", "2027", false}} {
+		if got := dateJoins(c.first, c.next); got != c.want {
+			t.Errorf("dateJoins(%q, %q) = %v", c.first, c.next, got)
+		}
+	}
+}
