@@ -3,6 +3,8 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/kimbot-nrw/kimbot/kim"
 )
 
 // TestGermanInput (issue 9, point 1): through Mattermost, a German coach types the words
@@ -107,6 +109,11 @@ func TestCoachesShorthand(t *testing.T) {
 	coach.kimOK(t, "einwilligung "+short+" erteilen Ausländerbehörde mündlich", "Ausländerbehörde (mündlich")
 	coach.kimOK(t, "verweis "+short+" Ausländerbehörde Aufenthaltstitel verlängern", "an Ausländerbehörde gespeichert")
 	coach.kimOK(t, "ziel "+short+" Wohnung eigene Wohnung finden bis "+remDay().German(), "(Wohnen): eigene Wohnung finden – bis "+remDay().German())
+	endJan := kim.Date{Y: remToday().Y, M: 1, D: 31}
+	if endJan.Before(remToday()) {
+		endJan.Y++
+	}
+	coach.kimOK(t, "ziel "+short+" Arbeit Praktikum finden bis Ende Januar", "(Arbeit): Praktikum finden – bis "+endJan.German())
 	coach.kimOK(t, "zeige ab", "#### "+ref+" · AB") // the case by its pseudonym
 	coach.kimOK(t, "zeige "+short, "| "+yesterday+" | Telefon | 15 | Termin abgesprochen |", "| 1 | Ausländerbehörde |",
 		"| 1 | Wohnen | eigene Wohnung finden | "+remDay().German()+" | offen |")
