@@ -93,7 +93,8 @@ func (r *Runner) caseEdit(a *Args) (Reply, error) {
 
 // goalEdit changes the text or the due date of a goal.
 func (r *Runner) goalEdit(a *Args) (Reply, error) {
-	c, g, err := r.svc.Store.EditGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.GoalChange{Text: a.OptStr("text"), Due: a.Date("due")})
+	c, g, err := r.svc.Store.EditGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.GoalChange{Text: a.OptStr("text"), Due: a.Date("due"),
+		NoDue: a.Word("due") == "none"})
 	if err != nil {
 		return Reply{}, err
 	}

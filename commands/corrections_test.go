@@ -90,6 +90,12 @@ func TestCorrections(t *testing.T) {
 	if n := w.count(`SELECT count(*) FROM goals WHERE n = 2 AND due_on = '2027-06-30'`); n != 1 {
 		t.Errorf("goal 2 due on 30.06.2027: %d rows", n)
 	}
+	// … and is removed.
+	w.ok("anna", "ziel ändern K-2026-0001 2 fällig=keine", "geändert: B1-Kurs an der VHS (ohne Frist)")
+	if n := w.count(`SELECT count(*) FROM goals WHERE n = 2 AND due_on IS NULL`); n != 1 {
+		t.Errorf("goal 2 without a due date: %d rows", n)
+	}
+	w.ok("anna", "zeige K-2026-0001", "| 2 | Sprache | B1-Kurs an der VHS | – | offen |")
 	snap = w.snapshot()
 	w.ok("anna", "ziel loeschen K-2026-0001 1", "Gelöscht würde Ziel 1 von **K-2026-0001** (Arbeit): Praktikum im Handwerk finden", "Noch ist nichts geändert")
 	if w.snapshot() != snap {
@@ -125,7 +131,7 @@ func TestCorrections(t *testing.T) {
 	}
 
 	// Each change is audited: kind, case, who; the log has no content columns.
-	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 2, "goal.edit": 3, "goal.delete": 1,
+	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 2, "goal.edit": 4, "goal.delete": 1,
 		"referral.outcome-edit": 1, "referral.outcome-delete": 2} {
 		if got := w.count(`SELECT count(*) FROM audit_log l JOIN cases c ON c.id = l.case_id
 			WHERE l.action = $1 AND l.actor_id = 'id-anna' AND l.case_ref = 'K-2026-0001' AND c.ref = 'K-2026-0001'`, action); got != n {

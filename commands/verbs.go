@@ -66,6 +66,14 @@ func optional(p Param) Param { p.Optional = true; return p }
 // without its year is the next such day (fällig 30.6.), also typed bis=.
 var dueOption = Param{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}
 
+// goalDueChange is dueOption of a goal's correction, which may also remove
+// the due date (fällig=keine).
+var goalDueChange = func() Param {
+	p := dueOption
+	p.Or, p.Aliases = []string{"none"}, map[string]string{"keine": "none", "ohne": "none"}
+	return p
+}()
+
 // confirmParam is the last parameter of a verb that cannot be undone: typed
 // without it, the verb checks everything, says what would happen and
 // changes nothing (Runner.confirmLine is the line that confirms).
@@ -208,10 +216,10 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	}, {
 		Name: "edit", Alias: "aendern", Also: editAlso, // commands/corrections.go
 		Params:  []Param{caseParam, nParam, optional(Param{Name: "text", Kind: Text})},
-		Options: []Param{dueOption},
+		Options: []Param{goalDueChange},
 		Run:     (*Runner).goalEdit,
 		Examples: []string{"/kim goal edit K-2026-0042 1 \"B2-Kurs abschließen\"", "/kim ziel ändern K-2026-0042 1 Praktikum im Handwerk finden",
-			"/kim ziel ändern K-2026-0042 1 fällig=31.7."},
+			"/kim ziel ändern K-2026-0042 1 fällig=31.7.", "/kim ziel ändern K-2026-0042 1 fällig=keine"},
 	}, {
 		Name: "delete", Alias: "loeschen", Also: deleteAlso,
 		Params:   []Param{caseParam, nParam, confirmParam},

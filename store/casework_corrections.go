@@ -349,15 +349,17 @@ func (s *Store) EditCase(ctx context.Context, a kim.Actor, ref string, ch CaseCh
 	})
 }
 
-// GoalChange is a correction of a goal: a new text, a new due date, or
-// both; nil leaves a part as it is.
+// GoalChange is a correction of a goal: a new text, a new due date (or
+// none: NoDue), or both; nil leaves a part as it is.
 type GoalChange struct {
-	Text *string
-	Due  *kim.Date
+	Text  *string
+	Due   *kim.Date
+	NoDue bool
 }
 
-// EditGoal changes the text or the due date of goal n of the case. A due
-// date must not lie before today (a goal's date is a plan).
+// EditGoal changes the text or the due date of goal n of the case, or
+// removes its due date. A due date must not lie before today (a goal's
+// date is a plan).
 func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch GoalChange) (kim.Case, kim.Goal, error) {
 	var g kim.Goal
 	c, err := s.caseWrite(ctx, a, ref, "goal.edit", "unable to change goal", func(tx pgx.Tx, c kim.Case) error {
@@ -365,7 +367,7 @@ func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch
 		if g, err = s.goalFor(ctx, tx, c, n); err != nil {
 			return err
 		}
-		if ch.Text == nil && ch.Due == nil {
+		if ch.Text == nil && ch.Due == nil && !ch.NoDue {
 			return kim.Errorf(kim.EINVALID, "goal.nothing", map[string]any{"Ref": c.Ref, "N": n})
 		}
 		var text []byte
@@ -378,8 +380,12 @@ func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch
 			}
 			g.Due = ch.Due
 		}
-		_, err = tx.Exec(ctx, `UPDATE goals SET text_enc = coalesce($3, text_enc), due_on = coalesce($4, due_on) WHERE case_id = $1 AND n = $2`,
-			c.ID, n, text, dateArg(ch.Due))
+		if ch.NoDue {
+			g.Due = nil
+		}
+		_, err = tx.Exec(ctx, `UPDATE goals SET text_enc = coalesce($3, text_enc),
+				due_on = CASE WHEN $5 THEN NULL ELSE coalesce($4, due_on) END WHERE case_id = $1 AND n = $2`,
+			c.ID, n, text, dateArg(ch.Due), ch.NoDue)
 		return err
 	})
 	return c, g, err
