@@ -134,8 +134,11 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.ok("anna", "zeige ab", "#### K-2026-0001 · AB")
 	w.ok("anna", `kontakt "Frau Ue." telefon Anruf wegen Termin`, "Kontakt 1 zu **K-2026-0002** gespeichert")
 	w.ok("ben", "zeige AB", "#### K-2026-0003 · AB") // his own, not anna's
-	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find' AND case_ref IN ('K-2026-0001', 'K-2026-0002', 'K-2026-0003')`); n != 3 {
-		t.Errorf("%d case.find audit rows, want 3", n)
+	// A pseudonym of several words where the case is the last word of the line, unquoted.
+	w.ok("anna", "zeige Frau Ue.", "#### K-2026-0002 · Frau Ü.")
+	w.ok("anna", "fall ändern Frau ü. gruppe=Drittstaaten", "Fall **K-2026-0002** korrigiert: Frau Ü. · Zielgruppe: Drittstaatsangehörige")
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find' AND case_ref IN ('K-2026-0001', 'K-2026-0002', 'K-2026-0003')`); n != 5 {
+		t.Errorf("%d case.find audit rows, want 5", n)
 	}
 
 	w.ok("anna", "neu ab gruppe=eu einwilligung=ja", "K-2026-0004")

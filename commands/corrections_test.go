@@ -429,4 +429,5 @@ func TestCaseCorrection(t *testing.T) {
 		t.Errorf("case.edit audit rows: %d, want 3", n)
 	}
 	w.ok("anna", "help fall", "/kim fall ändern <fall>", "pseudonym=", "gruppe=", "datum=")
+	w.ok("anna", "fall K-2026-1 gruppe=eu", "Zielgruppe: Unionsbürger") // a reference after the verb means ändern
 }

@@ -494,6 +494,14 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 				words[i] = t.text
 			}
 			raw, positional = strings.Join(words, " "), nil
+		} else if _, ref := kim.ParseCaseRef(raw); p.Kind == CaseRef && i == n-1 && len(positional) > 1 && !ref &&
+			!slices.ContainsFunc(positional, func(t token) bool { return t.quoted }) {
+			// zeige M. K.: the case is the last parameter, its pseudonym typed in words.
+			words := make([]string, len(positional))
+			for i, t := range positional {
+				words[i] = t.text
+			}
+			raw, positional = strings.Join(words, " "), nil
 		} else if len(positional) > 1 && joins(p, raw, positional[1]) { // SGB II, nicht erschienen
 			raw, positional = raw+" "+positional[1].text, positional[2:]
 		} else if len(positional) > 2 && joins(p, raw+" "+positional[1].text, positional[2]) { // nicht mehr nötig

@@ -115,7 +115,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).show,
 	Examples: []string{"/kim show K-2026-0042", "/kim zeige k-2026-0042"},
 }, {
-	Name: "case", Alias: "fall", Roles: coach, Subs: []*Verb{{ // commands/corrections.go
+	Name: "case", Alias: "fall", Defaults: []string{"edit"}, Roles: coach, Subs: []*Verb{{ // commands/corrections.go
 		Name: "edit", Alias: "aendern", Also: editAlso,
 		Params: []Param{caseParam},
 		Options: []Param{
