@@ -81,6 +81,9 @@ func TestCoachesOwnWords(t *testing.T) {
 	w.ok("anna", "ziel ändern K-2026-1 4 fällig=Ende Juni", "Praktikum finden bis zum Sommer – bis 30.06.2027")
 	w.ok("ben", "abwesend Anfang Februar Ende Februar vertretung=@anna", "2027-02-01", "2027-02-28") // ben reads English
 	w.want("teamA", "anna", "ziel K-2026-1 Arbeit Bewerbung fällig=Ende Smarch", kim.EINVALID, "kein gültiges Datum")
+	w.ok("anna", "termin K-2026-1 monitoring in 2 Wochen", "Monitoring: 07.12.2026")
+	w.ok("anna", "kontakt K-2026-1 telefon Rückruf der Schule datum vor 3 Tagen", "Telefon, 20.11.2026")
+	w.ok("anna", "kontakt K-2026-1 telefon datum=vor 1 Woche Elterngespräch", "Telefon, 16.11.2026")
 	// A note typed without its "=": the words after it, up to the next option.
 	w.ok("anna", "einschätzung K-2026-1 sprache 3 wohnen 2 notiz Kurs läuft, Prüfung im März datum gestern", "gespeichert (22.11.2026)", "| Wohnen | 2 |")
 	stored, err := w.st.Card(t.Context(), kim.Actor{TeamID: "teamA", UserID: w.users["anna"].ID, Today: kim.DateOf(testNow)}, "K-2026-0001")
@@ -89,7 +92,7 @@ func TestCoachesOwnWords(t *testing.T) {
 	}
 
 	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
-	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt 7 zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
+	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt 9 zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
 	w.ok("anna", "abwesend 21.12. 2.1. vertretung=@ben", "21.12.2026", "02.01.2027")
 	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 6 { // the first and the five with follow-ups in words
 		t.Errorf("referrals to auslaenderbehoerde: %d", n)

@@ -439,9 +439,15 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			if _, dup := a.values[o.Name]; dup {
 				return nil, usageErr("err.duplicate_option", v, map[string]any{"Name": o.named(false)})
 			}
-			for ti+1 < len(toks) && joins(*o, val, toks[ti+1]) { // rechtskreis=SGB II, nachfassen=2 Wochen, fällig=Ende Januar 2027
+			if ti+1 < len(toks) && joins(*o, val, toks[ti+1]) { // rechtskreis=SGB II, nachfassen=2 Wochen
 				ti++
 				val += " " + toks[ti].text
+			}
+			if o.Kind == Date { // fällig=Ende Januar 2027, datum=vor 3 Tagen
+				for k := dateWords(val, toks[ti+1:]); k > 0; k-- {
+					ti++
+					val += " " + toks[ti].text
+				}
 			}
 			x, err := convert(*o, val, v, today)
 			if err != nil {
@@ -502,6 +508,11 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 				words[i] = t.text
 			}
 			raw, positional = strings.Join(words, " "), nil
+		} else if k := dateWords(raw, positional[1:]); p.Kind == Date && k > 0 { // Anfang Februar, in 2 Wochen
+			for _, t := range positional[1 : k+1] {
+				raw += " " + t.text
+			}
+			positional = positional[k+1:]
 		} else if len(positional) > 1 && joins(p, raw, positional[1]) { // SGB II, nicht erschienen
 			raw, positional = raw+" "+positional[1].text, positional[2:]
 		} else if len(positional) > 2 && joins(p, raw+" "+positional[1].text, positional[2]) { // nicht mehr nötig
@@ -571,10 +582,10 @@ func (v *Verb) option(name string) *Param {
 	return nil
 }
 
-// joins reports whether a Choice value (SGB II), a duration (2 Wochen) or
-// a date (Ende Januar) is typed as two words: the first alone is no value,
-// both together are. Three words (nicht mehr nötig, Ende Januar 2027) are
-// the first two joined with the third.
+// joins reports whether a Choice value (SGB II) or a duration (2 Wochen)
+// is typed as two words: the first alone is no value, both together are.
+// Three words (nicht mehr nötig) are the first two joined with the third.
+// Dates in words have dateWords.
 func joins(p Param, first string, next token) bool {
 	if next.quoted || strings.Contains(next.text, "=") {
 		return false
@@ -588,8 +599,6 @@ func joins(p Param, first string, next token) bool {
 		return ok
 	case Duration:
 		return !spanRE.MatchString(first) && spanRE.MatchString(first+" "+next.text)
-	case Date:
-		return dateJoins(first, next.text)
 	}
 	return false
 }
@@ -783,6 +792,9 @@ func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	if d, ok := monthPhrase(s, today, ahead); ok {
 		return d, true
 	}
+	if d, ok := relSpan(s, today); ok {
+		return d, true
+	}
 	if m := dayMonthRE.FindStringSubmatch(s); m != nil {
 		d, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
@@ -846,14 +858,45 @@ func monthPhrase(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	return d, true
 }
 
-// dateJoins reports whether a date is typed as more words than first:
-// Ende + Januar, Ende Januar + 2027.
-func dateJoins(first, next string) bool {
-	whole := kim.Fold(first + " " + next)
-	if !monthPhraseRE.MatchString(whole) {
-		return false
+// dateWords returns how many of the tokens after first belong to a date
+// typed in words with it: Ende Januar (1), Ende Januar 2027, in 2 Wochen,
+// vor 3 Tagen (2); 0 when none.
+func dateWords(first string, rest []token) int {
+	n, words := 0, first
+	for k := 0; k < 2 && k < len(rest); k++ {
+		t := rest[k]
+		if t.quoted || strings.Contains(t.text, "=") {
+			break
+		}
+		words += " " + t.text
+		if w := strings.Join(strings.Fields(kim.Fold(words)), " "); monthPhraseRE.MatchString(w) || relSpanRE.MatchString(w) {
+			n = k + 1
+		}
 	}
-	return !monthPhraseRE.MatchString(kim.Fold(first)) || yearRE.MatchString(next)
+	return n
+}
+
+// relSpanRE is a day counted from today in words, folded: in 2 Wochen,
+// in 10 Tagen, vor 3 Tagen, vor einem Monat is not (a number is needed).
+var relSpanRE = regexp.MustCompile(`^(in|vor) (\d{1,3}) ?(tag|tage|tagen|woche|wochen|monat|monate|monaten|d|w|m|days?|weeks?|months?)( ago)?$`)
+
+// relSpan reads a day of relSpanRE against today.
+func relSpan(s string, today kim.Date) (kim.Date, bool) {
+	m := relSpanRE.FindStringSubmatch(strings.Join(strings.Fields(kim.Fold(s)), " "))
+	if m == nil {
+		return kim.Date{}, false
+	}
+	n, _ := strconv.Atoi(m[2])
+	if m[1] == "vor" {
+		n = -n
+	}
+	switch m[3][0] {
+	case 'w':
+		return today.AddDays(7 * n), true
+	case 'm':
+		return today.AddMonths(n), true
+	}
+	return today.AddDays(n), true
 }
 
 // yearRE is a year of four digits.

@@ -256,7 +256,8 @@ func TestHelpCoversEveryVerb(t *testing.T) {
 func today() kim.Date { return kim.DateOf(time.Now().In(kim.Berlin)) }
 
 // Dates named by the part of a month, against Monday 23.11.2026: ahead the
-// next such day (a due date), else the latest up to today (a contact).
+// next such day (a due date), else the latest up to today (a contact); and
+// days counted from today (in 2 Wochen, vor 3 Tagen).
 func TestMonthPhrases(t *testing.T) {
 	today := kim.Date{Y: 2026, M: 11, D: 23}
 	for _, c := range []struct {
@@ -278,6 +279,12 @@ func TestMonthPhrases(t *testing.T) {
 		{"Ende Smarch", true, ""},
 		{"Ende Januar 1999", true, ""},
 		{"Ende", true, ""},
+		{"in 2 Wochen", true, "2026-12-07"},
+		{"in 10 Tagen", true, "2026-12-03"},
+		{"in 3 Monaten", true, "2027-02-23"},
+		{"vor 3 Tagen", false, "2026-11-20"},
+		{"vor 1 Woche", false, "2026-11-16"},
+		{"in 14d", true, "2026-12-07"},
 	} {
 		d, ok := parseDateFrom(c.in, today, c.ahead)
 		if got := map[bool]string{true: d.String(), false: ""}[ok]; got != c.want {
@@ -285,11 +292,17 @@ func TestMonthPhrases(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		first, next string
-		want        bool
-	}{{"Ende", "Januar", true}, {"Ende Januar", "2027", true}, {"Ende Januar", "Termin", false}, {"bis", "Januar", false}, {"30.1.", "2027", false}} {
-		if got := dateJoins(c.first, c.next); got != c.want {
-			t.Errorf("dateJoins(%q, %q) = %v", c.first, c.next, got)
+		line string
+		want int
+	}{{"Ende Januar", 1}, {"Ende Januar 2027", 2}, {"Ende Januar Termin", 1}, {"Ende Januar 2027 Termin", 2}, {"bis Januar", 0},
+		{"30.1. 2027", 0}, {"in 2 Wochen", 2}, {"in 2 Wochen anrufen", 2}, {"vor 3 Tagen", 2}, {"in 14d", 1}, {"in der Woche", 0}, {"Ende", 0}} {
+		f := strings.Fields(c.line)
+		rest := make([]token, len(f)-1)
+		for i, w := range f[1:] {
+			rest[i] = token{text: w}
+		}
+		if got := dateWords(f[0], rest); got != c.want {
+			t.Errorf("dateWords(%q) = %d, want %d", c.line, got, c.want)
 		}
 	}
 }
