@@ -416,11 +416,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 				j++
 			}
 			if j > ti+1 {
-				words := make([]string, 0, j-ti-1)
-				for _, w := range toks[ti+1 : j] {
-					words = append(words, w.text)
-				}
-				x, err := convert(*o, strings.Join(words, " "), v, today)
+				x, err := convert(*o, joinTexts(toks[ti+1:j]), v, today)
 				if err != nil {
 					return nil, err
 				}
@@ -494,20 +490,11 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			}
 		}
 		raw := positional[0].text
-		if p.Kind == Text {
-			words := make([]string, len(positional))
-			for i, t := range positional {
-				words[i] = t.text
-			}
-			raw, positional = strings.Join(words, " "), nil
-		} else if _, ref := kim.ParseCaseRef(raw); p.Kind == CaseRef && i == n-1 && len(positional) > 1 && !ref &&
-			!slices.ContainsFunc(positional, func(t token) bool { return t.quoted }) {
-			// zeige M. K.: the case is the last parameter, its pseudonym typed in words.
-			words := make([]string, len(positional))
-			for i, t := range positional {
-				words[i] = t.text
-			}
-			raw, positional = strings.Join(words, " "), nil
+		_, ref := kim.ParseCaseRef(raw)
+		if p.Kind == Text || (p.Kind == CaseRef && i == n-1 && !ref && !slices.ContainsFunc(positional, func(t token) bool { return t.quoted })) {
+			// A text takes the rest of the line; so does the case as the
+			// last parameter when its pseudonym is typed in words (zeige M. K.).
+			raw, positional = joinTexts(positional), nil
 		} else if k := dateWords(raw, positional[1:]); p.Kind == Date && k > 0 { // Anfang Februar, in 2 Wochen
 			for _, t := range positional[1 : k+1] {
 				raw += " " + t.text
@@ -552,6 +539,15 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		}
 	}
 	return a, nil
+}
+
+// joinTexts returns the tokens' texts, a space apart.
+func joinTexts(toks []token) string {
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.text
+	}
+	return strings.Join(words, " ")
 }
 
 // takesText reports whether a positional parameter of v is a text.
@@ -822,10 +818,13 @@ var months = map[string]int{
 	"november": 11, "nov": 11, "dezember": 12, "dez": 12, "december": 12, "dec": 12,
 }
 
+// foldWords is s folded (kim.Fold), its words one space apart.
+func foldWords(s string) string { return strings.Join(strings.Fields(kim.Fold(s)), " ") }
+
 // monthPhrase reads a day of monthPhraseRE; without the year it is the
 // next such day from today on when ahead, else the latest up to today.
 func monthPhrase(s string, today kim.Date, ahead bool) (kim.Date, bool) {
-	m := monthPhraseRE.FindStringSubmatch(strings.Join(strings.Fields(kim.Fold(s)), " "))
+	m := monthPhraseRE.FindStringSubmatch(foldWords(s))
 	if m == nil {
 		return kim.Date{}, false
 	}
@@ -869,7 +868,7 @@ func dateWords(first string, rest []token) int {
 			break
 		}
 		words += " " + t.text
-		if w := strings.Join(strings.Fields(kim.Fold(words)), " "); monthPhraseRE.MatchString(w) || relSpanRE.MatchString(w) {
+		if w := foldWords(words); monthPhraseRE.MatchString(w) || relSpanRE.MatchString(w) {
 			n = k + 1
 		}
 	}
@@ -877,12 +876,12 @@ func dateWords(first string, rest []token) int {
 }
 
 // relSpanRE is a day counted from today in words, folded: in 2 Wochen,
-// in 10 Tagen, vor 3 Tagen, vor einem Monat is not (a number is needed).
-var relSpanRE = regexp.MustCompile(`^(in|vor) (\d{1,3}) ?(tag|tage|tagen|woche|wochen|monat|monate|monaten|d|w|m|days?|weeks?|months?)( ago)?$`)
+// in 10 Tagen, vor 3 Tagen (with a number: not "vor einem Monat").
+var relSpanRE = regexp.MustCompile(`^(in|vor) (\d{1,3}) ?(tag|tage|tagen|woche|wochen|monat|monate|monaten|d|w|m|days?|weeks?|months?)$`)
 
 // relSpan reads a day of relSpanRE against today.
 func relSpan(s string, today kim.Date) (kim.Date, bool) {
-	m := relSpanRE.FindStringSubmatch(strings.Join(strings.Fields(kim.Fold(s)), " "))
+	m := relSpanRE.FindStringSubmatch(foldWords(s))
 	if m == nil {
 		return kim.Date{}, false
 	}
@@ -898,9 +897,6 @@ func relSpan(s string, today kim.Date) (kim.Date, bool) {
 	}
 	return today.AddDays(n), true
 }
-
-// yearRE is a year of four digits.
-var yearRE = regexp.MustCompile(`^\d{4}$`)
 
 // dayMonthRE is a date without its year: 30.6. or 30.6.
 var dayMonthRE = regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})\.?$`)

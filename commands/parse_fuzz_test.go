@@ -23,7 +23,10 @@ func FuzzParse(f *testing.F) {
 	}
 	for _, s := range []string{"ziel K-2026-1 Wohnung finden bis 31.3.27", "schritt K-2026-1 2 nicht mehr nötig datum gestern",
 		"einschätzung K-2026-1 Sprache 2 Arbeit", "kontakt k2026-1 telefon x minuten 20 datum", "treffen M-1", "einwilligung K-2026-1 erteilen jmd mündlich bestätigen",
-		"rechtskreis K-2026-1 ALG II seit", "neu „A“ Geflüchtete ja", `ziel "K-2026-1" Arbeit x`, "aufgabe M-1 @a b bis morgen bis morgen"} {
+		"rechtskreis K-2026-1 ALG II seit", "neu „A“ Geflüchtete ja", `ziel "K-2026-1" Arbeit x`, "aufgabe M-1 @a b bis morgen bis morgen",
+		"einschätzung K-2026-1 sprache 2 notiz x, y datum vor 3 Tagen", "fall ändern M. K. gruppe=eu datum=Ende Oktober", "termin K-2026-1 monitoring in 2 Wochen",
+		"ziel K-2026-1 Arbeit x bis Ende Januar 2027", "abwesend Anfang Februar Ende Februar vertretung=@b", "rechtskreis löschen K-2026-1 bestätigen",
+		"ziel ändern K-2026-1 1 fällig=keine", "verweis K-2026-1 jobcenter x nachfassen=2 Wochen", "zeige Frau Ue."} {
 		f.Add(s)
 	}
 	today := kim.Date{Y: 2026, M: 12, D: 3}
