@@ -94,7 +94,20 @@ func TestCoachesOwnWords(t *testing.T) {
 	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
 	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt 9 zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")
 	w.ok("anna", "abwesend 21.12. 2.1. vertretung=@ben", "21.12.2026", "02.01.2027")
-	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 6 { // the first and the five with follow-ups in words
+	// Options without their "=" before the text, as coaches say it: "Telefon, vor zwei Tagen, Rückruf …".
+	w.ok("anna", "kontakt K-2026-1 telefon datum vor 2 Tagen Rückruf wegen Kita", "Kontakt 10 zu", "Telefon, 21.11.2026.")
+	w.ok("anna", "kontakt K-2026-1 hausbesuch minuten 45 datum gestern Wohnung angeschaut", "Hausbesuch, 22.11.2026, 45 Minuten.")
+	w.ok("anna", "kontakt K-2026-1 telefon Datum für Termin vereinbart", "Telefon, 23.11.2026.") // "für" is no date: all of it is the note
+	w.ok("anna", "verweis K-2026-1 Ausländerbehörde nachfassen 3 Wochen Termin zur Vorsprache", "Verweis 7", "Nachfassen am 14.12.2026")
+	w.ok("anna", "ziel K-2026-1 Arbeit bis Ende März Bewerbungen schreiben", "(Arbeit): Bewerbungen schreiben – bis 31.03.2027.")
+	card = w.ok("anna", "kontakte K-2026-1").Text + w.ok("anna", "zeige K-2026-1").Text
+	for _, want := range []string{"| 21.11.2026 | Telefon | – | Rückruf wegen Kita |", "| 22.11.2026 | Hausbesuch | 45 | Wohnung angeschaut |",
+		"| 23.11.2026 | Telefon | – | Datum für Termin vereinbart |", "| Termin zur Vorsprache | offen | 14.12.2026 |"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("contacts and card lack %q:\n%s", want, card)
+		}
+	}
+	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 7 { // the first and the six with follow-ups in words
 		t.Errorf("referrals to auslaenderbehoerde: %d", n)
 	}
 	if n := w.count(`SELECT count(*) FROM consents k JOIN partners p ON p.id = k.partner_id WHERE p.key = 'auslaenderbehoerde' AND k.form = 'oral'`); n != 1 {

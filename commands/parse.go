@@ -308,44 +308,73 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 
 // trailingOptions turns options typed at the end of the line without their
 // "=" (seit 01.11.2026, faellig 30.6.27, minuten 20, nach partner,
-// rechtskreis SGB II) into name=value tokens: unquoted words of which the
-// first names an option of v that takes a date, a number, a duration, a
-// time of day or a choice, and the rest (one word, two for a choice, a
-// duration or a date: 2 Wochen, Ende Januar; three for a date: Ende
-// Januar 2027) is such a value. Only the end of the line is read so, never a word inside a
-// text ("seit 2 Wochen krank" stays a note).
+// rechtskreis SGB II, bis Ende Januar 2027) into name=value tokens
+// (optionValue). Only the end of the line is read so, and the words before
+// a text (leadingOptions), never a word inside a text ("seit 2 Wochen
+// krank" stays a note).
 func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
 	var opts []token
-	plain := func(t token) bool { return !t.quoted && !strings.Contains(t.text, "=") }
-	takes := func(name token, val string, words int) bool {
-		o := v.option(kim.Fold(name.text))
-		if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Duration && o.Kind != Clock && o.Kind != Choice) ||
-			(words == 2 && o.Kind != Choice && o.Kind != Duration && o.Kind != Date) || // SGB II; 2 Wochen; Ende Januar
-			(words == 3 && o.Kind != Date) { // Ende Januar 2027
-			return false
+	for {
+		n, taken := len(toks), false
+		for w := 1; w <= 3 && w < n; w++ {
+			if opt, ok := v.optionValue(toks[n-1-w], toks[n-w:], today); ok {
+				opts, toks, taken = append(opts, opt), toks[:n-1-w], true
+				break
+			}
 		}
-		_, err := convert(*o, val, v, today)
-		return err == nil
-	}
-	for len(toks) >= 2 {
-		n := len(toks)
-		name, last := toks[n-2], toks[n-1]
-		switch {
-		case plain(name) && plain(last) && takes(name, last.text, 1):
-			opts = append(opts, token{text: name.text + "=" + last.text})
-			toks = toks[:n-2]
-		case n >= 3 && plain(toks[n-3]) && plain(name) && plain(last) && takes(toks[n-3], name.text+" "+last.text, 2):
-			opts = append(opts, token{text: toks[n-3].text + "=" + name.text + " " + last.text})
-			toks = toks[:n-3]
-		case n >= 4 && plain(toks[n-4]) && plain(toks[n-3]) && plain(name) && plain(last) &&
-			takes(toks[n-4], toks[n-3].text+" "+name.text+" "+last.text, 3):
-			opts = append(opts, token{text: toks[n-4].text + "=" + toks[n-3].text + " " + name.text + " " + last.text})
-			toks = toks[:n-4]
-		default:
+		if !taken {
 			return append(toks[:n:n], opts...)
 		}
 	}
-	return append(toks[:len(toks):len(toks)], opts...)
+}
+
+// optionValue returns name=value when name names an option of v that
+// takes a date, a number, a duration, a time of day or a choice, and vals
+// are such a value: one word, two for a choice, a duration or a date (SGB
+// II, 2 Wochen, Ende Januar), three for a date (Ende Januar 2027, vor 3
+// Tagen); every word unquoted and without "=".
+func (v *Verb) optionValue(name token, vals []token, today kim.Date) (token, bool) {
+	plain := func(t token) bool { return !t.quoted && !strings.Contains(t.text, "=") }
+	if !plain(name) || !slices.ContainsFunc(vals, plain) || slices.ContainsFunc(vals, func(t token) bool { return !plain(t) }) {
+		return token{}, false
+	}
+	o := v.option(kim.Fold(name.text))
+	if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Duration && o.Kind != Clock && o.Kind != Choice) ||
+		(len(vals) == 2 && o.Kind != Choice && o.Kind != Duration && o.Kind != Date) || (len(vals) == 3 && o.Kind != Date) || len(vals) > 3 {
+		return token{}, false
+	}
+	val := joinTexts(vals)
+	if _, err := convert(*o, val, v, today); err != nil {
+		return token{}, false
+	}
+	return token{text: name.text + "=" + val}, true
+}
+
+// leadingOptions takes the options typed without their "=" at the front of
+// a text (kontakt … telefon datum gestern Rückruf; verweis … jobcenter
+// nachfassen 2 Wochen Antrag), as optionValue reads them, the longest value
+// first, unless given already; it returns the rest of the text.
+func (v *Verb) leadingOptions(a *Args, positional []token, options *[]string, today kim.Date) []token {
+	for {
+		taken := false
+		for w := min(3, len(positional)-1); w >= 1 && !taken; w-- {
+			opt, ok := v.optionValue(positional[0], positional[1:1+w], today)
+			if !ok {
+				continue
+			}
+			m := optionRE.FindStringSubmatch(opt.text)
+			o := v.option(kim.Fold(m[1]))
+			if a.Has(o.Name) {
+				return positional
+			}
+			a.values[o.Name], _ = convert(*o, m[2], v, today)
+			*options = append(*options, opt.text)
+			positional, taken = positional[1+w:], true
+		}
+		if !taken {
+			return positional
+		}
+	}
 }
 
 // choiceOption returns the option of kind Choice, not given yet, that raw
@@ -476,6 +505,9 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 				return nil, usageErr("err.missing", v, map[string]any{"Shown": local(func(lang string) string { return "`" + strings.TrimSuffix(scoresPlaceholder(lang), " …") + "`" })})
 			}
 			continue
+		}
+		if p.Kind == Text { // datum gestern Rückruf …: options typed before the text
+			positional = v.leadingOptions(a, positional, &options, today)
 		}
 		if len(positional) == 0 {
 			if !p.Optional {
