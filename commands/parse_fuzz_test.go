@@ -26,7 +26,8 @@ func FuzzParse(f *testing.F) {
 		"rechtskreis K-2026-1 ALG II seit", "neu „A“ Geflüchtete ja", `ziel "K-2026-1" Arbeit x`, "aufgabe M-1 @a b bis morgen bis morgen",
 		"einschätzung K-2026-1 sprache 2 notiz x, y datum vor 3 Tagen", "fall ändern M. K. gruppe=eu datum=Ende Oktober", "termin K-2026-1 monitoring in 2 Wochen",
 		"ziel K-2026-1 Arbeit x bis Ende Januar 2027", "abwesend Anfang Februar Ende Februar vertretung=@b", "rechtskreis löschen K-2026-1 bestätigen",
-		"ziel ändern K-2026-1 1 fällig=keine", "verweis K-2026-1 jobcenter x nachfassen=2 Wochen", "zeige Frau Ue."} {
+		"ziel ändern K-2026-1 1 fällig=keine", "verweis K-2026-1 jobcenter x nachfassen=2 Wochen", "zeige Frau Ue.",
+		"kontakt K-2026-1 telefon datum vor 2 Tagen minuten 5 x", "ziel K-2026-1 Arbeit bis Ende März 2027 x"} {
 		f.Add(s)
 	}
 	today := kim.Date{Y: 2026, M: 12, D: 3}
