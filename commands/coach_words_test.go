@@ -152,9 +152,12 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.ok("ben", "zeige AB", "#### K-2026-0003 · AB") // his own, not anna's
 	// A pseudonym of several words where the case is the last word of the line, unquoted.
 	w.ok("anna", "zeige Frau Ue.", "#### K-2026-0002 · Frau Ü.")
+	w.want("teamA", "anna", "termin Frau Ue. monitoring in 2 Wochen", kim.EINVALID, "Ist „Frau Ue.“ das Pseudonym?", "`\"Frau Ue.\"`")
+	w.ok("anna", `termin "Frau Ue." monitoring in 2 Wochen`, "Monitoring: 07.12.2026")
+	w.want("teamA", "anna", "termin AB monitorin 12.12.", kim.EINVALID, "monitoring, einschätzung") // a slip, no pseudonym hint
 	w.ok("anna", "fall ändern Frau ü. gruppe=Drittstaaten", "Fall **K-2026-0002** korrigiert: Frau Ü. · Zielgruppe: Drittstaatsangehörige")
-	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find' AND case_ref IN ('K-2026-0001', 'K-2026-0002', 'K-2026-0003')`); n != 5 {
-		t.Errorf("%d case.find audit rows, want 5", n)
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find' AND case_ref IN ('K-2026-0001', 'K-2026-0002', 'K-2026-0003')`); n != 6 {
+		t.Errorf("%d case.find audit rows, want 6", n)
 	}
 
 	w.ok("anna", "neu ab gruppe=eu einwilligung=ja", "K-2026-0004")

@@ -541,6 +541,10 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		}
 		x, err := convert(p, raw, v, today)
 		if err != nil {
+			if q, ok := a.values[v.Params[max(i-1, 0)].Name].(caseQuery); ok && i > 0 && (strings.HasSuffix(string(q), ".") || strings.HasSuffix(raw, ".")) {
+				// termin M. K. monitoring …: the pseudonym's words taken apart.
+				return nil, usageErr("err.pseudonym_words", v, map[string]any{"Words": render.Clip(string(q)+" "+raw, 50)})
+			}
 			return nil, err
 		}
 		a.values[p.Name] = x
