@@ -90,6 +90,7 @@ func TestCoachesOwnWords(t *testing.T) {
 	if err != nil || len(stored.Assessments) == 0 || stored.Assessments[0].Note != "Kurs läuft, Prüfung im März" {
 		t.Errorf("the assessment's note: %+v %v", stored.Assessments, err)
 	}
+	w.ok("anna", "zeige K-2026-1", "(zuletzt Ersteinschätzung vom 22.11.2026)", "Notiz dazu: „Kurs läuft, Prüfung im März“")
 
 	// Without the year: a contact's day is the latest up to today, an absence's the next ones.
 	w.ok("anna", "kontakt K-2026-1 persönlich Gespräch im Büro datum 20.11.", "Kontakt 9 zu **K-2026-0001** gespeichert: persönlich, 20.11.2026")

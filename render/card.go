@@ -51,6 +51,9 @@ func (v View) Card(card kim.Card) string {
 		}
 		fmt.Fprintf(&b, "\n%s\n%s\n", v.T("card.scores", map[string]any{"Seq": latest.Seq, "First": n == 1, "Date": latest.On}),
 			Table(v.Heads("head.field", "head.score", "head.scored_on", "head.change"), rows))
+		if latest.Note != "" {
+			fmt.Fprintf(&b, "%s\n", v.T("card.assessment_note", map[string]any{"Note": Cell(Clip(OneLine(latest.Note), 200))}))
+		}
 		if n > 1 {
 			// The numbers to correct or delete one by (they may have gaps):
 			// the latest few, oldest first.
