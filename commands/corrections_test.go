@@ -429,5 +429,6 @@ func TestCaseCorrection(t *testing.T) {
 		t.Errorf("case.edit audit rows: %d, want 3", n)
 	}
 	w.ok("anna", "help fall", "/kim fall ändern <fall>", "pseudonym=", "gruppe=", "datum=")
+	w.ok("anna", "hilfe", "- `/kim fall ändern <fall> [pseudonym=<pseudonym>]", "Aufnahmedatum korrigieren") // its one sub-verb on the overview
 	w.ok("anna", "fall K-2026-1 gruppe=eu", "Zielgruppe: Unionsbürger") // a reference after the verb means ändern
 }

@@ -30,7 +30,7 @@ func (r *Runner) help(a *Args) (Reply, error) {
 		if len(mine) == 0 {
 			continue // nothing of it for this role
 		}
-		if len(mine) < len(runnable(v)) { // only some sub-verbs: those, each on its line
+		if len(mine) < len(runnable(v)) || (len(mine) == 1 && v.Run == nil) { // only some sub-verbs, or one: those, each on its line
 			for _, x := range mine {
 				fmt.Fprintf(&b, "- %s — %s\n", usageLine(x, r.Lang), r.T("verb."+x.key(), nil))
 			}
