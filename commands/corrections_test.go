@@ -430,5 +430,5 @@ func TestCaseCorrection(t *testing.T) {
 	}
 	w.ok("anna", "help fall", "/kim fall ändern <fall>", "pseudonym=", "gruppe=", "datum=")
 	w.ok("anna", "hilfe", "- `/kim fall ändern <fall> [pseudonym=<pseudonym>]", "Aufnahmedatum korrigieren") // its one sub-verb on the overview
-	w.ok("anna", "fall K-2026-1 gruppe=eu", "Zielgruppe: Unionsbürger") // a reference after the verb means ändern
+	w.ok("anna", "fall K-2026-1 gruppe=eu", "Zielgruppe: Unionsbürger")                                      // a reference after the verb means ändern
 }
