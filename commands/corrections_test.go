@@ -429,6 +429,8 @@ func TestCaseCorrection(t *testing.T) {
 		t.Errorf("case.edit audit rows: %d, want 3", n)
 	}
 	w.ok("anna", "help fall", "/kim fall ändern <fall>", "pseudonym=", "gruppe=", "datum=")
-	w.ok("anna", "hilfe", "- `/kim fall ändern <fall> [pseudonym=<pseudonym>]", "Aufnahmedatum korrigieren") // its one sub-verb on the overview
-	w.ok("anna", "fall K-2026-1 gruppe=eu", "Zielgruppe: Unionsbürger")                                      // a reference after the verb means ändern
+	// Its one sub-verb by its usage on the overview.
+	w.ok("anna", "hilfe", "- `/kim fall ändern <fall> [pseudonym=<pseudonym>]", "Aufnahmedatum korrigieren")
+	// A reference after the verb means ändern.
+	w.ok("anna", "fall K-2026-1 gruppe=eu", "Zielgruppe: Unionsbürger")
 }

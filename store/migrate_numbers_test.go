@@ -89,3 +89,42 @@ func TestMigrationRecordNumbers(t *testing.T) {
 		t.Fatalf("contact and barrier numbers: %s, want 1,2,4,5 1,3", numbers)
 	}
 }
+
+// Migration 00018 starts each case's step counter at the highest step
+// number it holds: deleting the newest Rechtskreiswechsel of a database of
+// the previous release deletes its steps, and the next change's steps do
+// not take their numbers again.
+func TestMigrationStepNumbers(t *testing.T) {
+	ctx := context.Background()
+	s, exec := previousRelease(t, 17)
+	one := `(SELECT id FROM cases WHERE ref = 'K-2026-0001')`
+	exec(`INSERT INTO domain_changes (case_id, from_domain, to_domain, since, created_by) VALUES (` + one + `, 'AsylbLG', 'SGB2', '2026-11-02', 'u1')`)
+	for n := 1; n <= 3; n++ {
+		exec(`INSERT INTO transition_steps (case_id, change_id, n, pos, text, due_on) SELECT `+one+`, id, $1::int, $1::int, 'Schritt', '2026-11-20' FROM domain_changes`, n)
+	}
+	exec(`UPDATE cases SET legal_domain = 'SGB2' WHERE id = ` + one)
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var counters string
+	if err := s.Pool().QueryRow(ctx, `SELECT string_agg(ref || ' ' || last_step_n, '; ' ORDER BY ref) FROM cases`).Scan(&counters); err != nil {
+		t.Fatal(err)
+	}
+	if counters != "K-2026-0001 3; K-2026-0002 0" {
+		t.Fatalf("step counters after the migration: %s", counters)
+	}
+
+	if err := s.SetRole(ctx, "t1", "u1", kim.RoleCoach, "", "root"); err != nil {
+		t.Fatal(err)
+	}
+	a := kim.Actor{TeamID: "t1", UserID: "u1", Today: kim.Date{Y: 2026, M: 11, D: 23}}
+	undone, err := s.DeleteDomainChange(ctx, a, "K-2026-0001")
+	if err != nil || undone.Case.Domain != "AsylbLG" || len(undone.Steps) != 3 {
+		t.Fatalf("deleting the change: %+v %v", undone, err)
+	}
+	same := func(d kim.Date) kim.Date { return d }
+	ch, err := s.ChangeDomain(ctx, a, store.DomainChange{Ref: "K-2026-0001", Domain: "SGB2", Since: a.Today, Workday: same})
+	if err != nil || len(ch.Steps) == 0 || ch.Steps[0].N != 4 {
+		t.Fatalf("the next change's steps: %+v %v", ch.Steps, err)
+	}
+}
