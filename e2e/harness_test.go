@@ -19,8 +19,9 @@
 //	coach.submitDialog(t, d, map[string]any{"pseudonym": "CD"})
 //
 // A remind pass sends everything due in its database, across teams: tests about reminders that
-// may run in parallel with others use withOwnKimbot and env.remindNow. The shared `kimbot serve`
-// runs its own scheduler on the real clock as well.
+// may run in parallel with others use withOwnKimbot and env.remindNow. No `kimbot serve` of the
+// suite runs passes on the real clock (neverSchedule) unless a test starts a replica with its own
+// KIMBOT_REMINDER_SCHEDULE and KIMBOT_TEST_NOW.
 //
 // KIMBOT_TEST_VERBOSE=1 copies Mattermost's and kimbot's output to stderr while tests run.
 package e2e
@@ -185,8 +186,16 @@ func newKimbot(bin, dbURL string, teams ...string) (devstack.Kimbot, error) {
 		ListenAddr:    fmt.Sprintf("127.0.0.1:%d", port),
 		EncryptionKey: devstack.NewEncryptionKey(),
 	}
-	return devstack.Kimbot{Bin: bin, Env: cfg.Env(), Log: stack.log}, nil
+	// No pass on the real clock: a test's digests come from its own remind
+	// passes (env.remindNow, or a replica with KIMBOT_TEST_NOW and its own
+	// schedule), whatever the time of day the suite runs at — a pass every
+	// minute would deliver today's digests of a test's coaches after 08:00.
+	k := devstack.Kimbot{Bin: bin, Env: cfg.Env(), Log: stack.log}
+	return k.With("KIMBOT_REMINDER_SCHEDULE", neverSchedule), nil
 }
+
+// neverSchedule is a cron spec that fires at 03:00 on the 1st of January only.
+const neverSchedule = "0 3 1 1 *"
 
 // ctxT returns a context that ends with the test (or after 2 minutes).
 func ctxT(t testing.TB) context.Context {

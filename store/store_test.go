@@ -262,7 +262,10 @@ func TestCardAuditsBesideItsReads(t *testing.T) {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("after 10 s: audit row waiting %v, reads done %v (the reads wait for the audit row)", waiting, readsDone)
+				var act string
+				poll.QueryRow(ctx, `SELECT string_agg(concat_ws(' | ', pid, state, state_change > $1, wait_event_type, wait_event, left(query, 60)), E'\n')
+					FROM pg_stat_activity WHERE datname = current_database()`, since).Scan(&act)
+				t.Fatalf("after 10 s: audit row waiting %v, reads done %v (the reads wait for the audit row); since %v:\n%s", waiting, readsDone, since, act)
 			}
 		}
 		select {
