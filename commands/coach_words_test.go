@@ -82,6 +82,8 @@ func TestCoachesOwnWords(t *testing.T) {
 	w.ok("ben", "abwesend Anfang Februar Ende Februar vertretung=@anna", "2027-02-01", "2027-02-28") // ben reads English
 	w.want("teamA", "anna", "ziel K-2026-1 Arbeit Bewerbung fällig=Ende Smarch", kim.EINVALID, "kein gültiges Datum")
 	w.ok("anna", "termin K-2026-1 monitoring in 2 Wochen", "Monitoring: 07.12.2026")
+	w.ok("anna", "ziel K-2026-1 Arbeit bis Freitag Lebenslauf schreiben", "Lebenslauf schreiben – bis 27.11.2026.")
+	w.ok("anna", "verweis K-2026-1 Ausländerbehörde nachfassen zwei Wochen Passersatz", "Nachfassen am 07.12.2026")
 	w.ok("anna", "kontakt K-2026-1 telefon Rückruf der Schule datum vor 3 Tagen", "Telefon, 20.11.2026")
 	w.ok("anna", "kontakt K-2026-1 telefon datum=vor 1 Woche Elterngespräch", "Telefon, 16.11.2026")
 	// A note typed without its "=": the words after it, up to the next option.
@@ -99,7 +101,7 @@ func TestCoachesOwnWords(t *testing.T) {
 	w.ok("anna", "kontakt K-2026-1 telefon datum vor 2 Tagen Rückruf wegen Kita", "Kontakt 10 zu", "Telefon, 21.11.2026.")
 	w.ok("anna", "kontakt K-2026-1 hausbesuch minuten 45 datum gestern Wohnung angeschaut", "Hausbesuch, 22.11.2026, 45 Minuten.")
 	w.ok("anna", "kontakt K-2026-1 telefon Datum für Termin vereinbart", "Telefon, 23.11.2026.") // "für" is no date: all of it is the note
-	w.ok("anna", "verweis K-2026-1 Ausländerbehörde nachfassen 3 Wochen Termin zur Vorsprache", "Verweis 7", "Nachfassen am 14.12.2026")
+	w.ok("anna", "verweis K-2026-1 Ausländerbehörde nachfassen 3 Wochen Termin zur Vorsprache", "Verweis 8", "Nachfassen am 14.12.2026")
 	w.ok("anna", "ziel K-2026-1 Arbeit bis Ende März Bewerbungen schreiben", "(Arbeit): Bewerbungen schreiben – bis 31.03.2027.")
 	card = w.ok("anna", "kontakte K-2026-1").Text + w.ok("anna", "zeige K-2026-1").Text
 	for _, want := range []string{"| 21.11.2026 | Telefon | – | Rückruf wegen Kita |", "| 22.11.2026 | Hausbesuch | 45 | Wohnung angeschaut |",
@@ -108,7 +110,7 @@ func TestCoachesOwnWords(t *testing.T) {
 			t.Errorf("contacts and card lack %q:\n%s", want, card)
 		}
 	}
-	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 7 { // the first and the six with follow-ups in words
+	if n := w.count(`SELECT count(*) FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE p.key = 'auslaenderbehoerde'`); n != 8 { // the first and the seven with follow-ups in words
 		t.Errorf("referrals to auslaenderbehoerde: %d", n)
 	}
 	if n := w.count(`SELECT count(*) FROM consents k JOIN partners p ON p.id = k.partner_id WHERE p.key = 'auslaenderbehoerde' AND k.form = 'oral'`); n != 1 {

@@ -630,7 +630,7 @@ func joins(p Param, first string, next token) bool {
 		_, ok := p.lookup(first + " " + next.text)
 		return ok
 	case Duration:
-		return !spanRE.MatchString(first) && spanRE.MatchString(first+" "+next.text)
+		return !spanRE.MatchString(foldWords(first)) && spanRE.MatchString(foldWords(first+" "+next.text))
 	}
 	return false
 }
@@ -665,7 +665,7 @@ var (
 	userRE    = regexp.MustCompile(`^@?([a-z0-9][a-z0-9._-]{0,63})$`)
 	channelRE = regexp.MustCompile(`^~?([a-z0-9][a-z0-9_-]{0,63})$`)
 	clockRE   = regexp.MustCompile(`^([01]?\d|2[0-3]):([0-5]\d)$`)
-	spanRE    = regexp.MustCompile(`(?i)^(\d{1,3}) ?(d|w|m|t|tage?n?|wochen?|monate?n?|days?|weeks?|months?)$`) // 14d, 14 Tage, 2 Wochen, 3 months
+	spanRE    = regexp.MustCompile(`(?i)^(\d{1,3}) ?(d|w|m|t|tage?n?|wochen?|monate?n?|days?|weeks?|months?)$`) // 14d, 14 Tage, 2 Wochen, 3 months (matched on foldWords: zwei Wochen)
 )
 
 // convert checks one raw value against its parameter.
@@ -728,7 +728,7 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		}
 		return d, nil
 	case Duration:
-		m := spanRE.FindStringSubmatch(raw)
+		m := spanRE.FindStringSubmatch(foldWords(raw))
 		if m == nil {
 			return nil, bad("err.bad_duration", nil)
 		}
@@ -827,6 +827,13 @@ func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	if d, ok := relSpan(s, today); ok {
 		return d, true
 	}
+	if wd, ok := weekdays[kim.Fold(s)]; ok { // Freitag: as 30.6., the next or the latest such day
+		d := today
+		for d.UTC().Weekday() != wd {
+			d = d.AddDays(map[bool]int{true: 1, false: -1}[ahead])
+		}
+		return d, true
+	}
 	if m := dayMonthRE.FindStringSubmatch(s); m != nil {
 		d, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
@@ -854,8 +861,34 @@ var months = map[string]int{
 	"november": 11, "nov": 11, "dezember": 12, "dez": 12, "december": 12, "dec": 12,
 }
 
-// foldWords is s folded (kim.Fold), its words one space apart.
-func foldWords(s string) string { return strings.Join(strings.Fields(kim.Fold(s)), " ") }
+// foldWords is s folded (kim.Fold), its words one space apart, a small
+// number in words given in digits (zwei Wochen: 2 wochen; vor einer Woche:
+// vor 1 woche).
+func foldWords(s string) string {
+	f := strings.Fields(kim.Fold(s))
+	for i, w := range f {
+		if d, ok := numberWords[w]; ok {
+			f[i] = d
+		}
+	}
+	return strings.Join(f, " ")
+}
+
+// numberWords are the small numbers in words, folded, that a duration or a
+// day counted from today may be typed with.
+var numberWords = map[string]string{
+	"ein": "1", "eine": "1", "einer": "1", "einem": "1", "einen": "1", "one": "1", "zwei": "2", "two": "2",
+	"drei": "3", "three": "3", "vier": "4", "four": "4", "fuenf": "5", "five": "5", "sechs": "6", "six": "6",
+	"sieben": "7", "seven": "7", "acht": "8", "eight": "8", "zehn": "10", "ten": "10", "vierzehn": "14", "fourteen": "14",
+}
+
+// weekdays are the days of the week by name, folded.
+var weekdays = map[string]time.Weekday{
+	"montag": time.Monday, "dienstag": time.Tuesday, "mittwoch": time.Wednesday, "donnerstag": time.Thursday,
+	"freitag": time.Friday, "samstag": time.Saturday, "sonnabend": time.Saturday, "sonntag": time.Sunday,
+	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday, "thursday": time.Thursday,
+	"friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
+}
 
 // monthPhrase reads a day of monthPhraseRE; without the year it is the
 // next such day from today on when ahead, else the latest up to today.
@@ -911,8 +944,8 @@ func dateWords(first string, rest []token) int {
 	return n
 }
 
-// relSpanRE is a day counted from today in words, folded: in 2 Wochen,
-// in 10 Tagen, vor 3 Tagen (with a number: not "vor einem Monat").
+// relSpanRE is a day counted from today in words, as foldWords gives it:
+// in 2 Wochen, in zehn Tagen, vor einer Woche.
 var relSpanRE = regexp.MustCompile(`^(in|vor) (\d{1,3}) ?(tag|tage|tagen|woche|wochen|monat|monate|monaten|d|w|m|days?|weeks?|months?)$`)
 
 // relSpan reads a day of relSpanRE against today.

@@ -257,7 +257,8 @@ func today() kim.Date { return kim.DateOf(time.Now().In(kim.Berlin)) }
 
 // Dates named by the part of a month, against Monday 23.11.2026: ahead the
 // next such day (a due date), else the latest up to today (a contact); and
-// days counted from today (in 2 Wochen, vor 3 Tagen).
+// days counted from today (in 2 Wochen, vor einer Woche) and weekdays
+// (Freitag) by the same next-or-latest rule.
 func TestMonthPhrases(t *testing.T) {
 	today := kim.Date{Y: 2026, M: 11, D: 23}
 	for _, c := range []struct {
@@ -285,6 +286,16 @@ func TestMonthPhrases(t *testing.T) {
 		{"vor 3 Tagen", false, "2026-11-20"},
 		{"vor 1 Woche", false, "2026-11-16"},
 		{"in 14d", true, "2026-12-07"},
+		{"vor einer Woche", false, "2026-11-16"},
+		{"in zwei Wochen", true, "2026-12-07"},
+		{"in einem Monat", true, "2026-12-23"},
+		{"Freitag", true, "2026-11-27"},
+		{"freitag", false, "2026-11-20"},
+		{"Montag", true, "2026-11-23"},
+		{"Montag", false, "2026-11-23"},
+		{"Sonntag", true, "2026-11-29"},
+		{"Donnerstag", false, "2026-11-19"},
+		{"vor ein paar Tagen", false, ""},
 	} {
 		d, ok := parseDateFrom(c.in, today, c.ahead)
 		if got := map[bool]string{true: d.String(), false: ""}[ok]; got != c.want {
@@ -295,7 +306,7 @@ func TestMonthPhrases(t *testing.T) {
 		line string
 		want int
 	}{{"Ende Januar", 1}, {"Ende Januar 2027", 2}, {"Ende Januar Termin", 1}, {"Ende Januar 2027 Termin", 2}, {"bis Januar", 0},
-		{"30.1. 2027", 0}, {"in 2 Wochen", 2}, {"in 2 Wochen anrufen", 2}, {"vor 3 Tagen", 2}, {"in 14d", 1}, {"in der Woche", 0}, {"Ende", 0}} {
+		{"30.1. 2027", 0}, {"in 2 Wochen", 2}, {"in 2 Wochen anrufen", 2}, {"vor 3 Tagen", 2}, {"in 14d", 1}, {"in der Woche", 0}, {"Ende", 0}, {"vor einer Woche", 2}, {"in zwei Wochen anrufen", 2}} {
 		f := strings.Fields(c.line)
 		rest := make([]token, len(f)-1)
 		for i, w := range f[1:] {
