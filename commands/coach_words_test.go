@@ -155,12 +155,13 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.ok("ben", "zeige AB", "#### K-2026-0003 · AB") // his own, not anna's
 	// A pseudonym of several words where the case is the last word of the line, unquoted.
 	w.ok("anna", "zeige Frau Ue.", "#### K-2026-0002 · Frau Ü.")
-	w.want("teamA", "anna", "termin Frau Ue. monitoring in 2 Wochen", kim.EINVALID, "Ist „Frau Ue.“ das Pseudonym?", "`\"Frau Ue.\"`")
+	w.ok("anna", "termin Frau Ue. monitoring in 2 Wochen", "Monitoring: 07.12.2026") // initials after it belong to the pseudonym
+	w.want("teamA", "anna", "termin M. K monitoring in 2 Wochen", kim.EINVALID, "Ist „M. K“ das Pseudonym?", "`\"M. K\"`")
 	w.ok("anna", `termin "Frau Ue." monitoring in 2 Wochen`, "Monitoring: 07.12.2026")
 	w.want("teamA", "anna", "termin AB monitorin 12.12.", kim.EINVALID, "monitoring, einschätzung") // a slip, no pseudonym hint
 	w.ok("anna", "fall ändern Frau ü. gruppe=Drittstaaten", "Fall **K-2026-0002** korrigiert: Frau Ü. · Zielgruppe: Drittstaatsangehörige")
-	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find' AND case_ref IN ('K-2026-0001', 'K-2026-0002', 'K-2026-0003')`); n != 6 {
-		t.Errorf("%d case.find audit rows, want 6", n)
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find' AND case_ref IN ('K-2026-0001', 'K-2026-0002', 'K-2026-0003')`); n != 7 {
+		t.Errorf("%d case.find audit rows, want 7", n)
 	}
 
 	w.ok("anna", "neu ab gruppe=eu einwilligung=ja", "K-2026-0004")
@@ -182,4 +183,10 @@ func TestCaseByPseudonym(t *testing.T) {
 	}
 	w.ok("anna", "loeschen K-2026-0005 bestaetigen", "K-2026-0005 sind gelöscht")
 	w.want("teamA", "anna", "zeige Zed", kim.ENOTFOUND) // an erased case has no pseudonym
+
+	// Initials after the first word belong to the pseudonym, unquoted.
+	w.ok("anna", `neu "S. T." gruppe=eu einwilligung=ja`, "K-2026-0006")
+	w.ok("anna", "kontakt S. T. telefon Rückruf", "Kontakt 1 zu **K-2026-0006** gespeichert")
+	w.ok("anna", "einwilligung S. T. erteilen jobcenter mündlich", "Jobcenter (mündlich")
+	w.ok("anna", "verweis S. T. jobcenter nachfassen zwei Wochen Antrag", "Verweis 1 von **K-2026-0006**", "Nachfassen am 07.12.2026")
 }

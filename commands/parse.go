@@ -527,6 +527,9 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			// A text takes the rest of the line; so does the case as the
 			// last parameter when its pseudonym is typed in words (zeige M. K.).
 			raw, positional = joinTexts(positional), nil
+		} else if k := initialWords(positional[1:]); p.Kind == CaseRef && !ref && !positional[0].quoted && k > 0 {
+			// kontakt S. T. telefon …: a pseudonym of initials, unquoted.
+			raw, positional = joinTexts(positional[:k+1]), positional[k+1:]
 		} else if k := dateWords(raw, positional[1:]); p.Kind == Date && k > 0 { // Anfang Februar, in 2 Wochen
 			for _, t := range positional[1 : k+1] {
 				raw += " " + t.text
@@ -576,6 +579,20 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 	}
 	return a, nil
 }
+
+// initialWords returns how many of the tokens, from the first, are
+// initials (T., Ue., at most three letters and a full stop), at most three:
+// the rest of a pseudonym typed without quotes.
+func initialWords(toks []token) int {
+	n := 0
+	for n < len(toks) && n < 3 && !toks[n].quoted && initialRE.MatchString(toks[n].text) {
+		n++
+	}
+	return n
+}
+
+// initialRE is one initial of a name: T., Ue., Ch.
+var initialRE = regexp.MustCompile(`^\pL{1,3}\.$`)
 
 // joinTexts returns the tokens' texts, a space apart.
 func joinTexts(toks []token) string {
