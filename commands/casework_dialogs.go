@@ -19,6 +19,11 @@ import (
 	"github.com/kimbot-nrw/kimbot/messages"
 )
 
+
+// maxDateField is the length of a form's date field: enough for a date in
+// words (Ende Februar 2027, vor einer Woche).
+const maxDateField = 20
+
 // Callback ids of the dialogs; contact, assess and refer carry the case: "contact K-2026-0042".
 const (
 	DialogOpen    = "open"
@@ -57,7 +62,7 @@ func (r *Runner) openDialog(*Args) (Reply, error) {
 			{Name: "form", Label: r.T("dialog.open.form", nil), Type: "select", Default: "written", Optional: true,
 				Options: []Option{{r.Name("form", "written"), "written"}, {r.Name("form", "oral"), "oral"}}},
 			{Name: "consent", Label: r.T("dialog.open.consent", nil), Type: "bool", Optional: true, Help: r.T("dialog.open.consent_help", nil)},
-			{Name: "date", Label: r.T("dialog.open.date", nil), Type: "text", MaxLen: 10, Optional: true, Help: r.T("dialog.open.date_help", nil)},
+			{Name: "date", Label: r.T("dialog.open.date", nil), Type: "text", MaxLen: maxDateField, Optional: true, Help: r.T("dialog.open.date_help", nil)},
 		},
 	}}, nil
 }
@@ -117,7 +122,7 @@ func (r *Runner) contactDialog(a *Args) (Reply, error) {
 		Elements: []Element{
 			{Name: "kind", Label: r.T("dialog.contact.kind", nil), Type: "select", Options: kinds},
 			{Name: "minutes", Label: r.T("dialog.contact.minutes", nil), Type: "text", MaxLen: 4, Optional: true},
-			{Name: "date", Label: r.T("dialog.date", nil), Type: "text", MaxLen: 10, Optional: true, Help: r.T("dialog.date_help", nil)},
+			{Name: "date", Label: r.T("dialog.date", nil), Type: "text", MaxLen: maxDateField, Optional: true, Help: r.T("dialog.date_help", nil)},
 			{Name: "note", Label: r.T("head.note", nil), Type: "textarea", MaxLen: MaxText},
 		},
 	}}, nil
@@ -156,7 +161,7 @@ func (r *Runner) assessDialog(a *Args) (Reply, error) {
 	}
 	els = append(els,
 		Element{Name: "note", Label: r.T("head.note", nil), Type: "textarea", MaxLen: MaxText, Optional: true},
-		Element{Name: "date", Label: r.T("dialog.date", nil), Type: "text", MaxLen: 10, Optional: true, Help: r.T("dialog.date_help", nil)})
+		Element{Name: "date", Label: r.T("dialog.date", nil), Type: "text", MaxLen: maxDateField, Optional: true, Help: r.T("dialog.date_help", nil)})
 	return Reply{Dialog: &Dialog{
 		CallbackID: DialogAssess + " " + ref, Title: r.T("dialog.assess.title", map[string]any{"Ref": ref}),
 		SubmitLabel: r.T("dialog.save", nil), Elements: els,

@@ -97,6 +97,14 @@ func TestOpenDialog(t *testing.T) {
 		t.Fatalf("open submission: %+v", ans)
 	}
 	w.ok("anna", "show K-2026-0001", `Frau "K." group=eu`, "Drittstaatsangehörige", "Rechtskreis: SGB XII", "Verarbeitung (mündlich")
+	// A date in words fits the form's field.
+	if e := rep.Dialog.Elements[len(rep.Dialog.Elements)-1]; e.Name != "date" || e.MaxLen < len("Ende Februar 2027") {
+		t.Fatalf("the form's date field: %+v", e)
+	}
+	ans = w.submit("teamA", "anna", DialogOpen, map[string]string{"pseudonym": "CD", "group": "eu", "consent": "true", "date": "vor einer Woche"})
+	if !ans.OK() || !strings.Contains(ans.Text, "Aufnahme am 16.11.2026") {
+		t.Fatalf("open submission with a date in words: %+v", ans)
+	}
 	// Outsiders submitting the same form are refused like typing it.
 	if ans := w.submit("teamA", "kora", DialogOpen, map[string]string{"pseudonym": "X", "group": "eu", "consent": "true"}); ans.OK() || !strings.Contains(ans.Error, "ist nur für Coaches") {
 		t.Fatalf("coordinator submission: %+v", ans)
