@@ -19,7 +19,6 @@ import (
 	"github.com/kimbot-nrw/kimbot/messages"
 )
 
-
 // maxDateField is the length of a form's date field: enough for a date in
 // words (Ende Februar 2027, vor einer Woche).
 const maxDateField = 20
