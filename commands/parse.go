@@ -531,10 +531,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			// kontakt S. T. telefon …: a pseudonym of initials, unquoted.
 			raw, positional = joinTexts(positional[:k+1]), positional[k+1:]
 		} else if k := dateWords(raw, positional[1:]); p.Kind == Date && k > 0 { // Anfang Februar, in 2 Wochen
-			for _, t := range positional[1 : k+1] {
-				raw += " " + t.text
-			}
-			positional = positional[k+1:]
+			raw, positional = joinTexts(positional[:k+1]), positional[k+1:]
 		} else if len(positional) > 1 && joins(p, raw, positional[1]) { // SGB II, nicht erschienen
 			raw, positional = raw+" "+positional[1].text, positional[2:]
 		} else if len(positional) > 2 && joins(p, raw+" "+positional[1].text, positional[2]) { // nicht mehr nötig
@@ -745,17 +742,8 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		}
 		return d, nil
 	case Duration:
-		m := spanRE.FindStringSubmatch(foldWords(raw))
-		if m == nil {
-			return nil, bad("err.bad_duration", nil)
-		}
-		n, _ := strconv.Atoi(m[1])
-		unit := strings.ToLower(m[2])[0]
-		if unit == 't' { // German "Tage"
-			unit = 'd'
-		}
-		s := kim.Span{N: n, Unit: unit}
-		if !s.Valid() {
+		s, ok := parseSpan(raw)
+		if !ok {
 			return nil, bad("err.bad_duration", nil)
 		}
 		return s, nil
@@ -841,13 +829,17 @@ func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	if d, ok := monthPhrase(s, today, ahead); ok {
 		return d, true
 	}
-	if d, ok := relSpan(s, today); ok {
-		return d, true
+	if sp, ok := relSpan(s); ok {
+		return sp.From(today), true
 	}
 	if wd, ok := weekdays[kim.Fold(s)]; ok { // Freitag: as 30.6., the next or the latest such day
+		step := -1
+		if ahead {
+			step = 1
+		}
 		d := today
 		for d.UTC().Weekday() != wd {
-			d = d.AddDays(map[bool]int{true: 1, false: -1}[ahead])
+			d = d.AddDays(step)
 		}
 		return d, true
 	}
@@ -954,34 +946,42 @@ func dateWords(first string, rest []token) int {
 			break
 		}
 		words += " " + t.text
-		if w := foldWords(words); monthPhraseRE.MatchString(w) || relSpanRE.MatchString(w) {
+		if _, span := relSpan(words); span || monthPhraseRE.MatchString(foldWords(words)) {
 			n = k + 1
 		}
 	}
 	return n
 }
 
-// relSpanRE is a day counted from today in words, as foldWords gives it:
-// in 2 Wochen, in zehn Tagen, vor einer Woche.
-var relSpanRE = regexp.MustCompile(`^(in|vor) (\d{1,3}) ?(tag|tage|tagen|woche|wochen|monat|monate|monaten|d|w|m|days?|weeks?|months?)$`)
-
-// relSpan reads a day of relSpanRE against today.
-func relSpan(s string, today kim.Date) (kim.Date, bool) {
-	m := relSpanRE.FindStringSubmatch(foldWords(s))
+// parseSpan reads a duration of spanRE, as foldWords gives it (14d, 14
+// Tage, zwei Wochen, 3 months); false when it is none or not Valid.
+func parseSpan(raw string) (kim.Span, bool) {
+	m := spanRE.FindStringSubmatch(foldWords(raw))
 	if m == nil {
-		return kim.Date{}, false
+		return kim.Span{}, false
 	}
-	n, _ := strconv.Atoi(m[2])
-	if m[1] == "vor" {
-		n = -n
+	n, _ := strconv.Atoi(m[1])
+	unit := m[2][0]
+	if unit == 't' { // German "Tage"
+		unit = kim.Days
 	}
-	switch m[3][0] {
-	case 'w':
-		return today.AddDays(7 * n), true
-	case 'm':
-		return today.AddMonths(n), true
+	s := kim.Span{N: n, Unit: unit}
+	return s, s.Valid()
+}
+
+// relSpan reads a day counted from today in words, in or vor and a
+// duration (in 2 Wochen, in zehn Tagen, vor einer Woche), as the span from
+// today to it (negative before today).
+func relSpan(s string) (kim.Span, bool) {
+	dir, span, _ := strings.Cut(foldWords(s), " ")
+	if dir != "in" && dir != "vor" {
+		return kim.Span{}, false
 	}
-	return today.AddDays(n), true
+	sp, ok := parseSpan(span)
+	if ok && dir == "vor" {
+		sp.N = -sp.N
+	}
+	return sp, ok
 }
 
 // dayMonthRE is a date without its year: 30.6. or 30.6.
