@@ -35,23 +35,32 @@ const MaxBackdateDays = 90
 // first assessment fall due counted from the intake. An intake date in the
 // future or more than MaxBackdateDays before today is refused.
 func NewCase(set TeamSettings, opened, today Date) (Case, error) {
-	if err := CheckNotFuture("date", opened, today); err != nil {
+	if err := checkIntake(opened, today); err != nil {
 		return Case{}, err
-	}
-	if earliest := today.AddDays(-MaxBackdateDays); opened.Before(earliest) {
-		return Case{}, Errorf(EINVALID, "open.date_too_early",
-			map[string]any{"Field": "date", "Max": MaxBackdateDays, "Date": opened, "Earliest": earliest})
 	}
 	return Case{Phase: "intake", OpenedOn: opened, NextMonitoring: set.NextMonitoring(opened).Ptr(),
 		NextAssessment: set.FirstAssessment(opened).Ptr()}, nil
 }
 
+// checkIntake refuses an intake day in the future or more than
+// MaxBackdateDays before today.
+func checkIntake(opened, today Date) error {
+	if err := CheckNotFuture("date", opened, today); err != nil {
+		return err
+	}
+	if earliest := today.AddDays(-MaxBackdateDays); opened.Before(earliest) {
+		return Errorf(EINVALID, "open.date_too_early",
+			map[string]any{"Field": "date", "Max": MaxBackdateDays, "Date": opened, "Earliest": earliest})
+	}
+	return nil
+}
+
 // MoveIntake returns case c with its intake day corrected to on, as
-// NewCase would take it (not in the future, not more than MaxBackdateDays
-// before today) and not after first, the earliest day already recorded in
-// the case (nil: none). Its dates are the store's to recompute.
+// NewCase would take it (checkIntake) and not after first, the earliest day
+// already recorded in the case (nil: none). Its dates are the store's to
+// recompute.
 func MoveIntake(c Case, on Date, first *Date, today Date) (Case, error) {
-	if _, err := NewCase(TeamSettings{}, on, today); err != nil {
+	if err := checkIntake(on, today); err != nil {
 		return c, err
 	}
 	if first != nil && on.After(*first) {
