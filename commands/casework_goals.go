@@ -16,16 +16,24 @@ func (r *Runner) goalAdd(a *Args) (Reply, error) {
 	}
 	text := r.T("goal.saved", map[string]any{"Ref": c.Ref, "N": g.N, "Field": r.Name("field", string(g.Field)),
 		"Text": render.Cell(g.Text), "Due": g.Due, "HasDue": g.Due != nil})
-	if m := textDueRE.FindStringSubmatch(g.Text); m != nil && g.Due == nil {
+	if m := textDueRE.FindStringSubmatch(g.Text); m != nil && g.Due == nil && timeWordRE.MatchString(kim.Fold(m[1])) {
 		// "… bis zum Sommer": a time in the text that is no date kimbot reads; the goal has no due date.
 		text += "\n" + r.T("goal.due_in_text", map[string]any{"Ref": c.Ref, "N": g.N, "Words": render.Cell(render.Clip(m[1], 40))})
 	}
 	return Reply{Text: text + "\n" + r.caseLine(c)}, nil
 }
 
-// textDueRE is a time at the end of a goal's text (bis zum Sommer, until
-// May), which a coach may have meant as its due date.
-var textDueRE = regexp.MustCompile(`(?i)(?:^|\s)((?:bis|until|by)\s+\S.*)$`)
+// textDueRE is what follows bis or until at the end of a goal's text;
+// with a word of time in it (timeWordRE: bis zum Sommer, until May) a
+// coach may have meant it as the due date, unlike "bis B1".
+var textDueRE = regexp.MustCompile(`(?i)(?:^|\s)((?:bis|until)\s+\S.*)$`)
+
+// timeWordRE finds a word of time, folded: a month, a season, a holiday, a
+// part of the year or a unit of time.
+var timeWordRE = regexp.MustCompile(`\b(januar|februar|maerz|april|mai|juni|juli|august|september|oktober|november|dezember|` +
+	`january|february|march|may|june|july|october|december|sommer|herbst|winter|fruehjahr|fruehling|summer|autumn|spring|` +
+	`ostern|weihnachten|ferien|jahresende|jahresbeginn|ende|anfang|mitte|woche|wochen|monat|monate|monaten|jahr|jahres|` +
+	`quartal|kw|week|weeks|month|months|year|end)\b`)
 
 // goalDone marks a goal as reached.
 func (r *Runner) goalDone(a *Args) (Reply, error) { return r.goalClose(a, "done") }

@@ -79,6 +79,9 @@ func TestCoachesOwnWords(t *testing.T) {
 		t.Errorf("a due date read from „bis zum Sommer“:\n%s", rep.Text)
 	}
 	w.ok("anna", "ziel ändern K-2026-1 4 fällig=Ende Juni", "Praktikum finden bis zum Sommer – bis 30.06.2027")
+	if rep := w.ok("anna", "ziel K-2026-1 Sprache Deutschkurs bis B1", "Deutschkurs bis B1."); strings.Contains(rep.Text, "steht nur im Text") {
+		t.Errorf("a level taken for a time:\n%s", rep.Text) // bis B1 is a level, not a date
+	}
 	w.ok("ben", "abwesend Anfang Februar Ende Februar vertretung=@anna", "2027-02-01", "2027-02-28") // ben reads English
 	w.want("teamA", "anna", "ziel K-2026-1 Arbeit Bewerbung fällig=Ende Smarch", kim.EINVALID, "kein gültiges Datum")
 	w.ok("anna", "termin K-2026-1 monitoring in 2 Wochen", "Monitoring: 07.12.2026")
