@@ -74,6 +74,7 @@ func TestOpenDialog(t *testing.T) {
 		{map[string]string{"pseudonym": "AB", "group": "martian", "consent": "true"}, "group", "„martian“ geht nicht"},
 		{map[string]string{"pseudonym": "", "group": "eu", "consent": "true"}, "pseudonym", "Bitte ausfüllen"},
 		{map[string]string{"pseudonym": strings.Repeat("p", 41), "group": "eu", "consent": "true"}, "pseudonym", "zu lang"},
+		{map[string]string{"pseudonym": "K-2026-0001", "group": "eu", "consent": "true"}, "pseudonym", "wie ein Aktenzeichen"},
 		{map[string]string{"pseudonym": "AB", "group": "eu", "domain": "SGB9", "consent": "true"}, "domain", "„SGB9“"},
 		{map[string]string{"pseudonym": "AB", "group": "eu", "form": "fax", "consent": "true"}, "form", "„fax“"},
 		{map[string]string{"pseudonym": `"“”»«`, "group": "eu", "consent": "true"}, "pseudonym", "Anführungszeichen"},

@@ -174,12 +174,15 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.want("teamA", "ben", `zeige "Frau Ü."`, kim.ENOTFOUND, "is neither a case reference") // anna's case, not ben's
 	w.want("teamA", "kora", "zeige AB", kim.EFORBIDDEN)
 	w.want("teamA", "anna", "zeige 42", kim.EINVALID, "kein Aktenzeichen")
-	w.want("teamA", "anna", "ziel AB Arbeit Praktikum", kim.EINVALID, "gibt es hier nicht") // no guessed sub-verb for a pseudonym
+	w.want("teamA", "anna", "ziel AB Arbeit Praktikum", kim.EINVALID, "mehrere Ihrer Fälle") // ziel neu, the pseudonym ambiguous
+	w.want("teamA", "anna", "ziel erreich AB 1", kim.EINVALID, "„erreich“", "ziel erreicht")   // a slip of a sub-verb, no pseudonym
 	if w.snapshot() != before {
 		t.Fatal("a refused pseudonym changed the database")
 	}
 
 	w.ok("anna", "neu Zed gruppe=eu einwilligung=ja", "K-2026-0005")
+	w.ok("anna", "ziel Zed Sprache B1-Kurs anmelden", "Ziel 1 von **K-2026-0005** (Sprache): B1-Kurs anmelden.") // the sub-verb left out before a pseudonym
+	w.ok("anna", "fall Zed gruppe=Drittstaaten", "Zielgruppe: Drittstaatsangehörige")
 	q := w.ok("anna", "loeschen zed", "Löschen von **K-2026-0005**", "`/kim loeschen K-2026-0005 bestätigen`").Text
 	if strings.Contains(q, "loeschen zed bestaetigen") {
 		t.Errorf("the confirmation names the pseudonym:\n%s", q)

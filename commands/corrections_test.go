@@ -416,6 +416,7 @@ func TestCaseCorrection(t *testing.T) {
 	w.want("teamA", "anna", "fall ändern K-2026-1 datum=20.11.2026", kim.EINVALID, "kann nicht nach dem 18.11.2026 liegen")
 	w.want("teamA", "anna", "fall ändern K-2026-1 datum=01.08.2026", kim.EINVALID, "mehr als 90 Tage")
 	w.want("teamA", "anna", "fall ändern K-2026-1 datum=morgen", kim.EINVALID, "in der Zukunft")
+	w.want("teamA", "anna", "fall ändern K-2026-1 pseudonym=K-2026-0002", kim.EINVALID, "sieht wie ein Aktenzeichen aus", "mit einem Buchstaben")
 	w.want("teamA", "ben", "fall ändern K-2026-1 gruppe=eu", kim.ENOTFOUND, "K-2026-0001")
 	w.want("teamA", "kora", "fall ändern K-2026-1 gruppe=eu", kim.EFORBIDDEN)
 	if w.snapshot() != snap {

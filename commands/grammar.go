@@ -35,6 +35,9 @@ const (
 	Meeting              // M-3
 	Action
 	Period               // 2026, 2026-Q3, 2026-10
+	// Pseudonym is a Word that cannot be read as a case reference (K-…, or a
+	// digit first): a case is found by its pseudonym where a reference goes.
+	Pseudonym
 )
 
 // Param is a positional parameter or a name=value option of a verb. It is

@@ -286,9 +286,12 @@ func editDistance(a, b string) int {
 }
 
 // defaultFor returns the first of v's default sub-verbs whose first
-// parameter takes the first of toks; nil when none does.
+// parameter takes the first of toks; nil when none does. A pseudonym in a
+// reference's place (`/kim ziel AB Sprache …`) stands for the sub-verb only
+// when it is no slip of one of v's sub-verbs and the whole line parses so:
+// `/kim ziel erreich AB 1` is answered as a mistyped sub-verb.
 func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
-	if len(toks) == 0 || toks[0].quoted {
+	if len(toks) == 0 {
 		return nil
 	}
 	for _, name := range v.Defaults {
@@ -297,7 +300,16 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 			continue
 		}
 		if _, ok := kim.ParseCaseRef(toks[0].text); d.Params[0].Kind == CaseRef && !ok {
-			continue // only a reference stands for the sub-verb, never a pseudonym
+			if v.near(toks[0].text)("de") != "" {
+				continue
+			}
+			if _, err := d.parseArgs(toks, false, today); err != nil {
+				continue
+			}
+			return d
+		}
+		if toks[0].quoted {
+			continue
 		}
 		if _, err := convert(d.Params[0], toks[0].text, d, today); err == nil {
 			return d
@@ -474,6 +486,12 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 					val += " " + toks[ti].text
 				}
 			}
+			if o.Kind == Pseudonym && !t.quoted { // pseudonym=S. T., pseudonym=Frau K.
+				for k := initialWords(toks[ti+1:]); k > 0; k-- {
+					ti++
+					val += " " + toks[ti].text
+				}
+			}
 			x, err := convert(*o, val, v, today)
 			if err != nil {
 				return nil, err
@@ -527,8 +545,8 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			// A text takes the rest of the line; so does the case as the
 			// last parameter when its pseudonym is typed in words (zeige M. K.).
 			raw, positional = joinTexts(positional), nil
-		} else if k := initialWords(positional[1:]); p.Kind == CaseRef && !ref && !positional[0].quoted && k > 0 {
-			// kontakt S. T. telefon …: a pseudonym of initials, unquoted.
+		} else if k := initialWords(positional[1:]); (p.Kind == CaseRef || p.Kind == Pseudonym) && !ref && !positional[0].quoted && k > 0 {
+			// kontakt S. T. telefon …, neu Frau K. gruppe=…: a pseudonym of initials, unquoted.
 			raw, positional = joinTexts(positional[:k+1]), positional[k+1:]
 		} else if k := dateWords(raw, positional[1:]); p.Kind == Date && k > 0 { // Anfang Februar, in 2 Wochen
 			raw, positional = joinTexts(positional[:k+1]), positional[k+1:]
@@ -699,10 +717,10 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		}
 	}
 	switch p.Kind {
-	case Word, Text:
+	case Word, Text, Pseudonym:
 		max := p.Max
 		if max == 0 {
-			max = map[Kind]int{Word: MaxWord, Text: MaxText}[p.Kind]
+			max = map[Kind]int{Word: MaxWord, Text: MaxText, Pseudonym: MaxPseudonym}[p.Kind]
 		}
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
@@ -713,6 +731,9 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		}
 		if n := utf8.RuneCountInString(raw); n > max {
 			return nil, bad("err.too_long", map[string]any{"Max": max, "Len": n})
+		}
+		if p.Kind == Pseudonym && refLikeRE.MatchString(raw) {
+			return nil, bad("err.pseudonym_ref", nil)
 		}
 		return raw, nil
 	case CaseRef:

@@ -36,6 +36,9 @@ func TestParseAccepts(t *testing.T) {
 			return a.Str("pseudonym") == "M. K." && a.Str("group") == "eu" && a.Str("domain") == "SGB2"
 		}},
 		{"open „Frau A“ consent=yes group=other", "open", func(a *Args) bool { return a.Str("pseudonym") == "Frau A" }},
+		{"neu Frau K. gruppe=eu einwilligung=ja", "open", func(a *Args) bool { return a.Str("pseudonym") == "Frau K." }}, // initials join unquoted
+		{"neu M. K. gruppe=eu einwilligung=ja", "open", func(a *Args) bool { return a.Str("pseudonym") == "M. K." }},
+		{"fall ändern K-2026-1 pseudonym=S. T.", "case edit", func(a *Args) bool { return a.Str("pseudonym") == "S. T." }},
 		{"show k-2026-0042", "show", func(a *Args) bool { return a.Str("case") == "K-2026-0042" }},
 		{"faelle faellig", "cases", func(a *Args) bool { return a.Str("filter") == "due" }},
 		{"admin role @Anna.M coach org=\"Caritas Köln\"", "admin role", func(a *Args) bool {
@@ -118,6 +121,9 @@ func TestParseRefuses(t *testing.T) {
 		{"open AB group=eu consent=yes colour=red", "err.unknown_option"},
 		{"open AB CD group=eu consent=yes", "err.extra"},
 		{"open " + long + " group=eu consent=yes", "err.too_long"},
+		{"open K-2026-0005 group=eu consent=yes", "err.pseudonym_ref"}, // would be read as a reference
+		{"neu 2B gruppe=eu einwilligung=ja", "err.pseudonym_ref"},
+		{"fall ändern K-2026-1 pseudonym=k2026", "err.pseudonym_ref"},
 		{"open AB group=eu group=eu consent=yes", "err.duplicate_option"},
 		{`open "AB group=eu consent=yes`, "err.unclosed_quote"},
 		{"show 42", "err.bad_case_ref"},

@@ -91,7 +91,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim help", "/kim hilfe open", "/kim help goal"},
 }, {
 	Name: "open", Alias: "neu", Roles: coach,
-	Params: []Param{{Name: "pseudonym", Kind: Word, Max: MaxPseudonym}},
+	Params: []Param{{Name: "pseudonym", Kind: Pseudonym}},
 	Options: []Param{
 		groupParam,
 		optional(domainParam),
@@ -119,7 +119,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Name: "edit", Alias: "aendern", Also: editAlso,
 		Params: []Param{caseParam},
 		Options: []Param{
-			{Name: "pseudonym", Kind: Word, Max: MaxPseudonym, Optional: true},
+			{Name: "pseudonym", Kind: Pseudonym, Optional: true},
 			optional(groupParam),
 			optional(domainParam),
 			{Name: "date", Alias: "datum", Kind: Date, Optional: true, Also: []string{"aufnahme", "intake"}},
