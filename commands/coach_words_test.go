@@ -175,7 +175,7 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.want("teamA", "kora", "zeige AB", kim.EFORBIDDEN)
 	w.want("teamA", "anna", "zeige 42", kim.EINVALID, "kein Aktenzeichen")
 	w.want("teamA", "anna", "ziel AB Arbeit Praktikum", kim.EINVALID, "mehrere Ihrer Fälle") // ziel neu, the pseudonym ambiguous
-	w.want("teamA", "anna", "ziel erreich AB 1", kim.EINVALID, "„erreich“", "ziel erreicht")   // a slip of a sub-verb, no pseudonym
+	w.want("teamA", "anna", "ziel erreich AB 1", kim.EINVALID, "„erreich“", "ziel erreicht") // a slip of a sub-verb, no pseudonym
 	if w.snapshot() != before {
 		t.Fatal("a refused pseudonym changed the database")
 	}
