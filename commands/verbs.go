@@ -16,14 +16,20 @@ var (
 // count when they are compared (SGB II, sgb-2, SGB2).
 var (
 	kindDe         = []string{"persoenlich", "telefon", "video", "nachricht", "hausbesuch"} // kim.ContactKinds
-	kindAliases    = map[string]string{"telefonisch": "phone", "anruf": "phone", "videoanruf": "video", "videocall": "video", "mail": "message", "e-mail": "message", "sms": "message", "whatsapp": "message", "brief": "message"}
+	kindAliases    = map[string]string{"telefonisch": "phone", "anruf": "phone", "videoanruf": "video", "videocall": "video", "mail": "message", "e-mail": "message", "sms": "message", "whatsapp": "message", "brief": "message",
+		"telefonat": "phone", "rueckruf": "phone", "online": "video", "videokonferenz": "video", "chat": "message", "signal": "message",
+		"vor ort": "in-person", "buero": "in-person"}
 	closeDe        = []string{"ziele erreicht", "verzogen", "zurueckgezogen", "uebergeben", "anderes"} // kim.CloseReasons
-	closeAliases   = map[string]string{"anderer grund": "other", "sonstiges": "other", "erreicht": "goals-met", "ziel erreicht": "goals-met", "umgezogen": "moved", "weggezogen": "moved", "abgebrochen": "withdrawn", "abgegeben": "transferred"}
+	closeAliases   = map[string]string{"anderer grund": "other", "sonstiges": "other", "erreicht": "goals-met", "ziel erreicht": "goals-met", "umgezogen": "moved", "weggezogen": "moved", "abgebrochen": "withdrawn", "abgegeben": "transferred",
+		"ausgereist": "moved", "abbruch": "withdrawn", "kein interesse": "withdrawn", "weitergeleitet": "transferred", "uebergeleitet": "transferred"}
 	dueAliases     = map[string]string{"assessment": "reassessment", "wiedervorlage": "monitoring"}
 	outcomeDe      = []string{"angenommen", "abgelehnt", "offen", "nicht erschienen", "abgeschlossen"} // kim.ReferralOutcomes
-	outcomeAliases = map[string]string{"erledigt": "completed", "nicht gekommen": "no-show"}
+	outcomeAliases = map[string]string{"erledigt": "completed", "nicht gekommen": "no-show", "bewilligt": "accepted", "zugesagt": "accepted",
+		"ausstehend": "pending", "in bearbeitung": "pending", "nicht wahrgenommen": "no-show", "nicht da": "no-show", "beendet": "completed"}
 	formDe         = []string{"schriftlich", "muendlich"}
-	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "faellig": "due", "alle": "all"}
+	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "geschlossen": "closed", "faellig": "due", "alle": "all"}
+	consentAliases = map[string]string{"erteilt": "grant", "gegeben": "grant", "geben": "grant", "liegt vor": "grant", "granted": "grant",
+		"widerruf": "revoke", "entzogen": "revoke", "zurueckgezogen": "revoke", "revoked": "revoke"}
 	offAliases     = map[string]string{"aus": "off"}
 	roleDe         = []string{"coach", "koordination", "admin", "keine"}
 	roleAliases    = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
@@ -32,7 +38,9 @@ var (
 		"schulden": "finances", "soziales": "social", "wohnung": "housing", "deutsch": "language", "sprachkurs": "language", "beruf": "work",
 		"job": "work", "arbeitsmarkt": "work", "aufenthaltsstatus": "residence", "aufenthaltsrecht": "residence"}
 	groupDe       = []string{"gefluechtete", "unionsbuerger", "drittstaatsangehoerige", "sonstige"} // kim.TargetGroups
-	groupAliases  = map[string]string{"unionsbuergerinnen": "eu", "drittstaaten": "third-country", "andere": "other"}
+	groupAliases  = map[string]string{"unionsbuergerinnen": "eu", "unionsbuergerin": "eu", "eu buerger": "eu", "eu buergerin": "eu",
+		"drittstaaten": "third-country", "drittstaatler": "third-country", "gefluechteter": "refugee", "fluechtlinge": "refugee",
+		"fluechtling": "refugee", "andere": "other"}
 	domainDe      = []string{"asylblg", "sgb ii", "sgb iii", "sgb viii", "sgb xii", "keiner"} // kim.LegalDomains
 	domainAliases = map[string]string{"kein": "none", "keine": "none", "ohne": "none",
 		// the benefits practitioners name instead of their book
@@ -268,7 +276,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "consent", Alias: "einwilligung", Roles: coach,
 	Params: []Param{
 		caseParam,
-		{Name: "action", Alias: "aktion", Kind: Choice, Choices: []string{"grant", "revoke"}, De: []string{"erteilen", "widerrufen"}},
+		{Name: "action", Alias: "aktion", Kind: Choice, Choices: []string{"grant", "revoke"}, De: []string{"erteilen", "widerrufen"}, Aliases: consentAliases},
 		{Name: "scope", Alias: "partner", Kind: Word, Max: 40, Or: []string{"processing"}, Aliases: map[string]string{"verarbeitung": "processing"}},
 		confirmParam, // revoking consent to processing erases the case
 	},
