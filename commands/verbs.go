@@ -15,12 +15,12 @@ var (
 // (Param.Aliases). All are folded (kim.Fold); spaces and hyphens do not
 // count when they are compared (SGB II, sgb-2, SGB2).
 var (
-	kindDe         = []string{"persoenlich", "telefon", "video", "nachricht", "hausbesuch"} // kim.ContactKinds
-	kindAliases    = map[string]string{"telefonisch": "phone", "anruf": "phone", "videoanruf": "video", "videocall": "video", "mail": "message", "e-mail": "message", "sms": "message", "whatsapp": "message", "brief": "message",
+	kindDe      = []string{"persoenlich", "telefon", "video", "nachricht", "hausbesuch"} // kim.ContactKinds
+	kindAliases = map[string]string{"telefonisch": "phone", "anruf": "phone", "videoanruf": "video", "videocall": "video", "mail": "message", "e-mail": "message", "sms": "message", "whatsapp": "message", "brief": "message",
 		"telefonat": "phone", "rueckruf": "phone", "online": "video", "videokonferenz": "video", "chat": "message", "signal": "message",
 		"vor ort": "in-person", "buero": "in-person"}
-	closeDe        = []string{"ziele erreicht", "verzogen", "zurueckgezogen", "uebergeben", "anderes"} // kim.CloseReasons
-	closeAliases   = map[string]string{"anderer grund": "other", "sonstiges": "other", "erreicht": "goals-met", "ziel erreicht": "goals-met", "umgezogen": "moved", "weggezogen": "moved", "abgebrochen": "withdrawn", "abgegeben": "transferred",
+	closeDe      = []string{"ziele erreicht", "verzogen", "zurueckgezogen", "uebergeben", "anderes"} // kim.CloseReasons
+	closeAliases = map[string]string{"anderer grund": "other", "sonstiges": "other", "erreicht": "goals-met", "ziel erreicht": "goals-met", "umgezogen": "moved", "weggezogen": "moved", "abgebrochen": "withdrawn", "abgegeben": "transferred",
 		"ausgereist": "moved", "abbruch": "withdrawn", "kein interesse": "withdrawn", "weitergeleitet": "transferred", "uebergeleitet": "transferred"}
 	dueAliases     = map[string]string{"assessment": "reassessment", "wiedervorlage": "monitoring"}
 	outcomeDe      = []string{"angenommen", "abgelehnt", "offen", "nicht erschienen", "abgeschlossen"} // kim.ReferralOutcomes
@@ -30,15 +30,15 @@ var (
 	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "geschlossen": "closed", "faellig": "due", "alle": "all"}
 	consentAliases = map[string]string{"erteilt": "grant", "gegeben": "grant", "geben": "grant", "liegt vor": "grant", "granted": "grant",
 		"widerruf": "revoke", "entzogen": "revoke", "zurueckgezogen": "revoke", "revoked": "revoke"}
-	offAliases     = map[string]string{"aus": "off"}
-	roleDe         = []string{"coach", "koordination", "admin", "keine"}
-	roleAliases    = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
-	fieldDe        = []string{"aufenthalt", "sprache", "arbeit", "bildung", "gesundheit", "wohnen", "familie", "finanzen", "teilhabe"} // kim.LifeFields
-	fieldAliases   = map[string]string{"ausbildung": "education", "schule": "education", "kinder": "family", "leistungen": "finances", "geld": "finances",
+	offAliases   = map[string]string{"aus": "off"}
+	roleDe       = []string{"coach", "koordination", "admin", "keine"}
+	roleAliases  = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
+	fieldDe      = []string{"aufenthalt", "sprache", "arbeit", "bildung", "gesundheit", "wohnen", "familie", "finanzen", "teilhabe"} // kim.LifeFields
+	fieldAliases = map[string]string{"ausbildung": "education", "schule": "education", "kinder": "family", "leistungen": "finances", "geld": "finances",
 		"schulden": "finances", "soziales": "social", "wohnung": "housing", "deutsch": "language", "sprachkurs": "language", "beruf": "work",
 		"job": "work", "arbeitsmarkt": "work", "aufenthaltsstatus": "residence", "aufenthaltsrecht": "residence"}
-	groupDe       = []string{"gefluechtete", "unionsbuerger", "drittstaatsangehoerige", "sonstige"} // kim.TargetGroups
-	groupAliases  = map[string]string{"unionsbuergerinnen": "eu", "unionsbuergerin": "eu", "eu buerger": "eu", "eu buergerin": "eu",
+	groupDe      = []string{"gefluechtete", "unionsbuerger", "drittstaatsangehoerige", "sonstige"} // kim.TargetGroups
+	groupAliases = map[string]string{"unionsbuergerinnen": "eu", "unionsbuergerin": "eu", "eu buerger": "eu", "eu buergerin": "eu",
 		"drittstaaten": "third-country", "drittstaatler": "third-country", "gefluechteter": "refugee", "fluechtlinge": "refugee",
 		"fluechtling": "refugee", "andere": "other"}
 	domainDe      = []string{"asylblg", "sgb ii", "sgb iii", "sgb viii", "sgb xii", "keiner"} // kim.LegalDomains
