@@ -128,11 +128,37 @@ func (r *Runner) partnerAdd(a *Args) (Reply, error) {
 	if !partnerKeyRE.MatchString(key) {
 		return Reply{}, usageErr("partner.bad_key", a.Verb, map[string]any{"Value": render.Clip(key, 40)})
 	}
-	p, err := r.svc.Store.AddPartner(r.ctx, r.Actor(), kim.Partner{Key: key, Name: a.Str("name"), Domain: a.Str("domain")})
+	p, err := r.svc.Store.AddPartner(r.ctx, r.Actor(), kim.Partner{Key: key, Name: render.OneLine(a.Str("name")), Domain: a.Str("domain")})
 	if err != nil {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("partner.saved", map[string]any{"Key": p.Key, "Name": render.Cell(p.Name)})}, nil
+}
+
+// partnerEdit corrects a partner's name or legal domain.
+func (r *Runner) partnerEdit(a *Args) (Reply, error) {
+	ch := store.PartnerChange{Domain: a.OptStr("domain")}
+	if n := a.OptStr("name"); n != nil {
+		one := render.OneLine(*n)
+		ch.Name = &one
+	}
+	if ch.Name == nil && ch.Domain == nil {
+		return Reply{}, usageErr("partner.edit_nothing", a.Verb, map[string]any{"Key": render.Clip(a.Str("key"), 40)})
+	}
+	p, err := r.svc.Store.EditPartner(r.ctx, r.Actor(), a.Str("key"), ch)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("partner.edited", map[string]any{"Key": p.Key, "Name": render.Cell(p.Name), "Domain": r.Name("legal", p.Domain)})}, nil
+}
+
+// partnerRemove takes a partner out of the team's directory.
+func (r *Runner) partnerRemove(a *Args) (Reply, error) {
+	p, err := r.svc.Store.RemovePartner(r.ctx, r.Actor(), a.Str("key"))
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("partner.removed", map[string]any{"Key": p.Key, "Name": render.Cell(p.Name)})}, nil
 }
 
 // adminAudit shows who did what to a case, and when; never any content.

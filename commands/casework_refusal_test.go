@@ -148,7 +148,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"root", "admin partner add jobcenter Jobcenter", kim.ECONFLICT, []string{"„jobcenter“ gibt es schon"}},
 		{"root", "admin partner add steuer", kim.EINVALID, []string{"Es fehlt: Name"}},
 		{"root", "admin partner add steuer Finanzamt domain=SGB9", kim.EINVALID, []string{"Rechtskreis: „SGB9“ geht nicht"}},
-		{"root", "admin partner remove jobcenter", kim.EINVALID, []string{"„remove“ gibt es hier nicht", "/kim admin partner <neu|liste>"}},
+		{"root", "admin partner abschaffen jobcenter", kim.EINVALID, []string{"„abschaffen“ gibt es hier nicht", "/kim admin partner <neu|ändern|entfernen|liste>"}},
 		{"nobody", "admin partner list", kim.EFORBIDDEN, []string{"keine kimbot-Rolle"}},
 		{"anna", "admin audit " + k, kim.EFORBIDDEN, []string{"ist nur für Admins"}},
 		{"kora", "admin audit " + k, kim.EFORBIDDEN, []string{"ist nur für Admins"}},

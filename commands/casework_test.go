@@ -255,3 +255,54 @@ func TestAdminDefaultsAndPartners(t *testing.T) {
 	w.ok("anna", "refer K-2026-0001 schuldnerberatung Schulden klären", "Schuldnerberatung der Diakonie")
 	w.want("teamB", "bea", "consent K-2026-0001 grant schuldnerberatung", kim.EINVALID, "nicht im Partnerverzeichnis")
 }
+
+// Admin: a partner's name or domain is corrected, a partner taken out of
+// the directory and brought back; what names it stays.
+func TestPartnerCorrection(t *testing.T) {
+	w := newWorld(t)
+	w.ok("root", `admin partner neu schuldnerberatung "Schuldnerbertung der Diakonie"`, "`schuldnerberatung`")
+	w.ok("anna", "neu AB gruppe=eu einwilligung=ja", "K-2026-0001")
+	w.ok("anna", "einwilligung K-2026-1 erteilen schuldnerberatung schriftlich", "Schuldnerbertung der Diakonie")
+	w.ok("anna", "verweis K-2026-1 schuldnerberatung Schulden klären", "Verweis 1")
+
+	before := w.snapshot()
+	w.want("teamA", "anna", `admin partner ändern schuldnerberatung name="Schuldnerberatung"`, kim.EFORBIDDEN, "nur für Admins")
+	w.want("teamA", "root", "admin partner ändern schuldnerberatung", kim.EINVALID, "Was soll sich am Partner „schuldnerberatung“ ändern?", "`name=`")
+	w.want("teamA", "root", `admin partner ändern steuer name="Finanzamt"`, kim.EINVALID, "nicht im Partnerverzeichnis")
+	w.want("teamA", "root", `admin partner ändern schuldnerberatung name="Frau Schmidt"`, kim.EINVALID, "keinen Namen einer Person")
+	w.want("teamA", "root", `admin partner neu beratung-ab "Beratung für AB"`, kim.EINVALID, "kein Pseudonym") // a case's pseudonym
+	w.want("teamA", "root", "admin partner entfernen steuer", kim.EINVALID, "nicht im Partnerverzeichnis")
+	w.want("teamB", "bea", "admin partner list", "ok", "(9)")
+	if w.snapshot() != before {
+		t.Fatal("a refused partner correction changed something")
+	}
+
+	w.ok("root", `admin partner ändern Schuldnerbertung der Diakonie name="Schuldnerberatung der Diakonie" rechtskreis=keiner`,
+		"Partner `schuldnerberatung` korrigiert: Schuldnerberatung der Diakonie · Rechtskreis: keiner")
+	card := w.ok("anna", "zeige K-2026-1", "Schuldnerberatung der Diakonie").Text
+	if strings.Contains(card, "Schuldnerbertung") {
+		t.Errorf("the card shows the old name:\n%s", card)
+	}
+
+	w.ok("root", "admin partner entfernen schuldnerberatung", "nicht mehr im Verzeichnis")
+	list := w.ok("anna", "admin partner liste", "(9)").Text
+	if strings.Contains(list, "schuldnerberatung") {
+		t.Errorf("a removed partner is listed:\n%s", list)
+	}
+	before = w.snapshot()
+	w.want("teamA", "anna", "verweis K-2026-1 schuldnerberatung Ratenplan", kim.EINVALID, "nicht im Partnerverzeichnis")
+	w.want("teamA", "anna", "hindernis K-2026-1 schuldnerberatung lange Wartezeit", kim.EINVALID, "schuldnerberatung")
+	w.want("teamA", "anna", "einwilligung K-2026-1 erteilen Schuldnerberatung", kim.EINVALID, "nicht im Partnerverzeichnis")
+	if w.snapshot() != before {
+		t.Fatal("a removed partner was named by a new record")
+	}
+	w.ok("anna", "zeige K-2026-1", "Schuldnerberatung der Diakonie") // the referral keeps it
+	w.ok("anna", "einwilligung K-2026-1 widerrufen schuldnerberatung", "widerrufen")
+
+	w.ok("root", `admin partner neu schuldnerberatung "Schuldnerberatung der Caritas"`, "ist im Verzeichnis")
+	w.ok("anna", "admin partner liste", "(10)", "Schuldnerberatung der Caritas")
+	w.ok("anna", "einwilligung K-2026-1 erteilen schuldnerberatung", "Schuldnerberatung der Caritas")
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'admin.partner'`); n != 4 {
+		t.Errorf("admin.partner audit rows: %d, want 4", n)
+	}
+}

@@ -193,7 +193,7 @@ func TestGermanChoices(t *testing.T) {
 	}
 	// Every option of the table has a German name, unless the word is the
 	// same in German (form=, format=, monitoring=, reassessment=, partner=).
-	same := map[string]bool{"form": true, "format": true, "monitoring": true, "reassessment": true, "partner": true, "pseudonym": true}
+	same := map[string]bool{"form": true, "format": true, "monitoring": true, "reassessment": true, "partner": true, "pseudonym": true, "name": true}
 	for _, top := range Verbs() {
 		walk(top, func(v *Verb) {
 			for _, o := range v.Options {

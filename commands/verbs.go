@@ -67,6 +67,10 @@ var (
 	nParam      = Param{Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: 1000}
 )
 
+// partnerNamed is a partner of the directory named by its key or its name,
+// as the rest of the line (admin partner ändern Schuldnerberatung der Diakonie …).
+var partnerNamed = Param{Name: "key", Alias: "kuerzel", Kind: Text, Max: 120}
+
 // optional returns p as an optional parameter.
 func optional(p Param) Param { p.Optional = true; return p }
 
@@ -537,6 +541,18 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			Run:     (*Runner).partnerAdd,
 			Examples: []string{"/kim admin partner add schuldnerberatung \"Schuldnerberatung der Diakonie\"",
 				"/kim admin partner add bamf \"BAMF Außenstelle\" domain=none"},
+		}, {
+			Name: "edit", Alias: "aendern", Also: editAlso, Roles: admin,
+			Params:  []Param{partnerNamed},
+			Options: []Param{{Name: "name", Kind: Text, Max: 120, Optional: true}, optional(domainParam)},
+			Run:     (*Runner).partnerEdit,
+			Examples: []string{"/kim admin partner edit schuldnerberatung name=\"Schuldnerberatung der Diakonie Köln\"",
+				"/kim admin partner ändern bamf rechtskreis=keiner"},
+		}, {
+			Name: "remove", Alias: "entfernen", Also: []string{"loeschen", "delete"}, Roles: admin,
+			Params:   []Param{partnerNamed},
+			Run:      (*Runner).partnerRemove,
+			Examples: []string{"/kim admin partner remove bamf", "/kim admin partner entfernen schuldnerberatung"},
 		}, {
 			Name: "list", Alias: "liste",
 			Run:      (*Runner).partnerList,

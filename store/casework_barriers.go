@@ -41,6 +41,20 @@ func (s *Store) teamMasker(ctx context.Context, tx pgx.Tx, teamID string) (*mask
 	return mask.New(ps...), nil
 }
 
+// neutralName refuses, as an EINVALID error of key, a name the network
+// would see that the masking changes (a pseudonym of the team's cases, a
+// reference, a person's name): a topic's, a partner's.
+func (s *Store) neutralName(ctx context.Context, tx pgx.Tx, teamID, name, key string) error {
+	m, err := s.teamMasker(ctx, tx, teamID)
+	if err != nil {
+		return err
+	}
+	if r := m.Mask(name); len(r.Replaced) > 0 || r.Text != strings.Join(strings.Fields(name), " ") {
+		return kim.Errorf(kim.EINVALID, key, map[string]any{"Name": r.Text})
+	}
+	return nil
+}
+
 // Mask returns text as the network of the team would see it.
 func (s *Store) Mask(ctx context.Context, teamID, text string) (mask.Result, error) {
 	var r mask.Result
@@ -70,7 +84,8 @@ func nameHasWord(name, w string, min int) bool {
 // ä or ae, ß or ss), or by a word of a topic's name (kurse, papiere). An
 // EINVALID error lists both when it is neither.
 func group(ctx context.Context, tx pgx.Tx, teamID, about string) (kim.Partner, kim.Topic, error) {
-	rows, err := tx.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 ORDER BY key`, teamID)
+	rows, err := tx.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 AND removed_at IS NULL
+		ORDER BY key`, teamID)
 	if err != nil {
 		return kim.Partner{}, kim.Topic{}, err
 	}
@@ -360,15 +375,11 @@ func activeTopics(ctx context.Context, tx pgx.Tx, teamID string) ([]kim.Topic, e
 // reference, a name) is refused, and so is a key that is taken.
 func (s *Store) AddTopic(ctx context.Context, a kim.Actor, t kim.Topic) (kim.Topic, error) {
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		m, err := s.teamMasker(ctx, tx, a.TeamID)
-		if err != nil {
+		if err := s.neutralName(ctx, tx, a.TeamID, t.Name, "topic.not_neutral"); err != nil {
 			return err
 		}
-		if r := m.Mask(t.Name); len(r.Replaced) > 0 || r.Text != strings.Join(strings.Fields(t.Name), " ") {
-			return kim.Errorf(kim.EINVALID, "topic.not_neutral", map[string]any{"Name": r.Text})
-		}
 		var removed *time.Time
-		err = tx.QueryRow(ctx, `SELECT removed_at FROM barrier_topics WHERE team_id = $1 AND key = $2 FOR UPDATE`, a.TeamID, t.Key).Scan(&removed)
+		err := tx.QueryRow(ctx, `SELECT removed_at FROM barrier_topics WHERE team_id = $1 AND key = $2 FOR UPDATE`, a.TeamID, t.Key).Scan(&removed)
 		switch {
 		case err == pgx.ErrNoRows:
 			err = tx.QueryRow(ctx, `INSERT INTO barrier_topics (team_id, key, name, position)

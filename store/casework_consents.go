@@ -55,7 +55,7 @@ func (s *Store) RevokeConsent(ctx context.Context, a kim.Actor, ref, partnerKey 
 			out, err = s.withdrawAndErase(ctx, tx, a, c, on)
 			return err
 		}
-		if p, err = partnerByKey(ctx, tx, a.TeamID, partnerKey); err != nil {
+		if p, err = findPartner(ctx, tx, a.TeamID, partnerKey, true); err != nil {
 			return err
 		}
 		k := kim.Consent{Scope: "partner", Partner: p.Key}
