@@ -285,8 +285,12 @@ func TestPartnerCorrection(t *testing.T) {
 	}
 
 	w.ok("root", "admin partner entfernen schuldnerberatung", "nicht mehr im Verzeichnis")
-	list := w.ok("anna", "admin partner liste", "(9)").Text
-	if strings.Contains(list, "schuldnerberatung") {
+	w.ok("root", "admin partner löschen MBE", "`mbe`") // a default partner
+	if _, err := w.st.UpsertTeam(context.Background(), "teamA", "teama", "cmd-teamA", "tok-teamA"); err != nil {
+		t.Fatal(err) // provisioning again brings no default partner back
+	}
+	list := w.ok("anna", "admin partner liste", "(8)").Text
+	if strings.Contains(list, "schuldnerberatung") || strings.Contains(list, "`mbe`") {
 		t.Errorf("a removed partner is listed:\n%s", list)
 	}
 	before = w.snapshot()
@@ -300,9 +304,9 @@ func TestPartnerCorrection(t *testing.T) {
 	w.ok("anna", "einwilligung K-2026-1 widerrufen schuldnerberatung", "widerrufen")
 
 	w.ok("root", `admin partner neu schuldnerberatung "Schuldnerberatung der Caritas"`, "ist im Verzeichnis")
-	w.ok("anna", "admin partner liste", "(10)", "Schuldnerberatung der Caritas")
+	w.ok("anna", "admin partner liste", "(9)", "Schuldnerberatung der Caritas")
 	w.ok("anna", "einwilligung K-2026-1 erteilen schuldnerberatung", "Schuldnerberatung der Caritas")
-	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'admin.partner'`); n != 4 {
-		t.Errorf("admin.partner audit rows: %d, want 4", n)
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'admin.partner'`); n != 5 {
+		t.Errorf("admin.partner audit rows: %d, want 5", n)
 	}
 }
