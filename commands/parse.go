@@ -539,6 +539,9 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 				continue
 			}
 		}
+		if p.Kind == Date {
+			positional = dateRange(v.Params[:n], i, positional)
+		}
 		raw := positional[0].text
 		_, ref := kim.ParseCaseRef(raw)
 		if p.Kind == Text || (p.Kind == CaseRef && i == n-1 && !ref && !slices.ContainsFunc(positional, func(t token) bool { return t.quoted })) {
@@ -606,6 +609,33 @@ func initialWords(toks []token) int {
 	return n
 }
 
+// dateRange reads the words of a span of two dates, the i-th and the next
+// of params, as people type them (abwesend vom 22.12. bis 2.1., 22.12.–2.1.):
+// it returns positional without "vom", "von" or "ab" before the first date
+// and "bis" or a dash before the second, and with a range typed as one word
+// split in two.
+func dateRange(params []Param, i int, positional []token) []token {
+	first := i+1 < len(params) && params[i+1].Kind == Date
+	second := i > 0 && params[i-1].Kind == Date
+	if !first && !second || len(positional) == 0 || positional[0].quoted {
+		return positional
+	}
+	w := strings.ToLower(positional[0].text)
+	if first {
+		if m := dayRangeRE.FindStringSubmatch(w); m != nil {
+			return append([]token{{text: m[1]}, {text: m[2]}}, positional[1:]...)
+		}
+	}
+	if len(positional) > 1 && (first && (w == "vom" || w == "von" || w == "ab") || second && (w == "bis" || w == "-" || w == "–")) {
+		return positional[1:]
+	}
+	return positional
+}
+
+// dayRangeRE is two days without their year, or with it, a dash between
+// them: 22.12.-2.1., 22.12.2026–02.01.2027.
+var dayRangeRE = regexp.MustCompile(`^(\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?)[-–](\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?)$`)
+
 // initialRE is one initial of a name: T., Ue., Ch.
 var initialRE = regexp.MustCompile(`^\pL{1,3}\.$`)
 
@@ -663,6 +693,9 @@ func joins(p Param, first string, next token) bool {
 		return ok
 	case Duration:
 		return !spanRE.MatchString(foldWords(first)) && spanRE.MatchString(foldWords(first+" "+next.text))
+	case Clock: // 10 Uhr, 9:30 Uhr
+		_, ok := parseClock(first)
+		return ok && strings.EqualFold(next.text, "uhr")
 	}
 	return false
 }
@@ -699,6 +732,29 @@ var (
 	clockRE   = regexp.MustCompile(`^([01]?\d|2[0-3]):([0-5]\d)$`)
 	spanRE    = regexp.MustCompile(`(?i)^(\d{1,3}) ?(d|w|m|t|tage?n?|wochen?|monate?n?|days?|weeks?|months?)$`) // 14d, 14 Tage, 2 Wochen, 3 months (matched on foldWords: zwei Wochen)
 )
+
+// parseClock reads a time of day as people type it: 08:00, 8:30, 8.30, 8,
+// 8 Uhr, 8:30 Uhr, 8h.
+func parseClock(raw string) (TimeOfDay, bool) {
+	s := strings.ToLower(strings.TrimSpace(raw))
+	for _, unit := range []string{"uhr", "h"} {
+		if c, ok := strings.CutSuffix(s, unit); ok {
+			s = strings.TrimSpace(c)
+			break
+		}
+	}
+	s = strings.Replace(s, ".", ":", 1)
+	if !strings.Contains(s, ":") {
+		s += ":00"
+	}
+	m := clockRE.FindStringSubmatch(s)
+	if m == nil {
+		return TimeOfDay{}, false
+	}
+	h, _ := strconv.Atoi(m[1])
+	mi, _ := strconv.Atoi(m[2])
+	return TimeOfDay{H: h, M: mi}, true
+}
 
 // convert checks one raw value against its parameter.
 func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
@@ -787,13 +843,11 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		}
 		return m[1], nil
 	case Clock:
-		m := clockRE.FindStringSubmatch(raw)
-		if m == nil {
+		t, ok := parseClock(raw)
+		if !ok {
 			return nil, bad("err.bad_clock", nil)
 		}
-		h, _ := strconv.Atoi(m[1])
-		mi, _ := strconv.Atoi(m[2])
-		return TimeOfDay{H: h, M: mi}, nil
+		return t, nil
 	case Meeting, Action:
 		re := map[Kind]*regexp.Regexp{Meeting: meetingRE, Action: actionRE}[p.Kind]
 		m := re.FindStringSubmatch(raw)

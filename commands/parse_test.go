@@ -63,6 +63,23 @@ func TestParseAccepts(t *testing.T) {
 		}},
 		{"tagesordnung M-3 Wohnungsmarkt", "agenda add", func(a *Args) bool { return a.Int("meeting") == 3 && a.Str("text") == "Wohnungsmarkt" }},
 		{"treffen 10.12.2026 14:00 Netzwerk", "meeting new", func(a *Args) bool { return a.Str("title") == "Netzwerk" }},
+		{"treffen neu 10.12.2026 14 Uhr Netzwerk", "meeting new", func(a *Args) bool { return a.Clock("time").String() == "14:00" && a.Str("title") == "Netzwerk" }},
+		{"treffen neu 10.12.2026 9.30 Netzwerk", "meeting new", func(a *Args) bool { return a.Clock("time").String() == "09:30" && a.Str("title") == "Netzwerk" }},
+		{"einstellungen übersicht=7 Uhr", "settings", func(a *Args) bool { return a.Clock("digest").String() == "07:00" }},
+		{"einstellungen übersicht=7.45", "settings", func(a *Args) bool { return a.Clock("digest").String() == "07:45" }},
+		{"einstellungen übersicht=8h", "settings", func(a *Args) bool { return a.Clock("digest").String() == "08:00" }},
+		{"abwesend vom 22.12.2026 bis 02.01.2027 vertretung=@ben", "away", func(a *Args) bool {
+			return a.Date("from").String() == "2026-12-22" && a.Date("to").String() == "2027-01-02" && a.Str("deputy") == "ben"
+		}},
+		{"abwesend 22.12.2026–2.1.2027 vertretung=@ben", "away", func(a *Args) bool {
+			return a.Date("from").String() == "2026-12-22" && a.Date("to").String() == "2027-01-02"
+		}},
+		{"abwesend ab 22.12.2026 - 2.1.2027 vertretung=@ben", "away", func(a *Args) bool {
+			return a.Date("from").String() == "2026-12-22" && a.Date("to").String() == "2027-01-02"
+		}},
+		{"abwesend Ende Dezember 2026 bis Anfang Januar 2027 vertretung=@ben", "away", func(a *Args) bool {
+			return a.Date("from").String() == "2026-12-31" && a.Date("to").String() == "2027-01-01"
+		}},
 		{"treffen M-3", "meeting show", func(a *Args) bool { return a.Int("meeting") == 3 }},
 		{"aufgabe M-3 @anna Liste schicken bis 18.12.2026", "action add", func(a *Args) bool {
 			return a.Str("text") == "Liste schicken" && a.Date("due").String() == "2026-12-18"
@@ -127,6 +144,9 @@ func TestParseRefuses(t *testing.T) {
 		{"open AB group=eu group=eu consent=yes", "err.duplicate_option"},
 		{`open "AB group=eu consent=yes`, "err.unclosed_quote"},
 		{"show 42", "err.bad_case_ref"},
+		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
+		{"einstellungen übersicht=7.75", "err.bad_clock"},
+		{"abwesend bis 2.1.2027 vertretung=@ben", "err.bad_date"}, // the first day missing
 		{"show", "err.missing"},
 		{"cases maybe", "err.bad_choice"},
 		{"admin", "err.missing_sub"},

@@ -386,6 +386,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:     (*Runner).away,
 	Bare:    (*Runner).awayList,
 	Examples: []string{"/kim away 2026-12-21 2027-01-03 deputy=@ben", "/kim abwesend 21.12.2026 03.01.2027 vertretung=@ben",
+		"/kim abwesend vom 21.12. bis 3.1. vertretung=@ben",
 		"/kim away off", "/kim abwesend aus", "/kim away"},
 }, {
 	Name: "settings", Alias: "einstellungen",
