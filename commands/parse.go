@@ -907,7 +907,7 @@ func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	if sp, ok := relSpan(s); ok {
 		return sp.From(today), true
 	}
-	if wd, ok := weekdays[kim.Fold(s)]; ok { // Freitag: as 30.6., the next or the latest such day
+	if wd, ok := weekdays[strings.TrimSuffix(kim.Fold(s), ".")]; ok { // Freitag, Fr.: as 30.6., the next or the latest such day
 		step := -1
 		if ahead {
 			step = 1
@@ -972,6 +972,9 @@ var weekdays = map[string]time.Weekday{
 	"freitag": time.Friday, "samstag": time.Saturday, "sonnabend": time.Saturday, "sonntag": time.Sunday,
 	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday, "thursday": time.Thursday,
 	"friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
+	// as calendars abbreviate them (Fr, Fr.)
+	"mo": time.Monday, "di": time.Tuesday, "mi": time.Wednesday, "do": time.Thursday, "fr": time.Friday, "sa": time.Saturday, "so": time.Sunday,
+	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
 }
 
 // monthPhrase reads a day of monthPhraseRE; without the year it is the

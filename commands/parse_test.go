@@ -321,6 +321,12 @@ func TestMonthPhrases(t *testing.T) {
 		{"Montag", false, "2026-11-23"},
 		{"Sonntag", true, "2026-11-29"},
 		{"Donnerstag", false, "2026-11-19"},
+		{"Fr", true, "2026-11-27"},
+		{"Fr.", false, "2026-11-20"},
+		{"do", false, "2026-11-19"},
+		{"So", true, "2026-11-29"},
+		{"fri", true, "2026-11-27"},
+		{"Fre", true, ""},
 		{"vor ein paar Tagen", false, ""},
 	} {
 		d, ok := parseDateFrom(c.in, today, c.ahead)
