@@ -907,6 +907,9 @@ func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	if sp, ok := relSpan(s); ok {
 		return sp.From(today), true
 	}
+	if d, ok := namedWeekday(s, today); ok {
+		return d, true
+	}
 	if wd, ok := weekdays[strings.TrimSuffix(kim.Fold(s), ".")]; ok { // Freitag, Fr.: as 30.6., the next or the latest such day
 		step := -1
 		if ahead {
@@ -964,6 +967,38 @@ var numberWords = map[string]string{
 	"ein": "1", "eine": "1", "einer": "1", "einem": "1", "einen": "1", "one": "1", "zwei": "2", "two": "2",
 	"drei": "3", "three": "3", "vier": "4", "four": "4", "fuenf": "5", "five": "5", "sechs": "6", "six": "6",
 	"sieben": "7", "seven": "7", "acht": "8", "eight": "8", "zehn": "10", "ten": "10", "vierzehn": "14", "fourteen": "14",
+}
+
+// namedWeekday reads "nächsten Freitag" (the first Friday after today) and
+// "letzten Freitag" (the last one before today), whatever the date is for.
+func namedWeekday(s string, today kim.Date) (kim.Date, bool) {
+	wd, step, ok := weekdayPhrase(s)
+	if !ok {
+		return kim.Date{}, false
+	}
+	d := today.AddDays(step)
+	for d.UTC().Weekday() != wd {
+		d = d.AddDays(step)
+	}
+	return d, true
+}
+
+// weekdayPhrase splits "nächsten Freitag" into the day and the direction to
+// step in from today (1 or -1).
+func weekdayPhrase(s string) (time.Weekday, int, bool) {
+	w := strings.Fields(kim.Fold(s))
+	if len(w) != 2 {
+		return 0, 0, false
+	}
+	wd, ok := weekdays[strings.TrimSuffix(w[1], ".")]
+	switch {
+	case !ok:
+	case slices.Contains([]string{"naechsten", "naechster", "naechste", "kommenden", "kommender", "next"}, w[0]):
+		return wd, 1, true
+	case slices.Contains([]string{"letzten", "letzter", "letzte", "vergangenen", "vergangener", "vorigen", "voriger", "last"}, w[0]):
+		return wd, -1, true
+	}
+	return 0, 0, false
 }
 
 // weekdays are the days of the week by name, folded.
@@ -1024,7 +1059,9 @@ func dateWords(first string, rest []token) int {
 			break
 		}
 		words += " " + t.text
-		if _, span := relSpan(words); span || monthPhraseRE.MatchString(foldWords(words)) {
+		_, span := relSpan(words)
+		_, _, day := weekdayPhrase(words)
+		if span || day || monthPhraseRE.MatchString(foldWords(words)) {
 			n = k + 1
 		}
 	}

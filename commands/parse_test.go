@@ -77,6 +77,8 @@ func TestParseAccepts(t *testing.T) {
 		{"abwesend ab 22.12.2026 - 2.1.2027 vertretung=@ben", "away", func(a *Args) bool {
 			return a.Date("from").String() == "2026-12-22" && a.Date("to").String() == "2027-01-02"
 		}},
+		{"termin K-2026-0001 monitoring nächsten Freitag", "due", func(a *Args) bool { return a.Date("date") != nil }},
+		{"kontakt K-2026-0001 telefon datum letzten Freitag Rückruf", "contact", func(a *Args) bool { return a.Date("date") != nil && a.Str("note") == "Rückruf" }},
 		{"abwesend Ende Dezember 2026 bis Anfang Januar 2027 vertretung=@ben", "away", func(a *Args) bool {
 			return a.Date("from").String() == "2026-12-31" && a.Date("to").String() == "2027-01-01"
 		}},
@@ -327,6 +329,12 @@ func TestMonthPhrases(t *testing.T) {
 		{"So", true, "2026-11-29"},
 		{"fri", true, "2026-11-27"},
 		{"Fre", true, ""},
+		{"nächsten Montag", true, "2026-11-30"}, // today is Monday 23.11.2026: not today
+		{"nächsten Montag", false, "2026-11-30"},
+		{"kommenden Fr", true, "2026-11-27"},
+		{"letzten Montag", false, "2026-11-16"},
+		{"vergangenen Freitag", true, "2026-11-20"},
+		{"nächste Woche", true, ""},
 		{"vor ein paar Tagen", false, ""},
 	} {
 		d, ok := parseDateFrom(c.in, today, c.ahead)
