@@ -95,7 +95,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "domain " + k + " SGB9", kim.EINVALID, []string{"Rechtskreis: „SGB9“ geht nicht", "AsylbLG, SGB II, SGB III, SGB VIII, SGB XII, keiner"}},
 		{"anna", "domain " + k + " AsylbLG", kim.ECONFLICT, []string{"schon im Rechtskreis AsylbLG"}},
 		{"anna", "domain " + k + " SGB2 since=2027-01-01", kim.EINVALID, []string{"in der Zukunft"}},
-		{"anna", "domain " + k + " SGB2 since=01.11.2026", kim.EINVALID, []string{"vor der Eröffnung"}},
+		{"anna", "domain " + k + " SGB2 since=01.11.2026", kim.EINVALID, []string{"vor der Aufnahme von **K-2026-0001**", "`/kim fall ändern K-2026-0001 rechtskreis=SGB II`"}},
 		{"anna", "domain " + k + " SGB2 since=31.02.2026", kim.EINVALID, []string{"kein gültiges Datum"}},
 		{"anna", "domain " + k, kim.EINVALID, []string{"Es fehlt: Rechtskreis"}},
 		// due

@@ -105,6 +105,12 @@ func ChangeDomain(c Case, domain string, since Date, last *Date, today Date) (Ca
 	if c.Domain == domain {
 		return c, Errorf(ECONFLICT, "domain.same", map[string]any{"Ref": c.Ref, "Domain": domain})
 	}
+	if last == nil && since.Before(c.OpenedOn) {
+		// Mostly a case opened in the old domain after the change: the
+		// opening is to be corrected (case edit), not a change recorded.
+		return c, Errorf(EINVALID, "domain.before_open", map[string]any{"Field": "since", "Ref": c.Ref, "Date": since,
+			"Opened": c.OpenedOn, "Domain": domain})
+	}
 	if err := CheckPastDay("since", since, c, today); err != nil {
 		return c, err
 	}

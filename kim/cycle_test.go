@@ -139,7 +139,7 @@ func TestChangeDomain(t *testing.T) {
 		{"after the last", "SGB12", Date{2026, 10, 1}, Date{2026, 10, 1}.Ptr(), ""},
 		{"same domain", "SGB2", Date{2026, 10, 1}, nil, "conflict domain.same"},
 		{"in the future", "SGB12", cycleToday.AddDays(1), nil, "invalid casework.date_future"},
-		{"before the case", "SGB12", Date{2026, 8, 1}, nil, "invalid casework.date_before_open"},
+		{"before the case", "SGB12", Date{2026, 8, 1}, nil, "invalid domain.before_open"},
 		{"before the last", "SGB12", Date{2026, 10, 1}, Date{2026, 10, 2}.Ptr(), "invalid domain.before_last"},
 	} {
 		got, err := ChangeDomain(openCase(), tc.domain, tc.since, tc.last, cycleToday)
