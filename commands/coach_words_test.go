@@ -176,6 +176,8 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.want("teamA", "anna", "zeige 42", kim.EINVALID, "kein Aktenzeichen")
 	w.want("teamA", "anna", "ziel AB Arbeit Praktikum", kim.EINVALID, "mehrere Ihrer Fälle") // ziel neu, the pseudonym ambiguous
 	w.want("teamA", "anna", "ziel erreich AB 1", kim.EINVALID, "„erreich“", "ziel erreicht") // a slip of a sub-verb, no pseudonym
+	w.want("teamA", "anna", `rechtskreis schritt "Frau Ue." 1 erledigt`, kim.EINVALID, "Meinten Sie `/kim schritt \"Frau Ue.\" 1 erledigt`?")
+	w.want("teamA", "anna", "fall zeige Frau Ue.", kim.EINVALID, "Meinten Sie `/kim zeige Frau Ue.`?")
 	if w.snapshot() != before {
 		t.Fatal("a refused pseudonym changed the database")
 	}

@@ -200,6 +200,38 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 	if len(toks) == 0 {
 		return &Args{Verb: kimVerbs.sub("help"), values: map[string]any{}}, nil
 	}
+	a, err := descend(toks, dialogs, today)
+	if err != nil && len(toks) > 2 && !toks[1].quoted {
+		// rechtskreis schritt …, fall zeige …: a verb typed before the verb
+		// meant is answered with the line of the verb meant, never run.
+		if top, other := kimVerbs.sub(toks[0].text), kimVerbs.sub(toks[1].text); top != nil && other != nil && other != top && other.Name != "help" {
+			if _, e := descend(toks[1:], false, today); e == nil {
+				return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(toks[1:]), 80)})
+			}
+		}
+	}
+	return a, err
+}
+
+// quoteTexts returns the tokens as they would be typed: quoted ones in quotes.
+func quoteTexts(toks []token) string {
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		switch m := optionRE.FindStringSubmatch(t.text); {
+		case !t.quoted:
+			words[i] = t.text
+		case m != nil:
+			words[i] = m[1] + `="` + m[2] + `"`
+		default:
+			words[i] = `"` + t.text + `"`
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// descend finds the verb of toks, the first word a verb of /kim, and parses
+// its arguments.
+func descend(toks []token, dialogs bool, today kim.Date) (*Args, error) {
 	v := kimVerbs
 	for len(v.Subs) > 0 {
 		var s *Verb
@@ -300,8 +332,8 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 			continue
 		}
 		if _, ok := kim.ParseCaseRef(toks[0].text); d.Params[0].Kind == CaseRef && !ok {
-			if v.near(toks[0].text)("de") != "" {
-				continue
+			if v.near(toks[0].text)("de") != "" || kimVerbs.sub(toks[0].text) != nil {
+				continue // a slip of a sub-verb, or another verb (fall zeige AB)
 			}
 			if _, err := d.parseArgs(toks, false, today); err != nil {
 				continue

@@ -146,6 +146,8 @@ func TestParseRefuses(t *testing.T) {
 		{"open AB group=eu group=eu consent=yes", "err.duplicate_option"},
 		{`open "AB group=eu consent=yes`, "err.unclosed_quote"},
 		{"show 42", "err.bad_case_ref"},
+		{`rechtskreis schritt "H. M." 1 erledigt`, "err.other_verb"}, // a verb before the verb meant
+		{"fall zeige AB", "err.other_verb"},
 		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
 		{"einstellungen übersicht=7.75", "err.bad_clock"},
 		{"abwesend bis 2.1.2027 vertretung=@ben", "err.bad_date"}, // the first day missing
