@@ -201,16 +201,40 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		return &Args{Verb: kimVerbs.sub("help"), values: map[string]any{}}, nil
 	}
 	a, err := descend(toks, dialogs, today)
-	if err != nil && len(toks) > 2 && !toks[1].quoted {
-		// rechtskreis schritt …, fall zeige …: a verb typed before the verb
-		// meant is answered with the line of the verb meant, never run.
-		if top, other := kimVerbs.sub(toks[0].text), kimVerbs.sub(toks[1].text); top != nil && other != nil && other != top && other.Name != "help" {
-			if _, e := descend(toks[1:], false, today); e == nil {
-				return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(toks[1:]), 80)})
-			}
+	if err != nil {
+		if line := otherVerb(toks, today); line != nil {
+			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
 		}
 	}
 	return a, err
+}
+
+// otherVerb returns the line meant when toks, refused, name a verb and then
+// another that takes the rest: typed before it (rechtskreis schritt AB 1
+// erledigt, fall zeige AB) or after the case (rechtskreis AB schritt 1
+// erledigt); nil when there is none. It is answered, never run.
+func otherVerb(toks []token, today kim.Date) []token {
+	top := kimVerbs.sub(toks[0].text)
+	if top == nil {
+		return nil
+	}
+	other := func(t token) bool {
+		o := kimVerbs.sub(t.text)
+		return !t.quoted && o != nil && o != top && o.Name != "help"
+	}
+	var tries [][]token
+	if len(toks) > 2 && other(toks[1]) {
+		tries = append(tries, toks[1:])
+	}
+	if len(toks) > 3 && other(toks[2]) {
+		tries = append(tries, append([]token{toks[2], toks[1]}, toks[3:]...))
+	}
+	for _, line := range tries {
+		if _, err := descend(line, false, today); err == nil {
+			return line
+		}
+	}
+	return nil
 }
 
 // quoteTexts returns the tokens as they would be typed: quoted ones in quotes.
@@ -549,6 +573,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 	if v.Bare != nil && (dialogs || !v.BareDialog) && len(positional) == v.BareArgs && len(options) == 0 {
 		a.Bare, n = true, v.BareArgs
 	}
+	lastQuoted := false // the parameter before was typed in quotes
 	for i, p := range v.Params[:n] {
 		if p.Kind == Scores {
 			if len(a.Scores()) == 0 && !p.Optional {
@@ -574,7 +599,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		if p.Kind == Date {
 			positional = dateRange(v.Params[:n], i, positional)
 		}
-		raw := positional[0].text
+		raw, quoted := positional[0].text, positional[0].quoted
 		_, ref := kim.ParseCaseRef(raw)
 		if p.Kind == Text || (p.Kind == CaseRef && i == n-1 && !ref && !slices.ContainsFunc(positional, func(t token) bool { return t.quoted })) {
 			// A text takes the rest of the line; so does the case as the
@@ -594,13 +619,13 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		}
 		x, err := convert(p, raw, v, today)
 		if err != nil {
-			if q, ok := a.values[v.Params[max(i-1, 0)].Name].(caseQuery); ok && i > 0 && (strings.HasSuffix(string(q), ".") || strings.HasSuffix(raw, ".")) {
+			if q, ok := a.values[v.Params[max(i-1, 0)].Name].(caseQuery); ok && i > 0 && !lastQuoted && (strings.HasSuffix(string(q), ".") || strings.HasSuffix(raw, ".")) {
 				// termin M. K. monitoring …: the pseudonym's words taken apart.
 				return nil, usageErr("err.pseudonym_words", v, map[string]any{"Words": render.Clip(string(q)+" "+raw, 50)})
 			}
 			return nil, err
 		}
-		a.values[p.Name] = x
+		a.values[p.Name], lastQuoted = x, quoted
 		if w, ok := x.(word); ok && p.Alone {
 			// The word is the whole command: nothing may follow it.
 			extra := options

@@ -148,6 +148,8 @@ func TestParseRefuses(t *testing.T) {
 		{"show 42", "err.bad_case_ref"},
 		{`rechtskreis schritt "H. M." 1 erledigt`, "err.other_verb"}, // a verb before the verb meant
 		{"fall zeige AB", "err.other_verb"},
+		{"rechtskreis AB schritt 1 erledigt", "err.other_verb"},
+		{`termin "M. K." monitorin 12.12.`, "err.bad_choice"}, // quoted: no pseudonym taken apart
 		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
 		{"einstellungen übersicht=7.75", "err.bad_clock"},
 		{"abwesend bis 2.1.2027 vertretung=@ben", "err.bad_date"}, // the first day missing
