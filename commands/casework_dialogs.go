@@ -120,7 +120,7 @@ func (r *Runner) contactDialog(a *Args) (Reply, error) {
 		SubmitLabel: r.T("dialog.save", nil),
 		Elements: []Element{
 			{Name: "kind", Label: r.T("dialog.contact.kind", nil), Type: "select", Options: kinds},
-			{Name: "minutes", Label: r.T("dialog.contact.minutes", nil), Type: "text", MaxLen: 4, Optional: true},
+			{Name: "minutes", Label: r.T("dialog.contact.minutes", nil), Type: "text", MaxLen: 12, Optional: true, Help: r.T("dialog.contact.minutes_help", nil)},
 			{Name: "date", Label: r.T("dialog.date", nil), Type: "text", MaxLen: maxDateField, Optional: true, Help: r.T("dialog.date_help", nil)},
 			{Name: "note", Label: r.T("head.note", nil), Type: "textarea", MaxLen: MaxText},
 		},

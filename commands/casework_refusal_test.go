@@ -32,7 +32,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "contact " + k, kim.EINVALID, []string{"Es fehlt: Art", "/kim kontakt <fall>"}},
 		{"anna", "contact " + k + " phone", kim.EINVALID, []string{"Es fehlt: Notiz"}},
 		{"anna", "contact " + k + " fax Hallo", kim.EINVALID, []string{"Art: „fax“ geht nicht", "persönlich, Telefon, Video, Nachricht, Hausbesuch"}},
-		{"anna", "contact " + k + " phone minutes=1441 Hallo", kim.EINVALID, []string{"Minuten: „1441“ ist keine Zahl von 0 bis 1440"}},
+		{"anna", "contact " + k + " phone minutes=1441 Hallo", kim.EINVALID, []string{"Minuten: „1441“ ist keine Dauer von 0 bis 1440 Minuten"}},
 		{"anna", "contact " + k + " phone minutes=-5 Hallo", kim.EINVALID, []string{"minuten"}},
 		{"anna", "contact " + k + " phone date=31.02.2026 Hallo", kim.EINVALID, []string{"„31.02.2026“ ist kein gültiges Datum"}},
 		{"anna", "contact " + k + " phone date=24.12.2026 Hallo", kim.EINVALID, []string{"24.12.2026 liegt in der Zukunft"}},

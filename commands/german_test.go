@@ -282,7 +282,7 @@ func TestGermanUsageAndErrors(t *testing.T) {
 		{"root", "admin rolle @anna chef", kim.EINVALID, []string{"Rolle: „chef“ geht nicht; möglich: Coach, Koordination, Admin, keine."}, []string{"coordinator"}},
 		{"anna", "ziel", kim.EINVALID, []string{"Was soll `/kim ziel` tun? Richtig: `/kim ziel <neu|erreicht|verwerfen|ändern|löschen> …`"}, nil},
 		{"anna", "abwesend aus vertretung=@ben", kim.EINVALID, []string{"`/kim abwesend aus`"}, []string{"off"}},
-		{"anna", "kontakt " + k + " telefon minuten=viel Hallo", kim.EINVALID, []string{"Minuten: „viel“ ist keine Zahl von 0 bis 1440"}, []string{"minutes"}},
+		{"anna", "kontakt " + k + " telefon minuten=viel Hallo", kim.EINVALID, []string{"Minuten: „viel“ ist keine Dauer von 0 bis 1440 Minuten"}, []string{"minutes"}},
 		// Help shows the German sub-commands and values.
 		{"anna", "hilfe ziel", "ok", []string{"**/kim ziel** (goal)", "`/kim ziel neu <fall> <Aufenthalt|Sprache|Arbeit|Bildung|Gesundheit|Wohnen|Familie|Finanzen|Teilhabe> <text> [fällig=<datum>]`"}, nil},
 		{"anna", "hilfe rechtskreis", "ok", []string{"`/kim rechtskreis <fall> <AsylbLG|SGB II|SGB III|SGB VIII|SGB XII|keiner> [<bestätigen|behalten>] [seit=<datum>]`"}, nil},

@@ -38,6 +38,9 @@ const (
 	// Pseudonym is a Word that cannot be read as a case reference (K-…, or a
 	// digit first): a case is found by its pseudonym where a reference goes.
 	Pseudonym
+	// Minutes is an Int of minutes, also typed with its unit: 20 min, 1 Std,
+	// 1,5 h.
+	Minutes
 )
 
 // Param is a positional parameter or a name=value option of a verb. It is

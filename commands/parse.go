@@ -407,8 +407,8 @@ func (v *Verb) optionValue(name token, vals []token, today kim.Date) (token, boo
 		return token{}, false
 	}
 	o := v.option(kim.Fold(name.text))
-	if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Duration && o.Kind != Clock && o.Kind != Choice) ||
-		(len(vals) == 2 && o.Kind != Choice && o.Kind != Duration && o.Kind != Date) || (len(vals) == 3 && o.Kind != Date) || len(vals) > 3 {
+	if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Minutes && o.Kind != Duration && o.Kind != Clock && o.Kind != Choice) ||
+		(len(vals) == 2 && o.Kind != Choice && o.Kind != Duration && o.Kind != Date && o.Kind != Minutes) || (len(vals) == 3 && o.Kind != Date) || len(vals) > 3 {
 		return token{}, false
 	}
 	val := joinTexts(vals)
@@ -750,6 +750,9 @@ func joins(p Param, first string, next token) bool {
 		return ok
 	case Duration:
 		return !spanRE.MatchString(foldWords(first)) && spanRE.MatchString(foldWords(first+" "+next.text))
+	case Minutes: // 20 min, 1,5 Std
+		_, ok := parseMinutes(first + " " + next.text)
+		return ok
 	case Clock: // 10 Uhr, 9:30 Uhr
 		_, ok := parseClock(first)
 		return ok && strings.EqualFold(next.text, "uhr")
@@ -789,6 +792,28 @@ var (
 	clockRE   = regexp.MustCompile(`^([01]?\d|2[0-3]):([0-5]\d)$`)
 	spanRE    = regexp.MustCompile(`(?i)^(\d{1,3}) ?(d|w|m|t|tage?n?|wochen?|monate?n?|days?|weeks?|months?)$`) // 14d, 14 Tage, 2 Wochen, 3 months (matched on foldWords: zwei Wochen)
 )
+
+// parseMinutes reads a number of minutes as people type it: 20, 20 min, 20
+// Minuten, 1 Std, 1,5 h, 2 Stunden; a part of an hour only in tenths.
+func parseMinutes(raw string) (int, bool) {
+	m := minutesRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(raw)))
+	if m == nil {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(m[1])
+	hours := strings.HasPrefix(m[3], "h") || strings.HasPrefix(m[3], "st")
+	switch {
+	case hours && m[2] != "":
+		return n*60 + int(m[2][0]-'0')*6, true
+	case hours:
+		return n * 60, true
+	case m[2] != "":
+		return 0, false // 1,5 min
+	}
+	return n, true
+}
+
+var minutesRE = regexp.MustCompile(`^(\d{1,4})(?:[.,](\d))? ?(min|minuten|minute|m|h|std|stunde|stunden)?\.?$`)
 
 // parseClock reads a time of day as people type it: 08:00, 8:30, 8.30, 8,
 // 8 Uhr, 8:30 Uhr, 8h.
@@ -885,6 +910,12 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < p.Min || (p.Max != 0 && n > p.Max) {
 			return nil, bad("err.bad_int", map[string]any{"Min": p.Min, "Max": p.Max})
+		}
+		return n, nil
+	case Minutes:
+		n, ok := parseMinutes(raw)
+		if !ok || n < p.Min || (p.Max != 0 && n > p.Max) {
+			return nil, bad("err.bad_minutes", map[string]any{"Min": p.Min, "Max": p.Max})
 		}
 		return n, nil
 	case User:

@@ -54,6 +54,12 @@ func TestParseAccepts(t *testing.T) {
 		{"ziel erledigt K-2026-42 1", "goal done", func(a *Args) bool { return a.Str("case") == "K-2026-0042" && a.Int("n") == 1 }},
 		{"ziel geschafft K-2026-0042 2", "goal done", func(a *Args) bool { return a.Int("n") == 2 }},
 		{"kontakt korrigieren K-2026-0042 3 minuten=45", "contact edit", func(a *Args) bool { return *a.OptInt("minutes") == 45 }},
+		{"kontakt korrigieren K-2026-0042 3 minuten=1,5 Std", "contact edit", func(a *Args) bool { return *a.OptInt("minutes") == 90 }},
+		{"kontakt K-2026-0042 telefon minuten 20 min Rückruf", "contact", func(a *Args) bool { return a.Int("minutes") == 20 && a.Str("note") == "Rückruf" }},
+		{"kontakt K-2026-0042 hausbesuch Wohnung angeschaut minuten 1 h", "contact", func(a *Args) bool {
+			return a.Int("minutes") == 60 && a.Str("note") == "Wohnung angeschaut"
+		}},
+		{"kontakt K-2026-0042 telefon Rückruf minuten=45min", "contact", func(a *Args) bool { return a.Int("minutes") == 45 }},
 		{"ziel bearbeiten K-2026-0042 1 B2-Kurs", "goal edit", func(a *Args) bool { return a.Str("text") == "B2-Kurs" }},
 		{"kontakt entfernen K-2026-0042 3", "contact delete", func(a *Args) bool { return !a.Has("confirm") }},
 		{"hindernis entfernen K-2026-0042 1", "barrier delete", func(a *Args) bool { return a.Int("n") == 1 }},
@@ -151,6 +157,8 @@ func TestParseRefuses(t *testing.T) {
 		{"rechtskreis AB schritt 1 erledigt", "err.other_verb"},
 		{`termin "M. K." monitorin 12.12.`, "err.bad_choice"}, // quoted: no pseudonym taken apart
 		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
+		{"kontakt K-2026-0042 telefon Rückruf minuten=1,5 min", "err.bad_minutes"},
+		{"kontakt K-2026-0042 telefon Rückruf minuten=25 Std", "err.bad_minutes"}, // over a day
 		{"einstellungen übersicht=7.75", "err.bad_clock"},
 		{"abwesend bis 2.1.2027 vertretung=@ben", "err.bad_date"}, // the first day missing
 		{"show", "err.missing"},
@@ -358,6 +366,23 @@ func TestMonthPhrases(t *testing.T) {
 		}
 		if got := dateWords(f[0], rest); got != c.want {
 			t.Errorf("dateWords(%q) = %d, want %d", c.line, got, c.want)
+		}
+	}
+}
+
+func TestParseMinutes(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"20", 20, true}, {"20 min", 20, true}, {"20min", 20, true}, {"20 Minuten", 20, true}, {"20 Min.", 20, true},
+		{"1 Std", 60, true}, {"1,5 Std.", 90, true}, {"1.5 h", 90, true}, {"2 Stunden", 120, true}, {"1h", 60, true},
+		{"1,5 min", 0, false}, {"zwanzig", 0, false}, {"20 Tage", 0, false}, {"", 0, false}, {"-5", 0, false},
+	} {
+		n, ok := parseMinutes(c.in)
+		if n != c.want || ok != c.ok {
+			t.Errorf("parseMinutes(%q) = %d, %v; want %d, %v", c.in, n, ok, c.want, c.ok)
 		}
 	}
 }

@@ -154,7 +154,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		{Name: "note", Alias: "notiz", Kind: Text},
 	},
 	Options: []Param{
-		{Name: "minutes", Alias: "minuten", Kind: Int, Min: 0, Max: 1440, Optional: true},
+		{Name: "minutes", Alias: "minuten", Kind: Minutes, Min: 0, Max: 1440, Optional: true},
 		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
 	},
 	Run:  (*Runner).contact,
@@ -166,7 +166,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Params: []Param{caseParam, nParam, optional(Param{Name: "note", Alias: "notiz", Kind: Text})},
 		Options: []Param{
 			{Name: "kind", Alias: "art", Kind: Choice, Choices: kim.ContactKinds, De: kindDe, Aliases: kindAliases, Label: "kind", Optional: true},
-			{Name: "minutes", Alias: "minuten", Kind: Int, Min: 0, Max: 1440, Optional: true},
+			{Name: "minutes", Alias: "minuten", Kind: Minutes, Min: 0, Max: 1440, Optional: true},
 			{Name: "date", Alias: "datum", Kind: Date, Optional: true},
 		},
 		Run: (*Runner).contactEdit,
