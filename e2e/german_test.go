@@ -117,4 +117,21 @@ func TestCoachesShorthand(t *testing.T) {
 	coach.kimOK(t, "zeige ab", "#### "+ref+" · AB") // the case by its pseudonym
 	coach.kimOK(t, "zeige "+short, "| "+yesterday+" | Telefon | 15 | Termin abgesprochen |", "| 1 | Ausländerbehörde |",
 		"| 1 | Wohnen | eigene Wohnung finden | "+remDay().German()+" | offen |")
+
+	// A pseudonym of initials unquoted, the sub-verb left out before it, the
+	// participle of a consent, minutes with their unit.
+	k := caseRefRE.FindString(coach.kimOK(t, "neu Frau K. gruppe=Flüchtlinge einwilligung=ja", "(Frau K.) ist angelegt"))
+	coach.kimOK(t, "ziel Frau K. Sprache B1-Kurs anmelden", "Ziel 1 von **"+k+"** (Sprache): B1-Kurs anmelden.")
+	coach.kimOK(t, "einwilligung Frau K. erteilt Jobcenter schriftlich", "Einwilligung in **"+k+"** erfasst: Jobcenter (schriftlich")
+	coach.kimOK(t, "kontakt Frau K. Telefonat Rückruf minuten=1,5 Std", "Kontakt 1 zu **"+k+"** gespeichert: Telefon, "+remToday().German()+", 90 Minuten.")
+	coach.kimOK(t, `rechtskreis schritt "Frau K." 1 erledigt`, "Meinten Sie `/kim schritt \"Frau K.\" 1 erledigt`?")
+	coach.kimOK(t, "neu "+k+" gruppe=eu einwilligung=ja", "sieht wie ein Aktenzeichen aus")
+	coach.kimOK(t, "fälle alle", "| "+k+" | Frau K. |")
+	if text := coach.kimOK(t, "fälle alle"); strings.Count(text, "| K-") != 2 {
+		t.Errorf("a refused line opened a case:\n%s", text)
+	}
+
+	// The admin corrects a partner's name; the card shows it.
+	env.Admin.kimOK(t, `admin partner ändern jobcenter name="Jobcenter Musterstadt"`, "Partner `jobcenter` korrigiert: Jobcenter Musterstadt")
+	coach.kimOK(t, "zeige Frau K.", "Jobcenter Musterstadt (schriftlich")
 }
