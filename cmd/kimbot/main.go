@@ -13,7 +13,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -190,8 +189,10 @@ type app struct {
 	bot   *bot.Client
 }
 
-func openApp(ctx context.Context) (*app, error) {
-	cfg, err := loadConfig("KIMBOT_MATTERMOST_URL", "KIMBOT_DATABASE_URL", "KIMBOT_ENCRYPTION_KEY")
+// openApp opens the store, Redis and the bot of the configuration; the
+// environment must name need besides what every command needs.
+func openApp(ctx context.Context, need ...string) (*app, error) {
+	cfg, err := loadConfig(append([]string{"KIMBOT_MATTERMOST_URL", "KIMBOT_DATABASE_URL", "KIMBOT_ENCRYPTION_KEY"}, need...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -220,10 +221,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if os.Getenv("KIMBOT_PUBLIC_URL") == "" {
-		return errors.New("missing environment: KIMBOT_PUBLIC_URL (see README.md)")
-	}
-	a, err := openApp(ctx)
+	a, err := openApp(ctx, "KIMBOT_PUBLIC_URL")
 	if err != nil {
 		return err
 	}

@@ -120,7 +120,7 @@ func remind(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx)
+	a, err := openApp(ctx, "KIMBOT_PUBLIC_URL")
 	if err != nil {
 		return err
 	}
