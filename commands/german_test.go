@@ -306,3 +306,28 @@ func TestGermanUsageAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// The words coaches type for a verb besides its name and alias.
+func TestVerbWordsCoachesType(t *testing.T) {
+	const k = "K-2026-0042"
+	for _, tc := range []struct{ line, verb string }{
+		{"zeig " + k, "show"}, {"Fallkarte " + k, "show"}, {"anzeigen " + k, "show"},
+		{"anlegen AB gruppe=eu einwilligung=ja", "open"}, {"eröffnen AB gruppe=eu einwilligung=ja", "open"},
+		{"liste", "cases"}, {"fälle überfällig", "cases"},
+		{"einschätzen " + k + " Sprache 2", "assess"}, {"verweisen " + k + " jobcenter Antrag", "refer"},
+		{"Abschluss " + k + " verzogen", "close"}, {"schließen " + k + " verzogen", "close"},
+		{"Strukturhinweis " + k + " jobcenter Wartezeiten", "barrier"},
+		{"Urlaub 22.12.2026 02.01.2027 vertretung=@ben", "away"}, {"Abwesenheit aus", "away"},
+		{"Statistik 2026", "report"}, {"Auswertung 2026-Q3 nach=rechtskreis", "report"},
+		{"einstellung sprache=englisch", "settings"},
+	} {
+		a, err := Parse(tc.line)
+		if err != nil {
+			t.Errorf("%q: %v", tc.line, err)
+			continue
+		}
+		if a.Verb.Path() != tc.verb {
+			t.Errorf("%q: verb %s, want %s", tc.line, a.Verb.Path(), tc.verb)
+		}
+	}
+}

@@ -27,7 +27,7 @@ var (
 	outcomeAliases = map[string]string{"erledigt": "completed", "nicht gekommen": "no-show", "bewilligt": "accepted", "zugesagt": "accepted",
 		"ausstehend": "pending", "in bearbeitung": "pending", "nicht wahrgenommen": "no-show", "nicht da": "no-show", "beendet": "completed"}
 	formDe         = []string{"schriftlich", "muendlich"}
-	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "geschlossen": "closed", "faellig": "due", "alle": "all"}
+	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "geschlossen": "closed", "faellig": "due", "ueberfaellig": "due", "alle": "all"}
 	consentAliases = map[string]string{"erteilt": "grant", "gegeben": "grant", "geben": "grant", "liegt vor": "grant", "granted": "grant",
 		"widerruf": "revoke", "entzogen": "revoke", "zurueckgezogen": "revoke", "revoked": "revoke"}
 	offAliases   = map[string]string{"aus": "off"}
@@ -102,7 +102,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).help,
 	Examples: []string{"/kim help", "/kim hilfe open", "/kim help goal"},
 }, {
-	Name: "open", Alias: "neu", Roles: coach,
+	Name: "open", Alias: "neu", Also: []string{"anlegen", "eroeffnen", "aufnehmen"}, Roles: coach,
 	Params: []Param{{Name: "pseudonym", Kind: Pseudonym}},
 	Options: []Param{
 		groupParam,
@@ -117,12 +117,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		"/kim neu CD gruppe=geflüchtete rechtskreis=SGB II einwilligung=ja datum=02.11.2026",
 		"/kim open"},
 }, {
-	Name: "cases", Alias: "faelle", Roles: coach,
+	Name: "cases", Alias: "faelle", Also: []string{"liste", "fallliste"}, Roles: coach,
 	Params:   []Param{{Name: "filter", Kind: Choice, Optional: true, Choices: []string{"open", "closed", "due", "all"}, Aliases: filterAliases}},
 	Run:      (*Runner).cases,
 	Examples: []string{"/kim cases", "/kim fälle fällig", "/kim cases all"},
 }, {
-	Name: "show", Alias: "zeige", Roles: coach,
+	Name: "show", Alias: "zeige", Also: []string{"zeig", "anzeigen", "fallkarte", "karte"}, Roles: coach,
 	Params:   []Param{caseParam},
 	Run:      (*Runner).show,
 	Examples: []string{"/kim show K-2026-0042", "/kim zeige k-2026-0042"},
@@ -179,7 +179,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim contact delete K-2026-0042 3", "/kim kontakt löschen K-2026-0042 3 bestätigen"},
 	}},
 }, {
-	Name: "assess", Alias: "einschaetzung", Roles: coach,
+	Name: "assess", Alias: "einschaetzung", Also: []string{"einschaetzen", "assessment"}, Roles: coach,
 	Params: []Param{caseParam, {Name: "scores", Kind: Scores}},
 	Options: []Param{
 		noteParam,
@@ -239,7 +239,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim goal delete K-2026-0042 2", "/kim ziel löschen K-2026-0042 2 bestätigen"},
 	}},
 }, {
-	Name: "refer", Alias: "verweis", Roles: coach,
+	Name: "refer", Alias: "verweis", Also: []string{"verweisen", "vermitteln"}, Roles: coach,
 	Params: []Param{
 		caseParam,
 		{Name: "partner", Kind: Word, Max: 40},
@@ -325,7 +325,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).due,
 	Examples: []string{"/kim due K-2026-0042 monitoring 2026-12-01", "/kim termin K-2026-0042 einschätzung 15.01.2027"},
 }, {
-	Name: "close", Alias: "abschliessen", Roles: coach,
+	Name: "close", Alias: "abschliessen", Also: []string{"abschluss", "schliessen"}, Roles: coach,
 	Params: []Param{
 		caseParam,
 		{Name: "reason", Alias: "grund", Kind: Choice, Choices: kim.CloseReasons, De: closeDe, Aliases: closeAliases, Label: "reason"},
@@ -334,7 +334,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).closeCase,
 	Examples: []string{"/kim close K-2026-0042 goals-met \"Arbeit gefunden, Wohnung stabil\"", "/kim abschließen K-2026-0042 verzogen", "/kim abschließen K-2026-0042 Ziele erreicht Arbeit gefunden"},
 }, {
-	Name: "reopen", Alias: "wiederaufnehmen", Roles: coach,
+	Name: "reopen", Alias: "wiederaufnehmen", Also: []string{"wiedereroeffnen"}, Roles: coach,
 	Params:   []Param{caseParam},
 	Run:      (*Runner).reopen,
 	Examples: []string{"/kim reopen K-2026-0042", "/kim wiederaufnehmen K-2026-0042"},
@@ -344,7 +344,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).transfer,
 	Examples: []string{"/kim transfer K-2026-0042 @ben", "/kim übergeben K-2026-0042 @ben bestätigen"},
 }, {
-	Name: "barrier", Alias: "hindernis", Roles: coach,
+	Name: "barrier", Alias: "hindernis", Also: []string{"strukturhinweis", "hinweis"}, Roles: coach,
 	Params: []Param{
 		caseParam,
 		{Name: "about", Alias: "bezug", Kind: Word, Max: 80},
@@ -377,7 +377,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim barrier list K-2026-0042", "/kim hindernis liste K-2026-0042"},
 	}},
 }, {
-	Name: "away", Alias: "abwesend", Roles: coach,
+	Name: "away", Alias: "abwesend", Also: []string{"abwesenheit", "urlaub"}, Roles: coach,
 	Params: []Param{
 		{Name: "from", Alias: "von", Kind: Date, Ahead: true, Or: []string{"off"}, Aliases: offAliases, Alone: true},
 		{Name: "to", Alias: "bis", Kind: Date, Ahead: true},
@@ -389,7 +389,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		"/kim abwesend vom 21.12. bis 3.1. vertretung=@ben",
 		"/kim away off", "/kim abwesend aus", "/kim away"},
 }, {
-	Name: "settings", Alias: "einstellungen",
+	Name: "settings", Alias: "einstellungen", Also: []string{"einstellung"},
 	Options: []Param{
 		{Name: "digest", Alias: "uebersicht", Kind: Clock, Or: []string{"off"}, Aliases: offAliases, Optional: true},
 		{Name: "lang", Alias: "sprache", Kind: Choice, Choices: []string{"de", "en"}, Optional: true,
@@ -469,7 +469,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim action delete A-7", "/kim aufgabe löschen A-7 bestätigen"},
 	}},
 }, {
-	Name: "report", Alias: "bericht", Roles: anyRole,
+	Name: "report", Alias: "bericht", Also: []string{"statistik", "auswertung"}, Roles: anyRole,
 	Params: []Param{{Name: "period", Alias: "zeitraum", Kind: Period, Optional: true}},
 	Options: []Param{
 		{Name: "by", Alias: "nach", Kind: Choice, Choices: kim.ReportBys, De: byDe, Aliases: byAliases, Optional: true},
