@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -434,4 +436,72 @@ func TestCaseCorrection(t *testing.T) {
 	w.ok("anna", "hilfe", "- `/kim fall ändern <fall> [pseudonym=<pseudonym>]", "Aufnahmedatum korrigieren")
 	// A reference after the verb means ändern.
 	w.ok("anna", "fall K-2026-1 gruppe=eu", "Zielgruppe: Unionsbürger")
+}
+
+// A meeting corrected until it begins (day, time, title, channel) and called
+// off after a dry run: the channel that had its agenda is told; nothing is
+// added to it, and no agenda goes out for it.
+func TestMeetingEditAndCancel(t *testing.T) {
+	w := newWorld(t)
+	chs := newChannels("netz", "lenkung")
+	w.svc.Channels = chs
+	w.ok("kora", "treffen neu 03.12.2026 14:00 Netzwerktreffen channel=~netz", "M-1")
+	w.ok("kora", "tagesordnung neu M-1 Wartezeiten Jobcenter", "Punkt 1")
+	w.ok("kora", "tagesordnung posten M-1", "gepostet")
+
+	snap := w.snapshot()
+	w.want("teamA", "kora", "treffen ändern M-1", kim.EINVALID, "Was soll sich an M-1 ändern?", "`datum=`")
+	w.want("teamA", "kora", "treffen ändern M-1 datum=01.11.2026", kim.EINVALID, "in der Vergangenheit")
+	w.want("teamA", "kora", "treffen ändern M-1 uhrzeit=14 Uhr", kim.EINVALID, "ändert sich damit nichts")
+	w.want("teamA", "kora", "treffen ändern M-1 kanal=~nirgends", kim.ENOTFOUND, "~nirgends")
+	w.want("teamA", "kora", "treffen ändern M-9 uhrzeit=10:00", kim.ENOTFOUND, "Kein Treffen M-9")
+	w.want("teamA", "anna", "treffen ändern M-1 uhrzeit=10:00", kim.EFORBIDDEN)
+	w.want("teamA", "anna", "treffen absagen M-1 bestätigen", kim.EFORBIDDEN)
+	if w.snapshot() != snap {
+		t.Fatal("a refused meeting correction changed something")
+	}
+
+	w.ok("kora", "treffen verschieben M-1 datum=10.12. uhrzeit=10 Uhr kanal=~lenkung",
+		"Treffen **M-1** geändert: „Netzwerktreffen“ am Do., 10.12.2026, 10:00 Uhr in ~lenkung.",
+		"Die Tagesordnung in ~netz zeigt noch den alten Stand", "`/kim tagesordnung posten M-1`")
+	if n := w.count(`SELECT count(*) FROM meetings WHERE revision = 1 AND agenda_posted_items = -1 AND channel_id = 'ch-lenkung'
+		AND starts_at = '2026-12-10 10:00 Europe/Berlin'`); n != 1 {
+		t.Fatal("the correction is not stored as a new revision with its agenda out of date")
+	}
+	w.ok("kora", "treffen zeige M-1", "Do., 10.12.2026, 10:00 Uhr · ~lenkung")
+
+	q := w.ok("kora", "treffen absagen M-1", "Absagen würde das Treffen **M-1**", "kimbot schreibt in ~lenkung, dass es ausfällt",
+		"Noch ist nichts geändert", "`/kim treffen absagen M-1 bestätigen`").Text
+	if strings.Contains(q, "Aufgaben") {
+		t.Errorf("the question names action items the meeting has not:\n%s", q)
+	}
+	if w.count(`SELECT count(*) FROM meetings WHERE cancelled_at IS NOT NULL`) != 0 || chs.last("ch-lenkung") != "" {
+		t.Fatal("an unconfirmed cancel changed something")
+	}
+	w.ok("kora", "treffen absagen M-1 bestätigen", "Das Treffen **M-1** „Netzwerktreffen“ am Do., 10.12.2026, 10:00 Uhr ist abgesagt.",
+		"In ~lenkung steht jetzt, dass es ausfällt.")
+	if got := chs.last("ch-lenkung"); got != "**Abgesagt:** Das Netzwerktreffen „Netzwerktreffen“ am Do., 10.12.2026, 10:00 Uhr fällt aus." {
+		t.Errorf("the channel's notice: %q", got)
+	}
+	snap = w.snapshot()
+	w.want("teamA", "kora", "tagesordnung neu M-1 Wohnraum", kim.ECONFLICT, "M-1 ist abgesagt")
+	w.want("teamA", "kora", "tagesordnung ändern M-1 1 Wohnraum", kim.ECONFLICT, "M-1 ist abgesagt")
+	w.want("teamA", "kora", "tagesordnung posten M-1", kim.ECONFLICT, "M-1 ist abgesagt")
+	w.want("teamA", "kora", "treffen ändern M-1 uhrzeit=11:00", kim.ECONFLICT, "M-1 ist abgesagt")
+	w.want("teamA", "kora", "treffen absagen M-1 bestätigen", kim.ECONFLICT, "M-1 ist abgesagt")
+	w.want("teamA", "kora", "aufgabe neu M-1 @ben Protokoll verschicken", kim.ECONFLICT, "M-1 ist abgesagt")
+	if w.snapshot() != snap {
+		t.Fatal("a called-off meeting was changed")
+	}
+	w.ok("kora", "treffen liste", "~~M-1~~", "| abgesagt |")
+	w.ok("kora", "treffen zeige M-1", "**Abgesagt** am 23.11.2026")
+	up, err := w.st.UpcomingMeetings(context.Background(), testNow, testNow.AddDate(0, 2, 0))
+	if err != nil || len(up) != 0 {
+		t.Errorf("a called-off meeting is still scheduled for its agenda: %v, %v", up, err)
+	}
+	for action, n := range map[string]int{"meeting.edit": 1, "meeting.cancel": 1} {
+		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND actor_id = 'id-kora'`, action); got != n {
+			t.Errorf("audit rows %s: %d, want %d", action, got, n)
+		}
+	}
 }

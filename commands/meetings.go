@@ -13,6 +13,7 @@ import (
 	"github.com/kimbot-nrw/kimbot/inert"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
+	"github.com/kimbot-nrw/kimbot/store"
 )
 
 // Channels posts into a team's channels as the bot (bot.Client implements it).
@@ -83,15 +84,9 @@ func (r *Runner) autoPostLine(m kim.Meeting) string {
 
 // meetingNew creates a meeting in the caller's time zone.
 func (r *Runner) meetingNew(a *Args) (Reply, error) {
-	loc := r.req.User.Location()
-	d, clock := a.Date("date"), a.Clock("time")
-	start := time.Date(d.Y, time.Month(d.M), d.D, clock.H, clock.M, 0, 0, loc)
-	if !start.After(r.now) {
-		return Reply{}, kim.Errorf(kim.EINVALID, "meeting.in_past", map[string]any{
-			"When": kim.DateOf(start).Format(r.Lang) + " " + clock.String(), "Usage": a.Verb.usage()})
-	}
-	if start.Sub(r.now) > maxMeetingAhead {
-		return Reply{}, kim.Errorf(kim.EINVALID, "meeting.too_far", map[string]any{"Usage": a.Verb.usage()})
+	start, err := r.meetingStart(a, *a.Date("date"), *a.Clock("time"), r.req.User.Location())
+	if err != nil {
+		return Reply{}, err
 	}
 	chs, err := r.channels()
 	if err != nil {
@@ -155,8 +150,11 @@ func (r *Runner) meetingList(a *Args) (Reply, error) {
 			posted = "✓ " + kim.DateOf(m.AgendaPostedAt.In(m.Location())).Format(r.Lang)
 		}
 		ref := m.Ref()
-		if !m.StartsAt.After(r.now) {
+		if !m.StartsAt.After(r.now) || m.CancelledAt != nil {
 			ref = "~~" + ref + "~~"
+		}
+		if m.CancelledAt != nil {
+			posted = r.T("meeting.cancelled_mark", nil)
 		}
 		rows[i] = []string{ref, render.MeetingTime(r.Lang, m), render.Cell(m.Title), "~" + m.ChannelName, fmt.Sprint(m.ItemCount), posted, fmt.Sprint(m.OpenActions)}
 	}
@@ -179,7 +177,9 @@ func (r *Runner) meetingShow(a *Args) (Reply, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#### %s · %s\n%s · ~%s · %s\n", m.Ref(), render.Cell(m.Title), render.MeetingTime(r.Lang, m), m.ChannelName,
 		r.T("meeting.by", map[string]any{"User": m.CreatorName}))
-	if line := r.autoPostLine(m); line != "" {
+	if m.CancelledAt != nil {
+		b.WriteString(r.T("meeting.cancelled_line", map[string]any{"Date": kim.DateOf(m.CancelledAt.In(m.Location()))}) + "\n")
+	} else if line := r.autoPostLine(m); line != "" {
 		b.WriteString(line + "\n")
 	}
 	fmt.Fprintf(&b, "\n**%s**\n", r.T("agenda.title", nil))
@@ -204,6 +204,125 @@ func (r *Runner) meetingShow(a *Args) (Reply, error) {
 			render.Table(r.Heads("meeting.head.ref", "action.head.owner", "action.head.text", "action.head.due"), rows))
 	}
 	return Reply{Text: strings.TrimRight(b.String(), "\n")}, nil
+}
+
+// meetingStart returns the start of a meeting on day d at clock in loc,
+// refused when it is not ahead or too far ahead.
+func (r *Runner) meetingStart(a *Args, d kim.Date, clock TimeOfDay, loc *time.Location) (time.Time, error) {
+	start := time.Date(d.Y, time.Month(d.M), d.D, clock.H, clock.M, 0, 0, loc)
+	if !start.After(r.now) {
+		return start, kim.Errorf(kim.EINVALID, "meeting.in_past", map[string]any{
+			"When": kim.DateOf(start).Format(r.Lang) + " " + clock.String(), "Usage": a.Verb.usage()})
+	}
+	if start.Sub(r.now) > maxMeetingAhead {
+		return start, kim.Errorf(kim.EINVALID, "meeting.too_far", map[string]any{"Usage": a.Verb.usage()})
+	}
+	return start, nil
+}
+
+// meetingEdit corrects a meeting's day, time, title or channel until it
+// begins; the automatic agenda post follows (store.EditMeeting).
+func (r *Runner) meetingEdit(a *Args) (Reply, error) {
+	if !a.Has("date") && !a.Has("time") && !a.Has("title") && !a.Has("channel") {
+		return Reply{}, usageErr("meeting.edit_nothing", a.Verb, map[string]any{"Ref": kim.Meeting{N: a.Int("meeting")}.Ref()})
+	}
+	m, err := r.svc.Store.Meeting(r.ctx, r.req.TeamID, a.Int("meeting"))
+	if err != nil {
+		return Reply{}, err
+	}
+	var ch store.MeetingChange
+	var notes string
+	if a.Has("date") || a.Has("time") {
+		loc := m.Location()
+		at := m.StartsAt.In(loc)
+		d, clock := kim.DateOf(at), TimeOfDay{H: at.Hour(), M: at.Minute()}
+		if x := a.Date("date"); x != nil {
+			d = *x
+		}
+		if a.Has("time") {
+			clock = *a.Clock("time")
+		}
+		start, err := r.meetingStart(a, d, clock, loc)
+		if err != nil {
+			return Reply{}, err
+		}
+		ch.StartsAt = &start
+	}
+	if a.Has("title") {
+		title, n, err := r.forNetwork(a.Str("title"), maxMeetingTitle)
+		if err != nil {
+			return Reply{}, err
+		}
+		ch.Title, notes = &title, n
+	}
+	if a.Has("channel") {
+		chs, err := r.channels()
+		if err != nil {
+			return Reply{}, err
+		}
+		c, err := chs.Channel(r.ctx, r.req.TeamID, a.Str("channel"), "")
+		if err != nil {
+			return Reply{}, err
+		}
+		ch.ChannelID, ch.Channel = c.ID, c.Name
+	}
+	before, after, err := r.svc.Store.EditMeeting(r.ctx, r.Actor(), a.Int("meeting"), ch, r.now)
+	if err != nil {
+		return Reply{}, err
+	}
+	text := r.T("meeting.edited", map[string]any{"Ref": after.Ref(), "Title": render.Cell(after.Title),
+		"When": render.MeetingTime(r.Lang, after), "Channel": after.ChannelName}) + notes
+	if before.AgendaPostedAt != nil {
+		text += "\n" + r.T("meeting.edited_posted", map[string]any{"Ref": after.Ref(), "Channel": before.ChannelName})
+	}
+	if line := r.autoPostLine(after); line != "" {
+		text += "\n" + line
+	}
+	return Reply{Text: text}, nil
+}
+
+// meetingCancel calls a meeting off after a dry run; when its agenda was
+// posted, the channel is told that the meeting does not take place.
+func (r *Runner) meetingCancel(a *Args) (Reply, error) {
+	st := r.svc.Store
+	if !a.Has("confirm") {
+		st = st.DryRun()
+	}
+	m, err := st.CancelMeeting(r.ctx, r.Actor(), a.Int("meeting"), r.now)
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": m.Ref(), "Title": render.Cell(m.Title), "When": render.MeetingTime(r.Lang, m),
+		"Channel": m.ChannelName, "Posted": m.AgendaPostedAt != nil, "Actions": m.OpenActions}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("meeting.cancel_confirm", data)}, nil
+	}
+	failed := false
+	if m.AgendaPostedAt != nil {
+		if err := r.postCancelNotice(m); err != nil {
+			r.svc.Log.Warn("commands: the notice of a called-off meeting was not posted", "meeting", m.ID, "err", err)
+			failed = true
+		}
+	}
+	data["Noticed"], data["Failed"] = m.AgendaPostedAt != nil && !failed, failed
+	return Reply{Text: r.T("meeting.cancelled_now", data)}, nil
+}
+
+// postCancelNotice tells the meeting's channel that it is called off, with
+// its title masked as its agenda post was.
+func (r *Runner) postCancelNotice(m kim.Meeting) error {
+	chs, err := r.channels()
+	if err != nil {
+		return err
+	}
+	title, err := r.svc.Store.Mask(r.ctx, m.TeamID, m.Title)
+	if err != nil {
+		return err
+	}
+	_, err = chs.PostToChannel(r.ctx, m.ChannelID, r.T("meeting.cancel_notice", map[string]any{
+		"Title": inert.Inline(title.Text), "When": render.MeetingTime(r.Lang, m)}))
+	return err
 }
 
 // barrierPreview lists the barrier groups with counts (no texts) for the
@@ -248,6 +367,9 @@ func (r *Runner) agendaPost(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	if m.CancelledAt != nil {
+		return Reply{}, kim.Errorf(kim.ECONFLICT, "meeting.cancelled", map[string]any{"Ref": m.Ref(), "Title": m.Title})
+	}
 	if !m.StartsAt.After(r.now) {
 		return Reply{}, kim.Errorf(kim.ECONFLICT, "meeting.begun", map[string]any{"Ref": m.Ref()})
 	}
@@ -283,6 +405,9 @@ func (r *Runner) actionAdd(a *Args) (Reply, error) {
 	m, err := r.svc.Store.Meeting(r.ctx, r.req.TeamID, a.Int("meeting"))
 	if err != nil {
 		return Reply{}, err
+	}
+	if m.CancelledAt != nil {
+		return Reply{}, kim.Errorf(kim.ECONFLICT, "meeting.cancelled", map[string]any{"Ref": m.Ref(), "Title": m.Title})
 	}
 	due := a.Date("due")
 	if due == nil {

@@ -418,6 +418,23 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}},
 		Run:      (*Runner).meetingShow,
 		Examples: []string{"/kim meeting show M-3", "/kim treffen zeige m-3"},
+	}, {
+		Name: "edit", Alias: "aendern", Also: append([]string{"verschieben"}, editAlso...), // until the meeting begins
+		Params: []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}},
+		Options: []Param{
+			{Name: "date", Alias: "datum", Kind: Date, Ahead: true, Optional: true},
+			{Name: "time", Alias: "uhrzeit", Kind: Clock, Optional: true},
+			{Name: "title", Alias: "titel", Kind: Text, Max: maxMeetingTitle, Optional: true},
+			{Name: "channel", Alias: "kanal", Kind: Channel, Optional: true},
+		},
+		Run: (*Runner).meetingEdit,
+		Examples: []string{"/kim meeting edit M-3 date=2026-12-10 time=10:00", "/kim treffen ändern M-3 datum=10.12. uhrzeit=10 Uhr",
+			"/kim treffen ändern M-3 titel=\"Netzwerktreffen Dezember\" kanal=~kim-netzwerk"},
+	}, {
+		Name: "cancel", Alias: "absagen", Also: []string{"ausfallen"},
+		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, confirmParam},
+		Run:      (*Runner).meetingCancel,
+		Examples: []string{"/kim meeting cancel M-3", "/kim treffen absagen M-3 bestätigen"},
 	}},
 }, {
 	Name: "agenda", Alias: "tagesordnung", Defaults: []string{"add"}, Roles: coordination, Subs: []*Verb{{

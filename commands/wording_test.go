@@ -192,10 +192,10 @@ func TestHelpFitsRole(t *testing.T) {
 			"`/kim report", "`/kim settings", "`/kim action done <action>`", "`/kim admin partner list`"},
 			[]string{"/kim meeting", "/kim agenda", "/kim action add", "/kim admin role", "/kim admin defaults", "/kim admin audit",
 				"/kim admin partner add", "/kim admin <"}},
-		{"kora", []string{"(your role: coordinator)", "`/kim meeting <new|list|show> …`", "`/kim agenda <add|post|edit|delete> …`",
+		{"kora", []string{"(your role: coordinator)", "`/kim meeting <new|list|show|edit|cancel> …`", "`/kim agenda <add|post|edit|delete> …`",
 			"`/kim action <add|done|edit|delete> …`", "`/kim report", "`/kim admin partner list`", "`/kim settings"},
 			[]string{"/kim open", "/kim show", "/kim contact", "/kim goal", "/kim cases", "/kim erase", "/kim admin role", "/kim admin <"}},
-		{"root", []string{"(your role: admin)", "`/kim admin <", "`/kim meeting <new|list|show> …`", "`/kim report"},
+		{"root", []string{"(your role: admin)", "`/kim admin <", "`/kim meeting <new|list|show|edit|cancel> …`", "`/kim report"},
 			[]string{"/kim open", "/kim show", "/kim contact", "/kim goal", "/kim cases"}},
 	} {
 		rep := w.want("teamA", tc.user, "help", "ok", tc.want...)

@@ -26,9 +26,9 @@ func TestHelpFitsRoleAsPeople(t *testing.T) {
 	}{
 		{coach, []string{"(your role: coach)", "`/kim open <pseudonym>", "`/kim contact <case>", "`/kim action done <action>`"},
 			[]string{"/kim meeting", "/kim agenda", "/kim admin role", "/kim admin defaults"}},
-		{coord, []string{"(your role: coordinator)", "`/kim meeting <new|list|show> …`", "`/kim agenda <add|post|edit|delete> …`",
+		{coord, []string{"(your role: coordinator)", "`/kim meeting <new|list|show|edit|cancel> …`", "`/kim agenda <add|post|edit|delete> …`",
 			"`/kim admin partner list`"}, []string{"/kim open", "/kim show", "/kim contact", "/kim goal", "/kim admin role"}},
-		{admin, []string{"(your role: admin)", "`/kim admin <", "`/kim meeting <new|list|show> …`",
+		{admin, []string{"(your role: admin)", "`/kim admin <", "`/kim meeting <new|list|show|edit|cancel> …`",
 			"administration: roles, handovers, team settings, partners, topics, transition templates for changes of legal domain, audit log"},
 			[]string{"/kim open", "/kim show", "/kim contact", "/kim goal"}},
 	} {

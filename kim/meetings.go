@@ -26,10 +26,14 @@ type Meeting struct {
 	// its number of items and the id of the newest barrier in it.
 	PostedItems   int
 	PostedBarrier int64
-	Items         []AgendaItem // in order; filled by single-meeting reads
-	Actions       []ActionItem // filled by single-meeting reads
-	ItemCount     int          // filled by lists
-	OpenActions   int          // filled by lists
+	// Revision counts the corrections of what the agenda post shows (day,
+	// time, title, channel); CancelledAt is when the meeting was called off.
+	Revision    int
+	CancelledAt *time.Time
+	Items       []AgendaItem // in order; filled by single-meeting reads
+	Actions     []ActionItem // filled by single-meeting reads
+	ItemCount   int          // filled by lists
+	OpenActions int          // filled by lists
 }
 
 // Ref returns the meeting's reference, e.g. "M-3".

@@ -82,6 +82,16 @@ func AgendaReminderTime(m kim.Meeting) time.Time {
 	return at9(AddWorkdays(m.Day(), -1), m.Location())
 }
 
+// meetingKey is the delivery key of a meeting's message of kind: once per
+// revision of the meeting (store.EditMeeting), the first one's key without
+// it as before meetings could be corrected.
+func meetingKey(kind string, m kim.Meeting) string {
+	if m.Revision == 0 {
+		return fmt.Sprintf("%s:%d", kind, m.ID)
+	}
+	return fmt.Sprintf("%s:%d:r%d", kind, m.ID, m.Revision)
+}
+
 // agendaPosts posts the agenda of every meeting whose post time has come,
 // once: the agenda as it stands then, unless exactly that was posted already
 // (by hand, or by an earlier pass), and not for a meeting made after that
@@ -97,7 +107,7 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 		if p.Now.Before(due) || m.CreatedAt.After(due) || (m.AgendaPostedAt != nil && !m.AgendaPostedAt.Before(due)) {
 			continue
 		}
-		key := fmt.Sprintf("%s:%d", agendaPostKind, m.ID)
+		key := meetingKey(agendaPostKind, m)
 		if !m.StartsAt.After(p.Now) {
 			agendaExpired(ctx, p, x, key)
 			continue
@@ -165,7 +175,7 @@ func agendaExpired(ctx context.Context, p *Pass, x store.AgendaMeeting, key stri
 func agendaFailed(ctx context.Context, p *Pass, x store.AgendaMeeting, id, reason string) {
 	m, lang := x.Meeting, x.CreatorLang
 	p.Deliver(ctx, Delivery{
-		Key:       fmt.Sprintf("%s:%d", agendaFailedKind, m.ID),
+		Key:       meetingKey(agendaFailedKind, m),
 		Kind:      agendaFailedKind,
 		Target:    kim.Target{UserID: m.CreatedBy},
 		Day:       kim.DateOf(p.Now.In(m.Location())),
@@ -221,7 +231,7 @@ func agendaReminders(ctx context.Context, p *Pass) error {
 			continue
 		}
 		p.Deliver(ctx, Delivery{
-			Key:       fmt.Sprintf("%s:%d", agendaReminderKind, m.ID),
+			Key:       meetingKey(agendaReminderKind, m),
 			Kind:      agendaReminderKind,
 			Target:    kim.Target{UserID: m.CreatedBy},
 			Day:       kim.DateOf(due),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/reminders"
+	"github.com/kimbot-nrw/kimbot/store"
 )
 
 func TestAgendaTimes(t *testing.T) {
@@ -202,4 +203,56 @@ func TestAgendaPostFailures(t *testing.T) {
 			t.Errorf("%s: delivery %+v %v", m.Ref(), rec, err)
 		}
 	}
+}
+
+// A meeting moved after its agenda went out gets the automatic post again
+// for its new day (a delivery of its new revision), and the reminder of an
+// empty agenda for that day; a meeting called off gets neither.
+func TestAgendaAfterMeetingMoved(t *testing.T) {
+	w := newPassWorld(t)
+	kora := kim.Actor{TeamID: "t1", UserID: "kora"}
+	created := time.Date(2026, 11, 23, 10, 0, 0, 0, kim.Berlin)
+	meeting := func(day int, title string) kim.Meeting {
+		t.Helper()
+		m, err := w.s.CreateMeeting(w.ctx, kora, kim.Meeting{Title: title, StartsAt: berlin(12, day, 14, 0),
+			ChannelID: "ch-netz", ChannelName: "netz", CreatedAt: created})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	moved, off := meeting(3, "Netzwerktreffen"), meeting(4, "Lenkungsgruppe")
+	if _, err := w.s.CancelMeeting(w.ctx, kora, off.N, created); err != nil {
+		t.Fatal(err)
+	}
+	keys := func() []string {
+		w.mm.mu.Lock()
+		defer w.mm.mu.Unlock()
+		var out []string
+		for _, p := range w.mm.posts {
+			out = append(out, p.Key)
+		}
+		return out
+	}
+	w.pass(berlin(12, 1, 9, 0)) // moved's post time; off's is Wednesday
+	id := strconv.FormatInt(moved.ID, 10)
+	if k := keys(); len(k) != 1 || k[0] != "agenda-post:"+id {
+		t.Fatalf("deliveries on Tuesday: %v", k)
+	}
+	start := berlin(12, 10, 14, 0)
+	if _, _, err := w.s.EditMeeting(w.ctx, kora, moved.N, store.MeetingChange{StartsAt: &start}, berlin(12, 1, 10, 0)); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []int{2, 3, 4, 7, 8, 9} {
+		w.pass(berlin(12, d, 9, 0))
+	}
+	k := keys()
+	want := []string{"agenda-post:" + id, "agenda-post:" + id + ":r1", "agenda-reminder:" + id + ":r1"}
+	if strings.Join(k, " ") != strings.Join(want, " ") {
+		t.Fatalf("deliveries up to 09.12.: %v, want %v", k, want)
+	}
+	w.mm.mu.Lock()
+	again := w.mm.posts[1].Msg.Text
+	w.mm.mu.Unlock()
+	mustContain(t, again, "Netzwerktreffen (M-1)", "10.12.2026")
 }

@@ -21,7 +21,7 @@ const (
 
 const meetingColumns = `m.id, m.team_id, m.n, m.title, m.starts_at, m.channel_id, m.channel_name, m.created_by,
 	coalesce(u.username, ''), coalesce(u.timezone, ''), m.created_at, m.agenda_posted_at, coalesce(m.agenda_post_id, ''),
-	m.agenda_posted_items, m.agenda_posted_barrier,
+	m.agenda_posted_items, m.agenda_posted_barrier, m.revision, m.cancelled_at,
 	(SELECT count(*) FROM agenda_items i WHERE i.meeting_id = m.id),
 	(SELECT count(*) FROM actions x WHERE x.meeting_id = m.id AND x.done_on IS NULL)`
 
@@ -31,7 +31,7 @@ func scanMeeting(r pgx.Row) (kim.Meeting, error) {
 	var m kim.Meeting
 	err := r.Scan(&m.ID, &m.TeamID, &m.N, &m.Title, &m.StartsAt, &m.ChannelID, &m.ChannelName, &m.CreatedBy,
 		&m.CreatorName, &m.CreatorTZ, &m.CreatedAt, &m.AgendaPostedAt, &m.AgendaPostID, &m.PostedItems, &m.PostedBarrier,
-		&m.ItemCount, &m.OpenActions)
+		&m.Revision, &m.CancelledAt, &m.ItemCount, &m.OpenActions)
 	return m, err
 }
 
@@ -132,6 +132,21 @@ func (s *Store) meeting(ctx context.Context, tx pgx.Tx, teamID string, n int, lo
 	return m, err
 }
 
+// openMeeting returns meeting M-n, locked, as long as it can be changed:
+// ECONFLICT once it has begun or when it is called off.
+func (s *Store) openMeeting(ctx context.Context, tx pgx.Tx, teamID string, n int, now time.Time) (kim.Meeting, error) {
+	m, err := s.meeting(ctx, tx, teamID, n, true)
+	switch {
+	case err != nil:
+		return m, err
+	case m.CancelledAt != nil:
+		return m, kim.Errorf(kim.ECONFLICT, "meeting.cancelled", map[string]any{"Ref": m.Ref(), "Title": m.Title})
+	case !m.StartsAt.After(now):
+		return m, kim.Errorf(kim.ECONFLICT, "meeting.begun", map[string]any{"Ref": m.Ref()})
+	}
+	return m, nil
+}
+
 // AddAgendaItem appends an item to the agenda of M-n and returns the
 // meeting with its agenda. A meeting that has begun or a full agenda is
 // refused.
@@ -139,11 +154,8 @@ func (s *Store) AddAgendaItem(ctx context.Context, a kim.Actor, n int, text stri
 	var m kim.Meeting
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
-		if m, err = s.meeting(ctx, tx, a.TeamID, n, true); err != nil {
+		if m, err = s.openMeeting(ctx, tx, a.TeamID, n, now); err != nil {
 			return err
-		}
-		if !m.StartsAt.After(now) {
-			return kim.Errorf(kim.ECONFLICT, "meeting.begun", map[string]any{"Ref": m.Ref()})
 		}
 		if len(m.Items) >= MaxAgendaItems {
 			return kim.Errorf(kim.ECONFLICT, "agenda.full", map[string]any{"Ref": m.Ref(), "Max": MaxAgendaItems})
@@ -420,7 +432,7 @@ type AgendaMeeting struct {
 func (s *Store) UpcomingMeetings(ctx context.Context, from, until time.Time) ([]AgendaMeeting, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+meetingColumns+`, t.agenda_lead_workdays, coalesce(u.lang, ''), coalesce(u.locale, '')
 		FROM `+meetingFrom+` JOIN teams t ON t.id = m.team_id
-		WHERE m.starts_at > $1 AND m.starts_at <= $2 ORDER BY m.starts_at, m.id LIMIT 2000`, from, until)
+		WHERE m.starts_at > $1 AND m.starts_at <= $2 AND m.cancelled_at IS NULL ORDER BY m.starts_at, m.id LIMIT 2000`, from, until)
 	if err != nil {
 		return nil, wrap("unable to list coming meetings", err)
 	}
@@ -429,7 +441,7 @@ func (s *Store) UpcomingMeetings(ctx context.Context, from, until time.Time) ([]
 		var lang, locale string
 		err := r.Scan(&x.ID, &x.TeamID, &x.N, &x.Title, &x.StartsAt, &x.ChannelID, &x.ChannelName, &x.CreatedBy,
 			&x.CreatorName, &x.CreatorTZ, &x.CreatedAt, &x.AgendaPostedAt, &x.AgendaPostID, &x.PostedItems, &x.PostedBarrier,
-			&x.ItemCount, &x.OpenActions,
+			&x.Revision, &x.CancelledAt, &x.ItemCount, &x.OpenActions,
 			&x.LeadWorkdays, &lang, &locale)
 		x.CreatorLang = kim.User{Lang: lang, Locale: locale}.Language()
 		return x, err

@@ -1,8 +1,9 @@
 package store
 
-// Corrections of meetings (issue 9, point 4): coordinators change or delete
-// agenda items (until the meeting begins) and action items. Each change is
-// audited (what kind, who, when; no content).
+// Corrections of meetings (issue 9, point 4): coordinators correct a
+// meeting or call it off, change or delete agenda items (until the meeting
+// begins) and action items. Each change is audited (what kind, who, when;
+// no content).
 
 import (
 	"context"
@@ -13,15 +14,74 @@ import (
 	"github.com/kimbot-nrw/kimbot/kim"
 )
 
+// MeetingChange is a correction of a meeting: what is not nil changes.
+// StartsAt is checked by the caller (ahead, not too far).
+type MeetingChange struct {
+	StartsAt           *time.Time
+	Title              *string
+	ChannelID, Channel string // "" keeps the channel
+}
+
+// EditMeeting corrects meeting M-n until it begins and returns it as it
+// was and as it is. A change of what its agenda post shows counts a
+// revision, and an agenda posted already counts as not posted in that
+// form, so the automatic post goes out (again) for the meeting as it is.
+func (s *Store) EditMeeting(ctx context.Context, a kim.Actor, n int, ch MeetingChange, now time.Time) (before, after kim.Meeting, err error) {
+	err = s.tx(ctx, func(tx pgx.Tx) error {
+		if before, err = s.openMeeting(ctx, tx, a.TeamID, n, now); err != nil {
+			return err
+		}
+		after = before
+		if ch.StartsAt != nil {
+			after.StartsAt = *ch.StartsAt
+		}
+		if ch.Title != nil {
+			after.Title = *ch.Title
+		}
+		if ch.ChannelID != "" {
+			after.ChannelID, after.ChannelName = ch.ChannelID, ch.Channel
+		}
+		if after.StartsAt.Equal(before.StartsAt) && after.Title == before.Title && after.ChannelID == before.ChannelID {
+			return kim.Errorf(kim.EINVALID, "meeting.unchanged", map[string]any{"Ref": before.Ref()})
+		}
+		after.Revision++
+		if after.AgendaPostedAt != nil {
+			after.PostedItems = -1 // AgendaChanged: what is in the channel is out of date
+		}
+		if _, err := tx.Exec(ctx, `UPDATE meetings SET starts_at = $2, title = $3, channel_id = $4, channel_name = $5,
+			revision = $6, agenda_posted_items = $7 WHERE id = $1`,
+			before.ID, after.StartsAt, after.Title, after.ChannelID, after.ChannelName, after.Revision, after.PostedItems); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "meeting.edit", 0, "")
+	})
+	return before, after, wrap("unable to change meeting", err)
+}
+
+// CancelMeeting calls meeting M-n off until it begins: no agenda goes out
+// for it, nothing is added to it; its action items stay.
+func (s *Store) CancelMeeting(ctx context.Context, a kim.Actor, n int, now time.Time) (kim.Meeting, error) {
+	var m kim.Meeting
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if m, err = s.openMeeting(ctx, tx, a.TeamID, n, now); err != nil {
+			return err
+		}
+		m.CancelledAt = &now
+		if _, err := tx.Exec(ctx, `UPDATE meetings SET cancelled_at = $2 WHERE id = $1`, m.ID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "meeting.cancel", 0, "")
+	})
+	return m, wrap("unable to call off meeting", err)
+}
+
 // agendaItemFor returns meeting M-n (locked) and its item at position pos;
 // ENOTFOUND when there is none, ECONFLICT once the meeting has begun.
 func (s *Store) agendaItemFor(ctx context.Context, tx pgx.Tx, a kim.Actor, n, pos int, now time.Time) (kim.Meeting, kim.AgendaItem, error) {
-	m, err := s.meeting(ctx, tx, a.TeamID, n, true)
+	m, err := s.openMeeting(ctx, tx, a.TeamID, n, now)
 	if err != nil {
 		return m, kim.AgendaItem{}, err
-	}
-	if !m.StartsAt.After(now) {
-		return m, kim.AgendaItem{}, kim.Errorf(kim.ECONFLICT, "meeting.begun", map[string]any{"Ref": m.Ref()})
 	}
 	for _, it := range m.Items {
 		if it.Position == pos {
