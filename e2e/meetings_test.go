@@ -191,5 +191,27 @@ func TestMeetingAgenda(t *testing.T) {
 	coach2.kimOK(t, "action done A-1", "only "+coach1.mention())
 	coach1.kimOK(t, "aufgabe erledigt A-1", "A-1", "erledigt")
 	coord.kimOK(t, "meeting show M-1", "A-1", "✓")
+
+	// A meeting moved, then called off after its agenda was posted by hand:
+	// the channel is told, and no automatic post follows.
+	day3 := reminders.NextWorkday(day2.AddDays(7))
+	coord.kimOK(t, fmt.Sprintf("treffen neu %s 10:00 Sondertreffen kanal=~%s", day3.German(), netz.Name), "**M-3**")
+	coord.kimOK(t, "tagesordnung posten M-3", "~"+netz.Name)
+	coord.kimOK(t, "treffen verschieben M-3 uhrzeit=11 Uhr", "Treffen **M-3** geändert: „Sondertreffen“", day3.German()+", 11:00 Uhr",
+		"zeigt noch den alten Stand")
+	coord.kimOK(t, "treffen absagen M-3", "Absagen würde", "Noch ist nichts geändert")
+	n := len(coord.botPosts(t, netz.Id))
+	coord.kimOK(t, "treffen absagen M-3 bestätigen", "ist abgesagt", "steht jetzt, dass es ausfällt")
+	posts = coord.botPosts(t, netz.Id)
+	if len(posts) != n+1 || !strings.HasPrefix(posts[n].Message, "**Abgesagt:** Das Netzwerktreffen „Sondertreffen“ am ") ||
+		!strings.Contains(posts[n].Message, day3.German()+", 11:00 Uhr fällt aus.") {
+		t.Fatalf("the channel after M-3 was called off:\n%s", postsText(posts[n-1:]))
+	}
+	m3 := kim.Meeting{StartsAt: time.Date(day3.Y, time.Month(day3.M), day3.D, 11, 0, 0, 0, kim.Berlin)}
+	env.remindNow(t, reminders.AgendaPostTime(m3, 2))
+	if got := len(coord.botPosts(t, netz.Id)); got != n+1 {
+		t.Errorf("a called-off meeting's agenda was posted: %d posts", got)
+	}
+	coord.kimOK(t, "tagesordnung neu M-3 Nachtrag", "M-3 ist abgesagt")
 	t.Logf("agenda post:\n%s", devstack.Tail(auto, 40))
 }
