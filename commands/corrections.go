@@ -140,3 +140,28 @@ func (r *Runner) outcomeDelete(a *Args) (Reply, error) {
 	}
 	return Reply{Text: r.T("outcome.deleted", data) + "\n" + r.caseLine(c)}, nil
 }
+
+// referralEdit corrects a referral's partner or reason.
+func (r *Runner) referralEdit(a *Args) (Reply, error) {
+	c, f, err := r.svc.Store.EditReferral(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.ReferralChange{Partner: a.OptStr("partner"), Reason: a.OptStr("reason")})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("referral.edited", map[string]any{"Ref": c.Ref, "N": f.N, "Partner": f.Partner.Name,
+		"Reason": render.Cell(render.Clip(f.Reason, 120))}) + "\n" + r.caseLine(c)}, nil
+}
+
+// referralDelete deletes a referral with its outcomes after a dry run.
+func (r *Runner) referralDelete(a *Args) (Reply, error) {
+	c, f, outcomes, err := r.correctionStore(a).DeleteReferral(r.ctx, r.Actor(), a.Str("case"), a.Int("n"))
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": c.Ref, "N": f.N, "Partner": f.Partner.Name, "Date": f.On,
+		"Reason": render.Cell(render.Clip(f.Reason, 120)), "Outcomes": outcomes}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("referral.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("referral.deleted", data) + "\n" + r.caseLine(c)}, nil
+}

@@ -505,3 +505,47 @@ func TestMeetingEditAndCancel(t *testing.T) {
 		}
 	}
 }
+
+// A referral corrected (its partner — only one with consent, only while no
+// outcome is recorded — or its reason) and deleted with its outcomes after
+// a dry run; its number is never given again.
+func TestReferralCorrection(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB gruppe=eu einwilligung=ja", "K-2026-0001")
+	w.ok("anna", "einwilligung K-2026-1 erteilen jobcenter schriftlich", "Jobcenter")
+	w.ok("anna", "einwilligung K-2026-1 erteilen arbeitsagentur schriftlich", "Agentur für Arbeit")
+	w.ok("anna", "verweis K-2026-1 jobcenter Antrag Bürgergeld", "Verweis 1")
+	w.ok("anna", "verweis K-2026-1 jobcenter Bewerbungstraining", "Verweis 2")
+	w.ok("anna", "ergebnis K-2026-1 1 angenommen", "angenommen")
+
+	snap := w.snapshot()
+	w.want("teamA", "anna", "verweis ändern K-2026-1 2", kim.EINVALID, "Was soll sich an Verweis 2 von **K-2026-0001** ändern?")
+	w.want("teamA", "anna", "verweis ändern K-2026-1 2 partner=jmd", kim.EFORBIDDEN, "keine Einwilligung", "jmd")
+	w.want("teamA", "anna", "verweis ändern K-2026-1 1 partner=arbeitsagentur", kim.ECONFLICT, "hat schon ein Ergebnis von Jobcenter")
+	w.want("teamA", "anna", "verweis ändern K-2026-1 9 Anlass", kim.ENOTFOUND, "keinen Verweis 9")
+	w.want("teamA", "anna", "verweis ändern K-2026-1 2 partner=steuerberatung", kim.EINVALID, "nicht im Partnerverzeichnis")
+	w.want("teamA", "ben", "verweis ändern K-2026-1 2 Anlass", kim.ENOTFOUND)
+	w.want("teamA", "ben", "verweis löschen K-2026-1 2 bestätigen", kim.ENOTFOUND)
+	w.ok("anna", "verweis löschen K-2026-1 1", "Gelöscht würde Verweis 1 von **K-2026-0001** an Jobcenter vom 23.11.2026 („Antrag Bürgergeld“) mit seinem Ergebnis.",
+		"Noch ist nichts geändert", "`/kim verweis löschen K-2026-1 1 bestätigen`")
+	if w.snapshot() != snap {
+		t.Fatal("a refused or unconfirmed referral correction changed something")
+	}
+
+	w.ok("anna", "verweis ändern K-2026-1 2 Bewerbungstraining und Lebenslauf partner=arbeitsagentur",
+		"Verweis 2 von **K-2026-0001** korrigiert: an Agentur für Arbeit, Anlass „Bewerbungstraining und Lebenslauf“.")
+	w.ok("anna", "verweis löschen K-2026-1 1 bestätigen", "Verweis 1 von **K-2026-0001** an Jobcenter gelöscht.")
+	card := w.ok("anna", "zeige K-2026-1", "| 2 | Agentur für Arbeit | 23.11.2026 | Bewerbungstraining und Lebenslauf | offen |").Text
+	if strings.Contains(card, "Antrag Bürgergeld") {
+		t.Errorf("the deleted referral is on the card:\n%s", card)
+	}
+	if n := w.count(`SELECT count(*) FROM referral_outcomes`); n != 0 {
+		t.Errorf("%d outcomes of the deleted referral left", n)
+	}
+	w.ok("anna", "verweis K-2026-1 jobcenter Antrag Bürgergeld", "Verweis 3") // 1 is not given again
+	for action, n := range map[string]int{"referral.edit": 1, "referral.delete": 1} {
+		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND case_ref = 'K-2026-0001'`, action); got != n {
+			t.Errorf("audit rows %s: %d, want %d", action, got, n)
+		}
+	}
+}

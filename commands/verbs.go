@@ -250,6 +250,18 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Bare:    (*Runner).referDialog, BareArgs: 1, BareDialog: true,
 	Examples: []string{"/kim refer K-2026-0042 jobcenter \"Antrag auf Bürgergeld\" followup=10d",
 		"/kim verweis K-2026-0042 jmd Unterstützung bei der Ausbildungssuche nachfassen=3w", "/kim refer K-2026-0042"},
+	Subs: []*Verb{{ // commands/corrections.go: a referral recorded with the wrong partner or reason, or by mistake
+		Name: "edit", Alias: "aendern", Also: editAlso,
+		Params:   []Param{caseParam, nParam, {Name: "reason", Alias: "anlass", Kind: Text, Optional: true}},
+		Options:  []Param{{Name: "partner", Kind: Word, Max: 40, Optional: true}},
+		Run:      (*Runner).referralEdit,
+		Examples: []string{"/kim refer edit K-2026-0042 1 partner=arbeitsagentur", "/kim verweis ändern K-2026-0042 1 Antrag auf Bürgergeld und KdU"},
+	}, {
+		Name: "delete", Alias: "loeschen", Also: deleteAlso,
+		Params:   []Param{caseParam, nParam, confirmParam},
+		Run:      (*Runner).referralDelete,
+		Examples: []string{"/kim refer delete K-2026-0042 2", "/kim verweis löschen K-2026-0042 2 bestätigen"},
+	}},
 }, {
 	Name: "outcome", Alias: "ergebnis", Roles: coach,
 	Params: []Param{
