@@ -269,10 +269,10 @@ func TestAssessmentCorrection(t *testing.T) {
 	w.ok("anna", "hilfe einschaetzung", "/kim einschätzung ändern <fall> <nr>", "einschätzung ändern K-2026-0042 2 sprache=3")
 }
 
-// Numbers of a case's contacts, assessments, goals and barriers, and of a
-// team's action items, are never given twice: after the newest is deleted
-// the next record gets a new number, so "Kontakt 2" in an audit row or a
-// note never comes to mean another contact (migration 00016).
+// Numbers of a case's contacts, assessments, goals, barriers and referrals,
+// and of a team's action items, are never given twice: after the newest is
+// deleted the next record gets a new number, so "Kontakt 2" in an audit row
+// or a note never comes to mean another contact (migrations 00016, 00021).
 func TestRecordNumbersNeverReused(t *testing.T) {
 	w := newWorld(t)
 	w.ok("anna", "neu AB group=refugee consent=ja datum=02.11.2026", "K-2026-0001")
@@ -320,9 +320,14 @@ func TestRecordNumbersNeverReused(t *testing.T) {
 		t.Errorf("barrier numbers: %s, want 2", got)
 	}
 
-	// Referrals are never deleted; they count on.
 	w.ok("anna", "einwilligung K-2026-0001 erteilen jobcenter")
 	w.ok("anna", "verweis K-2026-0001 jobcenter Antrag auf Bürgergeld", "Verweis 1")
+	w.ok("anna", "verweis K-2026-0001 jobcenter Bewerbungstraining", "Verweis 2")
+	w.ok("anna", "verweis loeschen K-2026-0001 2 bestaetigen", "Verweis 2")
+	w.ok("anna", "verweis K-2026-0001 jobcenter Bewerbungstraining", "Verweis 3")
+	if got := numbers(`SELECT n FROM referrals`); got != "1,3" {
+		t.Errorf("referral numbers: %s, want 1,3", got)
+	}
 
 	// Action items of the team.
 	w.svc.Channels = newChannels("netz", "town-square")
