@@ -165,3 +165,28 @@ func (r *Runner) referralDelete(a *Args) (Reply, error) {
 	}
 	return Reply{Text: r.T("referral.deleted", data) + "\n" + r.caseLine(c)}, nil
 }
+
+// consentEdit corrects the form or the day of an active consent.
+func (r *Runner) consentEdit(a *Args) (Reply, error) {
+	c, k, p, err := r.svc.Store.EditConsent(r.ctx, r.Actor(), a.Str("case"), a.Str("scope"), store.ConsentChange{Form: a.OptStr("form"), On: a.Date("date")})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("consent.edited", map[string]any{"Ref": c.Ref, "Partner": p.Name, "Processing": p.Name == "",
+		"Form": r.Name("form", k.Form), "Date": k.GrantedOn})}, nil
+}
+
+// consentDelete deletes a partner's consent recorded by mistake, after a
+// dry run.
+func (r *Runner) consentDelete(a *Args) (Reply, error) {
+	c, k, p, err := r.correctionStore(a).DeleteConsent(r.ctx, r.Actor(), a.Str("case"), a.Str("scope"))
+	if err != nil {
+		return Reply{}, err
+	}
+	data := map[string]any{"Ref": c.Ref, "Partner": p.Name, "Form": r.Name("form", k.Form), "Date": k.GrantedOn}
+	if !a.Has("confirm") {
+		data["Line"] = r.confirmLine()
+		return Reply{Text: r.T("consent.delete_confirm", data)}, nil
+	}
+	return Reply{Text: r.T("consent.deleted", data)}, nil
+}

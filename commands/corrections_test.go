@@ -554,3 +554,44 @@ func TestReferralCorrection(t *testing.T) {
 		}
 	}
 }
+
+// A consent corrected (form, day — not after a referral made under it) and
+// one recorded by mistake deleted after a dry run — not while a referral
+// relies on it, never the consent to processing.
+func TestConsentCorrection(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB gruppe=eu einwilligung=ja datum=16.11.2026", "K-2026-0001")
+	w.ok("anna", "einwilligung K-2026-1 erteilen jobcenter schriftlich datum=18.11.2026", "Jobcenter")
+	w.ok("anna", "einwilligung K-2026-1 erteilen jugendamt schriftlich", "Jugendamt")
+	w.ok("anna", "verweis K-2026-1 jobcenter Antrag Bürgergeld", "Verweis 1") // on 23.11.
+
+	snap := w.snapshot()
+	w.want("teamA", "anna", "einwilligung ändern K-2026-1 jobcenter", kim.EINVALID, "`form=` oder `datum=`")
+	w.want("teamA", "anna", "einwilligung ändern K-2026-1 jobcenter datum=24.11.2026", kim.EINVALID, "in der Zukunft")
+	w.want("teamA", "anna", "einwilligung ändern K-2026-1 jobcenter datum=10.11.2026", kim.EINVALID, "vor der Eröffnung")
+	w.want("teamA", "anna", "einwilligung ändern K-2026-1 verarbeitung datum=20.11.2026", kim.EINVALID, "`/kim fall ändern K-2026-0001 datum=…`")
+	w.want("teamA", "anna", "einwilligung ändern K-2026-1 mbe form=mündlich", kim.ECONFLICT, "keine Einwilligung")
+	w.want("teamA", "anna", "einwilligung löschen K-2026-1 jobcenter bestätigen", kim.ECONFLICT, "stützt sich Verweis 1", "`/kim verweis löschen K-2026-0001 1`")
+	w.want("teamA", "anna", "einwilligung löschen K-2026-1 verarbeitung bestätigen", kim.ECONFLICT, "Ohne Einwilligung in die Verarbeitung")
+	w.want("teamA", "ben", "einwilligung löschen K-2026-1 jugendamt bestätigen", kim.ENOTFOUND)
+	w.ok("anna", "einwilligung löschen K-2026-1 jugendamt", "Gelöscht würde die Einwilligung für Jugendamt", "Noch ist nichts geändert",
+		"`/kim einwilligung löschen K-2026-1 jugendamt bestätigen`")
+	if w.snapshot() != snap {
+		t.Fatal("a refused or unconfirmed consent correction changed something")
+	}
+
+	w.ok("anna", "einwilligung ändern K-2026-1 jobcenter form=mündlich datum=20.11.2026",
+		"Einwilligung in **K-2026-0001** korrigiert: Jobcenter (mündlich, 20.11.2026).")
+	w.ok("anna", "einwilligung ändern K-2026-1 verarbeitung form=mündlich", "korrigiert: Verarbeitung (mündlich, 16.11.2026)")
+	w.ok("anna", "einwilligung löschen K-2026-1 jugendamt bestätigen", "Einwilligung für Jugendamt in **K-2026-0001** gelöscht.")
+	card := w.ok("anna", "zeige K-2026-1", "Einwilligung: Verarbeitung (mündlich, 16.11.2026); Jobcenter (mündlich, 20.11.2026)").Text
+	if strings.Contains(card, "Jugendamt") {
+		t.Errorf("the deleted consent is on the card:\n%s", card)
+	}
+	w.want("teamA", "anna", "verweis K-2026-1 jugendamt Kita-Platz", kim.EFORBIDDEN, "keine Einwilligung")
+	for action, n := range map[string]int{"consent.edit": 2, "consent.delete": 1} {
+		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND case_ref = 'K-2026-0001'`, action); got != n {
+			t.Errorf("audit rows %s: %d, want %d", action, got, n)
+		}
+	}
+}

@@ -71,6 +71,10 @@ var (
 // as the rest of the line (admin partner ändern Schuldnerberatung der Diakonie …).
 var partnerNamed = Param{Name: "key", Alias: "kuerzel", Kind: Text, Max: 120}
 
+// consentScope is what a consent is for: a partner of the directory, or
+// processing (verarbeitung).
+var consentScope = Param{Name: "scope", Alias: "partner", Kind: Word, Max: 40, Or: []string{"processing"}, Aliases: map[string]string{"verarbeitung": "processing"}}
+
 // optional returns p as an optional parameter.
 func optional(p Param) Param { p.Optional = true; return p }
 
@@ -293,7 +297,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Params: []Param{
 		caseParam,
 		{Name: "action", Alias: "aktion", Kind: Choice, Choices: []string{"grant", "revoke"}, De: []string{"erteilen", "widerrufen"}, Aliases: consentAliases},
-		{Name: "scope", Alias: "partner", Kind: Word, Max: 40, Or: []string{"processing"}, Aliases: map[string]string{"verarbeitung": "processing"}},
+		consentScope,
 		confirmParam, // revoking consent to processing erases the case
 	},
 	Options: []Param{
@@ -303,6 +307,18 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run: (*Runner).consent,
 	Examples: []string{"/kim consent K-2026-0042 grant jobcenter form=written", "/kim einwilligung K-2026-0042 erteilen jugendamt form=muendlich date=20.11.2026",
 		"/kim consent K-2026-0042 revoke jobcenter", "/kim einwilligung K-2026-0042 widerrufen verarbeitung", "/kim einwilligung K-2026-0042 widerrufen verarbeitung bestätigen"},
+	Subs: []*Verb{{ // commands/corrections.go: a consent recorded with the wrong form or day, or by mistake
+		Name: "edit", Alias: "aendern", Also: editAlso,
+		Params:   []Param{caseParam, consentScope},
+		Options:  []Param{formParam, {Name: "date", Alias: "datum", Kind: Date, Optional: true}},
+		Run:      (*Runner).consentEdit,
+		Examples: []string{"/kim consent edit K-2026-0042 jobcenter form=oral", "/kim einwilligung ändern K-2026-0042 jobcenter datum=20.11.2026"},
+	}, {
+		Name: "delete", Alias: "loeschen", Also: deleteAlso,
+		Params:   []Param{caseParam, consentScope, confirmParam},
+		Run:      (*Runner).consentDelete,
+		Examples: []string{"/kim consent delete K-2026-0042 jugendamt", "/kim einwilligung löschen K-2026-0042 jugendamt bestätigen"},
+	}},
 }, {
 	// Open steps of an earlier change: asked first (commands/transitions.go).
 	Name: "domain", Alias: "rechtskreis", Roles: coach,
