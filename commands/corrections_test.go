@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 )
@@ -593,5 +594,58 @@ func TestConsentCorrection(t *testing.T) {
 		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND case_ref = 'K-2026-0001'`, action); got != n {
 			t.Errorf("audit rows %s: %d, want %d", action, got, n)
 		}
+	}
+}
+
+// The day of the latest Rechtskreiswechsel corrected by the rules of
+// recording one; its open steps move by as many days, its done ones stay,
+// and a step done before the new day refuses it.
+func TestDomainChangeMove(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB gruppe=Geflüchtete rechtskreis=AsylbLG einwilligung=ja datum=02.11.2026", "K-2026-0001")
+	w.ok("anna", "rechtskreis K-2026-1 SGB II seit 16.11.2026", "AsylbLG → SGB II seit 16.11.2026")
+	w.ok("anna", "schritt K-2026-1 1 erledigt datum=18.11.2026", "erledigt")
+	dues := func() string {
+		t.Helper()
+		var s string
+		if err := w.st.Pool().QueryRow(t.Context(), `SELECT string_agg(n || ':' || status || ':' || due_on, ' ' ORDER BY n)
+			FROM transition_steps`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := dues()
+
+	snap := w.snapshot()
+	w.want("teamA", "anna", "rechtskreis ändern K-2026-1", kim.EINVALID, "`seit=<datum>`")
+	w.want("teamA", "anna", "rechtskreis ändern K-2026-1 seit=16.11.2026", kim.EINVALID, "schon vom 16.11.2026")
+	w.want("teamA", "anna", "rechtskreis ändern K-2026-1 seit=20.11.2026", kim.EINVALID, "Schritt 1 von **K-2026-0001** ist am 18.11.2026 erledigt")
+	w.want("teamA", "anna", "rechtskreis ändern K-2026-1 seit=01.11.2026", kim.EINVALID, "vor der Aufnahme", "`/kim fall ändern K-2026-0001 rechtskreis=SGB II`")
+	w.want("teamA", "anna", "rechtskreis ändern K-2026-1 seit=morgen", kim.EINVALID, "in der Zukunft")
+	w.want("teamA", "ben", "rechtskreis ändern K-2026-1 seit=09.11.2026", kim.ENOTFOUND)
+	if w.snapshot() != snap || dues() != before {
+		t.Fatal("a refused correction of the change's day changed something")
+	}
+
+	w.ok("anna", "rechtskreis ändern K-2026-1 seit 09.11.2026",
+		"Rechtskreiswechsel von **K-2026-0001** (AsylbLG → SGB II) korrigiert: seit 09.11.2026 statt 16.11.2026.", "Die offenen Schritte (7) rücken mit")
+	want := []string{}
+	for i, f := range strings.Fields(before) {
+		p := strings.Split(f, ":")
+		d, err := time.Parse("2006-01-02", p[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 { // step 1 is done: it stays
+			d = d.AddDate(0, 0, -7)
+		}
+		want = append(want, p[0]+":"+p[1]+":"+d.Format("2006-01-02"))
+	}
+	if got := dues(); got != strings.Join(want, " ") {
+		t.Errorf("steps after the correction:\n%s\nwant\n%s", got, strings.Join(want, " "))
+	}
+	w.ok("anna", "zeige K-2026-1", "AsylbLG → SGB II seit 09.11.2026")
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'domain.edit'`); n != 1 {
+		t.Errorf("domain.edit audit rows: %d, want 1", n)
 	}
 }

@@ -149,6 +149,19 @@ func (r *Runner) domainDelete(a *Args) (Reply, error) {
 	return Reply{Text: r.T("domain.deleted", data) + "\n" + r.caseLine(res.Case)}, nil
 }
 
+// domainEdit corrects the day of the latest Rechtskreiswechsel.
+func (r *Runner) domainEdit(a *Args) (Reply, error) {
+	if !a.Has("since") {
+		return Reply{}, usageErr("domain.edit_nothing", a.Verb, nil)
+	}
+	res, err := r.svc.Store.MoveDomainChange(r.ctx, r.Actor(), a.Str("case"), *a.Date("since"), reminders.NextWorkday)
+	if err != nil {
+		return Reply{}, legalErr(err)
+	}
+	return Reply{Text: r.T("domain.edited", map[string]any{"Ref": res.Case.Ref, "From": r.Name("legal", res.From), "To": r.Name("legal", res.To),
+		"Old": res.Old, "Date": res.New, "Moved": res.Moved}) + "\n" + r.caseLine(res.Case)}, nil
+}
+
 // stepNumbers lists the numbers of steps: "3, 4, 7".
 func stepNumbers(steps []kim.CaseStep) string {
 	ns := make([]string, len(steps))

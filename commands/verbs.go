@@ -327,7 +327,13 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:     (*Runner).domain,
 	Examples: []string{"/kim domain K-2026-0042 SGB2 since=01.11.2026", "/kim rechtskreis K-2026-0042 SGB III seit=01.11.2026",
 		"/kim rechtskreis K-2026-0042 AsylbLG bestätigen", "/kim rechtskreis K-2026-0042 SGB XII behalten"},
-	Subs: []*Verb{{ // a change recorded by mistake: the latest, with its steps, asked first
+	Subs: []*Verb{{ // the latest change's day corrected; its open steps move with it
+		Name: "edit", Alias: "aendern", Also: editAlso,
+		Params:   []Param{caseParam},
+		Options:  []Param{{Name: "since", Alias: "seit", Kind: Date, Optional: true}},
+		Run:      (*Runner).domainEdit,
+		Examples: []string{"/kim domain edit K-2026-0042 since=2026-11-01", "/kim rechtskreis ändern K-2026-0042 seit=01.11.2026"},
+	}, { // a change recorded by mistake: the latest, with its steps, asked first
 		Name: "delete", Alias: "loeschen", Also: deleteAlso,
 		Params:   []Param{caseParam, confirmParam},
 		Run:      (*Runner).domainDelete,

@@ -424,6 +424,80 @@ func (s *Store) DeleteDomainChange(ctx context.Context, a kim.Actor, ref string)
 	return out, err
 }
 
+// DomainMoved is a Rechtskreiswechsel whose day was corrected: the change,
+// its old and new day, and how many of its open steps moved with it.
+type DomainMoved struct {
+	Case     kim.Case
+	From, To string
+	Old, New kim.Date
+	Moved    int
+}
+
+// MoveDomainChange corrects the day of the case's latest Rechtskreiswechsel
+// (recorded with the wrong day) by the rules of recording one; its open
+// steps move by the same number of days (to a working day, next), its done
+// ones stay — refused when one was done before the new day.
+func (s *Store) MoveDomainChange(ctx context.Context, a kim.Actor, ref string, since kim.Date, next kim.NextWorkday) (DomainMoved, error) {
+	var out DomainMoved
+	c, err := s.caseWrite(ctx, a, ref, "domain.edit", "unable to correct legal domain change", func(tx pgx.Tx, c kim.Case) error {
+		var id int64
+		var old, prev pgtypeDate
+		err := tx.QueryRow(ctx, `SELECT id, from_domain, to_domain, since,
+				(SELECT max(since) FROM domain_changes p WHERE p.case_id = d.case_id AND p.id <> d.id)
+			FROM domain_changes d WHERE case_id = $1 ORDER BY since DESC, id DESC LIMIT 1 FOR UPDATE`, c.ID).
+			Scan(&id, &out.From, &out.To, &old, &prev)
+		if err == pgx.ErrNoRows {
+			return kim.Errorf(kim.ENOTFOUND, "domain.none", map[string]any{"Ref": c.Ref})
+		}
+		if err != nil {
+			return err
+		}
+		out.Old, out.New = kim.DateOf(old.Time), since
+		if since == out.Old {
+			return kim.Errorf(kim.EINVALID, "domain.move_same", map[string]any{"Ref": c.Ref, "Date": since, "Field": "since"})
+		}
+		before := c
+		before.Domain = out.From
+		if _, err := kim.ChangeDomain(before, out.To, since, dateOf(&prev), a.Today); err != nil {
+			return err
+		}
+		var n int
+		var closed pgtypeDate
+		err = tx.QueryRow(ctx, `SELECT n, closed_on FROM transition_steps WHERE change_id = $1 AND status = 'done' AND closed_on < $2
+			ORDER BY closed_on, n LIMIT 1`, id, since.UTC()).Scan(&n, &closed)
+		if err == nil {
+			return kim.Errorf(kim.EINVALID, "domain.move_after_step", map[string]any{"Ref": c.Ref, "N": n, "Date": kim.DateOf(closed.Time), "Field": "since"})
+		}
+		if err != pgx.ErrNoRows {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT id, due_on FROM transition_steps WHERE change_id = $1 AND status = 'open' ORDER BY pos`, id)
+		if err != nil {
+			return err
+		}
+		type due struct {
+			id int64
+			on pgtypeDate
+		}
+		dues, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (due, error) { var d due; return d, r.Scan(&d.id, &d.on) })
+		if err != nil {
+			return err
+		}
+		delta := out.Old.DaysUntil(since)
+		for _, d := range dues {
+			if _, err := tx.Exec(ctx, `UPDATE transition_steps SET due_on = $2 WHERE id = $1`,
+				d.id, kim.StepDue(kim.DateOf(d.on.Time), delta, next).UTC()); err != nil {
+				return err
+			}
+		}
+		out.Moved = len(dues)
+		_, err = tx.Exec(ctx, `UPDATE domain_changes SET since = $2 WHERE id = $1`, id, since.UTC())
+		return err
+	})
+	out.Case = c
+	return out, err
+}
+
 // caseTransitionsQuery selects the transitions with steps of the case whose
 // id is the SQL expression caseID, oldest first (scanCaseTransitions).
 func caseTransitionsQuery(caseID string) string {
