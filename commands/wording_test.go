@@ -22,10 +22,13 @@ func TestAuditLabels(t *testing.T) {
 	w.svc.Exports = &exports{}
 	const k = "K-2026-0001"
 	for _, line := range []string{
-		"open AB group=refugee consent=yes", "show " + k, "cases", "contact " + k + " phone Hallo", "contacts " + k,
+		"open AB group=refugee consent=yes date=2026-11-02", "show " + k, "cases", "contact " + k + " phone Hallo", "contacts " + k,
 		"assess " + k + " work=2", "goal add " + k + " work Praktikum", "goal done " + k + " 1", "goal add " + k + " work Kurs",
 		"goal drop " + k + " 2", "consent " + k + " grant jobcenter", "refer " + k + " jobcenter Antrag",
-		"outcome " + k + " 1 accepted", "consent " + k + " revoke jobcenter", "domain " + k + " SGB2",
+		"refer edit " + k + " 1 Antrag auf Bürgergeld", "consent " + k + " grant jugendamt", "consent edit " + k + " jugendamt form=oral",
+		"consent delete " + k + " jugendamt confirm", "refer " + k + " jobcenter Zweitantrag", "refer delete " + k + " 2 confirm",
+		"outcome " + k + " 1 accepted", "consent " + k + " revoke jobcenter", "domain " + k + " SGB2 since=2026-11-10",
+		"domain edit " + k + " since=2026-11-12", "case edit " + k + " group=eu",
 		"barrier " + k + " jobcenter Wartezeit", "export " + k, "close " + k + " moved", "reopen " + k,
 		"due " + k + " monitoring 2026-12-20", "transfer " + k + " @ben confirm",
 	} {
