@@ -183,11 +183,7 @@ func TestMeetingCorrections(t *testing.T) {
 	if n := w.count(`SELECT count(*) FROM actions`); n != 0 {
 		t.Errorf("actions left: %d", n)
 	}
-	for action, n := range map[string]int{"agenda.edit": 1, "agenda.delete": 1, "action.edit": 2, "action.delete": 1} {
-		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND actor_id = 'id-kora' AND case_id IS NULL`, action); got != n {
-			t.Errorf("audit rows %s: %d, want %d", action, got, n)
-		}
-	}
+	w.wantAudits(`actor_id = 'id-kora' AND case_id IS NULL`, map[string]int{"agenda.edit": 1, "agenda.delete": 1, "action.edit": 2, "action.delete": 1})
 }
 
 // An assessment corrected (issue 9, point 4): its scores per field, its day
@@ -505,11 +501,7 @@ func TestMeetingEditAndCancel(t *testing.T) {
 	if err != nil || len(up) != 0 {
 		t.Errorf("a called-off meeting is still scheduled for its agenda: %v, %v", up, err)
 	}
-	for action, n := range map[string]int{"meeting.edit": 1, "meeting.cancel": 1} {
-		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND actor_id = 'id-kora'`, action); got != n {
-			t.Errorf("audit rows %s: %d, want %d", action, got, n)
-		}
-	}
+	w.wantAudits(`actor_id = 'id-kora'`, map[string]int{"meeting.edit": 1, "meeting.cancel": 1})
 }
 
 // A referral corrected (its partner — only one with consent, only while no
@@ -549,11 +541,7 @@ func TestReferralCorrection(t *testing.T) {
 		t.Errorf("%d outcomes of the deleted referral left", n)
 	}
 	w.ok("anna", "verweis K-2026-1 jobcenter Antrag Bürgergeld", "Verweis 3") // 1 is not given again
-	for action, n := range map[string]int{"referral.edit": 1, "referral.delete": 1} {
-		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND case_ref = 'K-2026-0001'`, action); got != n {
-			t.Errorf("audit rows %s: %d, want %d", action, got, n)
-		}
-	}
+	w.wantAudits(`case_ref = 'K-2026-0001'`, map[string]int{"referral.edit": 1, "referral.delete": 1})
 }
 
 // A consent corrected (form, day — not after a referral made under it) and
@@ -590,11 +578,7 @@ func TestConsentCorrection(t *testing.T) {
 		t.Errorf("the deleted consent is on the card:\n%s", card)
 	}
 	w.want("teamA", "anna", "verweis K-2026-1 jugendamt Kita-Platz", kim.EFORBIDDEN, "keine Einwilligung")
-	for action, n := range map[string]int{"consent.edit": 2, "consent.delete": 1} {
-		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND case_ref = 'K-2026-0001'`, action); got != n {
-			t.Errorf("audit rows %s: %d, want %d", action, got, n)
-		}
-	}
+	w.wantAudits(`case_ref = 'K-2026-0001'`, map[string]int{"consent.edit": 2, "consent.delete": 1})
 }
 
 // The day of the latest Rechtskreiswechsel corrected by the rules of
@@ -647,5 +631,16 @@ func TestDomainChangeMove(t *testing.T) {
 	w.ok("anna", "zeige K-2026-1", "AsylbLG → SGB II seit 09.11.2026")
 	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'domain.edit'`); n != 1 {
 		t.Errorf("domain.edit audit rows: %d, want 1", n)
+	}
+}
+
+// wantAudits checks the number of audit rows per action among those the
+// SQL condition where selects.
+func (w *world) wantAudits(where string, want map[string]int) {
+	w.t.Helper()
+	for action, n := range want {
+		if got := w.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND `+where, action); got != n {
+			w.t.Errorf("audit rows %s: %d, want %d", action, got, n)
+		}
 	}
 }

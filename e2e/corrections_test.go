@@ -164,14 +164,30 @@ func TestCorrections(t *testing.T) {
 	}
 	coach.kimOK(t, "hindernis liste "+ref, "keine Strukturhinweise")
 
+	// Consents and referrals: a mistaken consent deleted (not while a referral relies on it), a
+	// referral's partner corrected and a mistaken one deleted.
+	coach.kimOK(t, "einwilligung "+ref+" erteilen jobcenter schriftlich", "Jobcenter (schriftlich")
+	coach.kimOK(t, "einwilligung "+ref+" erteilen jugendamt schriftlich", "Jugendamt (schriftlich")
+	coach.kimOK(t, "verweis "+ref+" jugendamt Antrag Bürgergeld", "Verweis 1")
+	coach.kimOK(t, "einwilligung löschen "+ref+" jugendamt bestätigen", "stützt sich Verweis 1")
+	coach.kimOK(t, "verweis ändern "+ref+" 1 partner=jobcenter", "Verweis 1 von **"+ref+"** korrigiert: an Jobcenter")
+	coach.kimOK(t, "einwilligung löschen "+ref+" jugendamt", "Gelöscht würde die Einwilligung für Jugendamt", "Noch ist nichts geändert")
+	coach.kimOK(t, "einwilligung löschen "+ref+" jugendamt bestätigen", "Einwilligung für Jugendamt in **"+ref+"** gelöscht.")
+	coach.kimOK(t, "verweis "+ref+" jobcenter Doppelt erfasst", "Verweis 2")
+	coach.kimOK(t, "verweis löschen "+ref+" 2 bestätigen", "Verweis 2 von **"+ref+"** an Jobcenter gelöscht.")
+	if card := coach.kimOK(t, "zeige "+ref, "| 1 | Jobcenter |"); strings.Contains(card, "Jugendamt") || strings.Contains(card, "Doppelt erfasst") {
+		t.Errorf("the card after the deletes:\n%s", card)
+	}
+
 	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 1, "assessment.edit": 1, "goal.edit": 1,
-		"goal.delete": 1, "barrier.edit": 1, "barrier.delete": 1} {
+		"goal.delete": 1, "barrier.edit": 1, "barrier.delete": 1, "consent.delete": 1, "referral.edit": 1, "referral.delete": 1} {
 		if got := audits(action); got != n {
 			t.Errorf("audit rows %s by the coach on %s: %d, want %d", action, ref, got, n)
 		}
 	}
 	env.Admin.kimOK(t, "admin protokoll "+ref, "Kontakt gelöscht", "Kontakt korrigiert", "Einschätzung gelöscht", "Einschätzung korrigiert",
-		"Ziel geändert", "Ziel gelöscht", "Strukturhinweis geändert", "Strukturhinweis gelöscht")
+		"Ziel geändert", "Ziel gelöscht", "Strukturhinweis geändert", "Strukturhinweis gelöscht", "irrtümlich erfasste Einwilligung gelöscht",
+		"Verweis korrigiert", "Verweis gelöscht")
 }
 
 // TestMeetingCorrections (issue 9, point 4): through Mattermost, a coordinator changes and deletes
