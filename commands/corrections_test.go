@@ -471,6 +471,9 @@ func TestMeetingEditAndCancel(t *testing.T) {
 		t.Fatal("the correction is not stored as a new revision with its agenda out of date")
 	}
 	w.ok("kora", "treffen zeige M-1", "Do., 10.12.2026, 10:00 Uhr · ~lenkung")
+	w.svc.AgendaPostTime = func(m kim.Meeting, lead int) time.Time { return m.StartsAt.Add(-49 * time.Hour) }
+	w.ok("kora", "treffen zeige M-1", "Die gepostete Tagesordnung zeigt noch den alten Stand; kimbot postet sie am 08.12.2026 um 09:00 Uhr automatisch neu")
+	w.svc.AgendaPostTime = nil
 
 	q := w.ok("kora", "treffen absagen M-1", "Absagen würde das Treffen **M-1**", "kimbot schreibt in ~lenkung, dass es ausfällt",
 		"Noch ist nichts geändert", "`/kim treffen absagen M-1 bestätigen`").Text

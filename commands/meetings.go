@@ -72,7 +72,10 @@ func (r *Runner) autoPostLine(m kim.Meeting) string {
 	case ok && at.After(r.now):
 		t := at.In(m.Location())
 		key := "agenda.auto_at"
-		if m.AgendaPostedAt != nil {
+		switch {
+		case m.AgendaPostedAt != nil && m.PostedItems < 0: // the meeting was corrected since (store.EditMeeting)
+			key = "agenda.auto_renew"
+		case m.AgendaPostedAt != nil:
 			key = "agenda.auto_again"
 		}
 		lines = append(lines, r.T(key, map[string]any{"Date": kim.DateOf(t), "Time": t.Format("15:04"), "Ref": m.Ref()}))
@@ -272,7 +275,7 @@ func (r *Runner) meetingEdit(a *Args) (Reply, error) {
 	}
 	text := r.T("meeting.edited", map[string]any{"Ref": after.Ref(), "Title": render.Cell(after.Title),
 		"When": render.MeetingTime(r.Lang, after), "Channel": after.ChannelName}) + notes
-	if before.AgendaPostedAt != nil {
+	if at, ok := r.autoPost(after); before.AgendaPostedAt != nil && !(ok && at.After(r.now)) {
 		text += "\n" + r.T("meeting.edited_posted", map[string]any{"Ref": after.Ref(), "Channel": before.ChannelName})
 	}
 	if line := r.autoPostLine(after); line != "" {
