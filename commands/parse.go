@@ -896,7 +896,10 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		})})
 	case Date:
 		d, ok := parseDateFrom(raw, today, p.Ahead)
-		if !ok {
+		switch {
+		case !ok && vagueDateRE.MatchString(foldWords(raw)):
+			return nil, bad("err.vague_date", nil)
+		case !ok:
 			return nil, bad("err.bad_date", nil)
 		}
 		return d, nil
@@ -1138,10 +1141,11 @@ func monthPhrase(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 
 // dateWords returns how many of the tokens after first belong to a date
 // typed in words with it: Ende Januar (1), Ende Januar 2027, in 2 Wochen,
-// vor 3 Tagen (2); 0 when none.
+// vor 3 Tagen (2), or to a time that is no day (nächste Woche, vor ein paar
+// Tagen: refused whole, vagueDateRE); 0 when none.
 func dateWords(first string, rest []token) int {
 	n, words := 0, first
-	for k := 0; k < 2 && k < len(rest); k++ {
+	for k := 0; k < 3 && k < len(rest); k++ { // vor ein paar Tagen
 		t := rest[k]
 		if t.quoted || strings.Contains(t.text, "=") {
 			break
@@ -1149,12 +1153,17 @@ func dateWords(first string, rest []token) int {
 		words += " " + t.text
 		_, span := relSpan(words)
 		_, _, day := weekdayPhrase(words)
-		if span || day || monthPhraseRE.MatchString(foldWords(words)) {
+		if span || day || monthPhraseRE.MatchString(foldWords(words)) || vagueDateRE.MatchString(foldWords(words)) {
 			n = k + 1
 		}
 	}
 	return n
 }
+
+// vagueDateRE is a time people say that is no day (nächste Woche, in ein
+// paar Tagen): read as one value, so the answer names it whole and asks
+// for a day.
+var vagueDateRE = regexp.MustCompile(`^((ueber)?(naechste|naechsten|kommende|kommenden)|diese|diesen|letzte|letzten|vergangene|vergangenen) (woche|monat|jahr)$|^(in|vor) (ein|1) paar (tagen|wochen)$|^(bald|demnaechst)$|^(next|this|last) (week|month|year)$|^(in|ago) a few (days|weeks)$|^soon$`)
 
 // parseSpan reads a duration of spanRE, as foldWords gives it (14d, 14
 // Tage, zwei Wochen, 3 months); false when it is none or not Valid.

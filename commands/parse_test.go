@@ -161,6 +161,10 @@ func TestParseRefuses(t *testing.T) {
 		{"kontakt K-2026-0042 telefon Rückruf minuten=25 Std", "err.bad_minutes"}, // over a day
 		{"einstellungen übersicht=7.75", "err.bad_clock"},
 		{"abwesend bis 2.1.2027 vertretung=@ben", "err.bad_date"}, // the first day missing
+		{"termin K-2026-0042 monitoring nächste Woche", "err.vague_date"},
+		{"termin K-2026-0042 monitoring übernächste Woche", "err.vague_date"},
+		{"kontakt K-2026-0042 telefon Rückruf datum=vor ein paar Tagen", "err.vague_date"},
+		{"ziel neu K-2026-0042 Arbeit Praktikum fällig=bald", "err.vague_date"},
 		{"show", "err.missing"},
 		{"cases maybe", "err.bad_choice"},
 		{"admin", "err.missing_sub"},
