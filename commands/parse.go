@@ -599,6 +599,9 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		if p.Kind == Date {
 			positional = dateRange(v.Params[:n], i, positional)
 		}
+		if p.Kind == Choice && !p.Optional {
+			positional = v.dayBefore(a, p, positional, &options, today)
+		}
 		raw, quoted := positional[0].text, positional[0].quoted
 		_, ref := kim.ParseCaseRef(raw)
 		if p.Kind == Text || (p.Kind == CaseRef && i == n-1 && !ref && !slices.ContainsFunc(positional, func(t token) bool { return t.quoted })) {
@@ -664,6 +667,29 @@ func initialWords(toks []token) int {
 		n++
 	}
 	return n
+}
+
+// dayBefore reads a day typed before a choice it does not fit (kontakt AB
+// gestern telefon …) as the verb's date= option, when the word after it is
+// that choice; it returns the rest.
+func (v *Verb) dayBefore(a *Args, p Param, positional []token, options *[]string, today kim.Date) []token {
+	o := v.option("date")
+	if o == nil || o.Kind != Date || a.Has(o.Name) || len(positional) < 2 || positional[0].quoted {
+		return positional
+	}
+	if _, err := convert(p, positional[0].text, v, today); err == nil {
+		return positional
+	}
+	if _, err := convert(p, positional[1].text, v, today); err != nil {
+		return positional
+	}
+	d, err := convert(*o, positional[0].text, v, today)
+	if err != nil {
+		return positional
+	}
+	a.values[o.Name] = d
+	*options = append(*options, o.Name+"="+positional[0].text)
+	return positional[1:]
 }
 
 // dateRange reads the words of a span of two dates, the i-th and the next

@@ -55,6 +55,10 @@ func TestParseAccepts(t *testing.T) {
 		{"ziel geschafft K-2026-0042 2", "goal done", func(a *Args) bool { return a.Int("n") == 2 }},
 		{"kontakt korrigieren K-2026-0042 3 minuten=45", "contact edit", func(a *Args) bool { return *a.OptInt("minutes") == 45 }},
 		{"kontakt korrigieren K-2026-0042 3 minuten=1,5 Std", "contact edit", func(a *Args) bool { return *a.OptInt("minutes") == 90 }},
+		{"kontakt K-2026-0042 gestern telefon Rückruf", "contact", func(a *Args) bool { // a day before the kind
+			return a.Str("kind") == "phone" && *a.Date("date") == today().AddDays(-1) && a.Str("note") == "Rückruf"
+		}},
+		{"kontakt K-2026-0042 telefon heute Rückruf", "contact", func(a *Args) bool { return !a.Has("date") && a.Str("note") == "heute Rückruf" }},
 		{"kontakt K-2026-0042 telefon minuten 20 min Rückruf", "contact", func(a *Args) bool { return a.Int("minutes") == 20 && a.Str("note") == "Rückruf" }},
 		{"kontakt K-2026-0042 hausbesuch Wohnung angeschaut minuten 1 h", "contact", func(a *Args) bool {
 			return a.Int("minutes") == 60 && a.Str("note") == "Wohnung angeschaut"
@@ -157,6 +161,7 @@ func TestParseRefuses(t *testing.T) {
 		{"rechtskreis AB schritt 1 erledigt", "err.other_verb"},
 		{`termin "M. K." monitorin 12.12.`, "err.bad_choice"}, // quoted: no pseudonym taken apart
 		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
+		{"kontakt K-2026-0042 gestern Gespräch Rückruf", "err.bad_choice"}, // no kind after the day
 		{"kontakt K-2026-0042 telefon Rückruf minuten=1,5 min", "err.bad_minutes"},
 		{"kontakt K-2026-0042 telefon Rückruf minuten=25 Std", "err.bad_minutes"}, // over a day
 		{"einstellungen übersicht=7.75", "err.bad_clock"},
