@@ -178,6 +178,7 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.want("teamA", "anna", "ziel erreich AB 1", kim.EINVALID, "„erreich“", "ziel erreicht") // a slip of a sub-verb, no pseudonym
 	w.want("teamA", "anna", `rechtskreis schritt "Frau Ue." 1 erledigt`, kim.EINVALID, "Meinten Sie `/kim schritt \"Frau Ue.\" 1 erledigt`?")
 	w.want("teamA", "anna", "fall zeige Frau Ue.", kim.EINVALID, "Meinten Sie `/kim zeige Frau Ue.`?")
+	w.want("teamA", "anna", `ziel "Frau Ue." 1 erreicht`, kim.EINVALID, "Meinten Sie `/kim ziel erreicht \"Frau Ue.\" 1`?")
 	w.want("teamA", "anna", `rechtskreis "Frau Ue." schritt 3 erledigt`, kim.EINVALID, "Meinten Sie `/kim schritt \"Frau Ue.\" 3 erledigt`?")
 	if w.snapshot() != before {
 		t.Fatal("a refused pseudonym changed the database")

@@ -212,7 +212,8 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 // otherVerb returns the line meant when toks, refused, name a verb and then
 // another that takes the rest: typed before it (rechtskreis schritt AB 1
 // erledigt, fall zeige AB) or after the case (rechtskreis AB schritt 1
-// erledigt); nil when there is none. It is answered, never run.
+// erledigt), or the verb's sub-verb typed after the case or the number
+// (ziel AB 1 erreicht); nil when there is none. It is answered, never run.
 func otherVerb(toks []token, today kim.Date) []token {
 	top := kimVerbs.sub(toks[0].text)
 	if top == nil {
@@ -228,6 +229,15 @@ func otherVerb(toks []token, today kim.Date) []token {
 	}
 	if len(toks) > 3 && other(toks[2]) {
 		tries = append(tries, append([]token{toks[2], toks[1]}, toks[3:]...))
+	}
+	// The sub-verb after the case or the number (ziel AB 1 erreicht,
+	// kontakt AB 2 löschen): the line with it in its place.
+	for j := 2; j < len(toks) && j <= 3 && len(top.Subs) > 0; j++ {
+		if toks[j].quoted || top.sub(toks[j].text) == nil {
+			continue
+		}
+		line := append([]token{toks[0], toks[j]}, toks[1:j]...)
+		tries = append(tries, append(line, toks[j+1:]...))
 	}
 	for _, line := range tries {
 		if _, err := descend(line, false, today); err == nil {

@@ -159,6 +159,8 @@ func TestParseRefuses(t *testing.T) {
 		{`rechtskreis schritt "H. M." 1 erledigt`, "err.other_verb"}, // a verb before the verb meant
 		{"fall zeige AB", "err.other_verb"},
 		{"rechtskreis AB schritt 1 erledigt", "err.other_verb"},
+		{"ziel AB 1 erreicht", "err.other_verb"},
+		{"kontakt K-2026-0042 2 löschen", "err.other_verb"},
 		{`termin "M. K." monitorin 12.12.`, "err.bad_choice"}, // quoted: no pseudonym taken apart
 		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
 		{"kontakt K-2026-0042 gestern Gespräch Rückruf", "err.bad_choice"}, // no kind after the day
