@@ -201,7 +201,13 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		return &Args{Verb: kimVerbs.sub("help"), values: map[string]any{}}, nil
 	}
 	a, err := descend(toks, dialogs, today)
-	if err != nil {
+	// hindernis AB 1 bestätigen, tagesordnung M-1 2 löschen parse (the
+	// number as the partner or the item's text, the sub-verb as the text),
+	// but mean the sub-verb.
+	top := kimVerbs.sub(toks[0].text)
+	numberThenSub := len(toks) == 4 && numberRE.MatchString(toks[2].text) && !toks[3].quoted && !toks[0].quoted &&
+		top != nil && top.sub(toks[3].text) != nil
+	if err != nil || numberThenSub {
 		if line := otherVerb(toks, today); line != nil {
 			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
 		}
@@ -246,6 +252,8 @@ func otherVerb(toks []token, today kim.Date) []token {
 	}
 	return nil
 }
+
+var numberRE = regexp.MustCompile(`^\d{1,4}$`)
 
 // quoteTexts returns the tokens as they would be typed: quoted ones in quotes.
 func quoteTexts(toks []token) string {
