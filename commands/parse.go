@@ -663,6 +663,10 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 	}
 	positional = v.takeOptionWords(a, positional, func(string) bool { return false }, &options, today)
 	if len(positional) > 0 {
+		if q := a.Str("pseudonym"); len(v.Params) > 0 && v.Params[0].Kind == Pseudonym && q != "" && !lastQuoted && shortNameRE.MatchString(positional[0].text) {
+			// neu Frau K gruppe=…: the pseudonym's words taken apart.
+			return nil, usageErr("err.pseudonym_words", v, map[string]any{"Words": render.Clip(q+" "+joinTexts(positional), 50)})
+		}
 		return nil, usageErr("err.extra", v, map[string]any{"Token": render.Clip(positional[0].text, 30)})
 	}
 	if a.Bare {
@@ -736,6 +740,9 @@ func dateRange(params []Param, i int, positional []token) []token {
 // dayRangeRE is two days without their year, or with it, a dash between
 // them: 22.12.-2.1., 22.12.2026–02.01.2027.
 var dayRangeRE = regexp.MustCompile(`^(\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?)[-–](\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?)$`)
+
+// shortNameRE is a short word that may be part of a name (K, Ue, Mo).
+var shortNameRE = regexp.MustCompile(`^\p{Lu}\pL{0,2}\.?$`)
 
 // initialRE is one initial of a name: T., Ue., Ch.
 var initialRE = regexp.MustCompile(`^\pL{1,3}\.$`)

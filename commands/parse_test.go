@@ -148,7 +148,7 @@ func TestParseRefuses(t *testing.T) {
 		{"open AB consent=yes", "err.missing"},                  // group missing
 		{"open AB group=martian consent=yes", "err.bad_choice"}, // unknown group
 		{"open AB group=eu consent=yes colour=red", "err.unknown_option"},
-		{"open AB CD group=eu consent=yes", "err.extra"},
+		{"open AB CD group=eu consent=yes", "err.pseudonym_words"}, // quote a pseudonym of two words
 		{"open " + long + " group=eu consent=yes", "err.too_long"},
 		{"open K-2026-0005 group=eu consent=yes", "err.pseudonym_ref"}, // would be read as a reference
 		{"neu 2B gruppe=eu einwilligung=ja", "err.pseudonym_ref"},
@@ -182,6 +182,7 @@ func TestParseRefuses(t *testing.T) {
 		{"admin role @anna king", "err.bad_choice"},
 		{"einschätzung K-2026-0042 Sprache 7", "err.bad_score"},
 		{"neu AB Geflüchtete ja", "err.extra"}, // consent is never read from a bare word
+		{"neu Frau K gruppe=eu einwilligung=ja", "err.pseudonym_words"},
 		{"einschätzung K-2026-0042 Sprache 2 Sprache 3", "err.duplicate_option"},
 		{strings.Repeat("a", MaxInputSize+1), "err.input_too_long"},
 	} {
