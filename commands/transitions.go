@@ -274,10 +274,21 @@ func (r *Runner) transitionRemove(a *Args) (Reply, error) {
 // closes it as no longer needed.
 func (r *Runner) step(a *Args) (Reply, error) {
 	status := a.Str("status")
-	if status == "" {
+	var c kim.Case
+	var set store.StepSet
+	var err error
+	switch {
+	case a.Has("due") && (status != "" || a.Has("date")):
+		return Reply{}, usageErr("step.due_with_status", a.Verb, nil)
+	case a.Has("due"):
+		c, set, err = r.svc.Store.SetStepDue(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), *a.Date("due"))
+		status = "due"
+	case status == "":
 		status = kim.StepDone
+		fallthrough
+	default:
+		c, set, err = r.svc.Store.SetStep(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), status, r.dayOr(a, "date"))
 	}
-	c, set, err := r.svc.Store.SetStep(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), status, r.dayOr(a, "date"))
 	if err != nil {
 		return Reply{}, err
 	}

@@ -354,3 +354,33 @@ func TestDomainChangeDelete(t *testing.T) {
 	// The opening's legal domain can be corrected again once no change is left.
 	w.ok("anna", "fall ändern "+k+" rechtskreis=SGB XII", "Rechtskreis: SGB XII")
 }
+
+// A step's day set by hand (an appointment the partner gave): only for an
+// open step, from today on, alone; the digest and the card follow it.
+func TestStepDue(t *testing.T) {
+	w := newWorld(t) // 23.11.2026
+	const k = "K-2026-0001"
+	w.ok("anna", "open AB group=refugee domain=AsylbLG consent=yes datum=16.11.2026", k)
+	w.ok("anna", "rechtskreis "+k+" SGB2 seit=18.11.2026", "8 Schritte")
+	w.ok("anna", "schritt "+k+" 2 erledigt", "erledigt am 23.11.2026")
+
+	before := w.snapshot()
+	for _, tc := range []struct{ line, outcome, want string }{
+		{"schritt " + k + " 2 fällig=15.01.2027", kim.ECONFLICT, "schon geschlossen"},
+		{"schritt " + k + " 1 fällig=01.11.2026", kim.EINVALID, "Vergangenheit"},
+		{"schritt " + k + " 1 erledigt fällig=15.01.2027", kim.EINVALID, "steht allein"},
+		{"schritt " + k + " 9 fällig=15.01.2027", kim.ENOTFOUND, "keinen Schritt 9"},
+	} {
+		w.want("teamA", "anna", tc.line, tc.outcome, tc.want)
+	}
+	w.want("teamA", "ben", "schritt "+k+" 1 fällig=15.01.2027", kim.ENOTFOUND)
+	if w.snapshot() != before {
+		t.Fatal("a refused step day changed something")
+	}
+	w.ok("anna", "schritt "+k+" 1 fällig 15.1.", "Schritt 1 von **"+k+"** ist fällig am 15.01.2027: Bürgergeld",
+		"1 erledigt · 7 offen · 0 überfällig") // it was due 18.11.
+	if n := w.count(`SELECT count(*) FROM transition_steps WHERE n = 1 AND status = 'open' AND due_on = '2027-01-15'`); n != 1 {
+		t.Error("the step's day is not stored")
+	}
+	w.wantAudits(`case_ref = '`+k+`'`, map[string]int{"transition.step.due": 1})
+}

@@ -346,9 +346,10 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		De: []string{"erledigt", "offen", "nicht mehr noetig"}, Label: "step.word", Optional: true,
 		Aliases: map[string]string{"done": kim.StepDone, "geschafft": kim.StepDone, "wieder offen": kim.StepOpen, "oeffnen": kim.StepOpen,
 			"unnoetig": kim.StepDropped, "entfaellt": kim.StepDropped, "nicht noetig": kim.StepDropped, "no longer needed": kim.StepDropped}}},
-	Options:  []Param{{Name: "date", Alias: "datum", Kind: Date, Optional: true}},
-	Run:      (*Runner).step,
-	Examples: []string{"/kim step K-2026-0042 1", "/kim schritt K-2026-0042 3 erledigt datum=gestern", "/kim schritt K-2026-0042 3 offen", "/kim schritt K-2026-0042 7 nicht nötig"},
+	Options: []Param{{Name: "date", Alias: "datum", Kind: Date, Optional: true}, dueOption},
+	Run:     (*Runner).step,
+	Examples: []string{"/kim step K-2026-0042 1", "/kim schritt K-2026-0042 3 erledigt datum=gestern", "/kim schritt K-2026-0042 3 offen",
+		"/kim schritt K-2026-0042 7 nicht nötig", "/kim schritt K-2026-0042 2 fällig=15.01.2027"},
 }, {
 	Name: "due", Alias: "termin", Roles: coach,
 	Params: []Param{

@@ -31,23 +31,11 @@ func (s *Store) SetStep(ctx context.Context, a kim.Actor, ref string, n int, sta
 		return kim.Case{}, out, kim.Errorf(kim.EINVALID, "step.bad_status", nil)
 	}
 	c, err := s.caseWrite(ctx, a, ref, action, "unable to change step", func(tx pgx.Tx, c kim.Case) error {
-		var id, change int64
-		var due, closed, since pgtypeDate
-		st := &out.Step
-		err := tx.QueryRow(ctx, `
-			SELECT t.id, t.change_id, t.n, t.text, coalesce(p.id, 0), coalesce(p.key, ''), coalesce(p.name, ''), t.due_on, t.status, t.closed_on,
-				d.from_domain, d.to_domain, d.since
-			FROM transition_steps t JOIN domain_changes d ON d.id = t.change_id LEFT JOIN partners p ON p.id = t.partner_id
-			WHERE t.case_id = $1 AND t.n = $2 FOR UPDATE OF t`, c.ID, n).
-			Scan(&id, &change, &st.N, &st.Text, &st.Partner.ID, &st.Partner.Key, &st.Partner.Name, &due, &st.Status, &closed,
-				&out.From, &out.To, &since)
-		if err == pgx.ErrNoRows {
-			return kim.Errorf(kim.ENOTFOUND, "step.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
-		}
+		id, change, err := stepFor(ctx, tx, c, n, &out)
 		if err != nil {
 			return err
 		}
-		st.Due, st.ClosedOn, out.Since = kim.DateOf(due.Time), dateOf(&closed), kim.DateOf(since.Time)
+		st := &out.Step
 		if st.Status == status {
 			return kim.Errorf(kim.ECONFLICT, "step.already."+status, map[string]any{"Ref": c.Ref, "N": n, "Date": st.ClosedOn})
 		}
@@ -61,10 +49,62 @@ func (s *Store) SetStep(ctx context.Context, a kim.Actor, ref string, n int, sta
 		if _, err := tx.Exec(ctx, `UPDATE transition_steps SET status = $2, closed_on = $3, dropped_by = NULL WHERE id = $1`, id, status, dateArg(st.ClosedOn)); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, `
-			SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'open'),
-				count(*) FILTER (WHERE status = 'open' AND due_on < $2)
-			FROM transition_steps WHERE change_id = $1`, change, a.Today.UTC()).Scan(&out.Done, &out.Open, &out.Overdue)
+		return stepCounts(ctx, tx, change, a.Today, &out)
 	})
 	return c, out, err
+}
+
+// SetStepDue sets the day open transition step n of the case is due (an
+// appointment the partner gave), a day from today on.
+func (s *Store) SetStepDue(ctx context.Context, a kim.Actor, ref string, n int, due kim.Date) (kim.Case, StepSet, error) {
+	var out StepSet
+	c, err := s.caseWrite(ctx, a, ref, "transition.step.due", "unable to set the step's day", func(tx pgx.Tx, c kim.Case) error {
+		id, change, err := stepFor(ctx, tx, c, n, &out)
+		if err != nil {
+			return err
+		}
+		if out.Step.Status != kim.StepOpen {
+			return kim.Errorf(kim.ECONFLICT, "step.due_closed", map[string]any{"Ref": c.Ref, "N": n, "Date": out.Step.ClosedOn})
+		}
+		if err := kim.CheckFutureDay("due", due, a.Today); err != nil {
+			return err
+		}
+		out.Step.Due = due
+		if _, err := tx.Exec(ctx, `UPDATE transition_steps SET due_on = $2 WHERE id = $1`, id, due.UTC()); err != nil {
+			return err
+		}
+		return stepCounts(ctx, tx, change, a.Today, &out)
+	})
+	return c, out, err
+}
+
+// stepFor reads transition step n of case c, locked, into out with its
+// change, and returns the ids of both; ENOTFOUND when there is none.
+func stepFor(ctx context.Context, tx pgx.Tx, c kim.Case, n int, out *StepSet) (id, change int64, err error) {
+	var due, closed, since pgtypeDate
+	st := &out.Step
+	err = tx.QueryRow(ctx, `
+		SELECT t.id, t.change_id, t.n, t.text, coalesce(p.id, 0), coalesce(p.key, ''), coalesce(p.name, ''), t.due_on, t.status, t.closed_on,
+			d.from_domain, d.to_domain, d.since
+		FROM transition_steps t JOIN domain_changes d ON d.id = t.change_id LEFT JOIN partners p ON p.id = t.partner_id
+		WHERE t.case_id = $1 AND t.n = $2 FOR UPDATE OF t`, c.ID, n).
+		Scan(&id, &change, &st.N, &st.Text, &st.Partner.ID, &st.Partner.Key, &st.Partner.Name, &due, &st.Status, &closed,
+			&out.From, &out.To, &since)
+	if err == pgx.ErrNoRows {
+		return 0, 0, kim.Errorf(kim.ENOTFOUND, "step.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	st.Due, st.ClosedOn, out.Since = kim.DateOf(due.Time), dateOf(&closed), kim.DateOf(since.Time)
+	return id, change, nil
+}
+
+// stepCounts counts the done, open and (on today) overdue steps of the
+// change into out.
+func stepCounts(ctx context.Context, tx pgx.Tx, change int64, today kim.Date, out *StepSet) error {
+	return tx.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'open'),
+			count(*) FILTER (WHERE status = 'open' AND due_on < $2)
+		FROM transition_steps WHERE change_id = $1`, change, today.UTC()).Scan(&out.Done, &out.Open, &out.Overdue)
 }
