@@ -212,6 +212,11 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
 		}
 	}
+	if numberThenSub { // tagesordnung M-1 2 ändern: what the sub-verb still needs
+		if _, e := descend([]token{toks[0], toks[3], toks[1], toks[2]}, false, today); e != nil {
+			return nil, e
+		}
+	}
 	return a, err
 }
 

@@ -163,6 +163,7 @@ func TestParseRefuses(t *testing.T) {
 		{"kontakt K-2026-0042 2 löschen", "err.other_verb"},
 		{"hindernis K-2026-0042 1 bestätigen", "err.other_verb"}, // parses, but means the sub-verb
 		{"tagesordnung M-1 2 löschen", "err.other_verb"},         // not an item "2 löschen"
+		{"tagesordnung M-1 2 ändern", "err.missing"},             // nor "2 ändern": the new text is missing
 		{`termin "M. K." monitorin 12.12.`, "err.bad_choice"},    // quoted: no pseudonym taken apart
 		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
 		{"kontakt K-2026-0042 gestern Gespräch Rückruf", "err.bad_choice"}, // no kind after the day
