@@ -201,18 +201,18 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		return &Args{Verb: kimVerbs.sub("help"), values: map[string]any{}}, nil
 	}
 	a, err := descend(toks, dialogs, today)
-	// hindernis AB 1 bestätigen, tagesordnung M-1 2 löschen parse (the
-	// number as the partner or the item's text, the sub-verb as the text),
-	// but mean the sub-verb.
+	// hindernis AB 1 bestätigen, tagesordnung M-1 2 ändern Neuer Text parse
+	// (the number as the partner or the start of the item's text, the
+	// sub-verb in the text), but mean the sub-verb.
 	top := kimVerbs.sub(toks[0].text)
-	numberThenSub := len(toks) == 4 && numberRE.MatchString(toks[2].text) && !toks[3].quoted && !toks[0].quoted &&
+	numberThenSub := len(toks) >= 4 && numberRE.MatchString(toks[2].text) && !toks[3].quoted && !toks[0].quoted &&
 		top != nil && top.sub(toks[3].text) != nil
 	if err != nil || numberThenSub {
 		if line := otherVerb(toks, today); line != nil {
 			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
 		}
 	}
-	if numberThenSub { // tagesordnung M-1 2 ändern: what the sub-verb still needs
+	if numberThenSub && len(toks) == 4 { // tagesordnung M-1 2 ändern: what the sub-verb still needs
 		if _, e := descend([]token{toks[0], toks[3], toks[1], toks[2]}, false, today); e != nil {
 			return nil, e
 		}

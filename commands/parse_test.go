@@ -73,6 +73,7 @@ func TestParseAccepts(t *testing.T) {
 		}},
 		{"tagesordnung M-3 Wohnungsmarkt", "agenda add", func(a *Args) bool { return a.Int("meeting") == 3 && a.Str("text") == "Wohnungsmarkt" }},
 		{"treffen 10.12.2026 14:00 Netzwerk", "meeting new", func(a *Args) bool { return a.Str("title") == "Netzwerk" }},
+		{"tagesordnung M-1 2 Posten im Haushalt", "agenda add", func(a *Args) bool { return a.Str("text") == "2 Posten im Haushalt" }},
 		{"treffen neu 10.12.2026 14 Uhr Netzwerk", "meeting new", func(a *Args) bool { return a.Clock("time").String() == "14:00" && a.Str("title") == "Netzwerk" }},
 		{"treffen neu 10.12.2026 9.30 Netzwerk", "meeting new", func(a *Args) bool { return a.Clock("time").String() == "09:30" && a.Str("title") == "Netzwerk" }},
 		{"einstellungen übersicht=7 Uhr", "settings", func(a *Args) bool { return a.Clock("digest").String() == "07:00" }},
@@ -164,7 +165,8 @@ func TestParseRefuses(t *testing.T) {
 		{"hindernis K-2026-0042 1 bestätigen", "err.other_verb"}, // parses, but means the sub-verb
 		{"tagesordnung M-1 2 löschen", "err.other_verb"},         // not an item "2 löschen"
 		{"tagesordnung M-1 2 ändern", "err.missing"},             // nor "2 ändern": the new text is missing
-		{`termin "M. K." monitorin 12.12.`, "err.bad_choice"},    // quoted: no pseudonym taken apart
+		{"tagesordnung M-1 2 ändern Wohnraum für Familien", "err.other_verb"},
+		{`termin "M. K." monitorin 12.12.`, "err.bad_choice"}, // quoted: no pseudonym taken apart
 		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
 		{"kontakt K-2026-0042 gestern Gespräch Rückruf", "err.bad_choice"}, // no kind after the day
 		{"kontakt K-2026-0042 telefon Rückruf minuten=1,5 min", "err.bad_minutes"},
