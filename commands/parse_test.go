@@ -166,6 +166,8 @@ func TestParseRefuses(t *testing.T) {
 		{"tagesordnung M-1 2 löschen", "err.other_verb"},         // not an item "2 löschen"
 		{"tagesordnung M-1 2 ändern", "err.missing"},             // nor "2 ändern": the new text is missing
 		{"tagesordnung M-1 2 ändern Wohnraum für Familien", "err.other_verb"},
+		{"treffen M-1 ändern datum=10.12.2026", "err.other_verb"},
+		{"aufgabe A-1 erledigt", "err.other_verb"},
 		{`termin "M. K." monitorin 12.12.`, "err.bad_choice"}, // quoted: no pseudonym taken apart
 		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
 		{"kontakt K-2026-0042 gestern Gespräch Rückruf", "err.bad_choice"}, // no kind after the day
