@@ -607,7 +607,7 @@ func TestDomainChangeMove(t *testing.T) {
 	w.want("teamA", "anna", "rechtskreis ändern K-2026-1", kim.EINVALID, "`seit=<datum>`")
 	w.want("teamA", "anna", "rechtskreis ändern K-2026-1 seit=16.11.2026", kim.EINVALID, "schon vom 16.11.2026")
 	w.want("teamA", "anna", "rechtskreis ändern K-2026-1 seit=20.11.2026", kim.EINVALID, "Schritt 1 von **K-2026-0001** ist am 18.11.2026 erledigt")
-	w.want("teamA", "anna", "rechtskreis ändern K-2026-1 seit=01.11.2026", kim.EINVALID, "vor der Aufnahme", "`/kim fall ändern K-2026-0001 rechtskreis=SGB II`")
+	w.want("teamA", "anna", "rechtskreis ändern K-2026-1 seit=01.11.2026", kim.EINVALID, "vor der Aufnahme", "`/kim rechtskreis löschen K-2026-0001`", "`/kim fall ändern K-2026-0001 rechtskreis=SGB II`")
 	w.want("teamA", "anna", "rechtskreis ändern K-2026-1 seit=morgen", kim.EINVALID, "in der Zukunft")
 	w.want("teamA", "ben", "rechtskreis ändern K-2026-1 seit=09.11.2026", kim.ENOTFOUND)
 	if w.snapshot() != snap || dues() != before {

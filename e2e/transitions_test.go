@@ -82,6 +82,10 @@ func TestTransitionThroughMattermost(t *testing.T) {
 	if card := coach.kimOK(t, "zeige "+k, "Rechtskreis: SGB II", "3 erledigt · 5 offen"); strings.Contains(card, "SGB III") {
 		t.Errorf("the deleted change is still on the card:\n%s", card)
 	}
+	// An open step's day from the partner's appointment; the change's day not before the intake.
+	appt := today.AddDays(30)
+	coach.kimOK(t, "schritt "+k+" 3 fällig="+appt.German(), "Schritt 3 von **"+k+"** ist fällig am "+appt.German())
+	coach.kimOK(t, "rechtskreis ändern "+k+" seit=gestern", "vor der Aufnahme von **"+k+"**", "/kim rechtskreis löschen "+k, "/kim fall ändern "+k+" rechtskreis=SGB II")
 }
 
 // An admin edits the AsylbLG → SGB II template through Mattermost and the next changes use the

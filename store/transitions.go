@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -459,6 +460,10 @@ func (s *Store) MoveDomainChange(ctx context.Context, a kim.Actor, ref string, s
 		before := c
 		before.Domain = out.From
 		if _, err := kim.ChangeDomain(before, out.To, since, dateOf(&prev), a.Today); err != nil {
+			if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "domain.before_open" {
+				// The opening is corrected only once the change is gone.
+				return kim.Errorf(e.Code, "domain.move_before_open", e.Args)
+			}
 			return err
 		}
 		var n int
