@@ -165,6 +165,15 @@ func (r *Runner) topicAdd(a *Args) (Reply, error) {
 	return Reply{Text: r.T("topic.saved", map[string]any{"Key": t.Key, "Name": inert.Inline(t.Name)})}, nil
 }
 
+// topicEdit renames a topic of the team's list; its barriers show the new name.
+func (r *Runner) topicEdit(a *Args) (Reply, error) {
+	t, err := r.svc.Store.RenameTopic(r.ctx, r.Actor(), a.Str("key"), render.OneLine(a.Str("name")))
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("topic.renamed", map[string]any{"Key": t.Key, "Name": inert.Inline(t.Name)})}, nil
+}
+
 // topicRemove takes a topic off the team's list.
 func (r *Runner) topicRemove(a *Args) (Reply, error) {
 	t, err := r.svc.Store.RemoveTopic(r.ctx, r.Actor(), a.Str("key"))

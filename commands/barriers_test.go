@@ -123,5 +123,15 @@ func TestBarrierCommands(t *testing.T) {
 	w.ok("root", "admin thema entfernen Mobilität", "`mobilitaet`", "aus der Liste")
 	w.want("teamA", "anna", "barrier K-2026-0001 mobilitaet Busse fahren selten", kim.EINVALID, "weder")
 	w.ok("anna", "barrier K-2026-0001 finanzen Bescheide kommen spät", "unter Thema: Finanzen und Leistungen")
+	// A topic renamed: its barriers show the new name; a name that is not neutral, a coach and an unknown key are refused.
+	snap = w.snapshot()
+	w.want("teamA", "root", "admin thema ändern finanzen \"Frau Schmidt\"", kim.EINVALID, "keinen Namen")
+	w.want("teamA", "root", "admin thema ändern mobilitaet Verkehr", kim.ENOTFOUND, "steht nicht in der Liste")
+	w.want("teamA", "anna", "admin thema ändern finanzen Geld", kim.EFORBIDDEN)
+	if w.snapshot() != snap {
+		t.Fatal("a refused rename changed something")
+	}
+	w.ok("root", "admin thema ändern Finanzen Finanzen und Sozialleistungen", "Thema `finanzen` heißt jetzt Finanzen und Sozialleistungen")
+	w.ok("anna", "hindernis liste K-2026-0001", "Finanzen und Sozialleistungen")
 	w.ok("root", "help barrier", "/kim hindernis bestätigen <fall> <nr>", "/kim hindernis ändern <fall> <nr> [<text>] [bezug=<bezug>]", "/kim hindernis löschen <fall> <nr> [<bestätigen>]")
 }

@@ -619,6 +619,11 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			Run:      (*Runner).topicAdd,
 			Examples: []string{"/kim admin topic add finanzen \"Finanzen und Leistungen\"", "/kim admin thema neu dolmetschen Sprachmittlung"},
 		}, {
+			Name: "edit", Alias: "aendern", Also: editAlso, Roles: admin,
+			Params:   []Param{{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40}, {Name: "name", Kind: Text, Max: 80}},
+			Run:      (*Runner).topicEdit,
+			Examples: []string{"/kim admin topic edit dolmetschen \"Sprachmittlung und Dolmetschen\"", "/kim admin thema ändern wohnen Wohnraum"},
+		}, {
 			Name: "remove", Alias: "entfernen", Roles: admin,
 			Params:   []Param{{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40}},
 			Run:      (*Runner).topicRemove,

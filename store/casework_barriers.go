@@ -400,24 +400,56 @@ func (s *Store) AddTopic(ctx context.Context, a kim.Actor, t kim.Topic) (kim.Top
 	return t, wrap("unable to add topic", err)
 }
 
+// RenameTopic gives a topic of the team's list a new name (one the
+// masking leaves as typed); the barriers grouped by it show the new name.
+func (s *Store) RenameTopic(ctx context.Context, a kim.Actor, key, name string) (kim.Topic, error) {
+	var t kim.Topic
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if t, err = activeTopic(ctx, tx, a.TeamID, key); err != nil {
+			return err
+		}
+		if err := s.neutralName(ctx, tx, a.TeamID, name, "topic.not_neutral"); err != nil {
+			return err
+		}
+		t.Name = name
+		if _, err := tx.Exec(ctx, `UPDATE barrier_topics SET name = $2 WHERE id = $1`, t.ID, name); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "admin.topic", 0, "")
+	})
+	return t, wrap("unable to rename topic", err)
+}
+
+// activeTopic returns the topic of the team's list with the key, folded;
+// ENOTFOUND naming the keys when there is none.
+func activeTopic(ctx context.Context, tx pgx.Tx, teamID, key string) (kim.Topic, error) {
+	all, err := activeTopics(ctx, tx, teamID)
+	if err != nil {
+		return kim.Topic{}, err
+	}
+	keys := make([]string, len(all))
+	for i, x := range all {
+		keys[i] = x.Key
+		if kim.Fold(x.Key) == kim.Fold(key) {
+			return x, nil
+		}
+	}
+	return kim.Topic{}, kim.Errorf(kim.ENOTFOUND, "topic.unknown", map[string]any{"Key": clipKey(key), "Keys": strings.Join(keys, ", ")})
+}
+
 // RemoveTopic takes a topic off the team's list: no new barrier is grouped
 // by it; those that are keep it. The last topic stays.
 func (s *Store) RemoveTopic(ctx context.Context, a kim.Actor, key string) (kim.Topic, error) {
 	var t kim.Topic
 	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if t, err = activeTopic(ctx, tx, a.TeamID, key); err != nil {
+			return err
+		}
 		all, err := activeTopics(ctx, tx, a.TeamID)
 		if err != nil {
 			return err
-		}
-		keys := make([]string, len(all))
-		for i, x := range all {
-			keys[i] = x.Key
-			if kim.Fold(x.Key) == kim.Fold(key) {
-				t = x
-			}
-		}
-		if t.ID == 0 {
-			return kim.Errorf(kim.ENOTFOUND, "topic.unknown", map[string]any{"Key": clipKey(key), "Keys": strings.Join(keys, ", ")})
 		}
 		if len(all) == 1 {
 			return kim.Errorf(kim.ECONFLICT, "topic.last", map[string]any{"Key": t.Key})
