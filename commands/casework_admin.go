@@ -154,11 +154,11 @@ func (r *Runner) partnerEdit(a *Args) (Reply, error) {
 
 // partnerRemove takes a partner out of the team's directory.
 func (r *Runner) partnerRemove(a *Args) (Reply, error) {
-	p, err := r.svc.Store.RemovePartner(r.ctx, r.Actor(), a.Str("key"))
+	p, steps, err := r.svc.Store.RemovePartner(r.ctx, r.Actor(), a.Str("key"))
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("partner.removed", map[string]any{"Key": p.Key, "Name": render.Cell(p.Name)})}, nil
+	return Reply{Text: r.T("partner.removed", map[string]any{"Key": p.Key, "Name": render.Cell(p.Name), "Steps": steps})}, nil
 }
 
 // adminAudit shows who did what to a case, and when; never any content.

@@ -306,7 +306,10 @@ func TestPartnerCorrection(t *testing.T) {
 	w.ok("root", `admin partner neu schuldnerberatung "Schuldnerberatung der Caritas"`, "ist im Verzeichnis")
 	w.ok("anna", "admin partner liste", "(9)", "Schuldnerberatung der Caritas")
 	w.ok("anna", "einwilligung K-2026-1 erteilen schuldnerberatung", "Schuldnerberatung der Caritas")
-	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'admin.partner'`); n != 5 {
-		t.Errorf("admin.partner audit rows: %d, want 5", n)
+	// The default templates name the Jobcenter: the answer says so.
+	w.ok("anna", "rechtskreis K-2026-1 SGB II", "gespeichert") // seeds the team's default templates
+	w.ok("root", "admin partner entfernen jobcenter", "nicht mehr im Verzeichnis", "Übergangsvorlagen nennen ihn noch in", "partner=keiner")
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'admin.partner'`); n != 6 {
+		t.Errorf("admin.partner audit rows: %d, want 6", n)
 	}
 }

@@ -87,9 +87,12 @@ func (s *Store) EditPartner(ctx context.Context, a kim.Actor, key string, ch Par
 
 // RemovePartner takes a partner out of the team's directory: no new
 // consent, referral, barrier or template step names it; those that do keep
-// it, and a consent given to it can still be revoked.
-func (s *Store) RemovePartner(ctx context.Context, a kim.Actor, key string) (kim.Partner, error) {
+// it, and a consent given to it can still be revoked. It returns how many
+// steps of the team's transition templates still name it (a new
+// Rechtskreiswechsel copies them with it until the admin edits them).
+func (s *Store) RemovePartner(ctx context.Context, a kim.Actor, key string) (kim.Partner, int, error) {
 	var p kim.Partner
+	var steps int
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
 		if p, err = partnerByKey(ctx, tx, a.TeamID, key); err != nil {
@@ -98,9 +101,12 @@ func (s *Store) RemovePartner(ctx context.Context, a kim.Actor, key string) (kim
 		if _, err := tx.Exec(ctx, `UPDATE partners SET removed_at = now() WHERE id = $1`, p.ID); err != nil {
 			return err
 		}
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM transition_templates WHERE team_id = $1 AND partner_id = $2`, a.TeamID, p.ID).Scan(&steps); err != nil {
+			return err
+		}
 		return audit(ctx, tx, a, "admin.partner", 0, "")
 	})
-	return p, wrap("unable to remove partner", err)
+	return p, steps, wrap("unable to remove partner", err)
 }
 
 // partnerByKey returns the team's partner in the directory with the key, or
