@@ -370,11 +370,8 @@ func (r *Runner) agendaPost(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if m.CancelledAt != nil {
-		return Reply{}, kim.Errorf(kim.ECONFLICT, "meeting.cancelled", map[string]any{"Ref": m.Ref(), "Title": m.Title})
-	}
-	if !m.StartsAt.After(r.now) {
-		return Reply{}, kim.Errorf(kim.ECONFLICT, "meeting.begun", map[string]any{"Ref": m.Ref()})
+	if err := m.CheckOpen(r.now, false); err != nil {
+		return Reply{}, err
 	}
 	chs, err := r.channels()
 	if err != nil {
@@ -409,8 +406,8 @@ func (r *Runner) actionAdd(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if m.CancelledAt != nil {
-		return Reply{}, kim.Errorf(kim.ECONFLICT, "meeting.cancelled", map[string]any{"Ref": m.Ref(), "Title": m.Title})
+	if err := m.CheckOpen(r.now, true); err != nil {
+		return Reply{}, err
 	}
 	due := a.Date("due")
 	if due == nil {

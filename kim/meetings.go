@@ -42,6 +42,19 @@ func (m Meeting) Ref() string { return fmt.Sprintf("M-%d", m.N) }
 // Location returns the time zone the meeting is scheduled in.
 func (m Meeting) Location() *time.Location { return User{TimeZone: m.CreatorTZ}.Location() }
 
+// CheckOpen refuses a change to the meeting (an agenda item, an action
+// item, a correction) once it is called off, and, unless afterwards, once
+// it has begun at now (action items come out of a meeting that took place).
+func (m Meeting) CheckOpen(now time.Time, afterwards bool) error {
+	switch {
+	case m.CancelledAt != nil:
+		return Errorf(ECONFLICT, "meeting.cancelled", map[string]any{"Ref": m.Ref()})
+	case !afterwards && !m.StartsAt.After(now):
+		return Errorf(ECONFLICT, "meeting.begun", map[string]any{"Ref": m.Ref()})
+	}
+	return nil
+}
+
 // Day returns the calendar day of the meeting in its time zone.
 func (m Meeting) Day() Date { return DateOf(m.StartsAt.In(m.Location())) }
 

@@ -136,15 +136,10 @@ func (s *Store) meeting(ctx context.Context, tx pgx.Tx, teamID string, n int, lo
 // ECONFLICT once it has begun or when it is called off.
 func (s *Store) openMeeting(ctx context.Context, tx pgx.Tx, teamID string, n int, now time.Time) (kim.Meeting, error) {
 	m, err := s.meeting(ctx, tx, teamID, n, true)
-	switch {
-	case err != nil:
+	if err != nil {
 		return m, err
-	case m.CancelledAt != nil:
-		return m, kim.Errorf(kim.ECONFLICT, "meeting.cancelled", map[string]any{"Ref": m.Ref(), "Title": m.Title})
-	case !m.StartsAt.After(now):
-		return m, kim.Errorf(kim.ECONFLICT, "meeting.begun", map[string]any{"Ref": m.Ref()})
 	}
-	return m, nil
+	return m, m.CheckOpen(now, false)
 }
 
 // AddAgendaItem appends an item to the agenda of M-n and returns the
