@@ -466,7 +466,7 @@ func TestMeetingEditAndCancel(t *testing.T) {
 	w.ok("kora", "treffen verschieben M-1 datum=10.12. uhrzeit=10 Uhr kanal=~lenkung",
 		"Treffen **M-1** geändert: „Netzwerktreffen“ am Do., 10.12.2026, 10:00 Uhr in ~lenkung.",
 		"Die Tagesordnung in ~netz zeigt noch den alten Stand", "`/kim tagesordnung posten M-1`")
-	if n := w.count(`SELECT count(*) FROM meetings WHERE revision = 1 AND agenda_posted_items = -1 AND channel_id = 'ch-lenkung'
+	if n := w.count(`SELECT count(*) FROM meetings WHERE revision = 1 AND agenda_posted_revision = 0 AND channel_id = 'ch-lenkung'
 		AND starts_at = '2026-12-10 10:00 Europe/Berlin'`); n != 1 {
 		t.Fatal("the correction is not stored as a new revision with its agenda out of date")
 	}

@@ -73,7 +73,7 @@ func (r *Runner) autoPostLine(m kim.Meeting) string {
 		t := at.In(m.Location())
 		key := "agenda.auto_at"
 		switch {
-		case m.AgendaPostedAt != nil && m.PostedItems < 0: // the meeting was corrected since (store.EditMeeting)
+		case m.PostedOutdated(): // the meeting was corrected since (store.EditMeeting)
 			key = "agenda.auto_renew"
 		case m.AgendaPostedAt != nil:
 			key = "agenda.auto_again"
@@ -393,7 +393,7 @@ func (r *Runner) agendaPost(a *Args) (Reply, error) {
 		}
 		return Reply{}, err
 	}
-	if err := r.svc.Store.AgendaPosted(r.ctx, r.Actor(), m.ID, postID, r.now, len(m.Items), sum.LastID); err != nil {
+	if err := r.svc.Store.AgendaPosted(r.ctx, r.Actor(), m.ID, postID, r.now, len(m.Items), sum.LastID, m.Revision); err != nil {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("agenda.posted", map[string]any{"Ref": m.Ref(), "Channel": m.ChannelName,

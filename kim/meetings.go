@@ -22,10 +22,12 @@ type Meeting struct {
 	CreatedAt      time.Time
 	AgendaPostedAt *time.Time
 	AgendaPostID   string
-	// PostedItems and PostedBarrier are what the last agenda post showed:
-	// its number of items and the id of the newest barrier in it.
-	PostedItems   int
-	PostedBarrier int64
+	// PostedItems, PostedBarrier and PostedRevision are what the last agenda
+	// post showed: its number of items, the id of the newest barrier in it
+	// and the meeting's revision.
+	PostedItems    int
+	PostedBarrier  int64
+	PostedRevision int
 	// Revision counts the corrections of what the agenda post shows (day,
 	// time, title, channel); CancelledAt is when the meeting was called off.
 	Revision    int
@@ -135,7 +137,13 @@ type BarrierSummary struct {
 // AgendaChanged reports whether the agenda of m with the summary differs
 // from what was last posted (true when it was never posted).
 func AgendaChanged(m Meeting, sum BarrierSummary) bool {
-	return m.AgendaPostedAt == nil || len(m.Items) != m.PostedItems || sum.LastID != m.PostedBarrier
+	return m.AgendaPostedAt == nil || m.PostedOutdated() || len(m.Items) != m.PostedItems || sum.LastID != m.PostedBarrier
+}
+
+// PostedOutdated reports whether the meeting was corrected (its day, time,
+// title or channel) after its agenda was last posted.
+func (m Meeting) PostedOutdated() bool {
+	return m.AgendaPostedAt != nil && m.PostedRevision != m.Revision
 }
 
 // Open reports whether the action item is not done yet.

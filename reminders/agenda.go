@@ -49,7 +49,7 @@ type MeetingSource interface {
 	// transitions stall on day today.
 	BarrierSummary(ctx context.Context, m kim.Meeting, today kim.Date) (kim.BarrierSummary, error)
 	// AgendaPosted records that the agenda of a meeting was posted.
-	AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time, items int, lastBarrier int64) error
+	AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time, items int, lastBarrier int64, revision int) error
 }
 
 // agendaActor is who the audit log names for the automatic post.
@@ -146,7 +146,7 @@ func agendaPosts(ctx context.Context, p *Pass) error {
 						return err
 					}
 				}
-				return p.Meetings.AgendaPosted(ctx, a, m.ID, postID, p.Now, len(posted.Items), sum.LastID)
+				return p.Meetings.AgendaPosted(ctx, a, m.ID, postID, p.Now, len(posted.Items), sum.LastID, posted.Revision)
 			},
 		})
 		if refused := (*kim.PostRefused)(nil); o == Failed && errors.As(err, &refused) {

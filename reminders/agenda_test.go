@@ -77,7 +77,7 @@ func TestAgendaJobs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.s.AgendaPosted(w.ctx, kim.Actor{TeamID: "t1", UserID: "kora"}, m.ID, "manual", created, 0, sum.LastID); err != nil {
+		if err := w.s.AgendaPosted(w.ctx, kim.Actor{TeamID: "t1", UserID: "kora"}, m.ID, "manual", created, 0, sum.LastID, m.Revision); err != nil {
 			t.Fatal(err)
 		}
 	}

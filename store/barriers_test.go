@@ -230,7 +230,7 @@ func TestBarrierLifecycle(t *testing.T) {
 		t.Errorf("delete twice: %v", err)
 	}
 	sum = summary()
-	if err := s.AgendaPosted(ctx, a, m.ID, "post1", day.Add(-48*time.Hour), 0, sum.LastID); err != nil {
+	if err := s.AgendaPosted(ctx, a, m.ID, "post1", day.Add(-48*time.Hour), 0, sum.LastID, m.Revision); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, _, err := s.EditBarrier(ctx, a, mine.Ref, 1, store.BarrierChange{Text: ptr("neu")}); kim.ErrorCode(err) != kim.ECONFLICT {

@@ -21,7 +21,7 @@ const (
 
 const meetingColumns = `m.id, m.team_id, m.n, m.title, m.starts_at, m.channel_id, m.channel_name, m.created_by,
 	coalesce(u.username, ''), coalesce(u.timezone, ''), m.created_at, m.agenda_posted_at, coalesce(m.agenda_post_id, ''),
-	m.agenda_posted_items, m.agenda_posted_barrier, m.revision, m.cancelled_at,
+	m.agenda_posted_items, m.agenda_posted_barrier, m.agenda_posted_revision, m.revision, m.cancelled_at,
 	(SELECT count(*) FROM agenda_items i WHERE i.meeting_id = m.id),
 	(SELECT count(*) FROM actions x WHERE x.meeting_id = m.id AND x.done_on IS NULL)`
 
@@ -31,7 +31,7 @@ func scanMeeting(r pgx.Row) (kim.Meeting, error) {
 	var m kim.Meeting
 	err := r.Scan(&m.ID, &m.TeamID, &m.N, &m.Title, &m.StartsAt, &m.ChannelID, &m.ChannelName, &m.CreatedBy,
 		&m.CreatorName, &m.CreatorTZ, &m.CreatedAt, &m.AgendaPostedAt, &m.AgendaPostID, &m.PostedItems, &m.PostedBarrier,
-		&m.Revision, &m.CancelledAt, &m.ItemCount, &m.OpenActions)
+		&m.PostedRevision, &m.Revision, &m.CancelledAt, &m.ItemCount, &m.OpenActions)
 	return m, err
 }
 
@@ -168,10 +168,11 @@ func (s *Store) AddAgendaItem(ctx context.Context, a kim.Actor, n int, text stri
 }
 
 // AgendaPosted records that the agenda of a meeting was posted (post id,
-// time, and what it showed: items and newest barrier), marks the barriers it
+// time, and what it showed: items, newest barrier and the meeting's
+// revision), marks the barriers it
 // showed as posted (from now on they cannot be changed) and writes the audit
 // row of the barrier read.
-func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time, items int, lastBarrier int64) error {
+func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, postID string, at time.Time, items int, lastBarrier int64, revision int) error {
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		m, err := scanMeeting(tx.QueryRow(ctx, `SELECT `+meetingColumns+` FROM `+meetingFrom+` WHERE m.id = $1 AND m.team_id = $2
 			FOR UPDATE OF m`, meetingID, a.TeamID))
@@ -179,7 +180,7 @@ func (s *Store) AgendaPosted(ctx context.Context, a kim.Actor, meetingID int64, 
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE meetings SET agenda_posted_at = $2, agenda_post_id = $3, agenda_posted_items = $4,
-			agenda_posted_barrier = $5 WHERE id = $1`, m.ID, at, postID, items, lastBarrier); err != nil {
+			agenda_posted_barrier = $5, agenda_posted_revision = $6 WHERE id = $1`, m.ID, at, postID, items, lastBarrier, revision); err != nil {
 			return err
 		}
 		since, until, err := barrierWindow(ctx, tx, m)
@@ -436,7 +437,7 @@ func (s *Store) UpcomingMeetings(ctx context.Context, from, until time.Time) ([]
 		var lang, locale string
 		err := r.Scan(&x.ID, &x.TeamID, &x.N, &x.Title, &x.StartsAt, &x.ChannelID, &x.ChannelName, &x.CreatedBy,
 			&x.CreatorName, &x.CreatorTZ, &x.CreatedAt, &x.AgendaPostedAt, &x.AgendaPostID, &x.PostedItems, &x.PostedBarrier,
-			&x.Revision, &x.CancelledAt, &x.ItemCount, &x.OpenActions,
+			&x.PostedRevision, &x.Revision, &x.CancelledAt, &x.ItemCount, &x.OpenActions,
 			&x.LeadWorkdays, &lang, &locale)
 		x.CreatorLang = kim.User{Lang: lang, Locale: locale}.Language()
 		return x, err

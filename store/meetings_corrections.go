@@ -23,9 +23,9 @@ type MeetingChange struct {
 }
 
 // EditMeeting corrects meeting M-n until it begins and returns it as it
-// was and as it is. A change of what its agenda post shows counts a
-// revision, and an agenda posted already counts as not posted in that
-// form, so the automatic post goes out (again) for the meeting as it is.
+// was and as it is. A change counts a revision: an agenda posted of an
+// earlier one is out of date (Meeting.PostedOutdated), so the automatic
+// post goes out (again) for the meeting as it is.
 func (s *Store) EditMeeting(ctx context.Context, a kim.Actor, n int, ch MeetingChange, now time.Time) (before, after kim.Meeting, err error) {
 	err = s.tx(ctx, func(tx pgx.Tx) error {
 		if before, err = s.openMeeting(ctx, tx, a.TeamID, n, now); err != nil {
@@ -45,12 +45,8 @@ func (s *Store) EditMeeting(ctx context.Context, a kim.Actor, n int, ch MeetingC
 			return kim.Errorf(kim.EINVALID, "meeting.unchanged", map[string]any{"Ref": before.Ref()})
 		}
 		after.Revision++
-		if after.AgendaPostedAt != nil {
-			after.PostedItems = -1 // AgendaChanged: what is in the channel is out of date
-		}
 		if _, err := tx.Exec(ctx, `UPDATE meetings SET starts_at = $2, title = $3, channel_id = $4, channel_name = $5,
-			revision = $6, agenda_posted_items = $7 WHERE id = $1`,
-			before.ID, after.StartsAt, after.Title, after.ChannelID, after.ChannelName, after.Revision, after.PostedItems); err != nil {
+			revision = $6 WHERE id = $1`, before.ID, after.StartsAt, after.Title, after.ChannelID, after.ChannelName, after.Revision); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, "meeting.edit", 0, "")
