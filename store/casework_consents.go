@@ -55,22 +55,11 @@ func (s *Store) RevokeConsent(ctx context.Context, a kim.Actor, ref, partnerKey 
 			out, err = s.withdrawAndErase(ctx, tx, a, c, on)
 			return err
 		}
-		if p, err = findPartner(ctx, tx, a.TeamID, partnerKey, true); err != nil {
-			return err
-		}
-		k := kim.Consent{Scope: "partner", Partner: p.Key}
 		var id int64
-		var granted pgtypeDate
-		err = tx.QueryRow(ctx, `SELECT id, form, granted_on FROM consents
-			WHERE case_id = $1 AND scope = 'partner' AND partner_id = $2 AND revoked_on IS NULL FOR UPDATE`,
-			c.ID, p.ID).Scan(&id, &k.Form, &granted)
-		if err == pgx.ErrNoRows {
-			return kim.Errorf(kim.ECONFLICT, "consent.none", map[string]any{"Ref": c.Ref, "Partner": p.Name, "Field": "partner"})
-		}
-		if err != nil {
+		var k kim.Consent
+		if id, k, p, err = activeConsent(ctx, tx, a, c, partnerKey); err != nil {
 			return err
 		}
-		k.GrantedOn = kim.DateOf(granted.Time)
 		if k, err = kim.Revoke(k, on); err != nil {
 			return err
 		}
@@ -114,8 +103,11 @@ func activeConsent(ctx context.Context, tx pgx.Tx, a kim.Actor, c kim.Case, part
 	if err == pgx.ErrNoRows {
 		return 0, k, p, kim.Errorf(kim.ECONFLICT, "consent.none", map[string]any{"Ref": c.Ref, "Partner": p.Name, "Field": "partner"})
 	}
+	if err != nil {
+		return 0, k, p, err
+	}
 	k.GrantedOn = kim.DateOf(granted.Time)
-	return id, k, p, err
+	return id, k, p, nil
 }
 
 // firstReferralUnder returns the number and day of the earliest referral
