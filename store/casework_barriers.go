@@ -84,12 +84,7 @@ func nameHasWord(name, w string, min int) bool {
 // ä or ae, ß or ss), or by a word of a topic's name (kurse, papiere). An
 // EINVALID error lists both when it is neither.
 func group(ctx context.Context, tx pgx.Tx, teamID, about string) (kim.Partner, kim.Topic, error) {
-	rows, err := tx.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 AND removed_at IS NULL
-		ORDER BY key`, teamID)
-	if err != nil {
-		return kim.Partner{}, kim.Topic{}, err
-	}
-	partners, err := pgx.CollectRows(rows, scanPartner)
+	partners, err := teamPartners(ctx, tx, teamID, false)
 	if err != nil {
 		return kim.Partner{}, kim.Topic{}, err
 	}

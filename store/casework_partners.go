@@ -13,10 +13,22 @@ import (
 // Partners returns the team's partner directory by key, without the
 // partners taken out of it.
 func (s *Store) Partners(ctx context.Context, teamID string) ([]kim.Partner, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 AND removed_at IS NULL
-		ORDER BY key`, teamID)
+	list, err := teamPartners(ctx, s.pool, teamID, false)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read partners: %w", err)
+	}
+	return list, nil
+}
+
+// teamPartners returns the partners of the team's directory by key, and
+// with removed those taken out of it as well, after them.
+func teamPartners(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, teamID string, removed bool) ([]kim.Partner, error) {
+	rows, err := q.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 AND ($2 OR removed_at IS NULL)
+		ORDER BY removed_at IS NOT NULL, key`, teamID, removed)
+	if err != nil {
+		return nil, err
 	}
 	return pgx.CollectRows(rows, scanPartner)
 }
@@ -120,12 +132,7 @@ func partnerByKey(ctx context.Context, tx pgx.Tx, teamID, key string) (kim.Partn
 // findPartner is partnerByKey; removed: also among the partners taken out
 // of the directory (a consent given to one is still revoked).
 func findPartner(ctx context.Context, tx pgx.Tx, teamID, key string, removed bool) (kim.Partner, error) {
-	rows, err := tx.Query(ctx, `SELECT id, key, name, coalesce(legal_domain, '') FROM partners WHERE team_id = $1 AND ($2 OR removed_at IS NULL)
-		ORDER BY removed_at IS NOT NULL, key`, teamID, removed)
-	if err != nil {
-		return kim.Partner{}, err
-	}
-	all, err := pgx.CollectRows(rows, scanPartner)
+	all, err := teamPartners(ctx, tx, teamID, removed)
 	if err != nil {
 		return kim.Partner{}, err
 	}
