@@ -105,22 +105,37 @@ func ChangeDomain(c Case, domain string, since Date, last *Date, today Date) (Ca
 	if c.Domain == domain {
 		return c, Errorf(ECONFLICT, "domain.same", map[string]any{"Ref": c.Ref, "Domain": domain})
 	}
-	if last == nil && since.Before(c.OpenedOn) {
-		// Mostly a case opened in the old domain after the change: the
-		// opening is to be corrected (case edit), not a change recorded.
-		return c, Errorf(EINVALID, "domain.before_open", map[string]any{"Field": "since", "Ref": c.Ref, "Date": since,
-			"Opened": c.OpenedOn, "Domain": domain})
-	}
-	if err := CheckPastDay("since", since, c, today); err != nil {
+	// Mostly a case opened in the old domain after the change: the opening
+	// is to be corrected (case edit), not a change recorded.
+	if err := checkChangeDay(c, domain, since, last, today, "domain.before_open"); err != nil {
 		return c, err
-	}
-	if last != nil {
-		if err := checkNotBefore("domain.before_last", "since", since, "Last", *last); err != nil {
-			return c, err
-		}
 	}
 	c.Domain = domain
 	return c, nil
+}
+
+// MoveChange checks since as the corrected day of case c's latest change
+// of legal domain, into domain; last is the day of the change before it
+// (nil: none). Before the intake, the change is to be deleted and the
+// opening corrected (case edit refuses while a change exists).
+func MoveChange(c Case, domain string, since Date, last *Date, today Date) error {
+	return checkChangeDay(c, domain, since, last, today, "domain.move_before_open")
+}
+
+// checkChangeDay refuses a day of a change of legal domain into domain in
+// the future, before the change before it (last), or, for the first,
+// before the intake (the error beforeOpen).
+func checkChangeDay(c Case, domain string, since Date, last *Date, today Date, beforeOpen string) error {
+	if last == nil && since.Before(c.OpenedOn) {
+		return Errorf(EINVALID, beforeOpen, map[string]any{"Field": "since", "Ref": c.Ref, "Date": since, "Opened": c.OpenedOn, "Domain": domain})
+	}
+	if err := CheckPastDay("since", since, c, today); err != nil {
+		return err
+	}
+	if last != nil {
+		return checkNotBefore("domain.before_last", "since", since, "Last", *last)
+	}
+	return nil
 }
 
 // SetDue returns case c with its next monitoring ("monitoring") or

@@ -5,7 +5,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -457,13 +456,7 @@ func (s *Store) MoveDomainChange(ctx context.Context, a kim.Actor, ref string, s
 		if since == out.Old {
 			return kim.Errorf(kim.EINVALID, "domain.move_same", map[string]any{"Ref": c.Ref, "Date": since, "Field": "since"})
 		}
-		before := c
-		before.Domain = out.From
-		if _, err := kim.ChangeDomain(before, out.To, since, dateOf(&prev), a.Today); err != nil {
-			if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "domain.before_open" {
-				// The opening is corrected only once the change is gone.
-				return kim.Errorf(e.Code, "domain.move_before_open", e.Args)
-			}
+		if err := kim.MoveChange(c, out.To, since, dateOf(&prev), a.Today); err != nil {
 			return err
 		}
 		var n int
@@ -489,11 +482,13 @@ func (s *Store) MoveDomainChange(ctx context.Context, a kim.Actor, ref string, s
 			return err
 		}
 		delta := out.Old.DaysUntil(since)
-		for _, d := range dues {
-			if _, err := tx.Exec(ctx, `UPDATE transition_steps SET due_on = $2 WHERE id = $1`,
-				d.id, kim.StepDue(kim.DateOf(d.on.Time), delta, next).UTC()); err != nil {
-				return err
-			}
+		ids, days := make([]int64, len(dues)), make([]time.Time, len(dues))
+		for i, d := range dues {
+			ids[i], days[i] = d.id, kim.StepDue(kim.DateOf(d.on.Time), delta, next).UTC()
+		}
+		if _, err := tx.Exec(ctx, `UPDATE transition_steps s SET due_on = x.due FROM unnest($1::bigint[], $2::date[]) x(id, due)
+			WHERE s.id = x.id`, ids, days); err != nil {
+			return err
 		}
 		out.Moved = len(dues)
 		_, err = tx.Exec(ctx, `UPDATE domain_changes SET since = $2 WHERE id = $1`, id, since.UTC())
