@@ -1062,11 +1062,7 @@ func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 		if ahead {
 			step = 1
 		}
-		d := today
-		for d.UTC().Weekday() != wd {
-			d = d.AddDays(step)
-		}
-		return d, true
+		return stepTo(today, wd, step), true
 	}
 	if m := dayMonthRE.FindStringSubmatch(s); m != nil {
 		d, _ := strconv.Atoi(m[1])
@@ -1123,11 +1119,16 @@ func namedWeekday(s string, today kim.Date) (kim.Date, bool) {
 	if !ok {
 		return kim.Date{}, false
 	}
-	d := today.AddDays(step)
+	return stepTo(today.AddDays(step), wd, step), true
+}
+
+// stepTo returns the first day on weekday wd from d on, stepping step days
+// (1 forward, -1 back).
+func stepTo(d kim.Date, wd time.Weekday, step int) kim.Date {
 	for d.UTC().Weekday() != wd {
 		d = d.AddDays(step)
 	}
-	return d, true
+	return d
 }
 
 // weekdayPhrase splits "nächsten Freitag" into the day and the direction to
@@ -1209,7 +1210,8 @@ func dateWords(first string, rest []token) int {
 		words += " " + t.text
 		_, span := relSpan(words)
 		_, _, day := weekdayPhrase(words)
-		if span || day || monthPhraseRE.MatchString(foldWords(words)) || vagueDateRE.MatchString(foldWords(words)) {
+		f := foldWords(words)
+		if span || day || monthPhraseRE.MatchString(f) || vagueDateRE.MatchString(f) {
 			n = k + 1
 		}
 	}
