@@ -282,11 +282,11 @@ func (r *Runner) step(a *Args) (Reply, error) {
 		return Reply{}, usageErr("step.due_with_status", a.Verb, nil)
 	case a.Has("due"):
 		c, set, err = r.svc.Store.SetStepDue(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), *a.Date("due"))
-		status = "due"
-	case status == "":
-		status = kim.StepDone
-		fallthrough
+		status = "due" // the answer step.set.due
 	default:
+		if status == "" {
+			status = kim.StepDone
+		}
 		c, set, err = r.svc.Store.SetStep(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), status, r.dayOr(a, "date"))
 	}
 	if err != nil {
