@@ -65,6 +65,11 @@ var (
 	formParam   = Param{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, De: formDe, Label: "form", Optional: true}
 	noteParam   = Param{Name: "note", Alias: "notiz", Kind: Text, Optional: true}
 	nParam      = Param{Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: 1000}
+	// dateOption is the day a record is for (a contact, a consent, a step
+	// done): a day up to today, today when left out.
+	dateOption   = Param{Name: "date", Alias: "datum", Kind: Date, Optional: true}
+	meetingParam = Param{Name: "meeting", Alias: "treffen", Kind: Meeting}
+	keyParam     = Param{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40} // a partner's or a topic's
 )
 
 // partnerNamed is a partner of the directory named by its key or its name,
@@ -113,7 +118,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		optional(domainParam),
 		{Name: "consent", Alias: "einwilligung", Kind: Choice, Choices: []string{"yes", "no"}, De: []string{"ja", "nein"}, Named: true},
 		formParam,
-		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
+		dateOption,
 	},
 	Run:  (*Runner).open,
 	Bare: (*Runner).openDialog, BareDialog: true, // commands/casework_dialogs.go
@@ -159,7 +164,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	},
 	Options: []Param{
 		{Name: "minutes", Alias: "minuten", Kind: Minutes, Min: 0, Max: 1440, Optional: true},
-		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
+		dateOption,
 	},
 	Run:  (*Runner).contact,
 	Bare: (*Runner).contactDialog, BareArgs: 1, BareDialog: true,
@@ -171,7 +176,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Options: []Param{
 			{Name: "kind", Alias: "art", Kind: Choice, Choices: kim.ContactKinds, De: kindDe, Aliases: kindAliases, Label: "kind", Optional: true},
 			{Name: "minutes", Alias: "minuten", Kind: Minutes, Min: 0, Max: 1440, Optional: true},
-			{Name: "date", Alias: "datum", Kind: Date, Optional: true},
+			dateOption,
 		},
 		Run: (*Runner).contactEdit,
 		Examples: []string{"/kim contact edit K-2026-0042 3 \"Termin beim Jobcenter am 04.12.\"",
@@ -187,7 +192,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Params: []Param{caseParam, {Name: "scores", Kind: Scores}},
 	Options: []Param{
 		noteParam,
-		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
+		dateOption,
 	},
 	Run:  (*Runner).assess,
 	Bare: (*Runner).assessDialog, BareArgs: 1, BareDialog: true, // commands/casework_dialogs.go
@@ -198,7 +203,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Params: []Param{caseParam, nParam, {Name: "scores", Kind: Scores, Optional: true}},
 		Options: []Param{
 			noteParam,
-			{Name: "date", Alias: "datum", Kind: Date, Optional: true},
+			dateOption,
 		},
 		Run:      (*Runner).assessEdit,
 		Examples: []string{"/kim assess edit K-2026-0042 2 language=3 work=2", "/kim einschätzung ändern K-2026-0042 2 sprache=3 datum=19.11.2026"},
@@ -302,7 +307,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	},
 	Options: []Param{
 		formParam,
-		{Name: "date", Alias: "datum", Kind: Date, Optional: true},
+		dateOption,
 	},
 	Run: (*Runner).consent,
 	Examples: []string{"/kim consent K-2026-0042 grant jobcenter form=written", "/kim einwilligung K-2026-0042 erteilen jugendamt form=muendlich date=20.11.2026",
@@ -310,7 +315,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Subs: []*Verb{{ // commands/corrections.go: a consent recorded with the wrong form or day, or by mistake
 		Name: "edit", Alias: "aendern", Also: editAlso,
 		Params:   []Param{caseParam, consentScope},
-		Options:  []Param{formParam, {Name: "date", Alias: "datum", Kind: Date, Optional: true}},
+		Options:  []Param{formParam, dateOption},
 		Run:      (*Runner).consentEdit,
 		Examples: []string{"/kim consent edit K-2026-0042 jobcenter form=oral", "/kim einwilligung ändern K-2026-0042 jobcenter datum=20.11.2026"},
 	}, {
@@ -346,7 +351,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		De: []string{"erledigt", "offen", "nicht mehr noetig"}, Label: "step.word", Optional: true,
 		Aliases: map[string]string{"done": kim.StepDone, "geschafft": kim.StepDone, "wieder offen": kim.StepOpen, "oeffnen": kim.StepOpen,
 			"unnoetig": kim.StepDropped, "entfaellt": kim.StepDropped, "nicht noetig": kim.StepDropped, "no longer needed": kim.StepDropped}}},
-	Options: []Param{{Name: "date", Alias: "datum", Kind: Date, Optional: true}, dueOption},
+	Options: []Param{dateOption, dueOption},
 	Run:     (*Runner).step,
 	Examples: []string{"/kim step K-2026-0042 1", "/kim schritt K-2026-0042 3 erledigt datum=gestern", "/kim schritt K-2026-0042 3 offen",
 		"/kim schritt K-2026-0042 7 nicht nötig", "/kim schritt K-2026-0042 2 fällig=15.01.2027"},
@@ -450,12 +455,12 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim meeting list", "/kim treffen liste"},
 	}, {
 		Name: "show", Alias: "zeige",
-		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}},
+		Params:   []Param{meetingParam},
 		Run:      (*Runner).meetingShow,
 		Examples: []string{"/kim meeting show M-3", "/kim treffen zeige m-3"},
 	}, {
 		Name: "edit", Alias: "aendern", Also: append([]string{"verschieben"}, editAlso...), // until the meeting begins
-		Params: []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}},
+		Params: []Param{meetingParam},
 		Options: []Param{
 			{Name: "date", Alias: "datum", Kind: Date, Ahead: true, Optional: true},
 			{Name: "time", Alias: "uhrzeit", Kind: Clock, Optional: true},
@@ -467,36 +472,36 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			"/kim treffen ändern M-3 titel=\"Netzwerktreffen Dezember\" kanal=~kim-netzwerk"},
 	}, {
 		Name: "cancel", Alias: "absagen", Also: []string{"ausfallen"},
-		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, confirmParam},
+		Params:   []Param{meetingParam, confirmParam},
 		Run:      (*Runner).meetingCancel,
 		Examples: []string{"/kim meeting cancel M-3", "/kim treffen absagen M-3 bestätigen"},
 	}},
 }, {
 	Name: "agenda", Alias: "tagesordnung", Defaults: []string{"add"}, Roles: coordination, Subs: []*Verb{{
 		Name: "add", Alias: "neu",
-		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "text", Kind: Text, Max: maxAgendaText}},
+		Params:   []Param{meetingParam, {Name: "text", Kind: Text, Max: maxAgendaText}},
 		Run:      (*Runner).agendaAdd,
 		Examples: []string{"/kim agenda add M-3 Wartezeiten Jobcenter", "/kim tagesordnung neu M-3 \"Bericht der Lenkungsgruppe\""},
 	}, {
 		Name: "post", Alias: "posten",
-		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}},
+		Params:   []Param{meetingParam},
 		Run:      (*Runner).agendaPost,
 		Examples: []string{"/kim agenda post M-3", "/kim tagesordnung posten M-3"},
 	}, {
 		Name: "edit", Alias: "aendern", Also: editAlso, // until the meeting begins
-		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, nParam, {Name: "text", Kind: Text, Max: maxAgendaText}},
+		Params:   []Param{meetingParam, nParam, {Name: "text", Kind: Text, Max: maxAgendaText}},
 		Run:      (*Runner).agendaEdit,
 		Examples: []string{"/kim agenda edit M-3 2 Wartezeiten im Jobcenter", "/kim tagesordnung ändern M-3 1 \"Bericht der Lenkungsgruppe (kurz)\""},
 	}, {
 		Name: "delete", Alias: "loeschen", Also: deleteAlso,
-		Params:   []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, nParam, confirmParam},
+		Params:   []Param{meetingParam, nParam, confirmParam},
 		Run:      (*Runner).agendaDelete,
 		Examples: []string{"/kim agenda delete M-3 2", "/kim tagesordnung löschen M-3 2 bestätigen"},
 	}},
 }, {
 	Name: "action", Alias: "aufgabe", Defaults: []string{"add"}, Subs: []*Verb{{
 		Name: "add", Alias: "neu", Roles: coordination,
-		Params:  []Param{{Name: "meeting", Alias: "treffen", Kind: Meeting}, {Name: "owner", Alias: "verantwortlich", Kind: User}, {Name: "text", Kind: Text, Max: maxActionText}},
+		Params:  []Param{meetingParam, {Name: "owner", Alias: "verantwortlich", Kind: User}, {Name: "text", Kind: Text, Max: maxActionText}},
 		Options: []Param{dueOption},
 		Run:     (*Runner).actionAdd,
 		Examples: []string{"/kim action add M-3 @lena \"Termin mit der Ausländerbehörde vereinbaren\" due=2026-12-18",
@@ -589,7 +594,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		// Everybody with a role reads the directory; admins add to it.
 		Name: "partner", Roles: anyRole, Subs: []*Verb{{
 			Name: "add", Alias: "neu", Roles: admin,
-			Params:  []Param{{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40}, {Name: "name", Kind: Text, Max: 120}},
+			Params:  []Param{keyParam, {Name: "name", Kind: Text, Max: 120}},
 			Options: []Param{optional(domainParam)},
 			Run:     (*Runner).partnerAdd,
 			Examples: []string{"/kim admin partner add schuldnerberatung \"Schuldnerberatung der Diakonie\"",
@@ -615,17 +620,17 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		// Everybody with a role reads the topic list; admins keep it.
 		Name: "topic", Alias: "thema", Roles: anyRole, Subs: []*Verb{{
 			Name: "add", Alias: "neu", Roles: admin,
-			Params:   []Param{{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40}, {Name: "name", Kind: Text, Max: 80}},
+			Params:   []Param{keyParam, {Name: "name", Kind: Text, Max: 80}},
 			Run:      (*Runner).topicAdd,
 			Examples: []string{"/kim admin topic add finanzen \"Finanzen und Leistungen\"", "/kim admin thema neu dolmetschen Sprachmittlung"},
 		}, {
 			Name: "edit", Alias: "aendern", Also: editAlso, Roles: admin,
-			Params:   []Param{{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40}, {Name: "name", Kind: Text, Max: 80}},
+			Params:   []Param{keyParam, {Name: "name", Kind: Text, Max: 80}},
 			Run:      (*Runner).topicEdit,
 			Examples: []string{"/kim admin topic edit dolmetschen \"Sprachmittlung und Dolmetschen\"", "/kim admin thema ändern wohnen Wohnraum"},
 		}, {
 			Name: "remove", Alias: "entfernen", Roles: admin,
-			Params:   []Param{{Name: "key", Alias: "kuerzel", Kind: Word, Max: 40}},
+			Params:   []Param{keyParam},
 			Run:      (*Runner).topicRemove,
 			Examples: []string{"/kim admin topic remove digitales", "/kim admin thema entfernen mobilität"},
 		}, {
