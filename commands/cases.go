@@ -25,28 +25,32 @@ func (r *Runner) open(a *Args) (Reply, error) {
 		"Assessment": c.NextAssessment, "Monitoring": c.NextMonitoring, "Opened": c.OpenedOn, "Backdated": c.OpenedOn != r.Today})}, nil
 }
 
-// maxListed is how many cases one answer lists.
+// maxListed is how many cases one answer lists: a page of /kim cases.
 const maxListed = 50
 
-// cases lists the caller's cases with phase and next dates.
+// cases lists the caller's cases with phase and next dates, a page of
+// maxListed at a time.
 func (r *Runner) cases(a *Args) (Reply, error) {
 	f := store.CaseFilter(a.Str("filter"))
 	if f == "" {
 		f = store.FilterOpen
 	}
-	list, err := r.svc.Store.Cases(r.ctx, r.Actor(), f, maxListed+1)
+	page := max(a.Int("page"), 1)
+	list, err := r.svc.Store.Cases(r.ctx, r.Actor(), f, (page-1)*maxListed, maxListed)
 	if err != nil {
 		return Reply{}, err
 	}
-	if len(list) == 0 {
+	if list.Total == 0 {
 		return Reply{Text: r.T("cases.none."+string(f), nil)}, nil
 	}
-	more := len(list) > maxListed
-	if more {
-		list = list[:maxListed]
+	pages := (list.Total + maxListed - 1) / maxListed
+	data := map[string]any{"N": list.Total, "Page": page, "Pages": pages, "Filter": filterWord(a.Verb, f),
+		"From": (page-1)*maxListed + 1, "To": (page-1)*maxListed + len(list.Cases)}
+	if len(list.Cases) == 0 {
+		return Reply{}, kim.Errorf(kim.EINVALID, "cases.no_page", data)
 	}
-	rows := make([][]string, len(list))
-	for i, c := range list {
+	rows := make([][]string, len(list.Cases))
+	for i, c := range list.Cases {
 		owner := ""
 		if c.OwnerID != r.req.User.ID {
 			owner = " " + r.T("cases.deputy_for", map[string]any{"Owner": c.OwnerName})
@@ -57,12 +61,21 @@ func (r *Runner) cases(a *Args) (Reply, error) {
 		}
 		rows[i] = []string{c.Ref + owner, r.Pseudonym(c), r.Name("phase", c.Phase), mon, ass}
 	}
-	text := r.T("cases.title."+string(f), map[string]any{"N": len(list)}) + "\n" +
-		render.Table(r.Heads("head.case", "head.pseudonym", "head.phase", "due.monitoring", "due.assessment"), rows)
-	if more {
-		text += "\n" + r.T("cases.more", map[string]any{"N": maxListed})
+	text := r.T("cases.title."+string(f), data)
+	if pages > 1 {
+		text += " " + r.T("cases.page", data)
+	}
+	text += "\n" + render.Table(r.Heads("head.case", "head.pseudonym", "head.phase", "due.monitoring", "due.assessment"), rows)
+	if page < pages {
+		data["Next"] = page + 1
+		text += "\n" + r.T("cases.next", data)
 	}
 	return Reply{Text: text}, nil
+}
+
+// filterWord is the filter as the reader types it ("offen", "open").
+func filterWord(v *Verb, f store.CaseFilter) local {
+	return func(lang string) string { return v.Params[0].show(string(f), lang) }
 }
 
 // show answers the case card.

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -231,6 +232,43 @@ func TestAwayDeputy(t *testing.T) {
 	if n := w.count(`SELECT count(*) FROM absences WHERE starts_on = '2027-01-04'`); n != 0 {
 		t.Fatalf("planned absence not dropped")
 	}
+}
+
+// A coach's list goes page by page: every case can be reached, and a page
+// that does not exist is named with how many there are.
+func TestCaseListPages(t *testing.T) {
+	w := newWorld(t)
+	for i := range 53 {
+		w.ok("anna", fmt.Sprintf("open P%02d group=eu consent=yes", i), "K-2026-")
+	}
+	rows := func(rep Reply) int { return strings.Count(rep.Text, "\n| K-2026-") }
+	first := w.ok("anna", "cases", "**Ihre offenen Fälle (53)** – 1–50, Seite 1 von 2", "Weiter: `/kim fälle offen seite=2`")
+	second := w.ok("anna", "fälle offen seite 2", "– 51–53, Seite 2 von 2")
+	if rows(first) != 50 || rows(second) != 3 || strings.Contains(second.Text, "Weiter") {
+		t.Fatalf("pages of 50 and 3 rows, the last without a next line:\n%s\n%s", first.Text, second.Text)
+	}
+	seen := map[string]bool{}
+	for _, rep := range []Reply{first, second} {
+		for _, line := range strings.Split(rep.Text, "\n") {
+			if ref, ok := strings.CutPrefix(line, "| K-2026-"); ok {
+				seen[ref[:4]] = true
+			}
+		}
+	}
+	if len(seen) != 53 {
+		t.Fatalf("the two pages name %d different cases, want 53", len(seen))
+	}
+	w.want("teamA", "anna", "fälle seite=3", kim.EINVALID, "Seite 3 gibt es nicht: Ihre Liste „offen“ hat 53 Fälle auf 2 Seiten.")
+	w.ok("anna", "fälle alle seite=2", "**Alle Ihre Fälle (53)** – 51–53")
+	one := w.ok("anna", "fälle fällig", "Nichts fällig")
+	if strings.Contains(one.Text, "Seite") {
+		t.Fatalf("an empty list has no pages:\n%s", one.Text)
+	}
+	w.ok("ben", "open Q group=eu consent=yes")
+	if rep := w.ok("ben", "cases"); strings.Contains(rep.Text, "page") {
+		t.Fatalf("one page is not numbered:\n%s", rep.Text)
+	}
+	w.want("teamA", "ben", "cases all page=2", kim.EINVALID, "There is no page 2: your list “all” has 1 cases on 1 page.")
 }
 
 // Admin: team defaults move the next dates; the partner directory grows.

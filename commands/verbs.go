@@ -128,8 +128,9 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 }, {
 	Name: "cases", Alias: "faelle", Also: []string{"liste", "fallliste"}, Roles: coach,
 	Params:   []Param{{Name: "filter", Kind: Choice, Optional: true, Choices: []string{"open", "closed", "due", "all"}, Aliases: filterAliases}},
+	Options:  []Param{{Name: "page", Alias: "seite", Kind: Int, Min: 1, Max: 1000, Optional: true}},
 	Run:      (*Runner).cases,
-	Examples: []string{"/kim cases", "/kim fälle fällig", "/kim cases all"},
+	Examples: []string{"/kim cases", "/kim fälle fällig", "/kim cases all", "/kim fälle offen seite=2"},
 }, {
 	Name: "show", Alias: "zeige", Also: []string{"zeig", "anzeigen", "fallkarte", "karte"}, Roles: coach,
 	Params:   []Param{caseParam},

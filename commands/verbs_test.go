@@ -57,9 +57,9 @@ func TestVerbTable(t *testing.T) {
 		{"ben", "help", "ok", []string{"`/kim open <pseudonym> group=<refugee|eu|third-country|other>", "` · `/kim open` (neu)",
 			"`/kim away <from> <to> deputy=<deputy>` · `/kim away off` · `/kim away` (abwesend)"}, nil},
 		// A German reader is offered the German words, an English one the English.
-		{"anna", "cases maybe", kim.EINVALID, []string{"Filter: „maybe“ geht nicht; möglich: offen, abgeschlossen, fällig, alle. Richtig: `/kim fälle [<offen|abgeschlossen|fällig|alle>]`"}, []string{"closed"}},
-		{"ben", "cases maybe", kim.EINVALID, []string{"choose: open, closed, due, all. Correct form: `/kim cases [<open|closed|due|all>]`"}, []string{"offen", "faellig"}},
-		{"anna", "help cases", "ok", []string{"`/kim fälle [<offen|abgeschlossen|fällig|alle>]`"}, []string{"closed"}},
+		{"anna", "cases maybe", kim.EINVALID, []string{"Filter: „maybe“ geht nicht; möglich: offen, abgeschlossen, fällig, alle. Richtig: `/kim fälle [<offen|abgeschlossen|fällig|alle>] [seite=<seite>]`"}, []string{"closed"}},
+		{"ben", "cases maybe", kim.EINVALID, []string{"choose: open, closed, due, all. Correct form: `/kim cases [<open|closed|due|all>] [page=<page>]`"}, []string{"offen", "faellig"}},
+		{"anna", "help cases", "ok", []string{"`/kim fälle [<offen|abgeschlossen|fällig|alle>] [seite=<seite>]`"}, []string{"closed"}},
 		{"anna", "faelle alle", "ok", []string{k}, nil},
 		// A date or the word off.
 		{"anna", "away aus", "ok", []string{"keine Abwesenheit eingetragen"}, nil},

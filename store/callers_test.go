@@ -105,7 +105,7 @@ func TestOneRoundTripPerCommand(t *testing.T) {
 		// show: the reads, and beside them the audit row (TestCardAuditsBesideItsReads;
 		// this pool of one connection takes the two in turn).
 		{"show", 2, func(a kim.Actor) error { _, err := s.Card(ctx, a, c.Ref); return err }},
-		{"cases", 1, func(a kim.Actor) error { _, err := s.Cases(ctx, a, store.FilterOpen, 51); return err }},
+		{"cases", 1, func(a kim.Actor) error { _, err := s.Cases(ctx, a, store.FilterOpen, 0, 50); return err }},
 		{"contact", 2, func(a kim.Actor) error { _, _, err := s.AddContact(ctx, a, c.Ref, contact); return err }},
 	}
 	for _, op := range ops {
@@ -171,7 +171,7 @@ func TestCallerCheckRefusesBeforeWriting(t *testing.T) {
 	if _, err := s.Card(ctx, actor("u2", "kora"), c.Ref); !errors.Is(err, refused) {
 		t.Fatalf("card: err = %v", err)
 	}
-	if _, err := s.Cases(ctx, actor("u2", "kora"), store.FilterAll, 10); !errors.Is(err, refused) {
+	if _, err := s.Cases(ctx, actor("u2", "kora"), store.FilterAll, 0, 10); !errors.Is(err, refused) {
 		t.Fatalf("cases: err = %v", err)
 	}
 	for _, who := range [][2]string{{"u2", "kora"}, {"u1", "anna-neu"}} {

@@ -175,27 +175,37 @@ var caseFilters = map[CaseFilter]string{
 func casesQuery(cond string) string {
 	return `SELECT ` + caseColumns + ` FROM ` + caseFrom + ` WHERE ` + caseAccess + ` AND ` + cond + `
 		ORDER BY c.closed_on IS NOT NULL, least(c.next_monitoring, c.next_assessment) NULLS LAST,
-			split_part(c.ref, '-', 2), length(c.ref), c.ref LIMIT @limit`
+			split_part(c.ref, '-', 2), length(c.ref), c.ref OFFSET @offset LIMIT @limit`
 }
 
-// Cases returns the cases the actor owns or holds as deputy, open ones
-// first, by their next date, then by year and number of the reference
-// (K-2026-9999 before K-2026-10000).
+// CaseList is one page of a coach's case list and how many cases the
+// filter admits in all.
+type CaseList struct {
+	Cases []kim.Case
+	Total int
+}
+
+// Cases returns a page of the cases the actor owns or holds as deputy
+// (skipping offset, at most limit), open ones first, by their next date,
+// then by year and number of the reference (K-2026-9999 before
+// K-2026-10000), and how many the filter admits in all.
 // FilterDue returns open cases with a monitoring or assessment date on or
 // before today.
-func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int) ([]kim.Case, error) {
+func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, offset, limit int) (CaseList, error) {
+	var out CaseList
 	cond := caseFilters[f]
 	if cond == "" {
-		return nil, fmt.Errorf("store: unknown case filter %q", f)
+		return out, fmt.Errorf("store: unknown case filter %q", f)
 	}
-	var out []kim.Case
 	scan := &scanErr{}
-	args := accessArgs(a, pgx.StrictNamedArgs{"limit": limit})
+	args := accessArgs(a, pgx.StrictNamedArgs{"offset": offset, "limit": limit})
 	b := &pgx.Batch{}
 	who := queueCaller(b, a)
+	queue(b, `SELECT count(*) FROM cases c WHERE `+caseAccess+` AND `+cond, accessArgs(a, nil)).
+		QueryRow(func(row pgx.Row) error { return scan.keep(row.Scan(&out.Total)) })
 	queue(b, casesQuery(cond), args).
 		Query(func(rows pgx.Rows) (err error) {
-			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) {
+			out.Cases, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Case, error) {
 				c, err := s.scanCase(r)
 				c.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today)
 				return c, err
@@ -209,13 +219,13 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, limit int)
 			pgx.StrictNamedArgs{"team": a.TeamID, "actor": a.UserID})
 	}
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, fmt.Errorf("store: unable to list cases: %w", err)
+		return CaseList{}, fmt.Errorf("store: unable to list cases: %w", err)
 	}
 	if err := who.done(); err != nil {
-		return nil, err
+		return CaseList{}, err
 	}
 	if scan.err != nil {
-		return nil, fmt.Errorf("store: unable to list cases: %w", scan.err)
+		return CaseList{}, fmt.Errorf("store: unable to list cases: %w", scan.err)
 	}
 	return out, nil
 }

@@ -41,9 +41,9 @@ func TestCaseListReadsOnlyTheCoachsCases(t *testing.T) {
 		}
 	}
 	a := kim.Actor{TeamID: "t1", UserID: "coach1", Today: today}
-	list, err := s.Cases(ctx, a, store.FilterOpen, 500)
-	if err != nil || len(list) != 100 { // 50 of their own and 50 of coach2
-		t.Fatalf("Cases: %d cases, %v", len(list), err)
+	list, err := s.Cases(ctx, a, store.FilterOpen, 0, 500)
+	if err != nil || len(list.Cases) != 100 || list.Total != 100 { // 50 of their own and 50 of coach2
+		t.Fatalf("Cases: %d cases of %d, %v", len(list.Cases), list.Total, err)
 	}
 
 	q, args, err := store.CasesQuery(a, store.FilterOpen, 500)

@@ -34,5 +34,5 @@ func (s *Store) Seal(v string, c SealedColumn) []byte { return s.seal(v, c) }
 // CasesQuery is the statement of Cases for filter f with its parameters
 // for actor a, in positional form (for tests of its plan).
 func CasesQuery(a kim.Actor, f CaseFilter, limit int) (string, []any, error) {
-	return positional(casesQuery(caseFilters[f]), accessArgs(a, pgx.StrictNamedArgs{"limit": limit}))
+	return positional(casesQuery(caseFilters[f]), accessArgs(a, pgx.StrictNamedArgs{"offset": 0, "limit": limit}))
 }
