@@ -198,5 +198,11 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.ok("anna", `neu "S. T." gruppe=eu einwilligung=ja`, "K-2026-0006")
 	w.ok("anna", "kontakt S. T. telefon Rückruf", "Kontakt 1 zu **K-2026-0006** gespeichert")
 	w.ok("anna", "einwilligung S. T. erteilen jobcenter mündlich", "Jobcenter (mündlich")
+	// The partner before the action, as it is said: "Jugendamt erteilt".
+	w.ok("anna", "einwilligung S. T. Jugendamt erteilt schriftlich", "Einwilligung in **K-2026-0006** erfasst: Jugendamt (schriftlich")
+	w.ok("anna", "einwilligung S. T. sozialamt liegt vor", "Sozialamt (schriftlich")
+	w.ok("anna", "einwilligung K-2026-0006 Jugendamt widerrufen", "Jugendamt", "widerrufen")
+	w.ok("anna", "einwilligung K-2026-0006 verarbeitung widerrufen", "Noch ist nichts geändert", "`/kim einwilligung K-2026-0006 verarbeitung widerrufen bestätigen`")
+	w.want("teamA", "anna", "einwilligung K-2026-0006 jobcenter", kim.EINVALID, "Aktion: „jobcenter“ geht nicht")
 	w.ok("anna", "verweis S. T. jobcenter nachfassen zwei Wochen Antrag", "Verweis 1 von **K-2026-0006**", "Nachfassen am 07.12.2026")
 }

@@ -76,6 +76,10 @@ type Param struct {
 	// today on (a due date, an absence, a meeting); without Ahead it is the
 	// latest up to today (a contact, an intake, a consent).
 	Ahead bool
+	// After: the value may also follow the next parameter's, as it is said
+	// (einwilligung AB jobcenter erteilt); taken so only when the word in
+	// its place is none of its values and the one after it is.
+	After bool
 	// Named: an option only ever taken as name=value, never from a bare
 	// value (Verb.choiceOption): consent is documented, not inferred from
 	// a "ja".

@@ -98,6 +98,10 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 	w.mustSay("teamA", "kora", "treffen neu 17.12.2026 9:30 \"Lenkungsgruppe\" channel=~netz", "**M-2**", "Do., 17.12.2026, 09:30 Uhr")
 	w.mustSay("teamA", "kora", "agenda add M-1 Wartezeiten Jobcenter", "Punkt 1", "M-1")
 	w.mustSay("teamA", "kora", "tagesordnung neu m-1 \"Wohnraum für Großfamilien\"", "Punkt 2")
+	// A sub-verb of the meeting typed after the agenda: the line that works, not
+	// the case card of a pseudonym "M-1".
+	w.want("teamA", "kora", "tagesordnung zeige M-1", kim.EINVALID, "Meinten Sie `/kim treffen zeige M-1`?")
+	w.want("teamA", "kora", "agenda show M-1", kim.EINVALID, "`/kim meeting show M-1`")
 
 	w.mustSay("teamA", "kora", "agenda post M-1", "~netz", "Punkte: 2", "Strukturhinweise ohne Fallbezug: 3")
 	post := chs.last("ch-netz")

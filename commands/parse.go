@@ -238,6 +238,19 @@ func otherVerb(toks []token, today kim.Date) []token {
 	if len(toks) > 2 && other(toks[1]) {
 		tries = append(tries, toks[1:])
 	}
+	// A sub-verb of another verb typed after this one (tagesordnung zeige M-1
+	// is treffen zeige M-1), named as the verb typed was: German or English.
+	if len(toks) > 2 && !toks[1].quoted && top.sub(toks[1].text) == nil {
+		lang := "de"
+		if strings.EqualFold(toks[0].text, top.Name) {
+			lang = "en"
+		}
+		for _, v := range kimVerbs.Subs {
+			if v != top && v.sub(toks[1].text) != nil {
+				tries = append(tries, append([]token{{text: v.word(lang)}}, toks[1:]...))
+			}
+		}
+	}
 	if len(toks) > 3 && other(toks[2]) {
 		tries = append(tries, append([]token{toks[2], toks[1]}, toks[3:]...))
 	}
@@ -251,11 +264,18 @@ func otherVerb(toks []token, today kim.Date) []token {
 		tries = append(tries, append(line, toks[j+1:]...))
 	}
 	for _, line := range tries {
-		if _, err := descend(line, false, today); err == nil {
+		if a, err := descend(line, false, today); err == nil && !meetingAsCase(a) {
 			return line
 		}
 	}
 	return nil
+}
+
+// meetingAsCase reports whether a parse took a meeting's or a task's
+// reference (M-1, A-2) for a case's pseudonym: no line to suggest.
+func meetingAsCase(a *Args) bool {
+	q, ok := a.values["case"].(caseQuery)
+	return ok && (meetingRE.MatchString(string(q)) || actionRE.MatchString(string(q)))
 }
 
 var numberRE = regexp.MustCompile(`^\d{1,4}$`)
@@ -625,6 +645,9 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		if p.Kind == Choice && !p.Optional {
 			positional = v.dayBefore(a, p, positional, &options, today)
 		}
+		if p.After {
+			positional = valueAfter(p, positional, v, today)
+		}
 		raw, quoted := positional[0].text, positional[0].quoted
 		_, ref := kim.ParseCaseRef(raw)
 		if p.Kind == Text || (p.Kind == CaseRef && i == n-1 && !ref && !slices.ContainsFunc(positional, func(t token) bool { return t.quoted })) {
@@ -683,6 +706,31 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		}
 	}
 	return a, nil
+}
+
+// valueAfter returns the positional tokens with p's value, typed after the
+// next parameter's (jobcenter erteilt, jobcenter liegt vor), in its place
+// (erteilt jobcenter); as they are when the first token is a value of p or
+// the next are none.
+func valueAfter(p Param, positional []token, v *Verb, today kim.Date) []token {
+	fits := func(toks []token) bool {
+		for _, t := range toks {
+			if t.quoted {
+				return false
+			}
+		}
+		_, err := convert(p, joinTexts(toks), v, today)
+		return err == nil
+	}
+	if len(positional) < 2 || fits(positional[:1]) || (len(positional) > 1 && fits(positional[:2])) {
+		return positional
+	}
+	for k := 2; k >= 1; k-- { // liegt vor: a value of two words
+		if len(positional) > k && fits(positional[1:1+k]) {
+			return slices.Concat(positional[1:1+k], positional[:1], positional[1+k:])
+		}
+	}
+	return positional
 }
 
 // initialWords returns how many of the tokens, from the first, are

@@ -159,6 +159,7 @@ func TestParseRefuses(t *testing.T) {
 		{"show 42", "err.bad_case_ref"},
 		{`rechtskreis schritt "H. M." 1 erledigt`, "err.other_verb"}, // a verb before the verb meant
 		{"fall zeige AB", "err.other_verb"},
+		{"tagesordnung zeige M-1", "err.other_verb"}, // treffen zeige M-1, not a case "M-1"
 		{"rechtskreis AB schritt 1 erledigt", "err.other_verb"},
 		{"ziel AB 1 erreicht", "err.other_verb"},
 		{"kontakt K-2026-0042 2 löschen", "err.other_verb"},

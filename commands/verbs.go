@@ -302,7 +302,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "consent", Alias: "einwilligung", Roles: coach,
 	Params: []Param{
 		caseParam,
-		{Name: "action", Alias: "aktion", Kind: Choice, Choices: []string{"grant", "revoke"}, De: []string{"erteilen", "widerrufen"}, Aliases: consentAliases},
+		{Name: "action", Alias: "aktion", Kind: Choice, Choices: []string{"grant", "revoke"}, De: []string{"erteilen", "widerrufen"}, Aliases: consentAliases, After: true},
 		consentScope,
 		confirmParam, // revoking consent to processing erases the case
 	},
