@@ -17,7 +17,7 @@ func TestBarrierCommands(t *testing.T) {
 	w.ok("ben", "open Olena group=refugee consent=yes", "K-2026-0002")
 	before := w.count(`SELECT count(*) FROM barriers`)
 	rep := w.ok("anna", `hindernis K-2026-0001 Wohnen "Mohameds und Olenas Vermieter (K-2026-0002) @channel ![x](https://evil.example/x.png) Frau A. fragen"`,
-		"So sieht das Netzwerk Strukturhinweis 1 von K-2026-0001", "unter Thema: Wohnen",
+		"Strukturhinweis 1 von K-2026-0001, wie das Netzwerk ihn sieht", "unter Thema: Wohnen",
 		"„[…] und […] Vermieter \\([…]\\) ＠channel `![x](https://evil.example/x.png)` Frau […] fragen“",
 		"„Mohameds“ (Pseudonym eines Falls)", "„Olenas“ (Pseudonym eines Falls)", "„K-2026-0002“ (Fallnummer)", "„A.“ (Name)",
 		"/kim hindernis bestätigen K-2026-0001 1")
@@ -47,7 +47,7 @@ func TestBarrierCommands(t *testing.T) {
 		return w.count(`SELECT count(*) FROM audit_log WHERE action = 'barrier.edit' AND actor_id = 'id-anna' AND case_ref = 'K-2026-0001'`)
 	}
 	w.ok("anna", "hindernis bestätigen K-2026-0001 1")
-	w.ok("anna", "hindernis ändern K-2026-0001 1 bezug=Ausländerbehörde", "Strukturhinweis 1 von K-2026-0001** (unter Ausländerbehörde",
+	w.ok("anna", "hindernis ändern K-2026-0001 1 bezug=Ausländerbehörde", "Strukturhinweis 1 von K-2026-0001, wie das Netzwerk ihn sieht** (unter Ausländerbehörde",
 		"„Vermieter antworten nicht, die […] wartet“", "Noch nicht für das Netzwerk gespeichert")
 	if g := group(); g != "auslaenderbehoerde//true" {
 		t.Errorf("after bezug=Ausländerbehörde: %s", g)

@@ -96,7 +96,7 @@ func TestCaseCycle(t *testing.T) {
 	w.ok("anna", "ziel erreicht K-2026-0001 2", "Ziel 2 von **K-2026-0001** erreicht: Praktikum finden")
 	w.ok("anna", "goal drop K-2026-0001 1", "verworfen", "Phase: Planung")
 	w.ok("anna", "goal add K-2026-0001 housing Wohnung suchen", "Ziel 3", "Phase: Monitoring")
-	w.ok("anna", "hindernis K-2026-0001 jobcenter \"Termine erst nach 8 Wochen\"", "So sieht das Netzwerk Strukturhinweis 1 von K-2026-0001",
+	w.ok("anna", "hindernis K-2026-0001 jobcenter \"Termine erst nach 8 Wochen\"", "Strukturhinweis 1 von K-2026-0001, wie das Netzwerk ihn sieht",
 		"unter Jobcenter", "„Termine erst nach 8 Wochen“", "/kim hindernis bestätigen K-2026-0001 1")
 	w.ok("anna", "hindernis bestätigen K-2026-0001 1", "Strukturhinweis 1 von K-2026-0001 (Jobcenter) ist gespeichert", "ohne Bezug")
 	w.ok("anna", "barrier K-2026-0001 Wohnen Keine Wohnungen unter der Mietobergrenze", "unter Thema: Wohnen")

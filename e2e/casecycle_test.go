@@ -144,7 +144,7 @@ func TestCaseCycle(t *testing.T) {
 	coach.kimOK(t, "assess "+ref+" language=4 work=1 housing=2 health=3", "Re-Assessment 2 von **"+ref+"**",
 		"| Sprache | 2 | 4 | +2 ↑ |", "| Arbeit | 1 | 1 | ±0 |", "| Wohnen | 3 | 2 | −1 ↓ |", "| Gesundheit | – | 3 | neu |")
 	coach.kimOK(t, "ziel erreicht "+ref+" 2", "erreicht: Praktikum finden")
-	coach.kimOK(t, "hindernis "+ref+" jobcenter \"Termine erst nach 8 Wochen\"", "So sieht das Netzwerk Strukturhinweis 1", "unter Jobcenter")
+	coach.kimOK(t, "hindernis "+ref+" jobcenter \"Termine erst nach 8 Wochen\"", "Strukturhinweis 1 von "+ref+", wie das Netzwerk ihn sieht", "unter Jobcenter")
 	coach.kimOK(t, "hindernis bestätigen "+ref+" 1", "(Jobcenter) ist gespeichert")
 	card := coach.kimOK(t, "zeige "+ref, "Rechtskreis: SGB II", "Re-Assessment 2", "| Sprache | 4 | "+remToday().German()+" | +2 ↑ |", "B1-Kurs abschließen", "Jobcenter",
 		"angenommen", "Telefonat wegen Jobcenter-Termin", "Jobcenter (schriftlich")

@@ -143,7 +143,7 @@ func TestCorrections(t *testing.T) {
 		}
 		return s
 	}
-	coach.kimOK(t, "hindernis "+ref+" jobcenter Termine erst nach acht Wochen", "So sieht das Netzwerk Strukturhinweis 1", "unter Jobcenter")
+	coach.kimOK(t, "hindernis "+ref+" jobcenter Termine erst nach acht Wochen", "Strukturhinweis 1 von "+ref+", wie das Netzwerk ihn sieht", "unter Jobcenter")
 	coach.kimOK(t, "hindernis bestätigen "+ref+" 1", "ist gespeichert")
 	coach.kimOK(t, "hindernis ändern "+ref+" 1 bezug=Ausländerbehörde", "unter Ausländerbehörde", "„Termine erst nach acht Wochen“",
 		"Noch nicht für das Netzwerk gespeichert")

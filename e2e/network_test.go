@@ -112,7 +112,7 @@ func TestBarriersReachTheNetwork(t *testing.T) {
 			about = "alle"
 		}
 		c, ref := coaches[i%4], refs[i%4]
-		ans := c.kimOK(t, fmt.Sprintf("hindernis %s %s \"%s\"", ref, about, text), "So sieht das Netzwerk Strukturhinweis", "ohne Fallbezug")
+		ans := c.kimOK(t, fmt.Sprintf("hindernis %s %s \"%s\"", ref, about, text), "wie das Netzwerk ihn sieht", "ohne Fallbezug")
 		m := regexp.MustCompile(`Strukturhinweis (\d+) von`).FindStringSubmatch(ans)
 		if m == nil {
 			t.Fatalf("%q: no draft:\n%s", text, ans)
