@@ -144,7 +144,7 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 	} else if err := r.resolve(); err != nil {
 		return s.fail(r, err)
 	} else if err := r.allowed(a.Verb); err != nil {
-		return s.fail(r, err)
+		return s.fail(r, r.meetingNotCase(a, err))
 	} else if err := r.findCases(a); err != nil {
 		return s.fail(r, err)
 	}
@@ -241,6 +241,18 @@ func (r *Runner) allowed(v *Verb) error {
 	}
 	return kim.Errorf(kim.EFORBIDDEN, "err.role_required", map[string]any{
 		"Verb": v.PathIn(r.Lang), "Roles": messages.Or(r.Lang, names), "Role": r.T("role."+string(r.Role()), nil)})
+}
+
+// meetingNotCase answers a coordinator's case verb on a meeting's
+// reference (zeige M-1) with the meeting's line; other refusals stay.
+func (r *Runner) meetingNotCase(a *Args, refused error) error {
+	show := kimVerbs.sub("meeting").sub("show")
+	q, ok := a.values["case"].(caseQuery)
+	if !ok || !meetingRE.MatchString(string(q)) || r.allowed(show) != nil {
+		return refused
+	}
+	return kim.Errorf(kim.EINVALID, "err.meeting_not_case", map[string]any{
+		"Ref": strings.ToUpper(string(q)), "Line": "/kim " + show.PathIn(r.Lang) + " " + strings.ToUpper(string(q))})
 }
 
 // adminList names who can grant a role in this team.

@@ -102,6 +102,8 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 	// the case card of a pseudonym "M-1".
 	w.want("teamA", "kora", "tagesordnung zeige M-1", kim.EINVALID, "Meinten Sie `/kim treffen zeige M-1`?")
 	w.want("teamA", "kora", "agenda show M-1", kim.EINVALID, "`/kim meeting show M-1`")
+	w.want("teamA", "kora", "zeige m-1", kim.EINVALID, "**M-1** ist ein Treffen, kein Fall: `/kim treffen zeige M-1`.")
+	w.want("teamA", "anna", "zeige M-1", kim.ENOTFOUND) // a coach: no meetings to show, no case M-1
 
 	w.mustSay("teamA", "kora", "agenda post M-1", "~netz", "Punkte: 2", "Strukturhinweise ohne Fallbezug: 3")
 	post := chs.last("ch-netz")
