@@ -132,6 +132,7 @@ func (m *Masker) Mask(text string) Result {
 	x.refs()
 	x.numbers()
 	x.names()
+	x.knownNames()
 	m.pseudonyms(x)
 	x.scripts()
 	return x.result()
@@ -173,6 +174,8 @@ type text struct {
 	at   []int  // rune index of each byte offset of low
 	toks []span
 	mark []Kind // per rune: why it is replaced ("" for kept)
+	// lower: the text has no capital letter (typed all in lower case).
+	lower bool
 }
 
 func newText(s string) *text {
@@ -190,6 +193,7 @@ func newText(s string) *text {
 	}
 	x.at = append(x.at, len(x.rs))
 	x.low = b.String()
+	x.lower = !strings.ContainsFunc(s, unicode.IsUpper)
 	x.toks = tokens(x.rs)
 	return x
 }

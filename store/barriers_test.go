@@ -149,12 +149,12 @@ func TestBarrierLifecycle(t *testing.T) {
 
 	// A case opened later with a pseudonym an earlier text holds: masked in
 	// the summary as well.
-	_, b2, _, err := s.DraftBarrier(ctx, a, mine.Ref, "Wohnen", "Keine Wohnung für Zoran")
-	if err != nil || b2.Text != "Keine Wohnung für Zoran" || b2.N != 2 {
+	_, b2, _, err := s.DraftBarrier(ctx, a, mine.Ref, "Wohnen", "Keine Wohnung für Zelko")
+	if err != nil || b2.Text != "Keine Wohnung für Zelko" || b2.N != 2 {
 		t.Fatalf("second draft: %+v %v", b2, err)
 	}
 	s.ConfirmBarrier(ctx, a, mine.Ref, 2)
-	s.OpenCase(ctx, ben, store.NewCase{Pseudonym: "Zoran", Group: "eu", Domain: "none"})
+	s.OpenCase(ctx, ben, store.NewCase{Pseudonym: "Zelko", Group: "eu", Domain: "none"})
 	sum := summary()
 	if sum.Total != 2 || sum.Groups[1].Topic != "Wohnen" || sum.Groups[1].Texts[0].Text != "Keine Wohnung für […]" {
 		t.Fatalf("summary = %+v", sum)
