@@ -16,11 +16,12 @@ const (
 	Name      Kind = "name"      // a name after Frau, Herr, Familie, …
 	Pseudonym Kind = "pseudonym" // a pseudonym of one of the team's cases
 	Number    Kind = "number"    // a phone or file number, a date of birth
+	Address   Kind = "address"   // a street with its house number
 	Email     Kind = "email"     // an e-mail address
 	Ref       Kind = "ref"       // a case reference
 )
 
-var rank = map[Kind]int{Unsure: 1, Name: 2, Pseudonym: 3, Number: 4, Email: 5, Ref: 6}
+var rank = map[Kind]int{Unsure: 1, Name: 2, Pseudonym: 3, Number: 4, Address: 4, Email: 5, Ref: 6}
 
 // Replaced is one part of a text that the network does not see.
 type Replaced struct {
@@ -240,7 +241,11 @@ var (
 	// A date of birth.
 	birth = regexp.MustCompile(`(?:geb|geboren|geburtsdatum|geburtstag|dob|born)\.?(?:\s*(?:am|on))?\s*[:.]?\s*` +
 		`(\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|(?:19|20)\d\d)`)
-	email = regexp.MustCompile(`[\pL\pN._%+-]+\s?(?:@|\(at\)|\[at\])\s?[\pL\pN-]+(?:\s?(?:\.|\(dot\)|\[dot\])\s?[\pL\pN-]+)+`)
+	// A street with its house number: Hauptstraße 12, Kölner Str. 3a,
+	// Am Lindenweg 7 (not Arbeitsweg 45 Minuten: a unit after the number).
+	street    = regexp.MustCompile(`(?:^|[^\pL])(\pL[\pL-]{2,}\s?(?:straße|strasse|str\.|str|weg|allee|platz|gasse|ring|damm|ufer|chaussee|pfad|steig)\s?\d{1,4}(?:\s?[a-z])?)(?:$|[^\pL\pN])`)
+	unitAfter = regexp.MustCompile(`^\s*(?:min|minuten|std|stunden|h|km|m|meter|wochen|woche|tage|tagen|monate|monaten|jahre|jahren|euro|eur|€|%|uhr|plätze|plätzen)\b`)
+	email     = regexp.MustCompile(`[\pL\pN._%+-]+\s?(?:@|\(at\)|\[at\])\s?[\pL\pN-]+(?:\s?(?:\.|\(dot\)|\[dot\])\s?[\pL\pN-]+)+`)
 )
 
 // refs marks case references.
@@ -301,6 +306,11 @@ func (x *text) numbers() {
 		}
 		if letters > 0 && digits >= 5 {
 			x.set(t.from, t.to, Number)
+		}
+	}
+	for _, loc := range street.FindAllStringSubmatchIndex(x.low, -1) {
+		if !unitAfter.MatchString(x.low[loc[3]:]) {
+			x.setBytes(loc[2], loc[3], Address)
 		}
 	}
 	for _, loc := range email.FindAllStringIndex(x.low, -1) {

@@ -138,6 +138,9 @@ func TestMask(t *testing.T) {
 		{"Kundennummer ABC123456", "Kundennummer […]", []Kind{Number}},
 		{"geb. 01.02.1990", "geb. […]", []Kind{Number}},
 		{"schreibt an mo.k@example.org", "schreibt an […]", []Kind{Email}},
+		{"wohnt Hauptstraße 12, zweiter Stock", "wohnt […], zweiter Stock", []Kind{Address}},
+		{"Kölner Str. 3a und Lindenweg 7", "[…] und […]", []Kind{Address, Address}},
+		{"Arbeitsweg 45 Minuten, Schulweg 2 km", "Arbeitsweg 45 Minuten, Schulweg 2 km", nil},
 		{"schreibt an mo(at)example.org", "schreibt an […]", []Kind{Email}},
 		// Other scripts.
 		{"Антон wartet", "[…] wartet", []Kind{Unsure}},
