@@ -87,7 +87,10 @@ func TestBarriersReachTheNetwork(t *testing.T) {
 		"siehe " + y + "-" + n + " ohne K", "wie bei " + r2 + " auch", "Tel. 0251 1234567 zurückrufen", "Mail an mo.k@example.org schicken",
 		"geb. 01.02.1990, Antrag offen", "@channel bitte alle lesen", "@here @all dringend ansehen",
 		"![bild](https://evil.example/track.png) Tracking", "[klick](https://evil.example) Link", "<https://evil.example> Autolink",
-		"https://evil.example/x.png direkt", "&#64;channel als Entität", "~town-square Kanalverweis", "**fett** und _kursiv_ | Tabelle",
+		"https://evil.example/x.png direkt", "&#64;channel als Entität", "~town-square Kanalverweis",
+		// Names without a title, from the name lists and by their ending; an address.
+		"Antrag von Mehmet Demir liegt", "Oksana Shevchenko wartet auf den Kurs", "Ahmads Bescheid fehlt", "bei Hryhorenko nachfragen",
+		"wohnt Hauptstraße 12 ohne Heizung", "**fett** und _kursiv_ | Tabelle",
 	}
 	if len(hostile) < 40 {
 		t.Fatalf("only %d hostile texts", len(hostile))
@@ -214,7 +217,7 @@ func leaks(t *testing.T, where, text string, pseudonyms, refs []string) {
 	r := mask.New(append(pseudonyms, "Schmidt", "Nowak")...).Mask(text)
 	for _, x := range r.Replaced {
 		switch x.Kind {
-		case mask.Ref, mask.Pseudonym, mask.Name, mask.Email:
+		case mask.Ref, mask.Pseudonym, mask.Name, mask.Email, mask.Address:
 			if refs == nil && x.Kind == mask.Ref {
 				continue
 			}
@@ -223,7 +226,8 @@ func leaks(t *testing.T, where, text string, pseudonyms, refs []string) {
 	}
 	low := strings.ToLower(mask.Normalize(text))
 	for _, f := range []string{"mohamed", "mohammed", "müller", "mueller", "olena", "олена", "yilmaz", "schmidt", "nowak",
-		"m0hamed", "mo-ha-med", "m o h a m e d", "моhamed", "a. m.", "a.m.", "mo.k@", "1234567", "01.02.1990"} {
+		"m0hamed", "mo-ha-med", "m o h a m e d", "моhamed", "a. m.", "a.m.", "mo.k@", "1234567", "01.02.1990",
+		"mehmet", "demir", "shevchenko", "ahmad", "hryhorenko", "hauptstraße 12"} {
 		if strings.Contains(low, f) {
 			t.Errorf("%s holds %q:\n%s", where, f, text)
 		}
