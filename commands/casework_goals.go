@@ -41,6 +41,9 @@ func (r *Runner) goalDone(a *Args) (Reply, error) { return r.goalClose(a, "done"
 // goalDrop drops a goal.
 func (r *Runner) goalDrop(a *Args) (Reply, error) { return r.goalClose(a, "dropped") }
 
+// goalReopen opens a goal reached or dropped by mistake again.
+func (r *Runner) goalReopen(a *Args) (Reply, error) { return r.goalClose(a, "open") }
+
 func (r *Runner) goalClose(a *Args, status string) (Reply, error) {
 	c, g, err := r.svc.Store.CloseGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), status)
 	if err != nil {

@@ -67,7 +67,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "goal done " + k + " 0", kim.EINVALID, []string{"keine Zahl von 1 bis 1000"}},
 		{"anna", "goal done " + k, kim.EINVALID, []string{"Es fehlt: Nr"}},
 		{"anna", "goal finish " + k + " 1", kim.EINVALID, []string{"„finish“ gibt es hier nicht"}},
-		{"anna", "goal", kim.EINVALID, []string{"/kim ziel <neu|erreicht|verwerfen|ändern|löschen>"}},
+		{"anna", "goal", kim.EINVALID, []string{"/kim ziel <neu|erreicht|verwerfen|offen|ändern|löschen>"}},
 		// refer and outcome
 		{"anna", "refer " + k + " finanzamt Steuer", kim.EINVALID, []string{"„finanzamt“ steht nicht im Partnerverzeichnis", "jobcenter"}},
 		{"anna", "refer " + k + " jobcenter Antrag", kim.EFORBIDDEN, []string{"Verweis abgelehnt", "Jobcenter", "keine Einwilligung"}},

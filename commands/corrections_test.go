@@ -637,6 +637,32 @@ func TestDomainChangeMove(t *testing.T) {
 	}
 }
 
+// A goal checked off by mistake, reached or dropped, is open again: in the
+// digest's due items and the report's counts as before, audited.
+func TestGoalReopen(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=eu consent=yes")
+	w.ok("anna", "ziel AB Sprache B1-Kurs fällig=15.12.2026", "Ziel 1")
+	w.ok("anna", "ziel AB Arbeit Praktikum", "Ziel 2")
+	w.ok("anna", "ziel erreicht AB 1", "Ziel 1 von **K-2026-0001** erreicht")
+	w.want("teamA", "anna", "ziel erreicht AB 1", kim.ECONFLICT, "schon erreicht", "Wieder öffnen: `/kim ziel offen K-2026-0001 1`")
+	if n := w.count(`SELECT count(*) FROM goals WHERE status = 'done' AND closed_on IS NOT NULL`); n != 1 {
+		t.Fatalf("reached goals: %d", n)
+	}
+	w.ok("anna", "ziel offen AB 1", "Ziel 1 von **K-2026-0001** ist wieder offen: B1-Kurs")
+	if n := w.count(`SELECT count(*) FROM goals WHERE n = 1 AND status = 'open' AND closed_on IS NULL AND due_on = '2026-12-15'`); n != 1 {
+		t.Fatalf("goal 1 not open again with its due date")
+	}
+	w.want("teamA", "anna", "ziel offen AB 1", kim.ECONFLICT, "Ziel 1 von **K-2026-0001** ist offen.")
+	w.ok("anna", "ziel verwerfen AB 2", "verworfen")
+	w.want("teamA", "ben", "goal drop K-2026-0001 2", kim.ENOTFOUND) // not ben's case
+	w.want("teamA", "ben", "goal reopen K-2026-0001 2", kim.ENOTFOUND)
+	w.want("teamA", "anna", "goal drop K-2026-0001 2", kim.ECONFLICT, "Versehentlich? Wieder öffnen: `/kim ziel offen K-2026-0001 2`")
+	w.ok("anna", "ziel öffnen AB 2", "wieder offen")
+	w.ok("anna", "show AB", "| 1 | Sprache | B1-Kurs | 15.12.2026 | offen |", "| 2 | Arbeit | Praktikum | – | offen |")
+	w.wantAudits("true", map[string]int{"goal.done": 1, "goal.drop": 1, "goal.reopen": 2})
+}
+
 // wantAudits checks the number of audit rows per action among those the
 // SQL condition where selects.
 func (w *world) wantAudits(where string, want map[string]int) {

@@ -280,7 +280,7 @@ func TestGermanUsageAndErrors(t *testing.T) {
 		{"anna", "abschliessen " + k + " gefeuert", kim.EINVALID, []string{"möglich: Ziele erreicht, verzogen, zurückgezogen, übergeben, anderes."}, []string{"goals-met"}},
 		{"anna", "bericht 2026 nach=farbe", kim.EINVALID, []string{"Nach: „farbe“ geht nicht; möglich: organisation, gruppe, rechtskreis, handlungsfeld, partner."}, []string{"by="}},
 		{"root", "admin rolle @anna chef", kim.EINVALID, []string{"Rolle: „chef“ geht nicht; möglich: Coach, Koordination, Admin, keine."}, []string{"coordinator"}},
-		{"anna", "ziel", kim.EINVALID, []string{"Was soll `/kim ziel` tun? Richtig: `/kim ziel <neu|erreicht|verwerfen|ändern|löschen> …`"}, nil},
+		{"anna", "ziel", kim.EINVALID, []string{"Was soll `/kim ziel` tun? Richtig: `/kim ziel <neu|erreicht|verwerfen|offen|ändern|löschen> …`"}, nil},
 		{"anna", "abwesend aus vertretung=@ben", kim.EINVALID, []string{"`/kim abwesend aus`"}, []string{"off"}},
 		{"anna", "kontakt " + k + " telefon minuten=viel Hallo", kim.EINVALID, []string{"Minuten: „viel“ ist keine Dauer von 0 bis 1440 Minuten"}, []string{"minutes"}},
 		// Help shows the German sub-commands and values.

@@ -236,6 +236,11 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).goalDrop,
 		Examples: []string{"/kim goal drop K-2026-0042 2", "/kim ziel verwerfen K-2026-0042 1"},
 	}, {
+		Name: "reopen", Alias: "offen", Also: []string{"wiedereroeffnen", "oeffnen", "open"}, // reached or dropped by mistake
+		Params:   []Param{caseParam, nParam},
+		Run:      (*Runner).goalReopen,
+		Examples: []string{"/kim goal reopen K-2026-0042 1", "/kim ziel offen K-2026-0042 2"},
+	}, {
 		Name: "edit", Alias: "aendern", Also: editAlso, // commands/corrections.go
 		Params:  []Param{caseParam, nParam, optional(Param{Name: "text", Kind: Text})},
 		Options: []Param{goalDueChange},

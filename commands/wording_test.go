@@ -24,7 +24,7 @@ func TestAuditLabels(t *testing.T) {
 	for _, line := range []string{
 		"open AB group=refugee consent=yes date=2026-11-02", "show " + k, "cases", "contact " + k + " phone Hallo", "contacts " + k,
 		"assess " + k + " work=2", "goal add " + k + " work Praktikum", "goal done " + k + " 1", "goal add " + k + " work Kurs",
-		"goal drop " + k + " 2", "consent " + k + " grant jobcenter", "refer " + k + " jobcenter Antrag",
+		"goal drop " + k + " 2", "goal reopen " + k + " 2", "consent " + k + " grant jobcenter", "refer " + k + " jobcenter Antrag",
 		"refer edit " + k + " 1 Antrag auf Bürgergeld", "consent " + k + " grant jugendamt", "consent edit " + k + " jugendamt form=oral",
 		"consent delete " + k + " jugendamt confirm", "refer " + k + " jobcenter Zweitantrag", "refer delete " + k + " 2 confirm",
 		"outcome " + k + " 1 accepted", "consent " + k + " revoke jobcenter", "domain " + k + " SGB2 since=2026-11-10",
@@ -191,7 +191,7 @@ func TestHelpFitsRole(t *testing.T) {
 		user      string
 		want, not []string
 	}{
-		{"ben", []string{"(your role: coach)", "`/kim open <pseudonym>", "`/kim contact <case>", "`/kim goal <add|done|drop|edit|delete> …`",
+		{"ben", []string{"(your role: coach)", "`/kim open <pseudonym>", "`/kim contact <case>", "`/kim goal <add|done|drop|reopen|edit|delete> …`",
 			"`/kim report", "`/kim settings", "`/kim action done <action>`", "`/kim admin partner list`"},
 			[]string{"/kim meeting", "/kim agenda", "/kim action add", "/kim admin role", "/kim admin defaults", "/kim admin audit",
 				"/kim admin partner add", "/kim admin <"}},

@@ -305,6 +305,15 @@ func CloseGoal(g Goal, status string, today Date) (Goal, error) {
 	return g, nil
 }
 
+// ReopenGoal returns goal g open again, reached or dropped by mistake.
+func ReopenGoal(g Goal) (Goal, error) {
+	if g.Open() {
+		return g, Errorf(ECONFLICT, "goal.already_open", map[string]any{"N": g.N})
+	}
+	g.Status, g.ClosedOn = "open", nil
+	return g, nil
+}
+
 // NewReferral returns the referral of case c to partner p, to be the case's
 // referral number n, made on day today. It is refused without consent for
 // p among consents (the case's unrevoked ones). followup nil means the

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -32,11 +33,12 @@ func (s *Store) AddGoal(ctx context.Context, a kim.Actor, ref string, g kim.Goal
 	return c, g, err
 }
 
-// CloseGoal marks open goal n of the case as done or dropped and returns
-// the case and the goal.
+// CloseGoal marks open goal n of the case as done or dropped, or a closed
+// one open again (status "open": reached or dropped by mistake), and
+// returns the case and the goal.
 func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, n int, status string) (kim.Case, kim.Goal, error) {
 	var g kim.Goal
-	c, err := s.caseWrite(ctx, a, ref, "goal."+map[string]string{"done": "done", "dropped": "drop"}[status], "unable to change goal",
+	c, err := s.caseWrite(ctx, a, ref, "goal."+map[string]string{"done": "done", "dropped": "drop", "open": "reopen"}[status], "unable to change goal",
 		func(tx pgx.Tx, c kim.Case) error {
 			var enc []byte
 			var due pgtypeDate
@@ -49,7 +51,15 @@ func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, n int, s
 				return err
 			}
 			g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
-			if g, err = kim.CloseGoal(g, status, a.Today); err != nil {
+			if status == "open" {
+				g, err = kim.ReopenGoal(g)
+			} else {
+				g, err = kim.CloseGoal(g, status, a.Today)
+			}
+			if e := (*kim.Error)(nil); errors.As(err, &e) && e.Args != nil {
+				e.Args["Ref"] = c.Ref // the line that undoes it names the case
+			}
+			if err != nil {
 				return err
 			}
 			_, err = tx.Exec(ctx, `UPDATE goals SET status = $3, closed_on = $4 WHERE case_id = $1 AND n = $2`, c.ID, n, g.Status, dateArg(g.ClosedOn))
