@@ -447,12 +447,18 @@ func (r *Runner) actionAdd(a *Args) (Reply, error) {
 }
 
 // actionDone completes an action: its owner, a coordinator or an admin.
-func (r *Runner) actionDone(a *Args) (Reply, error) {
-	x, err := r.svc.Store.DoneAction(r.ctx, r.Actor(), a.Int("action"), r.has(coordination...))
+func (r *Runner) actionDone(a *Args) (Reply, error) { return r.actionMark(a, true) }
+
+// actionReopen opens an action checked off by mistake again.
+func (r *Runner) actionReopen(a *Args) (Reply, error) { return r.actionMark(a, false) }
+
+func (r *Runner) actionMark(a *Args, done bool) (Reply, error) {
+	x, err := r.svc.Store.DoneAction(r.ctx, r.Actor(), a.Int("action"), r.has(coordination...), done)
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("action.done", map[string]any{"Ref": x.Ref(), "Text": render.Cell(x.Text), "Meeting": fmt.Sprintf("M-%d", x.MeetingN)})}, nil
+	key := map[bool]string{true: "action.done", false: "action.reopened"}[done]
+	return Reply{Text: r.T(key, map[string]any{"Ref": x.Ref(), "Text": render.Cell(x.Text), "Meeting": fmt.Sprintf("M-%d", x.MeetingN)})}, nil
 }
 
 // agendaEdit replaces the text of an agenda item (commands/corrections.go

@@ -156,6 +156,23 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 	}
 	w.mustSay("teamA", "kora", "meeting list", "M-1", "M-2", "~netz")
 	w.mustSay("teamA", "kora", "meeting show M-1", "A-1", "@ben", "✓ 23.11.2026")
+
+	// Checked off by mistake: open again, by the owner or the coordination only.
+	if rep := w.run("teamA", "kora", "aufgabe erledigt A-2"); rep.Outcome != kim.ECONFLICT || !strings.Contains(rep.Text, "Wieder öffnen: `/kim aufgabe offen A-2`") {
+		t.Errorf("done twice, no line to undo it: %+v", rep)
+	}
+	if rep := w.run("teamA", "anna", "action reopen A-1"); rep.Outcome != kim.EFORBIDDEN {
+		t.Errorf("anna reopens ben's action: %+v", rep)
+	}
+	w.mustSay("teamA", "ben", "action reopen A-1", "A-1", "open again")
+	w.mustSay("teamA", "kora", "aufgabe offen A-2", "A-2", "wieder offen")
+	if rep := w.run("teamA", "kora", "aufgabe offen A-2"); rep.Outcome != kim.ECONFLICT || !strings.Contains(rep.Text, "A-2 ist offen") {
+		t.Errorf("reopened twice: %+v", rep)
+	}
+	if n := w.count(`SELECT count(*) FROM actions WHERE done_on IS NULL`); n != 2 {
+		t.Errorf("%d actions open again, want 2", n)
+	}
+	w.mustSay("teamA", "kora", "meeting show M-1", "A-1", "@ben", "18.12.2026")
 }
 
 // Refusals change nothing and say what was wrong.

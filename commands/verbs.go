@@ -520,6 +520,11 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).actionDone,
 		Examples: []string{"/kim action done A-7", "/kim aufgabe erledigt a-7"},
 	}, {
+		Name: "reopen", Alias: "offen", Also: []string{"wiedereroeffnen", "oeffnen", "open"}, // checked off by mistake; as done
+		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}},
+		Run:      (*Runner).actionReopen,
+		Examples: []string{"/kim action reopen A-7", "/kim aufgabe offen A-7"},
+	}, {
 		Name: "edit", Alias: "aendern", Also: editAlso, Roles: coordination,
 		Params:   []Param{{Name: "action", Alias: "aufgabe", Kind: Action}, {Name: "text", Kind: Text, Max: maxActionText, Optional: true}},
 		Options:  []Param{dueOption},

@@ -196,7 +196,7 @@ func TestHelpFitsRole(t *testing.T) {
 			[]string{"/kim meeting", "/kim agenda", "/kim action add", "/kim admin role", "/kim admin defaults", "/kim admin audit",
 				"/kim admin partner add", "/kim admin <"}},
 		{"kora", []string{"(your role: coordinator)", "`/kim meeting <new|list|show|edit|cancel> …`", "`/kim agenda <add|post|edit|delete> …`",
-			"`/kim action <add|done|edit|delete> …`", "`/kim report", "`/kim admin partner list`", "`/kim settings"},
+			"`/kim action <add|done|reopen|edit|delete> …`", "`/kim report", "`/kim admin partner list`", "`/kim settings"},
 			[]string{"/kim open", "/kim show", "/kim contact", "/kim goal", "/kim cases", "/kim erase", "/kim admin role", "/kim admin <"}},
 		{"root", []string{"(your role: admin)", "`/kim admin <", "`/kim meeting <new|list|show|edit|cancel> …`", "`/kim report"},
 			[]string{"/kim open", "/kim show", "/kim contact", "/kim goal", "/kim cases"}},

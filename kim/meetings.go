@@ -159,3 +159,12 @@ func ActionDone(x ActionItem, today Date) (ActionItem, error) {
 	x.DoneOn = &today
 	return x, nil
 }
+
+// ActionReopen returns action x open again, checked off by mistake.
+func ActionReopen(x ActionItem) (ActionItem, error) {
+	if x.Open() {
+		return x, Errorf(ECONFLICT, "action.open", map[string]any{"Ref": x.Ref()})
+	}
+	x.DoneOn = nil
+	return x, nil
+}

@@ -386,10 +386,11 @@ func (s *Store) AddAction(ctx context.Context, a kim.Actor, meetingN int, ownerI
 	return x, wrap("unable to add action", err)
 }
 
-// DoneAction marks action A-n of the team done on the actor's day. Only its
-// owner may, unless anyone is set (coordinators and admins); an action that
-// is done already is a conflict.
-func (s *Store) DoneAction(ctx context.Context, a kim.Actor, n int, anyone bool) (kim.ActionItem, error) {
+// DoneAction marks action A-n of the team done on the actor's day, or with
+// done false open again (checked off by mistake). Only its owner may, unless
+// anyone is set (coordinators and admins); an action that is done already
+// (or open) is a conflict.
+func (s *Store) DoneAction(ctx context.Context, a kim.Actor, n int, anyone, done bool) (kim.ActionItem, error) {
 	var x kim.ActionItem
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
@@ -404,7 +405,12 @@ func (s *Store) DoneAction(ctx context.Context, a kim.Actor, n int, anyone bool)
 		if !anyone && x.OwnerID != a.UserID {
 			return kim.Errorf(kim.EFORBIDDEN, "action.not_yours", map[string]any{"Ref": x.Ref(), "Owner": x.OwnerName})
 		}
-		if x, err = kim.ActionDone(x, a.Today); err != nil {
+		if done {
+			x, err = kim.ActionDone(x, a.Today)
+		} else {
+			x, err = kim.ActionReopen(x)
+		}
+		if err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE actions SET done_on = $2 WHERE id = $1`, x.ID, dateArg(x.DoneOn))
