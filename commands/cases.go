@@ -2,6 +2,7 @@ package commands
 
 import (
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/mask"
 	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
@@ -22,7 +23,19 @@ func (r *Runner) open(a *Args) (Reply, error) {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("case.opened", map[string]any{"Ref": c.Ref, "Pseudonym": render.Cell(c.Pseudonym),
-		"Assessment": c.NextAssessment, "Monitoring": c.NextMonitoring, "Opened": c.OpenedOn, "Backdated": c.OpenedOn != r.Today})}, nil
+		"Assessment": c.NextAssessment, "Monitoring": c.NextMonitoring, "Opened": c.OpenedOn, "Backdated": c.OpenedOn != r.Today}) +
+		r.fullNameHint(c)}, nil
+}
+
+// fullNameHint asks for a pseudonym when the case's reads as a person's
+// full name (data minimisation: kimbot needs no names), with the line that
+// puts the initials in its place; "" otherwise.
+func (r *Runner) fullNameHint(c kim.Case) string {
+	initials, ok := mask.FullName(c.Pseudonym)
+	if !ok {
+		return ""
+	}
+	return "\n" + r.T("case.full_name", map[string]any{"Ref": c.Ref, "Pseudonym": render.Cell(c.Pseudonym), "Initials": initials})
 }
 
 // maxListed is how many cases one answer lists: a page of /kim cases.

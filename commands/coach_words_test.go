@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -205,4 +206,26 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.ok("anna", "einwilligung K-2026-0006 verarbeitung widerrufen", "Noch ist nichts geändert", "`/kim einwilligung K-2026-0006 verarbeitung widerrufen bestätigen`")
 	w.want("teamA", "anna", "einwilligung K-2026-0006 jobcenter", kim.EINVALID, "Aktion: „jobcenter“ geht nicht")
 	w.ok("anna", "verweis S. T. jobcenter nachfassen zwei Wochen Antrag", "Verweis 1 von **K-2026-0006**", "Nachfassen am 07.12.2026")
+}
+
+// A full name as the pseudonym is taken (it is sealed and seen only by the
+// coach), with a hint and the line that puts initials in its place.
+func TestFullNameAsPseudonym(t *testing.T) {
+	w := newWorld(t)
+	rep := w.ok("anna", `neu "Mehmet Demir" gruppe=Geflüchtete einwilligung=ja`, "K-2026-0001", "sieht aus wie ein vollständiger Name")
+	line := regexp.MustCompile("`/kim ([^`]*)`").FindAllStringSubmatch(rep.Text, -1)
+	if len(line) == 0 || line[len(line)-1][1] != "fall ändern K-2026-0001 pseudonym=„M. D.“" {
+		t.Fatalf("no line with the initials:\n%s", rep.Text)
+	}
+	if rep := w.ok("anna", line[len(line)-1][1], "M. D."); strings.Contains(rep.Text, "vollständiger Name") {
+		t.Fatalf("initials are no full name:\n%s", rep.Text)
+	}
+	w.ok("anna", "zeige M. D.", "K-2026-0001 · M. D.")
+	for _, p := range []string{"Fatima", "\"Frau Y.\"", "AB"} {
+		if rep := w.ok("anna", "neu "+p+" gruppe=eu einwilligung=ja", "ist angelegt"); strings.Contains(rep.Text, "vollständiger Name") {
+			t.Errorf("%s: hint for a pseudonym:\n%s", p, rep.Text)
+		}
+	}
+	w.ok("anna", `fall ändern AB pseudonym="Oksana Shevchenko"`, "sieht aus wie ein vollständiger Name", "pseudonym=„O. S.“")
+	w.ok("ben", `open "Zahra Hosseini" group=eu consent=yes`, "looks like a full name", `pseudonym="Z. H."`)
 }

@@ -88,7 +88,7 @@ func (r *Runner) caseEdit(a *Args) (Reply, error) {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("case.edited", map[string]any{"Ref": c.Ref, "Pseudonym": render.Cell(c.Pseudonym),
-		"Group": r.Name("group", c.Group), "Domain": r.Name("legal", c.Domain), "Opened": c.OpenedOn}) + "\n" + r.caseLine(c)}, nil
+		"Group": r.Name("group", c.Group), "Domain": r.Name("legal", c.Domain), "Opened": c.OpenedOn}) + r.fullNameHint(c) + "\n" + r.caseLine(c)}, nil
 }
 
 // goalEdit changes the text or the due date of a goal.

@@ -265,3 +265,13 @@ func TestBarrierTextsStay(t *testing.T) {
 		}
 	}
 }
+
+func TestFullName(t *testing.T) {
+	for in, want := range map[string]string{"Mehmet Yilmaz": "M. Y.", "Frau Oksana Shevchenko": "O. S.", "Blerina Krasniqi": "B. K.",
+		"M. Y.": "", "Frau Y.": "", "Fatima": "", "AB": "", "Herr A.": "", "Mehmet Y.": "", "Frau Yilmaz": ""} {
+		got, ok := FullName(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("FullName(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

@@ -131,3 +131,29 @@ func (x *text) nameBefore(i int, kind Kind) {
 		x.set(p.from, p.to, kind)
 	}
 }
+
+// FullName reports whether s reads as a person's full name — a first name
+// or a family name of the lists with another name word beside it, not
+// initials (Mehmet Yilmaz, Oksana Shevchenko; not "M. Y.", "Frau Y.",
+// "Fatima") — and returns its initials ("M. Y."): a case needs only a
+// pseudonym (data minimisation).
+func FullName(s string) (string, bool) {
+	for _, x := range Text(s).Replaced {
+		if x.Kind != Name {
+			continue
+		}
+		rs := []rune(x.Text)
+		var initials []string
+		full := 0
+		for _, t := range tokens(rs) {
+			initials = append(initials, strings.ToUpper(string(rs[t.from]))+".")
+			if t.to-t.from >= 2 {
+				full++
+			}
+		}
+		if full >= 2 {
+			return strings.Join(initials, " "), true
+		}
+	}
+	return "", false
+}
