@@ -346,7 +346,19 @@ func TestPartnerCorrection(t *testing.T) {
 	w.ok("anna", "einwilligung K-2026-1 erteilen schuldnerberatung", "Schuldnerberatung der Caritas")
 	// The default templates name the Jobcenter: the answer says so.
 	w.ok("anna", "rechtskreis K-2026-1 SGB II", "gespeichert") // seeds the team's default templates
-	w.ok("root", "admin partner entfernen jobcenter", "nicht mehr im Verzeichnis", "Übergangsvorlagen nennen ihn noch in", "partner=keiner")
+	w.ok("root", "admin partner entfernen jobcenter", "nicht mehr im Verzeichnis", "Übergangsvorlagen nennen ihn noch in", "ohne ihn an")
+	// A new change creates the templates' steps without the removed partner;
+	// their texts stay.
+	w.ok("anna", "neu CD gruppe=Geflüchtete rechtskreis=AsylbLG einwilligung=ja", "K-2026-0002")
+	w.ok("anna", "rechtskreis K-2026-2 SGB II", "Bürgergeld")
+	steps := `SELECT count(*) FROM transition_steps s JOIN cases c ON c.id = s.case_id WHERE c.ref = 'K-2026-0002'`
+	if n := w.count(steps); n == 0 {
+		t.Fatal("no steps for the change")
+	}
+	if n := w.count(steps + ` AND s.partner_id IN (SELECT id FROM partners WHERE key = 'jobcenter')`); n != 0 {
+		t.Errorf("%d new steps name the removed partner", n)
+	}
+	w.ok("root", "admin übergang liste AsylbLG SGB II", "Jobcenter") // the template still shows it, for the admin to adapt
 	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'admin.partner'`); n != 6 {
 		t.Errorf("admin.partner audit rows: %d, want 6", n)
 	}

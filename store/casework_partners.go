@@ -101,7 +101,7 @@ func (s *Store) EditPartner(ctx context.Context, a kim.Actor, key string, ch Par
 // consent, referral, barrier or template step names it; those that do keep
 // it, and a consent given to it can still be revoked. It returns how many
 // steps of the team's transition templates still name it (a new
-// Rechtskreiswechsel copies them with it until the admin edits them).
+// Rechtskreiswechsel copies them without it).
 func (s *Store) RemovePartner(ctx context.Context, a kim.Actor, key string) (kim.Partner, int, error) {
 	var p kim.Partner
 	var steps int

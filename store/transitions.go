@@ -48,10 +48,13 @@ func scanTemplate(r pgx.CollectableRow) (kim.StepTemplate, error) {
 	return s, err
 }
 
-// templateSteps returns the team's steps of the pair from → to in order.
-func templateSteps(ctx context.Context, tx pgx.Tx, teamID, from, to string) ([]kim.StepTemplate, error) {
-	rows, err := tx.Query(ctx, `SELECT `+templateColumns+` FROM transition_templates t LEFT JOIN partners p ON p.id = t.partner_id
-		WHERE t.team_id = $1 AND t.from_domain = $2 AND t.to_domain = $3 ORDER BY t.n`, teamID, from, to)
+// templateSteps returns the team's steps of the pair from → to in order;
+// current: as a new change copies them, without a partner taken out of the
+// directory (the step's text stays; no consent or referral can name it).
+func templateSteps(ctx context.Context, tx pgx.Tx, teamID, from, to string, current bool) ([]kim.StepTemplate, error) {
+	rows, err := tx.Query(ctx, `SELECT `+templateColumns+` FROM transition_templates t
+		LEFT JOIN partners p ON p.id = t.partner_id AND (NOT $4 OR p.removed_at IS NULL)
+		WHERE t.team_id = $1 AND t.from_domain = $2 AND t.to_domain = $3 ORDER BY t.n`, teamID, from, to, current)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +74,7 @@ func (s *Store) TransitionTemplates(ctx context.Context, a kim.Actor, from, to s
 			if err := kim.CheckPair(from, to); err != nil {
 				return err
 			}
-			steps, err := templateSteps(ctx, tx, a.TeamID, from, to)
+			steps, err := templateSteps(ctx, tx, a.TeamID, from, to, false)
 			out = []kim.TransitionTemplate{{From: from, To: to, Steps: steps}}
 			return err
 		}
@@ -329,7 +332,7 @@ func (s *Store) ChangeDomain(ctx context.Context, a kim.Actor, ch DomainChange) 
 		if out.Consents, err = activeConsents(ctx, tx, c.ID); err != nil {
 			return err
 		}
-		tpl, err := templateSteps(ctx, tx, a.TeamID, out.From, changed.Domain)
+		tpl, err := templateSteps(ctx, tx, a.TeamID, out.From, changed.Domain, true)
 		if err != nil || len(tpl) == 0 {
 			return err
 		}
