@@ -1269,7 +1269,7 @@ func dateWords(first string, rest []token) int {
 // vagueDateRE is a time people say that is no day (nächste Woche, in ein
 // paar Tagen): read as one value, so the answer names it whole and asks
 // for a day.
-var vagueDateRE = regexp.MustCompile(`^((ueber)?(naechste|naechsten|kommende|kommenden)|diese|diesen|letzte|letzten|vergangene|vergangenen) (woche|monat|jahr)$|^(in|vor) (ein|1) paar (tagen|wochen)$|^(bald|demnaechst)$|^(next|this|last) (week|month|year)$|^(in|ago) a few (days|weeks)$|^soon$`)
+var vagueDateRE = regexp.MustCompile(`^((ueber)?(naechste|naechsten|kommende|kommenden)|diese|diesen|letzte|letzten|vergangene|vergangenen) (woche|monat|jahr)$|^(in|vor) (ein|1) paar (tagen|wochen)$|^(bald|demnaechst)$|^(next|this|last) (week|month|year)$|^in a few (days|weeks)$|^a few (days|weeks) ago$|^soon$`)
 
 // parseSpan reads a duration of spanRE, as foldWords gives it (14d, 14
 // Tage, zwei Wochen, 3 months); false when it is none or not Valid.
@@ -1288,9 +1288,14 @@ func parseSpan(raw string) (kim.Span, bool) {
 }
 
 // relSpan reads a day counted from today in words, in or vor and a
-// duration (in 2 Wochen, in zehn Tagen, vor einer Woche), as the span from
-// today to it (negative before today).
+// duration (in 2 Wochen, in zehn Tagen, vor einer Woche; in English also
+// 2 weeks ago), as the span from today to it (negative before today).
 func relSpan(s string) (kim.Span, bool) {
+	if span, ok := strings.CutSuffix(foldWords(s), " ago"); ok {
+		sp, ok := parseSpan(span)
+		sp.N = -sp.N
+		return sp, ok
+	}
 	dir, span, _ := strings.Cut(foldWords(s), " ")
 	if dir != "in" && dir != "vor" {
 		return kim.Span{}, false

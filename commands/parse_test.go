@@ -180,6 +180,8 @@ func TestParseRefuses(t *testing.T) {
 		{"termin K-2026-0042 monitoring übernächste Woche", "err.vague_date"},
 		{"kontakt K-2026-0042 telefon Rückruf datum=vor ein paar Tagen", "err.vague_date"},
 		{"ziel neu K-2026-0042 Arbeit Praktikum fällig=bald", "err.vague_date"},
+		{"contact K-2026-0042 phone Call date=a few days ago", "err.vague_date"},
+		{"due K-2026-0042 monitoring in a few weeks", "err.vague_date"},
 		{"show", "err.missing"},
 		{"cases maybe", "err.bad_choice"},
 		{"admin", "err.missing_sub"},
@@ -349,6 +351,9 @@ func TestMonthPhrases(t *testing.T) {
 		{"vor einer Woche", false, "2026-11-16"},
 		{"in zwei Wochen", true, "2026-12-07"},
 		{"in einem Monat", true, "2026-12-23"},
+		{"2 weeks ago", false, "2026-11-09"},
+		{"3 days ago", false, "2026-11-20"},
+		{"ago", false, ""},
 		{"Freitag", true, "2026-11-27"},
 		{"freitag", false, "2026-11-20"},
 		{"Montag", true, "2026-11-23"},
@@ -378,7 +383,7 @@ func TestMonthPhrases(t *testing.T) {
 		line string
 		want int
 	}{{"Ende Januar", 1}, {"Ende Januar 2027", 2}, {"Ende Januar Termin", 1}, {"Ende Januar 2027 Termin", 2}, {"bis Januar", 0},
-		{"30.1. 2027", 0}, {"in 2 Wochen", 2}, {"in 2 Wochen anrufen", 2}, {"vor 3 Tagen", 2}, {"in 14d", 1}, {"in der Woche", 0}, {"Ende", 0}, {"vor einer Woche", 2}, {"in zwei Wochen anrufen", 2}} {
+		{"30.1. 2027", 0}, {"in 2 Wochen", 2}, {"in 2 Wochen anrufen", 2}, {"vor 3 Tagen", 2}, {"in 14d", 1}, {"in der Woche", 0}, {"Ende", 0}, {"vor einer Woche", 2}, {"in zwei Wochen anrufen", 2}, {"2 weeks ago", 2}, {"3 days ago called", 2}} {
 		f := strings.Fields(c.line)
 		rest := make([]token, len(f)-1)
 		for i, w := range f[1:] {
