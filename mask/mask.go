@@ -175,7 +175,8 @@ type text struct {
 	at   []int  // rune index of each byte offset of low
 	toks []span
 	mark []Kind // per rune: why it is replaced ("" for kept)
-	// lower: the text has no capital letter (typed all in lower case).
+	// lower: the text has no capital letter (typed all in lower case) and
+	// no marker.
 	lower bool
 }
 
@@ -194,7 +195,10 @@ func newText(s string) *text {
 	}
 	x.at = append(x.at, len(x.rs))
 	x.low = b.String()
-	x.lower = !strings.ContainsFunc(s, unicode.IsUpper)
+	// A marker stands for what an earlier pass replaced, capitals perhaps:
+	// the text is not taken for one typed in lower case (masking a masked
+	// text changes nothing).
+	x.lower = !strings.ContainsFunc(s, unicode.IsUpper) && !strings.Contains(s, Marker)
 	x.toks = tokens(x.rs)
 	return x
 }
@@ -543,8 +547,21 @@ func (x *text) scripts() {
 }
 
 // result replaces each run of marked runes by Marker. Runs with nothing but
-// a space, dot, hyphen or apostrophe between them are one.
+// a space, dot, hyphen or apostrophe between them are one. A word marked in
+// part is marked whole (no half word stays to be read, or to be read as a
+// name once its other half is gone).
 func (x *text) result() Result {
+	for _, t := range x.toks {
+		k := Kind("")
+		for i := t.from; i < t.to; i++ {
+			if rank[x.mark[i]] > rank[k] {
+				k = x.mark[i]
+			}
+		}
+		if k != "" {
+			x.set(t.from, t.to, k)
+		}
+	}
 	var out Result
 	var b strings.Builder
 	i := 0

@@ -275,3 +275,28 @@ func TestFullName(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMask: masking never fails, a masked text masks to itself, and no word
+// of the team's pseudonyms stays in it.
+func FuzzMask(f *testing.F) {
+	for _, s := range []string{"Antrag von Mehmet Demir liegt", "Frau A. wartet", "K-2026-0001", "Mo\u200bhamed", "wohnt Hauptstraße 12",
+		"Hassan al-Rashid", "Ahmads Antrag", "geb. 01.02.1990", "mo(at)example.org", "Олена"} {
+		f.Add(s)
+	}
+	m := New(team...)
+	f.Fuzz(func(t *testing.T, s string) {
+		got := m.Mask(s)
+		if again := m.Mask(got.Text); again.Text != got.Text {
+			t.Fatalf("Mask(%q) = %q, masked again %q", s, got.Text, again.Text)
+		}
+		rs := []rune(got.Text)
+		for _, tk := range tokens(rs) {
+			w := string(rs[tk.from:tk.to])
+			for _, p := range []string{"mohamed", "muller", "yilmaz", "olena"} {
+				if key(w, false) == p {
+					t.Fatalf("Mask(%q) = %q keeps %q", s, got.Text, w)
+				}
+			}
+		}
+	})
+}
