@@ -272,6 +272,30 @@ func (r *Runner) transitionRemove(a *Args) (Reply, error) {
 
 // step checks a transition step off (done, the default), opens it again or
 // closes it as no longer needed.
+// steps shows every step of the case's newest Rechtskreiswechsel with its
+// state, as a checklist, and the lines that check one off.
+func (r *Runner) steps(a *Args) (Reply, error) {
+	card, err := r.svc.Store.Card(r.ctx, r.Actor(), a.Str("case"))
+	if err != nil {
+		return Reply{}, err
+	}
+	c := card.Case
+	if len(card.Transitions) == 0 {
+		return Reply{Text: r.T("steps.none", map[string]any{"Ref": c.Ref})}, nil
+	}
+	t := card.Transitions[len(card.Transitions)-1]
+	done, open, overdue := t.Counts(r.Today)
+	text := r.T("steps.title", map[string]any{"Ref": c.Ref, "From": r.Name("legal", t.From), "To": r.Name("legal", t.To), "Since": t.Since,
+		"Done": done, "Open": open, "Overdue": overdue}) + "\n" + r.StepTable(c.Ref, t.Steps, card.Consents)
+	if open > 0 {
+		text += "\n" + r.T("steps.hint", map[string]any{"Ref": c.Ref})
+	}
+	if len(card.Transitions) > 1 {
+		text += "\n" + r.T("steps.earlier", map[string]any{"N": len(card.Transitions) - 1})
+	}
+	return Reply{Text: text}, nil
+}
+
 func (r *Runner) step(a *Args) (Reply, error) {
 	status := a.Str("status")
 	var c kim.Case

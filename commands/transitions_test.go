@@ -281,7 +281,17 @@ func TestStepByHand(t *testing.T) {
 	if got := w.count(`SELECT count(*) FROM audit_log WHERE action LIKE 'transition.step.%'`); got != 4 {
 		t.Errorf("%d audit rows of steps, want 4", got)
 	}
-	w.ok("anna", "zeige "+k, "1 erledigt · 6 offen · 0 überfällig")
+	w.ok("anna", "zeige "+k, "1 erledigt · 6 offen · 0 überfällig", "… und ein weiterer offener Schritt (alle: `/kim schritte "+k+"`)")
+
+	// The whole checklist: every step, done and dropped ones too.
+	list := w.ok("anna", "schritte AB", "**Schritte von "+k+": Rechtskreiswechsel AsylbLG → SGB II seit 18.11.2026** (1 erledigt · 6 offen · 0 überfällig)",
+		"| 1 | Bürgergeld", "erledigt 22.11.2026", "| 7 | Kindergeld", "nicht mehr nötig", "Abhaken: `/kim schritt "+k+" <nr>`").Text
+	if n := strings.Count(list, "\n| "); n != 8+2 { // the head, its rule and eight steps
+		t.Errorf("the checklist has %d rows, want 8 steps:\n%s", n-2, list)
+	}
+	w.want("teamA", "ben", "schritte "+k, kim.ENOTFOUND) // not ben's case
+	w.ok("anna", "neu CD gruppe=eu einwilligung=ja", "K-2026-0002")
+	w.ok("anna", "schritte CD", "Zu **K-2026-0002** gibt es keinen Rechtskreiswechsel mit Schritten")
 
 	before := w.snapshot()
 	for _, tc := range []struct{ line, outcome, want string }{

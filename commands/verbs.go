@@ -351,6 +351,13 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim domain delete K-2026-0042", "/kim rechtskreis löschen K-2026-0042 bestätigen"},
 	}},
 }, {
+	// The checklist of the newest Rechtskreiswechsel, every step (the card
+	// shows the next five open ones).
+	Name: "steps", Alias: "schritte", Also: []string{"checkliste"}, Roles: coach,
+	Params:   []Param{caseParam},
+	Run:      (*Runner).steps,
+	Examples: []string{"/kim steps K-2026-0042", "/kim schritte K-2026-0042"},
+}, {
 	// A step of a Rechtskreiswechsel checked off by hand (commands/transitions.go).
 	Name: "step", Alias: "schritt", Roles: coach,
 	Params: []Param{caseParam, nParam, {Name: "status", Kind: Choice, Choices: []string{kim.StepDone, kim.StepOpen, kim.StepDropped},

@@ -106,7 +106,7 @@ func (v View) transitions(c kim.Case, list []kim.CaseTransition, consents []kim.
 		b.WriteString(v.stepTable(c.Ref, open, consents, false) + "\n")
 	}
 	if more > 0 {
-		b.WriteString(v.T("card.transition_more", map[string]any{"N": more}) + "\n")
+		b.WriteString(v.T("card.transition_more", map[string]any{"N": more, "Ref": c.Ref}) + "\n")
 	}
 	for i := len(list) - 2; i >= 0; i-- {
 		b.WriteString(v.T("card.transition_earlier", map[string]any{"Line": line(list[i])}) + "\n")
