@@ -50,7 +50,10 @@ func TestTransitionThroughMattermost(t *testing.T) {
 	coach.press(t, p, remItem(t, p, k, "Übergangsschritt 3:", "snooze").Id)
 	coach.waitEphemeral(t, "Verschoben auf "+until)
 
-	coach.kimOK(t, "zeige "+k, "2 erledigt · 6 offen", until)
+	coach.kimOK(t, "zeige "+k, "2 erledigt · 6 offen", until, "(alle: `/kim schritte "+k+"`)")
+	// The whole checklist: the two done through the digest's buttons among the eight.
+	coach.kimOK(t, "schritte T. W.", "Schritte von "+k+": Rechtskreiswechsel AsylbLG → SGB II", "(2 erledigt · 6 offen",
+		"| 1 | Bürgergeld beim Jobcenter beantragen", "| 8 | Unterkunftskosten", "Abhaken: `/kim schritt "+k+" <nr>`")
 	var done, moved, untouched int
 	db := env.kimbotDB(t)
 	if err := db.QueryRow(ctxT(t), `SELECT count(*) FILTER (WHERE s.status = 'done' AND s.n IN (1, 2)),
