@@ -1090,6 +1090,9 @@ var relativeDays = map[string]int{
 // year (30.6. or 30.6): the next such day from today on when ahead, else
 // the latest up to today. A day the year does not have (29.2.) is refused.
 func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
+	if rest, ok := afterDateFiller(s); ok { // am 15.1., zum Monatsende: the date after it
+		return parseDateFrom(rest, today, ahead)
+	}
 	if today.IsZero() {
 		return ParseDate(s)
 	}
@@ -1244,11 +1247,35 @@ func monthPhrase(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	return d, true
 }
 
+// dateFillers are the words said before a day: am 15.1., zum 31.3., on
+// Friday.
+var dateFillers = map[string]bool{"am": true, "zum": true, "on": true}
+
+// afterDateFiller returns the date after a filler word (am Freitag:
+// Freitag), and whether s starts with one.
+func afterDateFiller(s string) (string, bool) {
+	w, rest, ok := strings.Cut(strings.TrimSpace(s), " ")
+	if !ok || !dateFillers[kim.Fold(w)] {
+		return "", false
+	}
+	return rest, true
+}
+
 // dateWords returns how many of the tokens after first belong to a date
 // typed in words with it: Ende Januar (1), Ende Januar 2027, in 2 Wochen,
 // vor 3 Tagen (2), or to a time that is no day (nächste Woche, vor ein paar
 // Tagen: refused whole, vagueDateRE); 0 when none.
 func dateWords(first string, rest []token) int {
+	if dateFillers[kim.Fold(first)] && len(rest) > 0 && !rest[0].quoted {
+		// am 15.1., am Freitag, zum Ende März: the filler and the date.
+		if _, ok := parseDateFrom(rest[0].text, kim.Date{Y: 2026, M: 1, D: 1}, true); ok {
+			return 1 + dateWords(rest[0].text, rest[1:])
+		}
+		if k := dateWords(rest[0].text, rest[1:]); k > 0 {
+			return 1 + k
+		}
+		return 0
+	}
 	n, words := 0, first
 	for k := 0; k < 3 && k < len(rest); k++ { // vor ein paar Tagen
 		t := rest[k]

@@ -352,6 +352,10 @@ func TestMonthPhrases(t *testing.T) {
 		{"in zwei Wochen", true, "2026-12-07"},
 		{"in einem Monat", true, "2026-12-23"},
 		{"2 weeks ago", false, "2026-11-09"},
+		{"am 15.1.", true, "2027-01-15"},
+		{"am Freitag", true, "2026-11-27"},
+		{"zum Ende März", true, "2027-03-31"},
+		{"am", true, ""},
 		{"3 days ago", false, "2026-11-20"},
 		{"ago", false, ""},
 		{"Freitag", true, "2026-11-27"},
@@ -383,7 +387,7 @@ func TestMonthPhrases(t *testing.T) {
 		line string
 		want int
 	}{{"Ende Januar", 1}, {"Ende Januar 2027", 2}, {"Ende Januar Termin", 1}, {"Ende Januar 2027 Termin", 2}, {"bis Januar", 0},
-		{"30.1. 2027", 0}, {"in 2 Wochen", 2}, {"in 2 Wochen anrufen", 2}, {"vor 3 Tagen", 2}, {"in 14d", 1}, {"in der Woche", 0}, {"Ende", 0}, {"vor einer Woche", 2}, {"in zwei Wochen anrufen", 2}, {"2 weeks ago", 2}, {"3 days ago called", 2}} {
+		{"30.1. 2027", 0}, {"in 2 Wochen", 2}, {"in 2 Wochen anrufen", 2}, {"vor 3 Tagen", 2}, {"in 14d", 1}, {"in der Woche", 0}, {"Ende", 0}, {"vor einer Woche", 2}, {"in zwei Wochen anrufen", 2}, {"2 weeks ago", 2}, {"3 days ago called", 2}, {"am 15.1.", 1}, {"am 15.1. anrufen", 1}, {"am Freitag", 1}, {"zum Ende März", 2}, {"am Telefon", 0}} {
 		f := strings.Fields(c.line)
 		rest := make([]token, len(f)-1)
 		for i, w := range f[1:] {
