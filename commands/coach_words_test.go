@@ -202,6 +202,7 @@ func TestCaseByPseudonym(t *testing.T) {
 	// The partner before the action, as it is said: "Jugendamt erteilt".
 	w.ok("anna", "einwilligung S. T. Jugendamt erteilt schriftlich", "Einwilligung in **K-2026-0006** erfasst: Jugendamt (schriftlich")
 	w.ok("anna", "einwilligung S. T. sozialamt liegt vor", "Sozialamt (schriftlich")
+	w.ok("anna", "einwilligung S. T. Integrationskurs mündlich erteilt", "Integrationskursträger (mündlich")
 	w.ok("anna", "einwilligung K-2026-0006 Jugendamt widerrufen", "Jugendamt", "widerrufen")
 	w.ok("anna", "einwilligung K-2026-0006 verarbeitung widerrufen", "Noch ist nichts geändert", "`/kim einwilligung K-2026-0006 verarbeitung widerrufen bestätigen`")
 	w.want("teamA", "anna", "einwilligung K-2026-0006 jobcenter", kim.EINVALID, "Aktion: „jobcenter“ geht nicht")

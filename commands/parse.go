@@ -709,9 +709,9 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 }
 
 // valueAfter returns the positional tokens with p's value, typed after the
-// next parameter's (jobcenter erteilt, jobcenter liegt vor), in its place
-// (erteilt jobcenter); as they are when the first token is a value of p or
-// the next are none.
+// next parameter's (jobcenter erteilt, jobcenter liegt vor, jobcenter
+// mündlich erteilt), in its place (erteilt jobcenter); as they are when the
+// first token is a value of p or none of the next three is.
 func valueAfter(p Param, positional []token, v *Verb, today kim.Date) []token {
 	fits := func(toks []token) bool {
 		for _, t := range toks {
@@ -722,12 +722,16 @@ func valueAfter(p Param, positional []token, v *Verb, today kim.Date) []token {
 		_, err := convert(p, joinTexts(toks), v, today)
 		return err == nil
 	}
-	if len(positional) < 2 || fits(positional[:1]) || (len(positional) > 1 && fits(positional[:2])) {
+	if len(positional) < 2 || fits(positional[:1]) || fits(positional[:2]) {
 		return positional
 	}
-	for k := 2; k >= 1; k-- { // liegt vor: a value of two words
-		if len(positional) > k && fits(positional[1:1+k]) {
-			return slices.Concat(positional[1:1+k], positional[:1], positional[1+k:])
+	// The value a word or two further on (jobcenter mündlich erteilt), of
+	// two words first (liegt vor).
+	for i := 1; i < len(positional) && i <= 3; i++ {
+		for k := 2; k >= 1; k-- {
+			if i+k <= len(positional) && fits(positional[i:i+k]) {
+				return slices.Concat(positional[i:i+k], positional[:i], positional[i+k:])
+			}
 		}
 	}
 	return positional
