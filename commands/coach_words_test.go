@@ -230,3 +230,21 @@ func TestFullNameAsPseudonym(t *testing.T) {
 	w.ok("anna", `fall ändern AB pseudonym="Oksana Shevchenko"`, "sieht aus wie ein vollständiger Name", "pseudonym=„O. S.“")
 	w.ok("ben", `open "Zahra Hosseini" group=eu consent=yes`, "looks like a full name", `pseudonym="Z. H."`)
 }
+
+// A kind of contact typed as the verb is answered with the contact's line;
+// a note as the verb with the contact's form. Neither is run.
+func TestKindAsVerb(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", `neu "S. T." gruppe=eu einwilligung=ja`, "K-2026-0001")
+	before := w.snapshot()
+	w.want("teamA", "anna", "anruf S. T. Rückruf wegen Termin", kim.EINVALID, "Meinten Sie `/kim kontakt S. T. anruf Rückruf wegen Termin`?")
+	w.want("teamA", "anna", "Hausbesuch K-2026-1 Wohnung angeschaut", kim.EINVALID, "Meinten Sie `/kim kontakt K-2026-1 Hausbesuch Wohnung angeschaut`?")
+	w.want("teamA", "ben", "phone K-2026-1 Called back", kim.EINVALID, "Did you mean `/kim contact K-2026-1 phone Called back`?")
+	w.want("teamA", "anna", "notiz S. T. Mutter hat angerufen", kim.EINVALID, "Notizen stehen bei kimbot an einem Kontakt", "`/kim kontakt <fall> <persönlich|Telefon")
+	w.want("teamA", "anna", "anruf", kim.EINVALID, "Unbekannter Befehl „anruf“")
+	if w.snapshot() != before {
+		t.Fatal("a kind as the verb changed the database")
+	}
+	w.ok("anna", "kontakt S. T. anruf Rückruf wegen Termin", "Kontakt 1 zu **K-2026-0001** gespeichert: Telefon")
+	w.ok("anna", "zeigen S. T.", "K-2026-0001 · S. T.") // the infinitive, as said
+}

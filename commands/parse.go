@@ -207,6 +207,14 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 	top := kimVerbs.sub(toks[0].text)
 	numberThenSub := len(toks) >= 4 && numberRE.MatchString(toks[2].text) && !toks[3].quoted && !toks[0].quoted &&
 		top != nil && top.sub(toks[3].text) != nil
+	if err != nil && top == nil && !toks[0].quoted {
+		if line := kindAsVerb(toks, today); line != nil { // anruf AB Rückruf …: a contact
+			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
+		}
+		if noteVerbs[kim.Fold(toks[0].text)] {
+			return nil, usageErr("err.note_verb", kimVerbs.sub("contact"), nil)
+		}
+	}
 	if err != nil || numberThenSub {
 		if line := otherVerb(toks, today); line != nil {
 			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
@@ -218,6 +226,38 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		}
 	}
 	return a, err
+}
+
+// noteVerbs are words a coach may begin a note with as if it were a verb:
+// kimbot keeps notes with contacts.
+var noteVerbs = map[string]bool{"notiz": true, "vermerk": true, "note": true, "notizen": true, "aktennotiz": true}
+
+// kindAsVerb returns the contact meant when the first word, no verb, is a
+// kind of contact (anruf AB Rückruf wegen Termin: kontakt AB anruf …), the
+// kind after the case; nil when no such line parses. It is answered, never
+// run.
+func kindAsVerb(toks []token, today kim.Date) []token {
+	contact := kimVerbs.sub("contact")
+	kind, ok := contact.Params[1].lookup(toks[0].text)
+	if !ok || len(toks) < 3 {
+		return nil
+	}
+	verb := contact.word("de")
+	if kind == kim.Fold(toks[0].text) { // phone, video: the English key
+		verb = contact.Name
+	}
+	i := 2 // after the case: a reference, or a pseudonym and its initials (S. T.)
+	if _, ref := kim.ParseCaseRef(toks[1].text); !ref && !toks[1].quoted {
+		i += initialWords(toks[2:])
+	}
+	if i >= len(toks) {
+		return nil
+	}
+	line := slices.Concat([]token{{text: verb}}, toks[1:i], toks[:1], toks[i:])
+	if _, err := descend(line, false, today); err != nil {
+		return nil
+	}
+	return line
 }
 
 // otherVerb returns the line meant when toks, refused, name a verb and then

@@ -132,7 +132,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).cases,
 	Examples: []string{"/kim cases", "/kim fälle fällig", "/kim cases all", "/kim fälle offen seite=2"},
 }, {
-	Name: "show", Alias: "zeige", Also: []string{"zeig", "anzeigen", "fallkarte", "karte"}, Roles: coach,
+	Name: "show", Alias: "zeige", Also: []string{"zeig", "zeigen", "anzeigen", "fallkarte", "karte"}, Roles: coach,
 	Params:   []Param{caseParam},
 	Run:      (*Runner).show,
 	Examples: []string{"/kim show K-2026-0042", "/kim zeige k-2026-0042"},
@@ -467,7 +467,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).meetingList,
 		Examples: []string{"/kim meeting list", "/kim treffen liste"},
 	}, {
-		Name: "show", Alias: "zeige",
+		Name: "show", Alias: "zeige", Also: []string{"zeig", "zeigen", "anzeigen"},
 		Params:   []Param{meetingParam},
 		Run:      (*Runner).meetingShow,
 		Examples: []string{"/kim meeting show M-3", "/kim treffen zeige m-3"},
