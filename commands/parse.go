@@ -243,7 +243,7 @@ func kindAsVerb(toks []token, today kim.Date) []token {
 		return nil
 	}
 	verb := contact.word("de")
-	if kind == kim.Fold(toks[0].text) { // phone, video: the English key
+	if w := kim.Fold(toks[0].text); w == kind && !slices.Contains(kindDe, w) { // phone, home-visit: the English key
 		verb = contact.Name
 	}
 	i := 2 // after the case: a reference, or a pseudonym and its initials (S. T.)
@@ -1295,6 +1295,9 @@ func monthPhrase(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 // Friday.
 var dateFillers = map[string]bool{"am": true, "zum": true, "on": true}
 
+// anyDay is a today for asking whether a word is a date, not which.
+var anyDay = kim.Date{Y: 2026, M: 1, D: 1}
+
 // afterDateFiller returns the date after a filler word (am Freitag:
 // Freitag), and whether s starts with one.
 func afterDateFiller(s string) (string, bool) {
@@ -1312,7 +1315,7 @@ func afterDateFiller(s string) (string, bool) {
 func dateWords(first string, rest []token) int {
 	if dateFillers[kim.Fold(first)] && len(rest) > 0 && !rest[0].quoted {
 		// am 15.1., am Freitag, zum Ende März: the filler and the date.
-		if _, ok := parseDateFrom(rest[0].text, kim.Date{Y: 2026, M: 1, D: 1}, true); ok {
+		if _, ok := parseDateFrom(rest[0].text, anyDay, true); ok {
 			return 1 + dateWords(rest[0].text, rest[1:])
 		}
 		if k := dateWords(rest[0].text, rest[1:]); k > 0 {
