@@ -5,6 +5,7 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
+	"github.com/kimbot-nrw/kimbot/store"
 )
 
 // maxAbsenceDays is the longest absence one command records.
@@ -45,6 +46,27 @@ func (r *Runner) away(a *Args) (Reply, error) {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("away.saved", map[string]any{"From": ab.From, "To": ab.To, "Deputy": ab.DeputyName})}, nil
+}
+
+// awayEdit changes the caller's current or next absence: its end, its
+// start while it has not begun, or its deputy.
+func (r *Runner) awayEdit(a *Args) (Reply, error) {
+	ch := store.AbsenceChange{From: a.Date("from"), To: a.Date("to")}
+	if ch.From == nil && ch.To == nil && !a.Has("deputy") {
+		return Reply{}, usageErr("away.edit_nothing", a.Verb, nil)
+	}
+	if a.Has("deputy") {
+		u, err := r.svc.Dir.UserByName(r.ctx, r.req.TeamID, a.Str("deputy"))
+		if err != nil {
+			return Reply{}, err
+		}
+		ch.DeputyID = u.ID
+	}
+	ab, err := r.svc.Store.EditAbsence(r.ctx, r.Actor(), ch, maxAbsenceDays)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: r.T("away.edited", map[string]any{"From": ab.From, "To": ab.To, "Deputy": ab.DeputyName})}, nil
 }
 
 // awayList shows the caller's current and planned absences.

@@ -226,10 +226,27 @@ func TestAwayDeputy(t *testing.T) {
 	w.want("teamA", "ben", "show K-2026-0001", kim.ENOTFOUND, "No case")
 	w.at(2026, 12, 6)
 	w.ok("anna", "away off", "keine Abwesenheit")
+	// The current absence extended, its deputy changed; its start stays.
+	w.at(2026, 12, 2)
+	w.ok("anna", "abwesend 02.12.2026 04.12.2026 vertretung=@ben", "Abwesend vom 02.12.2026 bis 04.12.2026")
+	w.want("teamA", "anna", "abwesend 03.12.2026 10.12.2026 vertretung=@ben", kim.ECONFLICT, "Verlängern oder ändern: `/kim abwesend ändern bis=<datum>`")
+	w.ok("anna", "abwesend verlängern bis 11.12.", "Abwesenheit geändert: vom 02.12.2026 bis 11.12.2026; @ben vertritt Sie.")
+	w.want("teamA", "anna", "abwesend ändern von=05.12.2026", kim.ECONFLICT, "hat am 02.12.2026 schon begonnen")
+	w.want("teamA", "anna", "abwesend ändern bis=01.12.2026", kim.EINVALID, "in der Vergangenheit")
+	w.want("teamA", "anna", "abwesend ändern vertretung=@anna", kim.EINVALID, "nicht selbst vertreten")
+	w.want("teamA", "anna", "abwesend ändern vertretung=@kora", kim.EINVALID, "Coach dieses Teams")
+	w.want("teamA", "anna", "abwesend ändern", kim.EINVALID, "Was soll sich an der Abwesenheit ändern?")
+	w.ok("anna", "away", "| 02.12.2026 | 11.12.2026 | @ben |")
+	w.at(2026, 12, 10)
+	w.ok("ben", "show K-2026-0001", "K-2026-0001") // the deputy holds the case in the longer absence
+	w.ok("anna", "away off", "Abwesenheit beendet")
+	w.want("teamA", "anna", "abwesend ändern bis=20.12.2026", kim.ENOTFOUND, "keine laufende oder geplante Abwesenheit")
+	w.wantAudits("true", map[string]int{"absence.edit": 1})
 	// A planned absence is dropped by "off".
 	w.ok("anna", "away 2027-01-04 2027-01-08 deputy=@ben")
+	w.ok("anna", "abwesend ändern von=05.01.2027", "vom 05.01.2027 bis 08.01.2027") // not begun: its start moves
 	w.ok("anna", "abwesend aus", "beendet")
-	if n := w.count(`SELECT count(*) FROM absences WHERE starts_on = '2027-01-04'`); n != 0 {
+	if n := w.count(`SELECT count(*) FROM absences WHERE starts_on >= '2027-01-01'`); n != 0 {
 		t.Fatalf("planned absence not dropped")
 	}
 }

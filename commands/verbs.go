@@ -441,6 +441,16 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Examples: []string{"/kim away 2026-12-21 2027-01-03 deputy=@ben", "/kim abwesend 21.12.2026 03.01.2027 vertretung=@ben",
 		"/kim abwesend vom 21.12. bis 3.1. vertretung=@ben",
 		"/kim away off", "/kim abwesend aus", "/kim away"},
+	Subs: []*Verb{{ // the current or next absence: longer, later, another deputy
+		Name: "edit", Alias: "aendern", Also: append([]string{"verlaengern"}, editAlso...),
+		Options: []Param{
+			{Name: "from", Alias: "von", Kind: Date, Ahead: true, Optional: true},
+			{Name: "to", Alias: "bis", Kind: Date, Ahead: true, Optional: true},
+			{Name: "deputy", Alias: "vertretung", Kind: User, Optional: true},
+		},
+		Run:      (*Runner).awayEdit,
+		Examples: []string{"/kim away edit to=2027-01-10", "/kim abwesend verlängern bis 10.1.", "/kim abwesend ändern vertretung=@lena"},
+	}},
 }, {
 	Name: "settings", Alias: "einstellungen", Also: []string{"einstellung"},
 	Options: []Param{

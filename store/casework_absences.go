@@ -47,6 +47,88 @@ func (s *Store) SetAbsence(ctx context.Context, a kim.Actor, from, to kim.Date, 
 	return ab, wrap("unable to record absence", err)
 }
 
+// AbsenceChange is a correction of an absence; nil fields and "" stay.
+type AbsenceChange struct {
+	From, To *kim.Date
+	DeputyID string
+}
+
+// EditAbsence changes the actor's current absence, or the next planned one
+// when none is current: its end (from today on), its start (while it has
+// not begun, from today on) or its deputy (another coach of the team), and
+// returns it as it is then. An end before the start, an overlap with
+// another absence or more than maxDays days are refused; no absence is
+// ENOTFOUND.
+func (s *Store) EditAbsence(ctx context.Context, a kim.Actor, ch AbsenceChange, maxDays int) (kim.Absence, error) {
+	var ab kim.Absence
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('absence:' || $1 || ':' || $2))`, a.TeamID, a.UserID); err != nil {
+			return err
+		}
+		var f, t pgtypeDate
+		err := tx.QueryRow(ctx, `SELECT id, starts_on, ends_on, deputy_id FROM absences WHERE team_id = $1 AND user_id = $2 AND ends_on >= $3
+			ORDER BY starts_on LIMIT 1 FOR UPDATE`, a.TeamID, a.UserID, a.Today.UTC()).Scan(&ab.ID, &f, &t, &ab.DeputyID)
+		if err == pgx.ErrNoRows {
+			return kim.Errorf(kim.ENOTFOUND, "away.none_to_edit", nil)
+		}
+		if err != nil {
+			return err
+		}
+		ab.From, ab.To = kim.DateOf(f.Time), kim.DateOf(t.Time)
+		if ch.From != nil && *ch.From != ab.From {
+			if !ab.From.After(a.Today) {
+				return kim.Errorf(kim.ECONFLICT, "away.begun", map[string]any{"From": ab.From, "Field": "from"})
+			}
+			if ch.From.Before(a.Today) {
+				return kim.Errorf(kim.EINVALID, "away.from_past", map[string]any{"Field": "from"})
+			}
+			ab.From = *ch.From
+		}
+		if ch.To != nil {
+			if ch.To.Before(a.Today) {
+				return kim.Errorf(kim.EINVALID, "away.to_past", map[string]any{"Field": "to"})
+			}
+			ab.To = *ch.To
+		}
+		switch {
+		case ab.To.Before(ab.From):
+			return kim.Errorf(kim.EINVALID, "away.to_before_from", map[string]any{"Field": "to"})
+		case ab.From.DaysUntil(ab.To) >= maxDays:
+			return kim.Errorf(kim.EINVALID, "away.too_long", map[string]any{"Max": maxDays, "Field": "to"})
+		}
+		if ch.DeputyID != "" {
+			if ch.DeputyID == a.UserID {
+				return kim.Errorf(kim.EINVALID, "away.self", map[string]any{"Field": "deputy"})
+			}
+			ab.DeputyID = ch.DeputyID
+		}
+		// FOR SHARE: a role change of the deputy (store/staff.go) waits, or is waited for and seen.
+		err = tx.QueryRow(ctx, `SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id
+			WHERE m.team_id = $1 AND m.user_id = $2 AND m.role = 'coach' FOR SHARE OF m`, a.TeamID, ab.DeputyID).Scan(&ab.DeputyName)
+		if err == pgx.ErrNoRows {
+			return kim.Errorf(kim.EINVALID, "away.deputy_not_coach", map[string]any{"Field": "deputy"})
+		}
+		if err != nil {
+			return err
+		}
+		var s1, e1 pgtypeDate
+		err = tx.QueryRow(ctx, `SELECT starts_on, ends_on FROM absences WHERE team_id = $1 AND user_id = $2 AND id <> $5
+			AND starts_on <= $4 AND ends_on >= $3 ORDER BY starts_on LIMIT 1`, a.TeamID, a.UserID, ab.From.UTC(), ab.To.UTC(), ab.ID).Scan(&s1, &e1)
+		if err == nil {
+			return kim.Errorf(kim.ECONFLICT, "away.overlap_other", map[string]any{"From": kim.DateOf(s1.Time), "To": kim.DateOf(e1.Time)})
+		}
+		if err != pgx.ErrNoRows {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE absences SET starts_on = $2, ends_on = $3, deputy_id = $4 WHERE id = $1`,
+			ab.ID, ab.From.UTC(), ab.To.UTC(), ab.DeputyID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "absence.edit", 0, "")
+	})
+	return ab, wrap("unable to change absence", err)
+}
+
 // EndAbsences ends the actor's current absence (as of yesterday) and drops
 // planned ones; it returns how many were changed.
 func (s *Store) EndAbsences(ctx context.Context, a kim.Actor) (int, error) {
