@@ -155,6 +155,10 @@ func TestStaffDeputy(t *testing.T) {
 		"Die Vertretung muss ein Coach dieses Teams sein; "+kora.mention()+" ist es nicht")
 	anna.kimOK(t, "abwesend", "Keine Abwesenheit")
 	anna.kimOK(t, fmt.Sprintf("abwesend %s %s deputy=%s", from, to, ben.mention()), ben.mention()+" vertritt Sie")
+	// Extended before it begins: the same absence, a later end.
+	to = today.AddDays(8).German()
+	anna.kimOK(t, "abwesend verlängern bis "+to, "Abwesenheit geändert: vom "+from+" bis "+to)
+	anna.kimOK(t, "abwesend", "| "+from+" | "+to+" | "+ben.mention()+" |")
 
 	env.Admin.kimOK(t, fmt.Sprintf("admin rolle %s koordination", ben.mention()), ben.mention()+" hat jetzt die Rolle Koordination",
 		ben.mention()+" vertritt niemanden mehr")
