@@ -8,6 +8,9 @@ package commands
 // dates would move, and changes nothing (a dry run) until confirmed.
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
@@ -24,12 +27,42 @@ func (r *Runner) correctionStore(a *Args) *store.Store {
 // contactEdit corrects a contact: its note, kind, minutes or date.
 func (r *Runner) contactEdit(a *Args) (Reply, error) {
 	ch := store.ContactChange{Note: a.OptStr("note"), Kind: a.OptStr("kind"), Minutes: a.OptInt("minutes"), On: a.Date("date")}
-	c, k, err := r.svc.Store.EditContact(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), ch)
+	c, k, was, err := r.svc.Store.EditContact(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), ch)
 	if err != nil {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("contact.edited", map[string]any{"Ref": c.Ref, "N": k.N, "Kind": r.Name("kind", k.Kind), "Date": k.On,
-		"Minutes": max(k.Minutes, 0)}) + "\n" + r.caseLine(c)}, nil
+		"Minutes": max(k.Minutes, 0)}) + r.wasLine(a, c.Ref, k.N, "", was) + "\n" + r.caseLine(c)}, nil
+}
+
+// wasLine shows the text a correction replaced (was; "" when none), with
+// the line that puts it back when it can be typed as one quoted text:
+// option names it (notiz=) when the text is an option, "" when it is the
+// last parameter. A correction of the wrong record so loses nothing.
+func (r *Runner) wasLine(a *Args, ref string, n int, option, was string) string {
+	if was == "" {
+		return ""
+	}
+	line := ""
+	if q, ok := quotedText(was); ok {
+		line = fmt.Sprintf("/kim %s %s %d %s%s", a.Verb.PathIn(r.Lang), ref, n, option, q)
+	}
+	return "\n" + r.T("correct.was", map[string]any{"Was": render.Cell(render.Clip(was, 300)), "Line": line})
+}
+
+// quotedText returns text in quotes as it can be typed again: "…", or „…“
+// when it holds a straight quote; false when it holds both kinds, a
+// backtick or a line break, or is too long to retype.
+func quotedText(text string) (string, bool) {
+	switch {
+	case strings.ContainsAny(text, "`\n") || len([]rune(text)) > 1000:
+		return "", false
+	case !strings.Contains(text, `"`):
+		return `"` + text + `"`, true
+	case !strings.ContainsAny(text, "„“"):
+		return "„" + text + "“", true
+	}
+	return "", false
 }
 
 // contactDelete deletes a contact once confirmed.
@@ -52,7 +85,7 @@ func (r *Runner) contactDelete(a *Args) (Reply, error) {
 // re-assessment does.
 func (r *Runner) assessEdit(a *Args) (Reply, error) {
 	ch := store.AssessmentChange{Scores: a.Scores(), Note: a.OptStr("note"), On: a.Date("date")}
-	c, x, prev, err := r.svc.Store.EditAssessment(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), ch)
+	c, x, prev, was, err := r.svc.Store.EditAssessment(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), ch)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -62,7 +95,7 @@ func (r *Runner) assessEdit(a *Args) (Reply, error) {
 		key, data["Prev"], data["PrevN"] = "assessment.edited", prev.On, prev.Seq
 	}
 	return Reply{Text: r.T(key, data) + "\n" + r.scoreTable(prev, x) + "\n" +
-		r.T("assess.next", map[string]any{"Date": c.NextAssessment}) + "\n" + r.caseLine(c)}, nil
+		r.T("assess.next", map[string]any{"Date": c.NextAssessment}) + r.wasLine(a, c.Ref, x.Seq, "notiz=", was) + "\n" + r.caseLine(c)}, nil
 }
 
 // assessDelete deletes an assessment once confirmed.
@@ -93,12 +126,13 @@ func (r *Runner) caseEdit(a *Args) (Reply, error) {
 
 // goalEdit changes the text or the due date of a goal.
 func (r *Runner) goalEdit(a *Args) (Reply, error) {
-	c, g, err := r.svc.Store.EditGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.GoalChange{Text: a.OptStr("text"), Due: a.Date("due"),
+	c, g, was, err := r.svc.Store.EditGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.GoalChange{Text: a.OptStr("text"), Due: a.Date("due"),
 		NoDue: a.Word("due") == "none"})
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("goal.edited", map[string]any{"Ref": c.Ref, "N": g.N, "Text": render.Cell(g.Text), "Due": g.Due, "HasDue": g.Due != nil})}, nil
+	return Reply{Text: r.T("goal.edited", map[string]any{"Ref": c.Ref, "N": g.N, "Text": render.Cell(g.Text), "Due": g.Due, "HasDue": g.Due != nil}) +
+		r.wasLine(a, c.Ref, g.N, "", was)}, nil
 }
 
 // goalDelete deletes a goal once confirmed.
@@ -143,12 +177,12 @@ func (r *Runner) outcomeDelete(a *Args) (Reply, error) {
 
 // referralEdit corrects a referral's partner or reason.
 func (r *Runner) referralEdit(a *Args) (Reply, error) {
-	c, f, err := r.svc.Store.EditReferral(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.ReferralChange{Partner: a.OptStr("partner"), Reason: a.OptStr("reason")})
+	c, f, was, err := r.svc.Store.EditReferral(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.ReferralChange{Partner: a.OptStr("partner"), Reason: a.OptStr("reason")})
 	if err != nil {
 		return Reply{}, err
 	}
 	return Reply{Text: r.T("referral.edited", map[string]any{"Ref": c.Ref, "N": f.N, "Partner": f.Partner.Name,
-		"Reason": render.Cell(render.Clip(f.Reason, 120))}) + "\n" + r.caseLine(c)}, nil
+		"Reason": render.Cell(render.Clip(f.Reason, 120))}) + r.wasLine(a, c.Ref, f.N, "", was) + "\n" + r.caseLine(c)}, nil
 }
 
 // referralDelete deletes a referral with its outcomes after a dry run.

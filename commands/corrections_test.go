@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -661,6 +662,49 @@ func TestGoalReopen(t *testing.T) {
 	w.ok("anna", "ziel öffnen AB 2", "wieder offen")
 	w.ok("anna", "show AB", "| 1 | Sprache | B1-Kurs | 15.12.2026 | offen |", "| 2 | Arbeit | Praktikum | – | offen |")
 	w.wantAudits("true", map[string]int{"goal.done": 1, "goal.drop": 1, "goal.reopen": 2})
+}
+
+// A correction shows the text it replaced, with the line that puts it back:
+// a correction of the wrong record loses nothing.
+func TestCorrectionShowsWhatItReplaced(t *testing.T) {
+	w := newWorld(t)
+	const k = "K-2026-0001"
+	w.ok("anna", "open AB group=eu consent=yes datum=20.11.2026", k)
+	w.ok("anna", "kontakt AB telefon Anruf wegen Kita", "Kontakt 1")
+	w.ok("anna", "kontakt AB telefon Termin passt", "Kontakt 2")
+	rep := w.ok("anna", "kontakt ändern AB 1 Neuer Text", "Vorher stand da: „Anruf wegen Kita“",
+		"falls der falsche Eintrag: `/kim kontakt ändern "+k+" 1 \"Anruf wegen Kita\"`")
+	undo := regexp.MustCompile("`(/kim [^`]*)`").FindStringSubmatch(rep.Text[strings.Index(rep.Text, "Vorher"):])[1]
+	w.ok("anna", strings.TrimPrefix(undo, "/kim "), "Vorher stand da: „Neuer Text“")
+	if n := w.count(`SELECT count(*) FROM contacts WHERE n = 1`); n != 1 {
+		t.Fatal("contact 1 gone")
+	}
+	w.ok("anna", "zeige AB", "Anruf wegen Kita")
+	w.ok("anna", "kontakt ändern AB 2 Termin passt nicht", "Vorher stand da: „Termin passt“")
+	w.ok("anna", "kontakt ändern AB 2 minuten=15", "Kontakt 2")
+	if rep := w.ok("anna", "kontakt ändern AB 2 Termin passt nicht", "Kontakt 2"); strings.Contains(rep.Text, "Vorher") {
+		t.Errorf("the same note again replaced nothing:\n%s", rep.Text)
+	}
+	w.ok("anna", "ziel AB Arbeit Praktikum finden", "Ziel 1")
+	w.ok("anna", "ziel ändern AB 1 Ausbildung finden", "Vorher stand da: „Praktikum finden“", "`/kim ziel ändern "+k+" 1 \"Praktikum finden\"`")
+	w.ok("anna", "einwilligung AB erteilen jobcenter", "Jobcenter")
+	w.ok("anna", "verweis AB jobcenter Antrag Bürgergeld", "Verweis 1")
+	w.ok("anna", "verweis ändern AB 1 Antrag auf Bürgergeld", "Vorher stand da: „Antrag Bürgergeld“", "`/kim verweis ändern "+k+" 1 \"Antrag Bürgergeld\"`")
+	w.ok("anna", `einschätzung AB sprache=2 notiz="Kurs fehlt"`, "Einschätzung")
+	w.ok("anna", "einschätzung ändern AB 1 notiz Kurs gefunden", "Vorher stand da: „Kurs fehlt“", "`/kim einschätzung ändern "+k+" 1 notiz=\"Kurs fehlt\"`")
+	w.ok("ben", "open CD group=eu consent=yes", "K-2026-0002")
+	w.ok("ben", "contact K-2026-0002 phone Call", "Contact 1")
+	w.ok("ben", "contact edit K-2026-0002 1 Called back", "It said before: “Call”", "`/kim contact edit K-2026-0002 1 \"Call\"`")
+}
+
+// A replaced text is offered back in quotes it can be typed in, or not at all.
+func TestQuotedText(t *testing.T) {
+	for in, want := range map[string]string{`Anruf`: `"Anruf"`, `Sagt: "ok"`: `„Sagt: "ok"“`, "a `b`": "", `„x“ und "y"`: "",
+		"zwei\nZeilen": "", strings.Repeat("x", 1001): ""} {
+		if got, ok := quotedText(in); got != want || ok != (want != "") {
+			t.Errorf("quotedText(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
 }
 
 // wantAudits checks the number of audit rows per action among those the

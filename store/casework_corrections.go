@@ -94,11 +94,13 @@ func reassess(ctx context.Context, tx pgx.Tx, a kim.Actor, c kim.Case) error {
 	return err
 }
 
-// EditContact corrects contact n of the case and returns the case and the
-// contact as it is now. A new date is checked as a new contact's date is and
-// recomputes the next monitoring date.
-func (s *Store) EditContact(ctx context.Context, a kim.Actor, ref string, n int, ch ContactChange) (kim.Case, kim.Contact, error) {
+// EditContact corrects contact n of the case and returns the case, the
+// contact as it is now and the note it replaced ("" when the note stays). A
+// new date is checked as a new contact's date is and recomputes the next
+// monitoring date.
+func (s *Store) EditContact(ctx context.Context, a kim.Actor, ref string, n int, ch ContactChange) (kim.Case, kim.Contact, string, error) {
 	var k kim.Contact
+	var was string
 	c, err := s.caseWrite(ctx, a, ref, "contact.edit", "unable to change contact", func(tx pgx.Tx, c kim.Case) error {
 		var err error
 		if k, err = s.contactFor(ctx, tx, c, n); err != nil {
@@ -114,6 +116,7 @@ func (s *Store) EditContact(ctx context.Context, a kim.Actor, ref string, n int,
 			k.Minutes = *ch.Minutes
 		}
 		if ch.Note != nil {
+			was = replaced(k.Note, *ch.Note)
 			k.Note = *ch.Note
 		}
 		if ch.On != nil {
@@ -135,7 +138,17 @@ func (s *Store) EditContact(ctx context.Context, a kim.Actor, ref string, n int,
 		}
 		return nil
 	})
-	return c, k, err
+	return c, k, was, err
+}
+
+// replaced returns the text a correction replaces, old, unless it stays
+// the same: shown to the coach, so that a correction of the wrong record
+// loses nothing.
+func replaced(old, now string) string {
+	if old == now {
+		return ""
+	}
+	return old
 }
 
 // DeleteContact deletes contact n of the case and recomputes the next
@@ -200,22 +213,25 @@ type AssessmentChange struct {
 }
 
 // EditAssessment corrects assessment number seq of the case (kim.CorrectAssessment
-// says what may change) and returns the case, the assessment as it is now and
-// the one before it (nil: none). A new day of the latest assessment moves the
+// says what may change) and returns the case, the assessment as it is now,
+// the one before it (nil: none) and the note it replaced ("": it stays). A new day of the latest assessment moves the
 // next re-assessment; the card's latest score per field and the change per
 // field are computed from the assessments as they are.
-func (s *Store) EditAssessment(ctx context.Context, a kim.Actor, ref string, seq int, ch AssessmentChange) (kim.Case, kim.Assessment, *kim.Assessment, error) {
+func (s *Store) EditAssessment(ctx context.Context, a kim.Actor, ref string, seq int, ch AssessmentChange) (kim.Case, kim.Assessment, *kim.Assessment, string, error) {
 	var x kim.Assessment
 	var prev *kim.Assessment
+	var was string
 	c, err := s.caseWrite(ctx, a, ref, "assessment.edit", "unable to change assessment", func(tx pgx.Tx, c kim.Case) error {
 		var next *kim.Assessment
 		var err error
 		if x, prev, next, err = s.assessmentFor(ctx, tx, c, seq); err != nil {
 			return err
 		}
+		old := x.Note
 		if x, err = kim.CorrectAssessment(c, prev, next, x, ch.Scores, ch.Note, ch.On, a.Today); err != nil {
 			return err
 		}
+		was = replaced(old, x.Note)
 		if _, err := tx.Exec(ctx, `UPDATE assessments SET assessed_on = $2, note_enc = $3 WHERE id = $1`,
 			x.ID, x.On.UTC(), s.seal(x.Note, AssessmentNote)); err != nil {
 			return err
@@ -231,7 +247,7 @@ func (s *Store) EditAssessment(ctx context.Context, a kim.Actor, ref string, seq
 		}
 		return nil
 	})
-	return c, x, prev, err
+	return c, x, prev, was, err
 }
 
 // DeleteAssessment deletes assessment number seq of the case (its scores
@@ -358,10 +374,11 @@ type GoalChange struct {
 }
 
 // EditGoal changes the text or the due date of goal n of the case, or
-// removes its due date. A due date must not lie before today (a goal's
+// removes its due date, and returns the text it replaced ("": it stays). A due date must not lie before today (a goal's
 // date is a plan).
-func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch GoalChange) (kim.Case, kim.Goal, error) {
+func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch GoalChange) (kim.Case, kim.Goal, string, error) {
 	var g kim.Goal
+	var was string
 	c, err := s.caseWrite(ctx, a, ref, "goal.edit", "unable to change goal", func(tx pgx.Tx, c kim.Case) error {
 		var err error
 		if g, err = s.goalFor(ctx, tx, c, n); err != nil {
@@ -372,6 +389,7 @@ func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch
 		}
 		var text []byte
 		if ch.Text != nil {
+			was = replaced(g.Text, *ch.Text)
 			g.Text, text = *ch.Text, s.seal(*ch.Text, GoalText)
 		}
 		if ch.Due != nil {
@@ -388,7 +406,7 @@ func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch
 			c.ID, n, text, dateArg(ch.Due), ch.NoDue)
 		return err
 	})
-	return c, g, err
+	return c, g, was, err
 }
 
 // DeleteGoal deletes goal n of the case. The numbers of the other goals

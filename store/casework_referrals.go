@@ -105,9 +105,11 @@ func (s *Store) referralFor(ctx context.Context, tx pgx.Tx, c kim.Case, n int) (
 
 // EditReferral corrects the reason of referral n of the case, or its
 // partner: only one the case has consent for, and only while no outcome is
-// recorded (an outcome is the partner's answer).
-func (s *Store) EditReferral(ctx context.Context, a kim.Actor, ref string, n int, ch ReferralChange) (kim.Case, kim.Referral, error) {
+// recorded (an outcome is the partner's answer); it returns the reason it
+// replaced ("": it stays).
+func (s *Store) EditReferral(ctx context.Context, a kim.Actor, ref string, n int, ch ReferralChange) (kim.Case, kim.Referral, string, error) {
 	var f kim.Referral
+	var was string
 	c, err := s.caseWrite(ctx, a, ref, "referral.edit", "unable to change referral", func(tx pgx.Tx, c kim.Case) error {
 		var outcomes int
 		var err error
@@ -135,12 +137,13 @@ func (s *Store) EditReferral(ctx context.Context, a kim.Actor, ref string, n int
 			f.Partner = p
 		}
 		if ch.Reason != nil {
+			was = replaced(f.Reason, *ch.Reason)
 			f.Reason = *ch.Reason
 		}
 		_, err = tx.Exec(ctx, `UPDATE referrals SET partner_id = $2, reason_enc = $3 WHERE id = $1`, f.ID, f.Partner.ID, s.seal(f.Reason, ReferralReason))
 		return err
 	})
-	return c, f, err
+	return c, f, was, err
 }
 
 // DeleteReferral deletes referral n of the case with its outcomes (one
