@@ -157,7 +157,8 @@ func TestMeetingCorrections(t *testing.T) {
 	w.ok("kora", "tagesordnung neu M-1 Wartezeiten Jobcenter", "Punkt 1")
 	w.ok("kora", "tagesordnung neu M-1 Wohnraum", "Punkt 2")
 	w.ok("kora", "tagesordnung neu M-1 Sprachkurse", "Punkt 3")
-	w.ok("kora", "tagesordnung ändern M-1 2 Wohnraum für Großfamilien", "Punkt 2 der Tagesordnung von M-1 geändert: Wohnraum für Großfamilien")
+	w.ok("kora", "tagesordnung ändern M-1 2 Wohnraum für Großfamilien", "Punkt 2 der Tagesordnung von M-1 geändert: Wohnraum für Großfamilien",
+		"Vorher stand da: „Wohnraum“ – falls der falsche Eintrag: `/kim tagesordnung ändern M-1 2 \"Wohnraum\"`")
 	w.want("teamA", "anna", "tagesordnung aendern M-1 2 x", kim.EFORBIDDEN)
 	w.want("teamA", "kora", "tagesordnung loeschen M-1 9", kim.ENOTFOUND, "keinen Tagesordnungspunkt 9")
 	before := w.count(`SELECT count(*) FROM agenda_items`)

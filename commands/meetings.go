@@ -468,11 +468,12 @@ func (r *Runner) agendaEdit(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	m, it, err := r.svc.Store.EditAgendaItem(r.ctx, r.Actor(), a.Int("meeting"), a.Int("n"), item, r.now)
+	m, it, was, err := r.svc.Store.EditAgendaItem(r.ctx, r.Actor(), a.Int("meeting"), a.Int("n"), item, r.now)
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("agenda.edited", map[string]any{"Ref": m.Ref(), "N": it.Position, "Text": render.Cell(it.Text)}) + notes + r.agendaHint(m)}, nil
+	return Reply{Text: r.T("agenda.edited", map[string]any{"Ref": m.Ref(), "N": it.Position, "Text": render.Cell(it.Text)}) + notes +
+		r.wasLine(a, m.Ref(), it.Position, "", was) + r.agendaHint(m)}, nil
 }
 
 // agendaDelete deletes an agenda item once confirmed.

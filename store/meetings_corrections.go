@@ -88,22 +88,23 @@ func (s *Store) agendaItemFor(ctx context.Context, tx pgx.Tx, a kim.Actor, n, po
 }
 
 // EditAgendaItem replaces the text of item pos of the agenda of M-n and
-// returns the meeting and the item.
-func (s *Store) EditAgendaItem(ctx context.Context, a kim.Actor, n, pos int, text string, now time.Time) (kim.Meeting, kim.AgendaItem, error) {
+// returns the meeting, the item and the text it replaced ("": the same).
+func (s *Store) EditAgendaItem(ctx context.Context, a kim.Actor, n, pos int, text string, now time.Time) (kim.Meeting, kim.AgendaItem, string, error) {
 	var m kim.Meeting
 	var it kim.AgendaItem
+	var was string
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
 		if m, it, err = s.agendaItemFor(ctx, tx, a, n, pos, now); err != nil {
 			return err
 		}
-		it.Text = text
+		was, it.Text = replaced(it.Text, text), text
 		if _, err := tx.Exec(ctx, `UPDATE agenda_items SET text = $3 WHERE meeting_id = $1 AND position = $2`, m.ID, pos, text); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, "agenda.edit", 0, "")
 	})
-	return m, it, wrap("unable to change agenda item", err)
+	return m, it, was, wrap("unable to change agenda item", err)
 }
 
 // DeleteAgendaItem deletes item pos of the agenda of M-n; the items after it
