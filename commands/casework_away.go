@@ -63,6 +63,9 @@ func (r *Runner) awayEdit(a *Args) (Reply, error) {
 		ch.DeputyID = u.ID
 	}
 	ab, err := r.svc.Store.EditAbsence(r.ctx, r.Actor(), ch, maxAbsenceDays)
+	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Args != nil {
+		e.Args["Usage"] = a.Verb.usage() // the refusals of away's dates end with the form
+	}
 	if err != nil {
 		return Reply{}, err
 	}

@@ -233,6 +233,7 @@ func TestAwayDeputy(t *testing.T) {
 	w.ok("anna", "abwesend verlängern bis 11.12.", "Abwesenheit geändert: vom 02.12.2026 bis 11.12.2026; @ben vertritt Sie.")
 	w.want("teamA", "anna", "abwesend ändern von=05.12.2026", kim.ECONFLICT, "hat am 02.12.2026 schon begonnen")
 	w.want("teamA", "anna", "abwesend ändern bis=01.12.2026", kim.EINVALID, "in der Vergangenheit")
+	w.want("teamA", "anna", "abwesend ändern bis=10.12.2027", kim.EINVALID, "höchstens 366 Tage. Richtig: `/kim abwesend ändern [von=<datum>] [bis=<datum>] [vertretung=<vertretung>]`")
 	w.want("teamA", "anna", "abwesend ändern vertretung=@anna", kim.EINVALID, "nicht selbst vertreten")
 	w.want("teamA", "anna", "abwesend ändern vertretung=@kora", kim.EINVALID, "Coach dieses Teams")
 	w.want("teamA", "anna", "abwesend ändern", kim.EINVALID, "Was soll sich an der Abwesenheit ändern?")
