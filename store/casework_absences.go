@@ -16,26 +16,14 @@ func (s *Store) SetAbsence(ctx context.Context, a kim.Actor, from, to kim.Date, 
 		if deputyID == a.UserID {
 			return kim.Errorf(kim.EINVALID, "away.self", map[string]any{"Field": "deputy"})
 		}
-		// FOR SHARE: a role change of the deputy (store/staff.go) waits, or is waited for and seen.
-		err := tx.QueryRow(ctx, `SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id
-			WHERE m.team_id = $1 AND m.user_id = $2 AND m.role = 'coach' FOR SHARE OF m`, a.TeamID, deputyID).Scan(&ab.DeputyName)
-		if err == pgx.ErrNoRows {
-			return kim.Errorf(kim.EINVALID, "away.deputy_not_coach", map[string]any{"Field": "deputy"})
-		}
-		if err != nil {
+		var err error
+		if ab.DeputyName, err = deputyName(ctx, tx, a.TeamID, deputyID); err != nil {
 			return err
 		}
-		// Serialise the actor's absence changes.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('absence:' || $1 || ':' || $2))`, a.TeamID, a.UserID); err != nil {
+		if err := lockAbsences(ctx, tx, a); err != nil {
 			return err
 		}
-		var s1, e1 pgtypeDate
-		err = tx.QueryRow(ctx, `SELECT starts_on, ends_on FROM absences WHERE team_id = $1 AND user_id = $2
-			AND starts_on <= $4 AND ends_on >= $3 ORDER BY starts_on LIMIT 1`, a.TeamID, a.UserID, from.UTC(), to.UTC()).Scan(&s1, &e1)
-		if err == nil {
-			return kim.Errorf(kim.ECONFLICT, "away.overlap", map[string]any{"From": kim.DateOf(s1.Time), "To": kim.DateOf(e1.Time)})
-		}
-		if err != pgx.ErrNoRows {
+		if err := overlap(ctx, tx, a, ab, "away.overlap"); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO absences (team_id, user_id, deputy_id, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -45,6 +33,40 @@ func (s *Store) SetAbsence(ctx context.Context, a kim.Actor, from, to kim.Date, 
 		return audit(ctx, tx, a, "absence.set", 0, "")
 	})
 	return ab, wrap("unable to record absence", err)
+}
+
+// deputyName returns the username of the deputy, who must be a coach of the
+// team (EINVALID otherwise). FOR SHARE: a role change of the deputy
+// (store/staff.go) waits, or is waited for and seen.
+func deputyName(ctx context.Context, tx pgx.Tx, teamID, deputyID string) (string, error) {
+	var name string
+	err := tx.QueryRow(ctx, `SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.team_id = $1 AND m.user_id = $2 AND m.role = 'coach' FOR SHARE OF m`, teamID, deputyID).Scan(&name)
+	if err == pgx.ErrNoRows {
+		return "", kim.Errorf(kim.EINVALID, "away.deputy_not_coach", map[string]any{"Field": "deputy"})
+	}
+	return name, err
+}
+
+// lockAbsences serialises the actor's absence changes.
+func lockAbsences(ctx context.Context, tx pgx.Tx, a kim.Actor) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('absence:' || $1 || ':' || $2))`, a.TeamID, a.UserID)
+	return err
+}
+
+// overlap refuses ab (key) when another absence of the actor overlaps it
+// (ab.ID 0: a new one, overlapping any).
+func overlap(ctx context.Context, tx pgx.Tx, a kim.Actor, ab kim.Absence, key string) error {
+	var s1, e1 pgtypeDate
+	err := tx.QueryRow(ctx, `SELECT starts_on, ends_on FROM absences WHERE team_id = $1 AND user_id = $2 AND id <> $5
+		AND starts_on <= $4 AND ends_on >= $3 ORDER BY starts_on LIMIT 1`, a.TeamID, a.UserID, ab.From.UTC(), ab.To.UTC(), ab.ID).Scan(&s1, &e1)
+	if err == nil {
+		return kim.Errorf(kim.ECONFLICT, key, map[string]any{"From": kim.DateOf(s1.Time), "To": kim.DateOf(e1.Time)})
+	}
+	if err != pgx.ErrNoRows {
+		return err
+	}
+	return nil
 }
 
 // AbsenceChange is a correction of an absence; nil fields and "" stay.
@@ -62,7 +84,7 @@ type AbsenceChange struct {
 func (s *Store) EditAbsence(ctx context.Context, a kim.Actor, ch AbsenceChange, maxDays int) (kim.Absence, error) {
 	var ab kim.Absence
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('absence:' || $1 || ':' || $2))`, a.TeamID, a.UserID); err != nil {
+		if err := lockAbsences(ctx, tx, a); err != nil {
 			return err
 		}
 		var f, t pgtypeDate
@@ -102,22 +124,10 @@ func (s *Store) EditAbsence(ctx context.Context, a kim.Actor, ch AbsenceChange, 
 			}
 			ab.DeputyID = ch.DeputyID
 		}
-		// FOR SHARE: a role change of the deputy (store/staff.go) waits, or is waited for and seen.
-		err = tx.QueryRow(ctx, `SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id
-			WHERE m.team_id = $1 AND m.user_id = $2 AND m.role = 'coach' FOR SHARE OF m`, a.TeamID, ab.DeputyID).Scan(&ab.DeputyName)
-		if err == pgx.ErrNoRows {
-			return kim.Errorf(kim.EINVALID, "away.deputy_not_coach", map[string]any{"Field": "deputy"})
-		}
-		if err != nil {
+		if ab.DeputyName, err = deputyName(ctx, tx, a.TeamID, ab.DeputyID); err != nil {
 			return err
 		}
-		var s1, e1 pgtypeDate
-		err = tx.QueryRow(ctx, `SELECT starts_on, ends_on FROM absences WHERE team_id = $1 AND user_id = $2 AND id <> $5
-			AND starts_on <= $4 AND ends_on >= $3 ORDER BY starts_on LIMIT 1`, a.TeamID, a.UserID, ab.From.UTC(), ab.To.UTC(), ab.ID).Scan(&s1, &e1)
-		if err == nil {
-			return kim.Errorf(kim.ECONFLICT, "away.overlap_other", map[string]any{"From": kim.DateOf(s1.Time), "To": kim.DateOf(e1.Time)})
-		}
-		if err != pgx.ErrNoRows {
+		if err := overlap(ctx, tx, a, ab, "away.overlap_other"); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE absences SET starts_on = $2, ends_on = $3, deputy_id = $4 WHERE id = $1`,
