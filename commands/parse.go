@@ -215,6 +215,17 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 			return nil, usageErr("err.note_verb", kimVerbs.sub("contact"), nil)
 		}
 	}
+	if steps := kimVerbs.sub("steps"); err != nil && top == kimVerbs.sub("step") && len(toks) > 1 && initialWords(toks[2:]) == len(toks)-2 {
+		// schritt AB without a number: the checklist the coach may be after.
+		w := steps.word("de")
+		if strings.EqualFold(toks[0].text, top.Name) {
+			w = steps.Name
+		}
+		line := append([]token{{text: w}}, toks[1:]...)
+		if _, e := descend(line, false, today); e == nil {
+			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
+		}
+	}
 	if err != nil || numberThenSub {
 		if line := otherVerb(toks, today); line != nil {
 			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})

@@ -290,6 +290,9 @@ func TestStepByHand(t *testing.T) {
 		t.Errorf("the checklist has %d rows, want 8 steps:\n%s", n-2, list)
 	}
 	w.want("teamA", "ben", "schritte "+k, kim.ENOTFOUND) // not ben's case
+	w.want("teamA", "anna", "schritt AB", kim.EINVALID, "Meinten Sie `/kim schritte AB`?") // no number: the checklist
+	w.want("teamA", "anna", "step AB", kim.EINVALID, "`/kim steps AB`")
+	w.want("teamA", "anna", "schritt AB erledigt", kim.EINVALID, "„erledigt“ ist keine Zahl") // a number left out: not the checklist
 	w.ok("anna", "neu CD gruppe=eu einwilligung=ja", "K-2026-0002")
 	w.ok("anna", "schritte CD", "Zu **K-2026-0002** gibt es keinen Rechtskreiswechsel mit Schritten")
 
