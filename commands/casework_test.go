@@ -376,7 +376,12 @@ func TestPartnerCorrection(t *testing.T) {
 	if n := w.count(steps + ` AND s.partner_id IN (SELECT id FROM partners WHERE key = 'jobcenter')`); n != 0 {
 		t.Errorf("%d new steps name the removed partner", n)
 	}
-	w.ok("root", "admin übergang liste AsylbLG SGB II", "Jobcenter") // the template still shows it, for the admin to adapt
+	// The template still shows it, marked, for the admin to adapt.
+	w.ok("root", "admin übergang liste AsylbLG SGB II", "Jobcenter (`jobcenter`) – nicht mehr im Verzeichnis, neue Wechsel legen den Schritt ohne ihn an")
+	if rep := w.ok("root", "admin übergang liste AsylbLG SGB II", "Sozialamt (`sozialamt`)"); strings.Count(rep.Text, "nicht mehr im Verzeichnis") != 2 {
+		t.Errorf("two steps name the removed Jobcenter, want both marked and no other:\n%s", rep.Text)
+	}
+	w.ok("root", "admin übergang liste", "nicht mehr im Verzeichnis") // every pair at once
 	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'admin.partner'`); n != 6 {
 		t.Errorf("admin.partner audit rows: %d, want 6", n)
 	}

@@ -207,6 +207,9 @@ func (r *Runner) templateTable(steps []kim.StepTemplate) string {
 		if s.Partner.Key != "" {
 			partner = render.Cell(s.Partner.Name) + " (`" + s.Partner.Key + "`)"
 		}
+		if s.PartnerRemoved {
+			partner += " " + r.T("transition.partner_removed", nil)
+		}
 		if s.Suggested {
 			mark = r.T("transition.suggested", nil)
 		}

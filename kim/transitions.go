@@ -27,12 +27,15 @@ const (
 // StepTemplate is one step of a team's template for a pair: its position N,
 // text, partner (zero Key: none) and due offset in days from the change.
 type StepTemplate struct {
-	ID        int64
-	N         int
-	Text      string
-	Partner   Partner
-	Days      int
-	Suggested bool // kimbot's default, unchanged since
+	ID      int64
+	N       int
+	Text    string
+	Partner Partner
+	// PartnerRemoved: the partner was taken out of the directory; a new
+	// change creates the step without it.
+	PartnerRemoved bool
+	Days           int
+	Suggested      bool // kimbot's default, unchanged since
 }
 
 // TransitionTemplate is a pair with its steps in order.

@@ -40,11 +40,14 @@ func seedTransitions(ctx context.Context, tx pgx.Tx, teamID string) (bool, error
 }
 
 // templateColumns are the columns scanTemplate reads (alias t, partner p).
-const templateColumns = `t.id, t.n, t.text, coalesce(p.id, 0), coalesce(p.key, ''), coalesce(p.name, ''), t.offset_days, t.suggested`
+const templateColumns = `t.id, t.n, t.text, coalesce(p.id, 0), coalesce(p.key, ''), coalesce(p.name, ''), p.removed_at IS NOT NULL,
+	t.offset_days, t.suggested`
 
 func scanTemplate(r pgx.CollectableRow) (kim.StepTemplate, error) {
 	var s kim.StepTemplate
-	err := r.Scan(&s.ID, &s.N, &s.Text, &s.Partner.ID, &s.Partner.Key, &s.Partner.Name, &s.Days, &s.Suggested)
+	var removed *bool
+	err := r.Scan(&s.ID, &s.N, &s.Text, &s.Partner.ID, &s.Partner.Key, &s.Partner.Name, &removed, &s.Days, &s.Suggested)
+	s.PartnerRemoved = removed != nil && *removed
 	return s, err
 }
 
@@ -88,9 +91,11 @@ func (s *Store) TransitionTemplates(ctx context.Context, a kim.Actor, from, to s
 		for rows.Next() {
 			var f, t string
 			var st kim.StepTemplate
-			if err := rows.Scan(&f, &t, &st.ID, &st.N, &st.Text, &st.Partner.ID, &st.Partner.Key, &st.Partner.Name, &st.Days, &st.Suggested); err != nil {
+			var removed *bool
+			if err := rows.Scan(&f, &t, &st.ID, &st.N, &st.Text, &st.Partner.ID, &st.Partner.Key, &st.Partner.Name, &removed, &st.Days, &st.Suggested); err != nil {
 				return err
 			}
+			st.PartnerRemoved = removed != nil && *removed
 			if n := len(out); n == 0 || out[n-1].From != f || out[n-1].To != t {
 				out = append(out, kim.TransitionTemplate{From: f, To: t})
 			}
