@@ -247,12 +247,11 @@ func (r *Runner) allowed(v *Verb) error {
 // reference (zeige M-1) with the meeting's line; other refusals stay.
 func (r *Runner) meetingNotCase(a *Args, refused error) error {
 	show := kimVerbs.sub("meeting").sub("show")
-	q, ok := a.values["case"].(caseQuery)
-	if !ok || !meetingRE.MatchString(string(q)) || r.allowed(show) != nil {
+	ref, ok := meetingTyped(a)
+	if !ok || r.allowed(show) != nil {
 		return refused
 	}
-	return kim.Errorf(kim.EINVALID, "err.meeting_not_case", map[string]any{
-		"Ref": strings.ToUpper(string(q)), "Line": "/kim " + show.PathIn(r.Lang) + " " + strings.ToUpper(string(q))})
+	return kim.Errorf(kim.EINVALID, "err.meeting_not_case", map[string]any{"Ref": ref, "Line": "/kim " + show.PathIn(r.Lang) + " " + ref})
 }
 
 // adminList names who can grant a role in this team.

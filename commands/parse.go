@@ -209,26 +209,20 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		top != nil && top.sub(toks[3].text) != nil
 	if err != nil && top == nil && !toks[0].quoted {
 		if line := kindAsVerb(toks, today); line != nil { // anruf AB Rückruf …: a contact
-			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
+			return nil, meantErr(line)
 		}
 		if noteVerbs[kim.Fold(toks[0].text)] {
 			return nil, usageErr("err.note_verb", kimVerbs.sub("contact"), nil)
 		}
 	}
-	if steps := kimVerbs.sub("steps"); err != nil && top == kimVerbs.sub("step") && len(toks) > 1 && initialWords(toks[2:]) == len(toks)-2 {
-		// schritt AB without a number: the checklist the coach may be after.
-		w := steps.word("de")
-		if strings.EqualFold(toks[0].text, top.Name) {
-			w = steps.Name
-		}
-		line := append([]token{{text: w}}, toks[1:]...)
-		if _, e := descend(line, false, today); e == nil {
-			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
+	if err != nil && top == kimVerbs.sub("step") {
+		if line := checklistMeant(toks, today); line != nil { // schritt AB: no number
+			return nil, meantErr(line)
 		}
 	}
 	if err != nil || numberThenSub {
 		if line := otherVerb(toks, today); line != nil {
-			return nil, usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
+			return nil, meantErr(line)
 		}
 	}
 	if numberThenSub && len(toks) == 4 { // tagesordnung M-1 2 ändern: what the sub-verb still needs
@@ -237,6 +231,35 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		}
 	}
 	return a, err
+}
+
+// meantErr answers a line refused with the line meant (err.other_verb):
+// answered, never run.
+func meantErr(line []token) error {
+	return usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
+}
+
+// typedIn is the language a verb was typed in: English when its name was
+// typed, German otherwise; suggested lines name their verbs so.
+func typedIn(word string, v *Verb) string {
+	if strings.EqualFold(word, v.Name) {
+		return "en"
+	}
+	return "de"
+}
+
+// checklistMeant returns the checklist's line (schritte AB) for a step typed
+// with its case and nothing after it (schritt AB): the steps the coach may
+// be after; nil otherwise.
+func checklistMeant(toks []token, today kim.Date) []token {
+	if len(toks) < 2 || initialWords(toks[2:]) != len(toks)-2 {
+		return nil
+	}
+	line := append([]token{{text: kimVerbs.sub("steps").word(typedIn(toks[0].text, kimVerbs.sub("step")))}}, toks[1:]...)
+	if _, err := descend(line, false, today); err != nil {
+		return nil
+	}
+	return line
 }
 
 // noteVerbs are words a coach may begin a note with as if it were a verb:
@@ -292,10 +315,7 @@ func otherVerb(toks []token, today kim.Date) []token {
 	// A sub-verb of another verb typed after this one (tagesordnung zeige M-1
 	// is treffen zeige M-1), named as the verb typed was: German or English.
 	if len(toks) > 2 && !toks[1].quoted && top.sub(toks[1].text) == nil {
-		lang := "de"
-		if strings.EqualFold(toks[0].text, top.Name) {
-			lang = "en"
-		}
+		lang := typedIn(toks[0].text, top)
 		for _, v := range kimVerbs.Subs {
 			if v != top && v.sub(toks[1].text) != nil {
 				tries = append(tries, append([]token{{text: v.word(lang)}}, toks[1:]...))
@@ -327,6 +347,16 @@ func otherVerb(toks []token, today kim.Date) []token {
 func meetingAsCase(a *Args) bool {
 	q, ok := a.values["case"].(caseQuery)
 	return ok && (meetingRE.MatchString(string(q)) || actionRE.MatchString(string(q)))
+}
+
+// meetingTyped returns the meeting reference a parse took for a case's
+// pseudonym (zeige M-1), in capitals; false when there is none.
+func meetingTyped(a *Args) (string, bool) {
+	q, ok := a.values["case"].(caseQuery)
+	if !ok || !meetingRE.MatchString(string(q)) {
+		return "", false
+	}
+	return strings.ToUpper(string(q)), true
 }
 
 var numberRE = regexp.MustCompile(`^\d{1,4}$`)

@@ -278,23 +278,22 @@ func (r *Runner) transitionRemove(a *Args) (Reply, error) {
 // steps shows every step of the case's newest Rechtskreiswechsel with its
 // state, as a checklist, and the lines that check one off.
 func (r *Runner) steps(a *Args) (Reply, error) {
-	card, err := r.svc.Store.Card(r.ctx, r.Actor(), a.Str("case"))
+	c, list, consents, err := r.svc.Store.CaseSteps(r.ctx, r.Actor(), a.Str("case"))
 	if err != nil {
 		return Reply{}, err
 	}
-	c := card.Case
-	if len(card.Transitions) == 0 {
+	if len(list) == 0 {
 		return Reply{Text: r.T("steps.none", map[string]any{"Ref": c.Ref})}, nil
 	}
-	t := card.Transitions[len(card.Transitions)-1]
+	t := list[len(list)-1]
 	done, open, overdue := t.Counts(r.Today)
 	text := r.T("steps.title", map[string]any{"Ref": c.Ref, "From": r.Name("legal", t.From), "To": r.Name("legal", t.To), "Since": t.Since,
-		"Done": done, "Open": open, "Overdue": overdue}) + "\n" + r.StepTable(c.Ref, t.Steps, card.Consents)
+		"Done": done, "Open": open, "Overdue": overdue}) + "\n" + r.StepTable(c.Ref, t.Steps, consents)
 	if open > 0 {
 		text += "\n" + r.T("steps.hint", map[string]any{"Ref": c.Ref})
 	}
-	if len(card.Transitions) > 1 {
-		text += "\n" + r.T("steps.earlier", map[string]any{"N": len(card.Transitions) - 1})
+	if len(list) > 1 {
+		text += "\n" + r.T("steps.earlier", map[string]any{"N": len(list) - 1})
 	}
 	return Reply{Text: text}, nil
 }

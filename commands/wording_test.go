@@ -28,7 +28,7 @@ func TestAuditLabels(t *testing.T) {
 		"refer edit " + k + " 1 Antrag auf Bürgergeld", "consent " + k + " grant jugendamt", "consent edit " + k + " jugendamt form=oral",
 		"consent delete " + k + " jugendamt confirm", "refer " + k + " jobcenter Zweitantrag", "refer delete " + k + " 2 confirm",
 		"outcome " + k + " 1 accepted", "consent " + k + " revoke jobcenter", "domain " + k + " SGB2 since=2026-11-10",
-		"domain edit " + k + " since=2026-11-12", "case edit " + k + " group=eu",
+		"domain edit " + k + " since=2026-11-12", "steps " + k, "case edit " + k + " group=eu",
 		"barrier " + k + " jobcenter Wartezeit", "export " + k, "close " + k + " moved", "reopen " + k,
 		"due " + k + " monitoring 2026-12-20", "transfer " + k + " @ben confirm",
 	} {

@@ -506,6 +506,33 @@ func (s *Store) MoveDomainChange(ctx context.Context, a kim.Actor, ref string, s
 	return out, err
 }
 
+// CaseSteps returns a case visible to the actor with its transitions that
+// have steps (oldest first) and its active consents, and audits the read
+// (transition.list): the checklist, without the rest of the card.
+func (s *Store) CaseSteps(ctx context.Context, a kim.Actor, ref string) (kim.Case, []kim.CaseTransition, []kim.Consent, error) {
+	var c kim.Case
+	var list []kim.CaseTransition
+	var consents []kim.Consent
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if c, err = s.caseFor(ctx, tx, a, ref, false); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, caseTransitionsQuery("$1"), c.ID)
+		if err != nil {
+			return err
+		}
+		if list, err = scanCaseTransitions(rows); err != nil {
+			return err
+		}
+		if consents, err = activeConsents(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, "transition.list", c.ID, c.Ref)
+	})
+	return c, list, consents, wrap("unable to read steps", err)
+}
+
 // caseTransitionsQuery selects the transitions with steps of the case whose
 // id is the SQL expression caseID, oldest first (scanCaseTransitions).
 func caseTransitionsQuery(caseID string) string {
