@@ -289,6 +289,7 @@ func TestStepByHand(t *testing.T) {
 	if n := strings.Count(list, "\n| "); n != 8+2 { // the head, its rule and eight steps
 		t.Errorf("the checklist has %d rows, want 8 steps:\n%s", n-2, list)
 	}
+	w.wantAudits("true", map[string]int{"transition.list": 1})                             // the checklist read, not the whole card
 	w.want("teamA", "ben", "schritte "+k, kim.ENOTFOUND)                                   // not ben's case
 	w.want("teamA", "anna", "schritt AB", kim.EINVALID, "Meinten Sie `/kim schritte AB`?") // no number: the checklist
 	w.want("teamA", "anna", "step AB", kim.EINVALID, "`/kim steps AB`")
