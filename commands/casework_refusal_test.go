@@ -44,7 +44,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"anna", "contact " + k + " phone Größe=3 Hallo", kim.EINVALID, []string{"Unbekannte Option „Größe=“"}}, // as typed, not folded
 		{"anna", "contact K-2026-0002 phone Hallo", kim.ECONFLICT, []string{"K-2026-0002 ist abgeschlossen", "/kim wiederaufnehmen K-2026-0002"}},
 		{"anna", "contact K-2026-0099 phone Hallo", kim.ENOTFOUND, []string{"Keinen Fall K-2026-0099"}},
-		{"anna", "contact 42 phone Hallo", kim.EINVALID, []string{"kein Aktenzeichen"}},
+		{"anna", "contact 42x phone Hallo", kim.EINVALID, []string{"kein Aktenzeichen"}},
 		// assess
 		{"anna", "assess " + k, kim.EINVALID, []string{"Es fehlt: `feld=1..5`. Richtig"}},
 		{"anna", "assess " + k + " mood=3", kim.EINVALID, []string{"Unbekanntes Handlungsfeld „mood“", "Aufenthalt, Sprache, Arbeit, Bildung"}},
@@ -152,7 +152,7 @@ func TestCaseworkRefusals(t *testing.T) {
 		{"nobody", "admin partner list", kim.EFORBIDDEN, []string{"keine kimbot-Rolle"}},
 		{"anna", "admin audit " + k, kim.EFORBIDDEN, []string{"ist nur für Admins"}},
 		{"kora", "admin audit " + k, kim.EFORBIDDEN, []string{"ist nur für Admins"}},
-		{"root", "admin audit 42", kim.EINVALID, []string{"kein Aktenzeichen"}},
+		{"root", "admin audit 42x", kim.EINVALID, []string{"kein Aktenzeichen"}},
 	} {
 		rep := w.run("teamA", tc.user, tc.line)
 		if rep.Outcome != tc.outcome {

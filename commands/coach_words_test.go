@@ -174,7 +174,7 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.want("teamA", "anna", "kontakt XY telefon Anruf", kim.ENOTFOUND, "weder ein Aktenzeichen (wie K-2026-0042) noch das Pseudonym eines Ihrer Fälle")
 	w.want("teamA", "ben", `zeige "Frau Ü."`, kim.ENOTFOUND, "is neither a case reference") // anna's case, not ben's
 	w.want("teamA", "kora", "zeige AB", kim.EFORBIDDEN)
-	w.want("teamA", "anna", "zeige 42", kim.EINVALID, "kein Aktenzeichen")
+	w.want("teamA", "anna", "zeige 42x", kim.EINVALID, "kein Aktenzeichen")
 	w.want("teamA", "anna", "ziel AB Arbeit Praktikum", kim.EINVALID, "mehrere Ihrer Fälle") // ziel neu, the pseudonym ambiguous
 	w.want("teamA", "anna", "ziel erreich AB 1", kim.EINVALID, "„erreich“", "ziel erreicht") // a slip of a sub-verb, no pseudonym
 	w.want("teamA", "anna", `rechtskreis schritt "Frau Ue." 1 erledigt`, kim.EINVALID, "Meinten Sie `/kim schritt \"Frau Ue.\" 1 erledigt`?")
@@ -207,6 +207,50 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.ok("anna", "einwilligung K-2026-0006 verarbeitung widerrufen", "Noch ist nichts geändert", "`/kim einwilligung K-2026-0006 verarbeitung widerrufen bestätigen`")
 	w.want("teamA", "anna", "einwilligung K-2026-0006 jobcenter", kim.EINVALID, "Aktion: „jobcenter“ geht nicht")
 	w.ok("anna", "verweis S. T. jobcenter nachfassen zwei Wochen Antrag", "Verweis 1 von **K-2026-0006**", "Nachfassen am 07.12.2026")
+}
+
+// A case's number without its year names the one case of the caller's
+// with that number; several in different years are listed, another coach's
+// case is not found, and a confirmation typed with a number alone asks
+// again with the whole reference.
+func TestCaseByNumber(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB gruppe=eu einwilligung=ja", "K-2026-0001")
+	// A case of last year, numbered 1 as well (intake can be backdated by 90 days only).
+	if _, err := w.st.Pool().Exec(t.Context(), `UPDATE cases SET ref = 'K-2025-0001' WHERE ref = 'K-2026-0001'`); err != nil {
+		t.Fatal(err)
+	}
+	w.ok("anna", "neu CD gruppe=eu einwilligung=ja", "K-2026-0002")
+	w.ok("anna", "neu EF gruppe=eu einwilligung=ja", "K-2026-0003")
+	w.want("teamA", "ben", "neu GH gruppe=eu einwilligung=ja", "ok", "K-2026-0004")
+	if _, err := w.st.Pool().Exec(t.Context(), `UPDATE cases SET ref = 'K-2026-0001' WHERE ref = 'K-2026-0002'`); err != nil {
+		t.Fatal(err)
+	}
+
+	w.ok("anna", "zeige 3", "#### K-2026-0003 · EF")
+	w.ok("anna", "kontakt K-3 telefon Rückruf wegen Kita", "Kontakt 1 zu **K-2026-0003** gespeichert")
+	w.ok("anna", "termin 0003 monitoring am 15.1.", "Monitoring: 15.01.2027")
+	w.ok("ben", "show k4", "#### K-2026-0004 · GH")
+	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find_number' AND case_ref IN ('K-2026-0003', 'K-2026-0004')`); n != 4 {
+		t.Errorf("%d case.find_number audit rows, want 4", n)
+	}
+
+	before := w.snapshot()
+	w.want("teamA", "anna", "zeige 1", kim.EINVALID, "Die Nummer 1 haben mehrere Ihrer Fälle: K-2025-0001, K-2026-0001", "ganze Aktenzeichen")
+	w.want("teamA", "anna", "kontakt 4 telefon Anruf", kim.ENOTFOUND, "Keiner Ihrer Fälle hat die Nummer 4") // ben's case
+	w.want("teamA", "ben", "show 3", kim.ENOTFOUND, "None of your cases has the number 3")
+	w.want("teamA", "kora", "zeige 3", kim.EFORBIDDEN)
+	if w.snapshot() != before {
+		t.Fatal("a number that names no case changed the database")
+	}
+	q := w.ok("anna", "loeschen 3 bestaetigen", "Löschen von **K-2026-0003**", "`/kim loeschen K-2026-0003 bestätigen`").Text
+	if strings.Contains(q, "bestaetigen bestätigen") {
+		t.Errorf("the confirmation repeats the confirming word:\n%s", q)
+	}
+	if n := w.count(`SELECT count(*) FROM cases WHERE ref = 'K-2026-0003' AND erased_at IS NULL AND pseudonym_enc IS NOT NULL`); n != 1 {
+		t.Fatal("a confirmation typed with the case's number alone erased it")
+	}
+	w.ok("anna", "loeschen K-2026-0003 bestaetigen", "K-2026-0003 sind gelöscht")
 }
 
 // A full name as the pseudonym is taken (it is sealed and seen only by the

@@ -107,6 +107,9 @@ type Runner struct {
 	// pseudonym is what the caller typed for a case, pseudonymRef the case
 	// it named (findCases); "" when a reference was typed.
 	pseudonym, pseudonymRef string
+	// unconfirmed is set when a confirmation was typed for a case named by
+	// its number alone; the question's line names the reference instead.
+	unconfirmed bool
 }
 
 // Actor returns the caller as the store's actor.
@@ -330,7 +333,19 @@ func (r *Runner) findCases(a *Args) error {
 		if !ok {
 			continue
 		}
-		ref, err := r.svc.Store.FindCase(r.ctx, r.Actor(), string(q))
+		var ref string
+		var err error
+		if n, ok := kim.ParseCaseNumber(string(q)); ok {
+			ref, err = r.svc.Store.FindCaseNumber(r.ctx, r.Actor(), n)
+			// An irreversible step is confirmed for a case named by its whole
+			// reference: the verb asks, with the line that names it.
+			if a.Has("confirm") {
+				delete(a.values, "confirm")
+				r.unconfirmed = true
+			}
+		} else {
+			ref, err = r.svc.Store.FindCase(r.ctx, r.Actor(), string(q))
+		}
 		if err != nil {
 			return err
 		}
@@ -340,12 +355,17 @@ func (r *Runner) findCases(a *Args) error {
 }
 
 // lineWithRef is the typed line with the case reference in place of the
-// pseudonym that named it, so that a confirmation names exactly the case
-// the question was about.
+// pseudonym or number that named it, so that a confirmation names exactly
+// the case the question was about.
 func (r *Runner) lineWithRef() string {
 	toks, err := tokenize(norm.NFC.String(r.req.Text))
 	if err != nil {
 		return strings.Join(strings.Fields(r.req.Text), " ")
+	}
+	if len(toks) > 0 && r.unconfirmed {
+		if _, ok := confirmParam.lookup(toks[len(toks)-1].text); ok {
+			toks = toks[:len(toks)-1] // confirmLine adds it again
+		}
 	}
 	parts := make([]string, len(toks))
 	done := false

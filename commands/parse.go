@@ -102,9 +102,10 @@ func (a *Args) Scores() map[kim.LifeField]int {
 // word is an Or word given instead of a value.
 type word string
 
-// caseQuery is a pseudonym typed where a case reference goes; the runner
-// replaces it with the reference of the one case it names (Runner.findCases)
-// before the verb runs. Args.Str never returns it.
+// caseQuery is a pseudonym, or a case's number without its year (2 for
+// K-2026-0002), typed where a case reference goes; the runner replaces it
+// with the reference of the one case it names (Runner.findCases) before the
+// verb runs. Args.Str never returns it.
 type caseQuery string
 
 // MaxPseudonym is the longest pseudonym /kim neu takes.
@@ -1067,8 +1068,12 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		if ref, ok := kim.ParseCaseRef(raw); ok {
 			return ref, nil
 		}
-		// Not a reference: the pseudonym of one of the caller's cases,
-		// found by the runner (caseQuery), unless it is a reference mistyped.
+		// Not a reference: the number or the pseudonym of one of the
+		// caller's cases, found by the runner (caseQuery), unless it is a
+		// reference mistyped.
+		if _, ok := kim.ParseCaseNumber(raw); ok {
+			return caseQuery(strings.TrimSpace(raw)), nil
+		}
 		if refLikeRE.MatchString(raw) || utf8.RuneCountInString(raw) > MaxPseudonym || strings.TrimSpace(raw) == "" {
 			return nil, bad("err.bad_case_ref", nil)
 		}

@@ -156,7 +156,8 @@ func TestParseRefuses(t *testing.T) {
 		{"fall ändern K-2026-1 pseudonym=k2026", "err.pseudonym_ref"},
 		{"open AB group=eu group=eu consent=yes", "err.duplicate_option"},
 		{`open "AB group=eu consent=yes`, "err.unclosed_quote"},
-		{"show 42", "err.bad_case_ref"},
+		{"show 42x", "err.bad_case_ref"},
+		{"show K-2026-", "err.bad_case_ref"},
 		{`rechtskreis schritt "H. M." 1 erledigt`, "err.other_verb"}, // a verb before the verb meant
 		{"fall zeige AB", "err.other_verb"},
 		{"tagesordnung zeige M-1", "err.other_verb"}, // treffen zeige M-1, not a case "M-1"

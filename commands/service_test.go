@@ -132,7 +132,7 @@ func TestFoundationRefusals(t *testing.T) {
 		{"teamA", "anna", "open AB group=eu", "Es fehlt: `einwilligung=<ja|nein>`.", kim.EINVALID},
 		{"teamA", "anna", "open AB group=eu consent=no", "Einwilligung", kim.EINVALID},
 		{"teamA", "anna", "open AB group=alien consent=yes", "möglich: Geflüchtete, Unionsbürger, Drittstaatsangehörige, Sonstige", kim.EINVALID},
-		{"teamA", "anna", "show K-42", "kein Aktenzeichen", kim.EINVALID},
+		{"teamA", "anna", "show K-42-1", "kein Aktenzeichen", kim.EINVALID},
 		{"teamA", "anna", "zaubere", "Unbekannter Befehl", kim.EINVALID},
 		{"teamA", "ben", "zaubere", "Unknown command", kim.EINVALID},
 		{"teamA", "root", "admin role @ghost coach", "@ghost ist kein Mitglied", kim.ENOTFOUND},

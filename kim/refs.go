@@ -27,3 +27,20 @@ func ParseCaseRef(raw string) (string, bool) {
 	n, _ := strconv.Atoi(m[2])
 	return CaseRef(y, n), true
 }
+
+// caseNumberRE is a case's number typed without its year: 42, 0042, K-42,
+// k42.
+var caseNumberRE = regexp.MustCompile(`^(?i)(?:K-?)?0*([1-9]\d{0,5})$`)
+
+// ParseCaseNumber returns the number of a case typed without its year (the
+// 42 of K-2026-0042, as 42, 0042 or K-42); false when raw is no such number.
+// Which case it names depends on whose cases are looked at: a number names a
+// case only when exactly one of the caller's cases has it.
+func ParseCaseNumber(raw string) (int, bool) {
+	m := caseNumberRE.FindStringSubmatch(strings.TrimSpace(raw))
+	if m == nil {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n, true
+}

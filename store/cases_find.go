@@ -57,3 +57,40 @@ func (s *Store) FindCase(ctx context.Context, a kim.Actor, name string) (string,
 	}
 	return hits[0].ref, nil
 }
+
+// FindCaseNumber returns the reference of the one case visible to the actor
+// (as FindCase) whose reference has the number n in any year: 2 finds
+// K-2026-0002 when no other case of theirs is K-2025-0002. None is
+// ENOTFOUND, several are EINVALID naming their references; the case found is
+// audited (case.find_number), a lookup that finds none or several writes
+// nothing.
+func (s *Store) FindCaseNumber(ctx context.Context, a kim.Actor, n int) (string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.ref FROM cases c
+		WHERE `+caseAccess+` AND split_part(c.ref, '-', 3)::int = @n ORDER BY c.ref`, accessArgs(a, pgx.StrictNamedArgs{"n": n}))
+	if err != nil {
+		return "", wrap("unable to find case", err)
+	}
+	var ids []int64
+	var refs []string
+	var id int64
+	var ref string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &ref}, func() error {
+		ids, refs = append(ids, id), append(refs, ref)
+		return nil
+	}); err != nil {
+		return "", wrap("unable to find case", err)
+	}
+	switch len(refs) {
+	case 0:
+		return "", kim.Errorf(kim.ENOTFOUND, "case.no_number", map[string]any{"N": n})
+	case 1:
+	default:
+		return "", kim.Errorf(kim.EINVALID, "case.number_ambiguous", map[string]any{"N": n, "Refs": messages.RefList(refs)})
+	}
+	if !s.dry {
+		if err := audit(ctx, s.pool, a, "case.find_number", ids[0], refs[0]); err != nil {
+			return "", err
+		}
+	}
+	return refs[0], nil
+}
