@@ -18,7 +18,8 @@ var (
 	kindDe      = []string{"persoenlich", "telefon", "video", "nachricht", "hausbesuch"} // kim.ContactKinds
 	kindAliases = map[string]string{"telefonisch": "phone", "anruf": "phone", "videoanruf": "video", "videocall": "video", "mail": "message", "e-mail": "message", "sms": "message", "whatsapp": "message", "brief": "message",
 		"telefonat": "phone", "rueckruf": "phone", "online": "video", "videokonferenz": "video", "chat": "message", "signal": "message",
-		"vor ort": "in-person", "buero": "in-person"}
+		"vor ort": "in-person", "buero": "in-person", "tel": "phone", "tel.": "phone", "telefonkontakt": "phone", "pers.": "in-person",
+		"sprechstunde": "in-person", "zoom": "video", "webex": "video", "videotelefonat": "video", "post": "message"}
 	closeDe      = []string{"ziele erreicht", "verzogen", "zurueckgezogen", "uebergeben", "anderes"} // kim.CloseReasons
 	closeAliases = map[string]string{"anderer grund": "other", "sonstiges": "other", "erreicht": "goals-met", "ziel erreicht": "goals-met", "umgezogen": "moved", "weggezogen": "moved", "abgebrochen": "withdrawn", "abgegeben": "transferred",
 		"ausgereist": "moved", "abbruch": "withdrawn", "kein interesse": "withdrawn", "weitergeleitet": "transferred", "uebergeleitet": "transferred"}
