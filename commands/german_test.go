@@ -291,6 +291,10 @@ func TestGermanUsageAndErrors(t *testing.T) {
 		{"anna", "hilfe ziel", "ok", []string{"**/kim ziel** (goal)", "`/kim ziel neu <fall> <Aufenthalt|Sprache|Arbeit|Bildung|Gesundheit|Wohnen|Familie|Finanzen|Teilhabe> <text> [fällig=<datum>]`"}, nil},
 		{"anna", "hilfe rechtskreis", "ok", []string{"`/kim rechtskreis <fall> <AsylbLG|SGB II|SGB III|SGB VIII|SGB XII|keiner> [<bestätigen|behalten>] [seit=<datum>]`"}, nil},
 		{"anna", "hilfe einwilligung", "ok", []string{"`/kim einwilligung <fall> <erteilen|widerrufen> <partner>|verarbeitung [<bestätigen>] [form=<schriftlich|mündlich>] [datum=<datum>]`"}, nil},
+		// Examples in the reader's language.
+		{"anna", "hilfe kontakt", "ok", []string{"`/kim kontakt " + "K-2026-0042 Hausbesuch", "`/kim kontakt löschen K-2026-0042 3 bestätigen`"}, []string{"/kim contact"}},
+		{"ben", "help contact", "ok", []string{"`/kim contact K-2026-0042 phone", "`/kim contact delete K-2026-0042 3`"}, []string{"/kim kontakt"}},
+		{"root", "hilfe admin", "ok", []string{"`/kim admin übergeben K-2026-0042 @ben bestätigen`", "`/kim admin audit K-2026-0042`"}, []string{"/kim admin transfer"}},
 		{"ben", "help goal", "ok", []string{"**/kim goal** (ziel)", "`/kim goal add <case> <residence|language|work|education|health|housing|family|finances|social> <text> [due=<date>]`"}, nil},
 		{"root", "hilfe bericht", "ok", []string{"[nach=<organisation|gruppe|rechtskreis|handlungsfeld|partner>] [format=<tabelle|csv|diagramm>]"}, nil},
 		{"root", "hilfe admin", "ok", []string{"`/kim admin rolle <person> <Coach|Koordination|Admin|keine> [<bestätigen>]"}, nil},

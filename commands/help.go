@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -63,7 +64,7 @@ func (r *Runner) verbHelp(v *Verb) string {
 		if x.Run != nil && len(mine) > 0 && !mine[x] {
 			return
 		}
-		ex = append(ex, x.Examples...)
+		ex = append(ex, examplesIn(x, r.Lang)...)
 		if x.Run == nil {
 			return
 		}
@@ -80,6 +81,34 @@ func (r *Runner) verbHelp(v *Verb) string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// examplesIn returns the verb's examples typed in lang, or all of them
+// when none is.
+func examplesIn(v *Verb, lang string) []string {
+	if mine := slices.DeleteFunc(slices.Clone(v.Examples), func(e string) bool { return !exampleIn(v, e, lang) }); len(mine) > 0 {
+		return mine
+	}
+	return v.Examples
+}
+
+// exampleIn reports whether an example is typed in lang: its first verb
+// word that differs between the languages is lang's (/kim kontakt … is
+// German, /kim contact … English, /kim admin partner add … English); an
+// example with none is in both.
+func exampleIn(v *Verb, ex, lang string) bool {
+	for v.parent != nil {
+		v = v.parent // the table
+	}
+	for _, w := range strings.Fields(strings.TrimPrefix(ex, "/kim ")) {
+		if v = v.sub(w); v == nil {
+			break
+		}
+		if v.Alias != "" && v.Alias != v.Name {
+			return (kim.Fold(w) == v.Name) == (lang != "de")
+		}
+	}
+	return true
 }
 
 // otherName is the verb's word in the other language, " (open)" beside
