@@ -361,6 +361,8 @@ func TestPartnerCorrection(t *testing.T) {
 
 	w.ok("root", `admin partner neu schuldnerberatung "Schuldnerberatung der Caritas"`, "ist im Verzeichnis")
 	w.ok("anna", "admin partner liste", "(9)", "Schuldnerberatung der Caritas")
+	w.ok("anna", "admin partner", "(9)", "Schuldnerberatung der Caritas")
+	w.want("teamA", "anna", "treffen", kim.EFORBIDDEN, "nur für die Koordination")
 	w.ok("anna", "einwilligung K-2026-1 erteilen schuldnerberatung", "Schuldnerberatung der Caritas")
 	// The default templates name the Jobcenter: the answer says so.
 	w.ok("anna", "rechtskreis K-2026-1 SGB II", "gespeichert") // seeds the team's default templates

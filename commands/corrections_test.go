@@ -501,6 +501,7 @@ func TestMeetingEditAndCancel(t *testing.T) {
 		t.Fatal("a called-off meeting was changed")
 	}
 	w.ok("kora", "treffen liste", "~~M-1~~", "| abgesagt |")
+	w.ok("kora", "treffen", "~~M-1~~", "| abgesagt |") // the verb alone is its list
 	w.ok("kora", "treffen zeige M-1", "**Abgesagt** am 23.11.2026")
 	up, err := w.st.UpcomingMeetings(context.Background(), testNow, testNow.AddDate(0, 2, 0))
 	if err != nil || len(up) != 0 {

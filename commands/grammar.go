@@ -117,9 +117,12 @@ type Verb struct {
 	// first parameter (`/kim ziel K-2026-0042 Arbeit …` is `ziel neu`,
 	// `/kim treffen M-3` is `treffen zeige`).
 	Defaults []string
-	Params   []Param
-	Options  []Param
-	Subs     []*Verb
+	// Alone is the sub-verb meant when the verb is typed with nothing
+	// after it: a list that changes nothing (`/kim treffen`).
+	Alone   string
+	Params  []Param
+	Options []Param
+	Subs    []*Verb
 	// Roles that may run the verb; nil: those of the parent verb (nil at
 	// the top: everybody, with or without role).
 	Roles []kim.Role
@@ -516,6 +519,9 @@ func link(v *Verb) *Verb {
 		}
 		s.parent = v
 		link(s)
+	}
+	if a := v.sub(v.Alone); v.Alone != "" && (a == nil || len(a.Params) > 0 && !a.Params[0].Optional) {
+		panic("commands: " + v.Name + ": Alone is no sub-verb that runs without arguments")
 	}
 	return v
 }

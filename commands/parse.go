@@ -395,6 +395,10 @@ func descend(toks []token, dialogs bool, today kim.Date) (*Args, error) {
 			v = d
 			continue
 		}
+		if len(toks) == 0 && v.Alone != "" {
+			v = v.sub(v.Alone)
+			continue
+		}
 		switch {
 		case v == kimVerbs:
 			return nil, usageErr("err.unknown_verb", nil, map[string]any{"Verb": render.Clip(toks[0].text, 30), "Near": v.near(toks[0].text)})

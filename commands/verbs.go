@@ -462,7 +462,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).settings,
 	Examples: []string{"/kim settings", "/kim settings digest=07:30", "/kim einstellungen übersicht=aus sprache=de", "/kim settings lang=en"},
 }, {
-	Name: "meeting", Alias: "treffen", Defaults: []string{"new", "show"}, Roles: coordination, Subs: []*Verb{{
+	Name: "meeting", Alias: "treffen", Defaults: []string{"new", "show"}, Alone: "list", Roles: coordination, Subs: []*Verb{{
 		Name: "new", Alias: "neu",
 		Params: []Param{
 			{Name: "date", Alias: "datum", Kind: Date, Ahead: true},
@@ -621,7 +621,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			"/kim admin vorgaben aufbewahrung=12m vorlauf=3", "/kim admin defaults retention=3m confirm"},
 	}, {
 		// Everybody with a role reads the directory; admins add to it.
-		Name: "partner", Roles: anyRole, Subs: []*Verb{{
+		Name: "partner", Roles: anyRole, Alone: "list", Subs: []*Verb{{
 			Name: "add", Alias: "neu", Roles: admin,
 			Params:  []Param{keyParam, {Name: "name", Kind: Text, Max: 120}},
 			Options: []Param{optional(domainParam)},
@@ -647,7 +647,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		}},
 	}, {
 		// Everybody with a role reads the topic list; admins keep it.
-		Name: "topic", Alias: "thema", Roles: anyRole, Subs: []*Verb{{
+		Name: "topic", Alias: "thema", Roles: anyRole, Alone: "list", Subs: []*Verb{{
 			Name: "add", Alias: "neu", Roles: admin,
 			Params:   []Param{keyParam, {Name: "name", Kind: Text, Max: 80}},
 			Run:      (*Runner).topicAdd,
@@ -670,7 +670,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	}, {
 		// Everybody with a role reads the templates; admins keep them
 		// (commands/transitions.go).
-		Name: "transition", Alias: "uebergang", Roles: anyRole, Subs: []*Verb{{
+		Name: "transition", Alias: "uebergang", Roles: anyRole, Alone: "list", Subs: []*Verb{{
 			Name: "list", Alias: "liste",
 			Params: []Param{optional(domainAs("from", "von")),
 				optional(domainAs("to", "nach"))},
