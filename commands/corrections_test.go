@@ -473,6 +473,10 @@ func TestMeetingEditAndCancel(t *testing.T) {
 		t.Fatal("the correction is not stored as a new revision with its agenda out of date")
 	}
 	w.ok("kora", "treffen zeige M-1", "Do., 10.12.2026, 10:00 Uhr · ~lenkung")
+	// As it is said: verschieben auf … um …
+	w.ok("kora", "treffen verschieben M-1 auf 11.12. um 9:30 Uhr", "am Fr., 11.12.2026, 09:30 Uhr in ~lenkung")
+	w.ok("kora", "treffen verschieben M-1 auf Donnerstag", "am Do., 26.11.2026, 09:30 Uhr")
+	w.ok("kora", "treffen verschieben M-1 am 10.12. um 10", "am Do., 10.12.2026, 10:00 Uhr in ~lenkung")
 	w.svc.AgendaPostTime = func(m kim.Meeting, lead int) time.Time { return m.StartsAt.Add(-49 * time.Hour) }
 	w.ok("kora", "treffen zeige M-1", "Die gepostete Tagesordnung zeigt noch den alten Stand; kimbot postet sie am 08.12.2026 um 09:00 Uhr automatisch neu")
 	w.svc.AgendaPostTime = nil

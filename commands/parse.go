@@ -527,8 +527,8 @@ func (v *Verb) trailingOptions(toks []token, today kim.Date) []token {
 
 // optionValue returns name=value when name names an option of v that
 // takes a date, a number, a duration, a time of day or a choice, and vals
-// are such a value: one word, two for a choice, a duration or a date (SGB
-// II, 2 Wochen, Ende Januar), three for a date (Ende Januar 2027, vor 3
+// are such a value: one word, two for a choice, a duration, a time or a date
+// (SGB II, 2 Wochen, 10 Uhr, Ende Januar), three for a date (Ende Januar 2027, vor 3
 // Tagen); every word unquoted and without "=".
 func (v *Verb) optionValue(name token, vals []token, today kim.Date) (token, bool) {
 	plain := func(t token) bool { return !t.quoted && !strings.Contains(t.text, "=") }
@@ -537,7 +537,7 @@ func (v *Verb) optionValue(name token, vals []token, today kim.Date) (token, boo
 	}
 	o := v.option(kim.Fold(name.text))
 	if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Minutes && o.Kind != Duration && o.Kind != Clock && o.Kind != Choice) ||
-		(len(vals) == 2 && o.Kind != Choice && o.Kind != Duration && o.Kind != Date && o.Kind != Minutes) || (len(vals) == 3 && o.Kind != Date) || len(vals) > 3 {
+		(len(vals) == 2 && o.Kind != Choice && o.Kind != Duration && o.Kind != Date && o.Kind != Minutes && o.Kind != Clock) || (len(vals) == 3 && o.Kind != Date) || len(vals) > 3 {
 		return token{}, false
 	}
 	val := joinTexts(vals)

@@ -486,13 +486,15 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Name: "edit", Alias: "aendern", Also: append([]string{"verschieben"}, editAlso...), // until the meeting begins
 		Params: []Param{meetingParam},
 		Options: []Param{
-			{Name: "date", Alias: "datum", Kind: Date, Ahead: true, Optional: true},
-			{Name: "time", Alias: "uhrzeit", Kind: Clock, Optional: true},
+			// verschieben auf 10.12. um 10 Uhr, as it is said
+			{Name: "date", Alias: "datum", Also: []string{"auf", "am", "to", "on"}, Kind: Date, Ahead: true, Optional: true},
+			{Name: "time", Alias: "uhrzeit", Also: []string{"um", "at"}, Kind: Clock, Optional: true},
 			{Name: "title", Alias: "titel", Kind: Text, Max: maxMeetingTitle, Optional: true},
 			{Name: "channel", Alias: "kanal", Kind: Channel, Optional: true},
 		},
 		Run: (*Runner).meetingEdit,
 		Examples: []string{"/kim meeting edit M-3 date=2026-12-10 time=10:00", "/kim treffen ändern M-3 datum=10.12. uhrzeit=10 Uhr",
+			"/kim treffen verschieben M-3 auf Freitag um 10 Uhr",
 			"/kim treffen ändern M-3 titel=\"Netzwerktreffen Dezember\" kanal=~kim-netzwerk"},
 	}, {
 		Name: "cancel", Alias: "absagen", Also: []string{"ausfallen"},
