@@ -511,7 +511,7 @@ func TestMeetingEditAndCancel(t *testing.T) {
 	if err != nil || len(up) != 0 {
 		t.Errorf("a called-off meeting is still scheduled for its agenda: %v, %v", up, err)
 	}
-	w.wantAudits(`actor_id = 'id-kora'`, map[string]int{"meeting.edit": 1, "meeting.cancel": 1})
+	w.wantAudits(`actor_id = 'id-kora'`, map[string]int{"meeting.edit": 4, "meeting.cancel": 1})
 }
 
 // A referral corrected (its partner — only one with consent, only while no
