@@ -63,7 +63,7 @@ func (s *Server) openDialog(ctx context.Context, triggerID, userID, teamID strin
 		TriggerId: triggerID,
 		URL:       s.PublicURL + DialogPath,
 		Dialog: model.Dialog{
-			CallbackId: d.CallbackID, Title: d.Title, SubmitLabel: d.SubmitLabel, Elements: els,
+			CallbackId: d.CallbackID, Title: d.Title, IntroductionText: d.Intro, SubmitLabel: d.SubmitLabel, Elements: els,
 			State: SignFields(s.Store.Keys(), s.clock().Now(), time.Hour, append([]string{"dialog", d.CallbackID, userID, teamID}, button...)...),
 		},
 	}

@@ -146,14 +146,11 @@ func (r *Runner) assessDialog(a *Args) (Reply, error) {
 		scores[i] = Option{Text: r.T("dialog.assess.score", map[string]any{"N": i + 1}), Value: strconv.Itoa(i + 1)}
 	}
 	var els []Element
-	for i, f := range kim.LifeFields {
+	for _, f := range kim.LifeFields {
 		e := Element{Name: string(f), Label: r.Name("field", string(f)), Type: "select", Options: scores, Optional: true}
 		var help []string
 		if s, ok := latest[f]; ok {
 			help = append(help, r.T("dialog.assess.latest", map[string]any{"Score": s.Score, "Date": s.On}))
-		}
-		if i == 0 {
-			help = append(help, r.T("dialog.assess.help", nil))
 		}
 		e.Help = strings.Join(help, " ")
 		els = append(els, e)
@@ -163,6 +160,7 @@ func (r *Runner) assessDialog(a *Args) (Reply, error) {
 		Element{Name: "date", Label: r.T("dialog.date", nil), Type: "text", MaxLen: maxDateField, Optional: true, Help: r.T("dialog.date_help", nil)})
 	return Reply{Dialog: &Dialog{
 		CallbackID: DialogAssess + " " + ref, Title: r.T("dialog.assess.title", map[string]any{"Ref": ref}),
+		Intro:       r.T("dialog.assess.intro", map[string]any{"Ref": ref}),
 		SubmitLabel: r.T("dialog.save", nil), Elements: els,
 	}}, nil
 }

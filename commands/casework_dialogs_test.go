@@ -269,6 +269,9 @@ func TestAssessDialogLatestScores(t *testing.T) {
 		if rep.Dialog == nil {
 			t.Fatalf("%s: no assessment form for %s: %+v", user, ref, rep)
 		}
+		if want := "Einschätzung für **" + ref + "**: nur die Felder wählen, die Sie eingeschätzt haben"; user == "anna" && !strings.HasPrefix(rep.Dialog.Intro, want) {
+			t.Errorf("the form's introduction is %q, want it to start %q", rep.Dialog.Intro, want)
+		}
 		out := map[string]string{}
 		for _, e := range rep.Dialog.Elements {
 			if len(e.Help) > 150 {
@@ -278,8 +281,7 @@ func TestAssessDialogLatestScores(t *testing.T) {
 		}
 		return out
 	}
-	general := "Nur die Felder wählen, die Sie eingeschätzt haben; die übrigen bleiben unverändert."
-	if h := help("anna", "K-2026-0001"); h["residence"] != general || h["language"] != "" || h["work"] != "" {
+	if h := help("anna", "K-2026-0001"); h["residence"] != "" || h["language"] != "" || h["work"] != "" {
 		t.Fatalf("never assessed: %q", h)
 	}
 
@@ -295,7 +297,7 @@ func TestAssessDialogLatestScores(t *testing.T) {
 	reads, forms := audited("assessment.list"), audited("case.form")
 	h := help("anna", "K-2026-0001")
 	for field, want := range map[string]string{
-		"residence": "Zuletzt 5 am 02.06.2026. " + general,
+		"residence": "Zuletzt 5 am 02.06.2026.",
 		"language":  "Zuletzt 4 am 15.09.2026.", // the re-assessment
 		"work":      "Zuletzt 2 am 02.06.2026.", // left unscored by it: the earlier score and day
 		"health":    "",
@@ -310,8 +312,8 @@ func TestAssessDialogLatestScores(t *testing.T) {
 			reads, audited("assessment.list"), forms, audited("case.form"))
 	}
 
-	// English, and the longest help (every field scored 5, the first with the general help).
-	if h := help("ben", "K-2026-0002"); h["residence"] != "Last 5 on 2026-06-02. Choose only the fields you assessed; the others stay as they were." ||
+	// English (every field scored 5).
+	if h := help("ben", "K-2026-0002"); h["residence"] != "Last 5 on 2026-06-02." ||
 		h["social"] != "Last 5 on 2026-06-02." {
 		t.Errorf("English help: %q", h)
 	}

@@ -74,7 +74,8 @@ type Reply struct {
 // Dialog is an interactive form (opened with the request's trigger id).
 type Dialog struct {
 	CallbackID  string
-	Title       string
+	Title       string // at most 24 bytes
+	Intro       string // the text above the fields (Markdown); may be empty
 	SubmitLabel string
 	Elements    []Element
 }

@@ -41,6 +41,9 @@ const (
 	// Minutes is an Int of minutes, also typed with its unit: 20 min, 1 Std,
 	// 1,5 h.
 	Minutes
+	// Numbers are one or more Ints between Min and Max, as they are listed:
+	// 2, 1 3, 1,3, 1, 3 und 5, 2-4, 2 bis 4 (Args.Ints).
+	Numbers
 )
 
 // Param is a positional parameter or a name=value option of a verb. It is

@@ -71,6 +71,9 @@ func (a *Args) Clock(name string) *TimeOfDay {
 // (A-7); 0 when absent.
 func (a *Args) Int(name string) int { n, _ := a.values[name].(int); return n }
 
+// Ints returns a Numbers value, ascending and each once; nil when absent.
+func (a *Args) Ints(name string) []int { n, _ := a.values[name].([]int); return n }
+
 // OptStr returns a pointer to a Word/Text/Choice value, nil when absent: the
 // fields a partial edit changes.
 func (a *Args) OptStr(name string) *string {
@@ -743,6 +746,8 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		} else if k := initialWords(positional[1:]); (p.Kind == CaseRef || p.Kind == Pseudonym) && !ref && !positional[0].quoted && k > 0 {
 			// kontakt S. T. telefon …, neu Frau K. gruppe=…: a pseudonym of initials, unquoted.
 			raw, positional = joinTexts(positional[:k+1]), positional[k+1:]
+		} else if k := numberList(positional); p.Kind == Numbers && k > 1 { // 1, 3 und 5
+			raw, positional = joinTexts(positional[:k]), positional[k:]
 		} else if k := dateWords(raw, positional[1:]); p.Kind == Date && k > 0 { // Anfang Februar, in 2 Wochen
 			raw, positional = joinTexts(positional[:k+1]), positional[k+1:]
 		} else if len(positional) > 1 && joins(p, raw, positional[1]) { // SGB II, nicht erschienen
@@ -987,6 +992,84 @@ var (
 	spanRE    = regexp.MustCompile(`(?i)^(\d{1,3}) ?(d|w|m|t|tage?n?|wochen?|monate?n?|days?|weeks?|months?)$`) // 14d, 14 Tage, 2 Wochen, 3 months (matched on foldWords: zwei Wochen)
 )
 
+// numberListRE is a token of a list of numbers: 3, 1,3, 2-4, 3, (a comma after it).
+var numberListRE = regexp.MustCompile(`^\d+(?:\s*[,;/–-]\s*\d+)*[,;]?$`)
+
+// listWords join the numbers of a list (1 und 3, 2 bis 4).
+var listWords = map[string]bool{"und": true, "and": true, "sowie": true, "bis": true, "to": true, "-": true, "–": true, ",": true, "&": true}
+
+// numberList returns how many tokens at the front of toks are a list of
+// numbers (1 3, 1, 3 und 5, 2 bis 4), ending with a number; 0 when the
+// first is none.
+func numberList(toks []token) int {
+	n := 0
+	for i, t := range toks {
+		if t.quoted || strings.Contains(t.text, "=") {
+			break
+		}
+		if numberListRE.MatchString(t.text) {
+			n = i + 1
+			continue
+		}
+		if i == 0 || !listWords[kim.Fold(t.text)] {
+			break
+		}
+	}
+	return n
+}
+
+// rangeDashRE is a range's dash with the spaces around it (2 - 4).
+var rangeDashRE = regexp.MustCompile(`\s*-\s*`)
+
+// maxNumbers is the most numbers one list may name.
+const maxNumbers = 50
+
+// parseNumbers reads a list of numbers between lo and hi (hi 0: no
+// bound): 2; 1 3; 1,3; 1, 3 und 5; 2-4; 2 bis 4. It returns them ascending,
+// each once; false when anything else is in it, a range runs backwards, or
+// it names more than maxNumbers.
+func parseNumbers(raw string, lo, hi int) ([]int, bool) {
+	s := " " + strings.NewReplacer(",", " ", ";", " ", "&", " ", "–", "-", "/", " ").Replace(kim.Fold(raw)) + " "
+	for _, w := range []string{"und", "and", "sowie"} {
+		s = strings.ReplaceAll(s, " "+w+" ", " ")
+	}
+	for _, w := range []string{"bis", "to"} {
+		s = strings.ReplaceAll(s, " "+w+" ", "-")
+	}
+	s = rangeDashRE.ReplaceAllString(s, "-")
+	seen := map[int]bool{}
+	var out []int
+	add := func(n int) bool {
+		if n < lo || (hi != 0 && n > hi) || len(out) >= maxNumbers {
+			return false
+		}
+		if !seen[n] {
+			seen[n], out = true, append(out, n)
+		}
+		return true
+	}
+	for _, f := range strings.Fields(s) {
+		a, b, isRange := strings.Cut(f, "-")
+		x, err := strconv.Atoi(a)
+		if err != nil {
+			return nil, false
+		}
+		y := x
+		if isRange {
+			if y, err = strconv.Atoi(b); err != nil || y < x || y-x >= maxNumbers {
+				return nil, false
+			}
+		}
+		for n := x; n <= y; n++ {
+			if !add(n) {
+				return nil, false
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, len(out) > 0
+}
+
 // parseMinutes reads a number of minutes as people type it: 20, 20 min, 20
 // Minuten, 1 Std, 1,5 h, 2 Stunden; a part of an hour only in tenths.
 func parseMinutes(raw string) (int, bool) {
@@ -1113,6 +1196,12 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 			return nil, bad("err.bad_int", map[string]any{"Min": p.Min, "Max": p.Max})
 		}
 		return n, nil
+	case Numbers:
+		ns, ok := parseNumbers(raw, p.Min, p.Max)
+		if !ok {
+			return nil, bad("err.bad_numbers", map[string]any{"Min": p.Min, "Max": p.Max})
+		}
+		return ns, nil
 	case Minutes:
 		n, ok := parseMinutes(raw)
 		if !ok || n < p.Min || (p.Max != 0 && n > p.Max) {

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -413,6 +414,19 @@ func TestParseMinutes(t *testing.T) {
 		n, ok := parseMinutes(c.in)
 		if n != c.want || ok != c.ok {
 			t.Errorf("parseMinutes(%q) = %d, %v; want %d, %v", c.in, n, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestParseNumbers(t *testing.T) {
+	for raw, want := range map[string][]int{
+		"2": {2}, "1 3": {1, 3}, "1,3": {1, 3}, "1, 3 und 5": {1, 3, 5}, "2-4": {2, 3, 4}, "2 bis 4": {2, 3, 4},
+		"2 – 4": {2, 3, 4}, "3 1 3": {1, 3}, "1 and 2": {1, 2}, "1;2": {1, 2},
+		"": nil, "x": nil, "3-2": nil, "0": nil, "1001": nil, "1-60": nil, "-2": nil,
+	} {
+		got, ok := parseNumbers(raw, 1, 1000)
+		if !slices.Equal(got, want) || ok != (want != nil) {
+			t.Errorf("parseNumbers(%q) = %v, %v; want %v", raw, got, ok, want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -299,7 +300,7 @@ func (r *Runner) steps(a *Args) (Reply, error) {
 }
 
 func (r *Runner) step(a *Args) (Reply, error) {
-	status := a.Str("status")
+	status, ns := a.Str("status"), a.Ints("n")
 	var c kim.Case
 	var set store.StepSet
 	var err error
@@ -307,20 +308,41 @@ func (r *Runner) step(a *Args) (Reply, error) {
 	case a.Has("due") && (status != "" || a.Has("date")):
 		return Reply{}, usageErr("step.due_with_status", a.Verb, nil)
 	case a.Has("due"):
-		c, set, err = r.svc.Store.SetStepDue(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), *a.Date("due"))
+		c, set, err = r.svc.Store.SetStepDue(r.ctx, r.Actor(), a.Str("case"), ns, *a.Date("due"))
 		status = "due" // the answer step.set.due
 	default:
 		if status == "" {
 			status = kim.StepDone
 		}
-		c, set, err = r.svc.Store.SetStep(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), status, r.dayOr(a, "date"))
+		c, set, err = r.svc.Store.SetStep(r.ctx, r.Actor(), a.Str("case"), ns, status, r.dayOr(a, "date"))
+	}
+	var ke *kim.Error
+	if len(ns) > 1 && errors.As(err, &ke) {
+		// One step of the list refused: say that none was changed.
+		return Reply{}, kim.Errorf(ke.Code, "step.list_refused", map[string]any{"Reason": local(func(lang string) string {
+			return messages.T(lang, ke.Key, ke.Args)
+		}), "Listed": listedNumbers(ns)})
 	}
 	if err != nil {
 		return Reply{}, err
 	}
-	st := set.Step
-	text := r.T("step.set."+status, map[string]any{"Ref": c.Ref, "N": st.N, "Text": render.Cell(st.Text), "Date": st.ClosedOn, "Due": st.Due})
+	var lines []string
+	for _, st := range set.Steps {
+		lines = append(lines, r.T("step.set."+status, map[string]any{"Ref": c.Ref, "N": st.N, "Text": render.Cell(st.Text), "Date": st.ClosedOn, "Due": st.Due}))
+	}
 	progress := r.T("step.progress", map[string]any{"From": r.Name("legal", set.From), "To": r.Name("legal", set.To),
 		"Since": set.Since, "Done": set.Done, "Open": set.Open, "Overdue": set.Overdue})
-	return Reply{Text: text + "\n" + progress + "\n" + r.caseLine(c)}, nil
+	return Reply{Text: strings.Join(lines, "\n") + "\n" + progress + "\n" + r.caseLine(c)}, nil
+}
+
+// listedNumbers is numbers for an answer: 1, 3 und 5; 1, 3 and 5.
+func listedNumbers(ns []int) local {
+	return func(lang string) string {
+		s := make([]string, len(ns))
+		for i, n := range ns {
+			s[i] = strconv.Itoa(n)
+		}
+		last := len(s) - 1
+		return strings.Join(s[:last], ", ") + " " + messages.T(lang, "step.and", nil) + " " + s[last]
+	}
 }

@@ -308,9 +308,23 @@ func TestStepByHand(t *testing.T) {
 	} {
 		w.want("teamA", "anna", tc.line, tc.outcome, tc.want)
 	}
+	// A list is all or nothing: one step refused, none changed.
+	w.want("teamA", "anna", "schritt "+k+" 2, 1 und 3", kim.ECONFLICT, "Schritt 1 von "+k+" ist schon erledigt (22.11.2026)", "Keiner der Schritte 1, 2 und 3 ist geändert.")
+	w.want("teamA", "anna", "schritt "+k+" 2 3 9", kim.ENOTFOUND, "keinen Schritt 9", "Keiner der Schritte 2, 3 und 9 ist geändert.")
+	w.want("teamA", "anna", "schritt "+k+" 3-2", kim.EINVALID, "„3-2“ ist keine Zahl von 1 bis 1000 (auch mehrere")
+	w.want("teamA", "anna", "schritt "+k+" 1-400", kim.EINVALID, "keine Zahl")
+	w.want("teamA", "anna", "schritt "+k+" 2 3 fällig=gestern", kim.EINVALID, "Keiner der Schritte 2 und 3 ist geändert.")
 	w.want("teamA", "ben", "schritt "+k+" 2", kim.ENOTFOUND) // not ben's case
 	if w.snapshot() != before {
 		t.Fatal("a refused step command changed the database")
+	}
+
+	// Several steps at once, as they are listed.
+	w.ok("anna", "schritt "+k+" 2 und 3 erledigt", "Schritt 2 von **"+k+"** erledigt am 23.11.2026", "Schritt 3 von **"+k+"** erledigt am 23.11.2026", "3 erledigt")
+	w.ok("anna", "schritt "+k+" 2, 3 offen", "Schritt 2 von **"+k+"** ist wieder offen", "Schritt 3 von **"+k+"** ist wieder offen", "1 erledigt")
+	w.ok("anna", "schritt "+k+" 2-4 fällig=15.01.2027", "Schritt 4 von **"+k+"** ist fällig am 15.01.2027")
+	if n := w.count(`SELECT count(*) FROM transition_steps WHERE due_on = '2027-01-15' AND n IN (2, 3, 4)`); n != 3 {
+		t.Errorf("%d steps due on 15.01.2027, want 3", n)
 	}
 }
 

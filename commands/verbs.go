@@ -361,13 +361,14 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 }, {
 	// A step of a Rechtskreiswechsel checked off by hand (commands/transitions.go).
 	Name: "step", Alias: "schritt", Roles: coach,
-	Params: []Param{caseParam, nParam, {Name: "status", Kind: Choice, Choices: []string{kim.StepDone, kim.StepOpen, kim.StepDropped},
+	Params: []Param{caseParam, {Name: "n", Alias: "nr", Kind: Numbers, Min: 1, Max: 1000}, {Name: "status", Kind: Choice, Choices: []string{kim.StepDone, kim.StepOpen, kim.StepDropped},
 		De: []string{"erledigt", "offen", "nicht mehr noetig"}, Label: "step.word", Optional: true,
 		Aliases: map[string]string{"done": kim.StepDone, "geschafft": kim.StepDone, "wieder offen": kim.StepOpen, "oeffnen": kim.StepOpen,
 			"unnoetig": kim.StepDropped, "entfaellt": kim.StepDropped, "nicht noetig": kim.StepDropped, "no longer needed": kim.StepDropped}}},
 	Options: []Param{dateOption, dueOption},
 	Run:     (*Runner).step,
-	Examples: []string{"/kim step K-2026-0042 1", "/kim schritt K-2026-0042 3 erledigt datum=gestern", "/kim schritt K-2026-0042 3 offen",
+	Examples: []string{"/kim step K-2026-0042 1", "/kim schritt K-2026-0042 3 erledigt datum=gestern", "/kim schritt K-2026-0042 1, 2 und 8 erledigt",
+		"/kim schritt K-2026-0042 3 offen",
 		"/kim schritt K-2026-0042 7 nicht nötig", "/kim schritt K-2026-0042 2 fällig=15.01.2027"},
 }, {
 	Name: "due", Alias: "termin", Roles: coach,

@@ -133,6 +133,9 @@ func TestReminderDoneForms(t *testing.T) {
 	if d.Dialog.CallbackId != "assess "+k {
 		t.Fatalf("the re-assessment item opened %q", d.Dialog.CallbackId)
 	}
+	if d.Dialog.Title != "Einschätzung" || !strings.HasPrefix(d.Dialog.IntroductionText, "Einschätzung für **"+k+"**: nur die Felder wählen") {
+		t.Errorf("the assessment form's title %q and introduction %q", d.Dialog.Title, d.Dialog.IntroductionText)
+	}
 	labels, help := map[string]string{}, map[string]string{}
 	for _, e := range d.Dialog.Elements {
 		labels[e.Name], help[e.Name] = e.DisplayName, e.HelpText
@@ -148,7 +151,7 @@ func TestReminderDoneForms(t *testing.T) {
 	// Each field's help shows its latest score and day; a field never scored shows none.
 	scored := "Zuletzt %d am " + today.German() + "."
 	for name, want := range map[string]string{"language": fmt.Sprintf(scored, 2), "work": fmt.Sprintf(scored, 1), "housing": "",
-		"residence": "Nur die Felder wählen, die Sie eingeschätzt haben; die übrigen bleiben unverändert."} {
+		"residence": ""} {
 		if help[name] != want {
 			t.Errorf("the form's help for %s is %q, want %q", name, help[name], want)
 		}

@@ -135,7 +135,7 @@ func TestPrompt(t *testing.T) {
 	typeLine("press 1")
 	pos = scr.wait(t, done, pos, "coach presses [Erledigt]", time.Minute)
 	pressed := pos // the dialog and the answer to the press arrive in either order
-	pos = max(scr.wait(t, done, pressed, `form "Assessment K-`, time.Minute),
+	pos = max(scr.wait(t, done, pressed, `form "Einschätzung" for coach`, time.Minute),
 		scr.wait(t, done, pressed, "(only coach sees this)\n    📝 Formular geöffnet", time.Minute))
 	for _, step := range []struct{ question, answer string }{
 		{"Aufenthalt [1-5]: ", ""}, {"Sprache [1-5]: ", "2"}, {"Arbeit [1-5]: ", "1"},
