@@ -75,6 +75,8 @@ func TestCoachesOwnWords(t *testing.T) {
 	// that is no date stays text, and the answer says the goal has no due date.
 	w.ok("anna", "ziel K-2026-1 Gesundheit Termin beim Facharzt bis Ende Januar", "(Gesundheit): Termin beim Facharzt – bis 31.01.2027.")
 	w.ok("anna", "ziel K-2026-1 Sprache B1-Kurs anmelden fällig=Mitte Februar 2027", "B1-Kurs anmelden – bis 15.02.2027.")
+	w.ok("anna", "termin K-2026-1 monitoring Anfang nächster Woche", "Monitoring: 30.11.2026")
+	w.ok("anna", "termin K-2026-1 einschätzung KW 3", "Einschätzung: 18.01.2027")
 	if rep := w.ok("anna", "ziel K-2026-1 Arbeit Praktikum finden bis zum Sommer", "Ziel 4", "Praktikum finden bis zum Sommer.",
 		"„bis zum Sommer“ steht nur im Text", "`/kim ziel ändern K-2026-0001 4 fällig=<datum>`"); strings.Contains(rep.Text, "– bis") {
 		t.Errorf("a due date read from „bis zum Sommer“:\n%s", rep.Text)

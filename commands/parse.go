@@ -1285,6 +1285,12 @@ func parseDateFrom(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	if d, ok := monthPhrase(s, today, ahead); ok {
 		return d, true
 	}
+	if d, ok := partPhrase(s, today); ok {
+		return d, true
+	}
+	if d, ok := calendarWeek(s, today, ahead); ok {
+		return d, true
+	}
 	if sp, ok := relSpan(s); ok {
 		return sp.From(today), true
 	}
@@ -1430,6 +1436,85 @@ func monthPhrase(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	return d, true
 }
 
+// partPhraseRE is a day named by the part of this or the next week or
+// month, folded: Anfang nächster Woche (its Monday), Mitte der Woche (this
+// week's Wednesday), Ende des Monats (its last day), Anfang nächsten Monats,
+// end of next week.
+var partPhraseRE = regexp.MustCompile(`^(anfang|mitte|ende|beginning of|middle of|end of) (?:(der|dieser|des|dieses|the|this)|(naechster|kommender|der naechsten|der kommenden|naechsten|kommenden|des naechsten|des kommenden|next)) (woche|monats|week|month)$`)
+
+// partPhrase reads a day of partPhraseRE: the week's Monday, Wednesday or
+// Friday, the month's first, 15th or last day.
+func partPhrase(s string, today kim.Date) (kim.Date, bool) {
+	m := partPhraseRE.FindStringSubmatch(foldWords(s))
+	if m == nil {
+		return kim.Date{}, false
+	}
+	part, next := m[1], m[3] != ""
+	if m[4] == "woche" || m[4] == "week" {
+		monday := today.AddDays(-((int(today.UTC().Weekday()) + 6) % 7))
+		if next {
+			monday = monday.AddDays(7)
+		}
+		switch part {
+		case "anfang", "beginning of":
+			return monday, true
+		case "mitte", "middle of":
+			return monday.AddDays(2), true
+		}
+		return monday.AddDays(4), true // Friday: the end of a working week
+	}
+	first := kim.Date{Y: today.Y, M: today.M, D: 1}
+	if next {
+		first = first.AddMonths(1)
+	}
+	switch part {
+	case "anfang", "beginning of":
+		return first, true
+	case "mitte", "middle of":
+		return first.AddDays(14), true
+	}
+	return first.AddMonths(1).AddDays(-1), true
+}
+
+// calendarWeekRE is a calendar week as offices name it, folded: KW 3,
+// KW3, KW 03/2027, Kalenderwoche 3, week 3.
+var calendarWeekRE = regexp.MustCompile(`^(?:kw|kalenderwoche|week) ?(\d{1,2})(?:[ /](\d{4}))?\.?$`)
+
+// calendarWeek reads a week of calendarWeekRE as its Monday (ISO 8601
+// weeks). Without its year it is the next such week for a date ahead (today
+// when that week has begun) and the latest one otherwise.
+func calendarWeek(s string, today kim.Date, ahead bool) (kim.Date, bool) {
+	m := calendarWeekRE.FindStringSubmatch(foldWords(s))
+	if m == nil {
+		return kim.Date{}, false
+	}
+	w, _ := strconv.Atoi(m[1])
+	monday := func(y int) (kim.Date, bool) {
+		jan4 := kim.Date{Y: y, M: 1, D: 4}
+		d := jan4.AddDays(-((int(jan4.UTC().Weekday())+6)%7) + (w-1)*7)
+		iy, iw := d.UTC().ISOWeek()
+		return d, iy == y && iw == w
+	}
+	if m[2] != "" {
+		y, _ := strconv.Atoi(m[2])
+		if y < 2000 || y > 2099 {
+			return kim.Date{}, false
+		}
+		return monday(y)
+	}
+	y, _ := today.UTC().ISOWeek()
+	d, ok := monday(y)
+	switch {
+	case ahead && ok && d.AddDays(6).Before(today), ahead && !ok:
+		d, ok = monday(y + 1)
+	case ahead && d.Before(today):
+		d = today // the week has begun
+	case !ahead && (!ok || d.After(today)):
+		d, ok = monday(y - 1)
+	}
+	return d, ok
+}
+
 // dateFillers are the words said before a day: am 15.1., zum 31.3., on
 // Friday.
 var dateFillers = map[string]bool{"am": true, "zum": true, "on": true}
@@ -1472,7 +1557,7 @@ func dateWords(first string, rest []token) int {
 		_, span := relSpan(words)
 		_, _, day := weekdayPhrase(words)
 		f := foldWords(words)
-		if span || day || monthPhraseRE.MatchString(f) || vagueDateRE.MatchString(f) {
+		if span || day || monthPhraseRE.MatchString(f) || partPhraseRE.MatchString(f) || calendarWeekRE.MatchString(f) || vagueDateRE.MatchString(f) {
 			n = k + 1
 		}
 	}
