@@ -2,6 +2,7 @@ package commands
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
@@ -45,9 +46,14 @@ func (r *Runner) goalDrop(a *Args) (Reply, error) { return r.goalClose(a, "dropp
 func (r *Runner) goalReopen(a *Args) (Reply, error) { return r.goalClose(a, "open") }
 
 func (r *Runner) goalClose(a *Args, status string) (Reply, error) {
-	c, g, err := r.svc.Store.CloseGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), status)
+	ns := a.Ints("n")
+	c, goals, err := r.svc.Store.CloseGoal(r.ctx, r.Actor(), a.Str("case"), ns, status)
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, listRefused(err, ns, "goal.list_refused")
 	}
-	return Reply{Text: r.T("goal.closed."+status, map[string]any{"Ref": c.Ref, "N": g.N, "Text": render.Cell(g.Text)}) + "\n" + r.caseLine(c)}, nil
+	var b strings.Builder
+	for _, g := range goals {
+		b.WriteString(r.T("goal.closed."+status, map[string]any{"Ref": c.Ref, "N": g.N, "Text": render.Cell(g.Text)}) + "\n")
+	}
+	return Reply{Text: b.String() + r.caseLine(c)}, nil
 }

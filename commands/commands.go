@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -383,4 +384,29 @@ func (r *Runner) lineWithRef() string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// listRefused is err, the refusal of one record of a list of them (ns), as
+// the answer key gives it: the reason and that none of them was changed.
+// A refusal of one record alone is err itself.
+func listRefused(err error, ns []int, key string) error {
+	var ke *kim.Error
+	if len(ns) < 2 || !errors.As(err, &ke) {
+		return err
+	}
+	return kim.Errorf(ke.Code, key, map[string]any{"Reason": local(func(lang string) string {
+		return messages.T(lang, ke.Key, ke.Args)
+	}), "Listed": listedNumbers(ns)})
+}
+
+// listedNumbers is numbers for an answer: 1, 3 und 5; 1, 3 and 5.
+func listedNumbers(ns []int) local {
+	return func(lang string) string {
+		s := make([]string, len(ns))
+		for i, n := range ns {
+			s[i] = strconv.Itoa(n)
+		}
+		last := len(s) - 1
+		return strings.Join(s[:last], ", ") + " " + messages.T(lang, "step.and", nil) + " " + s[last]
+	}
 }

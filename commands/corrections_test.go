@@ -668,6 +668,18 @@ func TestGoalReopen(t *testing.T) {
 	w.ok("anna", "ziel öffnen AB 2", "wieder offen")
 	w.ok("anna", "show AB", "| 1 | Sprache | B1-Kurs | 15.12.2026 | offen |", "| 2 | Arbeit | Praktikum | – | offen |")
 	w.wantAudits("true", map[string]int{"goal.done": 1, "goal.drop": 1, "goal.reopen": 2})
+
+	// Several goals in one line: all or none.
+	w.ok("anna", "ziel erreicht AB 1 und 2", "Ziel 1 von **K-2026-0001** erreicht", "Ziel 2 von **K-2026-0001** erreicht")
+	w.ok("anna", "ziel neu AB Wohnen Wohnung suchen", "Ziel 3")
+	snap := w.snapshot()
+	w.want("teamA", "anna", "ziel erreicht K-2026-0001 3, 2", kim.ECONFLICT, "Ziel 2 ist schon erreicht", "Keines der Ziele 2 und 3 ist geändert.")
+	w.want("teamA", "anna", "ziel verwerfen K-2026-0001 3 4", kim.ENOTFOUND, "Keines der Ziele 3 und 4 ist geändert.")
+	if w.snapshot() != snap {
+		t.Fatal("a refused list of goals changed something")
+	}
+	w.ok("anna", "ziel offen AB 1-2", "Ziel 1 von **K-2026-0001** ist wieder offen", "Ziel 2 von **K-2026-0001** ist wieder offen")
+	w.wantAudits("true", map[string]int{"goal.done": 2, "goal.drop": 1, "goal.reopen": 3})
 }
 
 // A correction shows the text it replaced, with the line that puts it back:

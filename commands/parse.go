@@ -1491,7 +1491,7 @@ func calendarWeek(s string, today kim.Date, ahead bool) (kim.Date, bool) {
 	w, _ := strconv.Atoi(m[1])
 	monday := func(y int) (kim.Date, bool) {
 		jan4 := kim.Date{Y: y, M: 1, D: 4}
-		d := jan4.AddDays(-((int(jan4.UTC().Weekday())+6)%7) + (w-1)*7)
+		d := jan4.AddDays(-((int(jan4.UTC().Weekday()) + 6) % 7) + (w-1)*7)
 		iy, iw := d.UTC().ISOWeek()
 		return d, iy == y && iw == w
 	}

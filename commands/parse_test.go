@@ -52,8 +52,9 @@ func TestParseAccepts(t *testing.T) {
 			return x == kim.Span{N: 3, Unit: 'w'} && y == kim.Span{N: 12, Unit: 'm'}
 		}},
 		// what coaches type for a sub-verb besides its name and alias
-		{"ziel erledigt K-2026-42 1", "goal done", func(a *Args) bool { return a.Str("case") == "K-2026-0042" && a.Int("n") == 1 }},
-		{"ziel geschafft K-2026-0042 2", "goal done", func(a *Args) bool { return a.Int("n") == 2 }},
+		{"ziel erledigt K-2026-42 1", "goal done", func(a *Args) bool { return a.Str("case") == "K-2026-0042" && slices.Equal(a.Ints("n"), []int{1}) }},
+		{"ziel geschafft K-2026-0042 2", "goal done", func(a *Args) bool { return slices.Equal(a.Ints("n"), []int{2}) }},
+		{"ziel erreicht K-2026-0042 3, 1 und 2", "goal done", func(a *Args) bool { return slices.Equal(a.Ints("n"), []int{1, 2, 3}) }},
 		{"kontakt korrigieren K-2026-0042 3 minuten=45", "contact edit", func(a *Args) bool { return *a.OptInt("minutes") == 45 }},
 		{"kontakt korrigieren K-2026-0042 3 minuten=1,5 Std", "contact edit", func(a *Args) bool { return *a.OptInt("minutes") == 90 }},
 		{"kontakt K-2026-0042 gestern telefon Rückruf", "contact", func(a *Args) bool { // a day before the kind

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -316,15 +315,8 @@ func (r *Runner) step(a *Args) (Reply, error) {
 		}
 		c, set, err = r.svc.Store.SetStep(r.ctx, r.Actor(), a.Str("case"), ns, status, r.dayOr(a, "date"))
 	}
-	var ke *kim.Error
-	if len(ns) > 1 && errors.As(err, &ke) {
-		// One step of the list refused: say that none was changed.
-		return Reply{}, kim.Errorf(ke.Code, "step.list_refused", map[string]any{"Reason": local(func(lang string) string {
-			return messages.T(lang, ke.Key, ke.Args)
-		}), "Listed": listedNumbers(ns)})
-	}
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, listRefused(err, ns, "step.list_refused")
 	}
 	var lines []string
 	for _, st := range set.Steps {
@@ -333,16 +325,4 @@ func (r *Runner) step(a *Args) (Reply, error) {
 	progress := r.T("step.progress", map[string]any{"From": r.Name("legal", set.From), "To": r.Name("legal", set.To),
 		"Since": set.Since, "Done": set.Done, "Open": set.Open, "Overdue": set.Overdue})
 	return Reply{Text: strings.Join(lines, "\n") + "\n" + progress + "\n" + r.caseLine(c)}, nil
-}
-
-// listedNumbers is numbers for an answer: 1, 3 und 5; 1, 3 and 5.
-func listedNumbers(ns []int) local {
-	return func(lang string) string {
-		s := make([]string, len(ns))
-		for i, n := range ns {
-			s[i] = strconv.Itoa(n)
-		}
-		last := len(s) - 1
-		return strings.Join(s[:last], ", ") + " " + messages.T(lang, "step.and", nil) + " " + s[last]
-	}
 }

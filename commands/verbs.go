@@ -66,6 +66,9 @@ var (
 	formParam   = Param{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, De: formDe, Label: "form", Optional: true}
 	noteParam   = Param{Name: "note", Alias: "notiz", Kind: Text, Optional: true}
 	nParam      = Param{Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: 1000}
+	// nsParam is one number or several (1, 3 und 5; 2-4): goals reached,
+	// steps done at once.
+	nsParam = Param{Name: "n", Alias: "nr", Kind: Numbers, Min: 1, Max: 1000}
 	// dateOption is the day a record is for (a contact, a consent, a step
 	// done): a day up to today, today when left out.
 	dateOption   = Param{Name: "date", Alias: "datum", Kind: Date, Optional: true}
@@ -228,17 +231,17 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim goal add K-2026-0042 language \"B1-Kurs abschließen\" due=30.06.2027", "/kim ziel neu K-2026-0042 Arbeit Praktikum finden fällig=31.03.2027"},
 	}, {
 		Name: "done", Alias: "erreicht", Also: []string{"erledigt", "geschafft"},
-		Params:   []Param{caseParam, nParam},
+		Params:   []Param{caseParam, nsParam},
 		Run:      (*Runner).goalDone,
-		Examples: []string{"/kim goal done K-2026-0042 1", "/kim ziel erreicht K-2026-0042 2"},
+		Examples: []string{"/kim goal done K-2026-0042 1", "/kim ziel erreicht K-2026-0042 2", "/kim ziel erreicht K-2026-0042 1 und 3"},
 	}, {
 		Name: "drop", Alias: "verwerfen",
-		Params:   []Param{caseParam, nParam},
+		Params:   []Param{caseParam, nsParam},
 		Run:      (*Runner).goalDrop,
 		Examples: []string{"/kim goal drop K-2026-0042 2", "/kim ziel verwerfen K-2026-0042 1"},
 	}, {
 		Name: "reopen", Alias: "offen", Also: []string{"wiedereroeffnen", "oeffnen", "open"}, // reached or dropped by mistake
-		Params:   []Param{caseParam, nParam},
+		Params:   []Param{caseParam, nsParam},
 		Run:      (*Runner).goalReopen,
 		Examples: []string{"/kim goal reopen K-2026-0042 1", "/kim ziel offen K-2026-0042 2"},
 	}, {
@@ -361,7 +364,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 }, {
 	// A step of a Rechtskreiswechsel checked off by hand (commands/transitions.go).
 	Name: "step", Alias: "schritt", Roles: coach,
-	Params: []Param{caseParam, {Name: "n", Alias: "nr", Kind: Numbers, Min: 1, Max: 1000}, {Name: "status", Kind: Choice, Choices: []string{kim.StepDone, kim.StepOpen, kim.StepDropped},
+	Params: []Param{caseParam, nsParam, {Name: "status", Kind: Choice, Choices: []string{kim.StepDone, kim.StepOpen, kim.StepDropped},
 		De: []string{"erledigt", "offen", "nicht mehr noetig"}, Label: "step.word", Optional: true,
 		Aliases: map[string]string{"done": kim.StepDone, "geschafft": kim.StepDone, "wieder offen": kim.StepOpen, "oeffnen": kim.StepOpen,
 			"unnoetig": kim.StepDropped, "entfaellt": kim.StepDropped, "nicht noetig": kim.StepDropped, "no longer needed": kim.StepDropped}}},

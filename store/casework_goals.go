@@ -33,37 +33,50 @@ func (s *Store) AddGoal(ctx context.Context, a kim.Actor, ref string, g kim.Goal
 	return c, g, err
 }
 
-// CloseGoal marks open goal n of the case as done or dropped, or a closed
-// one open again (status "open": reached or dropped by mistake), and
-// returns the case and the goal.
-func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, n int, status string) (kim.Case, kim.Goal, error) {
-	var g kim.Goal
+// CloseGoal marks the case's open goals ns as done or dropped, or closed
+// ones open again (status "open": reached or dropped by mistake), and
+// returns the case and the goals; all or none.
+func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, ns []int, status string) (kim.Case, []kim.Goal, error) {
+	var goals []kim.Goal
 	c, err := s.caseWrite(ctx, a, ref, "goal."+map[string]string{"done": "done", "dropped": "drop", "open": "reopen"}[status], "unable to change goal",
 		func(tx pgx.Tx, c kim.Case) error {
-			var enc []byte
-			var due pgtypeDate
-			err := tx.QueryRow(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 AND n = $2 FOR UPDATE`, c.ID, n).
-				Scan(&g.N, &g.Field, &enc, &due, &g.Status)
-			if err == pgx.ErrNoRows {
-				return kim.Errorf(kim.ENOTFOUND, "goal.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
+			for _, n := range ns {
+				g, err := s.closeGoal(ctx, tx, c, n, status, a.Today)
+				if err != nil {
+					return err
+				}
+				goals = append(goals, g)
 			}
-			if err != nil {
-				return err
-			}
-			g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
-			if status == "open" {
-				g, err = kim.ReopenGoal(g)
-			} else {
-				g, err = kim.CloseGoal(g, status, a.Today)
-			}
-			if e := (*kim.Error)(nil); errors.As(err, &e) && e.Args != nil {
-				e.Args["Ref"] = c.Ref // the line that undoes it names the case
-			}
-			if err != nil {
-				return err
-			}
-			_, err = tx.Exec(ctx, `UPDATE goals SET status = $3, closed_on = $4 WHERE case_id = $1 AND n = $2`, c.ID, n, g.Status, dateArg(g.ClosedOn))
-			return err
+			return nil
 		})
-	return c, g, err
+	return c, goals, err
+}
+
+// closeGoal sets goal n of case c to status (CloseGoal).
+func (s *Store) closeGoal(ctx context.Context, tx pgx.Tx, c kim.Case, n int, status string, today kim.Date) (kim.Goal, error) {
+	var g kim.Goal
+	var enc []byte
+	var due pgtypeDate
+	err := tx.QueryRow(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 AND n = $2 FOR UPDATE`, c.ID, n).
+		Scan(&g.N, &g.Field, &enc, &due, &g.Status)
+	if err == pgx.ErrNoRows {
+		return g, kim.Errorf(kim.ENOTFOUND, "goal.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
+	}
+	if err != nil {
+		return g, err
+	}
+	g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
+	if status == "open" {
+		g, err = kim.ReopenGoal(g)
+	} else {
+		g, err = kim.CloseGoal(g, status, today)
+	}
+	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Args != nil {
+		e.Args["Ref"] = c.Ref // the line that undoes it names the case
+	}
+	if err != nil {
+		return g, err
+	}
+	_, err = tx.Exec(ctx, `UPDATE goals SET status = $3, closed_on = $4 WHERE case_id = $1 AND n = $2`, c.ID, n, g.Status, dateArg(g.ClosedOn))
+	return g, err
 }
