@@ -47,13 +47,17 @@ func (r *Runner) goalReopen(a *Args) (Reply, error) { return r.goalClose(a, "ope
 
 func (r *Runner) goalClose(a *Args, status string) (Reply, error) {
 	ns := a.Ints("n")
-	c, goals, err := r.svc.Store.CloseGoal(r.ctx, r.Actor(), a.Str("case"), ns, status)
+	c, closed, err := r.svc.Store.CloseGoal(r.ctx, r.Actor(), a.Str("case"), ns, status)
 	if err != nil {
 		return Reply{}, listRefused(err, ns, "goal.list_refused")
 	}
 	var b strings.Builder
-	for _, g := range goals {
+	for _, g := range closed.Goals {
 		b.WriteString(r.T("goal.closed."+status, map[string]any{"Ref": c.Ref, "N": g.N, "Text": render.Cell(g.Text)}) + "\n")
+	}
+	if status == "done" && closed.Open == 0 && c.Open() {
+		// The last open goal reached: the closure is a line away.
+		b.WriteString(r.T("goal.all_reached", map[string]any{"Ref": c.Ref}) + "\n")
 	}
 	return Reply{Text: b.String() + r.caseLine(c)}, nil
 }

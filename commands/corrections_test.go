@@ -651,7 +651,9 @@ func TestGoalReopen(t *testing.T) {
 	w.ok("anna", "open AB group=eu consent=yes")
 	w.ok("anna", "ziel AB Sprache B1-Kurs fällig=15.12.2026", "Ziel 1")
 	w.ok("anna", "ziel AB Arbeit Praktikum", "Ziel 2")
-	w.ok("anna", "ziel erreicht AB 1", "Ziel 1 von **K-2026-0001** erreicht")
+	if rep := w.ok("anna", "ziel erreicht AB 1", "Ziel 1 von **K-2026-0001** erreicht"); strings.Contains(rep.Text, "abschließen") {
+		t.Errorf("goal 2 is open, yet the answer suggests closing the case:\n%s", rep.Text)
+	}
 	w.want("teamA", "anna", "ziel erreicht AB 1", kim.ECONFLICT, "schon erreicht", "Wieder öffnen: `/kim ziel offen K-2026-0001 1`")
 	if n := w.count(`SELECT count(*) FROM goals WHERE status = 'done' AND closed_on IS NOT NULL`); n != 1 {
 		t.Fatalf("reached goals: %d", n)
@@ -670,7 +672,8 @@ func TestGoalReopen(t *testing.T) {
 	w.wantAudits("true", map[string]int{"goal.done": 1, "goal.drop": 1, "goal.reopen": 2})
 
 	// Several goals in one line: all or none.
-	w.ok("anna", "ziel erreicht AB 1 und 2", "Ziel 1 von **K-2026-0001** erreicht", "Ziel 2 von **K-2026-0001** erreicht")
+	w.ok("anna", "ziel erreicht AB 1 und 2", "Ziel 1 von **K-2026-0001** erreicht", "Ziel 2 von **K-2026-0001** erreicht",
+		"Damit ist kein Ziel mehr offen", "`/kim abschließen K-2026-0001 ziele erreicht`")
 	w.ok("anna", "ziel neu AB Wohnen Wohnung suchen", "Ziel 3")
 	snap := w.snapshot()
 	w.want("teamA", "anna", "ziel erreicht K-2026-0001 3, 2", kim.ECONFLICT, "Ziel 2 ist schon erreicht", "Keines der Ziele 2 und 3 ist geändert.")

@@ -33,11 +33,18 @@ func (s *Store) AddGoal(ctx context.Context, a kim.Actor, ref string, g kim.Goal
 	return c, g, err
 }
 
+// GoalsClosed is the goals CloseGoal changed and how many of the case's
+// goals are open after it.
+type GoalsClosed struct {
+	Goals []kim.Goal
+	Open  int
+}
+
 // CloseGoal marks the case's open goals ns as done or dropped, or closed
 // ones open again (status "open": reached or dropped by mistake), and
 // returns the case and the goals; all or none.
-func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, ns []int, status string) (kim.Case, []kim.Goal, error) {
-	var goals []kim.Goal
+func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, ns []int, status string) (kim.Case, GoalsClosed, error) {
+	var out GoalsClosed
 	c, err := s.caseWrite(ctx, a, ref, "goal."+map[string]string{"done": "done", "dropped": "drop", "open": "reopen"}[status], "unable to change goal",
 		func(tx pgx.Tx, c kim.Case) error {
 			for _, n := range ns {
@@ -45,11 +52,11 @@ func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, ns []int
 				if err != nil {
 					return err
 				}
-				goals = append(goals, g)
+				out.Goals = append(out.Goals, g)
 			}
-			return nil
+			return tx.QueryRow(ctx, `SELECT count(*) FROM goals WHERE case_id = $1 AND status = 'open'`, c.ID).Scan(&out.Open)
 		})
-	return c, goals, err
+	return c, out, err
 }
 
 // closeGoal sets goal n of case c to status (CloseGoal).
