@@ -113,7 +113,8 @@ func TestFoundationAsPeople(t *testing.T) {
 		{coach, "admin role " + nobody.mention() + " coach", "ist nur für Admins"},
 		{coach, "neu XY group=eu", "Es fehlt: `einwilligung=<ja|nein>`."},
 		{coach, "neu XY group=aliens consent=ja", "möglich: Geflüchtete, Unionsbürger, Drittstaatsangehörige, Sonstige"},
-		{coach, "zeige 42", "kein Aktenzeichen"},
+		{coach, "zeige 42x", "kein Aktenzeichen"},
+		{coach, "zeige 42", "Keiner Ihrer Fälle hat die Nummer 42"},
 		{colleague, "frobnicate", "Unknown command"},
 	} {
 		tc.who.kimOK(t, tc.line, tc.want)
