@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
+	"github.com/kimbot-nrw/kimbot/reminders"
 	"github.com/kimbot-nrw/kimbot/render"
 )
 
@@ -117,7 +118,21 @@ func (r *Runner) due(a *Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("due.saved."+which, map[string]any{"Ref": c.Ref, "Date": a.Date("date")}) + "\n" + r.caseLine(c)}, nil
+	return Reply{Text: r.T("due.saved."+which, map[string]any{"Ref": c.Ref, "Date": a.Date("date")}) + r.workdayNote(*a.Date("date")) + "\n" + r.caseLine(c)}, nil
+}
+
+// workdayNote is the line that says a date set by hand is no working day
+// in NRW (a weekend, a public holiday) and when the digest brings it; ""
+// for a working day.
+func (r *Runner) workdayNote(d kim.Date) string {
+	if reminders.IsWorkday(d) {
+		return ""
+	}
+	day := r.T(fmt.Sprintf("due.weekday.%d", d.UTC().Weekday()), nil)
+	if h := reminders.Holiday(d); h != "" {
+		day = r.T("due.holiday", map[string]any{"Name": h})
+	}
+	return "\n" + r.T("due.not_workday", map[string]any{"Date": d, "Day": day, "Next": reminders.NextWorkday(d)})
 }
 
 // closeCase closes a case with a reason.

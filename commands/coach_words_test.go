@@ -77,6 +77,12 @@ func TestCoachesOwnWords(t *testing.T) {
 	w.ok("anna", "ziel K-2026-1 Sprache B1-Kurs anmelden fällig=Mitte Februar 2027", "B1-Kurs anmelden – bis 15.02.2027.")
 	w.ok("anna", "termin K-2026-1 monitoring Anfang nächster Woche", "Monitoring: 30.11.2026")
 	w.ok("anna", "termin K-2026-1 einschätzung KW 3", "Einschätzung: 18.01.2027")
+	if rep := w.ok("anna", "termin K-2026-1 einschätzung 19.1.", "Einschätzung: 19.01.2027"); strings.Contains(rep.Text, "Arbeitstag") {
+		t.Errorf("a Tuesday taken for no working day:\n%s", rep.Text)
+	}
+	// A date by hand on no working day says when the digest brings it.
+	w.ok("anna", "termin K-2026-1 monitoring 10.1.", "Der 10.01.2027 ist ein Sonntag; die Tagesübersicht bringt den Termin am nächsten Arbeitstag, dem 11.01.2027.")
+	w.ok("anna", "termin K-2026-1 monitoring 25.12.", "Der 25.12.2026 ist ein Feiertag in NRW (Weihnachtstag)", "dem 28.12.2026")
 	if rep := w.ok("anna", "ziel K-2026-1 Arbeit Praktikum finden bis zum Sommer", "Ziel 4", "Praktikum finden bis zum Sommer.",
 		"„bis zum Sommer“ steht nur im Text", "`/kim ziel ändern K-2026-0001 4 fällig=<datum>`"); strings.Contains(rep.Text, "– bis") {
 		t.Errorf("a due date read from „bis zum Sommer“:\n%s", rep.Text)

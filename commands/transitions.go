@@ -322,6 +322,11 @@ func (r *Runner) step(a *Args) (Reply, error) {
 	for _, st := range set.Steps {
 		lines = append(lines, r.T("step.set."+status, map[string]any{"Ref": c.Ref, "N": st.N, "Text": render.Cell(st.Text), "Date": st.ClosedOn, "Due": st.Due}))
 	}
+	if status == "due" {
+		if note := r.workdayNote(*a.Date("due")); note != "" {
+			lines = append(lines, note[1:])
+		}
+	}
 	progress := r.T("step.progress", map[string]any{"From": r.Name("legal", set.From), "To": r.Name("legal", set.To),
 		"Since": set.Since, "Done": set.Done, "Open": set.Open, "Overdue": set.Overdue})
 	return Reply{Text: strings.Join(lines, "\n") + "\n" + progress + "\n" + r.caseLine(c)}, nil

@@ -323,6 +323,7 @@ func TestStepByHand(t *testing.T) {
 	w.ok("anna", "schritt "+k+" 2 und 3 erledigt", "Schritt 2 von **"+k+"** erledigt am 23.11.2026", "Schritt 3 von **"+k+"** erledigt am 23.11.2026", "3 erledigt")
 	w.ok("anna", "schritt "+k+" 2, 3 offen", "Schritt 2 von **"+k+"** ist wieder offen", "Schritt 3 von **"+k+"** ist wieder offen", "1 erledigt")
 	w.ok("anna", "schritt "+k+" 2-4 fällig=15.01.2027", "Schritt 4 von **"+k+"** ist fällig am 15.01.2027")
+	w.ok("anna", "schritt "+k+" 5 fällig=16.01.2027", "Der 16.01.2027 ist ein Samstag; die Tagesübersicht bringt den Termin am nächsten Arbeitstag, dem 18.01.2027.")
 	if n := w.count(`SELECT count(*) FROM transition_steps WHERE due_on = '2027-01-15' AND n IN (2, 3, 4)`); n != 3 {
 		t.Errorf("%d steps due on 15.01.2027, want 3", n)
 	}
