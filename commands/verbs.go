@@ -457,6 +457,11 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim away edit to=2027-01-10", "/kim abwesend verlängern bis 10.1.", "/kim abwesend ändern vertretung=@lena"},
 	}},
 }, {
+	// What the digest would hold now, on demand (commands/today.go).
+	Name: "today", Alias: "heute", Also: []string{"tagesuebersicht", "faellig"}, Roles: anyRole,
+	Run:      (*Runner).today,
+	Examples: []string{"/kim today", "/kim heute"},
+}, {
 	Name: "settings", Alias: "einstellungen", Also: []string{"einstellung"},
 	Options: []Param{
 		{Name: "digest", Alias: "uebersicht", Kind: Clock, Or: []string{"off"}, Aliases: offAliases, Optional: true},

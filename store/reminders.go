@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -576,4 +577,45 @@ func changeStep(ctx context.Context, tx pgx.Tx, x *itemTx) error {
 	_, err = tx.Exec(ctx, `UPDATE transition_steps SET due_on = $2 WHERE id = $1`, id, x.ch.Until.UTC())
 	x.next = x.ch.Until.Ptr()
 	return err
+}
+
+// TodayItems returns what the actor's digest would hold on their today in
+// the actor's team: their own items due on or before it, and those of the
+// team's coaches who are away today and named them deputy. The read is
+// audited before it is returned (reminder.today, one row naming the cases);
+// nothing is marked delivered.
+func (s *Store) TodayItems(ctx context.Context, a kim.Actor) ([]kim.DueItem, error) {
+	routes := []Route{{TeamID: a.TeamID, OwnerID: a.UserID, RecipientID: a.UserID, Day: a.Today}}
+	rows, err := s.pool.Query(ctx, `
+		SELECT DISTINCT user_id FROM absences
+		WHERE team_id = $1 AND deputy_id = $2 AND user_id <> $2 AND starts_on <= $3 AND ends_on >= $3 ORDER BY user_id`,
+		a.TeamID, a.UserID, a.Today.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read absences: %w", err)
+	}
+	owners, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read absences: %w", err)
+	}
+	for _, o := range owners {
+		routes = append(routes, Route{TeamID: a.TeamID, OwnerID: o, RecipientID: a.UserID, Day: a.Today})
+	}
+	items, err := s.DueItems(ctx, routes)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, it := range items {
+		if it.CaseID != 0 && !slices.Contains(ids, it.CaseID) {
+			ids = append(ids, it.CaseID)
+		}
+	}
+	if len(ids) > 0 && !s.dry {
+		slices.Sort(ids)
+		if _, err := s.pool.Exec(ctx, `INSERT INTO audit_log (team_id, actor_id, action, case_ids) VALUES ($1, $2, 'reminder.today', $3)`,
+			a.TeamID, a.UserID, ids); err != nil {
+			return nil, fmt.Errorf("store: unable to write audit log: %w", err)
+		}
+	}
+	return items, nil
 }
