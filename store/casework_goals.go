@@ -61,18 +61,10 @@ func (s *Store) CloseGoal(ctx context.Context, a kim.Actor, ref string, ns []int
 
 // closeGoal sets goal n of case c to status (CloseGoal).
 func (s *Store) closeGoal(ctx context.Context, tx pgx.Tx, c kim.Case, n int, status string, today kim.Date) (kim.Goal, error) {
-	var g kim.Goal
-	var enc []byte
-	var due pgtypeDate
-	err := tx.QueryRow(ctx, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = $1 AND n = $2 FOR UPDATE`, c.ID, n).
-		Scan(&g.N, &g.Field, &enc, &due, &g.Status)
-	if err == pgx.ErrNoRows {
-		return g, kim.Errorf(kim.ENOTFOUND, "goal.not_found", map[string]any{"Ref": c.Ref, "N": n, "Field": "n"})
-	}
+	g, err := s.goalFor(ctx, tx, c, n)
 	if err != nil {
 		return g, err
 	}
-	g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
 	if status == "open" {
 		g, err = kim.ReopenGoal(g)
 	} else {
