@@ -19,7 +19,8 @@ func TestToday(t *testing.T) {
 	w.ok("ben", "abwesend 23.11.2026 27.11.2026 vertretung=@anna")
 
 	rep := w.ok("anna", "heute", "**Tagesübersicht für 23.11.2026**", "**K-2026-0001 · AB**", "**Ersteinschätzung** – fällig seit 09.11.2026 (14 Tage)",
-		"**Ziel 1 (Arbeit): Praktikum suchen** – heute fällig", "**K-2026-0002 · CD · Vertretung für @ben**", "`/kim zeige <fall>`")
+		"**Ziel 1 (Arbeit): Praktikum suchen** – heute fällig · `/kim ziel erreicht K-2026-0001 1`",
+		"(14 Tage) · `/kim einschätzung K-2026-0001`", "**K-2026-0002 · CD · Vertretung für @ben**", "`/kim zeige <fall>`")
 	if strings.Index(rep.Text, "K-2026-0001") > strings.Index(rep.Text, "K-2026-0002") {
 		t.Errorf("own items come first:\n%s", rep.Text)
 	}

@@ -267,10 +267,10 @@ func runDigests(ctx context.Context, p *Pass) error {
 	return ctx.Err()
 }
 
-// sortItems orders a digest: own items before those held as deputy (by
-// owner), then by team, cases by reference (action items last), and within
-// a case by kind, number and date.
-func sortItems(items []kim.DueItem) {
+// SortItems orders a digest as RenderDigest shows it: own items before
+// those held as deputy (by owner), then by team, cases by reference (action
+// items last), and within a case by kind, number and date.
+func SortItems(items []kim.DueItem) {
 	sort.SliceStable(items, func(a, b int) bool {
 		x, y := items[a], items[b]
 		switch {
@@ -352,7 +352,7 @@ func RenderDigest(lang string, day kim.Date, items []kim.DueItem) kim.Message {
 		return kim.Message{}
 	}
 	items = append([]kim.DueItem(nil), items...)
-	sortItems(items)
+	SortItems(items)
 	teams := map[string]bool{}
 	var owners []string
 	seenOwner := map[string]bool{}
