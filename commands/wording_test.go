@@ -224,6 +224,10 @@ func TestHelpFitsRole(t *testing.T) {
 	if strings.Contains(rep.Text, "/kim neu") || strings.Contains(rep.Text, "/kim open") || strings.Count(rep.Text, "\n") > 1 {
 		t.Errorf("the no-role help is not the short answer:\n%s", rep.Text)
 	}
+	w.run("teamA", "nobody", "settings lang=en") // an English reader: the sentence starts with a capital
+	w.want("teamA", "nobody", "help", "ok", "A role is granted by a kimbot admin or a system administrator with `/kim admin role @your-name coach`.")
+	w.want("teamA", "nobody", "show K-2026-0001", kim.EFORBIDDEN, "You have no kimbot role in this team. A role is granted by a kimbot admin")
+	w.run("teamA", "nobody", "settings lang=de")
 	w.ok("root", "admin role @kora admin")
 	w.want("teamA", "nobody", "hilfe neu", "ok", "Eine Rolle vergibt @kora")
 }
