@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/kimbot-nrw/kimbot/kim"
-	"github.com/kimbot-nrw/kimbot/reminders"
 	"github.com/kimbot-nrw/kimbot/render"
 )
 
@@ -125,14 +124,14 @@ func (r *Runner) due(a *Args) (Reply, error) {
 // in NRW (a weekend, a public holiday) and when the digest brings it; ""
 // for a working day.
 func (r *Runner) workdayNote(d kim.Date) string {
-	if reminders.IsWorkday(d) {
+	if kim.IsWorkday(d) {
 		return ""
 	}
 	day := r.T(fmt.Sprintf("due.weekday.%d", d.UTC().Weekday()), nil)
-	if h := reminders.Holiday(d); h != "" {
+	if h := kim.Holiday(d); h != "" {
 		day = r.T("due.holiday", map[string]any{"Name": h})
 	}
-	return "\n" + r.T("due.not_workday", map[string]any{"Date": d, "Day": day, "Next": reminders.NextWorkday(d)})
+	return "\n" + r.T("due.not_workday", map[string]any{"Date": d, "Day": day, "Next": kim.Workday(d)})
 }
 
 // closeCase closes a case with a reason.

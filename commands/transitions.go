@@ -12,7 +12,6 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
-	"github.com/kimbot-nrw/kimbot/reminders"
 	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
@@ -43,7 +42,7 @@ func domainAs(name, alias string) Param {
 // as no longer needed, `behalten` keeps them; without either nothing
 // changes.
 func (r *Runner) domain(a *Args) (Reply, error) {
-	ch := store.DomainChange{Ref: a.Str("case"), Domain: a.Str("domain"), Since: r.dayOr(a, "since"), Workday: reminders.NextWorkday}
+	ch := store.DomainChange{Ref: a.Str("case"), Domain: a.Str("domain"), Since: r.dayOr(a, "since")}
 	switch a.Str("open") {
 	case openDrop:
 		ch.Open = store.OpenDrop
@@ -154,7 +153,7 @@ func (r *Runner) domainEdit(a *Args) (Reply, error) {
 	if !a.Has("since") {
 		return Reply{}, usageErr("domain.edit_nothing", a.Verb, nil)
 	}
-	res, err := r.svc.Store.MoveDomainChange(r.ctx, r.Actor(), a.Str("case"), *a.Date("since"), reminders.NextWorkday)
+	res, err := r.svc.Store.MoveDomainChange(r.ctx, r.Actor(), a.Str("case"), *a.Date("since"))
 	if err != nil {
 		return Reply{}, legalErr(err)
 	}

@@ -33,7 +33,7 @@ func (u *user) botPosts(t testing.TB, channelID string) []*model.Post {
 // meetingDay is a working day two weeks or more from today, so that the meeting and its
 // automatic agenda post lie in the future whenever the test runs.
 func meetingDay(weeks int) kim.Date {
-	return reminders.NextWorkday(kim.DateOf(time.Now().In(kim.Berlin)).AddDays(7 * weeks))
+	return kim.Workday(kim.DateOf(time.Now().In(kim.Berlin)).AddDays(7 * weeks))
 }
 
 // noCaseData fails if an agenda post names a case or a pseudonym.
@@ -167,7 +167,7 @@ func TestMeetingAgenda(t *testing.T) {
 	}
 
 	// A second meeting with an empty agenda: its creator is reminded the working day before.
-	day2 := reminders.NextWorkday(day.AddDays(7))
+	day2 := kim.Workday(day.AddDays(7))
 	coord.kimOK(t, fmt.Sprintf("meeting new %s 10:00 Lenkungsgruppe channel=~%s", day2, netz.Name), "**M-2**")
 	m2 := kim.Meeting{StartsAt: time.Date(day2.Y, time.Month(day2.M), day2.D, 10, 0, 0, 0, kim.Berlin)}
 	before := len(coord.botDMs(t))
@@ -194,7 +194,7 @@ func TestMeetingAgenda(t *testing.T) {
 
 	// A meeting moved, then called off after its agenda was posted by hand:
 	// the channel is told, and no automatic post follows.
-	day3 := reminders.NextWorkday(day2.AddDays(7))
+	day3 := kim.Workday(day2.AddDays(7))
 	coord.kimOK(t, fmt.Sprintf("treffen neu %s 10:00 Sondertreffen kanal=~%s", day3.German(), netz.Name), "**M-3**")
 	coord.kimOK(t, "tagesordnung posten M-3", "~"+netz.Name)
 	coord.kimOK(t, "treffen verschieben M-3 uhrzeit=11 Uhr", "Treffen **M-3** geändert: „Sondertreffen“", day3.German()+", 11:00 Uhr",

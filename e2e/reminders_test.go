@@ -26,7 +26,6 @@ import (
 	"github.com/kimbot-nrw/kimbot/bot"
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/kim"
-	"github.com/kimbot-nrw/kimbot/reminders"
 	"github.com/kimbot-nrw/kimbot/secret"
 )
 
@@ -35,7 +34,7 @@ func remToday() kim.Date { return kim.DateOf(time.Now().In(kim.Berlin)) }
 
 // remDay is the simulated day of the passes: the first working day at least 16 days ahead, when
 // the first assessment of a case opened today is overdue.
-func remDay() kim.Date { return reminders.NextWorkday(remToday().AddDays(16)) }
+func remDay() kim.Date { return kim.Workday(remToday().AddDays(16)) }
 
 // remAt returns h:m in Berlin on day d.
 func remAt(d kim.Date, h, m int) time.Time {
@@ -268,7 +267,7 @@ func TestReminderDigest(t *testing.T) {
 	})
 
 	t.Run("stale press from an older digest", func(t *testing.T) {
-		next := reminders.NextWorkday(day.AddDays(1))
+		next := kim.Workday(day.AddDays(1))
 		env.remindNow(t, remAt(next, 8, 0))
 		dms := coach.remExpect(t, 3) // the first digest, the answer to the assessment form, this one
 		fresh := dms[2]
@@ -304,7 +303,7 @@ func TestReminderDeputy(t *testing.T) {
 	today, day := remToday(), remDay()
 	ka := anna.remOpen(t, "E. F.")
 	kb := anna.remOpen(t, "G. H.")
-	anna.kimOK(t, "due "+kb+" monitoring "+reminders.NextWorkday(day.AddDays(2)).String(), kb)
+	anna.kimOK(t, "due "+kb+" monitoring "+kim.Workday(day.AddDays(2)).String(), kb)
 	anna.kimOK(t, fmt.Sprintf("away %s %s deputy=%s", today, day.AddDays(1), ben.mention()), ben.Username())
 
 	env.remindNow(t, remAt(day, 8, 0))
@@ -325,7 +324,7 @@ func TestReminderDeputy(t *testing.T) {
 	anna.kimOK(t, "show "+ka, "Einschätzung "+today.AddDays(21).German())
 
 	// After the absence: anna's own digest again, nothing for ben.
-	after := reminders.NextWorkday(day.AddDays(2))
+	after := kim.Workday(day.AddDays(2))
 	env.remindNow(t, remAt(after, 8, 0))
 	own := devstack.PostText(anna.remExpect(t, 1)[0])
 	if !strings.Contains(own, kb) || strings.Contains(own, "Vertretung") {
@@ -485,7 +484,7 @@ func TestReminderCrash(t *testing.T) {
 	for i, stage := range []string{"posted", "claimed"} {
 		d := day
 		if i > 0 {
-			d = reminders.NextWorkday(day.AddDays(1))
+			d = kim.Workday(day.AddDays(1))
 		}
 		at := remAt(d, 8, 0).Format(time.RFC3339)
 		p, err := lease.With("KIMBOT_TEST_CRASH", stage).Start("remind", "--now", at)

@@ -206,7 +206,7 @@ func TestStaffTeamRemoval(t *testing.T) {
 		t.Errorf("a press of a removed user changed the digest:\n%s", devstack.PostText(after))
 	}
 
-	next := reminders.NextWorkday(day.AddDays(1))
+	next := kim.Workday(day.AddDays(1))
 	env.remindNow(t, remAt(next, 8, 0))
 	stays.remExpect(t, 2)
 	gone.remExpect(t, 1)
@@ -242,7 +242,7 @@ func TestStaffDeactivated(t *testing.T) {
 	if m, _, err := stack.admin.GetTeamMember(ctx, env.Team.Id, gone.UserID(), ""); err != nil || m.DeleteAt != 0 {
 		t.Fatalf("the deactivated coach is no team member in Mattermost any more (%v): the test proves nothing", err)
 	}
-	next := reminders.NextWorkday(day.AddDays(1))
+	next := kim.Workday(day.AddDays(1))
 	out := env.remindNow(t, remAt(next, 8, 0))
 	stays.remExpect(t, 2)
 	time.Sleep(time.Second) // a digest to the deactivated coach would arrive now

@@ -8,7 +8,6 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/kim"
-	"github.com/kimbot-nrw/kimbot/reminders"
 )
 
 // A case moves AsylbLG → SGB II through Mattermost: the card lists the
@@ -25,7 +24,7 @@ func TestTransitionThroughMattermost(t *testing.T) {
 	text := coach.kimOK(t, `neu "T. W." gruppe=geflüchtete rechtskreis=AsylbLG einwilligung=ja`)
 	k := caseRefRE.FindString(text)
 	coach.kimOK(t, "rechtskreis "+k+" SGB II seit="+today.German(), "AsylbLG → SGB II", "8 Schritte",
-		"Bürgergeld beim Jobcenter beantragen", reminders.NextWorkday(today).German(), reminders.NextWorkday(today.AddDays(7)).German(), reminders.NextWorkday(today.AddDays(28)).German())
+		"Bürgergeld beim Jobcenter beantragen", kim.Workday(today).German(), kim.Workday(today.AddDays(7)).German(), kim.Workday(today.AddDays(28)).German())
 	coach.kimOK(t, "zeige "+k, "Rechtskreiswechsel AsylbLG → SGB II seit "+today.German()+": 0 erledigt · 8 offen")
 
 	env.remindNow(t, remAt(day, 8, 0))
@@ -46,7 +45,7 @@ func TestTransitionThroughMattermost(t *testing.T) {
 	p = coach.press(t, p, remItem(t, p, k, "Übergangsschritt 2:", "done").Id)
 	coach.waitEphemeral(t, "Schritt 2 von "+k+" ist erledigt")
 	// Snooze: one week after the later of the due date and today.
-	until := reminders.NextWorkday(today.AddDays(14)).AddDays(7).German()
+	until := kim.Workday(today.AddDays(14)).AddDays(7).German()
 	coach.press(t, p, remItem(t, p, k, "Übergangsschritt 3:", "snooze").Id)
 	coach.waitEphemeral(t, "Verschoben auf "+until)
 
@@ -60,7 +59,7 @@ func TestTransitionThroughMattermost(t *testing.T) {
 			count(*) FILTER (WHERE s.n = 3 AND s.status = 'open' AND s.due_on = $2::date),
 			count(*) FILTER (WHERE s.n > 3 AND s.status = 'open' AND s.due_on IN ($3::date, $4::date) AND s.closed_on IS NULL)
 		FROM transition_steps s JOIN cases c ON c.id = s.case_id WHERE c.ref = $1 AND c.team_id = $5`,
-		k, reminders.NextWorkday(today.AddDays(14)).AddDays(7).String(), reminders.NextWorkday(today.AddDays(14)).String(), reminders.NextWorkday(today.AddDays(28)).String(), env.Team.Id).Scan(&done, &moved, &untouched); err != nil {
+		k, kim.Workday(today.AddDays(14)).AddDays(7).String(), kim.Workday(today.AddDays(14)).String(), kim.Workday(today.AddDays(28)).String(), env.Team.Id).Scan(&done, &moved, &untouched); err != nil {
 		t.Fatal(err)
 	}
 	if done != 2 || moved != 1 || untouched != 5 {
@@ -69,7 +68,7 @@ func TestTransitionThroughMattermost(t *testing.T) {
 
 	// A step checked off by hand before its day does not come in that day's digest.
 	coach.kimOK(t, "schritt "+k+" 6", "Schritt 6 von **"+k+"** erledigt am "+today.German(), "3 erledigt · 5 offen")
-	late := reminders.NextWorkday(today.AddDays(28))
+	late := kim.Workday(today.AddDays(28))
 	env.remindNow(t, remAt(late, 8, 0))
 	posts := coach.remExpect(t, 2) // the digest of day 16 and this one
 	if digest := devstack.PostText(posts[len(posts)-1]); !strings.Contains(digest, "Übergangsschritt 7") || strings.Contains(digest, "Übergangsschritt 6") {
@@ -137,8 +136,8 @@ func TestTransitionTemplateAgendaReportThroughMattermost(t *testing.T) {
 		}
 		ref := caseRefRE.FindString(coach.kimOK(t, fmt.Sprintf(`neu %s gruppe=geflüchtete rechtskreis=AsylbLG einwilligung=ja datum=%s`, name, d.German())))
 		text := coach.kimOK(t, "rechtskreis "+ref+" SGB II seit="+d.German(), "AsylbLG → SGB II", "3 Schritte",
-			"Bürgergeld beim Jobcenter Nord beantragen", reminders.NextWorkday(d.AddDays(2)).German(),
-			"Bankkonto für die Leistungen klären", reminders.NextWorkday(d.AddDays(3)).German())
+			"Bürgergeld beim Jobcenter Nord beantragen", kim.Workday(d.AddDays(2)).German(),
+			"Bankkonto für die Leistungen klären", kim.Workday(d.AddDays(3)).German())
 		if strings.Contains(text, "Gesetzliche Krankenversicherung") {
 			t.Errorf("a step removed from the template was created:\n%s", text)
 		}
@@ -165,7 +164,7 @@ func TestTransitionTemplateAgendaReportThroughMattermost(t *testing.T) {
 	} {
 		n := 0
 		for _, d := range since {
-			if reminders.NextWorkday(d.AddDays(step.days)).Before(today) {
+			if kim.Workday(d.AddDays(step.days)).Before(today) {
 				n++
 			}
 		}
@@ -189,7 +188,7 @@ func TestTransitionTemplateAgendaReportThroughMattermost(t *testing.T) {
 	t.Logf("agenda post:\n%s", devstack.Tail(post, 20))
 
 	// Done on every step of the five cases through the digest of a later working day.
-	env.remindNow(t, remAt(reminders.NextWorkday(today.AddDays(5)), 8, 0))
+	env.remindNow(t, remAt(kim.Workday(today.AddDays(5)), 8, 0))
 	p := coach.remExpect(t, 1)[0]
 	for _, ref := range refs {
 		for n := 1; n <= 3; n++ {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/kimbot-nrw/kimbot/devstack"
 	"github.com/kimbot-nrw/kimbot/kim"
-	"github.com/kimbot-nrw/kimbot/reminders"
 )
 
 // TestRecordKeepsEverything (issue 9, point 3): through Mattermost, a referral's outcomes are
@@ -132,7 +131,7 @@ func TestBackdatedIntake(t *testing.T) {
 	ref2 := caseRefRE.FindString(devstack.PostText(coach.waitEphemeral(t, "Aufnahme am "+today.AddDays(-20).German())))
 
 	// Both first assessments are overdue in the next digest, counted from the intakes.
-	day := reminders.NextWorkday(today)
+	day := kim.Workday(today)
 	env.remindNow(t, remAt(day, 8, 0))
 	dm := devstack.PostText(coach.remExpect(t, 1)[0])
 	for _, want := range []string{ref + " · AB", "Ersteinschätzung** – fällig seit " + intake.AddDays(14).German(),

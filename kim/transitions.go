@@ -85,26 +85,16 @@ func (t CaseTransition) Counts(today Date) (done, open, overdue int) {
 	return done, open, overdue
 }
 
-// NextWorkday returns the first working day on or after a day; the
-// reminders' NRW calendar (reminders.NextWorkday) is the one kimbot uses.
-type NextWorkday func(Date) Date
-
 // StepDue returns the due day of a step days after the change on since: a
 // day that is not a working day moves to the next working day.
-func StepDue(since Date, days int, next NextWorkday) Date {
-	d := since.AddDays(days)
-	if next != nil {
-		d = next(d)
-	}
-	return d
-}
+func StepDue(since Date, days int) Date { return Workday(since.AddDays(days)) }
 
 // NewSteps returns the case steps of template t for a change on since,
 // numbered from first on.
-func NewSteps(t []StepTemplate, since Date, first int, next NextWorkday) []CaseStep {
+func NewSteps(t []StepTemplate, since Date, first int) []CaseStep {
 	out := make([]CaseStep, len(t))
 	for i, s := range t {
-		out[i] = CaseStep{N: first + i, Text: s.Text, Partner: s.Partner, Due: StepDue(since, s.Days, next), Status: StepOpen}
+		out[i] = CaseStep{N: first + i, Text: s.Text, Partner: s.Partner, Due: StepDue(since, s.Days), Status: StepOpen}
 	}
 	return out
 }

@@ -71,7 +71,7 @@ func at9(d kim.Date, loc *time.Location) time.Time {
 func AgendaPostTime(m kim.Meeting, lead int) time.Time {
 	day := m.Day()
 	if lead > 0 {
-		day = AddWorkdays(day, -lead)
+		day = kim.AddWorkdays(day, -lead)
 	}
 	return at9(day, m.Location())
 }
@@ -79,7 +79,7 @@ func AgendaPostTime(m kim.Meeting, lead int) time.Time {
 // AgendaReminderTime returns when the creator of m is reminded of an empty
 // agenda: 09:00 on the working day before the meeting.
 func AgendaReminderTime(m kim.Meeting) time.Time {
-	return at9(AddWorkdays(m.Day(), -1), m.Location())
+	return at9(kim.AddWorkdays(m.Day(), -1), m.Location())
 }
 
 // meetingKey is the delivery key of a meeting's message of kind: once per

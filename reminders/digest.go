@@ -118,7 +118,7 @@ func DigestDue(u kim.User, now time.Time) (day kim.Date, expires time.Time, due 
 	local := now.In(loc)
 	day = kim.DateOf(local)
 	expires = day.AddDays(1).Time(loc)
-	if u.DigestTime == "" || !IsWorkday(day) {
+	if u.DigestTime == "" || !kim.IsWorkday(day) {
 		return day, expires, false
 	}
 	h, m, ok := parseClock(u.DigestTime)

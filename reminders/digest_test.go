@@ -11,6 +11,8 @@ import (
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
+func day(y, m, d int) kim.Date { return kim.Date{Y: y, M: m, D: d} }
+
 func routeStrings(rs []store.Route) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {

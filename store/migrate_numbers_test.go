@@ -122,8 +122,7 @@ func TestMigrationStepNumbers(t *testing.T) {
 	if err != nil || undone.Case.Domain != "AsylbLG" || len(undone.Steps) != 3 {
 		t.Fatalf("deleting the change: %+v %v", undone, err)
 	}
-	same := func(d kim.Date) kim.Date { return d }
-	ch, err := s.ChangeDomain(ctx, a, store.DomainChange{Ref: "K-2026-0001", Domain: "SGB2", Since: a.Today, Workday: same})
+	ch, err := s.ChangeDomain(ctx, a, store.DomainChange{Ref: "K-2026-0001", Domain: "SGB2", Since: a.Today})
 	if err != nil || len(ch.Steps) == 0 || ch.Steps[0].N != 4 {
 		t.Fatalf("the next change's steps: %+v %v", ch.Steps, err)
 	}

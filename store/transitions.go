@@ -270,12 +270,11 @@ const (
 
 // DomainChange is a Rechtskreiswechsel to record: the case, the new domain
 // and since when, and what happens to open steps of an earlier change
-// (Open). Workday moves a step's due day to a working day.
+// (Open). Steps fall due on working days (kim.StepDue).
 type DomainChange struct {
 	Ref, Domain string
 	Since       kim.Date
 	Open        int
-	Workday     kim.NextWorkday
 }
 
 // DomainChanged is a recorded Rechtskreiswechsel: the case, the previous
@@ -349,7 +348,7 @@ func (s *Store) ChangeDomain(ctx context.Context, a kim.Actor, ch DomainChange) 
 			WHERE id = $1 RETURNING last_step_n - $2 + 1`, c.ID, len(tpl)).Scan(&first); err != nil {
 			return err
 		}
-		out.Steps = kim.NewSteps(tpl, ch.Since, first, ch.Workday)
+		out.Steps = kim.NewSteps(tpl, ch.Since, first)
 		ns, texts, partners, dues := make([]int32, len(tpl)), make([]string, len(tpl)), make([]*int64, len(tpl)), make([]time.Time, len(tpl))
 		for i, st := range out.Steps {
 			ns[i], texts[i], dues[i] = int32(st.N), st.Text, st.Due.UTC()
@@ -443,9 +442,9 @@ type DomainMoved struct {
 
 // MoveDomainChange corrects the day of the case's latest Rechtskreiswechsel
 // (recorded with the wrong day) by the rules of recording one; its open
-// steps move by the same number of days (to a working day, next), its done
+// steps move by the same number of days (to a working day), its done
 // ones stay — refused when one was done before the new day.
-func (s *Store) MoveDomainChange(ctx context.Context, a kim.Actor, ref string, since kim.Date, next kim.NextWorkday) (DomainMoved, error) {
+func (s *Store) MoveDomainChange(ctx context.Context, a kim.Actor, ref string, since kim.Date) (DomainMoved, error) {
 	var out DomainMoved
 	c, err := s.caseWrite(ctx, a, ref, "domain.edit", "unable to correct legal domain change", func(tx pgx.Tx, c kim.Case) error {
 		var id int64
@@ -492,7 +491,7 @@ func (s *Store) MoveDomainChange(ctx context.Context, a kim.Actor, ref string, s
 		delta := out.Old.DaysUntil(since)
 		ids, days := make([]int64, len(dues)), make([]time.Time, len(dues))
 		for i, d := range dues {
-			ids[i], days[i] = d.id, kim.StepDue(kim.DateOf(d.on.Time), delta, next).UTC()
+			ids[i], days[i] = d.id, kim.StepDue(kim.DateOf(d.on.Time), delta).UTC()
 		}
 		if _, err := tx.Exec(ctx, `UPDATE transition_steps s SET due_on = x.due FROM unnest($1::bigint[], $2::date[]) x(id, due)
 			WHERE s.id = x.id`, ids, days); err != nil {

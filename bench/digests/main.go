@@ -202,7 +202,7 @@ func benchmark() error {
 		time.Since(start).Round(time.Second))
 
 	// The passes: working days from six weeks ahead on (both dates of every case are overdue then).
-	day := reminders.NextWorkday(today.AddDays(42))
+	day := kim.Workday(today.AddDays(42))
 	svc := newService()
 	var profile *os.File
 	kimbotPass := func(day kim.Date, cpu map[string]float64) (time.Duration, error) {
@@ -271,7 +271,7 @@ func benchmark() error {
 	var ratios []float64
 	cpuK, cpuN := map[string]float64{}, map[string]float64{}
 	for r := range *rounds {
-		day = reminders.NextWorkday(day.AddDays(1))
+		day = kim.Workday(day.AddDays(1))
 		if r == *rounds-1 && *cpuProfile != "" {
 			if profile, err = os.Create(*cpuProfile); err != nil {
 				return err

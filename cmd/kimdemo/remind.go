@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/kimbot-nrw/kimbot/kim"
-	"github.com/kimbot-nrw/kimbot/reminders"
 )
 
 // digestHour is the default digest time of a coach (08:00); a date without a time means it.
@@ -54,7 +53,7 @@ func parseRemindTime(s string, now time.Time) (time.Time, error) {
 // suggestRemind is a reminder pass worth trying at now: 08:00 in Berlin on the first working day
 // in NRW at least 14 days ahead, when a case opened today has its first assessment due.
 func suggestRemind(now time.Time) time.Time {
-	day := reminders.NextWorkday(kim.DateOf(now.In(kim.Berlin)).AddDays(14))
+	day := kim.Workday(kim.DateOf(now.In(kim.Berlin)).AddDays(14))
 	return at(day, digestHour)
 }
 

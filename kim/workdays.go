@@ -1,10 +1,8 @@
-package reminders
+package kim
 
 import (
 	"github.com/rickar/cal/v2"
 	"github.com/rickar/cal/v2/de"
-
-	"github.com/kimbot-nrw/kimbot/kim"
 )
 
 // nrw is the working-day calendar of North Rhine-Westphalia: Monday to
@@ -18,18 +16,20 @@ var nrw = func() *cal.BusinessCalendar {
 
 // IsWorkday reports whether d is a working day in NRW (Monday to Friday, no
 // public holiday).
-func IsWorkday(d kim.Date) bool { return nrw.IsWorkday(d.UTC()) }
+func IsWorkday(d Date) bool { return nrw.IsWorkday(d.UTC()) }
 
 // Holiday returns the name of the NRW public holiday on d, or "".
-func Holiday(d kim.Date) string {
+func Holiday(d Date) string {
 	if _, obs, h := nrw.IsHoliday(d.UTC()); obs && h != nil {
 		return h.Name
 	}
 	return ""
 }
 
-// NextWorkday returns the first working day on or after d.
-func NextWorkday(d kim.Date) kim.Date {
+// Workday returns the first working day on or after d: where kimbot
+// computes a date (the next monitoring, an assessment, a follow-up, a
+// transition step, a snooze), a weekend or holiday moves to it.
+func Workday(d Date) Date {
 	for !IsWorkday(d) {
 		d = d.AddDays(1)
 	}
@@ -37,11 +37,11 @@ func NextWorkday(d kim.Date) kim.Date {
 }
 
 // AddWorkdays returns the working day n working days after d (before it for
-// negative n); AddWorkdays(d, 0) is NextWorkday(d). For example, the agenda
+// negative n); AddWorkdays(d, 0) is Workday(d). For example, the agenda
 // of a meeting on day m is due on AddWorkdays(m, -2).
-func AddWorkdays(d kim.Date, n int) kim.Date {
+func AddWorkdays(d Date, n int) Date {
 	if n == 0 {
-		return NextWorkday(d)
+		return Workday(d)
 	}
 	step := 1
 	if n < 0 {
