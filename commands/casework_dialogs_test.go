@@ -244,7 +244,7 @@ func TestAssessDialog(t *testing.T) {
 	ans := w.submit("teamA", "anna", cb, map[string]string{"language": "2", "work": "1", "health": "", "note": "Kurs „A2“ läuft, work=1 heißt Minijob"})
 	if !ans.OK() || !strings.Contains(ans.Text, "Einschätzung von **K-2026-0001** gespeichert (23.11.2026)") ||
 		!strings.Contains(ans.Text, "| Sprache | 2 |") || !strings.Contains(ans.Text, "| Arbeit | 1 |") || strings.Contains(ans.Text, "Gesundheit") ||
-		!strings.Contains(ans.Text, "Nächstes Re-Assessment: 23.05.2027") {
+		!strings.Contains(ans.Text, "Nächstes Re-Assessment: 24.05.2027") {
 		t.Fatalf("assessment submission: %+v", ans)
 	}
 	card, err := w.st.Card(context.Background(), kim.Actor{TeamID: "teamA", UserID: w.users["anna"].ID, Today: kim.DateOf(testNow)}, "K-2026-0001")
@@ -365,11 +365,11 @@ func TestItemForm(t *testing.T) {
 		t.Fatalf("another coach's item: %+v", rep)
 	}
 	// Once assessed, the button made for 07.12. is stale.
-	w.ok("anna", "assess K-2026-0001 language=3", "23.05.2027")
+	w.ok("anna", "assess K-2026-0001 language=3", "24.05.2027") // 23.05.2027 is a Sunday
 	if rep := form("anna", "assess", kim.ItemReassessment, assessDue); rep.Dialog != nil || rep.Outcome != kim.ECONFLICT {
 		t.Fatalf("a stale assessment item: %+v", rep)
 	}
-	if rep := form("anna", "assess", kim.ItemReassessment, kim.Date{Y: 2027, M: 5, D: 23}); rep.Dialog == nil {
+	if rep := form("anna", "assess", kim.ItemReassessment, kim.Date{Y: 2027, M: 5, D: 24}); rep.Dialog == nil {
 		t.Fatalf("the re-assessment item: %+v", rep)
 	}
 	w.ok("anna", "close K-2026-0001 other")

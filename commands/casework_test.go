@@ -62,7 +62,7 @@ func TestCaseCycle(t *testing.T) {
 
 	w.ok("anna", "einschaetzung K-2026-0001 language=2 work=1 housing=3 note=\"Kurs läuft\"",
 		"Einschätzung von **K-2026-0001** gespeichert (23.11.2026)", "| Sprache | 2 |", "| Arbeit | 1 |",
-		"Nächstes Re-Assessment: 23.05.2027", "Phase: Planung")
+		"Nächstes Re-Assessment: 24.05.2027", "Phase: Planung") // six months on is Sunday 23.05.2027
 	w.ok("anna", "goal add K-2026-0001 language \"B1-Kurs abschließen\" due=30.06.2027",
 		"Ziel 1 von **K-2026-0001** (Sprache): B1-Kurs abschließen – bis 30.06.2027", "Phase: Vermittlung")
 	w.ok("anna", "ziel neu K-2026-0001 work Praktikum finden", "Ziel 2", "Phase: Vermittlung")
@@ -112,7 +112,7 @@ func TestCaseCycle(t *testing.T) {
 
 	// Six months later the re-assessment is due: the phase says so on read.
 	w.at(2027, 6, 1)
-	w.ok("anna", "cases", "Re-Assessment", "**23.05.2027** ⏰")
+	w.ok("anna", "cases", "Re-Assessment", "**24.05.2027** ⏰")
 	w.ok("anna", "cases due", "K-2026-0001")
 	w.ok("anna", "assess K-2026-0001 language=4 work=1 housing=2 health=3",
 		"Re-Assessment 2 von **K-2026-0001** gespeichert (01.06.2027); Veränderung seit 23.11.2026",

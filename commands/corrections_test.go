@@ -58,17 +58,17 @@ func TestCorrections(t *testing.T) {
 	w.ok("anna", "kontakt loeschen K-2026-0001 1 bestaetigen", "gelöscht", "Monitoring: 30.11.2026")
 
 	// Assessments: the next re-assessment from the latest that remains.
-	w.ok("anna", "einschaetzung K-2026-0001 language=2 work=1 date=15.11.2026", "15.05.2027")
+	w.ok("anna", "einschaetzung K-2026-0001 language=2 work=1 date=15.11.2026", "18.05.2027") // Saturday 15.05., Pfingstmontag 17.05.
 	w.ok("anna", "einschaetzung K-2026-0001 language=4 date=20.11.2026", "20.05.2027")
 	snap = w.snapshot()
 	w.ok("anna", "einschätzung löschen K-2026-0001 2", "Gelöscht würde Einschätzung 2 von **K-2026-0001** vom 20.11.2026",
-		"am 15.05.2027 fällig", "Noch ist nichts geändert")
+		"am 18.05.2027 fällig", "Noch ist nichts geändert")
 	if w.snapshot() != snap {
 		t.Fatal("an unconfirmed delete changed something")
 	}
 	w.want("teamA", "anna", "einschaetzung loeschen K-2026-0001 5 bestaetigen", kim.ENOTFOUND, "keine Einschätzung 5")
 	w.ok("anna", "einschaetzung loeschen K-2026-0001 2 bestaetigen", "Einschätzung 2 von **K-2026-0001** vom 20.11.2026 gelöscht",
-		"Einschätzung: 15.05.2027")
+		"Einschätzung: 18.05.2027")
 	w.ok("anna", "zeige K-2026-0001", "| Sprache | 2 |")
 	w.ok("anna", "einschaetzung loeschen K-2026-0001 1 bestaetigen", "Einschätzung: **16.11.2026**")
 	if n := w.count(`SELECT count(*) FROM assessment_scores`); n != 0 {
@@ -199,7 +199,7 @@ func TestAssessmentCorrection(t *testing.T) {
 	w := newWorld(t)
 	w.ok("anna", "neu AB group=refugee consent=ja datum=02.11.2026", "K-2026-0001")
 	w.ok("anna", "einschaetzung K-2026-0001 sprache=2 arbeit=1 datum=05.11.2026", "05.05.2027")
-	w.ok("anna", "einschaetzung K-2026-0001 sprache=3 datum=15.11.2026", "Re-Assessment 2", "15.05.2027")
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=3 datum=15.11.2026", "Re-Assessment 2", "18.05.2027")
 	next := func() string {
 		var s string
 		if err := w.st.Pool().QueryRow(t.Context(), `SELECT to_char(next_assessment, 'DD.MM.YYYY') FROM cases WHERE ref = 'K-2026-0001'`).Scan(&s); err != nil {
@@ -379,7 +379,7 @@ func TestManualDateSurvivesCorrection(t *testing.T) {
 	w.ok("anna", "kontakt ändern K-2026-0001 1 datum=26.11.2026", "Monitoring: 24.12.2026")
 	// A new contact replaces a date by hand, and a later correction does not bring it back.
 	w.ok("anna", "termin K-2026-0001 monitoring 15.01.2027", "15.01.2027")
-	w.ok("anna", "kontakt K-2026-0001 telefon Rückruf", "25.12.2026")
+	w.ok("anna", "kontakt K-2026-0001 telefon Rückruf", "28.12.2026") // four weeks on is Weihnachtstag
 	w.ok("anna", "kontakt loeschen K-2026-0001 3 bestaetigen", "Monitoring: 24.12.2026")
 
 	// Re-assessment dates by hand alike.
@@ -391,8 +391,8 @@ func TestManualDateSurvivesCorrection(t *testing.T) {
 	if got := dates(); got != "24.12.2026 01.03.2027" {
 		t.Errorf("dates after assessment corrections under a date by hand: %s", got)
 	}
-	w.ok("anna", "einschaetzung K-2026-0001 sprache=4", "27.05.2027")
-	w.ok("anna", "einschaetzung loeschen K-2026-0001 3 bestaetigen", "Einschätzung: 22.05.2027")
+	w.ok("anna", "einschaetzung K-2026-0001 sprache=4", "28.05.2027")                            // 27.05.2027 is Fronleichnam
+	w.ok("anna", "einschaetzung loeschen K-2026-0001 3 bestaetigen", "Einschätzung: 24.05.2027") // 22.05.2027 is a Saturday
 }
 
 // A case's own data corrected: pseudonym, target group, legal domain at the

@@ -24,7 +24,7 @@ func TestToday(t *testing.T) {
 	if strings.Index(rep.Text, "K-2026-0001") > strings.Index(rep.Text, "K-2026-0002") {
 		t.Errorf("own items come first:\n%s", rep.Text)
 	}
-	w.ok("ben", "today", "**K-2026-0002 · CD**", "**First assessment** – due since 2026-11-15 (8 days)") // away, he still sees his own
+	w.ok("ben", "today", "**K-2026-0002 · CD**", "**First assessment** – due since 2026-11-16 (7 days)") // away, he still sees his own
 	w.want("teamB", "bea", "heute", "ok", "nichts fällig")                                               // another team's cases never
 	w.want("teamA", "nobody", "heute", kim.EFORBIDDEN)
 

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kimbot-nrw/kimbot/kim"
 )
 
 // TestCorrections (issue 9, point 4): through Mattermost, a coach corrects and deletes a contact,
@@ -27,8 +29,8 @@ func TestCorrections(t *testing.T) {
 	if ref == "" {
 		t.Fatalf("no reference in %q", text)
 	}
-	coach.kimOK(t, "kontakt "+ref+" telefon datum="+c1.German()+" erster Anruf", "Monitoring: "+c1.AddDays(28).German())
-	coach.kimOK(t, "kontakt "+ref+" hausbesuch datum="+c2.German()+" Wohnung besichtigt", "Monitoring: "+c2.AddDays(28).German())
+	coach.kimOK(t, "kontakt "+ref+" telefon datum="+c1.German()+" erster Anruf", "Monitoring: "+kim.Workday(c1.AddDays(28)).German())
+	coach.kimOK(t, "kontakt "+ref+" hausbesuch datum="+c2.German()+" Wohnung besichtigt", "Monitoring: "+kim.Workday(c2.AddDays(28)).German())
 	db := env.kimbotDB(t)
 	dates := func() string {
 		t.Helper()
@@ -54,7 +56,7 @@ func TestCorrections(t *testing.T) {
 	// Deleting the latest contact: first exactly what would go, nothing changed.
 	before := dates()
 	coach.kimOK(t, "kontakt löschen "+ref+" 2", "Gelöscht würde Kontakt 2 von **"+ref+"**: Hausbesuch am "+c2.German(),
-		"Wohnung besichtigt", "nächste Monitoring wäre dann am "+c1.AddDays(28).German(), "Noch ist nichts geändert",
+		"Wohnung besichtigt", "nächste Monitoring wäre dann am "+kim.Workday(c1.AddDays(28)).German(), "Noch ist nichts geändert",
 		"/kim kontakt löschen "+ref+" 2 bestätigen")
 	other.kimOK(t, "kontakt loeschen "+ref+" 2 bestaetigen", "Keinen Fall "+ref)
 	coach.kimOK(t, "kontakt loeschen "+ref+" 7 bestaetigen", "keinen Kontakt 7")
@@ -62,11 +64,11 @@ func TestCorrections(t *testing.T) {
 	if got := dates(); got != before || audits("contact.delete") != 0 || audits("contact.edit") != 0 {
 		t.Fatalf("nothing confirmed, yet the case changed: %s, was %s", got, before)
 	}
-	coach.kimOK(t, "kontakt loeschen "+ref+" 2 bestätigen", "Kontakt 2 von **"+ref+"** gelöscht", "Monitoring: "+c1.AddDays(28).German())
+	coach.kimOK(t, "kontakt loeschen "+ref+" 2 bestätigen", "Kontakt 2 von **"+ref+"** gelöscht", "Monitoring: "+kim.Workday(c1.AddDays(28)).German())
 	coach.kimOK(t, "kontakt ändern "+ref+" 1 datum="+c2.German()+" minuten=30 Termin im Büro",
-		"Kontakt 1 von **"+ref+"** korrigiert: Telefon, "+c2.German()+", 30 Minuten", "Monitoring: "+c2.AddDays(28).German())
+		"Kontakt 1 von **"+ref+"** korrigiert: Telefon, "+c2.German()+", 30 Minuten", "Monitoring: "+kim.Workday(c2.AddDays(28)).German())
 	coach.kimOK(t, "kontakte "+ref, "| 1 | "+c2.German()+" | Telefon | 30 | Termin im Büro |")
-	coach.kimOK(t, "kontakt loeschen "+ref+" 1 bestaetigen", "gelöscht", "Monitoring: "+opened.AddDays(28).German())
+	coach.kimOK(t, "kontakt loeschen "+ref+" 1 bestaetigen", "gelöscht", "Monitoring: "+kim.Workday(opened.AddDays(28)).German())
 
 	// The case's own data: pseudonym, target group and intake day; the monitoring counts from the
 	// new intake (no contact is left), another coach finds nothing.
@@ -77,7 +79,7 @@ func TestCorrections(t *testing.T) {
 	}
 	intake := opened.AddDays(-3)
 	coach.kimOK(t, `fall ändern `+ref+` pseudonym="Frau K." gruppe=Unionsbürger datum=`+intake.German(),
-		"Fall **"+ref+"** korrigiert: Frau K. · Zielgruppe: Unionsbürger", "Aufnahme am "+intake.German(), "Monitoring: "+intake.AddDays(28).German())
+		"Fall **"+ref+"** korrigiert: Frau K. · Zielgruppe: Unionsbürger", "Aufnahme am "+intake.German(), "Monitoring: "+kim.Workday(intake.AddDays(28)).German())
 	coach.kimOK(t, `zeige "Frau K."`, "#### "+ref+" · Frau K.", "Verarbeitung (schriftlich, "+intake.German()+")")
 	if audits("case.edit") != 1 {
 		t.Errorf("case.edit audit rows: %d, want 1", audits("case.edit"))
@@ -85,23 +87,23 @@ func TestCorrections(t *testing.T) {
 
 	// Assessments: the next re-assessment and the card's scores from what remains.
 	a1, a2 := today.AddDays(-10), today.AddDays(-2)
-	coach.kimOK(t, "einschaetzung "+ref+" language=2 work=1 date="+a1.German(), a1.AddMonths(6).German())
-	coach.kimOK(t, "einschaetzung "+ref+" language=4 date="+a2.German(), a2.AddMonths(6).German())
+	coach.kimOK(t, "einschaetzung "+ref+" language=2 work=1 date="+a1.German(), kim.Workday(a1.AddMonths(6)).German())
+	coach.kimOK(t, "einschaetzung "+ref+" language=4 date="+a2.German(), kim.Workday(a2.AddMonths(6)).German())
 	before = dates()
 	coach.kimOK(t, "einschätzung löschen "+ref+" 2", "Gelöscht würde Einschätzung 2 von **"+ref+"** vom "+a2.German(),
-		"am "+a1.AddMonths(6).German()+" fällig", "Noch ist nichts geändert")
+		"am "+kim.Workday(a1.AddMonths(6)).German()+" fällig", "Noch ist nichts geändert")
 	other.kimOK(t, "einschaetzung loeschen "+ref+" 2 bestaetigen", "Keinen Fall "+ref)
 	if got := dates(); got != before {
 		t.Fatalf("nothing confirmed, yet the case changed: %s, was %s", got, before)
 	}
 	coach.kimOK(t, "einschaetzung loeschen "+ref+" 2 bestaetigen", "Einschätzung 2 von **"+ref+"** vom "+a2.German()+" gelöscht",
-		"Einschätzung: "+a1.AddMonths(6).German())
+		"Einschätzung: "+kim.Workday(a1.AddMonths(6)).German())
 	coach.kimOK(t, "zeige "+ref, "| Sprache | 2 | "+a1.German())
 
 	// Correcting an assessment: its scores and day within the rules of recording; the next
 	// re-assessment, the card's latest score per field and the change per field follow. The new
 	// re-assessment gets number 3: the deleted one's number is not given again.
-	coach.kimOK(t, "einschaetzung "+ref+" sprache=3 date="+a2.German(), "Re-Assessment 3 von **"+ref+"**", a2.AddMonths(6).German())
+	coach.kimOK(t, "einschaetzung "+ref+" sprache=3 date="+a2.German(), "Re-Assessment 3 von **"+ref+"**", kim.Workday(a2.AddMonths(6)).German())
 	before = dates()
 	other.kimOK(t, "einschaetzung aendern "+ref+" 3 sprache=5", "Keinen Fall "+ref)
 	coach.kimOK(t, "einschätzung ändern "+ref+" 3 datum="+a1.AddDays(-1).German(), "vor der letzten Einschätzung am "+a1.German())
@@ -113,9 +115,9 @@ func TestCorrections(t *testing.T) {
 	a3 := today.AddDays(-4)
 	coach.kimOK(t, "einschätzung ändern "+ref+" 3 sprache=4 wohnen=2 datum="+a3.German(),
 		"Einschätzung 3 von **"+ref+"** korrigiert ("+a3.German()+"); Veränderung seit Einschätzung 1 vom "+a1.German(),
-		"| Sprache | 2 | 4 | +2 ↑ |", "| Wohnen | – | 2 | neu |", "Nächstes Re-Assessment: "+a3.AddMonths(6).German())
+		"| Sprache | 2 | 4 | +2 ↑ |", "| Wohnen | – | 2 | neu |", "Nächstes Re-Assessment: "+kim.Workday(a3.AddMonths(6)).German())
 	coach.kimOK(t, "zeige "+ref, "zuletzt Re-Assessment 3 vom "+a3.German(), "| Sprache | 4 | "+a3.German()+" | +2 ↑ |",
-		"| Arbeit | 1 | "+a1.German()+" | – |", "Einschätzung "+a3.AddMonths(6).German())
+		"| Arbeit | 1 | "+a1.German()+" | – |", "Einschätzung "+kim.Workday(a3.AddMonths(6)).German())
 
 	// Goals.
 	coach.kimOK(t, "ziel neu "+ref+" arbeit Praktikum finden", "Ziel 1")

@@ -14,6 +14,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/kimbot-nrw/kimbot/devstack"
+	"github.com/kimbot-nrw/kimbot/kim"
 )
 
 // pressForm presses a button that opens a form and returns the dialog Mattermost tells the user's
@@ -110,7 +111,7 @@ func TestReminderDoneForms(t *testing.T) {
 	}
 	coach.kimOK(t, "zeige "+k, due)
 	coach.submitFormIn(t, d, dm.ChannelId, map[string]any{"kind": "phone", "minutes": "20", "note": "Telefonat wegen Kita-Platz"})
-	monitoring := today.AddDays(28).German()
+	monitoring := kim.Workday(today.AddDays(28)).German()
 	coach.kimOK(t, "zeige "+k, "Als Nächstes: Monitoring "+monitoring+" · Einschätzung "+day.German(), "Telefon")
 	answer := coach.waitBotDMs(t, 2)[1]
 	if !strings.Contains(answer.Message, k) || !strings.Contains(answer.Message, monitoring) {
@@ -161,7 +162,7 @@ func TestReminderDoneForms(t *testing.T) {
 		t.Fatalf("an assessment without scores: %+v %v", resp, err)
 	}
 	coach.submitFormIn(t, d, dm.ChannelId, map[string]any{"language": "3", "work": "2", "housing": "4"})
-	reassessment := today.AddMonths(6).German()
+	reassessment := kim.Workday(today.AddMonths(6)).German()
 	coach.kimOK(t, "zeige "+k, "Einschätzung "+reassessment, "| Sprache | 3 |", "| Arbeit | 2 |", "| Wohnen | 4 |")
 	answer = coach.waitBotDMs(t, 3)[2]
 	if !strings.Contains(answer.Message, "Re-Assessment 2 von **"+k+"**") || !strings.Contains(answer.Message, reassessment) {
@@ -197,7 +198,7 @@ func TestReminderFormOtherTeam(t *testing.T) {
 	}
 	k1 := coach.remOpen(t, "T. U.")
 	k2 := coach.remOpen(t, "V. W.")
-	first := remToday().AddDays(14).German()
+	first := kim.Workday(remToday().AddDays(14)).German()
 
 	env.remindNow(t, remAt(remDay(), 8, 0))
 	dm := coach.remExpect(t, 1)[0]
@@ -206,7 +207,7 @@ func TestReminderFormOtherTeam(t *testing.T) {
 	if err != nil || resp.Error != "" || len(resp.Errors) > 0 {
 		t.Fatalf("the form submitted with another of the coach's teams: %+v %v", resp, err)
 	}
-	coach.kimOK(t, "zeige "+k1, "Einschätzung "+remToday().AddMonths(6).German(), "| Sprache | 2 |")
+	coach.kimOK(t, "zeige "+k1, "Einschätzung "+kim.Workday(remToday().AddMonths(6)).German(), "| Sprache | 2 |")
 
 	// A form opened while a member, submitted after leaving the team: refused.
 	d = coach.pressForm(t, dm, remItem(t, dm, k2, "Ersteinschätzung", "done").Id)
@@ -240,7 +241,7 @@ func TestReminderFormSnoozedMeanwhile(t *testing.T) {
 		t.Fatalf("the snoozed item:\n%s", devstack.PostText(p))
 	}
 	coach.submitFormIn(t, d, dm.ChannelId, map[string]any{"language": "2"})
-	coach.kimOK(t, "zeige "+k, "Einschätzung "+remToday().AddMonths(6).German(), "| Sprache | 2 |")
+	coach.kimOK(t, "zeige "+k, "Einschätzung "+kim.Workday(remToday().AddMonths(6)).German(), "| Sprache | 2 |")
 	coach.waitBotDMs(t, 2) // the answer to the saved form comes after the digest is settled
 	p, _, err := coach.GetPost(ctxT(t), dm.Id, "")
 	if err != nil {

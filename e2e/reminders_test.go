@@ -150,7 +150,7 @@ func TestReminderDigest(t *testing.T) {
 	k1 := coach.remOpen(t, "A. B.")
 	k2 := coach.remOpen(t, "C. D.")
 	coach.kimOK(t, "due "+k1+" monitoring "+day.String(), k1)
-	firstAssessment := today.AddDays(14)
+	firstAssessment := kim.Workday(today.AddDays(14))
 
 	out := env.remindNow(t, remAt(day, 8, 0))
 	if !strings.Contains(out, "digest: 1 sent") {
@@ -198,7 +198,7 @@ func TestReminderDigest(t *testing.T) {
 		}
 		coach.kimOK(t, "zeige "+k2, "Einschätzung "+firstAssessment.German())
 		coach.submitFormIn(t, d, dm.ChannelId, map[string]any{"language": "2", "work": "1"})
-		next := today.AddMonths(6).German()
+		next := kim.Workday(today.AddMonths(6)).German()
 		coach.kimOK(t, "zeige "+k2, "Einschätzung "+next, "| Sprache | 2 |", "| Arbeit | 1 |")
 	})
 
@@ -276,7 +276,7 @@ func TestReminderDigest(t *testing.T) {
 		}
 		d := coach.pressForm(t, fresh, remItem(t, fresh, k1, "Ersteinschätzung", "done").Id)
 		coach.submitFormIn(t, d, fresh.ChannelId, map[string]any{"housing": "4"})
-		done := today.AddMonths(6).German()
+		done := kim.Workday(today.AddMonths(6)).German()
 		coach.kimOK(t, "show "+k1, "Einschätzung "+done)
 		// The same item in yesterday's digest: its date has changed since; no form opens.
 		ev := coach.listen(t)
@@ -319,9 +319,11 @@ func TestReminderDeputy(t *testing.T) {
 	}
 	ben.listen(t)
 	ben.press(t, dm, remItem(t, dm, ka, "First assessment", "snooze").Id)
-	// One week after the later of its due date (in two weeks) and today.
-	ben.waitEphemeral(t, "Moved to "+today.AddDays(21).String())
-	anna.kimOK(t, "show "+ka, "Einschätzung "+today.AddDays(21).German())
+	// One week after the later of its due date (in two weeks) and today,
+	// each on a working day.
+	snoozed := kim.Workday(kim.Workday(kim.Workday(today.AddDays(14))).AddDays(7))
+	ben.waitEphemeral(t, "Moved to "+snoozed.String())
+	anna.kimOK(t, "show "+ka, "Einschätzung "+snoozed.German())
 
 	// After the absence: anna's own digest again, nothing for ben.
 	after := kim.Workday(day.AddDays(2))

@@ -104,11 +104,11 @@ func TestBackdatedIntake(t *testing.T) {
 		t.Fatalf("refused opens stored %d cases (%v)", n, err)
 	}
 	text := coach.kimOK(t, "neu AB group=refugee consent=ja datum="+intake.German(), "Aufnahme am "+intake.German(),
-		"Erste Einschätzung fällig am "+intake.AddDays(14).German(), "Monitoring am "+intake.AddDays(28).German())
+		"Erste Einschätzung fällig am "+kim.Workday(intake.AddDays(14)).German(), "Monitoring am "+kim.Workday(intake.AddDays(28)).German())
 	ref := caseRefRE.FindString(text)
 	coach.kimOK(t, "zeige "+ref, "Phase: Einschätzung", "Verarbeitung (schriftlich, "+intake.German()+")")
 	coach.kimOK(t, "kontakt "+ref+" telefon date="+intake.AddDays(-1).German()+" davor", "vor der Eröffnung")
-	coach.kimOK(t, "kontakt "+ref+" persoenlich date="+intake.German()+" Erstgespräch", "Monitoring: **"+intake.AddDays(28).German()+"** ⏰")
+	coach.kimOK(t, "kontakt "+ref+" persoenlich date="+intake.German()+" Erstgespräch", "Monitoring: **"+kim.Workday(intake.AddDays(28)).German()+"** ⏰")
 	var opened, granted time.Time
 	if err := db.QueryRow(ctxT(t), `SELECT c.opened_on, k.granted_on FROM cases c JOIN consents k ON k.case_id = c.id
 		WHERE c.team_id = $1 AND c.ref = $2`, env.Team.Id, ref).Scan(&opened, &granted); err != nil {
@@ -134,8 +134,8 @@ func TestBackdatedIntake(t *testing.T) {
 	day := kim.Workday(today)
 	env.remindNow(t, remAt(day, 8, 0))
 	dm := devstack.PostText(coach.remExpect(t, 1)[0])
-	for _, want := range []string{ref + " · AB", "Ersteinschätzung** – fällig seit " + intake.AddDays(14).German(),
-		ref2 + " · CD", "Ersteinschätzung** – fällig seit " + today.AddDays(-6).German()} {
+	for _, want := range []string{ref + " · AB", "Ersteinschätzung** – fällig seit " + kim.Workday(kim.Workday(intake.AddDays(14))).German(),
+		ref2 + " · CD", "Ersteinschätzung** – fällig seit " + kim.Workday(today.AddDays(-6)).German()} {
 		if !strings.Contains(dm, want) {
 			t.Errorf("digest lacks %q:\n%s", want, dm)
 		}

@@ -10,21 +10,29 @@ const (
 	MaxReferrals = 100 // referrals
 )
 
+// The dates kimbot computes fall on working days (Workday): a date that
+// would be a weekend or an NRW public holiday is the next working day, the
+// day the coach's digest brings it. Dates set by hand stay as typed.
+
 // NextMonitoring returns the monitoring date after a contact (or an
 // opening) on day from.
-func (t TeamSettings) NextMonitoring(from Date) Date { return from.AddDays(t.MonitoringDays) }
+func (t TeamSettings) NextMonitoring(from Date) Date { return Workday(from.AddDays(t.MonitoringDays)) }
 
 // FirstAssessment returns the due date of the first assessment of a case
 // opened on day from.
-func (t TeamSettings) FirstAssessment(from Date) Date { return from.AddDays(t.FirstAssessmentDays) }
+func (t TeamSettings) FirstAssessment(from Date) Date {
+	return Workday(from.AddDays(t.FirstAssessmentDays))
+}
 
 // NextReassessment returns the re-assessment date after an assessment on
 // day from (calendar months).
-func (t TeamSettings) NextReassessment(from Date) Date { return from.AddMonths(t.ReassessmentMonths) }
+func (t TeamSettings) NextReassessment(from Date) Date {
+	return Workday(from.AddMonths(t.ReassessmentMonths))
+}
 
 // NextFollowup returns the follow-up date of a referral made (or set
 // pending again) on day from.
-func (t TeamSettings) NextFollowup(from Date) Date { return from.AddDays(t.FollowupDays) }
+func (t TeamSettings) NextFollowup(from Date) Date { return Workday(from.AddDays(t.FollowupDays)) }
 
 // MaxBackdateDays is how far back a case may be opened with its real
 // intake date.

@@ -34,6 +34,12 @@ func TestTeamIntervals(t *testing.T) {
 		{"first assessment", cycleSet.FirstAssessment(from), Date{2026, 9, 14}},
 		{"re-assessment in calendar months", cycleSet.NextReassessment(from), Date{2027, 3, 3}},
 		{"follow-up", cycleSet.NextFollowup(from), Date{2026, 9, 10}},
+		// A computed date that is no working day is the next working day.
+		{"monitoring on Neujahr", cycleSet.NextMonitoring(Date{2026, 12, 4}), Date{2027, 1, 4}},
+		{"first assessment on a Saturday", cycleSet.FirstAssessment(Date{2026, 12, 5}), Date{2026, 12, 21}},
+		{"re-assessment on a Sunday", cycleSet.NextReassessment(Date{2026, 11, 23}), Date{2027, 5, 24}},
+		{"re-assessment on Fronleichnam", cycleSet.NextReassessment(Date{2026, 11, 27}), Date{2027, 5, 28}},
+		{"follow-up on Weihnachtstag", cycleSet.NextFollowup(Date{2026, 12, 15}), Date{2026, 12, 28}},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, tc.got, tc.want)

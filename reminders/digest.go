@@ -406,5 +406,6 @@ func RenderDigest(lang string, day kim.Date, items []kim.DueItem) kim.Message {
 }
 
 // SnoozeUntil returns the date a snoozed item moves to: one week after the
-// later of its due date and today.
-func SnoozeUntil(due, today kim.Date) kim.Date { return kim.Later(due, today).AddDays(7) }
+// later of its due date and today, or the working day after that when it is
+// a public holiday.
+func SnoozeUntil(due, today kim.Date) kim.Date { return kim.Workday(kim.Later(due, today).AddDays(7)) }

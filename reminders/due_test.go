@@ -61,6 +61,7 @@ func TestSnoozeUntil(t *testing.T) {
 		{day(2026, 12, 7), day(2026, 12, 14)},  // due today
 		{day(2026, 12, 10), day(2026, 12, 17)}, // not yet due: a week after its date
 		{day(2026, 12, 28), day(2027, 1, 4)},   // across the year
+		{day(2026, 12, 18), day(2026, 12, 28)}, // a week on is Weihnachtstag: the next working day
 	} {
 		if got := SnoozeUntil(c.due, today); got != c.want {
 			t.Errorf("SnoozeUntil(%s) = %s, want %s", c.due, got, c.want)
