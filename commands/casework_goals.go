@@ -3,6 +3,8 @@ package commands
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
@@ -11,7 +13,7 @@ import (
 // goalAdd adds a goal to the Integrationsvereinbarung.
 func (r *Runner) goalAdd(a *Args) (Reply, error) {
 	c, g, err := r.svc.Store.AddGoal(r.ctx, r.Actor(), a.Str("case"),
-		kim.Goal{Field: kim.LifeField(a.Str("field")), Text: a.Str("text"), Due: a.Date("due")})
+		kim.Goal{Field: kim.LifeField(a.Str("field")), Text: goalText(a.Typed("field"), a.Str("text"), a.QuotedText), Due: a.Date("due")})
 	if err != nil {
 		return Reply{}, err
 	}
@@ -22,6 +24,33 @@ func (r *Runner) goalAdd(a *Args) (Reply, error) {
 		text += "\n" + r.T("goal.due_in_text", map[string]any{"Ref": c.Ref, "N": g.N, "Words": render.Cell(render.Clip(m[1], 40))})
 	}
 	return Reply{Text: text + "\n" + r.caseLine(c)}, nil
+}
+
+// goalText returns the text of a goal typed as field and text. The word
+// that gave the field begins the text too when it is a word of the goal
+// rather than the field's name (ziel AB Wohnung finden: Wohnen, "Wohnung
+// finden"), or when it is the German name and the text goes on in lower
+// case, as German does after a noun of the phrase (ziel AB Arbeit finden:
+// "Arbeit finden", not "finden"; "Ausbildung als Elektriker"). After the
+// field's key (language, work) the text stays as typed: English writes
+// its nouns in lower case too; so does a text typed in quotes or one that
+// has the word already.
+func goalText(field, text string, quoted bool) string {
+	if quoted || strings.Contains(kim.Fold(text), kim.Fold(field)) { // ziel AB Wohnung eigene Wohnung finden
+		return text
+	}
+	first, _ := utf8.DecodeRuneInString(text)
+	switch fieldParam.nameKind(field) {
+	case nameOther:
+		if field != "" {
+			return field + " " + text
+		}
+	case nameGerman:
+		if unicode.IsLower(first) {
+			return field + " " + text
+		}
+	}
+	return text
 }
 
 // textDueRE is what follows bis or until at the end of a goal's text;

@@ -189,6 +189,12 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.want("teamA", "anna", "fall zeige Frau Ue.", kim.EINVALID, "Meinten Sie `/kim zeige Frau Ue.`?")
 	w.want("teamA", "anna", `ziel "Frau Ue." 1 erreicht`, kim.EINVALID, "Meinten Sie `/kim ziel erreicht \"Frau Ue.\" 1`?")
 	w.want("teamA", "anna", `rechtskreis "Frau Ue." schritt 3 erledigt`, kim.EINVALID, "Meinten Sie `/kim schritt \"Frau Ue.\" 3 erledigt`?")
+	// No sub-verb, and the line no goal either: for a pseudonym of the
+	// caller's, what is wrong with it as ziel neu; for any other word (or
+	// another coach's pseudonym, which is not revealed) that it is no sub-verb.
+	w.want("teamA", "anna", `ziel "Frau Ue." Kita-Platz finden`, kim.EINVALID, "Feld: „Kita-Platz“ geht nicht", "`/kim ziel neu <fall>")
+	w.want("teamA", "anna", "ziel XY Kita-Platz finden", kim.EINVALID, "„XY“ gibt es hier nicht")
+	w.want("teamA", "ben", `ziel "Frau Ü." Kita-Platz finden`, kim.EINVALID, "There is no “Frau Ü.” here")
 	if w.snapshot() != before {
 		t.Fatal("a refused pseudonym changed the database")
 	}
@@ -215,6 +221,46 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.ok("anna", "einwilligung K-2026-0006 verarbeitung widerrufen", "Noch ist nichts geändert", "`/kim einwilligung K-2026-0006 verarbeitung widerrufen bestätigen`")
 	w.want("teamA", "anna", "einwilligung K-2026-0006 jobcenter", kim.EINVALID, "Aktion: „jobcenter“ geht nicht")
 	w.ok("anna", "verweis S. T. jobcenter nachfassen zwei Wochen Antrag", "Verweis 1 von **K-2026-0006**", "Nachfassen am 07.12.2026")
+}
+
+// The word that names a goal's field is part of its text where it is a word
+// of the goal (Wohnung for Wohnen) or the text goes on in lower case after
+// it (Arbeit finden); after a field's name and a capitalised text, after the
+// English key and in quotes the text is what follows the field.
+func TestGoalFieldWord(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "neu AB gruppe=eu einwilligung=ja", "K-2026-0001")
+	for _, c := range []struct{ line, field, text string }{
+		{"ziel AB Wohnung finden", "Wohnen", "Wohnung finden"},
+		{"ziel AB Deutschkurs B1 abschließen", "Sprache", "Deutschkurs B1 abschließen"},
+		{"ziel AB Job als Fahrer", "Arbeit", "Job als Fahrer"},
+		{"ziel AB Kita-Platz finden", "", ""}, // no field: refused
+		{"ziel AB Kita Platz für Leyla", "Familie/Kinder", "Kita Platz für Leyla"},
+		{"ziel AB Arbeit finden", "Arbeit", "Arbeit finden"},
+		{"ziel AB Ausbildung als Elektrikerin", "Bildung/Ausbildung", "Ausbildung als Elektrikerin"},
+		{"ziel AB Arbeit Praktikum finden", "Arbeit", "Praktikum finden"},
+		{"ziel AB Sprache B1", "Sprache", "B1"},
+		{"goal add AB work find a job", "Arbeit", "find a job"},
+		{`ziel AB Arbeit "finden"`, "Arbeit", "finden"},
+	} {
+		before := w.count(`SELECT count(*) FROM goals`)
+		rep := w.run("teamA", "anna", c.line)
+		if c.field == "" {
+			if rep.Outcome != kim.EINVALID || w.count(`SELECT count(*) FROM goals`) != before {
+				t.Errorf("%q: %s, a goal stored: %s", c.line, rep.Outcome, rep.Text)
+			}
+			continue
+		}
+		if rep.Outcome != "ok" {
+			t.Errorf("%q: %s", c.line, rep.Text)
+			continue
+		}
+		if want := "(" + c.field + "): " + c.text + "."; !strings.Contains(rep.Text, want) {
+			t.Errorf("%q: answer lacks %q:\n%s", c.line, want, rep.Text)
+		}
+	}
+	w.ok("anna", "fälle heute", "Nichts fällig")                                              // today's: the due filter
+	w.ok("anna", "ziel AB Wohnung eigene Wohnung finden", "(Wohnen): eigene Wohnung finden.") // the word is in the text already
 }
 
 // A case's number without its year names the one case of the caller's

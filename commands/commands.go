@@ -140,7 +140,7 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 		if e := r.resolve(); e != nil {
 			return s.fail(r, e)
 		}
-		return s.fail(r, err)
+		return s.fail(r, r.caseOrSub(err))
 	}
 	verb = a.Verb.Path()
 	fold := folded[verb] && !a.Bare && !a.hasCaseQuery() // commands/caller.go
@@ -173,6 +173,21 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 		return s.fail(r, err)
 	}
 	return rep
+}
+
+// caseOrSub answers a word that is no sub-verb (subOrCase): when it is the
+// pseudonym of one of the caller's cases, with what is wrong with the line
+// as the verb's default sub-verb (ziel AB Kita-Platz finden: the field);
+// otherwise, and for every other error, err as it is.
+func (r *Runner) caseOrSub(err error) error {
+	var sc *subOrCase
+	if !errors.As(err, &sc) || r.member.Role != kim.RoleCoach {
+		return err
+	}
+	if ok, e := r.svc.Store.IsPseudonym(r.ctx, r.Actor(), sc.word); e != nil || !ok {
+		return err
+	}
+	return sc.asCase
 }
 
 // fail answers an error.

@@ -491,6 +491,32 @@ func (p Param) lookup(raw string) (string, bool) {
 	return k, ok
 }
 
+// nameKind says how raw names one of p's values: by its key (nameKey), by
+// its German word or label (nameGerman), or by a word coaches use for it
+// (nameOther: Wohnung for housing).
+func (p Param) nameKind(raw string) int {
+	w := squash(raw)
+	for i, c := range p.Choices {
+		if w == squash(c) {
+			return nameKey
+		}
+		if i < len(p.De) && w == squash(p.De[i]) {
+			return nameGerman
+		}
+		if l := p.germanLabel(c); l != "" && (w == squash(l) || slices.ContainsFunc(strings.Split(l, "/"), func(part string) bool { return w == squash(part) })) {
+			return nameGerman
+		}
+	}
+	return nameOther
+}
+
+// How a word names a value (Param.nameKind).
+const (
+	nameOther = iota
+	nameKey
+	nameGerman
+)
+
 // squash is the form words are compared in: folded, without spaces and
 // hyphens.
 func squash(s string) string { return unspaced.Replace(kim.Fold(s)) }

@@ -28,6 +28,9 @@ const (
 type Args struct {
 	Verb   *Verb
 	values map[string]any
+	typed  map[string]string // the words typed for positional choices
+	// QuotedText: the text parameter was typed in quotes.
+	QuotedText bool
 	// Bare: the verb was typed in its bare form (see Verb.Bare).
 	Bare bool
 }
@@ -35,6 +38,10 @@ type Args struct {
 // Str returns a Word, Text, Choice, User (without @), Channel (without ~)
 // or CaseRef value; "" when absent.
 func (a *Args) Str(name string) string { s, _ := a.values[name].(string); return s }
+
+// Typed returns the words typed for a positional choice parameter (Wohnung
+// for the field housing); "" when absent.
+func (a *Args) Typed(name string) string { return a.typed[name] }
 
 // Has reports whether the parameter or option was given.
 func (a *Args) Has(name string) bool { _, ok := a.values[name]; return ok }
@@ -409,7 +416,8 @@ func descend(toks []token, dialogs bool, today kim.Date) (*Args, error) {
 		case len(toks) == 0:
 			return nil, usageErr("err.missing_sub", v, nil)
 		default:
-			return nil, usageErr("err.unknown_sub", v, map[string]any{"Sub": render.Clip(toks[0].text, 30), "Near": v.near(toks[0].text)})
+			err := usageErr("err.unknown_sub", v, map[string]any{"Sub": render.Clip(toks[0].text, 30), "Near": v.near(toks[0].text)})
+			return nil, v.maybeCase(toks, err, today)
 		}
 		break
 	}
@@ -504,6 +512,44 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 		}
 	}
 	return nil
+}
+
+// subOrCase is the refusal of a word that is no sub-verb (unknown) and may
+// be the pseudonym of one of the caller's cases: then the line meant the
+// verb's default sub-verb (ziel AB Kita-Platz finden is ziel neu) and
+// asCase says what is wrong with it. Only the store knows; the Runner
+// decides (Runner.caseOrSub).
+type subOrCase struct {
+	unknown error
+	word    string
+	asCase  error
+}
+
+func (e *subOrCase) Error() string { return e.unknown.Error() }
+func (e *subOrCase) Unwrap() error { return e.unknown }
+
+// maybeCase returns unknown, or a subOrCase when toks could name a case by
+// its pseudonym for one of v's default sub-verbs, whose refusal of the line
+// it keeps.
+func (v *Verb) maybeCase(toks []token, unknown error, today kim.Date) error {
+	if v.near(toks[0].text)("de") != "" {
+		return unknown
+	}
+	if _, ref := kim.ParseCaseRef(toks[0].text); ref {
+		return unknown
+	}
+	for _, name := range v.Defaults {
+		if d := v.sub(name); d != nil && len(d.Params) > 0 && d.Params[0].Kind == CaseRef {
+			if _, err := d.parseArgs(toks, false, today); err != nil {
+				word := toks[0].text
+				if k := initialWords(toks[1:]); !toks[0].quoted && k > 0 { // ziel Frau S. …
+					word = joinTexts(toks[:k+1])
+				}
+				return &subOrCase{unknown: unknown, word: word, asCase: err}
+			}
+		}
+	}
+	return unknown
 }
 
 // trailingOptions turns options typed at the end of the line without their
@@ -613,7 +659,7 @@ func (v *Verb) takeOptionWords(a *Args, positional []token, keep func(string) bo
 
 // parseArgs reads the parameters and options of v.
 func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, error) {
-	a := &Args{Verb: v, values: map[string]any{}}
+	a := &Args{Verb: v, values: map[string]any{}, typed: map[string]string{}}
 	toks = v.trailingOptions(toks, today)
 	var positional []token
 	var options []string // as typed, for err.extra
@@ -766,6 +812,10 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			return nil, err
 		}
 		a.values[p.Name], lastQuoted = x, quoted
+		if p.Kind == Choice {
+			a.typed[p.Name] = raw
+		}
+		a.QuotedText = a.QuotedText || p.Kind == Text && quoted
 		if w, ok := x.(word); ok && p.Alone {
 			// The word is the whole command: nothing may follow it.
 			extra := options

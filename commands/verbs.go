@@ -28,7 +28,7 @@ var (
 	outcomeAliases = map[string]string{"erledigt": "completed", "nicht gekommen": "no-show", "bewilligt": "accepted", "zugesagt": "accepted",
 		"ausstehend": "pending", "in bearbeitung": "pending", "nicht wahrgenommen": "no-show", "nicht da": "no-show", "beendet": "completed"}
 	formDe         = []string{"schriftlich", "muendlich"}
-	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "geschlossen": "closed", "faellig": "due", "ueberfaellig": "due", "alle": "all"}
+	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "geschlossen": "closed", "faellig": "due", "ueberfaellig": "due", "heute": "due", "today": "due", "alle": "all"}
 	consentAliases = map[string]string{"erteilt": "grant", "gegeben": "grant", "geben": "grant", "liegt vor": "grant", "granted": "grant",
 		"widerruf": "revoke", "entzogen": "revoke", "zurueckgezogen": "revoke", "revoked": "revoke"}
 	offAliases   = map[string]string{"aus": "off"}
@@ -36,7 +36,8 @@ var (
 	roleAliases  = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
 	fieldDe      = []string{"aufenthalt", "sprache", "arbeit", "bildung", "gesundheit", "wohnen", "familie", "finanzen", "teilhabe"} // kim.LifeFields
 	fieldAliases = map[string]string{"ausbildung": "education", "schule": "education", "kinder": "family", "leistungen": "finances", "geld": "finances",
-		"schulden": "finances", "soziales": "social", "wohnung": "housing", "deutsch": "language", "sprachkurs": "language", "beruf": "work",
+		"schulden": "finances", "soziales": "social", "wohnung": "housing", "wohnungssuche": "housing", "deutsch": "language", "sprachkurs": "language",
+		"deutschkurs": "language", "integrationskurs": "language", "kita": "family", "jobsuche": "work", "arbeitssuche": "work", "beruf": "work",
 		"job": "work", "arbeitsmarkt": "work", "aufenthaltsstatus": "residence", "aufenthaltsrecht": "residence"}
 	groupDe      = []string{"gefluechtete", "unionsbuerger", "drittstaatsangehoerige", "sonstige"} // kim.TargetGroups
 	groupAliases = map[string]string{"unionsbuergerinnen": "eu", "unionsbuergerin": "eu", "eu buerger": "eu", "eu buergerin": "eu",

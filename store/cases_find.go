@@ -18,26 +18,9 @@ import (
 // case found is audited (case.find); a lookup that finds none or several
 // writes nothing.
 func (s *Store) FindCase(ctx context.Context, a kim.Actor, name string) (string, error) {
-	type found struct {
-		id  int64
-		ref string
-	}
-	var hits []found
-	rows, err := s.pool.Query(ctx, `SELECT c.id, c.ref, c.pseudonym_enc FROM cases c
-		WHERE `+caseAccess+` AND c.pseudonym_enc IS NOT NULL ORDER BY c.ref`, accessArgs(a, nil))
+	hits, err := s.casesNamed(ctx, a, name)
 	if err != nil {
-		return "", wrap("unable to find case", err)
-	}
-	w := kim.Fold(name)
-	var f found
-	var enc []byte
-	if _, err := pgx.ForEachRow(rows, []any{&f.id, &f.ref, &enc}, func() error {
-		if kim.Fold(s.open(enc, CasePseudonym)) == w {
-			hits = append(hits, f)
-		}
-		return nil
-	}); err != nil {
-		return "", wrap("unable to find case", err)
+		return "", err
 	}
 	switch len(hits) {
 	case 0:
@@ -56,6 +39,43 @@ func (s *Store) FindCase(ctx context.Context, a kim.Actor, name string) (string,
 		}
 	}
 	return hits[0].ref, nil
+}
+
+// foundCase is a case found by its pseudonym.
+type foundCase struct {
+	id  int64
+	ref string
+}
+
+// casesNamed returns the cases visible to the actor (as FindCase) whose
+// pseudonym is name, compared folded.
+func (s *Store) casesNamed(ctx context.Context, a kim.Actor, name string) ([]foundCase, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.ref, c.pseudonym_enc FROM cases c
+		WHERE `+caseAccess+` AND c.pseudonym_enc IS NOT NULL ORDER BY c.ref`, accessArgs(a, nil))
+	if err != nil {
+		return nil, wrap("unable to find case", err)
+	}
+	w := kim.Fold(name)
+	var hits []foundCase
+	var f foundCase
+	var enc []byte
+	if _, err := pgx.ForEachRow(rows, []any{&f.id, &f.ref, &enc}, func() error {
+		if kim.Fold(s.open(enc, CasePseudonym)) == w {
+			hits = append(hits, f)
+		}
+		return nil
+	}); err != nil {
+		return nil, wrap("unable to find case", err)
+	}
+	return hits, nil
+}
+
+// IsPseudonym reports whether name is the pseudonym of a case visible to
+// the actor (as FindCase); it reads nothing else and audits nothing (a
+// refusal asks it, and shows no case).
+func (s *Store) IsPseudonym(ctx context.Context, a kim.Actor, name string) (bool, error) {
+	hits, err := s.casesNamed(ctx, a, name)
+	return len(hits) > 0, err
 }
 
 // FindCaseNumber returns the reference of the one case visible to the actor
