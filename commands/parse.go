@@ -514,6 +514,21 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 	return nil
 }
 
+// bareNamed returns the option not given yet that is only ever named
+// (Param.Named: the consent of /kim neu) of which raw is a value; nil when
+// there is none.
+func (v *Verb) bareNamed(a *Args, raw string) *Param {
+	for i := range v.Options {
+		o := &v.Options[i]
+		if o.Named && !a.Has(o.Name) {
+			if _, ok := o.lookup(raw); ok {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
 // subOrCase is the refusal of a word that is no sub-verb (unknown) and may
 // be the pseudonym of one of the caller's cases: then the line meant the
 // verb's default sub-verb (ziel AB Kita-Platz finden is ziel neu) and
@@ -645,14 +660,20 @@ func (v *Verb) choiceOption(a *Args, raw string) *Param {
 // rest; options gets the words as typed.
 func (v *Verb) takeOptionWords(a *Args, positional []token, keep func(string) bool, options *[]string, today kim.Date) []token {
 	for len(positional) > 0 && !positional[0].quoted && !keep(positional[0].text) {
-		o := v.choiceOption(a, positional[0].text)
+		raw, n := positional[0].text, 1
+		o := v.choiceOption(a, raw)
+		if o == nil && len(positional) > 1 && !positional[1].quoted { // neu AB Geflüchtete SGB II …
+			if raw2 := raw + " " + positional[1].text; v.choiceOption(a, raw2) != nil {
+				o, raw, n = v.choiceOption(a, raw2), raw2, 2
+			}
+		}
 		if o == nil {
 			break
 		}
-		x, _ := convert(*o, positional[0].text, v, today)
+		x, _ := convert(*o, raw, v, today)
 		a.values[o.Name] = x
-		*options = append(*options, positional[0].text)
-		positional = positional[1:]
+		*options = append(*options, raw)
+		positional = positional[n:]
 	}
 	return positional
 }
@@ -832,6 +853,11 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 	}
 	positional = v.takeOptionWords(a, positional, func(string) bool { return false }, &options, today)
 	if len(positional) > 0 {
+		if o := v.bareNamed(a, positional[0].text); o != nil { // neu AB Geflüchtete ja
+			key, _ := o.lookup(positional[0].text)
+			return nil, usageErr("err.named_only", v, map[string]any{"Token": render.Clip(positional[0].text, 30),
+				"Named": local(func(lang string) string { return o.label(lang) + "=" + o.show(key, lang) })})
+		}
 		if q := a.Str("pseudonym"); len(v.Params) > 0 && v.Params[0].Kind == Pseudonym && q != "" && !lastQuoted && shortNameRE.MatchString(positional[0].text) {
 			// neu Frau K gruppe=…: the pseudonym's words taken apart.
 			return nil, usageErr("err.pseudonym_words", v, map[string]any{"Words": render.Clip(q+" "+joinTexts(positional), 50)})

@@ -192,7 +192,9 @@ func TestParseRefuses(t *testing.T) {
 		{"admin role anna coach", "err.bad_user"},
 		{"admin role @anna king", "err.bad_choice"},
 		{"einschätzung K-2026-0042 Sprache 7", "err.bad_score"},
-		{"neu AB Geflüchtete ja", "err.extra"}, // consent is never read from a bare word
+		{"neu AB Geflüchtete ja", "err.named_only"}, // consent is never read from a bare word, and the answer says so
+		{"neu AB Geflüchtete SGB II nein", "err.named_only"},
+		{"neu AB Geflüchtete einwilligung=ja ja", "err.extra"}, // named already: one word too many
 		{"neu Frau K gruppe=eu einwilligung=ja", "err.pseudonym_words"},
 		{"einschätzung K-2026-0042 Sprache 2 Sprache 3", "err.duplicate_option"},
 		{strings.Repeat("a", MaxInputSize+1), "err.input_too_long"},
