@@ -8,8 +8,8 @@ import (
 // referDialog).
 func (r *Runner) refer(a *Args) (Reply, error) {
 	var followup *kim.Date
-	if s, ok := a.Span("followup"); ok {
-		followup = s.From(r.Today).Ptr()
+	if s, ok := a.Span("followup"); ok { // a duration: the date is computed, on a working day
+		followup = kim.Workday(s.From(r.Today)).Ptr()
 	}
 	c, f, err := r.svc.Store.AddReferral(r.ctx, r.Actor(), a.Str("case"), a.Str("partner"), a.Str("reason"), followup)
 	if err != nil {
