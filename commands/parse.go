@@ -817,6 +817,8 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			raw, positional = joinTexts(positional[:k]), positional[k:]
 		} else if k := dateWords(raw, positional[1:]); p.Kind == Date && k > 0 { // Anfang Februar, in 2 Wochen
 			raw, positional = joinTexts(positional[:k+1]), positional[k+1:]
+		} else if len(positional) > 2 && p.Kind == Period && joins(p, raw+" "+positional[1].text, positional[2]) { // 3. Quartal 2026
+			raw, positional = raw+" "+positional[1].text+" "+positional[2].text, positional[3:]
 		} else if len(positional) > 1 && joins(p, raw, positional[1]) { // SGB II, nicht erschienen
 			raw, positional = raw+" "+positional[1].text, positional[2:]
 		} else if len(positional) > 2 && joins(p, raw+" "+positional[1].text, positional[2]) { // nicht mehr nötig
@@ -1027,6 +1029,9 @@ func joins(p Param, first string, next token) bool {
 		return !spanRE.MatchString(foldWords(first)) && spanRE.MatchString(foldWords(first+" "+next.text))
 	case Minutes: // 20 min, 1,5 Std
 		_, ok := parseMinutes(first + " " + next.text)
+		return ok
+	case Period: // Dezember 2025, Q3 2026, letzten Monat
+		_, ok := periodWords(first+" "+next.text, kim.Date{Y: 2026, M: 12, D: 31}) // the form only: any day will do
 		return ok
 	case Clock: // 10 Uhr, 9:30 Uhr
 		_, ok := parseClock(first)
@@ -1312,6 +1317,9 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		return n, nil
 	case Period:
 		p, ok := reports.PeriodOf(raw)
+		if !ok {
+			p, ok = periodWords(raw, today) // Dezember, 3. Quartal, letzten Monat
+		}
 		if !ok {
 			return nil, bad("err.bad_period", nil)
 		}

@@ -576,7 +576,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	},
 	Run: (*Runner).report,
 	Examples: []string{"/kim report", "/kim report 2026-Q3 by=partner", "/kim bericht 2026-10 nach=organisation format=csv",
-		"/kim report 2026 by=field format=chart"},
+		"/kim report 2026 by=field format=chart", "/kim bericht 3. Quartal nach partner"},
 }, {
 	Name: "export", Alias: "auskunft", Roles: coach,
 	Params:   []Param{caseParam},
