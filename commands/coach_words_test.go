@@ -346,3 +346,21 @@ func TestKindAsVerb(t *testing.T) {
 	w.ok("anna", "kontakt S. T. anruf Rückruf wegen Termin", "Kontakt 1 zu **K-2026-0001** gespeichert: Telefon")
 	w.ok("anna", "zeigen S. T.", "K-2026-0001 · S. T.") // the infinitive, as said
 }
+
+// The deputy of an absence as coaches type it: the option without its "=",
+// or the @name alone where the verb asks for no other person; two people
+// are refused, and nothing is stored for them.
+func TestAwayDeputyAsSaid(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "abwesend 21.12. bis 8.1. vertretung @ben", "Abwesend vom 21.12.2026 bis 08.01.2027; @ben vertritt Sie")
+	w.ok("anna", "abwesend aus")
+	w.ok("anna", "urlaub vom 21.12. bis 8.1. @ben", "@ben vertritt Sie")
+	w.run("teamA", "root", "admin role @nobody coach")
+	w.ok("anna", "abwesend ändern @nobody", "@nobody")
+	before := w.snapshot()
+	w.want("teamA", "anna", "abwesend 22.12. 8.1. @ben @kora", kim.EINVALID, "Zu viel angegeben: „@ben“")
+	w.want("teamA", "anna", "abwesend 22.12. 8.1. vertretung=@ben @kora", kim.EINVALID, "Zu viel angegeben: „@kora“")
+	if w.snapshot() != before {
+		t.Fatal("a refused absence changed the database")
+	}
+}

@@ -514,6 +514,27 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 	return nil
 }
 
+// userOption returns v's one option that names a person, not given yet,
+// when v has no other place for an @name (a positional person or a text);
+// nil otherwise.
+func (v *Verb) userOption(a *Args) *Param {
+	for _, p := range v.Params {
+		if p.Kind == User || p.Kind == Text {
+			return nil
+		}
+	}
+	var found *Param
+	for i := range v.Options {
+		if o := &v.Options[i]; o.Kind == User {
+			if found != nil || a.Has(o.Name) {
+				return nil
+			}
+			found = o
+		}
+	}
+	return found
+}
+
 // bareNamed returns the option not given yet that is only ever named
 // (Param.Named: the consent of /kim neu) of which raw is a value; nil when
 // there is none.
@@ -600,6 +621,9 @@ func (v *Verb) optionValue(name token, vals []token, today kim.Date) (token, boo
 		return token{}, false
 	}
 	o := v.option(kim.Fold(name.text))
+	if o != nil && o.Kind == User && len(vals) == 1 && strings.HasPrefix(vals[0].text, "@") { // vertretung @ben
+		return token{text: name.text + "=" + vals[0].text}, true
+	}
 	if o == nil || (o.Kind != Date && o.Kind != Int && o.Kind != Minutes && o.Kind != Duration && o.Kind != Clock && o.Kind != Choice) ||
 		(len(vals) == 2 && o.Kind != Choice && o.Kind != Duration && o.Kind != Date && o.Kind != Minutes && o.Kind != Clock) || (len(vals) == 3 && o.Kind != Date) || len(vals) > 3 {
 		return token{}, false
@@ -854,6 +878,14 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		}
 	}
 	positional = v.takeOptionWords(a, positional, func(string) bool { return false }, &options, today)
+	if o := v.userOption(a); o != nil && len(positional) == 1 && !positional[0].quoted && strings.HasPrefix(positional[0].text, "@") {
+		// abwesend 21.12. bis 8.1. @ben: the one person the verb asks for.
+		x, err := convert(*o, positional[0].text, v, today)
+		if err != nil {
+			return nil, err
+		}
+		a.values[o.Name], positional = x, nil
+	}
 	if len(positional) > 0 {
 		if o := v.bareNamed(a, positional[0].text); o != nil { // neu AB Geflüchtete ja
 			key, _ := o.lookup(positional[0].text)
