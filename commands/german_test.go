@@ -294,7 +294,7 @@ func TestGermanUsageAndErrors(t *testing.T) {
 		// Examples in the reader's language.
 		{"anna", "hilfe kontakt", "ok", []string{"`/kim kontakt " + "K-2026-0042 Hausbesuch", "`/kim kontakt löschen K-2026-0042 3 bestätigen`"}, []string{"/kim contact"}},
 		{"ben", "help contact", "ok", []string{"`/kim contact K-2026-0042 phone", "`/kim contact delete K-2026-0042 3`"}, []string{"/kim kontakt"}},
-		{"root", "hilfe admin", "ok", []string{"`/kim admin übergeben K-2026-0042 @ben bestätigen`", "`/kim admin audit K-2026-0042`"}, []string{"/kim admin transfer"}},
+		{"root", "hilfe admin", "ok", []string{"`/kim admin übergeben K-2026-0042 @ben bestätigen`", "`/kim admin protokoll K-2026-0042`", "`/kim admin partner neu bamf"}, []string{"/kim admin transfer", "/kim admin audit", "/kim admin partner add", "`/kim admin partner list`"}},
 		{"ben", "help goal", "ok", []string{"**/kim goal** (ziel)", "`/kim goal add <case> <residence|language|work|education|health|housing|family|finances|social> <text> [due=<date>]`"}, nil},
 		{"root", "hilfe bericht", "ok", []string{"[nach=<organisation|gruppe|rechtskreis|handlungsfeld|partner>] [format=<tabelle|csv|diagramm>]"}, nil},
 		{"root", "hilfe admin", "ok", []string{"`/kim admin rolle <person> <Coach|Koordination|Admin|keine> [<bestätigen>]"}, nil},

@@ -639,7 +639,8 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			Options: []Param{optional(domainParam)},
 			Run:     (*Runner).partnerAdd,
 			Examples: []string{"/kim admin partner add schuldnerberatung \"Schuldnerberatung der Diakonie\"",
-				"/kim admin partner add bamf \"BAMF Außenstelle\" domain=none"},
+				"/kim admin partner add bamf \"BAMF Außenstelle\" domain=none", "/kim admin partner neu schuldnerberatung \"Schuldnerberatung der Diakonie\"",
+				"/kim admin partner neu bamf \"BAMF Außenstelle\" rechtskreis=keiner"},
 		}, {
 			Name: "edit", Alias: "aendern", Also: editAlso, Roles: admin,
 			Params:  []Param{partnerNamed},
@@ -655,7 +656,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		}, {
 			Name: "list", Alias: "liste",
 			Run:      (*Runner).partnerList,
-			Examples: []string{"/kim admin partner list"},
+			Examples: []string{"/kim admin partner list", "/kim admin partner liste"},
 		}},
 	}, {
 		// Everybody with a role reads the topic list; admins keep it.
@@ -716,7 +717,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Name: "audit", Alias: "protokoll",
 		Params:   []Param{caseParam},
 		Run:      (*Runner).adminAudit,
-		Examples: []string{"/kim admin audit K-2026-0042"},
+		Examples: []string{"/kim admin audit K-2026-0042", "/kim admin protokoll K-2026-0042"},
 	}},
 }}})
 
