@@ -231,19 +231,50 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, offset, li
 }
 
 // Card returns the case card of a case visible to the actor and audits the
-// read. The reads are one round trip: a batch (one implicit transaction)
-// that, after the resolution of a pending caller (kim.Caller), finds the
-// case through caseAccess once and keeps its id for the transaction
-// (cardCase), then reads the case row and the parts of the card by that id.
-// A case the actor may not see leaves the id empty: every later statement
-// reads nothing. The audit row is written at the same time on another
-// connection (auditCardRead), and the card returned only once it is
-// committed.
+// read. A card kept in memory (cardCache) is shown after one statement that
+// checks access, writes the audit row and finds the case's card version
+// unchanged (auditKeptRead); otherwise the card is read (readCard).
 func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, error) {
-	var card kim.Card
-	found := false
 	ref = NormalizeRef(ref)
-	audit := s.auditCardRead(ctx, a, ref)
+	kept, ok := s.cards.get(a.TeamID, ref)
+	if !ok || s.dry {
+		return s.readCard(ctx, a, ref, 0)
+	}
+	id, version, err := s.auditKeptRead(ctx, a, ref)
+	switch {
+	case err != nil:
+		return kim.Card{}, err
+	case id == 0:
+		s.cards.remove(a.TeamID, ref)
+		return kim.Card{}, kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": ref})
+	case id == kept.id && version == kept.version:
+		cardReads.WithLabelValues("kept").Inc()
+		return kept.shown(a.Today), nil
+	}
+	cardReads.WithLabelValues("changed").Inc()
+	return s.readCard(ctx, a, ref, id)
+}
+
+// readCard reads the case card of a case visible to the actor and keeps it
+// (cardCache). The reads are one round trip: a batch (one implicit
+// transaction) that, after the resolution of a pending caller (kim.Caller),
+// finds the case through caseAccess once and keeps its id for the
+// transaction (cardCase), then reads the case row with its card version and
+// the parts of the card by that id. A case the actor may not see leaves the
+// id empty: every later statement reads nothing. Unless audited names the
+// case whose read is audited already, the audit row is written at the same
+// time on another connection (auditCardRead), and the card returned only
+// once it is committed.
+func (s *Store) readCard(ctx context.Context, a kim.Actor, ref string, audited int64) (kim.Card, error) {
+	var card kim.Card
+	var version int64
+	var phase string
+	found := false
+	audit := func() (int64, error) { return audited, nil }
+	if audited == 0 {
+		audit = s.auditCardRead(ctx, a, ref)
+		cardReads.WithLabelValues("read").Inc()
+	}
 	scan := &scanErr{}
 	keep := scan.keep
 	none := pgx.StrictNamedArgs{} // the statements after the first read the id it kept
@@ -251,12 +282,12 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 	who := queueCaller(b, a)
 	queue(b, `SELECT set_config('`+cardCaseSetting+`', coalesce((SELECT c.id FROM cases c WHERE `+caseAccess+` AND c.ref = @ref)::text, ''), true)`,
 		accessArgs(a, pgx.StrictNamedArgs{"ref": ref}))
-	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE c.id = `+cardCase, none).QueryRow(func(row pgx.Row) error {
-		c, err := s.scanCase(row)
+	queue(b, `SELECT c.card_version, `+caseColumns+` FROM `+caseFrom+` WHERE c.id = `+cardCase, none).QueryRow(func(row pgx.Row) error {
+		c, err := s.scanCase(versionRow{row, &version})
 		if err == pgx.ErrNoRows {
 			return nil
 		}
-		found, card.Case = err == nil, c
+		found, card.Case, phase = err == nil, c, c.Phase
 		card.Case.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today) // a due assessment changes the phase by time alone
 		return keep(err)
 	})
@@ -309,7 +340,7 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 		return keep(err)
 	})
 	err := s.pool.SendBatch(ctx, b).Close()
-	audited, auditErr := audit() // waits for the audit row's commit
+	auditedID, auditErr := audit() // waits for the audit row's commit
 	switch {
 	case err != nil:
 		return kim.Card{}, fmt.Errorf("store: unable to read case: %w", err)
@@ -322,8 +353,12 @@ func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, er
 	if scan.err != nil {
 		return kim.Card{}, fmt.Errorf("store: unable to read case: %w", scan.err)
 	}
-	if !found || (!s.dry && audited != card.Case.ID) {
+	if !found || (!s.dry && auditedID != card.Case.ID) {
 		return kim.Card{}, kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": ref})
+	}
+	if !s.dry {
+		s.cards.add(a.TeamID, ref, version, card, phase)
+		card = keptCard{phase: phase, card: card}.shown(a.Today)
 	}
 	return card, nil
 }
