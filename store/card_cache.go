@@ -1,8 +1,6 @@
 package store
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -116,30 +114,17 @@ func (k keptCard) shown(today kim.Date) kim.Card {
 }
 
 // keptReadQuery finds the case ref the actor may see, writes the audit row
-// of reading it, and returns its id and card version; no row when the actor
-// may not see it (nothing is written then).
+// of reading it, and returns its id and card version (NULL when the actor
+// may not see it; nothing is written then). It keeps the case's id for the
+// batch's reads (cardCase) only when the case is not the kept one at
+// @kept_version: for a card that is unchanged they read nothing.
 const keptReadQuery = `WITH found AS (SELECT c.id, c.ref, c.card_version FROM cases c WHERE ` + caseAccess + ` AND c.ref = @ref),
 	audited AS (INSERT INTO audit_log (team_id, actor_id, action, case_id, case_ref)
-		SELECT @team, @actor, 'case.read', id, ref FROM found RETURNING case_id)
-	SELECT f.id, f.card_version FROM found f JOIN audited a ON a.case_id = f.id`
-
-// auditKeptRead audits the read of case ref by the actor in one round trip
-// (with the resolution of a pending caller) and returns the case's id and
-// card version; id 0 when the actor may not see it.
-func (s *Store) auditKeptRead(ctx context.Context, a kim.Actor, ref string) (id, version int64, err error) {
-	b := &pgx.Batch{}
-	who := queueCaller(b, a)
-	queue(b, keptReadQuery, accessArgs(a, pgx.StrictNamedArgs{"ref": ref})).QueryRow(func(row pgx.Row) error {
-		if err := row.Scan(&id, &version); err != pgx.ErrNoRows {
-			return err
-		}
-		return nil
-	})
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return 0, 0, fmt.Errorf("store: unable to audit the read: %w", err)
-	}
-	return id, version, who.done()
-}
+		SELECT @team, @actor, 'case.read', id, ref FROM found RETURNING case_id),
+	seen AS (SELECT f.id, f.card_version FROM found f JOIN audited a ON a.case_id = f.id)
+	SELECT seen.id, seen.card_version, set_config('` + cardCaseSetting + `',
+		coalesce(CASE WHEN seen.id = @kept_id AND seen.card_version = @kept_version THEN '' ELSE seen.id::text END, ''), true)
+	FROM (SELECT) one LEFT JOIN seen ON true`
 
 // versionRow scans a row of a card's case statement: the card version,
 // then what scanCase reads.

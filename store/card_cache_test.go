@@ -12,7 +12,8 @@ import (
 
 // TestKeptCard: a card shown again is shown from memory after one round
 // trip that still audits the read and checks access; a change made through
-// another replica (a second store on the same database) is shown at once;
+// another replica (a second store on the same database) is shown at once,
+// read in that same round trip;
 // a coach whose access ended sees nothing and leaves no audit row; and a
 // store that keeps no cards reads every time.
 func TestKeptCard(t *testing.T) {
@@ -61,9 +62,12 @@ func TestKeptCard(t *testing.T) {
 	if _, _, err := other.AddContact(ctx, anna, c.Ref, kim.Contact{Kind: "phone", Minutes: 5, On: today, Note: "Rückruf"}); err != nil {
 		t.Fatal(err)
 	}
-	card, _, err := show(s, anna)
+	card, changedTrips, err := show(s, anna)
 	if err != nil || len(card.Contacts) != 1 || card.Contacts[0].Note != "Rückruf" || card.ContactCount != 1 {
 		t.Fatalf("after another replica's contact: %+v, %v", card.Contacts, err)
+	}
+	if changedTrips != 1 {
+		t.Errorf("a changed card took %d round trips, want 1", changedTrips)
 	}
 	// The card the caller got is its own: changing it leaves the kept one.
 	card.Contacts[0].Note = "geändert"

@@ -60,6 +60,14 @@ func benchmark() error {
 	coaches := flag.Int("coaches", 40, "coaches taking turns (kimbot allows each 60 commands a minute)")
 	bin := flag.String("kimbot", "", "kimbot binary (empty: build the release binary)")
 	kimbotPG := flag.String("kimbot-postgres", "", "admin URL of a Postgres for kimbot's database (empty: the one Mattermost uses, KIMBOT_TEST_DATABASE_URL)")
+	var kimbotEnv []string
+	flag.Func("kimbot-env", "KIMBOT_…=value for kimbot's environment (repeatable), e.g. KIMBOT_CARD_CACHE=0", func(kv string) error {
+		if k, _, ok := strings.Cut(kv, "="); !ok || !strings.HasPrefix(k, "KIMBOT_") {
+			return fmt.Errorf("%q is not KIMBOT_…=value", kv)
+		}
+		kimbotEnv = append(kimbotEnv, kv)
+		return nil
+	})
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of kimbot over the measured rounds to this file (go tool pprof reads it)")
 	flag.Parse()
 	env := func(name string) string {
@@ -120,6 +128,9 @@ func benchmark() error {
 	k := devstack.Kimbot{Bin: *bin, Env: devstack.KimbotConfig{MattermostURL: mm.URL, AdminToken: admin.AuthToken,
 		Teams: []string{team.Name}, DatabaseURL: dbURL, RedisURL: redisURL, ListenAddr: fmt.Sprintf("127.0.0.1:%d", port),
 		EncryptionKey: devstack.NewEncryptionKey()}.Env()}.With("KIMBOT_REMINDER_SCHEDULE", "0 3 1 1 *")
+	for _, kv := range kimbotEnv {
+		k = k.With(strings.SplitN(kv, "=", 2)...)
+	}
 	pprofAddr := ""
 	if *cpuProfile != "" {
 		pp, err := devstack.FreePort()

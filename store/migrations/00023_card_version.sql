@@ -76,50 +76,49 @@ END $$;
 
 -- What the card shows of rows it shares with other cases: the owner's
 -- username, the organisation's name, a partner's key, name and legal domain.
+-- Row triggers with a WHEN, so that the users upsert of every command
+-- (store/callers.go), which mostly writes nothing, runs no trigger at all.
 -- +goose StatementBegin
-CREATE FUNCTION card_users_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION card_owner_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE cases SET card_version = card_version + 1 WHERE owner_id IN (
-        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.username IS DISTINCT FROM o.username);
+    UPDATE cases SET card_version = card_version + 1 WHERE owner_id = NEW.id;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER users_card_update AFTER UPDATE ON users REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION card_users_changed();
+CREATE TRIGGER users_card_update AFTER UPDATE OF username ON users FOR EACH ROW
+    WHEN (NEW.username IS DISTINCT FROM OLD.username) EXECUTE FUNCTION card_owner_changed();
 
 -- +goose StatementBegin
-CREATE FUNCTION card_organisations_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION card_organisation_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE cases SET card_version = card_version + 1 WHERE organisation_id IN (
-        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.name IS DISTINCT FROM o.name);
+    UPDATE cases SET card_version = card_version + 1 WHERE organisation_id = NEW.id;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER organisations_card_update AFTER UPDATE ON organisations REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION card_organisations_changed();
+CREATE TRIGGER organisations_card_update AFTER UPDATE ON organisations FOR EACH ROW
+    WHEN (NEW.name IS DISTINCT FROM OLD.name) EXECUTE FUNCTION card_organisation_changed();
 
 -- +goose StatementBegin
-CREATE FUNCTION card_partners_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION card_partner_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE cases SET card_version = card_version + 1 WHERE id IN (
-        SELECT x.case_id FROM (SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                WHERE (n.key, n.name, n.legal_domain) IS DISTINCT FROM (o.key, o.name, o.legal_domain)) p
-            JOIN LATERAL (SELECT case_id FROM referrals WHERE partner_id = p.id
-                UNION SELECT case_id FROM consents WHERE partner_id = p.id
-                UNION SELECT case_id FROM transition_steps WHERE partner_id = p.id) x ON true);
+        SELECT case_id FROM referrals WHERE partner_id = NEW.id
+        UNION SELECT case_id FROM consents WHERE partner_id = NEW.id
+        UNION SELECT case_id FROM transition_steps WHERE partner_id = NEW.id);
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER partners_card_update AFTER UPDATE ON partners REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION card_partners_changed();
+CREATE TRIGGER partners_card_update AFTER UPDATE ON partners FOR EACH ROW
+    WHEN ((NEW.key, NEW.name, NEW.legal_domain) IS DISTINCT FROM (OLD.key, OLD.name, OLD.legal_domain))
+    EXECUTE FUNCTION card_partner_changed();
 
 -- +goose Down
 DROP TRIGGER partners_card_update ON partners;
-DROP FUNCTION card_partners_changed();
+DROP FUNCTION card_partner_changed();
 DROP TRIGGER organisations_card_update ON organisations;
-DROP FUNCTION card_organisations_changed();
+DROP FUNCTION card_organisation_changed();
 DROP TRIGGER users_card_update ON users;
-DROP FUNCTION card_users_changed();
+DROP FUNCTION card_owner_changed();
 -- +goose StatementBegin
 DO $$
 DECLARE
