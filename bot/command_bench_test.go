@@ -160,8 +160,7 @@ func BenchmarkShowParts(b *testing.B) {
 		{"batch-11-selects", batch(false), true},
 		{"batch-11-selects-and-audit", batch(true), false},
 		{"card-without-audit", card(st.DryRun()), true}, // a dry run reads the card and writes nothing
-		{"card-read", card(testenv.Replica(b, st, store.CardCache(0))), true}, // read every time, audited beside the reads
-		{"card", card(st), true},                                                 // kept: one audited statement
+		{"card", card(st), true},
 	}
 	for _, p := range parts {
 		b.Run(p.name, func(b *testing.B) {

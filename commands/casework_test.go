@@ -320,7 +320,6 @@ func TestPartnerCorrection(t *testing.T) {
 	w.ok("anna", "neu AB gruppe=eu einwilligung=ja", "K-2026-0001")
 	w.ok("anna", "einwilligung K-2026-1 erteilen schuldnerberatung schriftlich", "Schuldnerbertung der Diakonie")
 	w.ok("anna", "verweis K-2026-1 schuldnerberatung Schulden klären", "Verweis 1")
-	w.ok("anna", "zeige K-2026-1", "Schuldnerbertung der Diakonie") // the card is kept from here on
 
 	before := w.snapshot()
 	w.want("teamA", "anna", `admin partner ändern schuldnerberatung name="Schuldnerberatung"`, kim.EFORBIDDEN, "nur für Admins")

@@ -231,65 +231,83 @@ func (s *Store) Cases(ctx context.Context, a kim.Actor, f CaseFilter, offset, li
 }
 
 // Card returns the case card of a case visible to the actor and audits the
-// read, in one round trip. Without a kept card (cardCache) it reads the
-// card (readCard). With one, a single batch checks access, writes the audit
-// row and compares the case's card version with the kept card's
-// (keptReadQuery); the batch's reads then read nothing when the card is
-// unchanged, and the card as it is now when it is not.
+// read. The reads are one round trip: a batch (one implicit transaction)
+// that, after the resolution of a pending caller (kim.Caller), finds the
+// case through caseAccess once and keeps its id for the transaction
+// (cardCase), then reads the case row and the parts of the card by that id.
+// A case the actor may not see leaves the id empty: every later statement
+// reads nothing. The audit row is written at the same time on another
+// connection (auditCardRead), and the card returned only once it is
+// committed.
 func (s *Store) Card(ctx context.Context, a kim.Actor, ref string) (kim.Card, error) {
+	var card kim.Card
+	found := false
 	ref = NormalizeRef(ref)
-	kept, ok := s.cards.get(a.TeamID, ref)
-	if !ok || s.dry {
-		cardReads.WithLabelValues("read").Inc()
-		return s.readCard(ctx, a, ref)
-	}
-	var id, version *int64
-	var setting string
-	r := &cardRead{}
-	b := &pgx.Batch{}
-	who := queueCaller(b, a)
-	queue(b, keptReadQuery, accessArgs(a, pgx.StrictNamedArgs{"ref": ref, "kept_id": kept.id, "kept_version": kept.version})).
-		QueryRow(func(row pgx.Row) error { return r.scan.keep(row.Scan(&id, &version, &setting)) })
-	s.queueCardReads(b, r)
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return kim.Card{}, fmt.Errorf("store: unable to read case: %w", err)
-	}
-	if err := who.done(); err != nil {
-		return kim.Card{}, err
-	}
-	switch {
-	case r.scan.err != nil:
-		return kim.Card{}, fmt.Errorf("store: unable to read case: %w", r.scan.err)
-	case id == nil:
-		s.cards.remove(a.TeamID, ref)
-		return kim.Card{}, kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": ref})
-	case *id == kept.id && *version == kept.version:
-		cardReads.WithLabelValues("kept").Inc()
-		return kept.shown(a.Today), nil
-	case !r.found || r.card.Case.ID != *id:
-		return kim.Card{}, kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": ref})
-	}
-	cardReads.WithLabelValues("changed").Inc()
-	return s.keep(a, ref, r), nil
-}
-
-// readCard reads the case card of a case visible to the actor and keeps it
-// (cardCache). The reads are one round trip: a batch (one implicit
-// transaction) that, after the resolution of a pending caller (kim.Caller),
-// finds the case through caseAccess once and keeps its id for the
-// transaction (cardCase), then reads the case row and the parts of the card
-// by that id (queueCardReads). A case the actor may not see leaves the id
-// empty: every later statement reads nothing. The audit row is written at
-// the same time on another connection (auditCardRead), and the card
-// returned only once it is committed.
-func (s *Store) readCard(ctx context.Context, a kim.Actor, ref string) (kim.Card, error) {
 	audit := s.auditCardRead(ctx, a, ref)
+	scan := &scanErr{}
+	keep := scan.keep
+	none := pgx.StrictNamedArgs{} // the statements after the first read the id it kept
 	b := &pgx.Batch{}
 	who := queueCaller(b, a)
 	queue(b, `SELECT set_config('`+cardCaseSetting+`', coalesce((SELECT c.id FROM cases c WHERE `+caseAccess+` AND c.ref = @ref)::text, ''), true)`,
 		accessArgs(a, pgx.StrictNamedArgs{"ref": ref}))
-	r := &cardRead{}
-	s.queueCardReads(b, r)
+	queue(b, `SELECT `+caseColumns+` FROM `+caseFrom+` WHERE c.id = `+cardCase, none).QueryRow(func(row pgx.Row) error {
+		c, err := s.scanCase(row)
+		if err == pgx.ErrNoRows {
+			return nil
+		}
+		found, card.Case = err == nil, c
+		card.Case.Phase = kim.PhaseOn(c.Phase, c.NextAssessment, a.Today) // a due assessment changes the phase by time alone
+		return keep(err)
+	})
+	queue(b, consentsQuery(cardCase), none).Query(func(rows pgx.Rows) (err error) {
+		card.Consents, err = pgx.CollectRows(rows, scanConsent)
+		return keep(err)
+	})
+	queue(b, assessmentsQuery(cardCase), pgx.StrictNamedArgs{"n": maxAssessments}).Query(func(rows pgx.Rows) (err error) {
+		card.Assessments, err = pgx.CollectRows(rows, s.scanAssessment)
+		return keep(err)
+	})
+	queue(b, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = `+cardCase+` ORDER BY n`, none).Query(func(rows pgx.Rows) (err error) {
+		card.Goals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Goal, error) {
+			var g kim.Goal
+			var enc []byte
+			var due pgtypeDate
+			err := r.Scan(&g.N, &g.Field, &enc, &due, &g.Status)
+			g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
+			return g, err
+		})
+		return keep(err)
+	})
+	queue(b, `
+		SELECT r.id, r.n, p.id, p.key, p.name, coalesce(p.legal_domain, ''), r.reason_enc, r.referred_on, r.followup_on, r.outcome,
+			r.outcome_on, r.outcome_note_enc
+		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = `+cardCase+` ORDER BY r.n`, none).Query(func(rows pgx.Rows) (err error) {
+		card.Referrals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kim.Referral, error) {
+			var f kim.Referral
+			var reason, note []byte
+			var on, fu, oo pgtypeDate
+			err := r.Scan(&f.ID, &f.N, &f.Partner.ID, &f.Partner.Key, &f.Partner.Name, &f.Partner.Domain, &reason, &on, &fu, &f.Outcome, &oo, &note)
+			f.Reason, f.Note = s.open(reason, ReferralReason), s.open(note, ReferralNote)
+			f.On, f.Followup, f.OutcomeOn = kim.DateOf(on.Time), dateOf(&fu), dateOf(&oo)
+			return f, err
+		})
+		return keep(err)
+	})
+	queue(b, outcomeHistoryQuery(cardCase), none).Query(func(rows pgx.Rows) error {
+		return keep(s.scanOutcomeHistory(rows, card.Referrals)) // the referrals came before
+	})
+	queue(b, contactsQuery(cardCase), pgx.StrictNamedArgs{"offset": 0, "limit": kim.CardContacts}).Query(func(rows pgx.Rows) (err error) {
+		card.Contacts, err = pgx.CollectRows(rows, s.scanContact)
+		return keep(err)
+	})
+	queue(b, `SELECT count(*) FROM contacts WHERE case_id = `+cardCase, none).QueryRow(func(row pgx.Row) error {
+		return keep(row.Scan(&card.ContactCount))
+	})
+	queue(b, caseTransitionsQuery(cardCase), none).Query(func(rows pgx.Rows) (err error) {
+		card.Transitions, err = scanCaseTransitions(rows)
+		return keep(err)
+	})
 	err := s.pool.SendBatch(ctx, b).Close()
 	audited, auditErr := audit() // waits for the audit row's commit
 	switch {
@@ -301,95 +319,13 @@ func (s *Store) readCard(ctx context.Context, a kim.Actor, ref string) (kim.Card
 	if err := who.done(); err != nil {
 		return kim.Card{}, err
 	}
-	if r.scan.err != nil {
-		return kim.Card{}, fmt.Errorf("store: unable to read case: %w", r.scan.err)
+	if scan.err != nil {
+		return kim.Card{}, fmt.Errorf("store: unable to read case: %w", scan.err)
 	}
-	if !r.found || (!s.dry && audited != r.card.Case.ID) {
+	if !found || (!s.dry && audited != card.Case.ID) {
 		return kim.Card{}, kim.Errorf(kim.ENOTFOUND, "err.case_not_found", map[string]any{"Ref": ref})
 	}
-	if s.dry {
-		return keptCard{phase: r.phase, card: r.card}.shown(a.Today), nil
-	}
-	return s.keep(a, ref, r), nil
-}
-
-// cardRead is what the reads of a card batch found.
-type cardRead struct {
-	card    kim.Card
-	version int64
-	phase   string // the stored phase, before kim.PhaseOn
-	found   bool
-	scan    scanErr
-}
-
-// keep keeps the card read and returns it as Card does.
-func (s *Store) keep(a kim.Actor, ref string, r *cardRead) kim.Card {
-	s.cards.add(a.TeamID, ref, r.version, r.card, r.phase)
-	return keptCard{phase: r.phase, card: r.card}.shown(a.Today)
-}
-
-// queueCardReads queues the reads of the card of the case whose id an
-// earlier statement of the batch kept (cardCase): the case row with its
-// card version, then the parts of the card, into r; nothing when the id is
-// empty.
-func (s *Store) queueCardReads(b *pgx.Batch, r *cardRead) {
-	none := pgx.StrictNamedArgs{} // the statements read the id kept
-	queue(b, `SELECT c.card_version, `+caseColumns+` FROM `+caseFrom+` WHERE c.id = `+cardCase, none).QueryRow(func(row pgx.Row) error {
-		c, err := s.scanCase(versionRow{row, &r.version})
-		if err == pgx.ErrNoRows {
-			return nil
-		}
-		r.found, r.card.Case, r.phase = err == nil, c, c.Phase
-		return r.scan.keep(err)
-	})
-	queue(b, consentsQuery(cardCase), none).Query(func(rows pgx.Rows) (err error) {
-		r.card.Consents, err = pgx.CollectRows(rows, scanConsent)
-		return r.scan.keep(err)
-	})
-	queue(b, assessmentsQuery(cardCase), pgx.StrictNamedArgs{"n": maxAssessments}).Query(func(rows pgx.Rows) (err error) {
-		r.card.Assessments, err = pgx.CollectRows(rows, s.scanAssessment)
-		return r.scan.keep(err)
-	})
-	queue(b, `SELECT n, field, text_enc, due_on, status FROM goals WHERE case_id = `+cardCase+` ORDER BY n`, none).Query(func(rows pgx.Rows) (err error) {
-		r.card.Goals, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (kim.Goal, error) {
-			var g kim.Goal
-			var enc []byte
-			var due pgtypeDate
-			err := row.Scan(&g.N, &g.Field, &enc, &due, &g.Status)
-			g.Text, g.Due = s.open(enc, GoalText), dateOf(&due)
-			return g, err
-		})
-		return r.scan.keep(err)
-	})
-	queue(b, `
-		SELECT r.id, r.n, p.id, p.key, p.name, coalesce(p.legal_domain, ''), r.reason_enc, r.referred_on, r.followup_on, r.outcome,
-			r.outcome_on, r.outcome_note_enc
-		FROM referrals r JOIN partners p ON p.id = r.partner_id WHERE r.case_id = `+cardCase+` ORDER BY r.n`, none).Query(func(rows pgx.Rows) (err error) {
-		r.card.Referrals, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (kim.Referral, error) {
-			var f kim.Referral
-			var reason, note []byte
-			var on, fu, oo pgtypeDate
-			err := row.Scan(&f.ID, &f.N, &f.Partner.ID, &f.Partner.Key, &f.Partner.Name, &f.Partner.Domain, &reason, &on, &fu, &f.Outcome, &oo, &note)
-			f.Reason, f.Note = s.open(reason, ReferralReason), s.open(note, ReferralNote)
-			f.On, f.Followup, f.OutcomeOn = kim.DateOf(on.Time), dateOf(&fu), dateOf(&oo)
-			return f, err
-		})
-		return r.scan.keep(err)
-	})
-	queue(b, outcomeHistoryQuery(cardCase), none).Query(func(rows pgx.Rows) error {
-		return r.scan.keep(s.scanOutcomeHistory(rows, r.card.Referrals)) // the referrals came before
-	})
-	queue(b, contactsQuery(cardCase), pgx.StrictNamedArgs{"offset": 0, "limit": kim.CardContacts}).Query(func(rows pgx.Rows) (err error) {
-		r.card.Contacts, err = pgx.CollectRows(rows, s.scanContact)
-		return r.scan.keep(err)
-	})
-	queue(b, `SELECT count(*) FROM contacts WHERE case_id = `+cardCase, none).QueryRow(func(row pgx.Row) error {
-		return r.scan.keep(row.Scan(&r.card.ContactCount))
-	})
-	queue(b, caseTransitionsQuery(cardCase), none).Query(func(rows pgx.Rows) (err error) {
-		r.card.Transitions, err = scanCaseTransitions(rows)
-		return r.scan.keep(err)
-	})
+	return card, nil
 }
 
 // auditCardRead writes the audit row of a card read on a connection of its

@@ -33,8 +33,6 @@ type Store struct {
 	keys *secret.Keys
 	// dry: transactions are rolled back after they succeed (DryRun).
 	dry bool
-	// cards: the case cards read (nil: none kept).
-	cards *cardCache
 }
 
 // DryRun returns the store as one whose transactions are rolled back once
@@ -51,32 +49,14 @@ func (s *Store) DryRun() *Store {
 // errDryRun rolls back a dry run's transaction.
 var errDryRun = errors.New("store: dry run")
 
-// Config is what the options of Open adjust: the pool's configuration and
-// the size of the card cache.
-type Config struct {
-	Pool *pgxpool.Config
-	// Cards is how many case cards the store keeps (cardCache); 0 keeps none.
-	Cards int
-}
-
-// Option adjusts the configuration of Open.
-type Option func(*Config)
+// Option adjusts the pool configuration of Open.
+type Option func(*pgxpool.Config)
 
 // MaxConns sets the size of the pool (n > 0; otherwise the default stays).
 func MaxConns(n int) Option {
-	return func(c *Config) {
+	return func(c *pgxpool.Config) {
 		if n > 0 {
-			c.Pool.MaxConns = int32(n)
-		}
-	}
-}
-
-// CardCache sets how many case cards the store keeps (n >= 0; 0 keeps none,
-// a negative n leaves DefaultCardCache).
-func CardCache(n int) Option {
-	return func(c *Config) {
-		if n >= 0 {
-			c.Cards = n
+			c.MaxConns = int32(n)
 		}
 	}
 }
@@ -89,25 +69,23 @@ func DefaultMaxConns() int { return min(max(4, 4*runtime.GOMAXPROCS(0)), 32) }
 
 // Open connects to Postgres and returns a Store that seals with keys. The
 // pool has DefaultMaxConns connections unless the URL sets pool_max_conns
-// or an option says otherwise; the store keeps DefaultCardCache cards
-// unless an option says otherwise.
+// or an option says otherwise.
 func Open(ctx context.Context, url string, keys *secret.Keys, opts ...Option) (*Store, error) {
-	pc, err := pgxpool.ParseConfig(url)
+	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: invalid database URL: %w", err)
 	}
 	if !strings.Contains(url, "pool_max_conns") {
-		pc.MaxConns = int32(DefaultMaxConns())
+		cfg.MaxConns = int32(DefaultMaxConns())
 	}
-	cfg := Config{Pool: pc, Cards: DefaultCardCache}
 	for _, o := range opts {
-		o(&cfg)
+		o(cfg)
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg.Pool)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to connect: %w", err)
 	}
-	return &Store{pool: pool, keys: keys, cards: newCardCache(cfg.Cards)}, nil
+	return &Store{pool: pool, keys: keys}, nil
 }
 
 // Close closes the pool.

@@ -208,7 +208,7 @@ func caseReads(t *testing.T, s *store.Store, id int64) (n int) {
 // comes back only once the row is committed, and a read whose access ends
 // while its audit row waits shows nothing and leaves no row.
 func TestCardAuditsBesideItsReads(t *testing.T) {
-	s, anna := setup(t, store.CardCache(0)) // a card read, not one kept
+	s, anna := setup(t)
 	ctx := context.Background()
 	c, err := s.OpenCase(ctx, anna, store.NewCase{Pseudonym: "AB", Group: "eu", Domain: "none"})
 	if err != nil {

@@ -66,14 +66,6 @@ type config struct {
 	MaxConns int
 	// MaxInFlight is KIMBOT_MAX_INFLIGHT (0: bot.DefaultMaxInFlight).
 	MaxInFlight int
-	// CardCache is KIMBOT_CARD_CACHE: how many case cards a replica keeps
-	// (-1: store.DefaultCardCache; 0: none).
-	CardCache int
-}
-
-// storeOptions are the options of store.Open the configuration sets.
-func (c config) storeOptions() []store.Option {
-	return []store.Option{store.MaxConns(c.MaxConns), store.CardCache(c.CardCache)}
 }
 
 // loadConfig reads the environment; need names the variables the command requires.
@@ -91,7 +83,6 @@ func loadConfig(need ...string) (config, error) {
 		RedisURL:      get("KIMBOT_REDIS_URL", "redis://127.0.0.1:6379/0"),
 		ListenAddr:    get("KIMBOT_LISTEN_ADDR", "127.0.0.1:8080"),
 		PublicURL:     get("KIMBOT_PUBLIC_URL", ""),
-		CardCache:     -1,
 	}
 	for _, t := range strings.Split(os.Getenv("KIMBOT_TEAMS"), ",") {
 		if t = strings.TrimSpace(t); t != "" {
@@ -121,13 +112,6 @@ func loadConfig(need ...string) (config, error) {
 		}
 		c.MaxInFlight = n
 	}
-	if v := get("KIMBOT_CARD_CACHE", ""); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 1000000 {
-			return c, fmt.Errorf("KIMBOT_CARD_CACHE=%q is not a number of case cards from 0 to 1000000", v)
-		}
-		c.CardCache = n
-	}
 	keys, err := secret.ParseKeys(os.Getenv("KIMBOT_ENCRYPTION_KEY"), os.Getenv("KIMBOT_OLD_ENCRYPTION_KEY"))
 	if err != nil {
 		return c, err
@@ -145,7 +129,7 @@ func run(ctx context.Context, cmd string, args []string, log *slog.Logger) error
 		if err != nil {
 			return err
 		}
-		s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys, cfg.storeOptions()...)
+		s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys, store.MaxConns(cfg.MaxConns))
 		if err != nil {
 			return err
 		}
@@ -179,7 +163,7 @@ func provision(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys, cfg.storeOptions()...)
+	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys, store.MaxConns(cfg.MaxConns))
 	if err != nil {
 		return err
 	}
@@ -212,7 +196,7 @@ func openApp(ctx context.Context, need ...string) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys, cfg.storeOptions()...)
+	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.Keys, store.MaxConns(cfg.MaxConns))
 	if err != nil {
 		return nil, err
 	}

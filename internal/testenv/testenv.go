@@ -89,19 +89,6 @@ func OpenStore(t testing.TB, url, current, old string, opts ...store.Option) *st
 	return s
 }
 
-// Replica opens another store on the database of s with its keys — another
-// kimbot replica — with the options of store.Open; it is closed when the
-// test ends.
-func Replica(t testing.TB, s *store.Store, opts ...store.Option) *store.Store {
-	t.Helper()
-	r, err := store.Open(context.Background(), s.Pool().Config().ConnString(), s.Keys(), opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.Close)
-	return r
-}
-
 // Redis returns a client of the test Redis whose keys have a fresh prefix.
 func Redis(t testing.TB) *store.Redis {
 	t.Helper()

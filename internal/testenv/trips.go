@@ -19,8 +19,7 @@ type RoundTrips struct{ n atomic.Int64 }
 
 // Option is the store option that counts through r.
 func (r *RoundTrips) Option() store.Option {
-	return func(sc *store.Config) {
-		c := sc.Pool
+	return func(c *pgxpool.Config) {
 		c.MaxConns, c.MinConns = 1, 0
 		c.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
 		dial := c.ConnConfig.DialFunc

@@ -57,8 +57,6 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   value: {{ .Values.databaseMaxConns | quote }}
 - name: KIMBOT_MAX_INFLIGHT
   value: {{ .Values.maxInFlight | quote }}
-- name: KIMBOT_CARD_CACHE
-  value: {{ .Values.cardCache | quote }}
 {{- with .Values.reminders.schedule }}
 - name: KIMBOT_REMINDER_SCHEDULE
   value: {{ . | quote }}
