@@ -718,12 +718,14 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 		t := toks[ti]
 		m := optionRE.FindStringSubmatch(t.text)
 		if scoresParam != nil && !t.quoted && m == nil && ti+1 < len(toks) && !toks[ti+1].quoted {
-			// Scores typed without "=": Sprache 2 Arbeit 1.
-			if _, ok := fieldParam.lookup(t.text); ok && scoreRE.MatchString(toks[ti+1].text) {
-				if err := a.addScore(t.text, toks[ti+1].text, v); err != nil {
+			// Scores typed without "=": Sprache 2 Arbeit 1, or as a list:
+			// Sprache: 2, Arbeit: 1.
+			field, score := strings.TrimSuffix(t.text, ":"), strings.TrimRight(toks[ti+1].text, ",;")
+			if _, ok := fieldParam.lookup(field); ok && scoreRE.MatchString(score) {
+				if err := a.addScore(field, score, v); err != nil {
 					return nil, err
 				}
-				options = append(options, t.text+"="+toks[ti+1].text)
+				options = append(options, field+"="+score)
 				ti++
 				continue
 			}
@@ -780,6 +782,9 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			continue
 		}
 		if scoresParam != nil {
+			if !t.quoted && ti+1 < len(toks) { // sprache=2, arbeit=1
+				val = strings.TrimRight(val, ",;")
+			}
 			if err := a.addScore(name, val, v); err != nil {
 				return nil, err
 			}

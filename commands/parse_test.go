@@ -102,6 +102,11 @@ func TestParseAccepts(t *testing.T) {
 		{"einschätzung K-2026-0042 Sprache 2 Arbeit 1 wohnen=3", "assess", func(a *Args) bool {
 			return fmt.Sprint(a.Scores()) == "map[housing:3 language:2 work:1]"
 		}},
+		{"einschätzung K-2026-0042 Sprache: 2, Arbeit: 1, wohnen=3, gesundheit=4", "assess", func(a *Args) bool { // as a list
+			return fmt.Sprint(a.Scores()) == "map[health:4 housing:3 language:2 work:1]"
+		}},
+		{"einstellungen zusammenfassung=7:30", "settings", func(a *Args) bool { return a.Clock("digest") != nil && a.Clock("digest").String() == "07:30" }},
+		{"einstellungen erinnerung 7 Uhr", "settings", func(a *Args) bool { return a.Clock("digest") != nil && a.Clock("digest").String() == "07:00" }},
 		// options typed at the end without their "="
 		{"rechtskreis K-2026-0042 SGB 2 seit 1.11.2026", "domain", func(a *Args) bool {
 			return a.Str("domain") == "SGB2" && a.Date("since").String() == "2026-11-01"

@@ -465,7 +465,8 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 }, {
 	Name: "settings", Alias: "einstellungen", Also: []string{"einstellung"},
 	Options: []Param{
-		{Name: "digest", Alias: "uebersicht", Kind: Clock, Or: []string{"off"}, Aliases: offAliases, Optional: true},
+		{Name: "digest", Alias: "uebersicht", Also: []string{"tagesuebersicht", "zusammenfassung", "erinnerung", "erinnerungen", "uhrzeit"},
+			Kind: Clock, Or: []string{"off"}, Aliases: offAliases, Optional: true},
 		{Name: "lang", Alias: "sprache", Kind: Choice, Choices: []string{"de", "en"}, Optional: true,
 			Aliases: map[string]string{"deutsch": "de", "german": "de", "englisch": "en", "english": "en"}},
 	},
