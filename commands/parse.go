@@ -202,6 +202,21 @@ func parse(text string, dialogs bool, today kim.Date) (*Args, error) {
 	return a, err
 }
 
+// spokenVerb reads a verb said in two words as the verb: „meine fälle“ as
+// „fälle“, „wieder öffnen“ or „wieder aufnehmen“ as „wiederaufnehmen“.
+func spokenVerb(toks []token) []token {
+	if len(toks) < 2 || toks[0].quoted || toks[1].quoted {
+		return toks
+	}
+	switch first, second := kim.Fold(toks[0].text), kim.Fold(toks[1].text); {
+	case (first == "meine" || first == "mein" || first == "my") && kimVerbs.sub(toks[1].text) != nil:
+		return toks[1:]
+	case first == "wieder" && slices.Contains([]string{"oeffnen", "eroeffnen", "aufnehmen", "aufmachen"}, second):
+		return append([]token{{text: "wiederaufnehmen"}}, toks[2:]...)
+	}
+	return toks
+}
+
 // parseLine parses a valid, composed line of at most MaxInputSize characters.
 func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 	toks, err := tokenize(text)
@@ -211,6 +226,7 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 	if len(toks) == 0 {
 		return &Args{Verb: kimVerbs.sub("help"), values: map[string]any{}}, nil
 	}
+	toks = spokenVerb(toks)
 	a, err := descend(toks, dialogs, today)
 	// hindernis AB 1 bestätigen, tagesordnung M-1 2 ändern Neuer Text parse
 	// (the number as the partner or the start of the item's text, the
@@ -839,7 +855,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			// A text takes the rest of the line; so does the case as the
 			// last parameter when its pseudonym is typed in words (zeige M. K.).
 			raw, positional = joinTexts(positional), nil
-		} else if k := initialWords(positional[1:]); (p.Kind == CaseRef || p.Kind == Pseudonym) && !ref && !positional[0].quoted && k > 0 {
+		} else if k := v.caseInitials(i, positional, today); (p.Kind == CaseRef || p.Kind == Pseudonym) && !ref && !positional[0].quoted && k > 0 {
 			// kontakt S. T. telefon …, neu Frau K. gruppe=…: a pseudonym of initials, unquoted.
 			raw, positional = joinTexts(positional[:k+1]), positional[k+1:]
 		} else if k := numberList(positional); p.Kind == Numbers && k > 1 { // 1, 3 und 5
@@ -952,6 +968,20 @@ func initialWords(toks []token) int {
 		n++
 	}
 	return n
+}
+
+// caseInitials is how many words after positional[0] continue a pseudonym
+// of initials for parameter i (S. T., Frau K.): initialWords, short of a
+// last one that is a word of the choice after the case (kontakt AB tel.
+// Rückruf: „tel.“ is the telephone).
+func (v *Verb) caseInitials(i int, positional []token, today kim.Date) int {
+	k := initialWords(positional[1:])
+	if k > 0 && i+1 < len(v.Params) && v.Params[i+1].Kind == Choice {
+		if _, err := convert(v.Params[i+1], positional[k].text, v, today); err == nil {
+			k--
+		}
+	}
+	return k
 }
 
 // dayBefore reads a day typed before a choice it does not fit (kontakt AB

@@ -38,6 +38,16 @@ func TestParseAccepts(t *testing.T) {
 		}},
 		{"open „Frau A“ consent=yes group=other", "open", func(a *Args) bool { return a.Str("pseudonym") == "Frau A" }},
 		{"neu Frau K. gruppe=eu einwilligung=ja", "open", func(a *Args) bool { return a.Str("pseudonym") == "Frau K." }}, // initials join unquoted
+		{"neu CD geflüchtet einwilligung=ja", "open", func(a *Args) bool { return a.Str("group") == "refugee" }},
+		{"meine fälle", "cases", func(a *Args) bool { return true }},
+		{"Meine Fälle fällig", "cases", func(a *Args) bool { return a.Str("filter") == "due" }},
+		{"wieder öffnen AB", "reopen", func(a *Args) bool { return a.values["case"] == caseQuery("AB") }},
+		{"wieder aufnehmen K-2026-0042", "reopen", func(a *Args) bool { return a.Str("case") == "K-2026-0042" }},
+		{"kontakt AB Telefongespräch Kita-Platz", "contact", func(a *Args) bool { return a.Str("kind") == "phone" }},
+		{"kontakt S. T. telefon Rückruf", "contact", func(a *Args) bool { return a.values["case"] == caseQuery("S. T.") && a.Str("kind") == "phone" }},
+		{"kontakt AB tel. Rückruf wegen Kita", "contact", func(a *Args) bool { // „tel.“ is the telephone, not an initial
+			return a.values["case"] == caseQuery("AB") && a.Str("kind") == "phone" && a.Str("note") == "Rückruf wegen Kita"
+		}},
 		{"neu M. K. gruppe=eu einwilligung=ja", "open", func(a *Args) bool { return a.Str("pseudonym") == "M. K." }},
 		{"fall ändern K-2026-1 pseudonym=S. T.", "case edit", func(a *Args) bool { return a.Str("pseudonym") == "S. T." }},
 		{"show k-2026-0042", "show", func(a *Args) bool { return a.Str("case") == "K-2026-0042" }},

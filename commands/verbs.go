@@ -19,7 +19,8 @@ var (
 	kindAliases = map[string]string{"telefonisch": "phone", "anruf": "phone", "videoanruf": "video", "videocall": "video", "mail": "message", "e-mail": "message", "sms": "message", "whatsapp": "message", "brief": "message",
 		"telefonat": "phone", "rueckruf": "phone", "online": "video", "videokonferenz": "video", "chat": "message", "signal": "message",
 		"vor ort": "in-person", "buero": "in-person", "tel": "phone", "tel.": "phone", "telefonkontakt": "phone", "pers.": "in-person",
-		"sprechstunde": "in-person", "zoom": "video", "webex": "video", "videotelefonat": "video", "post": "message"}
+		"sprechstunde": "in-person", "zoom": "video", "webex": "video", "videotelefonat": "video", "post": "message",
+		"telefongespraech": "phone", "telefonberatung": "phone", "videoberatung": "video", "videogespraech": "video"}
 	closeDe      = []string{"ziele erreicht", "verzogen", "zurueckgezogen", "uebergeben", "anderes"} // kim.CloseReasons
 	closeAliases = map[string]string{"anderer grund": "other", "sonstiges": "other", "erreicht": "goals-met", "ziel erreicht": "goals-met", "umgezogen": "moved", "weggezogen": "moved", "abgebrochen": "withdrawn", "abgegeben": "transferred",
 		"ausgereist": "moved", "abbruch": "withdrawn", "kein interesse": "withdrawn", "weitergeleitet": "transferred", "uebergeleitet": "transferred"}
@@ -42,7 +43,7 @@ var (
 	groupDe      = []string{"gefluechtete", "unionsbuerger", "drittstaatsangehoerige", "sonstige"} // kim.TargetGroups
 	groupAliases = map[string]string{"unionsbuergerinnen": "eu", "unionsbuergerin": "eu", "eu buerger": "eu", "eu buergerin": "eu",
 		"drittstaaten": "third-country", "drittstaatler": "third-country", "gefluechteter": "refugee", "fluechtlinge": "refugee",
-		"fluechtling": "refugee", "andere": "other"}
+		"fluechtling": "refugee", "gefluechtet": "refugee", "andere": "other"}
 	domainDe      = []string{"asylblg", "sgb ii", "sgb iii", "sgb viii", "sgb xii", "keiner"} // kim.LegalDomains
 	domainAliases = map[string]string{"kein": "none", "keine": "none", "ohne": "none",
 		// the benefits practitioners name instead of their book
