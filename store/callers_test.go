@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/kimbot-nrw/kimbot/internal/testenv"
 	"github.com/kimbot-nrw/kimbot/kim"
@@ -189,5 +190,27 @@ func TestCallerCheckRefusesBeforeWriting(t *testing.T) {
 		if u, err := s.User(ctx, id); err != nil || u.Username != name || u.Locale != "en" {
 			t.Errorf("users row after refusals = %+v, %v", u, err)
 		}
+	}
+}
+
+// A command after a pause of a few seconds — the usual gap between a
+// team's commands — takes its one round trip too: the pool does not ping a
+// connection idle for less than half a minute first (pgxpool's own rule
+// pings after a second).
+func TestOneRoundTripAfterAPause(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits")
+	}
+	var trips testenv.RoundTrips
+	s, a := setup(t, trips.Option())
+	ctx := context.Background()
+	list := func() error { _, err := s.Cases(ctx, a, store.FilterOpen, 0, 50); return err }
+	if err := list(); err != nil { // prepares the statements
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	var err error
+	if n := trips.During(func() { err = list() }); err != nil || n != 1 {
+		t.Errorf("after 1.5 s idle: %d round trips, want 1 (err %v)", n, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -67,6 +68,18 @@ func MaxConns(n int) Option {
 // replicas stay well within Postgres's default max_connections of 100.
 func DefaultMaxConns() int { return min(max(4, 4*runtime.GOMAXPROCS(0)), 32) }
 
+// pingAfter is how long a pooled connection may have been idle before it
+// is pinged when a command takes it. pgxpool's own default, a second, made
+// most commands of a team that types a command every few seconds take two
+// round trips instead of one; a connection that broke meanwhile (Postgres
+// restarted or failed over) is found by the command's own statement, and
+// the pool replaces it.
+const pingAfter = 30 * time.Second
+
+func shouldPing(_ context.Context, p pgxpool.ShouldPingParams) bool {
+	return p.IdleDuration > pingAfter
+}
+
 // Open connects to Postgres and returns a Store that seals with keys. The
 // pool has DefaultMaxConns connections unless the URL sets pool_max_conns
 // or an option says otherwise.
@@ -78,6 +91,7 @@ func Open(ctx context.Context, url string, keys *secret.Keys, opts ...Option) (*
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = int32(DefaultMaxConns())
 	}
+	cfg.ShouldPing = shouldPing
 	for _, o := range opts {
 		o(cfg)
 	}

@@ -57,6 +57,7 @@ func main() {
 
 func benchmark() error {
 	n := flag.Int("n", 1500, "measured rounds (one /kim show, /noop, /noopdriver and /echo each)")
+	gap := flag.Duration("pace", 0, "time from one round's start to the next (0: as fast as kimbot's rate limit allows; 1.5s: a team that types a command every few seconds)")
 	coaches := flag.Int("coaches", 40, "coaches taking turns (kimbot allows each 60 commands a minute)")
 	bin := flag.String("kimbot", "", "kimbot binary (empty: build the release binary)")
 	kimbotPG := flag.String("kimbot-postgres", "", "admin URL of a Postgres for kimbot's database (empty: the one Mattermost uses, KIMBOT_TEST_DATABASE_URL)")
@@ -262,7 +263,7 @@ func benchmark() error {
 	}
 	statements := profile.ResetStatements(ctx, dbURL)
 	before := kimbotSeconds(k.BaseURL())
-	pace := time.Minute / time.Duration(45**coaches)
+	pace := max(time.Minute/time.Duration(45**coaches), *gap)
 	profiled := make(chan error, 1)
 	if pprofAddr != "" {
 		go func() { profiled <- profile.CPUTo(*cpuProfile, pprofAddr, time.Duration(*n)*pace) }()

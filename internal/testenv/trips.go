@@ -14,14 +14,13 @@ import (
 // RoundTrips counts the round trips of a store's connections to Postgres:
 // each time a connection starts writing after it has read (or for the first
 // time) is one round trip. Pass Option to Store (it also makes the pool one
-// connection that is never pinged, so nothing else adds trips).
+// connection; the store's own rule of when to ping a connection stays).
 type RoundTrips struct{ n atomic.Int64 }
 
 // Option is the store option that counts through r.
 func (r *RoundTrips) Option() store.Option {
 	return func(c *pgxpool.Config) {
 		c.MaxConns, c.MinConns = 1, 0
-		c.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
 		dial := c.ConnConfig.DialFunc
 		c.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 			conn, err := dial(ctx, network, addr)
