@@ -113,6 +113,11 @@ func (p *Profiles) Get(ctx context.Context, id string) (kim.User, error) {
 		profileLookups.WithLabelValues("local").Inc()
 		return e.User, nil
 	}
+	if ok && now.Sub(e.At) < p.maxAge() {
+		// Stale here: used at once; the refresh looks in Redis (another
+		// replica may have refreshed it) before it asks Mattermost.
+		return p.stale(id, e), nil
+	}
 	if r, found := p.remote(ctx, id); found && (!ok || r.At.After(e.At)) {
 		e, ok = r, true
 		p.keepLocal(id, e)
@@ -122,15 +127,20 @@ func (p *Profiles) Get(ctx context.Context, id string) (kim.User, error) {
 		}
 	}
 	if ok && now.Sub(e.At) < p.maxAge() {
-		if p.refresh(id) {
-			profileLookups.WithLabelValues("stale").Inc()
-		} else {
-			profileLookups.WithLabelValues("stale_busy").Inc()
-		}
-		return e.User, nil
+		return p.stale(id, e), nil
 	}
 	profileLookups.WithLabelValues("mattermost").Inc()
 	return p.fetch(ctx, id)
+}
+
+// stale returns the stale profile e of id and has it refreshed.
+func (p *Profiles) stale(id string, e profileEntry) kim.User {
+	if p.refresh(id) {
+		profileLookups.WithLabelValues("stale").Inc()
+	} else {
+		profileLookups.WithLabelValues("stale_busy").Inc()
+	}
+	return e.User
 }
 
 // fetch asks Mattermost and keeps the answer in both layers.
@@ -150,9 +160,10 @@ func (p *Profiles) fetch(ctx context.Context, id string) (kim.User, error) {
 	return u, nil
 }
 
-// refresh fetches the profile in the background, once at a time per user
-// and at most profileRefreshers at a time in all; it does nothing and
-// returns false when those are busy with other users.
+// refresh brings the profile up to date in the background — from Redis
+// when another replica has a fresh one there, else from Mattermost — once
+// at a time per user and at most profileRefreshers at a time in all; it
+// does nothing and returns false when those are busy with other users.
 func (p *Profiles) refresh(id string) bool {
 	p.mu.Lock()
 	if p.refreshing[id] {
@@ -178,6 +189,10 @@ func (p *Profiles) refresh(id string) bool {
 		}()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
+		if r, found := p.remote(ctx, id); found && p.isFresh(r, p.Clock()) {
+			p.keepLocal(id, r)
+			return
+		}
 		if _, err := p.fetch(ctx, id); err != nil {
 			p.warn("bot: unable to refresh a profile", err)
 		}

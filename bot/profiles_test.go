@@ -173,6 +173,35 @@ func TestProfilesStaleRefreshedInBackground(t *testing.T) {
 	}
 }
 
+// A profile stale on this replica is used at once, without a round trip to
+// Redis on the command's path; its background refresh takes the fresh one
+// another replica put into Redis meanwhile instead of asking Mattermost.
+func TestProfilesStaleTakenFromAnotherReplica(t *testing.T) {
+	r := testenv.Redis(t)
+	mm, clock := anna()
+	ctx := context.Background()
+	one, two := newProfiles(mm, r, clock), newProfiles(mm, r, clock)
+	for _, p := range []*Profiles{one, two} { // one asks Mattermost, two takes it from Redis
+		if _, err := p.Get(ctx, "u1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mm.set(kim.User{ID: "u1", Username: "anna", Locale: "en"})
+	clock.advance(ProfileFresh + time.Second)
+	one.Get(ctx, "u1") // stale: one refreshes it from Mattermost, into Redis
+	one.wait()
+	if u, err := two.Get(ctx, "u1"); err != nil || u.Locale != "de" {
+		t.Fatalf("two's stale profile: %+v, %v (want it as two had it, at once)", u, err)
+	}
+	two.wait()
+	if u, err := two.Get(ctx, "u1"); err != nil || u.Locale != "en" {
+		t.Fatalf("two after its refresh: %+v, %v", u, err)
+	}
+	if n := mm.count(); n != 2 {
+		t.Fatalf("%d requests to Mattermost, want 2 (two's refresh came from Redis)", n)
+	}
+}
+
 // With Redis down the in-process layer and Mattermost still answer, and a
 // command runs as usual (the rate limit allows it).
 func TestProfilesAndCommandsWithRedisDown(t *testing.T) {

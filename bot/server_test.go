@@ -149,6 +149,37 @@ func TestRegeneratedCommandToken(t *testing.T) {
 	}
 }
 
+// serve reads the command tokens again in the background (KeepTokens): a
+// new token is taken without a command waiting for the read, and the tokens
+// do not age while the database answers.
+func TestTokensKeptInTheBackground(t *testing.T) {
+	st := testenv.Store(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := st.UpsertTeam(ctx, "t1", "team", "c1", "old-token"); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Store: st, Redis: testenv.Redis(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), TokenRefresh: 20 * time.Millisecond}
+	if !s.validToken(ctx, "t1", "old-token") {
+		t.Fatal("the provisioned token is refused")
+	}
+	go s.KeepTokens(ctx)
+	if _, err := st.UpsertTeam(ctx, "t1", "team", "c1", "new-token"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		s.mu.RLock()
+		got, age := s.tokens["t1"], time.Since(s.reloadedAt)
+		s.mu.RUnlock()
+		if got == "new-token" && age < time.Second {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 5 s the kept token is %q, read %s ago", got, age)
+		}
+	}
+}
+
 // A replica that could never read the command tokens, because the database
 // is down, answers a slash command with a command response naming the
 // database (Mattermost shows any other status only as a generic error);

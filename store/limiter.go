@@ -19,21 +19,22 @@ const DefaultLimiterSync = 50 * time.Millisecond
 // same fixed windows and the same keys in Redis, so that all replicas (and
 // replicas that still call Redis.Allow) share one count per key and window.
 //
-// The first event of a key in a window goes to Redis at once and learns the
-// shared count. Every later event is counted and decided here, from the count
-// last learnt from Redis and the local events not yet pushed; every sync
-// interval a background loop pushes the local counts of all keys in one
-// pipeline (INCRBY) and learns the new shared counts from the replies; a key
-// without new local events is read (GET) only once it is at half the limit.
+// Every event is counted and decided here, from the count last learnt from
+// Redis and the local events not yet pushed, so no event waits for Redis;
+// every sync interval a background loop pushes the local counts of all keys
+// in one pipeline (INCRBY) and learns the new shared counts from the
+// replies; a key without new local events is read (GET) only once it is at
+// half the limit.
 //
 // With one replica the limit is exact. With several, a replica learns the
 // others' events only at its next sync, so a key can get up to the events
-// of one sync interval on the other replicas over the limit.
+// of one sync interval on the other replicas over the limit (a key's first
+// events in a window on a replica are decided before it has learnt the
+// others' count at all).
 //
 // While Redis is unavailable each replica goes on counting its own events
 // and enforces the limit on them alone; its counts reach Redis once Redis
-// answers again. The outage is logged once, and after a failure first events
-// do not wait for Redis until a sync has reached it again.
+// answers again. The outage is logged once.
 type Limiter struct {
 	r      *Redis
 	limit  int64
@@ -57,12 +58,10 @@ type Limiter struct {
 // rateCount is a key's count in one window; the count is shared + inflight
 // + pending.
 type rateCount struct {
-	win      int64         // window number
-	known    chan struct{} // closed when the first event's round trip is over
-	ready    bool          // known is closed: syncs may push and learn
-	shared   int64         // the count in Redis when last learnt
-	inflight int64         // local events a sync is pushing
-	pending  int64         // local events not yet pushed
+	win      int64 // window number
+	shared   int64 // the count in Redis when last learnt
+	inflight int64 // local events a sync is pushing
+	pending  int64 // local events not yet pushed
 }
 
 func (c *rateCount) total() int64 { return c.shared + c.inflight + c.pending }
@@ -92,44 +91,17 @@ func NewLimiter(r *Redis, limit int, window time.Duration, log *slog.Logger, opt
 }
 
 // Allow counts one event for key in the current window and reports whether
-// it is within the limit. Only a key's first event in a window on this
-// replica waits for Redis (one attempt); Allow itself never fails.
+// it is within the limit, without waiting for Redis; it never fails.
 func (l *Limiter) Allow(ctx context.Context, key string) bool {
 	win := l.now().UnixNano() / int64(l.window)
 	k := l.r.rateKey(key, win)
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	c, ok := l.counts[k]
 	if !ok {
-		c = &rateCount{win: win, known: make(chan struct{})}
+		c = &rateCount{win: win}
 		l.counts[k] = c
-		if l.down { // counted here; the next sync that reaches Redis pushes it
-			c.ready, c.pending = true, 1
-			close(c.known)
-			ok := c.total() <= l.limit
-			l.mu.Unlock()
-			return ok
-		}
-		l.mu.Unlock()
-		n, err := l.r.count(ctx, k, l.window, 1)
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		if err != nil {
-			c.pending++
-		} else {
-			c.shared = n
-		}
-		l.report(err)
-		c.ready = true
-		close(c.known)
-		return c.total() <= l.limit
 	}
-	l.mu.Unlock()
-	select { // the first event's round trip, bounded by its timeouts
-	case <-c.known:
-	case <-ctx.Done():
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	c.pending++
 	return c.total() <= l.limit
 }
@@ -152,7 +124,7 @@ func (l *Limiter) Sync(ctx context.Context) error {
 		switch {
 		case c.win < win:
 			delete(l.counts, k)
-		case c.ready && (c.pending > 0 || 2*c.total() >= l.limit):
+		case c.pending > 0 || 2*c.total() >= l.limit:
 			// A key without new events is only read again near the limit,
 			// where the other replicas' events decide; each push learns it too.
 			c.inflight, c.pending = c.pending, 0

@@ -240,6 +240,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	srv := &bot.Server{Store: a.store, Redis: a.redis, RateLimit: rateLimit, Bot: a.bot, Commands: svc,
 		PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), Clock: clock, Log: log, Profiles: bot.NewProfiles(a.bot, a.redis, log),
 		MaxInFlight: a.cfg.MaxInFlight}
+	go srv.KeepTokens(ctx)
 	stopScheduler, err := startScheduler(ctx, a, srv, clock, h, log)
 	if err != nil {
 		return err
