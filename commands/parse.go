@@ -203,16 +203,26 @@ func parse(text string, dialogs bool, today kim.Date) (*Args, error) {
 }
 
 // spokenVerb reads a verb said in two words as the verb: „meine fälle“ as
-// „fälle“, „wieder öffnen“ or „wieder aufnehmen“ as „wiederaufnehmen“.
+// „fälle“, „wieder öffnen“ or „wieder aufnehmen“ as „wiederaufnehmen“; after
+// the verb „fallen lassen“ as „fallenlassen“ (ziel fallen lassen) and
+// „wieder öffnen“ as „wiedereröffnen“ (ziel wieder öffnen).
 func spokenVerb(toks []token) []token {
 	if len(toks) < 2 || toks[0].quoted || toks[1].quoted {
 		return toks
 	}
+	reopen := []string{"oeffnen", "eroeffnen", "aufnehmen", "aufmachen"}
 	switch first, second := kim.Fold(toks[0].text), kim.Fold(toks[1].text); {
 	case (first == "meine" || first == "mein" || first == "my") && kimVerbs.sub(toks[1].text) != nil:
 		return toks[1:]
-	case first == "wieder" && slices.Contains([]string{"oeffnen", "eroeffnen", "aufnehmen", "aufmachen"}, second):
+	case first == "wieder" && slices.Contains(reopen, second):
 		return append([]token{{text: "wiederaufnehmen"}}, toks[2:]...)
+	case len(toks) > 2 && !toks[2].quoted && kimVerbs.sub(toks[0].text) != nil:
+		switch third := kim.Fold(toks[2].text); {
+		case second == "fallen" && third == "lassen":
+			return slices.Concat(toks[:1], []token{{text: "fallenlassen"}}, toks[3:])
+		case second == "wieder" && slices.Contains(reopen, third):
+			return slices.Concat(toks[:1], []token{{text: "wiedereroeffnen"}}, toks[3:])
+		}
 	}
 	return toks
 }

@@ -39,6 +39,9 @@ func TestParseAccepts(t *testing.T) {
 		{"open „Frau A“ consent=yes group=other", "open", func(a *Args) bool { return a.Str("pseudonym") == "Frau A" }},
 		{"neu Frau K. gruppe=eu einwilligung=ja", "open", func(a *Args) bool { return a.Str("pseudonym") == "Frau K." }}, // initials join unquoted
 		{"neu CD geflüchtet einwilligung=ja", "open", func(a *Args) bool { return a.Str("group") == "refugee" }},
+		{"ziel fallen lassen AB 1", "goal drop", func(a *Args) bool { return a.values["case"] == caseQuery("AB") }},
+		{"ziel wieder öffnen K-2026-0042 1", "goal reopen", func(a *Args) bool { return a.Str("case") == "K-2026-0042" }},
+		{"einwilligung K-2026-0042 jobcenter zurückgenommen", "consent", func(a *Args) bool { return a.Str("action") == "revoke" }},
 		{"meine fälle", "cases", func(a *Args) bool { return true }},
 		{"Meine Fälle fällig", "cases", func(a *Args) bool { return a.Str("filter") == "due" }},
 		{"wieder öffnen AB", "reopen", func(a *Args) bool { return a.values["case"] == caseQuery("AB") }},

@@ -31,7 +31,7 @@ var (
 	formDe         = []string{"schriftlich", "muendlich"}
 	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "geschlossen": "closed", "faellig": "due", "ueberfaellig": "due", "heute": "due", "today": "due", "alle": "all"}
 	consentAliases = map[string]string{"erteilt": "grant", "gegeben": "grant", "geben": "grant", "liegt vor": "grant", "granted": "grant",
-		"widerruf": "revoke", "entzogen": "revoke", "zurueckgezogen": "revoke", "revoked": "revoke"}
+		"widerruf": "revoke", "entzogen": "revoke", "zurueckgezogen": "revoke", "zurueckgenommen": "revoke", "revoked": "revoke"}
 	offAliases   = map[string]string{"aus": "off"}
 	roleDe       = []string{"coach", "koordination", "admin", "keine"}
 	roleAliases  = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
@@ -237,7 +237,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Run:      (*Runner).goalDone,
 		Examples: []string{"/kim goal done K-2026-0042 1", "/kim ziel erreicht K-2026-0042 2", "/kim ziel erreicht K-2026-0042 1 und 3"},
 	}, {
-		Name: "drop", Alias: "verwerfen",
+		Name: "drop", Alias: "verwerfen", Also: []string{"verworfen", "streichen", "gestrichen", "aufgeben", "aufgegeben", "fallenlassen"},
 		Params:   []Param{caseParam, nsParam},
 		Run:      (*Runner).goalDrop,
 		Examples: []string{"/kim goal drop K-2026-0042 2", "/kim ziel verwerfen K-2026-0042 1"},
