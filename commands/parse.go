@@ -431,6 +431,12 @@ func descend(toks []token, dialogs bool, today kim.Date) (*Args, error) {
 			v = d
 			continue
 		}
+		if len(toks) > 1 && fillers[kim.Fold(toks[0].text)] != 0 && !toks[0].quoted {
+			if d := v.defaultFor(toks[1:], today); d != nil { // treffen am 18.12. …
+				v, toks = d, toks[1:]
+				continue
+			}
+		}
 		if len(toks) == 0 && v.Alone != "" {
 			v = v.sub(v.Alone)
 			continue
@@ -850,6 +856,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 				continue
 			}
 		}
+		positional = fillerBefore(p, positional, v, today)
 		if p.Kind == Date {
 			positional = dateRange(v.Params[:n], i, positional)
 		}
@@ -978,6 +985,24 @@ func initialWords(toks []token) int {
 		n++
 	}
 	return n
+}
+
+// fillers are the words said before a date (am 18.12.) or a time of day
+// (um 10 Uhr).
+var fillers = map[string]Kind{"am": Date, "on": Date, "um": Clock, "at": Clock}
+
+// fillerBefore drops such a word before the value of p when what follows
+// it is that value (one word or two: um 10 Uhr).
+func fillerBefore(p Param, positional []token, v *Verb, today kim.Date) []token {
+	if len(positional) < 2 || positional[0].quoted || fillers[kim.Fold(positional[0].text)] != p.Kind || p.Kind == 0 {
+		return positional
+	}
+	for w := 1; w <= 2 && w < len(positional); w++ {
+		if _, err := convert(p, joinTexts(positional[1:1+w]), v, today); err == nil {
+			return positional[1:]
+		}
+	}
+	return positional
 }
 
 // caseInitials is how many words after positional[0] continue a pseudonym

@@ -42,6 +42,12 @@ func TestParseAccepts(t *testing.T) {
 		{"ziel fallen lassen AB 1", "goal drop", func(a *Args) bool { return a.values["case"] == caseQuery("AB") }},
 		{"ziel wieder öffnen K-2026-0042 1", "goal reopen", func(a *Args) bool { return a.Str("case") == "K-2026-0042" }},
 		{"einwilligung K-2026-0042 jobcenter zurückgenommen", "consent", func(a *Args) bool { return a.Str("action") == "revoke" }},
+		{"treffen am 18.12.2026 um 10 Uhr Netzwerk Jobcenter", "meeting new", func(a *Args) bool { // the words said before a date and a time
+			return a.Date("date").String() == "2026-12-18" && a.Clock("time") != nil && a.Clock("time").String() == "10:00" && a.Str("title") == "Netzwerk Jobcenter"
+		}},
+		{"treffen neu 18.12.2026 um 9:30 Netzwerk", "meeting new", func(a *Args) bool { return a.Clock("time").String() == "09:30" && a.Str("title") == "Netzwerk" }},
+		{"termin K-2026-0042 monitoring am 10.12.2026", "due", func(a *Args) bool { return a.Date("date").String() == "2026-12-10" }},
+		{"treffen neu 18.12.2026 10:00 um Neun", "meeting new", func(a *Args) bool { return a.Str("title") == "um Neun" }}, // no time after it: the title's
 		{"meine fälle", "cases", func(a *Args) bool { return true }},
 		{"Meine Fälle fällig", "cases", func(a *Args) bool { return a.Str("filter") == "due" }},
 		{"wieder öffnen AB", "reopen", func(a *Args) bool { return a.values["case"] == caseQuery("AB") }},
