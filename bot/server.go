@@ -451,14 +451,10 @@ func (s *Server) KeepTokens(ctx context.Context) {
 		case <-t.C:
 			rctx, cancel := context.WithTimeout(ctx, TokenMaxAge/4)
 			at := time.Now()
-			tokens, err := s.Store.CommandTokens(rctx) // not holding s.mu: commands go on meanwhile
+			tokens, err := s.readTokens(rctx) // not holding s.mu: commands go on meanwhile
 			cancel()
-			if err != nil {
-				s.Log.Error("bot: unable to load command tokens", "err", err)
-				continue
-			}
 			s.mu.Lock()
-			if at.After(s.reloadedAt) {
+			if err == nil && at.After(s.reloadedAt) {
 				s.tokens, s.tokensErr, s.reloadedAt = tokens, nil, at
 			}
 			s.mu.Unlock()
@@ -478,14 +474,20 @@ func (s *Server) reloadTokens(ctx context.Context) {
 // loadTokens reads the command tokens; the caller holds s.mu.
 func (s *Server) loadTokens(ctx context.Context) {
 	s.reloadedAt = time.Now()
-	if t, err := s.Store.CommandTokens(ctx); err == nil {
+	if t, err := s.readTokens(ctx); err == nil {
 		s.tokens, s.tokensErr = t, nil
-	} else {
-		s.Log.Error("bot: unable to load command tokens", "err", err)
-		if s.tokens == nil {
-			s.tokensErr = err
-		}
+	} else if s.tokens == nil {
+		s.tokensErr = err
 	}
+}
+
+// readTokens reads the command tokens from the store, logging a failure.
+func (s *Server) readTokens(ctx context.Context) (map[string]string, error) {
+	t, err := s.Store.CommandTokens(ctx)
+	if err != nil {
+		s.Log.Error("bot: unable to load command tokens", "err", err)
+	}
+	return t, err
 }
 
 // noTokens reports whether the command tokens were never read because the

@@ -431,7 +431,7 @@ func descend(toks []token, dialogs bool, today kim.Date) (*Args, error) {
 			v = d
 			continue
 		}
-		if len(toks) > 1 && fillers[kim.Fold(toks[0].text)] != 0 && !toks[0].quoted {
+		if len(toks) > 1 && isFiller(toks[0]) {
 			if d := v.defaultFor(toks[1:], today); d != nil { // treffen am 18.12. …
 				v, toks = d, toks[1:]
 				continue
@@ -814,10 +814,7 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			continue
 		}
 		if scoresParam != nil {
-			if !t.quoted && ti+1 < len(toks) { // sprache=2, arbeit=1
-				val = strings.TrimRight(val, ",;")
-			}
-			if err := a.addScore(name, val, v); err != nil {
+			if err := a.addScore(name, strings.TrimRight(val, ",;"), v); err != nil { // sprache=2, arbeit=1
 				return nil, err
 			}
 			options = append(options, t.text)
@@ -991,10 +988,16 @@ func initialWords(toks []token) int {
 // (um 10 Uhr).
 var fillers = map[string]Kind{"am": Date, "on": Date, "um": Clock, "at": Clock}
 
+// isFiller reports whether t is an unquoted filler word.
+func isFiller(t token) bool {
+	_, ok := fillers[kim.Fold(t.text)]
+	return ok && !t.quoted
+}
+
 // fillerBefore drops such a word before the value of p when what follows
 // it is that value (one word or two: um 10 Uhr).
 func fillerBefore(p Param, positional []token, v *Verb, today kim.Date) []token {
-	if len(positional) < 2 || positional[0].quoted || fillers[kim.Fold(positional[0].text)] != p.Kind || p.Kind == 0 {
+	if len(positional) < 2 || !isFiller(positional[0]) || fillers[kim.Fold(positional[0].text)] != p.Kind {
 		return positional
 	}
 	for w := 1; w <= 2 && w < len(positional); w++ {
