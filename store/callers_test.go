@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/kimbot-nrw/kimbot/internal/testenv"
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/store"
@@ -212,5 +215,56 @@ func TestOneRoundTripAfterAPause(t *testing.T) {
 	var err error
 	if n := trips.During(func() { err = list() }); err != nil || n != 1 {
 		t.Errorf("after 1.5 s idle: %d round trips, want 1 (err %v)", n, err)
+	}
+}
+
+// When Postgres restarts (or a standby is promoted and the old primary
+// stops), every pooled connection is told "terminating connection" and
+// closed. The next commands take fresh connections instead of failing on
+// the dead ones, and a healthy idle connection is still used without a
+// ping (TestOneRoundTripAfterAPause).
+func TestCommandsAfterPostgresRestart(t *testing.T) {
+	s, a := setup(t, func(c *pgxpool.Config) { c.MaxConns, c.MinConns = 3, 0 })
+	ctx := context.Background()
+	c, err := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "AB", Group: "refugee", Domain: "AsylbLG"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []*pgxpool.Conn // every connection of the pool open and idle
+	for range 3 {
+		conn, err := s.Pool().Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, conn)
+	}
+	var db string
+	if err := held[0].QueryRow(ctx, `SELECT current_database()`).Scan(&db); err != nil {
+		t.Fatal(err)
+	}
+	for _, conn := range held {
+		conn.Release()
+	}
+	admin, err := pgx.Connect(ctx, testenv.Env(t, "KIMBOT_TEST_DATABASE_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	var killed int
+	if err := admin.QueryRow(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = $1 AND pid <> pg_backend_pid()`, db).Scan(&killed); err != nil || killed != 3 {
+		t.Fatalf("terminated %d backends, want 3 (err %v)", killed, err)
+	}
+	time.Sleep(100 * time.Millisecond) // the FATAL message and the end of the stream arrive
+	for i := range 3 {
+		if _, err := s.Cases(ctx, a, store.FilterOpen, 0, 50); err != nil {
+			t.Errorf("list %d after the restart: %v", i+1, err)
+		}
+		if _, err := s.Card(ctx, a, c.Ref); err != nil {
+			t.Errorf("card %d after the restart: %v", i+1, err)
+		}
+		if _, err := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "CD", Group: "eu", Domain: "none"}); err != nil {
+			t.Errorf("open %d after the restart: %v", i+1, err)
+		}
 	}
 }

@@ -71,13 +71,16 @@ func DefaultMaxConns() int { return min(max(4, 4*runtime.GOMAXPROCS(0)), 32) }
 // pingAfter is how long a pooled connection may have been idle before it
 // is pinged when a command takes it. pgxpool's own default, a second, made
 // most commands of a team that types a command every few seconds take two
-// round trips instead of one; a connection that broke meanwhile (Postgres
-// restarted or failed over) is found by the command's own statement, and
-// the pool replaces it.
+// round trips instead of one. A connection the server has hung up on
+// meanwhile (Postgres restarted, or a standby was promoted and the old
+// primary stopped) is found sooner, by a peek at its socket (hangUp): it
+// is pinged, fails, and the pool takes another, so the command does not
+// fail. Only a server that vanished without a word (its host gone) is
+// found by the command's own statement.
 const pingAfter = 30 * time.Second
 
 func shouldPing(_ context.Context, p pgxpool.ShouldPingParams) bool {
-	return p.IdleDuration > pingAfter
+	return p.IdleDuration > pingAfter || hangUp(p.Conn.PgConn().Conn())
 }
 
 // Open connects to Postgres and returns a Store that seals with keys. The

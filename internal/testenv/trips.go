@@ -66,3 +66,7 @@ func (c *countingConn) Read(b []byte) (int, error) {
 	c.mu.Unlock()
 	return n, err
 }
+
+// NetConn returns the connection being counted (the store peeks at its
+// socket).
+func (c *countingConn) NetConn() net.Conn { return c.Conn }
