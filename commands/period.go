@@ -19,7 +19,7 @@ var (
 	// a quarter: Q3, Q3 2026, Q3/2026, 3. Quartal, 3. Quartal 2026
 	periodQuarterRE = regexp.MustCompile(`^(?:q([1-4])|([1-4])\. ?quartal)(?:[ /](\d{4}))?$`)
 	// this or the last year, quarter or month: dieses Jahr, letzten Monat, Vorquartal
-	periodRelRE = regexp.MustCompile(`^(?:(dieses|diesen|diese|laufendes|laufenden|aktuelles|aktuellen|this|current|letztes|letzten|letzte|vergangenes|vergangenen|vergangene|last|previous) )?(jahr|monat|quartal|year|month|quarter|vorjahr|vormonat|vorquartal)$`)
+	periodRelRE = regexp.MustCompile(`^(?:(dieses|diesen|diese|dieser|laufendes|laufenden|laufender|aktuelles|aktuellen|aktueller|this|current|letztes|letzten|letzte|letzter|vergangenes|vergangenen|vergangene|vergangener|voriges|vorigen|vorige|voriger|last|previous) )?(jahr|monat|quartal|year|month|quarter|vorjahr|vormonat|vorquartal)$`)
 )
 
 // periodWords reads a report period typed in words (the forms above). A
@@ -66,7 +66,8 @@ func periodWords(s string, today kim.Date) (kim.Period, bool) {
 		default:
 			return kim.Period{}, false // "Monat" alone names none
 		}
-	case "letztes", "letzten", "letzte", "vergangenes", "vergangenen", "vergangene", "last", "previous":
+	case "letztes", "letzten", "letzte", "letzter", "vergangenes", "vergangenen", "vergangene", "vergangener",
+		"voriges", "vorigen", "vorige", "voriger", "last", "previous":
 		last = true
 	}
 	if m[1] != "" && (unit == "vorjahr" || unit == "vormonat" || unit == "vorquartal") {

@@ -36,6 +36,10 @@ func TestPeriodWords(t *testing.T) {
 		{jan, "letztes Quartal", "2026-Q4"},
 		{dec, "dieses Quartal", "2026-Q4"},
 		{dec, "last month", "2026-11"},
+		{jan, "letzter Monat", "2026-12"}, // as a coach says it, not as the form asks
+		{dec, "dieser Monat", "2026-12"},
+		{dec, "voriges Jahr", "2025"},
+		{jan, "vergangener Monat", "2026-12"},
 		{dec, "Monat", ""},
 		{dec, "13/2026", ""},
 		{dec, "5. Quartal", ""},
