@@ -13,13 +13,18 @@ const maxAbsenceDays = 366
 
 // away records an absence with a deputy, or ends the current one ("off").
 func (r *Runner) away(a *Args) (Reply, error) {
-	if a.Word("from") == "off" {
-		n, err := r.svc.Store.EndAbsences(r.ctx, r.Actor())
-		if err != nil {
+	if w := a.Word("from"); w == "off" || w == "back" {
+		back := w == "back" // the current absence ends, planned ones stay
+		n, err := r.svc.Store.EndAbsences(r.ctx, r.Actor(), !back)
+		switch {
+		case err != nil:
 			return Reply{}, err
-		}
-		if n == 0 {
+		case n == 0 && back:
+			return Reply{Text: r.T("away.not_away", nil)}, nil
+		case n == 0:
 			return Reply{Text: r.T("away.none", nil)}, nil
+		case back:
+			return Reply{Text: r.T("away.back", nil)}, nil
 		}
 		return Reply{Text: r.T("away.ended", nil)}, nil
 	}

@@ -364,3 +364,40 @@ func TestAwayDeputyAsSaid(t *testing.T) {
 		t.Fatal("a refused absence changed the database")
 	}
 }
+
+// „Wieder da“ ends the absence the coach is in and keeps the planned ones;
+// „abwesend beenden“, like „abwesend aus“, drops those too.
+func TestBackFromAbsence(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee consent=yes")
+	w.ok("anna", "abwesend heute bis 4.12. vertretung durch @ben", "Abwesend vom 23.11.2026 bis 04.12.2026; @ben vertritt Sie")
+	w.ok("anna", "abwesend 21.12. bis 8.1. vertretung an @ben", "Abwesend vom 21.12.2026 bis 08.01.2027")
+	w.ok("ben", "zeige AB", "K-2026-0001 · AB") // the deputy holds the case
+	w.ok("anna", "Ich bin wieder da", "Willkommen zurück", "Geplante Abwesenheiten bleiben")
+	if n := w.count(`SELECT count(*) FROM absences WHERE user_id = 'id-anna'`); n != 1 {
+		t.Fatalf("%d absences after „wieder da“, want the planned one", n)
+	}
+	w.want("teamA", "ben", "zeige AB", kim.ENOTFOUND)
+	w.ok("anna", "wieder da", "nicht als abwesend eingetragen")
+	w.ok("anna", "abwesend", "21.12.2026", "08.01.2027")
+	w.ok("anna", "abwesend beenden", "Abwesenheit beendet")
+	if n := w.count(`SELECT count(*) FROM absences WHERE user_id = 'id-anna'`); n != 0 {
+		t.Fatalf("%d absences after „abwesend beenden“, want none", n)
+	}
+	w.ok("ben", "away back", "not recorded as away")
+}
+
+// The little words said before a person (an, von, durch) and the nouns
+// coaches use for two verbs (Übergabe, Rechtskreiswechsel).
+func TestWordsBeforeAPerson(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee domain=AsylbLG consent=yes")
+	w.ok("anna", "open CD group=eu consent=yes")
+	w.ok("anna", "rechtskreiswechsel AB Bürgergeld", "AsylbLG → SGB II seit 23.11.2026")
+	w.ok("anna", "übergabe AB an @ben", "geht an @ben", "Noch ist nichts geändert", "`/kim übergabe K-2026-0001 an @ben bestätigen`")
+	w.ok("anna", "übergabe AB an @ben bestätigen")
+	w.ok("ben", "zeige AB", "Coach: @ben")
+	w.want("teamA", "root", "admin übergabe von @anna an @kora", kim.EINVALID, "@kora ist in diesem Team kein Coach")
+	w.ok("root", "admin übergabe von @anna an @ben bestätigen")
+	w.ok("ben", "zeige CD", "Coach: @ben")
+}

@@ -431,7 +431,7 @@ var spellings = map[string]string{
 	"abschliessen": "abschließen", "aendern": "ändern", "bestaetigen": "bestätigen",
 	"einschaetzung": "einschätzung", "ersteinschaetzung": "ersteinschätzung", "faelle": "fälle",
 	"faellig": "fällig", "kuerzel": "kürzel", "loeschen": "löschen", "uebergabe": "übergabe",
-	"uebergang": "übergang", "uebergeben": "übergeben", "uebersicht": "übersicht",
+	"uebergang": "übergang", "uebergeben": "übergeben", "uebersicht": "übersicht", "zurueck": "zurück",
 }
 
 // german returns the German spelling of a transcribed word of the grammar,

@@ -205,10 +205,15 @@ func parse(text string, dialogs bool, today kim.Date) (*Args, error) {
 // spokenVerb reads a verb said in two words as the verb: „meine fälle“ as
 // „fälle“, „wieder öffnen“ or „wieder aufnehmen“ as „wiederaufnehmen“; after
 // the verb „fallen lassen“ as „fallenlassen“ (ziel fallen lassen) and
-// „wieder öffnen“ as „wiedereröffnen“ (ziel wieder öffnen).
+// „wieder öffnen“ as „wiedereröffnen“ (ziel wieder öffnen). „(ich bin) wieder
+// da“, the whole line, ends the caller's current absence (abwesend zurück).
 func spokenVerb(toks []token) []token {
 	if len(toks) < 2 || toks[0].quoted || toks[1].quoted {
 		return toks
+	}
+	if back := []string{"ich bin wieder da", "bin wieder da", "wieder da"}; slices.Contains(back, kim.Fold(joinTexts(toks))) &&
+		!slices.ContainsFunc(toks, func(t token) bool { return t.quoted }) {
+		return []token{{text: kimVerbs.sub("away").word("de")}, {text: "zurück"}}
 	}
 	reopen := []string{"oeffnen", "eroeffnen", "aufnehmen", "aufmachen"}
 	switch first, second := kim.Fold(toks[0].text), kim.Fold(toks[1].text); {
@@ -653,6 +658,9 @@ func (v *Verb) optionValue(name token, vals []token, today kim.Date) (token, boo
 		return token{}, false
 	}
 	o := v.option(kim.Fold(name.text))
+	if o != nil && o.Kind == User && len(vals) == 2 && fillers[kim.Fold(vals[0].text)] == User { // vertretung durch @ben
+		vals = vals[1:]
+	}
 	if o != nil && o.Kind == User && len(vals) == 1 && strings.HasPrefix(vals[0].text, "@") { // vertretung @ben
 		return token{text: name.text + "=" + vals[0].text}, true
 	}
@@ -984,9 +992,11 @@ func initialWords(toks []token) int {
 	return n
 }
 
-// fillers are the words said before a date (am 18.12.) or a time of day
-// (um 10 Uhr).
-var fillers = map[string]Kind{"am": Date, "on": Date, "um": Clock, "at": Clock}
+// fillers are the words said before a date (am 18.12.), a time of day
+// (um 10 Uhr) or a person (übergeben AB an @ben, admin übergabe von
+// @anna an @ben, vertretung durch @ben).
+var fillers = map[string]Kind{"am": Date, "on": Date, "um": Clock, "at": Clock,
+	"an": User, "to": User, "von": User, "from": User, "durch": User, "by": User}
 
 // isFiller reports whether t is an unquoted filler word.
 func isFiller(t token) bool {

@@ -33,6 +33,9 @@ var (
 	consentAliases = map[string]string{"erteilt": "grant", "gegeben": "grant", "geben": "grant", "liegt vor": "grant", "granted": "grant",
 		"widerruf": "revoke", "entzogen": "revoke", "zurueckgezogen": "revoke", "zurueckgenommen": "revoke", "revoked": "revoke"}
 	offAliases   = map[string]string{"aus": "off"}
+	// the end of absences, as said: abwesend beenden (planned ones too);
+	// abwesend zurück, „wieder da“ (the current one only)
+	awayOffAliases = map[string]string{"aus": "off", "beenden": "off", "beendet": "off", "ende": "off", "vorbei": "off", "zurueck": "back"}
 	roleDe       = []string{"coach", "koordination", "admin", "keine"}
 	roleAliases  = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
 	fieldDe      = []string{"aufenthalt", "sprache", "arbeit", "bildung", "gesundheit", "wohnen", "familie", "finanzen", "teilhabe"} // kim.LifeFields
@@ -338,7 +341,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	}},
 }, {
 	// Open steps of an earlier change: asked first (commands/transitions.go).
-	Name: "domain", Alias: "rechtskreis", Roles: coach,
+	Name: "domain", Alias: "rechtskreis", Also: []string{"rechtskreiswechsel"}, Roles: coach,
 	Params:  []Param{caseParam, domainParam, domainOpenParam},
 	Options: []Param{{Name: "since", Alias: "seit", Kind: Date, Optional: true}},
 	Run:     (*Runner).domain,
@@ -399,7 +402,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Run:      (*Runner).reopen,
 	Examples: []string{"/kim reopen K-2026-0042", "/kim wiederaufnehmen K-2026-0042"},
 }, {
-	Name: "transfer", Alias: "uebergeben", Roles: coach,
+	Name: "transfer", Alias: "uebergeben", Also: []string{"uebergabe", "abgeben"}, Roles: coach,
 	Params:   []Param{caseParam, {Name: "user", Alias: "person", Kind: User}, confirmParam},
 	Run:      (*Runner).transfer,
 	Examples: []string{"/kim transfer K-2026-0042 @ben", "/kim übergeben K-2026-0042 @ben bestätigen"},
@@ -439,7 +442,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 }, {
 	Name: "away", Alias: "abwesend", Also: []string{"abwesenheit", "urlaub"}, Roles: coach,
 	Params: []Param{
-		{Name: "from", Alias: "von", Kind: Date, Ahead: true, Or: []string{"off"}, Aliases: offAliases, Alone: true},
+		{Name: "from", Alias: "von", Kind: Date, Ahead: true, Or: []string{"off", "back"}, Aliases: awayOffAliases, Alone: true},
 		{Name: "to", Alias: "bis", Kind: Date, Ahead: true},
 	},
 	Options: []Param{{Name: "deputy", Alias: "vertretung", Kind: User}},
@@ -447,7 +450,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Bare:    (*Runner).awayList,
 	Examples: []string{"/kim away 2026-12-21 2027-01-03 deputy=@ben", "/kim abwesend 21.12.2026 03.01.2027 vertretung=@ben",
 		"/kim abwesend vom 21.12. bis 3.1. vertretung=@ben",
-		"/kim away off", "/kim abwesend aus", "/kim away"},
+		"/kim away off", "/kim abwesend aus", "/kim abwesend zurück", "/kim away"},
 	Subs: []*Verb{{ // the current or next absence: longer, later, another deputy
 		Name: "edit", Alias: "aendern", Also: append([]string{"verlaengern"}, editAlso...),
 		Options: []Param{

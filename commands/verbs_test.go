@@ -2,6 +2,7 @@ package commands
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,10 +53,10 @@ func TestVerbTable(t *testing.T) {
 		{"anna", "help contact", "ok", []string{"- `/kim kontakt <fall> <persönlich|Telefon|Video|Nachricht|Hausbesuch> <notiz> [minuten=<minuten>] [datum=<datum>]` · `/kim kontakt <fall>`"}, nil},
 		{"ben", "help contact", "ok", []string{"- `/kim contact <case> <in-person|phone|video|message|home-visit> <note> [minutes=<minutes>] [date=<date>]` · `/kim contact <case>`"}, nil},
 		{"anna", "help", "ok", []string{"`/kim neu <pseudonym> gruppe=<Geflüchtete|Unionsbürger|Drittstaatsangehörige|Sonstige>", "` · `/kim neu` (open)",
-			"`/kim abwesend <von> <bis> vertretung=<vertretung>` · `/kim abwesend aus` · `/kim abwesend` (away)",
+			"`/kim abwesend <von> <bis> vertretung=<vertretung>` · `/kim abwesend aus` · `/kim abwesend zurück` · `/kim abwesend` (away)",
 			"`/kim verweis <fall> <partner> <anlass> [nachfassen=<nachfassen>]` · `/kim verweis <fall>`"}, nil},
 		{"ben", "help", "ok", []string{"`/kim open <pseudonym> group=<refugee|eu|third-country|other>", "` · `/kim open` (neu)",
-			"`/kim away <from> <to> deputy=<deputy>` · `/kim away off` · `/kim away` (abwesend)"}, nil},
+			"`/kim away <from> <to> deputy=<deputy>` · `/kim away off` · `/kim away back` · `/kim away` (abwesend)"}, nil},
 		// A German reader is offered the German words, an English one the English.
 		{"anna", "cases maybe", kim.EINVALID, []string{"Filter: „maybe“ geht nicht; möglich: offen, abgeschlossen, fällig, alle. Richtig: `/kim fälle [<offen|abgeschlossen|fällig|alle>] [seite=<seite>]`"}, []string{"closed"}},
 		{"ben", "cases maybe", kim.EINVALID, []string{"choose: open, closed, due, all. Correct form: `/kim cases [<open|closed|due|all>] [page=<page>]`"}, []string{"offen", "faellig"}},
@@ -165,6 +166,11 @@ func TestGermanSpellings(t *testing.T) {
 					words(v, p.Alias)
 					for i, w := range p.De {
 						if p.germanLabel(p.Choices[i]) == "" { // a labelled choice is shown by its label
+							words(v, w)
+						}
+					}
+					for w, key := range p.Aliases { // an Or word is shown by an alias (abwesend zurück)
+						if slices.Contains(p.Or, key) {
 							words(v, w)
 						}
 					}

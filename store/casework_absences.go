@@ -139,13 +139,14 @@ func (s *Store) EditAbsence(ctx context.Context, a kim.Actor, ch AbsenceChange, 
 	return ab, wrap("unable to change absence", err)
 }
 
-// EndAbsences ends the actor's current absence (as of yesterday) and drops
-// planned ones; it returns how many were changed.
-func (s *Store) EndAbsences(ctx context.Context, a kim.Actor) (int, error) {
+// EndAbsences ends the actor's current absence (as of yesterday) and, with
+// planned, drops the planned ones; it returns how many were changed.
+func (s *Store) EndAbsences(ctx context.Context, a kim.Actor, planned bool) (int, error) {
 	n := 0
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		del, err := tx.Exec(ctx, `DELETE FROM absences WHERE team_id = $1 AND user_id = $2 AND ends_on >= $3 AND starts_on >= $3`,
-			a.TeamID, a.UserID, a.Today.UTC())
+		del, err := tx.Exec(ctx, `DELETE FROM absences WHERE team_id = $1 AND user_id = $2 AND ends_on >= $3 AND starts_on >= $3
+			AND ($4 OR starts_on = $3)`, // one begun today would end before it began
+			a.TeamID, a.UserID, a.Today.UTC(), planned)
 		if err != nil {
 			return err
 		}
