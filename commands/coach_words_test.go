@@ -401,3 +401,24 @@ func TestWordsBeforeAPerson(t *testing.T) {
 	w.ok("root", "admin übergabe von @anna an @ben bestätigen")
 	w.ok("ben", "zeige CD", "Coach: @ben")
 }
+
+// A note typed as coaches type it: notiz= without quotes takes the words up
+// to the next option or score, „Bemerkung:“ is the note too, and notiz= on a
+// verb whose note is its text is that text.
+func TestNoteAsSaid(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee consent=yes")
+	w.ok("anna", "einschätzung AB sprache 2 arbeit 3 notiz=erste Einschätzung im Büro", "| Sprache | 2 |", "| Arbeit | 3 |")
+	w.ok("anna", "zeige AB", "Notiz dazu: „erste Einschätzung im Büro“")
+	w.ok("anna", "einschätzung AB notiz=Kurs läuft gut Sprache 3 Arbeit: 4", "| Sprache | 2 | 3 | +1 ↑ |", "| Arbeit | 3 | 4 | +1 ↑ |")
+	w.ok("anna", "zeige AB", "Notiz dazu: „Kurs läuft gut“")
+	w.ok("anna", "einschätzung AB Sprache=3 Bemerkung: Prüfung im März", "| Sprache | 3 | 3 | ±0 |")
+	w.ok("anna", "zeige AB", "Notiz dazu: „Prüfung im März“")
+	w.ok("anna", "kontakt AB telefon minuten=20 notiz=Rückruf wegen Termin", "Telefon, 23.11.2026, 20 Minuten")
+	w.ok("anna", "kontakte AB", "| 1 | 23.11.2026 | Telefon | 20 | Rückruf wegen Termin |")
+	before := w.snapshot()
+	w.want("teamA", "anna", "einschätzung AB notiz=nur eine Notiz", kim.EINVALID, "Es fehlt")
+	if w.snapshot() != before {
+		t.Fatal("a refused assessment changed the database")
+	}
+}

@@ -770,13 +770,11 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 				continue
 			}
 		}
-		if o := v.option(kim.Fold(t.text)); !t.quoted && m == nil && o != nil && o.Kind == Text && !a.Has(o.Name) && !v.takesText() {
-			// notiz Rücken, kann nicht heben: a text option typed without
-			// its "=" takes the words after it, up to the next option.
-			j := ti + 1
-			for j < len(toks) && !v.isOption(toks[j], scoresParam != nil) {
-				j++
-			}
+		if o := v.option(kim.Fold(strings.TrimSuffix(t.text, ":"))); !t.quoted && m == nil && o != nil && o.Kind == Text && !a.Has(o.Name) && !v.takesText() {
+			// notiz Rücken, kann nicht heben; Bemerkung: Kurs läuft: a text
+			// option typed without its "=" takes the words after it, up to
+			// the next option.
+			j := v.textEnd(toks, ti+1, scoresParam != nil)
 			if j > ti+1 {
 				x, err := convert(*o, joinTexts(toks[ti+1:j]), v, today)
 				if err != nil {
@@ -807,6 +805,11 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 					val += " " + toks[ti].text
 				}
 			}
+			if o.Kind == Text && !t.quoted && !v.takesText() { // notiz=erste Einschätzung, unquoted
+				j := v.textEnd(toks, ti+1, scoresParam != nil)
+				val = joinTexts(append([]token{{text: val}}, toks[ti+1:j]...))
+				ti = j - 1
+			}
 			if o.Kind == Pseudonym && !t.quoted { // pseudonym=S. T., pseudonym=Frau K.
 				for k := initialWords(toks[ti+1:]); k > 0; k-- {
 					ti++
@@ -826,6 +829,12 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 				return nil, err
 			}
 			options = append(options, t.text)
+			continue
+		}
+		if p := v.textParam(); p != nil && (name == p.Name || name == p.Alias || slices.Contains(p.Also, name)) && val != "" {
+			// kontakt AB telefon notiz=Rückruf morgen: the note typed as
+			// an option is the text
+			positional = append(positional, token{text: val, quoted: t.quoted})
 			continue
 		}
 		if t.quoted {
@@ -1098,8 +1107,30 @@ func joinTexts(toks []token) string {
 }
 
 // takesText reports whether a positional parameter of v is a text.
-func (v *Verb) takesText() bool {
-	return slices.ContainsFunc(v.Params, func(p Param) bool { return p.Kind == Text })
+func (v *Verb) takesText() bool { return v.textParam() != nil }
+
+// textParam returns v's positional text parameter; nil when it has none.
+func (v *Verb) textParam() *Param {
+	for i := range v.Params {
+		if v.Params[i].Kind == Text {
+			return &v.Params[i]
+		}
+	}
+	return nil
+}
+
+// textEnd returns where a text option's words that begin at toks[i] end:
+// at the next option, or with scores at the next life field's score
+// (Sprache 2).
+func (v *Verb) textEnd(toks []token, i int, scores bool) int {
+	for ; i < len(toks) && !v.isOption(toks[i], scores); i++ {
+		if scores && i+1 < len(toks) && !toks[i].quoted && !toks[i+1].quoted {
+			if _, ok := fieldParam.lookup(strings.TrimSuffix(toks[i].text, ":")); ok && scoreRE.MatchString(strings.TrimRight(toks[i+1].text, ",;")) {
+				break
+			}
+		}
+	}
+	return i
 }
 
 // isOption reports whether t is typed as an option of v (name=value), or,

@@ -69,7 +69,7 @@ var (
 	groupParam  = Param{Name: "group", Alias: "gruppe", Kind: Choice, Choices: kim.TargetGroups, De: groupDe, Aliases: groupAliases, Label: "group"}
 	domainParam = Param{Name: "domain", Alias: "rechtskreis", Kind: Choice, Choices: kim.LegalDomains, De: domainDe, Aliases: domainAliases, Label: "legal"}
 	formParam   = Param{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, De: formDe, Label: "form", Optional: true}
-	noteParam   = Param{Name: "note", Alias: "notiz", Kind: Text, Optional: true}
+	noteParam   = Param{Name: "note", Alias: "notiz", Also: []string{"bemerkung", "anmerkung"}, Kind: Text, Optional: true}
 	nParam      = Param{Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: 1000}
 	// nsParam is one number or several (1, 3 und 5; 2-4): goals reached,
 	// steps done at once.
