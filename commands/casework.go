@@ -47,23 +47,30 @@ func (r *Runner) contact(a *Args) (Reply, error) {
 		// "20min Termin …": the duration is only in the note; say how it counts.
 		text += "\n" + r.T("contact.minutes_in_note", map[string]any{"Ref": c.Ref, "Contact": n, "N": m[1]})
 	}
-	if w := noteDayWord(k.Note); w != "" && !a.Has("date") {
-		// "gestern angerufen": the day is only in the note; the contact is dated today.
-		text += "\n" + r.T("contact.day_in_note", map[string]any{"Ref": c.Ref, "Contact": n, "Word": w, "Date": k.On})
+	if typed, day, ok := noteDay(k.Note, r.Today); ok && !a.Has("date") {
+		// "gestern angerufen", "am 20.11. Rückruf": the day is only in the
+		// note; the contact is dated today.
+		key := "contact.date_in_note"
+		if _, rel := relativeDays[kim.Fold(typed)]; rel {
+			key = "contact.day_in_note"
+		}
+		text += "\n" + r.T(key, map[string]any{"Ref": c.Ref, "Contact": n, "Word": strings.ToLower(typed), "Typed": typed, "Day": day, "Date": k.On})
 	}
 	return Reply{Text: text + "\n" + r.caseLine(c)}, nil
 }
 
-// noteDayWord returns the first word of a contact's note, lower-case, when
-// it names a day before today (gestern, vorgestern, yesterday), which a
-// coach may have meant as the contact's date; "" otherwise.
-func noteDayWord(note string) string {
-	first, _, _ := strings.Cut(strings.TrimSpace(note), " ")
-	first = strings.ToLower(strings.TrimRight(first, ",.;:"))
-	if n, ok := relativeDays[kim.Fold(first)]; ok && n < 0 {
-		return first
+// noteDay returns the words a contact's note begins with when they name a
+// day before today (gestern, 20.11., am Freitag, vor 3 Tagen), which a coach
+// may have meant as the contact's date, and that day; false otherwise.
+func noteDay(note string, today kim.Date) (string, kim.Date, bool) {
+	words := strings.Fields(note)
+	for w := min(4, len(words)); w >= 1; w-- {
+		typed := strings.TrimRight(strings.Join(words[:w], " "), ",;:")
+		if d, ok := parseDateFrom(typed, today, false); ok && d.Before(today) {
+			return typed, d, true
+		}
 	}
-	return ""
+	return "", kim.Date{}, false
 }
 
 // noteMinutesRE is a duration at the start of a contact's note (20min,

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -421,4 +422,31 @@ func TestNoteAsSaid(t *testing.T) {
 	if w.snapshot() != before {
 		t.Fatal("a refused assessment changed the database")
 	}
+}
+
+// A contact's note that begins with a date before today (20.11., am 20.11.,
+// letzten Montag, vor 3 Tagen) is only text, as „gestern“ is: the contact is
+// dated today and the answer names the day and the line that dates it. A
+// date typed with „am“ before the kind is the contact's date.
+func TestContactDateInNote(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee consent=yes datum=01.11.2026")
+	for i, c := range []struct{ line, typed, day string }{
+		{"kontakt AB telefon am 20.11. Rückruf wegen Termin", "am 20.11.", "20.11.2026"},
+		{"kontakt AB telefon 20.11.2026: Rückruf", "20.11.2026", "20.11.2026"},
+		{"kontakt AB hausbesuch letzten Freitag Wohnung angeschaut", "letzten Freitag", "20.11.2026"},
+		{"kontakt AB persönlich vor 3 Tagen angerufen", "vor 3 Tagen", "20.11.2026"},
+	} {
+		n := strconv.Itoa(i + 1)
+		w.ok("anna", c.line, "Kontakt "+n+" zu", "23.11.2026", "„"+c.typed+"“ steht nur in der Notiz",
+			"War er am "+c.day+": `datum="+c.day+"`", "`/kim kontakt ändern K-2026-0001 "+n+" datum="+c.day+"`")
+	}
+	for _, line := range []string{"kontakt AB persönlich 3 Kinder in der Kita", "kontakt AB persönlich in 2 Wochen Termin beim Amt",
+		"kontakt AB persönlich heute Beratung", "kontakt AB persönlich 1. Termin wahrgenommen"} {
+		if rep := w.ok("anna", line, "gespeichert: persönlich, 23.11.2026"); strings.Contains(rep.Text, "nur in der Notiz") {
+			t.Errorf("%s: a hint although the note begins with no day before today:\n%s", line, rep.Text)
+		}
+	}
+	w.ok("anna", "kontakt AB am 20.11. telefon Rückruf", "Telefon, 20.11.2026")
+	w.ok("anna", "kontakte AB", "| 9 | 20.11.2026 | Telefon | – | Rückruf |")
 }

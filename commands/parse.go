@@ -1042,12 +1042,17 @@ func (v *Verb) caseInitials(i int, positional []token, today kim.Date) int {
 }
 
 // dayBefore reads a day typed before a choice it does not fit (kontakt AB
-// gestern telefon …) as the verb's date= option, when the word after it is
-// that choice; it returns the rest.
+// gestern telefon …, kontakt AB am 20.11. telefon …) as the verb's date=
+// option, when the word after it is that choice; it returns the rest.
 func (v *Verb) dayBefore(a *Args, p Param, positional []token, options *[]string, today kim.Date) []token {
 	o := v.option("date")
 	if o == nil || o.Kind != Date || a.Has(o.Name) || len(positional) < 2 || positional[0].quoted {
 		return positional
+	}
+	if len(positional) > 2 && isFiller(positional[0]) && fillers[kim.Fold(positional[0].text)] == Date {
+		if rest := v.dayBefore(a, p, positional[1:], options, today); len(rest) < len(positional)-1 {
+			return rest
+		}
 	}
 	if _, err := convert(p, positional[0].text, v, today); err == nil {
 		return positional
