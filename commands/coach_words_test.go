@@ -220,7 +220,7 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.ok("anna", "einwilligung S. T. Integrationskurs mündlich erteilt", "Integrationskursträger (mündlich")
 	w.ok("anna", "einwilligung K-2026-0006 Jugendamt widerrufen", "Jugendamt", "widerrufen")
 	w.ok("anna", "einwilligung K-2026-0006 verarbeitung widerrufen", "Noch ist nichts geändert", "`/kim einwilligung K-2026-0006 verarbeitung widerrufen bestätigen`")
-	w.want("teamA", "anna", "einwilligung K-2026-0006 jobcenter", kim.EINVALID, "Aktion: „jobcenter“ geht nicht")
+	w.want("teamA", "anna", "einwilligung K-2026-0006 jobcenter", kim.EINVALID, "Meinten Sie `/kim einwilligung K-2026-0006 erteilen jobcenter`?")
 	w.ok("anna", "verweis S. T. jobcenter nachfassen zwei Wochen Antrag", "Verweis 1 von **K-2026-0006**", "Nachfassen am 07.12.2026")
 }
 
@@ -449,4 +449,38 @@ func TestContactDateInNote(t *testing.T) {
 	}
 	w.ok("anna", "kontakt AB am 20.11. telefon Rückruf", "Telefon, 20.11.2026")
 	w.ok("anna", "kontakte AB", "| 9 | 20.11.2026 | Telefon | – | Rückruf |")
+}
+
+// Word orders and little words of coaches: an action typed before the
+// case is answered with the line that works, never with another verb's
+// (schritt erledigt AB 1 is no goal's); a consent without its action is
+// answered with „erteilen“ in it; „an“/„zum“ before a partner and „für“
+// before a consent's partner are dropped; the plurals of what the card
+// shows ask for the card; „Was steht heute an?“ is the day's overview.
+func TestWordOrderAsSaid(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee domain=AsylbLG consent=yes datum=01.11.2026")
+	w.ok("anna", "rechtskreis AB SGB II seit 20.11.")
+	w.ok("anna", "ziel AB Wohnen Wohnung finden")
+	before := w.snapshot()
+	for line, want := range map[string]string{
+		"schritt erledigt AB 1":                "Meinten Sie `/kim schritt AB 1 erledigt`?",
+		"einwilligung widerrufen AB jobcenter": "Meinten Sie `/kim einwilligung AB widerrufen jobcenter`?",
+		"einwilligung AB jobcenter mündlich":   "Meinten Sie `/kim einwilligung AB erteilen jobcenter mündlich`?",
+		"ziele AB":                             "Meinten Sie `/kim zeige AB`?",
+		"verweise AB":                          "Meinten Sie `/kim zeige AB`?",
+		"termine AB":                           "Meinten Sie `/kim zeige AB`?",
+		"ziel liste AB":                        "„liste“ gibt es hier nicht",
+	} {
+		if rep := w.want("teamA", "anna", line, kim.EINVALID, want); strings.Contains(rep.Text, "ziel erledigt") || strings.Contains(rep.Text, "hindernis") {
+			t.Errorf("%s: another verb suggested: %s", line, rep.Text)
+		}
+	}
+	if w.snapshot() != before {
+		t.Fatal("a line answered with a suggestion changed the database")
+	}
+	w.ok("anna", "einwilligung AB für jobcenter erteilt", "Einwilligung in **K-2026-0001** erfasst: Jobcenter")
+	w.ok("anna", "verweis AB an jobcenter Bürgergeld beantragen", "Verweis 1 von **K-2026-0001** an Jobcenter gespeichert")
+	w.ok("anna", "zeige AB", "| Jobcenter | 23.11.2026 | Bürgergeld beantragen |")
+	w.ok("anna", "Was steht heute an?", "Tagesübersicht für 23.11.2026")
 }

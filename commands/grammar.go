@@ -83,6 +83,9 @@ type Param struct {
 	// (einwilligung AB jobcenter erteilt); taken so only when the word in
 	// its place is none of its values and the one after it is.
 	After bool
+	// Fillers are the little words said before the value (verweis AB an
+	// jobcenter): dropped there when a value follows.
+	Fillers []string
 	// Named: an option only ever taken as name=value, never from a bare
 	// value (Verb.choiceOption): consent is documented, not inferred from
 	// a "ja".

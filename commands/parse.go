@@ -202,18 +202,31 @@ func parse(text string, dialogs bool, today kim.Date) (*Args, error) {
 	return a, err
 }
 
+// spokenLines are whole lines said as a question or a sentence (folded,
+// without a question mark) and the line they mean.
+var spokenLines = map[string]string{
+	"ich bin wieder da": "abwesend zurück", "bin wieder da": "abwesend zurück", "wieder da": "abwesend zurück",
+	"was ist faellig": "heute", "was ist heute faellig": "heute", "was steht an": "heute", "was steht heute an": "heute",
+	"was liegt an": "heute", "was liegt heute an": "heute",
+}
+
 // spokenVerb reads a verb said in two words as the verb: „meine fälle“ as
 // „fälle“, „wieder öffnen“ or „wieder aufnehmen“ as „wiederaufnehmen“; after
 // the verb „fallen lassen“ as „fallenlassen“ (ziel fallen lassen) and
-// „wieder öffnen“ as „wiedereröffnen“ (ziel wieder öffnen). „(ich bin) wieder
-// da“, the whole line, ends the caller's current absence (abwesend zurück).
+// „wieder öffnen“ as „wiedereröffnen“ (ziel wieder öffnen); and the lines of
+// spokenLines: „(ich bin) wieder da“ ends the caller's current absence
+// (abwesend zurück), „was steht heute an?“ is heute.
 func spokenVerb(toks []token) []token {
 	if len(toks) < 2 || toks[0].quoted || toks[1].quoted {
 		return toks
 	}
-	if back := []string{"ich bin wieder da", "bin wieder da", "wieder da"}; slices.Contains(back, kim.Fold(joinTexts(toks))) &&
+	if line, ok := spokenLines[strings.TrimRight(kim.Fold(joinTexts(toks)), "?! ")]; ok &&
 		!slices.ContainsFunc(toks, func(t token) bool { return t.quoted }) {
-		return []token{{text: kimVerbs.sub("away").word("de")}, {text: "zurück"}}
+		out := []token{}
+		for _, w := range strings.Fields(line) {
+			out = append(out, token{text: w})
+		}
+		return out
 	}
 	reopen := []string{"oeffnen", "eroeffnen", "aufnehmen", "aufmachen"}
 	switch first, second := kim.Fold(toks[0].text), kim.Fold(toks[1].text); {
@@ -255,6 +268,17 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		}
 		if noteVerbs[kim.Fold(toks[0].text)] {
 			return nil, usageErr("err.note_verb", kimVerbs.sub("contact"), nil)
+		}
+		if cardWords[kim.Fold(toks[0].text)] && len(toks) > 1 { // ziele AB: the card shows them
+			line := append([]token{{text: kimVerbs.sub("show").word(typedIn(toks[0].text, kimVerbs.sub("show")))}}, toks[1:]...)
+			if _, e := descend(line, false, today); e == nil {
+				return nil, meantErr(line)
+			}
+		}
+	}
+	if err != nil && top == kimVerbs.sub("consent") {
+		if line := grantMeant(toks, today); line != nil { // einwilligung AB jobcenter mündlich
+			return nil, meantErr(line)
 		}
 	}
 	if err != nil && top == kimVerbs.sub("step") {
@@ -298,6 +322,38 @@ func checklistMeant(toks []token, today kim.Date) []token {
 		return nil
 	}
 	line := append([]token{{text: kimVerbs.sub("steps").word(typedIn(toks[0].text, kimVerbs.sub("step")))}}, toks[1:]...)
+	if _, err := descend(line, false, today); err != nil {
+		return nil
+	}
+	return line
+}
+
+// cardWords are the plurals of what the case card shows, typed as if they
+// were verbs (ziele AB, verweise AB): the card is meant.
+var cardWords = map[string]bool{"ziele": true, "verweise": true, "termine": true, "einschaetzungen": true,
+	"einwilligungen": true, "akte": true, "fallakte": true, "goals": true, "referrals": true}
+
+// grantMeant returns the consent line with its action, „erteilen“, when it
+// was left out (einwilligung AB jobcenter mündlich) and the line then
+// parses; nil otherwise. A consent is recorded only as typed, so this is
+// answered, never run.
+func grantMeant(toks []token, today kim.Date) []token {
+	consent := kimVerbs.sub("consent")
+	if len(toks) < 3 {
+		return nil
+	}
+	i := 2 // after the case: a reference, or a pseudonym and its initials
+	if _, ref := kim.ParseCaseRef(toks[1].text); !ref && !toks[1].quoted {
+		i += initialWords(toks[2:])
+	}
+	if len(toks) <= i {
+		return nil
+	}
+	if _, ok := consent.Params[1].lookup(toks[i].text); ok {
+		return nil
+	}
+	grant := consent.Params[1].show("grant", typedIn(toks[0].text, consent))
+	line := slices.Concat(toks[:i], []token{{text: grant}}, toks[i:])
 	if _, err := descend(line, false, today); err != nil {
 		return nil
 	}
@@ -356,10 +412,11 @@ func otherVerb(toks []token, today kim.Date) []token {
 	}
 	// A sub-verb of another verb typed after this one (tagesordnung zeige M-1
 	// is treffen zeige M-1), named as the verb typed was: German or English.
+	// Not a sub-verb about a case: schritt erledigt AB 1 is no goal's.
 	if len(toks) > 2 && !toks[1].quoted && top.sub(toks[1].text) == nil {
 		lang := typedIn(toks[0].text, top)
 		for _, v := range kimVerbs.Subs {
-			if v != top && v.sub(toks[1].text) != nil {
+			if s := v.sub(toks[1].text); v != top && s != nil && (len(s.Params) == 0 || s.Params[0].Kind != CaseRef) {
 				tries = append(tries, append([]token{{text: v.word(lang)}}, toks[1:]...))
 			}
 		}
@@ -376,12 +433,30 @@ func otherVerb(toks []token, today kim.Date) []token {
 		line := append([]token{toks[0], toks[j]}, toks[1:j]...)
 		tries = append(tries, append(line, toks[j+1:]...))
 	}
+	// A word of the line typed before the case (einwilligung widerrufen AB
+	// jobcenter, schritt erledigt AB 1): after the case, or at the end.
+	if len(toks) > 3 && top.sub(toks[1].text) == nil && !toks[1].quoted && !toks[2].quoted && top.choiceWord(toks[1].text) {
+		tries = append(tries, slices.Concat(toks[:1], toks[2:3], toks[1:2], toks[3:]),
+			slices.Concat(toks[:1], toks[2:], toks[1:2]))
+	}
 	for _, line := range tries {
 		if a, err := descend(line, false, today); err == nil && !meetingAsCase(a) {
 			return line
 		}
 	}
 	return nil
+}
+
+// choiceWord reports whether word is a value of one of v's choices after
+// its first parameter (widerrufen, erledigt): a word that may have been
+// typed before the case.
+func (v *Verb) choiceWord(word string) bool {
+	for i, p := range v.Params {
+		if _, ok := p.lookup(word); i > 0 && p.Kind == Choice && ok {
+			return true
+		}
+	}
+	return false
 }
 
 // meetingAsCase reports whether a parse took a meeting's or a task's
@@ -871,6 +946,9 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			}
 		}
 		positional = fillerBefore(p, positional, v, today)
+		if len(positional) > 1 && !positional[0].quoted && slices.Contains(p.Fillers, kim.Fold(positional[0].text)) {
+			positional = positional[1:] // verweis AB an jobcenter …, einwilligung AB für jobcenter erteilt
+		}
 		if p.Kind == Date {
 			positional = dateRange(v.Params[:n], i, positional)
 		}

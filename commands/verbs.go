@@ -32,14 +32,14 @@ var (
 	filterAliases  = map[string]string{"offen": "open", "abgeschlossen": "closed", "geschlossen": "closed", "faellig": "due", "ueberfaellig": "due", "heute": "due", "today": "due", "alle": "all"}
 	consentAliases = map[string]string{"erteilt": "grant", "gegeben": "grant", "geben": "grant", "liegt vor": "grant", "granted": "grant",
 		"widerruf": "revoke", "entzogen": "revoke", "zurueckgezogen": "revoke", "zurueckgenommen": "revoke", "revoked": "revoke"}
-	offAliases   = map[string]string{"aus": "off"}
+	offAliases = map[string]string{"aus": "off"}
 	// the end of absences, as said: abwesend beenden (planned ones too);
 	// abwesend zurück, „wieder da“ (the current one only)
 	awayOffAliases = map[string]string{"aus": "off", "beenden": "off", "beendet": "off", "ende": "off", "vorbei": "off", "zurueck": "back"}
-	roleDe       = []string{"coach", "koordination", "admin", "keine"}
-	roleAliases  = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
-	fieldDe      = []string{"aufenthalt", "sprache", "arbeit", "bildung", "gesundheit", "wohnen", "familie", "finanzen", "teilhabe"} // kim.LifeFields
-	fieldAliases = map[string]string{"ausbildung": "education", "schule": "education", "kinder": "family", "leistungen": "finances", "geld": "finances",
+	roleDe         = []string{"coach", "koordination", "admin", "keine"}
+	roleAliases    = map[string]string{"koordinator": "coordinator", "koordinatorin": "coordinator", "kein": "none", "keiner": "none"}
+	fieldDe        = []string{"aufenthalt", "sprache", "arbeit", "bildung", "gesundheit", "wohnen", "familie", "finanzen", "teilhabe"} // kim.LifeFields
+	fieldAliases   = map[string]string{"ausbildung": "education", "schule": "education", "kinder": "family", "leistungen": "finances", "geld": "finances",
 		"schulden": "finances", "soziales": "social", "wohnung": "housing", "wohnungssuche": "housing", "deutsch": "language", "sprachkurs": "language",
 		"deutschkurs": "language", "integrationskurs": "language", "kita": "family", "jobsuche": "work", "arbeitssuche": "work", "beruf": "work",
 		"job": "work", "arbeitsmarkt": "work", "aufenthaltsstatus": "residence", "aufenthaltsrecht": "residence"}
@@ -87,7 +87,8 @@ var partnerNamed = Param{Name: "key", Alias: "kuerzel", Kind: Text, Max: 120}
 
 // consentScope is what a consent is for: a partner of the directory, or
 // processing (verarbeitung).
-var consentScope = Param{Name: "scope", Alias: "partner", Kind: Word, Max: 40, Or: []string{"processing"}, Aliases: map[string]string{"verarbeitung": "processing"}}
+var consentScope = Param{Name: "scope", Alias: "partner", Kind: Word, Max: 40, Or: []string{"processing"}, Aliases: map[string]string{"verarbeitung": "processing"},
+	Fillers: []string{"fuer", "for", "gegenueber"}}
 
 // optional returns p as an optional parameter.
 func optional(p Param) Param { p.Optional = true; return p }
@@ -266,7 +267,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "refer", Alias: "verweis", Also: []string{"verweisen", "vermitteln"}, Roles: coach,
 	Params: []Param{
 		caseParam,
-		{Name: "partner", Kind: Word, Max: 40},
+		{Name: "partner", Kind: Word, Max: 40, Fillers: []string{"an", "ans", "zum", "zur", "beim", "bei", "to"}},
 		{Name: "reason", Alias: "anlass", Kind: Text},
 	},
 	Options: []Param{{Name: "followup", Alias: "nachfassen", Kind: Duration, Optional: true}},
