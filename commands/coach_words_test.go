@@ -483,4 +483,9 @@ func TestWordOrderAsSaid(t *testing.T) {
 	w.ok("anna", "verweis AB an jobcenter Bürgergeld beantragen", "Verweis 1 von **K-2026-0001** an Jobcenter gespeichert")
 	w.ok("anna", "zeige AB", "| Jobcenter | 23.11.2026 | Bürgergeld beantragen |")
 	w.ok("anna", "Was steht heute an?", "Tagesübersicht für 23.11.2026")
+	w.want("teamA", "anna", "hindernisse AB", kim.EINVALID, "Meinten Sie `/kim hindernis liste AB`?")
+	// A bare day where the verb has one date option and no text: the consent's day, the assessment's.
+	w.ok("anna", "einwilligung AB erteilen sozialamt mündlich 20.11.", "Sozialamt (mündlich, 20.11.2026)")
+	w.ok("anna", "einschätzung AB sprache 2 arbeit 3 gestern", "gespeichert (22.11.2026)")
+	w.want("teamA", "anna", "schritt AB 1 20.11.", kim.EINVALID, "Status: „20.11.“ geht nicht") // a day done or due: not guessed
 }

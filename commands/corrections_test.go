@@ -476,11 +476,13 @@ func TestMeetingEditAndCancel(t *testing.T) {
 	// As it is said: verschieben auf … um …
 	w.ok("kora", "treffen verschieben M-1 auf 11.12. um 9:30 Uhr", "am Fr., 11.12.2026, 09:30 Uhr in ~lenkung")
 	w.ok("kora", "treffen verschieben M-1 auf Donnerstag", "am Do., 26.11.2026, 09:30 Uhr")
+	w.ok("kora", "treffen verschieben M-1 9.12. 15 Uhr", "am Mi., 09.12.2026, 15:00 Uhr in ~lenkung") // the day and time alone
 	w.ok("kora", "treffen verschieben M-1 am 10.12. um 10", "am Do., 10.12.2026, 10:00 Uhr in ~lenkung")
 	w.svc.AgendaPostTime = func(m kim.Meeting, lead int) time.Time { return m.StartsAt.Add(-49 * time.Hour) }
 	w.ok("kora", "treffen zeige M-1", "Die gepostete Tagesordnung zeigt noch den alten Stand; kimbot postet sie am 08.12.2026 um 09:00 Uhr automatisch neu")
 	w.svc.AgendaPostTime = nil
 
+	w.ok("kora", "treffen löschen M-1", "Absagen würde das Treffen **M-1**", "Noch ist nichts geändert") // as said, asked first
 	q := w.ok("kora", "treffen absagen M-1", "Absagen würde das Treffen **M-1**", "kimbot schreibt in ~lenkung, dass es ausfällt",
 		"Noch ist nichts geändert", "`/kim treffen absagen M-1 bestätigen`").Text
 	if strings.Contains(q, "Aufgaben") {
@@ -511,7 +513,7 @@ func TestMeetingEditAndCancel(t *testing.T) {
 	if err != nil || len(up) != 0 {
 		t.Errorf("a called-off meeting is still scheduled for its agenda: %v, %v", up, err)
 	}
-	w.wantAudits(`actor_id = 'id-kora'`, map[string]int{"meeting.edit": 4, "meeting.cancel": 1})
+	w.wantAudits(`actor_id = 'id-kora'`, map[string]int{"meeting.edit": 5, "meeting.cancel": 1})
 }
 
 // A referral corrected (its partner — only one with consent, only while no

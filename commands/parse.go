@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -269,8 +270,17 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		if noteVerbs[kim.Fold(toks[0].text)] {
 			return nil, usageErr("err.note_verb", kimVerbs.sub("contact"), nil)
 		}
-		if cardWords[kim.Fold(toks[0].text)] && len(toks) > 1 { // ziele AB: the card shows them
-			line := append([]token{{text: kimVerbs.sub("show").word(typedIn(toks[0].text, kimVerbs.sub("show")))}}, toks[1:]...)
+		if path, ok := pluralWords[kim.Fold(toks[0].text)]; ok { // ziele AB: the card shows them
+			lang := "de"
+			if slices.Contains([]string{"goals", "referrals", "barriers", "absences"}, kim.Fold(toks[0].text)) {
+				lang = "en"
+			}
+			var line []token
+			for v, i := kimVerbs, 0; i < len(path); i++ {
+				v = v.sub(path[i])
+				line = append(line, token{text: v.word(lang)})
+			}
+			line = append(line, toks[1:]...)
 			if _, e := descend(line, false, today); e == nil {
 				return nil, meantErr(line)
 			}
@@ -328,10 +338,13 @@ func checklistMeant(toks []token, today kim.Date) []token {
 	return line
 }
 
-// cardWords are the plurals of what the case card shows, typed as if they
-// were verbs (ziele AB, verweise AB): the card is meant.
-var cardWords = map[string]bool{"ziele": true, "verweise": true, "termine": true, "einschaetzungen": true,
-	"einwilligungen": true, "akte": true, "fallakte": true, "goals": true, "referrals": true}
+// pluralWords are plurals typed as if they were verbs, and the verb meant:
+// what the case card shows (ziele AB, verweise AB), a case's barriers, the
+// caller's absences.
+var pluralWords = map[string][]string{"ziele": {"show"}, "verweise": {"show"}, "termine": {"show"}, "einschaetzungen": {"show"},
+	"einwilligungen": {"show"}, "akte": {"show"}, "fallakte": {"show"}, "goals": {"show"}, "referrals": {"show"},
+	"hindernisse": {"barrier", "list"}, "strukturhinweise": {"barrier", "list"}, "barriers": {"barrier", "list"},
+	"abwesenheiten": {"away"}, "absences": {"away"}}
 
 // grantMeant returns the consent line with its action, „erteilen“, when it
 // was left out (einwilligung AB jobcenter mündlich) and the line then
@@ -624,6 +637,48 @@ func (v *Verb) defaultFor(toks []token, today kim.Date) *Verb {
 		}
 	}
 	return nil
+}
+
+// bareDayAndTime reads the words left after the parameters (treffen
+// verschieben M-1 17.12. 15 Uhr, einwilligung AB erteilen jobcenter 20.11.)
+// as the values of v's one date option and its one time option not given
+// yet, when v has no text the words could belong to and they are all such
+// values; it returns nil and true then, the words as they are and false
+// otherwise.
+func (v *Verb) bareDayAndTime(a *Args, positional []token, today kim.Date) ([]token, bool) {
+	if len(positional) == 0 || v.takesText() || slices.ContainsFunc(positional, func(t token) bool { return t.quoted }) {
+		return positional, false
+	}
+	only := func(k Kind) *Param {
+		var found *Param
+		for i := range v.Options {
+			if o := &v.Options[i]; o.Kind == k {
+				if found != nil {
+					return nil
+				}
+				found = o
+			}
+		}
+		if found == nil || a.Has(found.Name) {
+			return nil
+		}
+		return found
+	}
+	values := map[string]any{}
+	rest := positional
+	for _, o := range []*Param{only(Date), only(Clock)} {
+		for w := min(3, len(rest)); o != nil && w >= 1; w-- {
+			if x, err := convert(*o, joinTexts(rest[:w]), v, today); err == nil {
+				values[o.Name], rest = x, rest[w:]
+				break
+			}
+		}
+	}
+	if len(rest) > 0 {
+		return positional, false
+	}
+	maps.Copy(a.values, values)
+	return nil, true
 }
 
 // userOption returns v's one option that names a person, not given yet,
@@ -944,6 +999,12 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			if len(positional) == 0 {
 				continue
 			}
+			if _, err := convert(p, positional[0].text, v, today); err != nil && p.Kind == Choice {
+				if rest, ok := v.bareDayAndTime(a, positional, today); ok { // einwilligung … jobcenter 20.11.
+					positional = rest
+					continue
+				}
+			}
 		}
 		positional = fillerBefore(p, positional, v, today)
 		if len(positional) > 1 && !positional[0].quoted && slices.Contains(p.Fillers, kim.Fold(positional[0].text)) {
@@ -1015,6 +1076,9 @@ func (v *Verb) parseArgs(toks []token, dialogs bool, today kim.Date) (*Args, err
 			return nil, err
 		}
 		a.values[o.Name], positional = x, nil
+	}
+	if rest, ok := v.bareDayAndTime(a, positional, today); ok { // treffen verschieben M-1 17.12. 15 Uhr
+		positional = rest
 	}
 	if len(positional) > 0 {
 		if o := v.bareNamed(a, positional[0].text); o != nil { // neu AB Geflüchtete ja

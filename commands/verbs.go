@@ -513,7 +513,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			"/kim treffen verschieben M-3 auf Freitag um 10 Uhr",
 			"/kim treffen ändern M-3 titel=\"Netzwerktreffen Dezember\" kanal=~kim-netzwerk"},
 	}, {
-		Name: "cancel", Alias: "absagen", Also: []string{"ausfallen"},
+		Name: "cancel", Alias: "absagen", Also: []string{"ausfallen", "loeschen", "streichen", "delete"},
 		Params:   []Param{meetingParam, confirmParam},
 		Run:      (*Runner).meetingCancel,
 		Examples: []string{"/kim meeting cancel M-3", "/kim treffen absagen M-3 bestätigen"},
@@ -577,7 +577,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Params: []Param{{Name: "period", Alias: "zeitraum", Kind: Period, Optional: true}},
 	Options: []Param{
 		{Name: "by", Alias: "nach", Kind: Choice, Choices: kim.ReportBys, De: byDe, Aliases: byAliases, Optional: true},
-		{Name: "format", Kind: Choice, Choices: []string{"table", "csv", "chart"}, De: []string{"tabelle", "csv", "diagramm"}, Optional: true,
+		{Name: "format", Also: []string{"als", "as"}, Kind: Choice, Choices: []string{"table", "csv", "chart"}, De: []string{"tabelle", "csv", "diagramm"}, Optional: true,
 			Aliases: map[string]string{"grafik": "chart"}},
 	},
 	Run: (*Runner).report,
