@@ -99,7 +99,7 @@ func (r *Runner) assess(a *Args) (Reply, error) {
 func (r *Runner) scoreTable(prev *kim.Assessment, cur kim.Assessment) string {
 	var rows [][]string
 	for _, ch := range kim.Changes(prev, cur) {
-		row := []string{r.Name("field", string(ch.Field))}
+		row := []string{r.Label("field", string(ch.Field))}
 		if prev != nil {
 			before, delta := "–", r.T("assess.new", nil)
 			if ch.Before > 0 {

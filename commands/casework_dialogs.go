@@ -147,7 +147,7 @@ func (r *Runner) assessDialog(a *Args) (Reply, error) {
 	}
 	var els []Element
 	for _, f := range kim.LifeFields {
-		e := Element{Name: string(f), Label: r.Name("field", string(f)), Type: "select", Options: scores, Optional: true}
+		e := Element{Name: string(f), Label: r.Label("field", string(f)), Type: "select", Options: scores, Optional: true}
 		var help []string
 		if s, ok := latest[f]; ok {
 			help = append(help, r.T("dialog.assess.latest", map[string]any{"Score": s.Score, "Date": s.On}))

@@ -254,7 +254,7 @@ func TestAssessmentCorrection(t *testing.T) {
 	// English, another coach's own case.
 	w.want("teamA", "ben", "open XY group=eu consent=yes", "ok", "K-2026-0002")
 	w.want("teamA", "ben", "assess K-2026-0002 language=2", "ok")
-	w.want("teamA", "ben", "assess edit K-2026-0002 1 language=3", "ok", "Assessment 1 of **K-2026-0002** corrected (2026-11-23):", "| language | 3 |")
+	w.want("teamA", "ben", "assess edit K-2026-0002 1 language=3", "ok", "Assessment 1 of **K-2026-0002** corrected (2026-11-23):", "| Language | 3 |")
 	for i := 0; i < 5; i++ {
 		w.want("teamA", "ben", "assess K-2026-0002 work=2", "ok")
 	}

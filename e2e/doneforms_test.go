@@ -144,7 +144,7 @@ func TestReminderDoneForms(t *testing.T) {
 			t.Errorf("element %s: %+v", e.Name, e.Options)
 		}
 	}
-	for name, label := range map[string]string{"language": "Sprache", "work": "Arbeit", "housing": "Wohnen", "residence": "Aufenthalt", "social": "soziale Teilhabe"} {
+	for name, label := range map[string]string{"language": "Sprache", "work": "Arbeit", "housing": "Wohnen", "residence": "Aufenthalt", "social": "Soziale Teilhabe"} {
 		if labels[name] != label {
 			t.Errorf("the form has %q for %s, want %q (all: %v)", labels[name], name, label, labels)
 		}

@@ -52,7 +52,7 @@ func TestGermanInput(t *testing.T) {
 	// The card in German labels: group, legal domain, partner names, kinds, fields, outcomes.
 	card := coach.kimOK(t, "zeige "+ref, "Zielgruppe: Geflüchtete · Rechtskreis: SGB II", "Verarbeitung (mündlich",
 		"Jobcenter (mündlich", "Jugendmigrationsdienst (JMD) (schriftlich", "| Aufenthalt | 2 |", "| Bildung/Ausbildung | 2 |",
-		"| Familie/Kinder | 4 |", "| Finanzen/Leistungen | 1 |", "| soziale Teilhabe | 3 |", "| Sprache | 4 |",
+		"| Familie/Kinder | 4 |", "| Finanzen/Leistungen | 1 |", "| Soziale Teilhabe | 3 |", "| Sprache | 4 |",
 		"nicht erschienen", "angenommen", "Hausbesuch", "Telefon")
 	for _, english := range []string{"SGB2", "in-person", "no-show", "refugee", "jobcenter (", "oral"} {
 		if strings.Contains(card, english) {

@@ -12,6 +12,8 @@ import (
 	"maps"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -84,6 +86,17 @@ func T(lang, id string, data map[string]any) string {
 		return id
 	}
 	return s
+}
+
+// Capital returns s with its first letter in upper case: a label that
+// stands at the start of a table's row or a form's field (soziale Teilhabe,
+// refugees) rather than inside a sentence.
+func Capital(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // Lookup returns the message id in lang without data; ok is false when the

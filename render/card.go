@@ -47,7 +47,7 @@ func (v View) Card(card kim.Card) string {
 			if f.Prev > 0 {
 				change = Trend(f.Score - f.Prev)
 			}
-			rows = append(rows, []string{v.Name("field", string(f.Field)), fmt.Sprint(f.Score), f.On.Format(v.Lang), change})
+			rows = append(rows, []string{v.Label("field", string(f.Field)), fmt.Sprint(f.Score), f.On.Format(v.Lang), change})
 		}
 		fmt.Fprintf(&b, "\n%s\n%s\n", v.T("card.scores", map[string]any{"Seq": latest.Seq, "First": n == 1, "Date": latest.On}),
 			Table(v.Heads("head.field", "head.score", "head.scored_on", "head.change"), rows))
@@ -68,7 +68,7 @@ func (v View) Card(card kim.Card) string {
 	if len(card.Goals) > 0 {
 		rows := make([][]string, len(card.Goals))
 		for i, g := range card.Goals {
-			rows[i] = []string{fmt.Sprint(g.N), v.Name("field", string(g.Field)), Cell(g.Text), v.Date(g.Due), v.Name("goal", g.Status)}
+			rows[i] = []string{fmt.Sprint(g.N), v.Label("field", string(g.Field)), Cell(g.Text), v.Date(g.Due), v.Name("goal", g.Status)}
 		}
 		fmt.Fprintf(&b, "\n**%s**\n%s\n", v.T("card.goals", nil), Table(v.Heads("head.n", "head.field", "head.goal", "head.due", "head.status"), rows))
 	}

@@ -53,6 +53,10 @@ func (v View) Name(kind, value string) string {
 	return v.T(kind+"."+value, nil)
 }
 
+// Label is Name as the first cell of a table's row or a form's field
+// label: its first letter in upper case (Soziale Teilhabe, Language).
+func (v View) Label(kind, value string) string { return messages.Capital(v.Name(kind, value)) }
+
 // Heads returns the texts of table heads.
 func (v View) Heads(ids ...string) []string {
 	out := make([]string, len(ids))

@@ -389,7 +389,7 @@ func dimLabel(by, v, lang string) string {
 	case v == "":
 		return "–"
 	case by == kim.ByGroup:
-		return messages.T(lang, "group."+v, nil)
+		return messages.Capital(messages.T(lang, "group."+v, nil))
 	case by == kim.ByDomain:
 		return messages.T(lang, "legal."+v, nil)
 	}
@@ -422,7 +422,7 @@ func fieldTable(d kim.ReportData, lang string) Table {
 	tab := Table{Key: "fields", Title: t("report.section.fields"),
 		Head: []string{t("report.head.field"), t("report.col.goals_set"), t("report.col.goals_done"), t("report.col.change")}}
 	for _, f := range d.Fields {
-		tab.Rows = append(tab.Rows, Row{Label: messages.T(lang, "field."+string(f.Field), nil),
+		tab.Rows = append(tab.Rows, Row{Label: messages.Capital(messages.T(lang, "field."+string(f.Field), nil)),
 			Cells: []Cell{countCell(f.GoalsSet), countCell(f.GoalsDone), statCell(f.Change, KindSigned)}})
 	}
 	return tab

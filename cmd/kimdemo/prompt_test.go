@@ -140,7 +140,7 @@ func TestPrompt(t *testing.T) {
 	for _, step := range []struct{ question, answer string }{
 		{"Aufenthalt [1-5]: ", ""}, {"Sprache [1-5]: ", "2"}, {"Arbeit [1-5]: ", "1"},
 		{"Bildung/Ausbildung [1-5]: ", ""}, {"Gesundheit [1-5]: ", ""}, {"Wohnen [1-5]: ", ""},
-		{"Familie/Kinder [1-5]: ", ""}, {"Finanzen/Leistungen [1-5]: ", ""}, {"soziale Teilhabe [1-5]: ", ""},
+		{"Familie/Kinder [1-5]: ", ""}, {"Finanzen/Leistungen [1-5]: ", ""}, {"Soziale Teilhabe [1-5]: ", ""},
 		{"Notiz: ", ""}, {"Datum: ", ""},
 		{"[Speichern] as coach", ""},
 		{"submitted; kimbot answers in a direct message (dms shows it)", ""},
