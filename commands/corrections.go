@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
@@ -127,11 +128,11 @@ func (r *Runner) caseEdit(a *Args) (Reply, error) {
 // goalEdit changes the text or the due date of a goal.
 func (r *Runner) goalEdit(a *Args) (Reply, error) {
 	c, g, was, err := r.svc.Store.EditGoal(r.ctx, r.Actor(), a.Str("case"), a.Int("n"), store.GoalChange{Text: a.OptStr("text"), Due: a.Date("due"),
-		NoDue: a.Word("due") == "none"})
+		NoDue: a.Word("due") == "none", Field: kim.LifeField(a.Str("field"))})
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: r.T("goal.edited", map[string]any{"Ref": c.Ref, "N": g.N, "Text": render.Cell(g.Text), "Due": g.Due, "HasDue": g.Due != nil}) +
+	return Reply{Text: r.T("goal.edited", map[string]any{"Ref": c.Ref, "N": g.N, "Field": r.Name("field", string(g.Field)), "Text": render.Cell(g.Text), "Due": g.Due, "HasDue": g.Due != nil}) +
 		r.wasLine(a, c.Ref, g.N, "", was)}, nil
 }
 

@@ -78,19 +78,24 @@ func TestCorrections(t *testing.T) {
 	// Goals.
 	w.ok("anna", "ziel neu K-2026-0001 arbeit Praktikum finden", "Ziel 1")
 	w.ok("anna", "ziel neu K-2026-0001 sprache B1-Kurs", "Ziel 2")
-	w.ok("anna", "ziel ändern K-2026-0001 1 Praktikum im Handwerk finden", "Ziel 1 von **K-2026-0001** geändert: Praktikum im Handwerk finden")
+	w.ok("anna", "ziel ändern K-2026-0001 1 Praktikum im Handwerk finden", "Ziel 1 von **K-2026-0001** (Arbeit) geändert: Praktikum im Handwerk finden")
 	w.want("teamA", "ben", "goal edit K-2026-0001 1 fremd", kim.ENOTFOUND)
 	w.want("teamA", "anna", "ziel aendern K-2026-0001 7 x", kim.ENOTFOUND, "kein Ziel 7")
 	// The due date of a goal moves (a plan: not into the past); the text stays.
-	w.ok("anna", "ziel ändern K-2026-0001 2 fällig=31.7.", "Ziel 2 von **K-2026-0001** geändert: B1-Kurs – bis 31.07.2027")
+	w.ok("anna", "ziel ändern K-2026-0001 2 fällig=31.7.", "Ziel 2 von **K-2026-0001** (Sprache) geändert: B1-Kurs – bis 31.07.2027")
 	w.ok("anna", "ziel ändern K-2026-0001 2 B1-Kurs an der VHS bis 30.6.27", "geändert: B1-Kurs an der VHS – bis 30.06.2027")
 	snap = w.snapshot()
 	w.want("teamA", "anna", "ziel ändern K-2026-0001 2 fällig=01.11.2026", kim.EINVALID, "Vergangenheit")
-	w.want("teamA", "anna", "ziel ändern K-2026-0001 2", kim.EINVALID, "Was soll sich an Ziel 2 von **K-2026-0001** ändern?")
+	w.want("teamA", "anna", "ziel ändern K-2026-0001 2", kim.EINVALID, "Was soll sich an Ziel 2 von **K-2026-0001** ändern?", "`feld=<handlungsfeld>`")
+	w.want("teamA", "anna", "ziel ändern K-2026-0001 2 feld=Sprache", kim.EINVALID, "Was soll sich an Ziel 2") // the field it has
 	w.want("teamA", "ben", "goal edit K-2026-0001 2 due=2027-01-01", kim.ENOTFOUND)
 	if w.snapshot() != snap {
 		t.Fatal("a refused goal edit changed something")
 	}
+	// A goal put under the wrong life field moves to another; its text and date stay.
+	w.ok("anna", "ziel ändern K-2026-0001 1 feld=Bildung", "Ziel 1 von **K-2026-0001** (Bildung/Ausbildung) geändert: Praktikum im Handwerk finden (ohne Frist)")
+	w.ok("anna", "ziel korrigieren K-2026-0001 1 feld Arbeit", "(Arbeit) geändert")
+	w.ok("anna", "zeige K-2026-0001", "| 1 | Arbeit | Praktikum im Handwerk finden |")
 	if n := w.count(`SELECT count(*) FROM goals WHERE n = 2 AND due_on = '2027-06-30'`); n != 1 {
 		t.Errorf("goal 2 due on 30.06.2027: %d rows", n)
 	}
@@ -135,7 +140,7 @@ func TestCorrections(t *testing.T) {
 	}
 
 	// Each change is audited: kind, case, who; the log has no content columns.
-	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 2, "goal.edit": 4, "goal.delete": 1,
+	for action, n := range map[string]int{"contact.delete": 2, "contact.edit": 1, "assessment.delete": 2, "goal.edit": 6, "goal.delete": 1,
 		"referral.outcome-edit": 1, "referral.outcome-delete": 2} {
 		if got := w.count(`SELECT count(*) FROM audit_log l JOIN cases c ON c.id = l.case_id
 			WHERE l.action = $1 AND l.actor_id = 'id-anna' AND l.case_ref = 'K-2026-0001' AND c.ref = 'K-2026-0001'`, action); got != n {

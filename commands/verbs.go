@@ -253,10 +253,10 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	}, {
 		Name: "edit", Alias: "aendern", Also: editAlso, // commands/corrections.go
 		Params:  []Param{caseParam, nParam, optional(Param{Name: "text", Kind: Text})},
-		Options: []Param{goalDueChange},
+		Options: []Param{goalDueChange, optional(fieldParam)}, // feld=: a goal put under the wrong life field
 		Run:     (*Runner).goalEdit,
 		Examples: []string{"/kim goal edit K-2026-0042 1 \"B2-Kurs abschließen\"", "/kim ziel ändern K-2026-0042 1 Praktikum im Handwerk finden",
-			"/kim ziel ändern K-2026-0042 1 fällig=31.7.", "/kim ziel ändern K-2026-0042 1 fällig=keine"},
+			"/kim ziel ändern K-2026-0042 1 fällig=31.7.", "/kim ziel ändern K-2026-0042 1 fällig=keine", "/kim ziel ändern K-2026-0042 1 feld=Arbeit"},
 	}, {
 		Name: "delete", Alias: "loeschen", Also: deleteAlso,
 		Params:   []Param{caseParam, nParam, confirmParam},

@@ -371,10 +371,11 @@ type GoalChange struct {
 	Text  *string
 	Due   *kim.Date
 	NoDue bool
+	Field kim.LifeField // "": it stays
 }
 
-// EditGoal changes the text or the due date of goal n of the case, or
-// removes its due date, and returns the text it replaced ("": it stays). A due date must not lie before today (a goal's
+// EditGoal changes the text, the due date or the life field of goal n of
+// the case, or removes its due date, and returns the text it replaced ("": it stays). A due date must not lie before today (a goal's
 // date is a plan).
 func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch GoalChange) (kim.Case, kim.Goal, string, error) {
 	var g kim.Goal
@@ -384,7 +385,7 @@ func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch
 		if g, err = s.goalFor(ctx, tx, c, n); err != nil {
 			return err
 		}
-		if ch.Text == nil && ch.Due == nil && !ch.NoDue {
+		if ch.Text == nil && ch.Due == nil && !ch.NoDue && (ch.Field == "" || ch.Field == g.Field) {
 			return kim.Errorf(kim.EINVALID, "goal.nothing", map[string]any{"Ref": c.Ref, "N": n})
 		}
 		var text []byte
@@ -401,9 +402,12 @@ func (s *Store) EditGoal(ctx context.Context, a kim.Actor, ref string, n int, ch
 		if ch.NoDue {
 			g.Due = nil
 		}
+		if ch.Field != "" {
+			g.Field = ch.Field
+		}
 		_, err = tx.Exec(ctx, `UPDATE goals SET text_enc = coalesce($3, text_enc),
-				due_on = CASE WHEN $5 THEN NULL ELSE coalesce($4, due_on) END WHERE case_id = $1 AND n = $2`,
-			c.ID, n, text, dateArg(ch.Due), ch.NoDue)
+				due_on = CASE WHEN $5 THEN NULL ELSE coalesce($4, due_on) END, field = $6 WHERE case_id = $1 AND n = $2`,
+			c.ID, n, text, dateArg(ch.Due), ch.NoDue, string(g.Field))
 		return err
 	})
 	return c, g, was, err
