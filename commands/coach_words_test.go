@@ -489,3 +489,23 @@ func TestWordOrderAsSaid(t *testing.T) {
 	w.ok("anna", "einschätzung AB sprache 2 arbeit 3 gestern", "gespeichert (22.11.2026)")
 	w.want("teamA", "anna", "schritt AB 1 20.11.", kim.EINVALID, "Status: „20.11.“ geht nicht") // a day done or due: not guessed
 }
+
+// What a coach types in a moment of doubt: „?“ is the help, „rückgängig“
+// says how records are corrected, „umbenennen“ is answered with the line
+// that corrects the pseudonym; nothing changes for any of them.
+func TestUndoAndRename(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", `open "S. T." group=refugee consent=yes`)
+	before := w.snapshot()
+	w.ok("anna", "?", "kimbot – Kommunales Integrationsmanagement im Chat")
+	w.want("teamA", "anna", "rückgängig", kim.EINVALID, "Einen ganzen Befehl nimmt kimbot nicht zurück", "`/kim kontakt löschen <fall> <nr>`")
+	w.want("teamA", "ben", "undo", kim.EINVALID, "kimbot does not take back a whole command")
+	w.want("teamA", "anna", "umbenennen S. T. in S. U.", kim.EINVALID, "Meinten Sie `/kim fall ändern S. T. pseudonym=\"S. U.\"`?")
+	w.want("teamA", "anna", "pseudonym ändern K-2026-0001 XY", kim.EINVALID, "Meinten Sie `/kim fall ändern K-2026-0001 pseudonym=XY`?")
+	w.want("teamA", "anna", "rename K-2026-0001 XY", kim.EINVALID, "`/kim case edit K-2026-0001 pseudonym=XY`")
+	w.want("teamA", "anna", "umbenennen XY", kim.EINVALID, "Unbekannter Befehl „umbenennen“")
+	if w.snapshot() != before {
+		t.Fatal("an answered line changed the database")
+	}
+	w.ok("anna", `fall ändern S. T. pseudonym="S. U."`, "S. U.")
+}

@@ -270,6 +270,12 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		if noteVerbs[kim.Fold(toks[0].text)] {
 			return nil, usageErr("err.note_verb", kimVerbs.sub("contact"), nil)
 		}
+		if undoWords[kim.Fold(toks[0].text)] { // rückgängig: how a record is corrected
+			return nil, usageErr("err.undo", nil, nil)
+		}
+		if line := renameMeant(toks, today); line != nil { // umbenennen AB in CD
+			return nil, meantErr(line)
+		}
 		if path, ok := pluralWords[kim.Fold(toks[0].text)]; ok { // ziele AB: the card shows them
 			lang := "de"
 			if slices.Contains([]string{"goals", "referrals", "barriers", "absences"}, kim.Fold(toks[0].text)) {
@@ -367,6 +373,48 @@ func grantMeant(toks []token, today kim.Date) []token {
 	}
 	grant := consent.Params[1].show("grant", typedIn(toks[0].text, consent))
 	line := slices.Concat(toks[:i], []token{{text: grant}}, toks[i:])
+	if _, err := descend(line, false, today); err != nil {
+		return nil
+	}
+	return line
+}
+
+// undoWords are words for taking back the last command, which kimbot does
+// not do as such: the answer says how each record is corrected or deleted.
+var undoWords = map[string]bool{"rueckgaengig": true, "undo": true, "zuruecknehmen": true, "zuruecksetzen": true}
+
+// renameMeant returns the correction of a case's pseudonym typed as a
+// verb of its own (umbenennen AB CD, umbenennen AB in CD, pseudonym ändern
+// AB CD): fall ändern AB pseudonym=CD; nil when it is not that or does not
+// parse. It is answered, never run.
+func renameMeant(toks []token, today kim.Date) []token {
+	rest := toks[1:]
+	switch w := kim.Fold(toks[0].text); {
+	case w == "umbenennen" || w == "rename":
+	case w == "pseudonym" && len(rest) > 0 && kimVerbs.sub("case").sub(rest[0].text) != nil:
+		rest = rest[1:]
+	default:
+		return nil
+	}
+	i := 1 // after the case: a reference, or a pseudonym and its initials
+	if len(rest) > 0 && !rest[0].quoted {
+		if _, ref := kim.ParseCaseRef(rest[0].text); !ref {
+			i += initialWords(rest[1:])
+		}
+	}
+	if len(rest) <= i {
+		return nil
+	}
+	name := rest[i:]
+	if len(name) > 1 && !name[0].quoted && slices.Contains([]string{"in", "zu", "to"}, kim.Fold(name[0].text)) {
+		name = name[1:]
+	}
+	fall, lang := kimVerbs.sub("case"), "de"
+	if kim.Fold(toks[0].text) == "rename" {
+		lang = "en"
+	}
+	line := slices.Concat([]token{{text: fall.word(lang)}, {text: fall.sub("edit").word(lang)}}, rest[:i],
+		[]token{{text: "pseudonym=" + joinTexts(name), quoted: len(name) > 1 || name[0].quoted}})
 	if _, err := descend(line, false, today); err != nil {
 		return nil
 	}
