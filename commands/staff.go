@@ -9,9 +9,11 @@ package commands
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/kimbot-nrw/kimbot/kim"
 	"github.com/kimbot-nrw/kimbot/messages"
+	"github.com/kimbot-nrw/kimbot/render"
 	"github.com/kimbot-nrw/kimbot/store"
 )
 
@@ -230,3 +232,39 @@ func (r *Runner) namedTarget(err error, to kim.User) error {
 	}
 	return err
 }
+
+// adminRoles lists who has which role in the team, with the open cases of
+// each coach (for planning a handover).
+func (r *Runner) adminRoles(a *Args) (Reply, error) {
+	list, err := r.svc.Store.TeamRoles(r.ctx, r.req.TeamID)
+	if err != nil {
+		return Reply{}, err
+	}
+	page, pages := max(a.Int("page"), 1), max((len(list)+rolesPage-1)/rolesPage, 1)
+	if page > pages {
+		return Reply{}, kim.Errorf(kim.EINVALID, "staff.roles_no_page", map[string]any{"Pages": pages})
+	}
+	all := len(list)
+	list = list[(page-1)*rolesPage : min(page*rolesPage, all)]
+	rows := make([][]string, len(list))
+	for i, m := range list {
+		open := "–"
+		if m.Role == kim.RoleCoach {
+			open = fmt.Sprint(m.OpenCases)
+		}
+		org := "–"
+		if m.Organisation != "" {
+			org = render.Cell(m.Organisation)
+		}
+		rows[i] = []string{"@" + m.Username, r.Name("role", string(m.Role)), org, open}
+	}
+	text := r.T("staff.roles", map[string]any{"N": all}) + "\n" +
+		render.Table(r.Heads("staff.head_person", "staff.head_role", "staff.head_org", "staff.head_open"), rows)
+	if page < pages {
+		text += "\n" + r.T("staff.roles_next", map[string]any{"Page": page, "Pages": pages, "Next": page + 1})
+	}
+	return Reply{Text: text + "\n" + r.T("staff.roles_hint", nil)}, nil
+}
+
+// rolesPage is how many people a page of /kim admin rollen shows.
+const rolesPage = 50

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -185,4 +186,40 @@ func TestDeputyLosesRole(t *testing.T) {
 	}
 	w.ok("root", "admin role @ben coach")
 	w.want("teamA", "ben", "show K-2026-0001", kim.ENOTFOUND, "No case")
+}
+
+// Admins see who has which role, with the open cases of each coach (a
+// handover is planned from it); nobody else does; a long list is paged.
+func TestAdminRoleList(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee consent=yes")
+	w.ok("anna", "open CD group=eu consent=yes")
+	w.ok("ben", "open EF group=eu consent=yes")
+	w.ok("anna", "abschliessen CD verzogen")
+	before := w.snapshot()
+	for _, line := range []string{"admin rollen", "admin rolle", "admin team"} {
+		w.ok("root", line, "**Rollen in diesem Team (3)**", "| Person | Rolle | Organisation | offene Fälle |",
+			"| @kora | Koordination | – | – |\n| @anna | Coach | Caritas | 1 |\n| @ben | Coach | DRK | 1 |", "`/kim admin übergabe @alt @neu`")
+	}
+	w.want("teamA", "anna", "admin rollen", kim.EFORBIDDEN)
+	w.want("teamA", "kora", "admin rollen", kim.EFORBIDDEN)
+	w.want("teamA", "root", "admin rollen seite=2", kim.EINVALID, "es sind 1")
+	if w.snapshot() != before {
+		t.Fatal("listing the roles changed something")
+	}
+	ctx := context.Background()
+	for i := range 55 {
+		u := kim.User{ID: fmt.Sprintf("id-c%02d", i), Username: fmt.Sprintf("c%02d", i)}
+		if _, err := w.st.SyncUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.st.SetRole(ctx, "teamA", u.ID, kim.RoleCoach, "", "id-root"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := w.ok("root", "admin rollen", "(58)", "Seite 1 von 2. Weiter: `/kim admin rollen seite=2`").Text
+	second := w.ok("root", "admin rollen seite=2", "(58)", "@c54").Text
+	if strings.Count(first, "\n| @") != 50 || strings.Count(second, "\n| @") != 8 || strings.Contains(second, "Weiter") {
+		t.Errorf("pages of 50 and 8:\n%s\n---\n%s", first, second)
+	}
 }

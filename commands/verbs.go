@@ -605,9 +605,15 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 			{Name: "org", Alias: "organisation", Kind: Text, Optional: true, Max: 80},
 			{Name: "handover", Alias: "uebergabe", Kind: User, Optional: true},
 		},
-		Run: (*Runner).adminRole, // commands/staff.go
+		Run:  (*Runner).adminRole, // commands/staff.go
+		Bare: (*Runner).adminRoles,
 		Examples: []string{"/kim admin role @anna coach org=Caritas", "/kim admin role @lena coordinator", "/kim admin role @anna none",
-			"/kim admin rolle @anna keine übergabe=@ben bestätigen"},
+			"/kim admin rolle @anna keine übergabe=@ben bestätigen", "/kim admin rolle"},
+	}, {
+		Name: "roles", Alias: "rollen", Also: []string{"team", "mitglieder"}, // who has which role
+		Options:  []Param{{Name: "page", Alias: "seite", Kind: Int, Min: 1, Max: 1000, Optional: true}},
+		Run:      (*Runner).adminRoles,
+		Examples: []string{"/kim admin roles", "/kim admin rollen"},
 	}, {
 		Name: "transfer", Alias: "uebergeben",
 		Params:   []Param{caseParam, {Name: "user", Alias: "person", Kind: User}, confirmParam},

@@ -77,7 +77,7 @@ func TestVerbTable(t *testing.T) {
 		{"kora", "admin partner list", "ok", []string{"`jmd`"}, nil},
 		{"ben", "admin partner add steuer Finanzamt", kim.EFORBIDDEN, []string{"`/kim admin partner add` is only for admins"}, nil},
 		{"ben", "admin partner", "ok", []string{"**Partner directory (9)**"}, nil}, // the verb alone is its list
-		{"ben", "admin", kim.EINVALID, []string{"`/kim admin <role|transfer|handover|defaults|partner|topic|transition|audit> …`"}, nil},
+		{"ben", "admin", kim.EINVALID, []string{"`/kim admin <role|roles|transfer|handover|defaults|partner|topic|transition|audit> …`"}, nil},
 		{"kora", "admin partner list jmd", kim.EINVALID, []string{"Zu viel angegeben: „jmd“"}, nil},
 		// Dates and lists in the caller's language.
 		{"ben", "action done A-1", kim.ECONFLICT, []string{"A-1 has been done since 2026-11-23."}, []string{"23.11.2026"}},

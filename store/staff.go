@@ -253,3 +253,34 @@ func endDeputyships(ctx context.Context, tx pgx.Tx, a kim.Actor, userID string) 
 	}
 	return out, nil
 }
+
+// TeamRole is one person with a role in a team, as the admins' list shows
+// it: no case data, the number of open cases a coach owns.
+type TeamRole struct {
+	Username     string
+	Role         kim.Role
+	Organisation string
+	OpenCases    int
+}
+
+// TeamRoles returns everyone with a role in the team: admins, then the
+// coordination, then coaches, each by name.
+func (s *Store) TeamRoles(ctx context.Context, teamID string) ([]TeamRole, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT u.username, m.role, coalesce(o.name, ''),
+			(SELECT count(*) FROM cases c WHERE c.team_id = m.team_id AND c.owner_id = m.user_id AND c.closed_on IS NULL)
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		LEFT JOIN organisations o ON o.id = m.organisation_id
+		WHERE m.team_id = $1
+		ORDER BY array_position(ARRAY['admin', 'coordinator', 'coach'], m.role), u.username`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read roles: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (TeamRole, error) {
+		var t TeamRole
+		var role string
+		err := r.Scan(&t.Username, &role, &t.Organisation, &t.OpenCases)
+		t.Role = kim.Role(role)
+		return t, err
+	})
+}
