@@ -276,6 +276,9 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		if line := renameMeant(toks, today); line != nil { // umbenennen AB in CD
 			return nil, meantErr(line)
 		}
+		if line := verbLeftOut(toks, today); line != nil { // rolle @ben coach: admin rolle …
+			return nil, meantErr(line)
+		}
 		if path, ok := pluralWords[kim.Fold(toks[0].text)]; ok { // ziele AB: the card shows them
 			lang := "de"
 			if slices.Contains([]string{"goals", "referrals", "barriers", "absences"}, kim.Fold(toks[0].text)) {
@@ -382,6 +385,24 @@ func grantMeant(toks []token, today kim.Date) []token {
 // undoWords are words for taking back the last command, which kimbot does
 // not do as such: the answer says how each record is corrected or deleted.
 var undoWords = map[string]bool{"rueckgaengig": true, "undo": true, "zuruecknehmen": true, "zuruecksetzen": true}
+
+// verbLeftOut returns the line with „admin“ in front when the first word,
+// no verb, is one of admin's sub-verbs and the line parses so (rolle @ben
+// coach, protokoll K-…, partner neu …); nil otherwise. Only admin's: a
+// sub-verb of the casework (erledigt AB 1) could be a goal's or a step's.
+// It is answered, never run.
+func verbLeftOut(toks []token, today kim.Date) []token {
+	admin := kimVerbs.sub("admin")
+	s := admin.sub(toks[0].text)
+	if s == nil {
+		return nil
+	}
+	line := append([]token{{text: admin.word(typedIn(toks[0].text, s))}}, toks...)
+	if _, err := descend(line, false, today); err != nil {
+		return nil
+	}
+	return line
+}
 
 // renameMeant returns the correction of a case's pseudonym typed as a
 // verb of its own (umbenennen AB CD, umbenennen AB in CD, pseudonym ändern

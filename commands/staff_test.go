@@ -204,6 +204,10 @@ func TestAdminRoleList(t *testing.T) {
 	w.want("teamA", "anna", "admin rollen", kim.EFORBIDDEN)
 	w.want("teamA", "kora", "admin rollen", kim.EFORBIDDEN)
 	w.want("teamA", "root", "admin rollen seite=2", kim.EINVALID, "es sind 1")
+	// „admin“ left out: answered with the line, never run.
+	w.want("teamA", "root", "rolle @kora coach", kim.EINVALID, "Meinten Sie `/kim admin rolle @kora coach`?")
+	w.want("teamA", "root", "rollen", kim.EINVALID, "Meinten Sie `/kim admin rollen`?")
+	w.want("teamA", "root", "erledigt AB 1", kim.EINVALID, "Unbekannter Befehl „erledigt“") // a goal's or a step's: not guessed
 	if w.snapshot() != before {
 		t.Fatal("listing the roles changed something")
 	}
