@@ -53,6 +53,10 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 	}
 	signed, _ := req.Context["s"].(string)
 	fields, ok := VerifyFields(s.Store.Keys(), signed, s.clock().Now())
+	if ok && len(fields) > 0 && fields[0] == "run" { // a line an answer offered (bot/runbutton.go)
+		s.runPress(ctx, w, req, fields, lang, answer)
+		return
+	}
 	if !ok || len(fields) < pressFields || fields[0] != "btn" {
 		answer("signature", "remind.button_invalid")
 		return

@@ -260,7 +260,8 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request) {
 		TeamID: teamID, ChannelID: r.PostForm.Get("channel_id"), TriggerID: r.PostForm.Get("trigger_id"),
 		Text: r.PostForm.Get("text"),
 	})
-	resp := &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: reply.Text, SkipSlackParsing: true}
+	resp := &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: reply.Text, SkipSlackParsing: true,
+		Attachments: s.runAttachments(userID, teamID, reply)}
 	if reply.Dialog != nil {
 		if err := s.openDialog(ctx, r.PostForm.Get("trigger_id"), userID, teamID, reply.Dialog); err != nil {
 			s.Log.Error("bot: unable to open dialog", "err", err)

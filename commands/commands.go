@@ -67,6 +67,11 @@ type Request struct {
 type Reply struct {
 	Text   string
 	Dialog *Dialog
+	// Run is a line the answer offers to run at a press of a button,
+	// without "/kim": the line a refusal suggests (err.other_verb) or the
+	// confirmation a question asks for, exactly as the text shows it;
+	// RunLabel is the button's label. Empty: no button.
+	Run, RunLabel string
 	// Verb and Outcome describe the invocation for metrics and logs
 	// (never any case data): the verb's path and an error code or "ok".
 	Verb, Outcome string
@@ -112,6 +117,9 @@ type Runner struct {
 	// unconfirmed is set when a confirmation was typed for a case named by
 	// its number alone; the question's line names the reference instead.
 	unconfirmed bool
+	// confirm is the line that confirms the question the answer asks
+	// (confirmLine), offered as a button.
+	confirm string
 }
 
 // Actor returns the caller as the store's actor.
@@ -172,6 +180,9 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 	if err != nil {
 		return s.fail(r, err)
 	}
+	if r.confirm != "" && rep.Dialog == nil {
+		rep.Run, rep.RunLabel = strings.TrimPrefix(r.confirm, "/kim "), r.T("run.confirm", nil)
+	}
 	return rep
 }
 
@@ -190,10 +201,17 @@ func (r *Runner) caseOrSub(err error) error {
 	return sc.asCase
 }
 
-// fail answers an error.
+// fail answers an error; a suggested line (err.other_verb) is offered as a
+// button.
 func (s *Service) fail(r *Runner, err error) Reply {
 	text, code := s.describe(r, err)
-	return Reply{Text: text, Outcome: code}
+	rep := Reply{Text: text, Outcome: code}
+	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "err.other_verb" && r != nil {
+		if line, ok := e.Args["Run"].(string); ok && line != "" {
+			rep.Run, rep.RunLabel = line, r.T("run.meant", nil)
+		}
+	}
+	return rep
 }
 
 // explain turns an internal error into "the database does not answer" when
@@ -328,7 +346,8 @@ func (r *Runner) confirmLine() string {
 	if r.pseudonym != "" {
 		line = r.lineWithRef()
 	}
-	return "/kim " + line + " " + r.T("confirm.word", nil)
+	r.confirm = "/kim " + line + " " + r.T("confirm.word", nil)
+	return r.confirm
 }
 
 // hasCaseQuery reports whether a pseudonym stands where a case goes.

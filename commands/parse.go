@@ -321,7 +321,13 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 // meantErr answers a line refused with the line meant (err.other_verb):
 // answered, never run.
 func meantErr(line []token) error {
-	return usageErr("err.other_verb", nil, map[string]any{"Line": "/kim " + render.Clip(quoteTexts(line), 80)})
+	typed := quoteTexts(line)
+	shown := render.Clip(typed, 80)
+	args := map[string]any{"Line": "/kim " + shown}
+	if shown == typed { // a button runs only what the answer shows whole
+		args["Run"] = typed
+	}
+	return usageErr("err.other_verb", nil, args)
 }
 
 // typedIn is the language a verb was typed in: English when its name was

@@ -249,7 +249,32 @@ func (c *Client) ChannelPosts(ctx context.Context, channelID string) ([]*model.P
 // PressButton presses the button actionID of post postID as this user, as a click would; Mattermost
 // then calls the integration. The post's updated form can be read with GetPost.
 func (c *Client) PressButton(ctx context.Context, postID, actionID string) error {
-	resp, err := c.DoPostAction(ctx, postID, actionID)
+	return c.pressWith(ctx, postID, actionID, "")
+}
+
+// PressEphemeral presses button key (an action id or a part of its name)
+// of ephemeral post p, as the web app does: with the action's cookie,
+// since Mattermost keeps no copy of an ephemeral post.
+func (c *Client) PressEphemeral(ctx context.Context, p *model.Post, key string) error {
+	a := FindAction(p, key)
+	if a == nil {
+		return fmt.Errorf("devstack: ephemeral post %s has no button %q:\n%s", p.Id, key, PostText(p))
+	}
+	if a.Cookie == "" {
+		return fmt.Errorf("devstack: button %q of ephemeral post %s has no cookie", key, p.Id)
+	}
+	return c.pressWith(ctx, p.Id, a.Id, a.Cookie)
+}
+
+// pressWith presses actionID of postID, with cookie when it is not "".
+func (c *Client) pressWith(ctx context.Context, postID, actionID, cookie string) error {
+	var resp *model.Response
+	var err error
+	if cookie == "" {
+		resp, err = c.DoPostAction(ctx, postID, actionID)
+	} else {
+		resp, err = c.DoPostActionWithCookie(ctx, postID, actionID, "", cookie)
+	}
 	if err != nil {
 		return fmt.Errorf("devstack: press %s on post %s as %s: %w", actionID, postID, c.Username(), err)
 	}

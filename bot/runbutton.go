@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/kimbot-nrw/kimbot/commands"
+	"github.com/kimbot-nrw/kimbot/messages"
+)
+
+// A command's answer may offer one line to run at a press of a button
+// (commands.Reply.Run): the line a refusal suggests ("Meinten Sie …?") or
+// the confirmation a question asks for ("Wirklich löschen? Dann: …
+// bestätigen"). The button runs exactly that line as its caller, as if they
+// had typed it: every check of the command applies again, nothing is run
+// that the answer did not show whole.
+//
+// The answer is ephemeral, so Mattermost keeps the button's integration in
+// an encrypted cookie on the client rather than in a stored post; the press
+// therefore cannot be checked against the post, and the signed context
+// carries everything instead: "run", the caller, the team, a nonce and the
+// line, valid for RunTTL, and run at most once (the nonce, in Redis).
+
+// RunTTL is how long a run button stays valid.
+const RunTTL = 15 * time.Minute
+
+// runFields are the signed fields of a run button: "run", user, team,
+// nonce, line (base64, so that it may hold any character).
+const runFields = 5
+
+// runAttachments returns the attachment with the button that runs
+// reply.Run for userID in teamID; nil when the reply offers none.
+func (s *Server) runAttachments(userID, teamID string, reply commands.Reply) []*model.SlackAttachment {
+	if reply.Run == "" {
+		return nil
+	}
+	signed := SignFields(s.Store.Keys(), s.clock().Now(), RunTTL, "run", userID, teamID, model.NewId(),
+		base64.RawURLEncoding.EncodeToString([]byte(reply.Run)))
+	return []*model.SlackAttachment{{Fallback: reply.RunLabel, Actions: []*model.PostAction{{
+		Id: "run", Name: reply.RunLabel, Type: model.PostActionTypeButton, Style: "primary",
+		Integration: &model.PostActionIntegration{URL: s.PublicURL + ActionPath, Context: map[string]any{"s": signed}},
+	}}}}
+}
+
+// runPress answers the press of a run button whose verified fields are
+// fields: the presser must be the caller, still a member of the team, and
+// the button unused; then the line runs as a command of theirs and its
+// answer is the press's ephemeral answer.
+func (s *Server) runPress(ctx context.Context, w http.ResponseWriter, req model.PostActionIntegrationRequest, fields []string, lang string,
+	answer func(reason, key string)) {
+	start := time.Now()
+	if len(fields) != runFields {
+		answer("signature", "remind.button_invalid")
+		return
+	}
+	userID, teamID, nonce := fields[1], fields[2], fields[3]
+	line, err := base64.RawURLEncoding.DecodeString(fields[4])
+	switch {
+	case err != nil:
+		answer("signature", "remind.button_invalid")
+		return
+	case userID != req.UserId:
+		answer("user", "run.not_yours")
+		return
+	case req.TeamId != "" && req.TeamId != teamID:
+		answer("team", "remind.button_invalid")
+		return
+	}
+	member, err := s.Bot.TeamMember(ctx, teamID, userID)
+	if err != nil {
+		s.Log.Error("bot: unable to check the presser's team membership", "err", err)
+		answer("unavailable", "remind.button_unavailable")
+		return
+	}
+	if !member {
+		answer("member", "staff.button_not_member")
+		return
+	}
+	first, err := s.Redis.Once(ctx, "run:"+nonce, RunTTL+time.Minute)
+	if err != nil {
+		s.Log.Error("bot: unable to mark a run button as used", "err", err)
+		answer("unavailable", "remind.button_unavailable")
+		return
+	}
+	if !first {
+		answer("replay", "run.already")
+		return
+	}
+	reply := s.run(ctx, nil, userID, commands.Request{TeamID: teamID, ChannelID: req.ChannelId, TriggerID: req.TriggerId, Text: string(line)})
+	text := reply.Text
+	if reply.Dialog != nil {
+		if err := s.openDialog(ctx, req.TriggerId, userID, teamID, reply.Dialog); err != nil {
+			s.Log.Error("bot: unable to open dialog", "err", err)
+			text = messages.T(lang, "err.dialog_failed", nil)
+		}
+	}
+	commandsTotal.WithLabelValues(reply.Verb, reply.Outcome).Inc()
+	s.Log.Info("run button", "verb", reply.Verb, "outcome", reply.Outcome, "ms", time.Since(start).Milliseconds())
+	writeJSON(w, &model.PostActionIntegrationResponse{EphemeralText: text, SkipSlackParsing: true})
+}
