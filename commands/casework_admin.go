@@ -76,7 +76,7 @@ func (r *Runner) adminDefaults(a *Args) (Reply, error) {
 		}
 		if n > 0 {
 			return Reply{Text: r.T("defaults.retention_confirm", map[string]any{"Months": *ch.RetentionMonths, "N": n,
-				"Line": r.confirmLine()})}, nil
+				"Line": r.typedConfirmLine()})}, nil // it erases cases: typed, never one click
 		}
 	}
 	var set kim.TeamSettings

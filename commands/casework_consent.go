@@ -18,7 +18,7 @@ func (r *Runner) consent(a *Args) (Reply, error) {
 			return Reply{}, err
 		}
 		if partner == "" && !a.Has("confirm") {
-			return Reply{Text: r.T("consent.revoke_processing_confirm", map[string]any{"Ref": c.Ref, "Line": r.confirmLine()})}, nil
+			return Reply{Text: r.T("consent.revoke_processing_confirm", map[string]any{"Ref": c.Ref, "Line": r.typedConfirmLine()})}, nil
 		}
 		if partner == "" {
 			r.cleanExports()

@@ -341,13 +341,20 @@ func sentence(text string) string {
 
 // confirmLine is the command line that confirms the caller's irreversible
 // step: what they typed, followed by the confirming word of their language.
+// The answer offers it as a button too (Reply.Run).
 func (r *Runner) confirmLine() string {
+	r.confirm = r.typedConfirmLine()
+	return r.confirm
+}
+
+// typedConfirmLine is confirmLine without the button: erasing a case is
+// confirmed only by typing the word, never by one click.
+func (r *Runner) typedConfirmLine() string {
 	line := strings.Join(strings.Fields(r.req.Text), " ")
 	if r.pseudonym != "" {
 		line = r.lineWithRef()
 	}
-	r.confirm = "/kim " + line + " " + r.T("confirm.word", nil)
-	return r.confirm
+	return "/kim " + line + " " + r.T("confirm.word", nil)
 }
 
 // hasCaseQuery reports whether a pseudonym stands where a case goes.

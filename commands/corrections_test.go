@@ -745,3 +745,44 @@ func (w *world) wantAudits(where string, want map[string]int) {
 		}
 	}
 }
+
+// The line an answer offers as a button (Reply.Run) is exactly the line it
+// shows: the confirmation of a delete or a handover, the suggested line of
+// a refusal. Erasing a case (directly, by revoking the consent to
+// processing, or by a shorter retention) is confirmed only by typing; a
+// suggestion too long to be shown whole offers none.
+func TestRunOffered(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee consent=yes datum=01.11.2026")
+	w.run("teamA", "anna", "abschliessen AB verzogen")
+	w.ok("anna", "wiederaufnehmen AB")
+	w.ok("anna", "kontakt AB telefon Rückruf")
+	for line, want := range map[string]string{
+		"kontakt löschen AB 1":  "kontakt löschen K-2026-0001 1 bestätigen",
+		"übergeben AB @ben":     "übergeben K-2026-0001 @ben bestätigen",
+		"transfer AB @ben":      "transfer K-2026-0001 @ben bestätigen", // the confirming word of the caller's language
+		"schritt erledigt AB 1": "schritt AB 1 erledigt",
+		"erase AB":              "",
+		"löschen AB":            "",
+		"einwilligung AB verarbeitung widerrufen": "",
+		"kontakt AB telefon Rückruf":              "",
+		"anruf AB " + strings.Repeat("sehr lange Notiz ", 6): "", // shown clipped: no button
+	} {
+		rep := w.run("teamA", "anna", line)
+		if rep.Run != want {
+			t.Errorf("%s: offers %q, want %q (%s)", line, rep.Run, want, rep.Text)
+		}
+		if want != "" && !strings.Contains(rep.Text, want) {
+			t.Errorf("%s: offers %q, which the answer does not show:\n%s", line, want, rep.Text)
+		}
+	}
+	w.ok("anna", "open CD group=eu consent=yes datum=01.09.2026")
+	w.ok("anna", "abschliessen CD verzogen")
+	if _, err := w.st.Pool().Exec(context.Background(), `UPDATE cases SET closed_on = '2026-09-01' WHERE ref = 'K-2026-0002'`); err != nil {
+		t.Fatal(err)
+	}
+	// A shorter retention that erases the case closed long ago: asked, and confirmed only by typing.
+	if rep := w.ok("root", "admin vorgaben aufbewahrung=1m", "`/kim admin vorgaben aufbewahrung=1m bestätigen`"); rep.Run != "" {
+		t.Errorf("a shorter retention offers a button: %q", rep.Run)
+	}
+}

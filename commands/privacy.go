@@ -74,7 +74,7 @@ func (r *Runner) erase(a *Args) (Reply, error) {
 		if err != nil {
 			return Reply{}, err
 		}
-		return Reply{Text: r.T("erase.confirm", map[string]any{"Ref": c.Ref, "Line": r.confirmLine()})}, nil
+		return Reply{Text: r.T("erase.confirm", map[string]any{"Ref": c.Ref, "Line": r.typedConfirmLine()})}, nil
 	}
 	c, err := r.svc.Store.EraseCase(r.ctx, r.Actor(), ref)
 	if err != nil {
