@@ -758,12 +758,12 @@ func TestRunOffered(t *testing.T) {
 	w.ok("anna", "wiederaufnehmen AB")
 	w.ok("anna", "kontakt AB telefon Rückruf")
 	for line, want := range map[string]string{
-		"kontakt löschen AB 1":  "kontakt löschen K-2026-0001 1 bestätigen",
-		"übergeben AB @ben":     "übergeben K-2026-0001 @ben bestätigen",
-		"transfer AB @ben":      "transfer K-2026-0001 @ben bestätigen", // the confirming word of the caller's language
-		"schritt erledigt AB 1": "schritt AB 1 erledigt",
-		"erase AB":              "",
-		"löschen AB":            "",
+		"kontakt löschen AB 1":                    "kontakt löschen K-2026-0001 1 bestätigen",
+		"übergeben AB @ben":                       "übergeben K-2026-0001 @ben bestätigen",
+		"transfer AB @ben":                        "transfer K-2026-0001 @ben bestätigen", // the confirming word of the caller's language
+		"schritt erledigt AB 1":                   "schritt AB 1 erledigt",
+		"erase AB":                                "",
+		"löschen AB":                              "",
 		"einwilligung AB verarbeitung widerrufen": "",
 		"kontakt AB telefon Rückruf":              "",
 		"anruf AB " + strings.Repeat("sehr lange Notiz ", 6): "", // shown clipped: no button

@@ -110,6 +110,18 @@ func TestPrompt(t *testing.T) {
 	typeLine("/kim faelle")
 	pos = scr.wait(t, done, pos, "| "+formCase+" | CD |", time.Minute)
 
+	// A suggested line comes with a button that runs it (the answer's copy over the WebSocket
+	// holds its cookie; the shell numbers it).
+	typeLine("/kim einwilligung " + formCase + " jobcenter mündlich")
+	pos = scr.wait(t, done, pos, "Meinten Sie `/kim einwilligung "+formCase+" erteilen jobcenter mündlich`?", time.Minute)
+	pos = scr.wait(t, done, pos, " So ausführen]\n", time.Minute)
+	n := regexp.MustCompile(`press \[(\d+) So ausführen\]\n$`).FindStringSubmatch(scr.String()[:pos])
+	if n == nil {
+		t.Fatalf("the run button is not numbered:\n%s", scr.String()[max(0, pos-300):pos])
+	}
+	typeLine("press " + n[1])
+	pos = scr.wait(t, done, pos, "Einwilligung in **"+formCase+"** erfasst: Jobcenter (mündlich", time.Minute)
+
 	// A reminder pass as if it were the suggested time: the digest for the coach, with buttons.
 	at := suggestRemind(time.Now())
 	typeLine("remind " + at.Format("2006-01-02 15:04"))

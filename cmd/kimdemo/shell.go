@@ -50,6 +50,7 @@ type userEvent struct {
 // button is a numbered button of a post the prompt showed; press <n> presses it.
 type button struct {
 	user, postID, actionID, label string
+	post                          *model.Post // an ephemeral post's button is pressed with its cookie
 }
 
 func newShell(ctx context.Context, out io.Writer, teamID, channelID string, users map[string]*devstack.Client, kimbot devstack.Kimbot) *shell {
@@ -178,8 +179,20 @@ func (s *shell) event(e userEvent) bool {
 		text := devstack.PostText(e.ev.Ephemeral)
 		key := e.user + "\x00" + text
 		if s.shown[key] > 0 {
+			// The answer was shown from the command's response; its buttons
+			// (Bestätigen, So ausführen) can be pressed only with the cookies
+			// of this copy.
 			s.shown[key]--
-			return false
+			var labels []string
+			for _, act := range devstack.PostActions(e.ev.Ephemeral) {
+				s.buttons = append(s.buttons, button{user: e.user, postID: e.ev.Ephemeral.Id, actionID: act.Id, label: act.Name, post: e.ev.Ephemeral})
+				labels = append(labels, fmt.Sprintf("[%d %s]", len(s.buttons), act.Name))
+			}
+			if len(labels) == 0 {
+				return false
+			}
+			fmt.Fprintf(s.out, "    press %s\n", strings.Join(labels, " "))
+			return true
 		}
 		fmt.Fprintf(s.out, "\n  (only %s sees this)\n%s\n", e.user, indent(text, "    "))
 		return true
@@ -380,6 +393,13 @@ func (s *shell) press(args []string) {
 	c := s.users[b.user]
 	fmt.Fprintf(s.out, "  %s presses [%s]\n", b.user, b.label)
 	s.pressed[b.user] = true
+	if b.post != nil { // the answer arrives as an ephemeral post
+		if err := c.PressEphemeral(ctx, b.post, b.actionID); err != nil {
+			fmt.Fprintln(s.out, "  error:", err)
+		}
+		s.buttons = nil
+		return
+	}
 	if err := c.PressButton(ctx, b.postID, b.actionID); err != nil {
 		fmt.Fprintln(s.out, "  error:", err)
 		return
