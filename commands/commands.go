@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -332,11 +331,10 @@ func (s *Service) describe(r *Runner, err error) (text, code string) {
 func sentence(text string) string {
 	first, _, _ := strings.Cut(text, " ")
 	first = strings.TrimSuffix(first, ":")
-	r, n := utf8.DecodeRuneInString(text)
-	if !unicode.IsLower(r) || first == "kimbot" || strings.ContainsFunc(first, func(c rune) bool { return !unicode.IsLetter(c) }) {
+	if first == "kimbot" || strings.ContainsFunc(first, func(c rune) bool { return !unicode.IsLetter(c) }) {
 		return text
 	}
-	return string(unicode.ToUpper(r)) + text[n:]
+	return messages.Capital(text)
 }
 
 // confirmLine is the command line that confirms the caller's irreversible
