@@ -88,16 +88,7 @@ func (s *Server) buttonPress(w http.ResponseWriter, r *http.Request) {
 		answer("unsupported", "remind.button_invalid")
 		return
 	}
-	// A press does not imply membership (the DM stays readable after the
-	// user was removed from the team): removal ends access at once.
-	member, err := s.Bot.TeamMember(ctx, teamID, userID)
-	if err != nil {
-		s.Log.Error("bot: unable to check the presser's team membership", "err", err)
-		answer("unavailable", "remind.button_unavailable")
-		return
-	}
-	if !member {
-		answer("member", "staff.button_not_member")
+	if !s.pressByMember(ctx, teamID, userID, answer) {
 		return
 	}
 	res := s.Buttons.Press(ctx, kim.Press{
@@ -278,4 +269,22 @@ func (s *Server) settledPost(post *model.Post, actionID, userID, key string, res
 	up := &model.Post{Id: post.Id, ChannelId: post.ChannelId, UserId: post.UserId, RootId: post.RootId, Message: post.Message, Type: post.Type}
 	up.SetProps(props)
 	return up, nil
+}
+
+// pressByMember reports whether userID is still a member of teamID, and
+// answers the press otherwise. A press does not imply membership (the DM
+// and its buttons stay after the user was removed from the team): removal
+// ends access at once.
+func (s *Server) pressByMember(ctx context.Context, teamID, userID string, answer func(reason, key string)) bool {
+	member, err := s.Bot.TeamMember(ctx, teamID, userID)
+	if err != nil {
+		s.Log.Error("bot: unable to check the presser's team membership", "err", err)
+		answer("unavailable", "remind.button_unavailable")
+		return false
+	}
+	if !member {
+		answer("member", "staff.button_not_member")
+		return false
+	}
+	return true
 }

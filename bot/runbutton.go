@@ -70,14 +70,7 @@ func (s *Server) runPress(ctx context.Context, w http.ResponseWriter, req model.
 		answer("team", "remind.button_invalid")
 		return
 	}
-	member, err := s.Bot.TeamMember(ctx, teamID, userID)
-	if err != nil {
-		s.Log.Error("bot: unable to check the presser's team membership", "err", err)
-		answer("unavailable", "remind.button_unavailable")
-		return
-	}
-	if !member {
-		answer("member", "staff.button_not_member")
+	if !s.pressByMember(ctx, teamID, userID, answer) {
 		return
 	}
 	first, err := s.Redis.Once(ctx, "run:"+nonce, RunTTL+time.Minute)
