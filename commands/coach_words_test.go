@@ -509,3 +509,26 @@ func TestUndoAndRename(t *testing.T) {
 	}
 	w.ok("anna", `fall ändern S. T. pseudonym="S. U."`, "S. U.")
 }
+
+// A case opened as coaches say it: „neuer Fall“, „Fall anlegen“, the
+// consent as „liegt vor“ or „Zustimmung“, the intake day as „aufnahme=“ or
+// „seit …“. The consent is still taken only where it is named.
+func TestOpenAsSaid(t *testing.T) {
+	w := newWorld(t)
+	for line, want := range map[string]string{
+		"neu AB gruppe geflüchtet einwilligung liegt vor":    "(AB) ist angelegt",
+		"neuer Fall CD gruppe=eu einwilligung=ja":            "(CD) ist angelegt",
+		"neuen Fall anlegen EF gruppe=eu einwilligung=ja":    "(EF) ist angelegt",
+		"Fall anlegen GH gruppe=eu zustimmung=ja":            "(GH) ist angelegt",
+		"neu IJ gruppe=eu einverständnis=ja seit 01.11.2026": "(IJ) ist angelegt, Aufnahme am 01.11.2026",
+		"neu KL gruppe=eu einwilligung=ja aufnahme=2.11.":    "(KL) ist angelegt, Aufnahme am 02.11.2026",
+	} {
+		w.ok("anna", line, want)
+	}
+	before := w.snapshot()
+	w.want("teamA", "anna", "neu MN gruppe=eu einwilligung fehlt", kim.EINVALID)
+	w.want("teamA", "anna", "neu MN gruppe=eu liegt vor", kim.EINVALID)
+	if w.snapshot() != before {
+		t.Fatal("a case was opened without its consent named")
+	}
+}

@@ -235,6 +235,14 @@ func spokenVerb(toks []token) []token {
 		return toks[1:]
 	case first == "wieder" && slices.Contains(reopen, second):
 		return append([]token{{text: "wiederaufnehmen"}}, toks[2:]...)
+	case slices.Contains([]string{"neuer", "neuen", "new"}, first) && (second == "fall" || second == "case"): // neuer Fall AB …
+		rest := toks[2:]
+		if len(rest) > 0 && !rest[0].quoted && slices.Contains([]string{"anlegen", "eroeffnen", "aufnehmen"}, kim.Fold(rest[0].text)) {
+			rest = rest[1:] // neuen Fall anlegen AB …
+		}
+		return append([]token{{text: kimVerbs.sub("open").word(map[bool]string{true: "en", false: "de"}[first == "new"])}}, rest...)
+	case first == "fall" && slices.Contains([]string{"anlegen", "eroeffnen", "aufnehmen"}, second): // Fall anlegen AB …
+		return append([]token{{text: kimVerbs.sub("open").word("de")}}, toks[2:]...)
 	case len(toks) > 2 && !toks[2].quoted && kimVerbs.sub(toks[0].text) != nil:
 		switch third := kim.Fold(toks[2].text); {
 		case second == "fallen" && third == "lassen":

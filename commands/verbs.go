@@ -126,9 +126,11 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Options: []Param{
 		groupParam,
 		optional(domainParam),
-		{Name: "consent", Alias: "einwilligung", Kind: Choice, Choices: []string{"yes", "no"}, De: []string{"ja", "nein"}, Named: true},
+		{Name: "consent", Alias: "einwilligung", Also: []string{"zustimmung", "einverstaendnis", "einverstaendniserklaerung"},
+			Kind: Choice, Choices: []string{"yes", "no"}, De: []string{"ja", "nein"}, Named: true,
+			Aliases: map[string]string{"erteilt": "yes", "liegt vor": "yes", "vorhanden": "yes", "gegeben": "yes", "fehlt": "no"}},
 		formParam,
-		dateOption,
+		{Name: "date", Alias: "datum", Also: []string{"aufnahme", "aufnahmedatum", "intake", "seit"}, Kind: Date, Optional: true}, // the intake day
 	},
 	Run:  (*Runner).open,
 	Bare: (*Runner).openDialog, BareDialog: true, // commands/casework_dialogs.go

@@ -121,7 +121,7 @@ func TestCorrections(t *testing.T) {
 
 	// Goals.
 	coach.kimOK(t, "ziel neu "+ref+" arbeit Praktikum finden", "Ziel 1")
-	coach.kimOK(t, "ziel ändern "+ref+" 1 Praktikum im Handwerk finden", "Ziel 1 von **"+ref+"** geändert",
+	coach.kimOK(t, "ziel ändern "+ref+" 1 Praktikum im Handwerk finden", "Ziel 1 von **"+ref+"** (Arbeit) geändert",
 		"Vorher stand da: „Praktikum finden“ – falls der falsche Eintrag: `/kim ziel ändern "+ref+" 1 \"Praktikum finden\"`")
 	other.kimOK(t, "ziel aendern "+ref+" 1 fremd", "Keinen Fall "+ref)
 	before = dates()
