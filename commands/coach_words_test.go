@@ -531,4 +531,7 @@ func TestOpenAsSaid(t *testing.T) {
 	if w.snapshot() != before {
 		t.Fatal("a case was opened without its consent named")
 	}
+	// The verb of consent by the other names coaches give it.
+	w.ok("anna", "Schweigepflichtentbindung AB erteilen jobcenter", "** erfasst: Jobcenter") // the cases above opened in any order
+	w.ok("anna", "zustimmung AB widerrufen jobcenter", "Einwilligung für Jobcenter in **K-2026-")
 }

@@ -316,7 +316,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 		Examples: []string{"/kim outcome delete K-2026-0042 1", "/kim ergebnis löschen K-2026-0042 1 bestätigen"},
 	}},
 }, {
-	Name: "consent", Alias: "einwilligung", Roles: coach,
+	Name: "consent", Alias: "einwilligung", Also: []string{"zustimmung", "einverstaendnis", "schweigepflichtentbindung"}, Roles: coach,
 	Params: []Param{
 		caseParam,
 		{Name: "action", Alias: "aktion", Kind: Choice, Choices: []string{"grant", "revoke"}, De: []string{"erteilen", "widerrufen"}, Aliases: consentAliases, After: true},
