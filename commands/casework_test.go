@@ -286,7 +286,7 @@ func TestCaseListPages(t *testing.T) {
 	if rep := w.ok("ben", "cases"); strings.Contains(rep.Text, "page") {
 		t.Fatalf("one page is not numbered:\n%s", rep.Text)
 	}
-	w.want("teamA", "ben", "cases all page=2", kim.EINVALID, "There is no page 2: your list “all” has 1 cases on 1 page.")
+	w.want("teamA", "ben", "cases all page=2", kim.EINVALID, "There is no page 2: your list “all” has 1 case on 1 page.")
 }
 
 // Admin: team defaults move the next dates; the partner directory grows.

@@ -209,7 +209,15 @@ var spokenLines = map[string]string{
 	"ich bin wieder da": "abwesend zurück", "bin wieder da": "abwesend zurück", "wieder da": "abwesend zurück",
 	"was ist faellig": "heute", "was ist heute faellig": "heute", "was steht an": "heute", "was steht heute an": "heute",
 	"was liegt an": "heute", "was liegt heute an": "heute",
+	"termine heute": "heute", "faellige termine": "heute", "meine termine": "heute", "termine": "heute",
 }
+
+// caseAdjectives are the words before „Fälle“ that name a filter of the
+// case list (offene Fälle, meine abgeschlossenen Fälle): its German word.
+var caseAdjectives = map[string]string{"offene": "offen", "offenen": "offen", "abgeschlossene": "abgeschlossen",
+	"abgeschlossenen": "abgeschlossen", "geschlossene": "abgeschlossen", "geschlossenen": "abgeschlossen",
+	"faellige": "faellig", "faelligen": "faellig", "ueberfaellige": "faellig", "ueberfaelligen": "faellig", "alle": "alle",
+	"open": "open", "closed": "closed", "due": "due", "all": "all"}
 
 // spokenVerb reads a verb said in two words as the verb: „meine fälle“ as
 // „fälle“, „wieder öffnen“ or „wieder aufnehmen“ as „wiederaufnehmen“; after
@@ -218,9 +226,6 @@ var spokenLines = map[string]string{
 // spokenLines: „(ich bin) wieder da“ ends the caller's current absence
 // (abwesend zurück), „was steht heute an?“ is heute.
 func spokenVerb(toks []token) []token {
-	if len(toks) < 2 || toks[0].quoted || toks[1].quoted {
-		return toks
-	}
 	if line, ok := spokenLines[strings.TrimRight(kim.Fold(joinTexts(toks)), "?! ")]; ok &&
 		!slices.ContainsFunc(toks, func(t token) bool { return t.quoted }) {
 		out := []token{}
@@ -229,7 +234,18 @@ func spokenVerb(toks []token) []token {
 		}
 		return out
 	}
+	if len(toks) < 2 || toks[0].quoted || toks[1].quoted {
+		return toks
+	}
 	reopen := []string{"oeffnen", "eroeffnen", "aufnehmen", "aufmachen"}
+	if rest := toks; len(rest) >= 2 { // (meine) offenen Fälle: fälle offen
+		if w := kim.Fold(rest[0].text); (w == "meine" || w == "my") && len(rest) >= 3 {
+			rest = rest[1:]
+		}
+		if filter, ok := caseAdjectives[kim.Fold(rest[0].text)]; ok && !rest[1].quoted && kimVerbs.sub(rest[1].text) == kimVerbs.sub("cases") {
+			return append([]token{rest[1], {text: filter}}, rest[2:]...)
+		}
+	}
 	switch first, second := kim.Fold(toks[0].text), kim.Fold(toks[1].text); {
 	case (first == "meine" || first == "mein" || first == "my") && kimVerbs.sub(toks[1].text) != nil:
 		return toks[1:]

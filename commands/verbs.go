@@ -116,7 +116,7 @@ var confirmParam = Param{Name: "confirm", Alias: "bestaetigen", Kind: Choice, Ch
 // (SPEC §3). Roles are inherited by sub-verbs unless they name their own.
 // Each verb's description is the message "verb.<path>" of the catalogues.
 var kimVerbs = link(&Verb{Subs: []*Verb{{
-	Name: "help", Alias: "hilfe", Also: []string{"?"},
+	Name: "help", Alias: "hilfe", Also: []string{"?", "uebersicht"}, // kimbot's own answers say „Übersicht: /kim hilfe“
 	Params:   []Param{{Name: "verb", Alias: "befehl", Kind: Word, Optional: true, Max: 30}},
 	Run:      (*Runner).help,
 	Examples: []string{"/kim help", "/kim hilfe open", "/kim help goal"},
