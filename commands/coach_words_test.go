@@ -535,3 +535,22 @@ func TestOpenAsSaid(t *testing.T) {
 	w.ok("anna", "Schweigepflichtentbindung AB erteilen jobcenter", "** erfasst: Jobcenter") // the cases above opened in any order
 	w.ok("anna", "zustimmung AB widerrufen jobcenter", "Einwilligung für Jobcenter in **K-2026-")
 }
+
+// Lists as coaches ask for them: „offene Fälle“, „meine abgeschlossenen
+// Fälle“, „Termine heute“, „Übersicht“; a count of one takes the singular.
+func TestListsAsSaid(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee consent=yes")
+	w.ok("anna", "meine offenen Fälle", "**Ihre offenen Fälle (1)**")
+	w.ok("anna", "offene fälle", "**Ihre offenen Fälle (1)**")
+	w.ok("anna", "alle Fälle", "**Alle Ihre Fälle (1)**")
+	w.ok("anna", "abgeschlossene Fälle", "keine abgeschlossenen Fälle")
+	w.ok("anna", "überfällige Fälle", "Nichts fällig")
+	for _, line := range []string{"Termine heute", "termine", "fällige Termine"} {
+		w.ok("anna", line, "Heute (23.11.2026) ist nichts fällig oder überfällig")
+	}
+	w.ok("anna", "Übersicht", "kimbot – Kommunales Integrationsmanagement im Chat")
+	w.want("teamA", "anna", "fälle alle seite=2", kim.EINVALID, "hat 1 Fall auf 1 Seite")
+	w.ok("anna", "kontakt AB telefon minuten=1 kurz", "Telefon, 23.11.2026, 1 Minute.")
+	w.want("teamA", "anna", "kontakte AB seite=2", kim.EINVALID, "hat 1 Kontakt auf 1 Seite")
+}
