@@ -554,3 +554,16 @@ func TestListsAsSaid(t *testing.T) {
 	w.ok("anna", "kontakt AB telefon minuten=1 kurz", "Telefon, 23.11.2026, 1 Minute.")
 	w.want("teamA", "anna", "kontakte AB seite=2", kim.EINVALID, "hat 1 Kontakt auf 1 Seite")
 }
+
+// A reference copied from kimbot's own answer keeps its Markdown (Mattermost
+// copies the text as written: **K-2026-0001**) or comes with punctuation;
+// a pseudonym of initials may be typed without its spaces.
+func TestReferenceAsCopied(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", `open "Ö. K." group=refugee consent=yes`)
+	for _, line := range []string{"zeige **K-2026-0001**", "zeige `K-2026-0001`", "zeige (K-2026-0001)", "zeige K-2026-0001.", "zeige Ö.K.", "zeige OE.K."} {
+		w.ok("anna", line, "#### K-2026-0001 · Ö. K.")
+	}
+	w.ok("anna", "kontakt K-2026-0001: telefon Rückruf", "Kontakt 1 zu **K-2026-0001** gespeichert")
+	w.want("teamA", "anna", "zeige 2026-0001", kim.EINVALID, "ist kein Aktenzeichen") // without its K it is no reference
+}

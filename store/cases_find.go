@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -48,24 +49,32 @@ type foundCase struct {
 }
 
 // casesNamed returns the cases visible to the actor (as FindCase) whose
-// pseudonym is name, compared folded.
+// pseudonym is name, compared folded; when none is, those whose pseudonym
+// is name without its spaces (Ö.K. for Ö. K.).
 func (s *Store) casesNamed(ctx context.Context, a kim.Actor, name string) ([]foundCase, error) {
 	rows, err := s.pool.Query(ctx, `SELECT c.id, c.ref, c.pseudonym_enc FROM cases c
 		WHERE `+caseAccess+` AND c.pseudonym_enc IS NOT NULL ORDER BY c.ref`, accessArgs(a, nil))
 	if err != nil {
 		return nil, wrap("unable to find case", err)
 	}
+	unspaced := func(s string) string { return strings.Join(strings.Fields(s), "") }
 	w := kim.Fold(name)
-	var hits []foundCase
+	var hits, loose []foundCase
 	var f foundCase
 	var enc []byte
 	if _, err := pgx.ForEachRow(rows, []any{&f.id, &f.ref, &enc}, func() error {
-		if kim.Fold(s.open(enc, CasePseudonym)) == w {
+		switch p := kim.Fold(s.open(enc, CasePseudonym)); {
+		case p == w:
 			hits = append(hits, f)
+		case unspaced(p) == unspaced(w):
+			loose = append(loose, f)
 		}
 		return nil
 	}); err != nil {
 		return nil, wrap("unable to find case", err)
+	}
+	if len(hits) == 0 {
+		return loose, nil
 	}
 	return hits, nil
 }
