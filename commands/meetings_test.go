@@ -97,6 +97,7 @@ func TestMeetingsAgendaAndActions(t *testing.T) {
 		"**M-1**", "Do., 03.12.2026, 14:00 Uhr", "~netz", "01.12.2026 um 09:00")
 	w.mustSay("teamA", "kora", "treffen neu 17.12.2026 9:30 \"Lenkungsgruppe\" channel=~netz", "**M-2**", "Do., 17.12.2026, 09:30 Uhr")
 	w.mustSay("teamA", "kora", "agenda add M-1 Wartezeiten Jobcenter", "Punkt 1", "M-1")
+	w.mustSay("teamA", "kora", "treffen zeige **M-2**", "Lenkungsgruppe") // as copied from an answer
 	w.mustSay("teamA", "kora", "tagesordnung neu m-1 \"Wohnraum für Großfamilien\"", "Punkt 2")
 	// A sub-verb of the meeting typed after the agenda: the line that works, not
 	// the case card of a pseudonym "M-1".

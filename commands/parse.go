@@ -582,10 +582,12 @@ func meetingAsCase(a *Args) bool {
 // pseudonym (zeige M-1), in capitals; false when there is none.
 func meetingTyped(a *Args) (string, bool) {
 	q, ok := a.values["case"].(caseQuery)
-	if !ok || !meetingRE.MatchString(string(q)) {
+	m := meetingRE.FindStringSubmatch(string(q))
+	if !ok || m == nil {
 		return "", false
 	}
-	return strings.ToUpper(string(q)), true
+	n, _ := strconv.Atoi(m[1])
+	return "M-" + strconv.Itoa(n), true
 }
 
 var numberRE = regexp.MustCompile(`^\d{1,4}$`)
@@ -1457,8 +1459,10 @@ func (a *Args) addScore(field, val string, v *Verb) error {
 var (
 	refLikeRE = regexp.MustCompile(`^(?i)(K-?)?\d`) // a reference, if mistyped, or its number
 	scoreRE   = regexp.MustCompile(`^\d$`)
-	meetingRE = regexp.MustCompile(`^(?i)M-(\d{1,6})$`)
-	actionRE  = regexp.MustCompile(`^(?i)A-(\d{1,6})$`)
+	// a meeting's or a task's reference, also as copied from an answer
+	// (**M-3**) or typed in a sentence (M-3:), like a case's (kim.ParseCaseRef)
+	meetingRE = regexp.MustCompile("^[*_`(\\[„\"'»]*(?i:M)-(\\d{1,6})[*_`)\\]“\"'«.,:;!?]*$")
+	actionRE  = regexp.MustCompile("^[*_`(\\[„\"'»]*(?i:A)-(\\d{1,6})[*_`)\\]“\"'«.,:;!?]*$")
 	userRE    = regexp.MustCompile(`^@?([a-z0-9][a-z0-9._-]{0,63})$`)
 	channelRE = regexp.MustCompile(`^~?([a-z0-9][a-z0-9_-]{0,63})$`)
 	clockRE   = regexp.MustCompile(`^([01]?\d|2[0-3]):([0-5]\d)$`)
