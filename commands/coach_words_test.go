@@ -2,6 +2,7 @@ package commands
 
 import (
 	"regexp"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -566,4 +567,23 @@ func TestReferenceAsCopied(t *testing.T) {
 	}
 	w.ok("anna", "kontakt K-2026-0001: telefon Rückruf", "Kontakt 1 zu **K-2026-0001** gespeichert")
 	w.want("teamA", "anna", "zeige 2026-0001", kim.EINVALID, "ist kein Aktenzeichen") // without its K it is no reference
+}
+
+// A referral's outcome as coaches type it: the number as „Nr. 1“, „#1“,
+// „1:“ or „Verweis 1“, the outcome with a comma before the note.
+func TestOutcomeAsSaid(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee consent=yes")
+	w.ok("anna", "einwilligung AB erteilen jobcenter")
+	for i := range 5 {
+		w.ok("anna", "verweis AB jobcenter Antrag", fmt.Sprintf("Verweis %d von", i+1))
+	}
+	w.ok("anna", "ergebnis AB Nr. 1 angenommen", "Verweis 1 von **K-2026-0001** an Jobcenter: angenommen.")
+	w.ok("anna", "ergebnis AB #2 bewilligt", "Verweis 2 von **K-2026-0001** an Jobcenter: angenommen.")
+	w.ok("anna", "ergebnis AB 3: nicht erschienen", "Verweis 3 von **K-2026-0001** an Jobcenter: nicht erschienen.")
+	w.ok("anna", "ergebnis AB Verweis 4 abgelehnt, Unterlagen fehlen", "Verweis 4 von **K-2026-0001** an Jobcenter: abgelehnt.")
+	if n := w.count(`SELECT count(*) FROM referral_outcomes WHERE outcome = 'rejected' AND note_enc IS NOT NULL`); n != 1 {
+		t.Errorf("the rejection's note: %d rows", n)
+	}
+	w.want("teamA", "anna", "ergebnis AB Nr. 9 angenommen", kim.ENOTFOUND, "keinen Verweis 9")
 }

@@ -491,6 +491,9 @@ func (p Param) lookup(raw string) (string, bool) {
 	}
 	known.once.Do(func() { known.m = p.accepted() })
 	k, ok := known.m[squash(raw)]
+	if !ok { // abgelehnt, Unterlagen fehlen: the value with a comma after it
+		k, ok = known.m[squash(strings.TrimRight(raw, ",;:"))]
+	}
 	return k, ok
 }
 

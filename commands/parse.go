@@ -1238,7 +1238,7 @@ func valueAfter(p Param, positional []token, v *Verb, today kim.Date) []token {
 // the rest of a pseudonym typed without quotes.
 func initialWords(toks []token) int {
 	n := 0
-	for n < len(toks) && n < 3 && !toks[n].quoted && initialRE.MatchString(toks[n].text) {
+	for n < len(toks) && n < 3 && !toks[n].quoted && initialRE.MatchString(toks[n].text) && !slices.Contains(recordNumberWords, kim.Fold(toks[n].text)) {
 		n++
 	}
 	return n
@@ -1668,7 +1668,7 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		}
 		return s, nil
 	case Int:
-		n, err := strconv.Atoi(raw)
+		n, err := strconv.Atoi(strings.TrimRight(strings.TrimPrefix(raw, "#"), ".,:;")) // #1, 1., 1:
 		if err != nil || n < p.Min || (p.Max != 0 && n > p.Max) {
 			return nil, bad("err.bad_int", map[string]any{"Min": p.Min, "Max": p.Max})
 		}

@@ -1,6 +1,10 @@
 package commands
 
-import "github.com/kimbot-nrw/kimbot/kim"
+import (
+	"slices"
+
+	"github.com/kimbot-nrw/kimbot/kim"
+)
 
 // Who may run a verb.
 var (
@@ -70,10 +74,18 @@ var (
 	domainParam = Param{Name: "domain", Alias: "rechtskreis", Kind: Choice, Choices: kim.LegalDomains, De: domainDe, Aliases: domainAliases, Label: "legal"}
 	formParam   = Param{Name: "form", Kind: Choice, Choices: []string{"written", "oral"}, De: formDe, Label: "form", Optional: true}
 	noteParam   = Param{Name: "note", Alias: "notiz", Also: []string{"bemerkung", "anmerkung"}, Kind: Text, Optional: true}
-	nParam      = Param{Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: 1000}
+	nParam      = Param{Name: "n", Alias: "nr", Kind: Int, Min: 1, Max: 1000, Fillers: recordNumberWords}
 	// nsParam is one number or several (1, 3 und 5; 2-4): goals reached,
 	// steps done at once.
-	nsParam = Param{Name: "n", Alias: "nr", Kind: Numbers, Min: 1, Max: 1000}
+	nsParam = Param{Name: "n", Alias: "nr", Kind: Numbers, Min: 1, Max: 1000, Fillers: recordNumberWords}
+	// recordNumberWords are said before a record's number (Nr. 2, Nummer 2).
+	recordNumberWords = []string{"nr", "nr.", "nummer", "no.", "number"}
+	// referralN is a referral's number, also said as „Verweis 1“.
+	referralN = func() Param {
+		p := nParam
+		p.Fillers = append(slices.Clip(recordNumberWords), "verweis", "referral")
+		return p
+	}()
 	// dateOption is the day a record is for (a contact, a consent, a step
 	// done): a day up to today, today when left out.
 	dateOption   = Param{Name: "date", Alias: "datum", Kind: Date, Optional: true}
@@ -293,7 +305,7 @@ var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "outcome", Alias: "ergebnis", Roles: coach,
 	Params: []Param{
 		caseParam,
-		nParam,
+		referralN,
 		{Name: "outcome", Alias: "ergebnis", Kind: Choice, Choices: kim.ReferralOutcomes, De: outcomeDe, Aliases: outcomeAliases, Label: "outcome"},
 		noteParam,
 	},
