@@ -92,3 +92,28 @@ func TestRefList(t *testing.T) {
 		t.Errorf("52 refs: %q / %q", de, en)
 	}
 }
+
+// A count of one takes the singular, in both languages.
+func TestCountsAgree(t *testing.T) {
+	for _, c := range []struct {
+		lang, id string
+		data     map[string]any
+		want     string
+	}{
+		{"de", "cases.no_page", map[string]any{"Page": 2, "Filter": "offen", "N": 1, "Pages": 1}, "hat 1 Fall auf 1 Seite"},
+		{"de", "cases.no_page", map[string]any{"Page": 3, "Filter": "offen", "N": 12, "Pages": 2}, "hat 12 Fälle auf 2 Seiten"},
+		{"en", "cases.no_page", map[string]any{"Page": 2, "Filter": "open", "N": 1, "Pages": 1}, "has 1 case on 1 page"},
+		{"de", "audit.title", map[string]any{"Ref": "K-2026-0001", "N": 1}, "(1 Eintrag, ohne Inhalte)"},
+		{"de", "transition.days", map[string]any{"N": 1}, "1 Tag"},
+		{"de", "transition.days", map[string]any{"N": 14}, "14 Tage"},
+		{"de", "domain.open_question", map[string]any{"Ref": "K-2026-0001", "N": 1, "From": "AsylbLG", "To": "SGB II"}, "ist noch ein Schritt des letzten Rechtskreiswechsels offen"},
+		{"de", "domain.open_question", map[string]any{"Ref": "K-2026-0001", "N": 1, "From": "AsylbLG", "To": "SGB II"}, "Gilt er nach dem Wechsel"},
+		{"de", "domain.open_question", map[string]any{"Ref": "K-2026-0001", "N": 3, "From": "AsylbLG", "To": "SGB II"}, "Gelten sie nach dem Wechsel"},
+		{"en", "domain.open_question", map[string]any{"Ref": "K-2026-0001", "N": 1, "From": "AsylbLG", "To": "SGB2"}, "Does it still apply"},
+		{"de", "contact.saved", map[string]any{"Ref": "K-2026-0001", "N": 1, "Kind": "Telefon", "Minutes": 1}, ", 1 Minute."},
+	} {
+		if got := T(c.lang, c.id, c.data); !strings.Contains(got, c.want) {
+			t.Errorf("%s %s %v: %q lacks %q", c.lang, c.id, c.data, got, c.want)
+		}
+	}
+}
