@@ -3,7 +3,9 @@ package bot
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -12,12 +14,14 @@ import (
 	"github.com/kimbot-nrw/kimbot/messages"
 )
 
-// A command's answer may offer one line to run at a press of a button
-// (commands.Reply.Run): the line a refusal suggests ("Meinten Sie …?") or
+// A command's answer may offer lines to run at a press of a button
+// (commands.Reply.Offers): the line a refusal suggests ("Meinten Sie …?"),
 // the confirmation a question asks for ("Wirklich löschen? Dann: …
-// bestätigen"). The button runs exactly that line as its caller, as if they
-// had typed it: every check of the command applies again, nothing is run
-// that the answer did not show whole.
+// bestätigen"), or each answer to a question (the open steps of a
+// Rechtskreiswechsel: close them or keep them). A button runs exactly its
+// line as its caller, as if they had typed it: every check of the command
+// applies again, nothing is run that the answer did not show whole. The
+// buttons of one answer share their nonce, so one of them runs, once.
 //
 // The answer is ephemeral, so Mattermost keeps the button's integration in
 // an encrypted cookie on the client rather than in a stored post; the press
@@ -32,18 +36,25 @@ const RunTTL = 15 * time.Minute
 // nonce, line (base64, so that it may hold any character).
 const runFields = 5
 
-// runAttachments returns the attachment with the button that runs
-// reply.Run for userID in teamID; nil when the reply offers none.
+// runAttachments returns the attachment with a button for each line reply
+// offers, for userID in teamID; nil when it offers none.
 func (s *Server) runAttachments(userID, teamID string, reply commands.Reply) []*model.SlackAttachment {
-	if reply.Run == "" {
+	if len(reply.Offers) == 0 {
 		return nil
 	}
-	signed := SignFields(s.Store.Keys(), s.clock().Now(), RunTTL, "run", userID, teamID, model.NewId(),
-		base64.RawURLEncoding.EncodeToString([]byte(reply.Run)))
-	return []*model.SlackAttachment{{Fallback: reply.RunLabel, Actions: []*model.PostAction{{
-		Id: "run", Name: reply.RunLabel, Type: model.PostActionTypeButton, Style: "primary",
-		Integration: &model.PostActionIntegration{URL: s.PublicURL + ActionPath, Context: map[string]any{"s": signed}},
-	}}}}
+	now, nonce := s.clock().Now(), model.NewId()
+	a := &model.SlackAttachment{}
+	for i, o := range reply.Offers {
+		signed := SignFields(s.Store.Keys(), now, RunTTL, "run", userID, teamID, nonce, base64.RawURLEncoding.EncodeToString([]byte(o.Line)))
+		style := "primary"
+		if i > 0 {
+			style = "default"
+		}
+		a.Actions = append(a.Actions, &model.PostAction{Id: fmt.Sprintf("run%d", i), Name: o.Label, Type: model.PostActionTypeButton, Style: style,
+			Integration: &model.PostActionIntegration{URL: s.PublicURL + ActionPath, Context: map[string]any{"s": signed}}})
+		a.Fallback = strings.TrimSpace(a.Fallback + " " + o.Label)
+	}
+	return []*model.SlackAttachment{a}
 }
 
 // runPress answers the press of a run button whose verified fields are

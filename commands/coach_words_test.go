@@ -1,8 +1,8 @@
 package commands
 
 import (
-	"regexp"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"

@@ -66,15 +66,20 @@ type Request struct {
 type Reply struct {
 	Text   string
 	Dialog *Dialog
-	// Run is a line the answer offers to run at a press of a button,
-	// without "/kim": the line a refusal suggests (err.other_verb) or the
-	// confirmation a question asks for, exactly as the text shows it;
-	// RunLabel is the button's label. Empty: no button.
-	Run, RunLabel string
+	// Offers are the lines the answer offers to run at a press of a
+	// button: the line a refusal suggests (err.other_verb), the
+	// confirmation a question asks for, or each answer to a question
+	// (domain.open_question), exactly as the text shows them. One of them
+	// at most is run.
+	Offers []Offer
 	// Verb and Outcome describe the invocation for metrics and logs
 	// (never any case data): the verb's path and an error code or "ok".
 	Verb, Outcome string
 }
+
+// Offer is a line an answer offers as a button: the line without "/kim",
+// and the button's label.
+type Offer struct{ Line, Label string }
 
 // Dialog is an interactive form (opened with the request's trigger id).
 type Dialog struct {
@@ -116,9 +121,9 @@ type Runner struct {
 	// unconfirmed is set when a confirmation was typed for a case named by
 	// its number alone; the question's line names the reference instead.
 	unconfirmed bool
-	// confirm is the line that confirms the question the answer asks
-	// (confirmLine), offered as a button.
-	confirm string
+	// offers are the lines the answer offers as buttons (Reply.Offers):
+	// the confirmation of its question (confirmLine), or its answers.
+	offers []Offer
 }
 
 // Actor returns the caller as the store's actor.
@@ -179,8 +184,8 @@ func (s *Service) Execute(ctx context.Context, req Request) (reply Reply) {
 	if err != nil {
 		return s.fail(r, err)
 	}
-	if r.confirm != "" && rep.Dialog == nil {
-		rep.Run, rep.RunLabel = strings.TrimPrefix(r.confirm, "/kim "), r.T("run.confirm", nil)
+	if rep.Dialog == nil {
+		rep.Offers = r.offers
 	}
 	return rep
 }
@@ -207,7 +212,7 @@ func (s *Service) fail(r *Runner, err error) Reply {
 	rep := Reply{Text: text, Outcome: code}
 	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "err.other_verb" && r != nil {
 		if line, ok := e.Args["Run"].(string); ok && line != "" {
-			rep.Run, rep.RunLabel = line, r.T("run.meant", nil)
+			rep.Offers = []Offer{{Line: line, Label: r.T("run.meant", nil)}}
 		}
 	}
 	return rep
@@ -341,8 +346,14 @@ func sentence(text string) string {
 // step: what they typed, followed by the confirming word of their language.
 // The answer offers it as a button too (Reply.Run).
 func (r *Runner) confirmLine() string {
-	r.confirm = r.typedConfirmLine()
-	return r.confirm
+	line := r.typedConfirmLine()
+	r.offer(line, r.T("run.confirm", nil))
+	return line
+}
+
+// offer adds line (with or without "/kim") to the answer's buttons.
+func (r *Runner) offer(line, label string) {
+	r.offers = append(r.offers, Offer{Line: strings.TrimPrefix(line, "/kim "), Label: label})
 }
 
 // typedConfirmLine is confirmLine without the button: erasing a case is

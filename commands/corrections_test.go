@@ -769,8 +769,8 @@ func TestRunOffered(t *testing.T) {
 		"anruf AB " + strings.Repeat("sehr lange Notiz ", 6): "", // shown clipped: no button
 	} {
 		rep := w.run("teamA", "anna", line)
-		if rep.Run != want {
-			t.Errorf("%s: offers %q, want %q (%s)", line, rep.Run, want, rep.Text)
+		if got := offered(rep); got != want {
+			t.Errorf("%s: offers %q, want %q (%s)", line, got, want, rep.Text)
 		}
 		if want != "" && !strings.Contains(rep.Text, want) {
 			t.Errorf("%s: offers %q, which the answer does not show:\n%s", line, want, rep.Text)
@@ -782,7 +782,28 @@ func TestRunOffered(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A shorter retention that erases the case closed long ago: asked, and confirmed only by typing.
-	if rep := w.ok("root", "admin vorgaben aufbewahrung=1m", "`/kim admin vorgaben aufbewahrung=1m bestätigen`"); rep.Run != "" {
-		t.Errorf("a shorter retention offers a button: %q", rep.Run)
+	if rep := w.ok("root", "admin vorgaben aufbewahrung=1m", "`/kim admin vorgaben aufbewahrung=1m bestätigen`"); len(rep.Offers) != 0 {
+		t.Errorf("a shorter retention offers a button: %q", rep.Offers)
 	}
+	// A question with two answers offers both.
+	w.ok("anna", "open EF group=refugee domain=AsylbLG consent=yes")
+	w.ok("anna", "rechtskreis EF SGB II", "8 Schritte")
+	rep := w.ok("anna", "rechtskreis EF SGB III", "Noch ist nichts geändert")
+	if len(rep.Offers) != 2 || rep.Offers[0].Line != "rechtskreis EF SGB III bestätigen" || rep.Offers[1].Line != "rechtskreis EF SGB III behalten" ||
+		!strings.Contains(rep.Offers[0].Label, "schließen") || !strings.Contains(rep.Offers[1].Label, "behalten") {
+		t.Errorf("the open steps' question offers %+v:\n%s", rep.Offers, rep.Text)
+	}
+	for _, o := range rep.Offers {
+		if !strings.Contains(rep.Text, "`/kim "+o.Line+"`") {
+			t.Errorf("offers %q, which the answer does not show:\n%s", o.Line, rep.Text)
+		}
+	}
+}
+
+// offered is the line of an answer's one offer, "" when it has none.
+func offered(rep Reply) string {
+	if len(rep.Offers) == 0 {
+		return ""
+	}
+	return rep.Offers[0].Line
 }

@@ -120,9 +120,12 @@ func (r *Runner) domainQuestion(dry store.DomainChanged) string {
 		list = append(list, fmt.Sprintf("%d. %s (%s)", s.N, render.Clip(render.OneLine(s.Text), 80), r.Due(&s.Due)))
 	}
 	base := "/kim " + strings.Join(strings.Fields(r.req.Text), " ")
+	drop, keep := base+" "+r.T("confirm.word", nil), base+" "+r.T("domain.keep_word", nil)
+	r.offer(drop, r.T("run.drop_steps", map[string]any{"N": len(dry.Dropped)}))
+	r.offer(keep, r.T("run.keep_steps", map[string]any{"N": len(dry.Dropped)}))
 	return r.T("domain.open_question", map[string]any{"Ref": dry.Case.Ref, "N": len(dry.Dropped), "From": r.Name("legal", dry.From),
 		"To":    r.Name("legal", dry.Case.Domain),
-		"Steps": "- " + strings.Join(list, "\n- "), "Drop": base + " " + r.T("confirm.word", nil), "Keep": base + " " + r.T("domain.keep_word", nil)})
+		"Steps": "- " + strings.Join(list, "\n- "), "Drop": drop, "Keep": keep})
 }
 
 // domainDelete deletes the case's latest Rechtskreiswechsel with its steps

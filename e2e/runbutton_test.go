@@ -73,4 +73,22 @@ func TestRunButtons(t *testing.T) {
 	if n := count(contacts); n != 0 {
 		t.Fatalf("%d contacts after the confirmation, want 0", n)
 	}
+
+	// A question with two answers: a button for each; the one pressed runs, the other is spent.
+	other.kimOK(t, "neu CD group=refugee domain=AsylbLG consent=ja")
+	other.kimOK(t, "rechtskreis CD SGB II", "Schritte für AsylbLG → SGB II")
+	other.kim(t, "rechtskreis CD SGB III")
+	steps := other.waitEphemeral(t, "Noch ist nichts geändert.\n- Sie sind „nicht mehr nötig“")
+	press(other, steps, "behalten")
+	other.waitEphemeral(t, "SGB II → SGB III")
+	press(other, steps, "schließen")
+	other.waitEphemeral(t, "Das wurde schon ausgeführt")
+	var open int
+	if err := db.QueryRow(ctxT(t), `SELECT count(*) FROM transition_steps s JOIN cases c ON c.id = s.case_id
+		WHERE c.team_id = $1 AND c.owner_id = $2 AND s.status = 'open'`, env.Team.Id, other.UserID()).Scan(&open); err != nil {
+		t.Fatal(err)
+	}
+	if open < 8 {
+		t.Errorf("%d open steps: the first change's steps were closed, not kept", open)
+	}
 }
