@@ -61,6 +61,9 @@ func (r *Runner) barrierDraft(c kim.Case, b kim.Barrier, m mask.Result) string {
 		lines = append(lines, r.T("barrier.clipped", map[string]any{"N": n}))
 	}
 	lines = append(lines, r.T("barrier.confirm_hint", map[string]any{"Ref": c.Ref, "N": b.N}))
+	// The hint's lines, as buttons: keep the text exactly as shown, or discard it (which asks first).
+	r.offer(r.T("barrier.confirm_line", map[string]any{"Ref": c.Ref, "N": b.N}), r.T("run.barrier_confirm", nil))
+	r.offer(r.T("barrier.discard_line", map[string]any{"Ref": c.Ref, "N": b.N}), r.T("run.barrier_discard", nil))
 	return strings.Join(lines, "\n")
 }
 

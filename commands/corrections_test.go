@@ -798,6 +798,25 @@ func TestRunOffered(t *testing.T) {
 			t.Errorf("offers %q, which the answer does not show:\n%s", o.Line, rep.Text)
 		}
 	}
+	// A barrier's draft: confirm it as shown, or discard it (which asks first), in either language.
+	for user, want := range map[string][2]string{
+		"anna": {"hindernis bestätigen K-2026-0001 1", "hindernis löschen K-2026-0001 1"},
+		"ben":  {"barrier confirm K-2026-0004 1", "barrier delete K-2026-0004 1"},
+	} {
+		if user == "ben" {
+			w.ok("ben", "open GH group=eu consent=yes", "K-2026-0004")
+		}
+		ref := map[string]string{"anna": "AB", "ben": "GH"}[user]
+		rep := w.ok(user, "hindernis "+ref+" jobcenter Termine erst nach 8 Wochen", "Termine erst nach 8 Wochen")
+		if len(rep.Offers) != 2 || rep.Offers[0].Line != want[0] || rep.Offers[1].Line != want[1] {
+			t.Errorf("%s: the draft offers %+v, want %q", user, rep.Offers, want)
+		}
+		for _, o := range rep.Offers {
+			if !strings.Contains(rep.Text, "`/kim "+o.Line+"`") {
+				t.Errorf("%s: offers %q, which the draft does not show:\n%s", user, o.Line, rep.Text)
+			}
+		}
+	}
 }
 
 // offered is the line of an answer's one offer, "" when it has none.
