@@ -587,3 +587,13 @@ func TestOutcomeAsSaid(t *testing.T) {
 	}
 	w.want("teamA", "anna", "ergebnis AB Nr. 9 angenommen", kim.ENOTFOUND, "keinen Verweis 9")
 }
+
+// Help asked for as people ask: „hilfe zu kontakt“, „kontakt?“, „kontakt
+// hilfe“, „wie geht kontakt?“.
+func TestHelpAsAsked(t *testing.T) {
+	w := newWorld(t)
+	for _, line := range []string{"hilfe zu kontakt", "hilfe für kontakt", "kontakt?", "kontakt hilfe", "kontakt ?", "wie geht kontakt?", "Wie funktioniert kontakt"} {
+		w.ok("anna", line, "**/kim kontakt** (contact) — Kontakt erfassen")
+	}
+	w.ok("ben", "contact help", "**/kim contact** (kontakt)")
+}

@@ -203,6 +203,26 @@ func parse(text string, dialogs bool, today kim.Date) (*Args, error) {
 	return a, err
 }
 
+// helpAsked returns the help line for a verb asked about as people ask
+// (kontakt?, kontakt hilfe, wie geht kontakt); nil otherwise.
+func helpAsked(toks []token) []token {
+	if slices.ContainsFunc(toks, func(t token) bool { return t.quoted }) {
+		return nil
+	}
+	help := []token{{text: kimVerbs.sub("help").word("de")}}
+	verb := func(w string) bool { v := kimVerbs.sub(w); return v != nil && v.Name != "help" }
+	switch w := kim.Fold(toks[len(toks)-1].text); {
+	case len(toks) == 1 && strings.HasSuffix(w, "?") && verb(strings.TrimRight(w, "?")): // kontakt?
+		return append(help, token{text: strings.TrimRight(toks[0].text, "?")})
+	case len(toks) == 2 && (w == "hilfe" || w == "help" || w == "?") && verb(toks[0].text): // kontakt hilfe
+		return append(help, toks[0])
+	case len(toks) == 3 && kim.Fold(toks[0].text) == "wie" && slices.Contains([]string{"geht", "funktioniert"}, kim.Fold(toks[1].text)) &&
+		verb(strings.TrimRight(w, "?")): // wie geht kontakt?
+		return append(help, token{text: strings.TrimRight(toks[2].text, "?")})
+	}
+	return nil
+}
+
 // spokenLines are whole lines said as a question or a sentence (folded,
 // without a question mark) and the line they mean.
 var spokenLines = map[string]string{
@@ -233,6 +253,9 @@ func spokenVerb(toks []token) []token {
 			out = append(out, token{text: w})
 		}
 		return out
+	}
+	if line := helpAsked(toks); line != nil {
+		return line
 	}
 	if len(toks) < 2 || toks[0].quoted || toks[1].quoted {
 		return toks

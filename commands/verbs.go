@@ -129,7 +129,7 @@ var confirmParam = Param{Name: "confirm", Alias: "bestaetigen", Kind: Choice, Ch
 // Each verb's description is the message "verb.<path>" of the catalogues.
 var kimVerbs = link(&Verb{Subs: []*Verb{{
 	Name: "help", Alias: "hilfe", Also: []string{"?", "uebersicht"}, // kimbot's own answers say „Übersicht: /kim hilfe“
-	Params:   []Param{{Name: "verb", Alias: "befehl", Kind: Word, Optional: true, Max: 30}},
+	Params:   []Param{{Name: "verb", Alias: "befehl", Kind: Word, Optional: true, Max: 30, Fillers: []string{"zu", "zum", "zur", "fuer", "ueber", "for", "about", "on"}}},
 	Run:      (*Runner).help,
 	Examples: []string{"/kim help", "/kim hilfe open", "/kim help goal"},
 }, {
