@@ -597,3 +597,14 @@ func TestHelpAsAsked(t *testing.T) {
 	}
 	w.ok("ben", "contact help", "**/kim contact** (kontakt)")
 }
+
+// English as English-speaking coaches say it (their Mattermost locale).
+func TestEnglishAsSaid(t *testing.T) {
+	w := newWorld(t)
+	w.ok("ben", "new case AB group=refugee consent=yes", "Case **K-2026-0001** (AB) is open")
+	w.ok("ben", "goal add AB housing find a flat by end of March", "Goal 1 of **K-2026-0001** (housing): find a flat – by 2027-03-31.")
+	w.ok("ben", "away from 21.12. to 4.1. deputy @anna", "Away from 2026-12-21 to 2027-01-04; @anna deputises")
+	w.ok("ben", "I'm back", "planned absences stay")
+	w.ok("ben", "What's due?", "Nothing is due or overdue today")
+	w.ok("ben", "open cases", "**Your open cases (1)**")
+}

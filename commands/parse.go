@@ -230,6 +230,8 @@ var spokenLines = map[string]string{
 	"was ist faellig": "heute", "was ist heute faellig": "heute", "was steht an": "heute", "was steht heute an": "heute",
 	"was liegt an": "heute", "was liegt heute an": "heute",
 	"termine heute": "heute", "faellige termine": "heute", "meine termine": "heute", "termine": "heute",
+	"i'm back": "away back", "i am back": "away back", "im back": "away back",
+	"what's due": "today", "whats due": "today", "what is due": "today", "what's due today": "today", "what is due today": "today",
 }
 
 // caseAdjectives are the words before „Fälle“ that name a filter of the
@@ -1352,7 +1354,8 @@ func dateRange(params []Param, i int, positional []token) []token {
 			return append([]token{{text: m[1]}, {text: m[2]}}, positional[1:]...)
 		}
 	}
-	if len(positional) > 1 && (first && (w == "vom" || w == "von" || w == "ab") || second && (w == "bis" || w == "-" || w == "–")) {
+	if len(positional) > 1 && (first && (w == "vom" || w == "von" || w == "ab" || w == "from") ||
+		second && (w == "bis" || w == "-" || w == "–" || w == "to" || w == "until" || w == "till")) {
 		return positional[1:]
 	}
 	return positional

@@ -107,7 +107,7 @@ func optional(p Param) Param { p.Optional = true; return p }
 
 // dueOption is the due date of a goal or an action item: a plan, so a day
 // without its year is the next such day (fällig 30.6.), also typed bis=.
-var dueOption = Param{Name: "due", Alias: "faellig", Also: []string{"bis"}, Kind: Date, Ahead: true, Optional: true}
+var dueOption = Param{Name: "due", Alias: "faellig", Also: []string{"bis", "by"}, Kind: Date, Ahead: true, Optional: true}
 
 // goalDueChange is dueOption of a goal's correction, which may also remove
 // the due date (fällig=keine).
