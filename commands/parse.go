@@ -359,6 +359,11 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 			return nil, meantErr(line)
 		}
 	}
+	if err != nil && !toks[0].quoted {
+		if line := slipMeant(toks, today); line != nil { // kontak AB telefon …
+			return nil, meantErr(line)
+		}
+	}
 	if numberThenSub && len(toks) == 4 { // tagesordnung M-1 2 ändern: what the sub-verb still needs
 		if _, e := descend([]token{toks[0], toks[3], toks[1], toks[2]}, false, today); e != nil {
 			return nil, e
@@ -679,8 +684,21 @@ func descend(toks []token, dialogs bool, today kim.Date) (*Args, error) {
 // alias or another word of it within one typing error per four letters (kontak, zeig,
 // einschätzng) — as the reader of the answer types it; "" when none is.
 func (v *Verb) near(word string) local {
+	best, _ := v.nearest(word)
+	return func(lang string) string {
+		if best == nil {
+			return ""
+		}
+		return best.PathIn(lang)
+	}
+}
+
+// nearest returns the sub-verb of v that word is a slip of, and the name
+// of it that word is nearest to; nil when there is none.
+func (v *Verb) nearest(word string) (*Verb, string) {
 	w := kim.Fold(word)
 	var best *Verb
+	var bestName string
 	bestD := 0
 	subs := v.Subs
 	if utf8.RuneCountInString(w) > 30 {
@@ -693,16 +711,37 @@ func (v *Verb) near(word string) local {
 			}
 			d := editDistance(w, name)
 			if d <= max(1, len([]rune(name))/4) && (best == nil || d < bestD) {
-				best, bestD = s, d
+				best, bestName, bestD = s, name, d
 			}
 		}
 	}
-	return func(lang string) string {
-		if best == nil {
-			return ""
+	return best, bestName
+}
+
+// slipMeant returns the line with its slip of a verb or a sub-verb
+// corrected (kontak AB telefon …, ziel erledgt AB 1) when the line then
+// parses; nil otherwise. It is answered, never run (a button may run it).
+func slipMeant(toks []token, today kim.Date) []token {
+	fix := func(v *Verb, i int) []token {
+		if i >= len(toks) || toks[i].quoted || v.sub(toks[i].text) != nil {
+			return nil
 		}
-		return best.PathIn(lang)
+		s, name := v.nearest(toks[i].text)
+		if s == nil {
+			return nil
+		}
+		line := slices.Concat(toks[:i], []token{{text: german(name)}}, toks[i+1:])
+		if _, err := descend(line, false, today); err != nil {
+			return nil
+		}
+		return line
 	}
+	if top := kimVerbs.sub(toks[0].text); top == nil {
+		return fix(kimVerbs, 0)
+	} else if len(top.Subs) > 0 {
+		return fix(top, 1)
+	}
+	return nil
 }
 
 // editDistance is the edit distance of a and b in runes, a swap of two
