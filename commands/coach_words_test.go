@@ -179,7 +179,7 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.ok("anna", "termin Frau Ue. monitoring in 2 Wochen", "Monitoring: 07.12.2026") // initials after it belong to the pseudonym
 	w.want("teamA", "anna", "termin M. K monitoring in 2 Wochen", kim.EINVALID, "Ist „M. K“ das Pseudonym?", "`\"M. K\"`")
 	w.ok("anna", `termin "Frau Ue." monitoring in 2 Wochen`, "Monitoring: 07.12.2026")
-	w.want("teamA", "anna", "termin AB monitorin 12.12.", kim.EINVALID, "monitoring, einschätzung") // a slip, no pseudonym hint
+	w.want("teamA", "anna", "termin AB monitorin 12.12.", kim.EINVALID, "Meinten Sie `/kim termin AB monitoring 12.12.`?") // a slip, no pseudonym hint
 	w.ok("anna", "fall ändern Frau ü. gruppe=Drittstaaten", "Fall **K-2026-0002** korrigiert: Frau Ü. · Zielgruppe: Drittstaatsangehörige")
 	if n := w.count(`SELECT count(*) FROM audit_log WHERE action = 'case.find' AND case_ref IN ('K-2026-0001', 'K-2026-0002', 'K-2026-0003')`); n != 7 {
 		t.Errorf("%d case.find audit rows, want 7", n)

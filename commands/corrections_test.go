@@ -766,7 +766,11 @@ func TestRunOffered(t *testing.T) {
 		"löschen AB":                              "",
 		"einwilligung AB verarbeitung widerrufen": "",
 		"kontakt AB telefon Rückruf":              "",
-		"anruf AB " + strings.Repeat("sehr lange Notiz ", 6): "", // shown clipped: no button
+		"anruf AB " + strings.Repeat("sehr lange Notiz ", 6): "",                           // shown clipped: no button
+		"kontakt AB telfon Rückruf":                          "kontakt AB Telefon Rückruf", // a slip of a choice
+		"kontak AB telefon Rückruf":                          "kontakt AB telefon Rückruf", // a slip of the verb
+		"kontakt löschen AB 1 bestätgen":                     "",                           // suggested, but a confirmation: asked first, no button
+		"kontakt AB 1 löschen bestätigen":                    "",
 	} {
 		rep := w.run("teamA", "anna", line)
 		if got := offered(rep); got != want {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -363,6 +365,9 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 		if line := slipMeant(toks, today); line != nil { // kontak AB telefon …
 			return nil, meantErr(line)
 		}
+		if line := choiceSlip(toks, err, today); line != nil { // kontakt AB telfon …
+			return nil, meantErr(line)
+		}
 	}
 	if numberThenSub && len(toks) == 4 { // tagesordnung M-1 2 ändern: what the sub-verb still needs
 		if _, e := descend([]token{toks[0], toks[3], toks[1], toks[2]}, false, today); e != nil {
@@ -378,7 +383,9 @@ func meantErr(line []token) error {
 	typed := quoteTexts(line)
 	shown := render.Clip(typed, 80)
 	args := map[string]any{"Line": "/kim " + shown}
-	if shown == typed { // a button runs only what the answer shows whole
+	// A button runs only what the answer shows whole, and never a line
+	// that confirms: a step that asks first is asked first.
+	if a, err := descend(line, false, kim.Date{}); shown == typed && (err != nil || !a.Has("confirm")) {
 		args["Run"] = typed
 	}
 	return usageErr("err.other_verb", nil, args)
@@ -742,6 +749,58 @@ func slipMeant(toks []token, today kim.Date) []token {
 		return fix(top, 1)
 	}
 	return nil
+}
+
+// choiceSlip returns the line with the value a choice refused (err.bad_choice)
+// replaced by the one word of a choice of the line's verb it is a slip of
+// (kontakt AB telfon …: Telefon), when the line then parses; nil otherwise.
+// It is answered, never run (a button may run it).
+func choiceSlip(toks []token, err error, today kim.Date) []token {
+	var e *kim.Error
+	if !errors.As(err, &e) || e.Key != "err.bad_choice" {
+		return nil
+	}
+	value, _ := e.Args["Value"].(string)
+	top := kimVerbs.sub(toks[0].text)
+	if top == nil || value == "" {
+		return nil
+	}
+	// the value alone (telfon), or an option's (gruppe=gefluchtete)
+	i := slices.IndexFunc(toks[1:], func(t token) bool { return !t.quoted && (t.text == value || strings.HasSuffix(t.text, "="+value)) })
+	if i < 0 {
+		return nil
+	}
+	i++
+	prefix := strings.TrimSuffix(toks[i].text, value)
+	w := kim.Fold(value)
+	best, bestD := "", 0
+	walk(top, func(v *Verb) {
+		for _, p := range slices.Concat(v.Params, v.Options) {
+			if p.Kind != Choice {
+				continue
+			}
+			for _, c := range p.Choices {
+				for _, word := range []string{p.show(c, "de"), c} {
+					// Words only, of six letters or more: SGB9 is a book of its own, not a slip of SGB2.
+					if utf8.RuneCountInString(word) < 6 || strings.ContainsFunc(word, unicode.IsDigit) {
+						continue
+					}
+					d := editDistance(w, kim.Fold(word))
+					if d > 0 && d <= max(1, utf8.RuneCountInString(word)/4) && (best == "" || d < bestD) {
+						best, bestD = word, d
+					}
+				}
+			}
+		}
+	})
+	if best == "" || strings.Contains(best, " ") {
+		return nil
+	}
+	line := slices.Concat(toks[:i], []token{{text: prefix + best}}, toks[i+1:])
+	if _, err := descend(line, false, today); err != nil {
+		return nil
+	}
+	return line
 }
 
 // editDistance is the edit distance of a and b in runes, a swap of two

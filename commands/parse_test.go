@@ -196,7 +196,7 @@ func TestParseRefuses(t *testing.T) {
 		{"tagesordnung M-1 2 ändern Wohnraum für Familien", "err.other_verb"},
 		{"treffen M-1 ändern datum=10.12.2026", "err.other_verb"},
 		{"aufgabe A-1 erledigt", "err.other_verb"},
-		{`termin "M. K." monitorin 12.12.`, "err.bad_choice"}, // quoted: no pseudonym taken apart
+		{`termin "M. K." monitorin 12.12.`, "err.other_verb"}, // quoted: no pseudonym taken apart; the slip answered with the line
 		{"einstellungen übersicht=25 Uhr", "err.bad_clock"},
 		{"kontakt K-2026-0042 gestern Gespräch Rückruf", "err.bad_choice"}, // no kind after the day
 		{"kontakt K-2026-0042 telefon Rückruf minuten=1,5 min", "err.bad_minutes"},
