@@ -192,7 +192,7 @@ func TestCaseByPseudonym(t *testing.T) {
 	w.want("teamA", "ben", `zeige "Frau Ü."`, kim.ENOTFOUND, "is neither a case reference") // anna's case, not ben's
 	w.want("teamA", "kora", "zeige AB", kim.EFORBIDDEN)
 	w.want("teamA", "anna", "zeige 42x", kim.EINVALID, "kein Aktenzeichen")
-	w.want("teamA", "anna", "ziel AB Arbeit Praktikum", kim.EINVALID, "mehrere Ihrer Fälle") // ziel neu, the pseudonym ambiguous
+	w.want("teamA", "anna", "ziel AB Arbeit Praktikum", kim.EINVALID, "mehrere Ihrer Fälle")             // ziel neu, the pseudonym ambiguous
 	w.want("teamA", "anna", "ziel erreich AB 1", kim.EINVALID, "Meinten Sie `/kim ziel erreicht AB 1`?") // a slip of a sub-verb, no pseudonym
 	w.want("teamA", "anna", `rechtskreis schritt "Frau Ue." 1 erledigt`, kim.EINVALID, "Meinten Sie `/kim schritt \"Frau Ue.\" 1 erledigt`?")
 	w.want("teamA", "anna", "fall zeige Frau Ue.", kim.EINVALID, "Meinten Sie `/kim zeige Frau Ue.`?")
