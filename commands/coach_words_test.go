@@ -615,3 +615,24 @@ func TestEnglishAsSaid(t *testing.T) {
 	w.ok("ben", "What's due?", "Nothing is due or overdue today")
 	w.ok("ben", "open cases", "**Your open cases (1)**")
 }
+
+// A slip of a partner's key is answered with the line it is near, and its
+// button; a word near none is answered with the keys alone; nothing changes
+// (the case named by its reference: a pseudonym's lookup is audited).
+func TestPartnerSlip(t *testing.T) {
+	w := newWorld(t)
+	w.ok("anna", "open AB group=refugee consent=yes")
+	w.ok("anna", "einwilligung AB erteilen jobcenter")
+	before := w.snapshot()
+	rep := w.want("teamA", "anna", "verweis K-2026-0001 jobcenetr Antrag", kim.EINVALID, "„jobcenetr“ steht nicht im Partnerverzeichnis. Meinten Sie `/kim verweis K-2026-0001 jobcenter Antrag`?")
+	if offered(rep) != "verweis K-2026-0001 jobcenter Antrag" {
+		t.Errorf("offers %+v", rep.Offers)
+	}
+	w.want("teamA", "anna", "einwilligung K-2026-0001 erteilen jugendmat", kim.EINVALID, "Meinten Sie `/kim einwilligung K-2026-0001 erteilen jugendamt`?")
+	if rep := w.want("teamA", "anna", "verweis K-2026-0001 jbo Antrag", kim.EINVALID, "Bekannt: "); strings.Contains(rep.Text, "Meinten") || len(rep.Offers) != 0 {
+		t.Errorf("a short word is guessed: %s", rep.Text)
+	}
+	if w.snapshot() != before {
+		t.Fatal("a refused referral changed the database")
+	}
+}

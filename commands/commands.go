@@ -208,9 +208,10 @@ func (r *Runner) caseOrSub(err error) error {
 // fail answers an error; a suggested line (err.other_verb) is offered as a
 // button.
 func (s *Service) fail(r *Runner, err error) Reply {
+	err = r.partnerMeant(err)
 	text, code := s.describe(r, err)
 	rep := Reply{Text: text, Outcome: code}
-	if e := (*kim.Error)(nil); errors.As(err, &e) && e.Key == "err.other_verb" && r != nil {
+	if e := (*kim.Error)(nil); errors.As(err, &e) && (e.Key == "err.other_verb" || e.Key == "partner.unknown") && r != nil {
 		if line, ok := e.Args["Run"].(string); ok && line != "" {
 			rep.Offers = []Offer{{Line: line, Label: r.T("run.meant", nil)}}
 		}
