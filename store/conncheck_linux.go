@@ -27,11 +27,14 @@ func hangUp(c net.Conn) bool {
 	if err != nil {
 		return true
 	}
+	// Control, not Read: pgconn's background reader may still be blocked
+	// in a read of this idle socket (it is started when a write is slow and
+	// cannot be interrupted), holding the read lock that Read would wait
+	// for; a peek that does not wait needs no lock.
 	var peekErr error
 	var buf [1]byte
-	if err := raw.Read(func(fd uintptr) bool {
+	if err := raw.Control(func(fd uintptr) {
 		_, _, peekErr = syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		return true
 	}); err != nil {
 		return true
 	}
