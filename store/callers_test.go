@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"net"
 	"testing"
 	"time"
 
@@ -265,6 +266,61 @@ func TestCommandsAfterPostgresRestart(t *testing.T) {
 		}
 		if _, err := s.OpenCase(ctx, a, store.NewCase{Pseudonym: "CD", Group: "eu", Domain: "none"}); err != nil {
 			t.Errorf("open %d after the restart: %v", i+1, err)
+		}
+	}
+}
+
+// slowConn sends what it writes at once and returns only after a pause, as
+// a loaded machine may: the server's answer then arrives while pgconn still
+// waits for its write, pgconn's background reader reads it, and that reader
+// stays blocked in a read of the idle socket after the command.
+type slowConn struct{ net.Conn }
+
+func (c slowConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	time.Sleep(30 * time.Millisecond)
+	return n, err
+}
+
+func (c slowConn) NetConn() net.Conn { return c.Conn }
+
+// A connection whose last write was slow is taken again without waiting:
+// the peek at its socket takes no read lock, which that background read
+// still holds.
+func TestConnectionAfterASlowWrite(t *testing.T) {
+	s, err := store.Open(context.Background(), testenv.NewDatabase(t), nil, func(c *pgxpool.Config) {
+		c.MaxConns, c.MinConns = 1, 0
+		dial := c.ConnConfig.DialFunc
+		c.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dial(ctx, network, addr)
+			return slowConn{conn}, err
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // a hung connection would keep Close waiting
+		closed := make(chan struct{})
+		go func() { s.Close(); close(closed) }()
+		select {
+		case <-closed:
+		case <-time.After(5 * time.Second):
+		}
+	})
+	ctx := context.Background()
+	for i := range 3 { // each command's own write is slow; the next one takes the connection after it
+		done := make(chan error, 1)
+		go func() {
+			var n int
+			done <- s.Pool().QueryRow(ctx, `SELECT 1`).Scan(&n)
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("command %d: taking the connection after a slow write hangs", i+1)
 		}
 	}
 }
