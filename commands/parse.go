@@ -612,14 +612,15 @@ func (v *Verb) choiceWord(word string) bool {
 // reference (M-1, A-2) for a case's pseudonym: no line to suggest.
 func meetingAsCase(a *Args) bool {
 	q, ok := a.values["case"].(caseQuery)
-	return ok && (meetingRE.MatchString(string(q)) || actionRE.MatchString(string(q)))
+	u := kim.Undecorated(string(q))
+	return ok && (meetingRE.MatchString(u) || actionRE.MatchString(u))
 }
 
 // meetingTyped returns the meeting reference a parse took for a case's
 // pseudonym (zeige M-1), in capitals; false when there is none.
 func meetingTyped(a *Args) (string, bool) {
 	q, ok := a.values["case"].(caseQuery)
-	m := meetingRE.FindStringSubmatch(string(q))
+	m := meetingRE.FindStringSubmatch(kim.Undecorated(string(q)))
 	if !ok || m == nil {
 		return "", false
 	}
@@ -1583,10 +1584,10 @@ func (a *Args) addScore(field, val string, v *Verb) error {
 var (
 	refLikeRE = regexp.MustCompile(`^(?i)(K-?)?\d`) // a reference, if mistyped, or its number
 	scoreRE   = regexp.MustCompile(`^\d$`)
-	// a meeting's or a task's reference, also as copied from an answer
-	// (**M-3**) or typed in a sentence (M-3:), like a case's (kim.ParseCaseRef)
-	meetingRE = regexp.MustCompile("^[*_`(\\[„\"'»]*(?i:M)-(\\d{1,6})[*_`)\\]“\"'«.,:;!?]*$")
-	actionRE  = regexp.MustCompile("^[*_`(\\[„\"'»]*(?i:A)-(\\d{1,6})[*_`)\\]“\"'«.,:;!?]*$")
+	// a meeting's or a task's reference, matched kim.Undecorated: also as
+	// copied from an answer (**M-3**) or typed in a sentence (M-3:)
+	meetingRE = regexp.MustCompile(`^(?i)M-(\d{1,6})$`)
+	actionRE  = regexp.MustCompile(`^(?i)A-(\d{1,6})$`)
 	userRE    = regexp.MustCompile(`^@?([a-z0-9][a-z0-9._-]{0,63})$`)
 	channelRE = regexp.MustCompile(`^~?([a-z0-9][a-z0-9_-]{0,63})$`)
 	clockRE   = regexp.MustCompile(`^([01]?\d|2[0-3]):([0-5]\d)$`)
@@ -1829,7 +1830,7 @@ func convert(p Param, raw string, v *Verb, today kim.Date) (any, error) {
 		return t, nil
 	case Meeting, Action:
 		re := map[Kind]*regexp.Regexp{Meeting: meetingRE, Action: actionRE}[p.Kind]
-		m := re.FindStringSubmatch(raw)
+		m := re.FindStringSubmatch(kim.Undecorated(raw))
 		if m == nil {
 			return nil, bad(map[Kind]string{Meeting: "err.bad_meeting_ref", Action: "err.bad_action_ref"}[p.Kind], nil)
 		}

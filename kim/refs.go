@@ -12,9 +12,16 @@ import (
 func CaseRef(year, seq int) string { return fmt.Sprintf("K-%04d-%04d", year, seq) }
 
 // caseRefRE is a case reference as typed: any case, the dash after the K
-// optional, the number with any leading zeros (k2026-42), in Markdown or
-// punctuation copied with it. Never without its K: 2026-10 is a month.
-var caseRefRE = regexp.MustCompile("^[*_`(\\[„\"'»]*(?i:K-?)(\\d{4})-(\\d{1,6})[*_`)\\]“\"'«.,:;!?]*$")
+// optional, the number with any leading zeros (k2026-42). Never without its
+// K: 2026-10 is a month.
+var caseRefRE = regexp.MustCompile(`^(?i)K-?(\d{4})-(\d{1,6})$`)
+
+// Undecorated returns a reference as typed without the Markdown or
+// punctuation copied or typed around it (**K-2026-0042**, `M-3`,
+// (K-2026-0042), A-7:), and without surrounding spaces.
+func Undecorated(raw string) string {
+	return strings.TrimRight(strings.TrimLeft(strings.TrimSpace(raw), "*_`([„\"'»"), "*_`)]“\"'«.,:;!?")
+}
 
 // ParseCaseRef returns the reference raw names as CaseRef writes it, so
 // K-2026-42, k-2026-0042 and K2026-42 all name K-2026-0042 (no two
@@ -22,7 +29,7 @@ var caseRefRE = regexp.MustCompile("^[*_`(\\[„\"'»]*(?i:K-?)(\\d{4})-(\\d{1,6
 // with its Markdown or typed in a sentence (**K-2026-0042**, `K-2026-0042`,
 // (K-2026-0042), K-2026-0042:); false when raw is no reference.
 func ParseCaseRef(raw string) (string, bool) {
-	m := caseRefRE.FindStringSubmatch(strings.TrimSpace(raw))
+	m := caseRefRE.FindStringSubmatch(Undecorated(raw))
 	if m == nil {
 		return "", false
 	}
