@@ -205,13 +205,13 @@ func (r *Runner) caseOrSub(err error) error {
 	return sc.asCase
 }
 
-// fail answers an error; a suggested line (err.other_verb) is offered as a
+// fail answers an error; a line it suggests (meantArgs) is offered as a
 // button.
 func (s *Service) fail(r *Runner, err error) Reply {
 	err = r.partnerMeant(err)
 	text, code := s.describe(r, err)
 	rep := Reply{Text: text, Outcome: code}
-	if e := (*kim.Error)(nil); errors.As(err, &e) && (e.Key == "err.other_verb" || e.Key == "partner.unknown") && r != nil {
+	if e := (*kim.Error)(nil); errors.As(err, &e) && r != nil {
 		if line, ok := e.Args["Run"].(string); ok && line != "" {
 			rep.Offers = []Offer{{Line: line, Label: r.T("run.meant", nil)}}
 		}
@@ -345,7 +345,7 @@ func sentence(text string) string {
 
 // confirmLine is the command line that confirms the caller's irreversible
 // step: what they typed, followed by the confirming word of their language.
-// The answer offers it as a button too (Reply.Run).
+// The answer offers it as a button too (Reply.Offers).
 func (r *Runner) confirmLine() string {
 	line := r.typedConfirmLine()
 	r.offer(line, r.T("run.confirm", nil))

@@ -379,16 +379,38 @@ func parseLine(text string, dialogs bool, today kim.Date) (*Args, error) {
 
 // meantErr answers a line refused with the line meant (err.other_verb):
 // answered, never run.
-func meantErr(line []token) error {
+func meantErr(line []token) error { return usageErr("err.other_verb", nil, meantArgs(line)) }
+
+// meantArgs are the message arguments of a line an answer suggests: Line as
+// shown, and Run, the line its button runs (Service.fail) — only when the
+// answer shows it whole, and never a line that confirms: a step that asks
+// first is asked first.
+func meantArgs(line []token) map[string]any {
 	typed := quoteTexts(line)
 	shown := render.Clip(typed, 80)
 	args := map[string]any{"Line": "/kim " + shown}
-	// A button runs only what the answer shows whole, and never a line
-	// that confirms: a step that asks first is asked first.
 	if a, err := descend(line, false, kim.Date{}); shown == typed && (err != nil || !a.Has("confirm")) {
 		args["Run"] = typed
 	}
-	return usageErr("err.other_verb", nil, args)
+	return args
+}
+
+// slipOf returns the one of words that word is a slip of: a word of six
+// letters or more without digits (SGB9 is a book of its own, not a slip of
+// SGB2), within one typing error per four letters; "" when none is.
+func slipOf(word string, words []string) string {
+	w := kim.Fold(word)
+	best, bestD := "", 0
+	for _, c := range words {
+		n := utf8.RuneCountInString(c)
+		if n < 6 || strings.ContainsFunc(c, unicode.IsDigit) {
+			continue
+		}
+		if d := editDistance(w, kim.Fold(c)); d > 0 && d <= n/4 && (best == "" || d < bestD) {
+			best, bestD = c, d
+		}
+	}
+	return best
 }
 
 // typedIn is the language a verb was typed in: English when its name was
@@ -408,10 +430,7 @@ func checklistMeant(toks []token, today kim.Date) []token {
 		return nil
 	}
 	line := append([]token{{text: kimVerbs.sub("steps").word(typedIn(toks[0].text, kimVerbs.sub("step")))}}, toks[1:]...)
-	if _, err := descend(line, false, today); err != nil {
-		return nil
-	}
-	return line
+	return parses(line, today)
 }
 
 // pluralWords are plurals typed as if they were verbs, and the verb meant:
@@ -443,10 +462,7 @@ func grantMeant(toks []token, today kim.Date) []token {
 	}
 	grant := consent.Params[1].show("grant", typedIn(toks[0].text, consent))
 	line := slices.Concat(toks[:i], []token{{text: grant}}, toks[i:])
-	if _, err := descend(line, false, today); err != nil {
-		return nil
-	}
-	return line
+	return parses(line, today)
 }
 
 // undoWords are words for taking back the last command, which kimbot does
@@ -465,10 +481,7 @@ func verbLeftOut(toks []token, today kim.Date) []token {
 		return nil
 	}
 	line := append([]token{{text: admin.word(typedIn(toks[0].text, s))}}, toks...)
-	if _, err := descend(line, false, today); err != nil {
-		return nil
-	}
-	return line
+	return parses(line, today)
 }
 
 // renameMeant returns the correction of a case's pseudonym typed as a
@@ -503,10 +516,7 @@ func renameMeant(toks []token, today kim.Date) []token {
 	}
 	line := slices.Concat([]token{{text: fall.word(lang)}, {text: fall.sub("edit").word(lang)}}, rest[:i],
 		[]token{{text: "pseudonym=" + joinTexts(name), quoted: len(name) > 1 || name[0].quoted}})
-	if _, err := descend(line, false, today); err != nil {
-		return nil
-	}
-	return line
+	return parses(line, today)
 }
 
 // noteVerbs are words a coach may begin a note with as if it were a verb:
@@ -535,10 +545,7 @@ func kindAsVerb(toks []token, today kim.Date) []token {
 		return nil
 	}
 	line := slices.Concat([]token{{text: verb}}, toks[1:i], toks[:1], toks[i:])
-	if _, err := descend(line, false, today); err != nil {
-		return nil
-	}
-	return line
+	return parses(line, today)
 }
 
 // otherVerb returns the line meant when toks, refused, name a verb and then
@@ -739,10 +746,7 @@ func slipMeant(toks []token, today kim.Date) []token {
 			return nil
 		}
 		line := slices.Concat(toks[:i], []token{{text: german(name)}}, toks[i+1:])
-		if _, err := descend(line, false, today); err != nil {
-			return nil
-		}
-		return line
+		return parses(line, today)
 	}
 	if top := kimVerbs.sub(toks[0].text); top == nil {
 		return fix(kimVerbs, 0)
@@ -773,35 +777,58 @@ func choiceSlip(toks []token, err error, today kim.Date) []token {
 	}
 	i++
 	prefix := strings.TrimSuffix(toks[i].text, value)
-	w := kim.Fold(value)
-	best, bestD := "", 0
+	var words []string
 	walk(top, func(v *Verb) {
 		for _, p := range slices.Concat(v.Params, v.Options) {
-			if p.Kind != Choice {
-				continue
-			}
-			for _, c := range p.Choices {
-				for _, word := range []string{p.show(c, "de"), c} {
-					// Words only, of six letters or more: SGB9 is a book of its own, not a slip of SGB2.
-					if utf8.RuneCountInString(word) < 6 || strings.ContainsFunc(word, unicode.IsDigit) {
-						continue
-					}
-					d := editDistance(w, kim.Fold(word))
-					if d > 0 && d <= max(1, utf8.RuneCountInString(word)/4) && (best == "" || d < bestD) {
-						best, bestD = word, d
-					}
+			if p.Kind == Choice {
+				for _, c := range p.Choices {
+					words = append(words, p.show(c, "de"), c)
 				}
 			}
 		}
 	})
+	best := slipOf(value, words)
 	if best == "" || strings.Contains(best, " ") {
 		return nil
 	}
-	line := slices.Concat(toks[:i], []token{{text: prefix + best}}, toks[i+1:])
+	return parses(slices.Concat(toks[:i], []token{{text: prefix + best}}, toks[i+1:]), today)
+}
+
+// parses returns line when it parses, nil otherwise.
+func parses(line []token, today kim.Date) []token {
 	if _, err := descend(line, false, today); err != nil {
 		return nil
 	}
 	return line
+}
+
+// partnerMeant adds to a partner not found in the directory (partner.unknown)
+// the line with the known key the typed word is a slip of (jobcenetr:
+// jobcenter; slipOf), when the line then parses; other errors stay as they
+// are. It is answered, never run (a button may run it).
+func (r *Runner) partnerMeant(err error) error {
+	var e *kim.Error
+	if r == nil || !errors.As(err, &e) || e.Key != "partner.unknown" {
+		return err
+	}
+	typed, _ := e.Args["Key"].(string)
+	keys, _ := e.Args["Keys"].(string)
+	near := slipOf(typed, strings.Split(keys, ", "))
+	toks, terr := tokenize(r.req.Text)
+	if near == "" || terr != nil {
+		return err
+	}
+	i := slices.IndexFunc(toks, func(t token) bool { return !t.quoted && kim.Fold(t.text) == kim.Fold(typed) })
+	if i < 1 {
+		return err
+	}
+	line := parses(slices.Concat(toks[:i], []token{{text: near}}, toks[i+1:]), r.Today)
+	if line == nil {
+		return err
+	}
+	args := maps.Clone(e.Args)
+	maps.Copy(args, meantArgs(line))
+	return &kim.Error{Code: e.Code, Key: e.Key, Args: args, Err: e.Err}
 }
 
 // editDistance is the edit distance of a and b in runes, a swap of two
