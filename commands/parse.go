@@ -236,6 +236,24 @@ var spokenLines = map[string]string{
 	"what's due": "today", "whats due": "today", "what is due": "today", "what's due today": "today", "what is due today": "today",
 }
 
+// spokenLine returns the line a whole line of spokenLines means; nil
+// otherwise. No such line has more than four words, so a longer one is not
+// folded (every command passes here).
+func spokenLine(toks []token) []token {
+	if len(toks) > 4 || slices.ContainsFunc(toks, func(t token) bool { return t.quoted }) {
+		return nil
+	}
+	line, ok := spokenLines[strings.TrimRight(kim.Fold(joinTexts(toks)), "?! ")]
+	if !ok {
+		return nil
+	}
+	var out []token
+	for _, w := range strings.Fields(line) {
+		out = append(out, token{text: w})
+	}
+	return out
+}
+
 // caseAdjectives are the words before „Fälle“ that name a filter of the
 // case list (offene Fälle, meine abgeschlossenen Fälle): its German word.
 var caseAdjectives = map[string]string{"offene": "offen", "offenen": "offen", "abgeschlossene": "abgeschlossen",
@@ -250,13 +268,8 @@ var caseAdjectives = map[string]string{"offene": "offen", "offenen": "offen", "a
 // spokenLines: „(ich bin) wieder da“ ends the caller's current absence
 // (abwesend zurück), „was steht heute an?“ is heute.
 func spokenVerb(toks []token) []token {
-	if line, ok := spokenLines[strings.TrimRight(kim.Fold(joinTexts(toks)), "?! ")]; ok &&
-		!slices.ContainsFunc(toks, func(t token) bool { return t.quoted }) {
-		out := []token{}
-		for _, w := range strings.Fields(line) {
-			out = append(out, token{text: w})
-		}
-		return out
+	if line := spokenLine(toks); line != nil {
+		return line
 	}
 	if line := helpAsked(toks); line != nil {
 		return line

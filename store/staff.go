@@ -267,10 +267,11 @@ type TeamRole struct {
 // coordination, then coaches, each by name.
 func (s *Store) TeamRoles(ctx context.Context, teamID string) ([]TeamRole, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT u.username, m.role, coalesce(o.name, ''),
-			(SELECT count(*) FROM cases c WHERE c.team_id = m.team_id AND c.owner_id = m.user_id AND c.closed_on IS NULL)
+		SELECT u.username, m.role, coalesce(o.name, ''), coalesce(n.open, 0)
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		LEFT JOIN organisations o ON o.id = m.organisation_id
+		LEFT JOIN (SELECT owner_id, count(*) AS open FROM cases WHERE team_id = $1 AND closed_on IS NULL GROUP BY owner_id) n
+			ON n.owner_id = m.user_id
 		WHERE m.team_id = $1
 		ORDER BY array_position(ARRAY['admin', 'coordinator', 'coach'], m.role), u.username`, teamID)
 	if err != nil {
